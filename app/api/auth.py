@@ -1,0 +1,110 @@
+"""Log in, refresh, log out, who am I; service tokens for scripts."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response, status
+
+from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
+from app.api.responses import NOT_FOUND, PROBLEMS, envelope
+from app.api.routing import TransactionalRoute
+from app.schemas.auth import (
+    Me,
+    RefreshRequest,
+    ServiceTokenCreate,
+    ServiceTokenCreated,
+    ServiceTokenRead,
+    TokenResponse,
+)
+from app.schemas.common import ListEnvelope
+from app.services import accounts
+from app.services import auth as auth_service
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
+
+
+@router.post("/auth/token", response_model=TokenResponse, tags=["auth"])
+async def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+) -> TokenResponse:
+    """OAuth2 password flow. Repeated failures for one username are refused with 429."""
+    pair = await auth_service.login(
+        session, request.app.state.tokens, request.app.state.settings, username, password
+    )
+    return TokenResponse(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
+    )
+
+
+@router.post("/auth/refresh", response_model=TokenResponse, tags=["auth"])
+async def refresh_token(request: Request, session: SessionDep, body: RefreshRequest):
+    """A new token pair; the refresh token sent is spent and will not work again."""
+    pair = await auth_service.refresh(session, request.app.state.tokens, body.refresh_token)
+    return TokenResponse(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
+    )
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, tags=["auth"])
+async def logout(session: SessionDep, principal: AnyRole) -> Response:
+    """Every token of the caller stops working at once."""
+    await auth_service.logout(session, principal)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/auth/me", response_model=Me, tags=["auth"])
+async def read_me(principal: AnyRole) -> Me:
+    return Me(
+        id=principal.user_id,
+        username=principal.username,
+        full_name=principal.full_name,
+        role=principal.role,
+        unit_id=principal.unit_id,
+        cluster_id=principal.cluster_id,
+        council_member_id=principal.council_member_id,
+    )
+
+
+def _token_read(row) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "role": row.role,
+        "expires_on": row.expires_on,
+        "revoked": row.revoked_at is not None,
+    }
+
+
+@router.post(
+    "/service-tokens",
+    response_model=ServiceTokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    tags=["auth"],
+)
+async def create_service_token(
+    request: Request, session: SessionDep, principal: NoiVu, body: ServiceTokenCreate
+):
+    """A read-only token for a reporting script; the token is shown in this answer only."""
+    row, token = await accounts.create_service_token(
+        session, principal, request.app.state.tokens, body.name, body.expires_on
+    )
+    return {**_token_read(row), "token": token}
+
+
+@router.get("/service-tokens", response_model=ListEnvelope[ServiceTokenRead], tags=["auth"])
+async def list_service_tokens(session: SessionDep, principal: NoiVu, page: PageDep):
+    result = await accounts.list_service_tokens(session, page.limit, page.offset)
+    return envelope(result, [_token_read(r) for r in result.items])
+
+
+@router.delete(
+    "/service-tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
+    tags=["auth"],
+)
+async def revoke_service_token(session: SessionDep, principal: NoiVu, token_id: int) -> Response:
+    await accounts.revoke_service_token(session, principal, token_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

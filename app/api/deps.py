@@ -1,0 +1,121 @@
+"""Dependencies that make route signatures read like sentences."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Forbidden, PreconditionRequired, Unauthorized, Unprocessable
+from app.services import auth as auth_service
+from app.services.principal import (
+    CLUSTER_HEAD,
+    COUNCIL_MEMBER,
+    NOI_VU,
+    READER,
+    UNIT,
+    Principal,
+)
+
+_bearer = HTTPBearer(auto_error=False, description="Mã truy cập (access token) hoặc service token")
+
+
+async def get_session(request: Request) -> AsyncSession:
+    """The request's session; `TransactionalRoute` commits or rolls it back."""
+    session = getattr(request.state, "db_session", None)
+    if session is None:
+        session = request.app.state.db.sessionmaker()
+        request.state.db_session = session
+    return session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def get_principal(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized()
+    principal = await auth_service.authenticate(
+        session, request.app.state.tokens, credentials.credentials
+    )
+    request.state.principal = principal
+    return principal
+
+
+class RoleGate:
+    """Admits only the listed roles; every route under /api/v1 declares one (a test checks)."""
+
+    def __init__(self, *roles: str) -> None:
+        self.roles = frozenset(roles)
+
+    async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in self.roles:
+            raise Forbidden("Vai trò của tài khoản không được phép thực hiện thao tác này.")
+        return principal
+
+
+def roles(*allowed: str) -> type[Principal]:
+    return Annotated[Principal, Depends(RoleGate(*allowed))]  # type: ignore[return-value]
+
+
+AnyRole = roles(NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER, UNIT, READER)
+NoiVu = roles(NOI_VU)
+Staff = roles(NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER, UNIT)  # every signed-in person, not scripts
+NoiVuOrReader = roles(NOI_VU, READER)
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=200, description="Số bản ghi mỗi trang (tối đa 200)")
+    ] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page:
+    return Page(limit=limit, offset=offset)
+
+
+PageDep = Annotated[Page, Depends(page_params)]
+
+
+def parse_etag(value: str) -> int | None:
+    """`"3"`, `W/"3"` → 3; `*` → None (any version)."""
+    value = value.strip()
+    if value == "*":
+        return None
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit():
+        raise Unprocessable(
+            'If-Match phải là ETag nhận được từ máy chủ, ví dụ "3".', code="invalid_if_match"
+        )
+    return int(value)
+
+
+def if_match_required(request: Request) -> int | None:
+    header = request.headers.get("if-match")
+    if header is None:
+        raise PreconditionRequired(
+            "Cần gửi header If-Match với ETag của bản ghi (lấy bằng GET) để tránh ghi đè "
+            "thay đổi của người khác."
+        )
+    return parse_etag(header)
+
+
+def if_match_optional(request: Request) -> int | None:
+    header = request.headers.get("if-match")
+    return parse_etag(header) if header is not None else None
+
+
+IfMatch = Annotated[int | None, Depends(if_match_required)]
+OptionalIfMatch = Annotated[int | None, Depends(if_match_optional)]

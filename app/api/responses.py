@@ -1,0 +1,42 @@
+"""Response shaping shared by the routers: ETags, Location, list envelopes, problem docs."""
+
+from typing import Any
+
+from fastapi import Response
+
+from app.schemas.common import Problem
+from app.services.common import PageResult
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = f'"{version}"'
+
+
+def envelope(page: PageResult, items: list[Any] | None = None) -> dict[str, Any]:
+    return {
+        "items": page.items if items is None else items,
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "model": Problem,
+        "description": description,
+        "content": {"application/problem+json": {}},
+    }
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: _problem("Thiếu, sai hoặc hết hạn mã truy cập"),
+    403: _problem("Vai trò không được phép"),
+    422: _problem("Dữ liệu không hợp lệ"),
+}
+NOT_FOUND = {404: _problem("Không tìm thấy (hoặc không được phép xem)")}
+CONFLICT = {409: _problem("Xung đột trạng thái hoặc dữ liệu")}
+VERSIONED = {
+    412: _problem("ETag đã cũ (version_mismatch)"),
+    428: _problem("Thiếu If-Match"),
+}

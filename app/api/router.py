@@ -1,0 +1,9 @@
+"""Every resource router under /api/v1, in one list."""
+
+from fastapi import APIRouter
+
+from app.api import auth, clusters, councils, units, users
+
+api_router = APIRouter(prefix="/api/v1")
+for module in (auth, users, units, clusters, councils):
+    api_router.include_router(module.router)

@@ -1,0 +1,115 @@
+"""The route class every router uses: one transaction per request, committed here.
+
+This is the one visible commit point. A request's session is opened on first use (see
+`deps.get_session`); when the endpoint returns, the session commits — with the Idempotency-Key
+record in the same transaction — and on any error it rolls back.
+"""
+
+import json
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+from app.errors import DomainError, PayloadTooLarge
+from app.security import InvalidToken
+from app.services import idempotency
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+_REPLAYED_HEADERS = ("location", "etag", "content-type")
+
+
+def _caller_key(request: Request) -> str | None:
+    """The verified subject of the bearer token, to scope idempotency keys to their caller."""
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    codec = request.app.state.tokens
+    for typ in ("access", "service"):
+        try:
+            return f"{typ}:{codec.decode(token, typ=typ)['sub']}"
+        except InvalidToken:
+            continue
+    return None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Nội dung gửi lên vượt quá {limit // (1024 * 1024)} MiB.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"Nội dung gửi lên vượt quá {limit // (1024 * 1024)} MiB.")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # Starlette reads this cache in request.body()
+    return body
+
+
+class TransactionalRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        inner = super().get_route_handler()
+        creates = "POST" in self.methods
+
+        async def handler(request: Request) -> Response:
+            claim = None
+            key = request.headers.get(IDEMPOTENCY_HEADER) if creates else None
+            caller = _caller_key(request) if key is not None else None
+            if key is not None and caller is not None:
+                outcome = await self._claim(request, key, caller)
+                if isinstance(outcome, idempotency.Replay):
+                    return Response(
+                        outcome.body,
+                        status_code=outcome.status_code,
+                        headers={**outcome.headers, "idempotent-replayed": "true"},
+                    )
+                claim = outcome
+            try:
+                response = await inner(request)
+                session = getattr(request.state, "db_session", None)
+                if claim is not None and session is not None and response.status_code < 400:
+                    await idempotency.complete(
+                        session, claim, response.status_code, _replayable(response), _text(response)
+                    )
+                if session is not None:
+                    await session.commit()
+                return response
+            except BaseException as exc:
+                session = getattr(request.state, "db_session", None)
+                if session is not None:
+                    if isinstance(exc, DomainError) and exc.persist:
+                        await session.commit()
+                    else:
+                        await session.rollback()
+                if claim is not None:
+                    await idempotency.release(request.app.state.db.sessionmaker, claim)
+                raise
+            finally:
+                session = getattr(request.state, "db_session", None)
+                if session is not None:
+                    request.state.db_session = None
+                    await session.close()
+
+        return handler
+
+    async def _claim(
+        self, request: Request, key: str, caller: str
+    ) -> idempotency.Claim | idempotency.Replay:
+        settings = request.app.state.settings
+        body = await _read_body(request, settings.attachment_max_bytes + 1024 * 1024)
+        fp = idempotency.fingerprint(request.method, request.url.path, request.url.query, body)
+        return await idempotency.claim(
+            request.app.state.db.sessionmaker, caller, key, fp, settings.idempotency_lock_seconds
+        )
+
+
+def _replayable(response: Response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k.lower() in _REPLAYED_HEADERS}
+
+
+def _text(response: Response) -> str:
+    body = getattr(response, "body", b"")
+    return body.decode("utf-8") if isinstance(body, bytes) else json.dumps(body)

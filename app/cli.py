@@ -1,0 +1,163 @@
+"""The `tdkt` command: serve, migrate, bootstrap, create-user, export-openapi."""
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.config import PROJECT_ROOT, get_settings
+
+cli = typer.Typer(help="tdkt — API công tác thi đua, khen thưởng tỉnh Sơn La", no_args_is_help=True)
+OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+
+
+def migrate_database(revision: str = "head") -> None:
+    from alembic import command
+
+    from app.migrations_info import alembic_config
+
+    settings = get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    cfg = alembic_config(settings.resolved_database_url)
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, revision)
+
+
+async def _bootstrap(load_reference: bool) -> tuple[str | None, list[str]]:
+    from app.db import Database
+    from app.services import bootstrap
+
+    settings = get_settings()
+    db = Database(settings)
+    try:
+        async with db.session() as session:
+            password = await bootstrap.ensure_admin(session, settings)
+        loaded: list[str] = []
+        if load_reference:
+            async with db.session() as session:
+                loaded = await bootstrap.load_reference_data(session)
+        return password, loaded
+    finally:
+        await db.dispose()
+
+
+def run_bootstrap() -> None:
+    settings = get_settings()
+    password, loaded = asyncio.run(_bootstrap(settings.load_reference_data))
+    for line in loaded:
+        typer.echo(f"Dữ liệu tham chiếu — {line}")
+    if password:
+        # Printed to the terminal once, never logged.
+        typer.secho(
+            f"Đã tạo tài khoản Sở Nội vụ '{settings.admin_username}' với mật khẩu: {password}\n"
+            "Hãy lưu lại và đổi mật khẩu sau khi đăng nhập (mật khẩu không được in lại).",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
+
+
+@cli.command()
+def migrate(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply the database migrations (Alembic) up to REVISION."""
+    migrate_database(revision)
+    typer.echo(f"Cơ sở dữ liệu đã ở phiên bản {revision}.")
+
+
+@cli.command("bootstrap")
+def bootstrap_command() -> None:
+    """Create the first Sở Nội vụ account and load the Sơn La reference data (idempotent)."""
+    run_bootstrap()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: TDKT_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: TDKT_PORT")] = None,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+    workers: int = 1,
+) -> None:
+    """Migrate, load reference data, and serve the API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    if migrate_first:
+        migrate_database()
+        run_bootstrap()
+    uvicorn.run(
+        "app.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@cli.command("create-user")
+def create_user(
+    username: str,
+    role: Annotated[
+        str, typer.Option(help="noi_vu | cluster_head | council_member | unit | reader")
+    ],
+    full_name: Annotated[str, typer.Option()] = "",
+    unit_id: int | None = None,
+    cluster_id: int | None = None,
+    council_member_id: int | None = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an account from the command line (e.g. a second Sở Nội vụ administrator)."""
+    from app.db import Database
+    from app.services import accounts
+    from app.services.principal import SYSTEM
+
+    async def run() -> int:
+        db = Database(get_settings())
+        try:
+            async with db.session() as session:
+                user = await accounts.create_user(
+                    session,
+                    SYSTEM,
+                    {
+                        "username": username,
+                        "full_name": full_name or username,
+                        "password": password,
+                        "role": role,
+                        "unit_id": unit_id,
+                        "cluster_id": cluster_id,
+                        "council_member_id": council_member_id,
+                    },
+                )
+                return user.id
+        finally:
+            await db.dispose()
+
+    user_id = asyncio.run(run())
+    typer.echo(f"Đã tạo tài khoản {username} (id {user_id}, vai trò {role}).")
+
+
+def openapi_document() -> dict:
+    from app.main import create_app
+
+    return create_app(configure_logs=False).openapi()
+
+
+def render_openapi() -> str:
+    return json.dumps(openapi_document(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@cli.command("export-openapi")
+def export_openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document")] = OPENAPI_PATH,
+) -> None:
+    """Write the OpenAPI document generated from the app (a test fails when it drifts)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_openapi(), encoding="utf-8")
+    typer.echo(f"Đã ghi {output}")
+
+
+def main() -> None:
+    cli()

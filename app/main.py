@@ -1,0 +1,55 @@
+"""create_app(): routers, error handlers, middleware, operationIds."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app.api import health
+from app.api.router import api_router
+from app.config import Settings, get_settings
+from app.db import Database
+from app.errors import install_error_handlers
+from app.observability import RequestContextMiddleware, configure_logging
+from app.security import TokenCodec
+
+DESCRIPTION = """
+API công tác thi đua, khen thưởng tỉnh Sơn La — the API for the emulation and commendation
+work of Sơn La province: plan tasks, units, clusters and the council, submission rounds,
+commendation dossiers and their review, council meetings with secret ballots, decisions.
+
+Errors are `application/problem+json` (RFC 9457) with a stable `code`. Single resources carry
+an `ETag`; `PATCH` needs `If-Match`. Creating `POST`s accept `Idempotency-Key`.
+"""
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operationIds: the route function's name (`list_units`, `submit_dossier`)."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    if configure_logs:
+        configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        await app.state.db.dispose()
+
+    app = FastAPI(
+        title="tdkt — Thi đua, Khen thưởng Sơn La",
+        version="1.0.0",
+        description=DESCRIPTION,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings)
+    app.state.tokens = TokenCodec(settings)
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    return app

@@ -1,0 +1,44 @@
+from datetime import date
+
+from pydantic import Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+
+class TokenResponse(ReadModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    refresh_token: str
+
+
+class RefreshRequest(StrictModel):
+    refresh_token: str = Field(min_length=1)
+
+
+class Me(ReadModel):
+    id: int | None
+    username: str
+    full_name: str
+    role: str
+    unit_id: int | None
+    cluster_id: int | None
+    council_member_id: int | None
+
+
+class ServiceTokenCreate(StrictModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: str = Field(default="reader", pattern="^reader$")
+    expires_on: date
+
+
+class ServiceTokenRead(ReadModel):
+    id: int
+    name: str
+    role: str
+    expires_on: date
+    revoked: bool
+
+
+class ServiceTokenCreated(ServiceTokenRead):
+    token: str = Field(description="Shown this once; store it safely.")

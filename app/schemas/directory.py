@@ -1,0 +1,119 @@
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+UnitKind = Literal[
+    "department", "agency", "commune", "ward", "enterprise", "mass_organization", "other"
+]
+ClusterKind = Literal["cum", "khoi"]
+CouncilRole = Literal["chu_tich", "pho_chu_tich", "uy_vien_thuong_truc", "uy_vien"]
+
+
+class UnitCreate(StrictModel):
+    code: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9._-]+$")
+    name: str = Field(min_length=1, max_length=300)
+    short_name: str | None = Field(default=None, max_length=100)
+    kind: UnitKind = "other"
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+
+
+class UnitUpdate(StrictModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    short_name: str | None = Field(default=None, max_length=100)
+    kind: UnitKind | None = None
+    aliases: list[str] | None = Field(default=None, max_length=50)
+    active: bool | None = None
+
+
+class UnitRead(ReadModel):
+    id: int
+    code: str
+    name: str
+    short_name: str | None
+    kind: str
+    aliases: list[str]
+    active: bool
+    version: int
+
+
+class ClusterCreate(StrictModel):
+    year: int = Field(ge=2000, le=2100)
+    kind: ClusterKind
+    name: str = Field(min_length=1, max_length=300)
+    head_unit_id: int | None = None
+    deputy_head_unit_ids: list[int] = Field(default_factory=list)
+    member_unit_ids: list[int] = Field(default_factory=list)
+
+
+class ClusterUpdate(StrictModel):
+    kind: ClusterKind | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    head_unit_id: int | None = None
+    deputy_head_unit_ids: list[int] | None = None
+    member_unit_ids: list[int] | None = None
+
+
+class ClusterRead(ReadModel):
+    id: int
+    year: int
+    kind: str
+    name: str
+    head_unit_id: int | None
+    deputy_head_unit_ids: list[int]
+    member_unit_ids: list[int]
+    version: int
+
+
+class CouncilMemberCreate(StrictModel):
+    full_name: str = Field(min_length=1, max_length=200)
+    position: str | None = Field(default=None, max_length=300)
+    council_role: CouncilRole = "uy_vien"
+    unit_id: int | None = None
+    user_id: int | None = None
+    monitored_cluster_ids: list[int] = Field(default_factory=list)
+
+
+class CouncilMemberUpdate(StrictModel):
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    position: str | None = Field(default=None, max_length=300)
+    council_role: CouncilRole | None = None
+    unit_id: int | None = None
+    user_id: int | None = None
+    monitored_cluster_ids: list[int] | None = None
+
+
+class CouncilMemberRead(ReadModel):
+    id: int
+    council_id: int
+    full_name: str
+    position: str | None
+    council_role: str
+    unit_id: int | None
+    user_id: int | None
+    monitored_cluster_ids: list[int]
+    active: bool
+    version: int
+
+
+class CouncilCreate(StrictModel):
+    name: str = Field(min_length=1, max_length=300)
+    decision_no: str | None = Field(default=None, max_length=100)
+    effective_from: date | None = None
+
+
+class CouncilUpdate(StrictModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    decision_no: str | None = Field(default=None, max_length=100)
+    effective_from: date | None = None
+
+
+class CouncilRead(ReadModel):
+    id: int
+    name: str
+    decision_no: str | None
+    effective_from: date | None
+    members: list[CouncilMemberRead]
+    version: int

@@ -1,0 +1,38 @@
+from typing import Literal
+
+from pydantic import Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+Role = Literal["noi_vu", "cluster_head", "council_member", "unit", "reader"]
+
+
+class UserCreate(StrictModel):
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    full_name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=10, max_length=200)
+    role: Role
+    unit_id: int | None = None
+    cluster_id: int | None = None
+    council_member_id: int | None = None
+
+
+class UserUpdate(StrictModel):
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+    active: bool | None = None
+    unit_id: int | None = None
+    cluster_id: int | None = None
+    council_member_id: int | None = None
+
+
+class UserRead(ReadModel):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    unit_id: int | None
+    cluster_id: int | None
+    council_member_id: int | None
+    active: bool
+    version: int

@@ -1,0 +1,77 @@
+"""Audit entries and domain events, written in the caller's transaction."""
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AuditEntry, Event
+from app.observability import request_id_var
+from app.services.principal import Principal
+
+
+async def record(
+    session: AsyncSession,
+    actor: Principal,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    comment: str | None = None,
+) -> AuditEntry:
+    """Append one audit entry (who, what, when, before/after) to the current transaction."""
+    entry = AuditEntry(
+        actor_id=actor.user_id,
+        actor_role=actor.role,
+        actor_name=actor.username or None,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        comment=comment,
+        request_id=request_id_var.get(),
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def emit(
+    session: AsyncSession,
+    type_: str,
+    entity_type: str,
+    entity_id: int | None,
+    data: dict[str, Any] | None = None,
+    *,
+    unit_id: int | None = None,
+    cluster_id: int | None = None,
+    meeting_id: int | None = None,
+    restricted: bool = False,
+) -> Event:
+    """Append a domain event; the scope fields decide which callers may read it."""
+    event = Event(
+        type=type_,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        data=data or {},
+        unit_id=unit_id,
+        cluster_id=cluster_id,
+        meeting_id=meeting_id,
+        restricted=restricted,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The audited view of an ORM object: the named fields, JSON-safe."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        out[name] = value
+    return out

@@ -1,0 +1,1 @@
+"""Registers the reference-data loaders that ship with the service."""
