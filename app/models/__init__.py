@@ -11,6 +11,7 @@ from app.models.directory import (
     Holiday,
     Unit,
 )
+from app.models.plans import Plan, Task, TaskCoordinator, TaskReport
 from app.models.users import LoginThrottle, RefreshToken, ServiceToken, User
 
 __all__ = [
@@ -25,8 +26,12 @@ __all__ = [
     "Holiday",
     "IdempotencyKey",
     "LoginThrottle",
+    "Plan",
     "RefreshToken",
     "ServiceToken",
+    "Task",
+    "TaskCoordinator",
+    "TaskReport",
     "Unit",
     "User",
 ]

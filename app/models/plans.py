@@ -1,0 +1,113 @@
+"""Plans (kế hoạch) and their appendix tasks (nhiệm vụ trọng tâm), with progress reports."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+
+PERIODS = ("Q1", "Q2", "Q3", "Q4", "recurring")
+DUE_KINDS = ("month", "by_date", "recurring", "unspecified")
+TASK_STATUSES = ("not_started", "in_progress", "done", "cancelled")
+
+
+class Plan(TimestampMixin, VersionedMixin, Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(500))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of the imported document: importing the same file twice finds the first plan.
+    source_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+
+    tasks: Mapped[list["Task"]] = relationship(
+        back_populates="plan", lazy="raise", order_by="Task.id"
+    )
+
+
+class Task(TimestampMixin, VersionedMixin, Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        CheckConstraint(
+            "period IN ('Q1', 'Q2', 'Q3', 'Q4', 'recurring')", name="period"
+        ),
+        CheckConstraint(
+            "due_kind IN ('month', 'by_date', 'recurring', 'unspecified')", name="due_kind"
+        ),
+        CheckConstraint(
+            "status IN ('not_started', 'in_progress', 'done', 'cancelled')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(10))
+    seq: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    due_kind: Mapped[str] = mapped_column(String(20))
+    due_month: Mapped[str | None] = mapped_column(String(7))
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    due_text: Mapped[str] = mapped_column(String(200), default="")
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks", lazy="raise")
+    coordinators: Mapped[list["TaskCoordinator"]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", order_by="TaskCoordinator.position"
+    )
+
+
+class TaskCoordinator(Base):
+    """A coordinating unit (đơn vị phối hợp): a unit of the directory, a group, or a label only."""
+
+    __tablename__ = "task_coordinators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    group: Mapped[str | None] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(500))
+
+
+class TaskReport(Base):
+    """A progress report (báo cáo tiến độ) by the lead or a coordinating unit."""
+
+    __tablename__ = "task_reports"
+    __table_args__ = (
+        CheckConstraint(
+            "progress_percent >= 0 AND progress_percent <= 100", name="progress_percent"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    progress_percent: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    attachment_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
