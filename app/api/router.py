@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, clusters, councils, units, users
+from app.api import audit, auth, clusters, councils, units, users
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, units, clusters, councils):
+for module in (auth, users, units, clusters, councils, audit):
     api_router.include_router(module.router)

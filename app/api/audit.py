@@ -1,0 +1,35 @@
+"""The audit log, for Sở Nội vụ and auditors."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import NoiVu, PageDep, SessionDep
+from app.api.responses import PROBLEMS, envelope
+from app.api.routing import TransactionalRoute
+from app.schemas.audit import AuditEntryRead
+from app.schemas.common import ListEnvelope
+from app.services import audit_log
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["audit"])
+
+
+@router.get("/audit", response_model=ListEnvelope[AuditEntryRead])
+async def list_audit_entries(
+    session: SessionDep,
+    principal: NoiVu,
+    page: PageDep,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    from_: Annotated[datetime | None, Query(alias="from")] = None,
+    to: datetime | None = None,
+):
+    """Oldest first. Votes are never here: ballots are not audited per voter."""
+    result = await audit_log.list_entries(
+        session, entity_type=entity_type, entity_id=entity_id, actor_id=actor_id,
+        action=action, from_=from_, to=to, limit=page.limit, offset=page.offset,
+    )  # fmt: skip
+    return envelope(result)

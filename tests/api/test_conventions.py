@@ -1,0 +1,207 @@
+"""The contract's conventions, across the whole API."""
+
+import asyncio
+import logging
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import func, select
+
+from app.api.deps import RoleGate
+from app.models import Unit
+from tests.factories import PASSWORD, make_user, signed_in
+
+PUBLIC_PATHS = {"/api/v1/auth/token", "/api/v1/auth/refresh"}
+
+
+def _gates(dependant) -> list[RoleGate]:
+    found = [d.call for d in dependant.dependencies if isinstance(d.call, RoleGate)]
+    for sub in dependant.dependencies:
+        found.extend(_gates(sub))
+    return found
+
+
+def api_routes(app) -> list[tuple[str, APIRoute]]:
+    """(full path, route) for every route of the app, through included routers."""
+    return [
+        (context.path, context.original_route)
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+    ]
+
+
+def test_every_api_route_declares_its_roles(app):
+    routes = [(p, r) for p, r in api_routes(app) if p.startswith("/api/v1")]
+    unguarded = [
+        f"{sorted(route.methods)} {path}"
+        for path, route in routes
+        if path not in PUBLIC_PATHS and not _gates(route.dependant)
+    ]
+    assert len(routes) > 20  # the walk really reached the routers
+    assert unguarded == []
+
+
+def test_operation_ids_are_unique_and_named_after_routes(app):
+    paths = app.openapi()["paths"].values()
+    ids = [operation["operationId"] for path in paths for operation in path.values()]
+    assert len(ids) == len(set(ids))
+    assert "list_units" in ids and "create_user" in ids
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/api/v1/no-such-thing", 404, "not_found"),
+        ("DELETE", "/api/v1/units", 405, "method_not_allowed"),
+        ("GET", "/api/v1/units", 401, "not_authenticated"),
+    ],
+)
+async def test_framework_errors_are_problems(client, method, path, status, code):
+    response = await client.request(method, path)
+
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == code and body["status"] == status
+    assert body["type"].endswith(code) and body["instance"] == path
+    assert body["title"] and body["detail"]
+
+
+async def test_validation_errors_list_each_field(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/units", json={"name": "", "status": "x"}, headers=admin
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error"
+    locs = {tuple(e["loc"]) for e in body["errors"]}
+    assert ("body", "code") in locs and ("body", "status") in locs and ("body", "name") in locs
+
+
+async def test_malformed_json_is_a_problem_not_a_crash(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/units",
+        content=b"{not json",
+        headers={**admin, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_request_id_is_returned_and_kept_when_sane(client):
+    given = await client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    made = await client.get("/healthz", headers={"X-Request-ID": "bad id\nwith newline"})
+
+    assert given.headers["x-request-id"] == "abc-123"
+    assert made.headers["x-request-id"] not in ("", "bad id\nwith newline")
+
+
+async def test_readyz_reports_the_migration_head(client):
+    response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+# ---- Idempotency-Key -----------------------------------------------------------------------
+
+
+async def _unit_count(app) -> int:
+    async with app.state.db.sessionmaker() as s:
+        return await s.scalar(select(func.count()).select_from(Unit))
+
+
+async def test_same_key_same_body_replays_without_creating(app, client, session):
+    _, admin = await signed_in(app, session)
+    headers = {**admin, "Idempotency-Key": "k-1"}
+    body = {"code": "SNV", "name": "Sở Nội vụ"}
+
+    first = await client.post("/api/v1/units", json=body, headers=headers)
+    again = await client.post("/api/v1/units", json=body, headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    assert await _unit_count(app) == 1
+
+
+async def test_same_key_other_body_is_422(app, client, session):
+    _, admin = await signed_in(app, session)
+    headers = {**admin, "Idempotency-Key": "k-2"}
+    await client.post("/api/v1/units", json={"code": "A", "name": "A"}, headers=headers)
+
+    other = await client.post("/api/v1/units", json={"code": "B", "name": "B"}, headers=headers)
+
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert await _unit_count(app) == 1
+
+
+async def test_keys_are_scoped_to_their_caller(app, client, session):
+    _, admin = await signed_in(app, session)
+    _, other_admin = await signed_in(app, session)
+
+    a = await client.post(
+        "/api/v1/units", json={"code": "A", "name": "A"}, headers={**admin, "Idempotency-Key": "k"}
+    )
+    b = await client.post(
+        "/api/v1/units",
+        json={"code": "B", "name": "B"},
+        headers={**other_admin, "Idempotency-Key": "k"},
+    )
+
+    assert a.status_code == b.status_code == 201
+    assert await _unit_count(app) == 2
+
+
+async def test_a_failed_request_frees_its_key(app, client, session):
+    _, admin = await signed_in(app, session)
+    headers = {**admin, "Idempotency-Key": "k-3"}
+
+    bad = await client.post("/api/v1/units", json={"code": "A", "name": ""}, headers=headers)
+    good = await client.post("/api/v1/units", json={"code": "A", "name": "A"}, headers=headers)
+
+    assert bad.status_code == 422 and good.status_code == 201
+
+
+async def test_twenty_concurrent_creates_with_one_key_make_one_unit(app, client, session):
+    _, admin = await signed_in(app, session)
+    headers = {**admin, "Idempotency-Key": "burst"}
+    body = {"code": "BURST", "name": "Đơn vị"}
+
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/units", json=body, headers=headers) for _ in range(20))
+    )
+
+    statuses = sorted(r.status_code for r in responses)
+    assert set(statuses) <= {201, 409}, statuses
+    assert 201 in statuses
+    for r in responses:
+        if r.status_code == 409:
+            assert r.json()["code"] == "idempotency_in_progress"
+    assert await _unit_count(app) == 1
+
+
+# ---- logs ------------------------------------------------------------------------------------
+
+
+async def test_no_password_or_token_reaches_the_logs(app, client, session, caplog):
+    user = await make_user(session)
+    await session.commit()
+    caplog.set_level(logging.INFO)
+
+    login = await client.post(
+        "/api/v1/auth/token", data={"username": user.username, "password": PASSWORD}
+    )
+    token = login.json()["access_token"]
+    await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+
+    server_records = [r for r in caplog.records if not r.name.startswith("httpx")]
+    text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in server_records)
+    assert "request" in text  # the request log line was written
+    assert PASSWORD not in text and token not in text
