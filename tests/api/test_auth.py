@@ -190,7 +190,7 @@ def _forge(kind: str, user) -> str:
     if kind == "old_token_version":
         return sign(_claims(user, ver=user.token_version - 1))
     if kind == "tampered":
-        header, payload, signature = sign(_claims(user)).split(".")
+        header, _payload, signature = sign(_claims(user)).split(".")
         forged = _b64({**_claims(user), "sub": str(user.id + 1000)})
         return f"{header}.{forged}.{signature}"
     if kind == "hs512":
@@ -264,9 +264,7 @@ async def test_service_token_reads_and_is_revocable(app, client, session):
     assert (await client.get("/api/v1/units", headers=script)).status_code == 200
     me = (await client.get("/api/v1/auth/me", headers=script)).json()
     assert me["role"] == "reader"
-    forbidden = await client.post(
-        "/api/v1/units", json={"code": "X", "name": "X"}, headers=script
-    )
+    forbidden = await client.post("/api/v1/units", json={"code": "X", "name": "X"}, headers=script)
     assert forbidden.status_code == 403
 
     listed = (await client.get("/api/v1/service-tokens", headers=admin)).json()

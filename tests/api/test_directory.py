@@ -128,9 +128,7 @@ async def test_council_members_with_monitored_clusters_and_user(app, client, ses
     _, admin = await signed_in(app, session)
     council = await make_council(session)
     cluster = await make_cluster(session)
-    user, member_headers = await signed_in(
-        app, session, "council_member", council_member_id=None
-    )
+    user, _ = await signed_in(app, session, "council_member", council_member_id=None)
 
     added = await client.post(
         f"/api/v1/councils/{council.id}/members",

@@ -99,7 +99,7 @@ async def test_patch_needs_if_match_and_refuses_a_stale_one(app, client, session
 
 
 async def test_changing_a_password_revokes_old_tokens(app, client, session):
-    user, admin = await signed_in(app, session)
+    _, admin = await signed_in(app, session)
     other, other_headers = await signed_in(app, session, "unit")
 
     response = await client.patch(
