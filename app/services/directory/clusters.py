@@ -1,0 +1,200 @@
+"""Clusters: cụm, khối thi đua, with head (Trưởng khối), deputies and members."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.errors import Conflict, NotFound, Unprocessable
+from app.models import (
+    Cluster,
+    ClusterMembership,
+    Unit,
+)
+from app.services import audit
+from app.services.common import (
+    PageResult,
+    check_version,
+    like_folded,
+    paginate,
+    touch,
+)
+from app.services.principal import CLUSTER_HEAD, UNIT, Principal
+from app.services.text import nfc, search_text
+
+
+def cluster_view(cluster: Cluster) -> dict:
+    """The contract's shape: head, deputies and every member unit (head and deputies included)."""
+    members = cluster.memberships
+    head = next((m.unit_id for m in members if m.role == "head"), None)
+    return {
+        "id": cluster.id,
+        "year": cluster.year,
+        "kind": cluster.kind,
+        "name": cluster.name,
+        "head_unit_id": head,
+        "deputy_head_unit_ids": sorted(m.unit_id for m in members if m.role == "deputy"),
+        "member_unit_ids": sorted(m.unit_id for m in members),
+        "version": cluster.version,
+    }
+
+
+def _cluster_scope(stmt, principal: Principal):
+    """A cluster head sees its own cluster; a unit the clusters it belongs to."""
+    if principal.role == CLUSTER_HEAD:
+        return stmt.where(Cluster.id == principal.cluster_id)
+    if principal.role == UNIT:
+        member_of = select(ClusterMembership.cluster_id).where(
+            ClusterMembership.unit_id == principal.unit_id
+        )
+        return stmt.where(Cluster.id.in_(member_of))
+    return stmt
+
+
+async def list_clusters(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    year: int | None,
+    kind: str | None,
+    unit_id: int | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+) -> PageResult:
+    stmt = select(Cluster).options(selectinload(Cluster.memberships)).order_by(Cluster.id)
+    stmt = _cluster_scope(stmt, principal)
+    if year:
+        stmt = stmt.where(Cluster.year == year)
+    if kind:
+        stmt = stmt.where(Cluster.kind == kind)
+    if unit_id:
+        stmt = stmt.where(
+            Cluster.id.in_(
+                select(ClusterMembership.cluster_id).where(ClusterMembership.unit_id == unit_id)
+            )
+        )
+    if q:
+        stmt = stmt.where(like_folded(Cluster.search_text, q))
+    return await paginate(session, stmt, limit, offset)
+
+
+async def get_cluster(session: AsyncSession, principal: Principal, cluster_id: int) -> Cluster:
+    stmt = _cluster_scope(
+        select(Cluster).options(selectinload(Cluster.memberships)).where(Cluster.id == cluster_id),
+        principal,
+    )
+    cluster = await session.scalar(stmt)
+    if cluster is None:
+        raise NotFound(f"Không tìm thấy cụm, khối thi đua có mã số {cluster_id}.")
+    return cluster
+
+
+def _roles_from(head: int | None, deputies: list[int], members: list[int]) -> dict[int, str]:
+    roles: dict[int, str] = dict.fromkeys(members, "member")
+    roles.update(dict.fromkeys(deputies, "deputy"))
+    if head is not None:
+        if head in deputies:
+            raise Unprocessable(
+                "Một đơn vị không thể vừa là Trưởng khối vừa là Phó trưởng khối.",
+                code="head_is_deputy",
+            )
+        roles[head] = "head"
+    return roles
+
+
+async def _set_memberships(session: AsyncSession, cluster: Cluster, roles: dict[int, str]) -> None:
+    known = set(await session.scalars(select(Unit.id).where(Unit.id.in_(roles))))
+    if unknown := sorted(set(roles) - known):
+        raise Unprocessable(f"Không có đơn vị mã số {unknown}.", code="unknown_reference")
+    taken = (
+        await session.execute(
+            select(ClusterMembership.unit_id, Cluster.name)
+            .join(Cluster, Cluster.id == ClusterMembership.cluster_id)
+            .where(
+                ClusterMembership.year == cluster.year,
+                ClusterMembership.unit_id.in_(roles),
+                ClusterMembership.cluster_id != (cluster.id or -1),
+            )
+        )
+    ).all()
+    if taken:
+        names = "; ".join(f"đơn vị {uid} đã thuộc '{name}'" for uid, name in taken)
+        raise Conflict(
+            f"Mỗi đơn vị chỉ thuộc một cụm, khối trong một năm: {names}.",
+            code="unit_already_in_cluster",
+        )
+    existing = {m.unit_id: m for m in cluster.memberships}
+    for unit_id, membership in existing.items():
+        if unit_id not in roles:
+            cluster.memberships.remove(membership)
+    for unit_id, role in roles.items():
+        if unit_id in existing:
+            existing[unit_id].role = role
+        else:
+            cluster.memberships.append(
+                ClusterMembership(unit_id=unit_id, year=cluster.year, role=role)
+            )
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # a concurrent request placed one of the units first
+        raise Conflict(
+            "Một đơn vị vừa được xếp vào cụm, khối khác; tải lại rồi thử lại.",
+            code="unit_already_in_cluster",
+        ) from exc
+
+
+async def create_cluster(session: AsyncSession, actor: Principal, data: dict) -> Cluster:
+    cluster = Cluster(year=data["year"], kind=data["kind"], name=nfc(data["name"]))
+    cluster.search_text = search_text(cluster.name)
+    cluster.memberships = []
+    session.add(cluster)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"Năm {data['year']} đã có cụm, khối tên '{data['name']}'.", code="duplicate_cluster"
+        ) from exc
+    roles = _roles_from(
+        data.get("head_unit_id"), data.get("deputy_head_unit_ids", []), data["member_unit_ids"]
+    )
+    await _set_memberships(session, cluster, roles)
+    await audit.record(
+        session, actor, "cluster.created", "cluster", cluster.id, after=cluster_view(cluster)
+    )
+    return cluster
+
+
+async def update_cluster(
+    session: AsyncSession, actor: Principal, cluster_id: int, changes: dict, expected: int | None
+) -> Cluster:
+    cluster = await get_cluster(session, actor, cluster_id)
+    check_version(cluster, expected)
+    before = cluster_view(cluster)
+    for field in ("kind", "name"):
+        if changes.get(field) is not None:
+            setattr(cluster, field, nfc(changes[field]) if field == "name" else changes[field])
+    cluster.search_text = search_text(cluster.name)
+    if {"head_unit_id", "deputy_head_unit_ids", "member_unit_ids"} & changes.keys():
+        merged = {k: v if v is not None else before[k] for k, v in changes.items()}
+        roles = _roles_from(
+            changes.get("head_unit_id", before["head_unit_id"]),
+            merged.get("deputy_head_unit_ids", before["deputy_head_unit_ids"]),
+            merged.get("member_unit_ids", before["member_unit_ids"]),
+        )
+        await _set_memberships(session, cluster, roles)
+        touch(cluster)
+    await session.flush()
+    await audit.record(
+        session, actor, "cluster.updated", "cluster", cluster.id,
+        before=before, after=cluster_view(cluster),
+    )  # fmt: skip
+    return cluster
+
+
+async def cluster_of_unit(session: AsyncSession, unit_id: int, year: int) -> int | None:
+    return await session.scalar(
+        select(ClusterMembership.cluster_id).where(
+            ClusterMembership.unit_id == unit_id, ClusterMembership.year == year
+        )
+    )

@@ -1,0 +1,224 @@
+"""The council (Hội đồng Thi đua - Khen thưởng tỉnh) and its members."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.errors import NotFound, Unprocessable
+from app.models import (
+    Cluster,
+    Council,
+    CouncilMember,
+    CouncilMemberCluster,
+    Unit,
+    User,
+)
+from app.services import audit
+from app.services.common import (
+    PageResult,
+    check_version,
+    paginate,
+    touch,
+)
+from app.services.principal import COUNCIL_MEMBER, Principal
+from app.services.text import nfc
+
+
+def _council_options():
+    return selectinload(Council.members).selectinload(CouncilMember.monitored)
+
+
+async def member_user_ids(session: AsyncSession, member_ids: list[int]) -> dict[int, int]:
+    rows = await session.execute(
+        select(User.council_member_id, User.id).where(User.council_member_id.in_(member_ids))
+    )
+    return dict(rows.all())
+
+
+def member_view(member: CouncilMember, user_ids: dict[int, int]) -> dict:
+    return {
+        "id": member.id,
+        "council_id": member.council_id,
+        "full_name": member.full_name,
+        "position": member.position,
+        "council_role": member.council_role,
+        "unit_id": member.unit_id,
+        "user_id": user_ids.get(member.id),
+        "monitored_cluster_ids": [m.cluster_id for m in member.monitored],
+        "active": member.active,
+        "version": member.version,
+    }
+
+
+async def council_views(session: AsyncSession, councils: list[Council]) -> list[dict]:
+    ids = [m.id for c in councils for m in c.members]
+    users = await member_user_ids(session, ids)
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "decision_no": c.decision_no,
+            "effective_from": c.effective_from,
+            "version": c.version,
+            "members": [member_view(m, users) for m in c.members if m.active],
+        }
+        for c in councils
+    ]
+
+
+def _council_scope(stmt, principal: Principal):
+    if principal.role == COUNCIL_MEMBER:
+        own = select(CouncilMember.council_id).where(
+            CouncilMember.id == principal.council_member_id
+        )
+        return stmt.where(Council.id.in_(own))
+    return stmt
+
+
+async def list_councils(
+    session: AsyncSession, principal: Principal, limit: int, offset: int
+) -> PageResult:
+    stmt = _council_scope(
+        select(Council).options(_council_options()).order_by(Council.id), principal
+    )
+    return await paginate(session, stmt, limit, offset)
+
+
+async def get_council(session: AsyncSession, principal: Principal, council_id: int) -> Council:
+    stmt = _council_scope(
+        select(Council).options(_council_options()).where(Council.id == council_id), principal
+    )
+    council = await session.scalar(stmt)
+    if council is None:
+        raise NotFound(f"Không tìm thấy Hội đồng có mã số {council_id}.")
+    return council
+
+
+async def create_council(session: AsyncSession, actor: Principal, data: dict) -> Council:
+    council = Council(**{**data, "name": nfc(data["name"])})
+    session.add(council)
+    await session.flush()
+    await audit.record(
+        session, actor, "council.created", "council", council.id,
+        after={"name": council.name, "decision_no": council.decision_no},
+    )  # fmt: skip
+    return await get_council(session, actor, council.id)
+
+
+async def update_council(
+    session: AsyncSession, actor: Principal, council_id: int, changes: dict, expected: int | None
+) -> Council:
+    council = await get_council(session, actor, council_id)
+    check_version(council, expected)
+    before = {"name": council.name, "decision_no": council.decision_no}
+    for field, value in changes.items():
+        setattr(council, field, value)
+    await session.flush()
+    await audit.record(
+        session, actor, "council.updated", "council", council.id,
+        before=before, after={"name": council.name, "decision_no": council.decision_no},
+    )  # fmt: skip
+    return council
+
+
+async def _link_user(session: AsyncSession, member: CouncilMember, user_id: int | None) -> None:
+    current = await session.scalars(select(User).where(User.council_member_id == member.id))
+    for user in current:
+        if user.id != user_id:
+            user.council_member_id = None
+    if user_id is None:
+        return
+    user = await session.get(User, user_id)
+    if user is None or user.role != COUNCIL_MEMBER:
+        raise Unprocessable(
+            f"Tài khoản {user_id} không tồn tại hoặc không có vai trò council_member.",
+            code="invalid_user_link",
+        )
+    user.council_member_id = member.id
+
+
+async def _set_monitored(session: AsyncSession, member: CouncilMember, cluster_ids: list[int]):
+    known = set(await session.scalars(select(Cluster.id).where(Cluster.id.in_(cluster_ids))))
+    if unknown := sorted(set(cluster_ids) - known):
+        raise Unprocessable(f"Không có cụm, khối mã số {unknown}.", code="unknown_reference")
+    member.monitored = [CouncilMemberCluster(cluster_id=c) for c in dict.fromkeys(cluster_ids)]
+
+
+async def get_member(session: AsyncSession, council_id: int, member_id: int) -> CouncilMember:
+    member = await session.scalar(
+        select(CouncilMember)
+        .options(selectinload(CouncilMember.monitored))
+        .where(
+            CouncilMember.id == member_id,
+            CouncilMember.council_id == council_id,
+            CouncilMember.active.is_(True),
+        )
+    )
+    if member is None:
+        raise NotFound(f"Không tìm thấy thành viên {member_id} của Hội đồng {council_id}.")
+    return member
+
+
+async def add_member(
+    session: AsyncSession, actor: Principal, council_id: int, data: dict
+) -> CouncilMember:
+    await get_council(session, actor, council_id)
+    if data.get("unit_id") and not await session.get(Unit, data["unit_id"]):
+        raise Unprocessable(f"Không có đơn vị mã số {data['unit_id']}.", code="unknown_reference")
+    member = CouncilMember(
+        council_id=council_id,
+        full_name=nfc(data["full_name"]),
+        position=data.get("position"),
+        council_role=data.get("council_role", "uy_vien"),
+        unit_id=data.get("unit_id"),
+        active=True,
+    )
+    member.monitored = []
+    session.add(member)
+    await session.flush()
+    await _set_monitored(session, member, data.get("monitored_cluster_ids", []))
+    await _link_user(session, member, data.get("user_id"))
+    await session.flush()
+    await audit.record(
+        session, actor, "council_member.added", "council_member", member.id,
+        after={"council_id": council_id, "full_name": member.full_name,
+               "council_role": member.council_role},
+    )  # fmt: skip
+    return member
+
+
+async def update_member(
+    session: AsyncSession,
+    actor: Principal,
+    council_id: int,
+    member_id: int,
+    changes: dict,
+    expected: int | None,
+) -> CouncilMember:
+    member = await get_member(session, council_id, member_id)
+    check_version(member, expected)
+    before = {"full_name": member.full_name, "council_role": member.council_role}
+    if "monitored_cluster_ids" in changes:
+        await _set_monitored(session, member, changes.pop("monitored_cluster_ids") or [])
+    if "user_id" in changes:
+        await _link_user(session, member, changes.pop("user_id"))
+    for field, value in changes.items():
+        setattr(member, field, value)
+    touch(member)
+    await session.flush()
+    await audit.record(
+        session, actor, "council_member.updated", "council_member", member.id,
+        before=before, after={"full_name": member.full_name, "council_role": member.council_role},
+    )  # fmt: skip
+    return member
+
+
+async def remove_member(
+    session: AsyncSession, actor: Principal, council_id: int, member_id: int
+) -> None:
+    """Members leave the council but stay on record: past meetings and quorums refer to them."""
+    member = await get_member(session, council_id, member_id)
+    member.active = False
+    await _link_user(session, member, None)
+    await session.flush()
+    await audit.record(session, actor, "council_member.removed", "council_member", member.id)

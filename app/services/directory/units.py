@@ -1,0 +1,100 @@
+"""Units: cơ quan, đơn vị, địa phương."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Conflict
+from app.models import (
+    Unit,
+)
+from app.services import audit
+from app.services.common import (
+    PageResult,
+    check_version,
+    get_or_404,
+    like_folded,
+    paginate,
+)
+from app.services.principal import Principal
+from app.services.text import nfc, search_text
+
+UNIT_FIELDS = ("code", "name", "short_name", "kind", "aliases", "active")
+
+
+def _clean_aliases(aliases: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for alias in aliases:
+        if alias and nfc(alias):
+            seen.setdefault(nfc(alias), None)
+    return list(seen)
+
+
+def _refresh_unit_search(unit: Unit) -> None:
+    unit.search_text = search_text(unit.code, unit.name, unit.short_name, *unit.aliases)
+
+
+async def list_units(
+    session: AsyncSession,
+    *,
+    q: str | None,
+    kind: str | None,
+    active: bool | None,
+    limit: int,
+    offset: int,
+) -> PageResult:
+    stmt = select(Unit).order_by(Unit.name, Unit.id)
+    if q:
+        stmt = stmt.where(like_folded(Unit.search_text, q))
+    if kind:
+        stmt = stmt.where(Unit.kind == kind)
+    if active is not None:
+        stmt = stmt.where(Unit.active == active)
+    return await paginate(session, stmt, limit, offset)
+
+
+async def get_unit(session: AsyncSession, unit_id: int) -> Unit:
+    return await get_or_404(session, Unit, unit_id, "đơn vị")
+
+
+async def create_unit(session: AsyncSession, actor: Principal, data: dict) -> Unit:
+    if await session.scalar(select(Unit.id).where(Unit.code == data["code"])):
+        raise Conflict(f"Mã đơn vị '{data['code']}' đã tồn tại.", code="unit_code_taken")
+    unit = Unit(
+        code=data["code"],
+        name=nfc(data["name"]),
+        short_name=nfc(data["short_name"]) if data.get("short_name") else None,
+        kind=data.get("kind", "other"),
+        aliases=_clean_aliases(data.get("aliases", [])),
+        active=True,
+    )
+    _refresh_unit_search(unit)
+    session.add(unit)
+    await session.flush()
+    await audit.record(
+        session, actor, "unit.created", "unit", unit.id, after=audit.snapshot(unit, UNIT_FIELDS)
+    )
+    return unit
+
+
+async def update_unit(
+    session: AsyncSession, actor: Principal, unit_id: int, changes: dict, expected: int | None
+) -> Unit:
+    unit = await get_unit(session, unit_id)
+    check_version(unit, expected)
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    if "aliases" in changes and changes["aliases"] is not None:
+        changes["aliases"] = _clean_aliases(changes["aliases"])
+    for field in ("name", "short_name"):
+        if changes.get(field):
+            changes[field] = nfc(changes[field])
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    _refresh_unit_search(unit)
+    await session.flush()
+    await audit.record(
+        session, actor, "unit.updated", "unit", unit.id,
+        before=before, after=audit.snapshot(unit, UNIT_FIELDS),
+    )  # fmt: skip
+    return unit
