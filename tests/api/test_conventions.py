@@ -70,9 +70,7 @@ async def test_framework_errors_are_problems(client, method, path, status, code)
 async def test_validation_errors_list_each_field(app, client, session):
     _, admin = await signed_in(app, session)
 
-    response = await client.post(
-        "/api/v1/units", json={"name": "", "status": "x"}, headers=admin
-    )
+    response = await client.post("/api/v1/units", json={"name": "", "status": "x"}, headers=admin)
 
     assert response.status_code == 422
     body = response.json()
