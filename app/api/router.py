@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.api import audit, auth, clusters, councils, units, users
+from app.api import audit, auth, clusters, councils, plans, reports, tasks, units, users
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, units, clusters, councils, audit):
+for module in (auth, users, units, clusters, councils, audit, plans, tasks, reports):
     api_router.include_router(module.router)

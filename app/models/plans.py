@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -44,9 +45,7 @@ class Task(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "tasks"
     __table_args__ = (
         UniqueConstraint("plan_id", "code"),
-        CheckConstraint(
-            "period IN ('Q1', 'Q2', 'Q3', 'Q4', 'recurring')", name="period"
-        ),
+        CheckConstraint("period IN ('Q1', 'Q2', 'Q3', 'Q4', 'recurring')", name="period"),
         CheckConstraint(
             "due_kind IN ('month', 'by_date', 'recurring', 'unspecified')", name="due_kind"
         ),
@@ -67,6 +66,8 @@ class Task(TimestampMixin, VersionedMixin, Base):
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     due_text: Mapped[str] = mapped_column(String(200), default="")
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The lead unit as the plan names it, kept when the name matches no unit of the directory.
+    lead_unit_label: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     completed_on: Mapped[date | None] = mapped_column(Date)
     progress_percent: Mapped[int] = mapped_column(Integer, default=0)
@@ -110,4 +111,7 @@ class TaskReport(Base):
     progress_percent: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)
     attachment_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    # True when the report moved the task (the lead unit's or Sở Nội vụ's report); a
+    # coordinating unit's report is kept for the record only.
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 22:56:34.942706
+Create Date: 2026-11-24 23:00:53.489863
 """
 
 from collections.abc import Sequence
@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("due_text", sa.String(length=200), nullable=False),
         sa.Column("lead_unit_id", sa.Integer(), nullable=True),
+        sa.Column("lead_unit_label", sa.String(length=500), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("completed_on", sa.Date(), nullable=True),
         sa.Column("progress_percent", sa.Integer(), nullable=False),
@@ -153,6 +154,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column("applied", sa.Boolean(), nullable=False),
         sa.Column("created_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "progress_percent >= 0 AND progress_percent <= 100",

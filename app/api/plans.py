@@ -1,0 +1,202 @@
+"""Plans (kế hoạch công tác thi đua, khen thưởng): entry, import, their tasks and calendar."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
+
+from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
+from app.api.routing import TransactionalRoute
+from app.api.tasks import CommonTaskFilters
+from app.errors import PayloadTooLarge
+from app.schemas.common import ListEnvelope, Problem
+from app.schemas.plans import PlanCreate, PlanImportResult, PlanRead, PlanUpdate, TaskRead
+from app.services import plans
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["plans"])
+
+# Room for the multipart envelope around the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"Tệp tải lên vượt quá {limit / (1024 * 1024):g} MiB; hãy tải lên riêng văn bản kế "
+        "hoạch hoặc bảng phụ lục."
+    )
+
+
+class BoundedUploadRoute(TransactionalRoute):
+    """Reads the request body under a size limit before the form is parsed, so an oversized
+    upload is refused (413) while it streams in instead of being spooled whole first."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        inner = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            limit = request.app.state.settings.attachment_max_bytes
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
+                raise _too_large(limit)
+            chunks, size = [], 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit + MULTIPART_OVERHEAD:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+            request._body = b"".join(chunks)  # Starlette's cache, read again by the form parser
+            return await inner(request)
+
+        return handler
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    filename: str | None
+
+
+async def plan_upload(
+    request: Request,
+    file: Annotated[
+        UploadFile,
+        File(description="Văn bản kế hoạch (.md, .txt) có phụ lục, hoặc phụ lục .tsv/.csv/.xlsx"),
+    ],
+) -> Upload:
+    limit = request.app.state.settings.attachment_max_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(limit)
+    return Upload(data, file.filename)
+
+
+@router.get("/plans", response_model=ListEnvelope[PlanRead])
+async def list_plans(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+):
+    result = await plans.list_plans(session, year=year, limit=page.limit, offset=page.offset)
+    return envelope(result)
+
+
+@router.post("/plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
+async def create_plan(session: SessionDep, principal: NoiVu, body: PlanCreate, response: Response):
+    """Enter a plan by hand; `POST /plans/import` reads one from its document instead."""
+    plan = await plans.create_plan(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/plans/{plan.id}"
+    set_etag(response, plan.version)
+    return plan
+
+
+async def import_plan(
+    session: SessionDep,
+    principal: NoiVu,
+    upload: Annotated[Upload, Depends(plan_upload)],
+    response: Response,
+    dry_run: Annotated[bool, Query(description="true: đọc và báo kết quả, không lưu gì")] = False,
+    year: Annotated[
+        int | None, Query(ge=2000, le=2100, description="Năm của kế hoạch, nếu tệp không nêu")
+    ] = None,
+):
+    """Import a plan: the markdown document with its tab-separated appendix (phụ lục), or the
+    appendix alone as TSV, CSV or XLSX (columns TT, NỘI DUNG, DỰ KIẾN THỜI GIAN, ĐƠN VỊ CHỦ TRÌ,
+    ĐƠN VỊ PHỐI HỢP). 201 with the new plan; 200 for a dry run or a file imported before (the
+    existing plan, `tasks_created` 0). A file that is not a plan is 422 with the reader's code
+    (`unsupported_format`, `bad_header`, `no_tasks`, ...) and nothing is saved."""
+    outcome = await plans.import_plan(
+        session, principal, upload.data, upload.filename, year=year, dry_run=dry_run
+    )
+    if outcome.created:
+        response.status_code = status.HTTP_201_CREATED
+        response.headers["Location"] = f"/api/v1/plans/{outcome.plan.id}"
+    else:
+        response.status_code = status.HTTP_200_OK
+    return {
+        "plan": outcome.plan,
+        "tasks_created": outcome.tasks_created,
+        "warnings": outcome.warnings,
+        "dry_run": outcome.dry_run,
+        "already_imported": outcome.already_imported,
+    }
+
+
+router.add_api_route(
+    "/plans/import",
+    import_plan,
+    methods=["POST"],
+    response_model=PlanImportResult,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": PlanImportResult, "description": "Chạy thử, hoặc tệp đã được nhập"},
+        413: {
+            "model": Problem,
+            "description": "Tệp quá lớn",
+            "content": {"application/problem+json": {}},
+        },
+        **CONFLICT,
+    },
+    route_class_override=BoundedUploadRoute,
+)
+
+
+@router.get("/plans/{plan_id}", response_model=PlanRead, responses=NOT_FOUND)
+async def get_plan(session: SessionDep, principal: AnyRole, plan_id: int, response: Response):
+    plan = await plans.get_plan(session, plan_id)
+    set_etag(response, plan.version)
+    return plan
+
+
+@router.patch("/plans/{plan_id}", response_model=PlanRead, responses={**NOT_FOUND, **VERSIONED})
+async def update_plan(
+    session: SessionDep,
+    principal: NoiVu,
+    plan_id: int,
+    body: PlanUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    plan = await plans.update_plan(
+        session, principal, plan_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, plan.version)
+    return plan
+
+
+@router.get("/plans/{plan_id}/tasks", response_model=ListEnvelope[TaskRead], responses=NOT_FOUND)
+async def list_plan_tasks(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    plan_id: int,
+    filters: CommonTaskFilters,
+):
+    """The plan's tasks, with the filters of `GET /tasks`."""
+    result = await plans.list_plan_tasks(session, plan_id, filters, page.limit, page.offset)
+    return envelope(result, [plans.task_view(t, filters.as_of) for t in result.items])
+
+
+@router.get(
+    "/plans/{plan_id}/calendar.ics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "iCalendar (RFC 5545): one all-day event per dated task",
+            "content": {"text/calendar": {}},
+        },
+        **NOT_FOUND,
+    },
+)
+async def get_plan_calendar(session: SessionDep, principal: AnyRole, plan_id: int):
+    """The plan's deadlines as an iCalendar feed, with the same Bearer token as the rest of
+    the API: a calendar program that cannot send one needs a proxy or a downloaded file.
+    Event UIDs (`task-<id>@tdkt.sonla.gov.vn`) are stable, so re-imports update events."""
+    content = await plans.plan_calendar(session, plan_id)
+    return Response(
+        content,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="ke-hoach-{plan_id}.ics"'},
+    )

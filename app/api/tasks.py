@@ -1,0 +1,209 @@
+"""Tasks of the plans (nhiệm vụ trọng tâm), their progress reports and the task export."""
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from app.api.deps import (
+    AnyRole,
+    IfMatch,
+    NoiVu,
+    NoiVuOrReader,
+    OptionalIfMatch,
+    PageDep,
+    SessionDep,
+    roles,
+)
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
+from app.api.routing import TransactionalRoute
+from app.schemas.common import ListEnvelope
+from app.schemas.plans import (
+    Period,
+    TaskCreate,
+    TaskRead,
+    TaskReportCreate,
+    TaskReportRead,
+    TaskStatus,
+    TaskUpdate,
+)
+from app.services import plans
+from app.services.principal import CLUSTER_HEAD, NOI_VU, READER, UNIT
+from app.services.working_days import today_in_vietnam
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["tasks"])
+
+Reporter = roles(NOI_VU, UNIT)
+ReportReader = roles(NOI_VU, READER, UNIT, CLUSTER_HEAD)
+
+
+def as_of_param(
+    as_of: Annotated[
+        date | None,
+        Query(description="Ngày xét quá hạn (YYYY-MM-DD); mặc định hôm nay theo giờ Việt Nam"),
+    ] = None,
+) -> date:
+    return as_of or today_in_vietnam()
+
+
+AsOf = Annotated[date, Depends(as_of_param)]
+
+
+def common_task_filters(
+    as_of: AsOf,
+    period: Period | None = None,
+    lead_unit_id: int | None = None,
+    unit_id: Annotated[
+        int | None, Query(description="Đơn vị chủ trì hoặc phối hợp của nhiệm vụ")
+    ] = None,
+    status: TaskStatus | None = None,
+    overdue: Annotated[
+        bool | None, Query(description="true: chỉ nhiệm vụ quá hạn tại as_of; false: chưa quá hạn")
+    ] = None,
+    due_from: Annotated[date | None, Query(description="Thời hạn từ ngày")] = None,
+    due_to: Annotated[date | None, Query(description="Thời hạn đến ngày")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Tìm trong mã, nội dung, ghi chú; không dấu")
+    ] = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Ví dụ `due_date,-code`. Trường: code, period, seq, due_date, status, "
+            "progress_percent, plan_id, id, created_at, updated_at",
+        ),
+    ] = None,
+) -> plans.TaskFilters:
+    return plans.TaskFilters(
+        as_of=as_of,
+        period=period,
+        lead_unit_id=lead_unit_id,
+        unit_id=unit_id,
+        status=status,
+        overdue=overdue,
+        due_from=due_from,
+        due_to=due_to,
+        q=q,
+        sort=sort,
+    )
+
+
+CommonTaskFilters = Annotated[plans.TaskFilters, Depends(common_task_filters)]
+
+
+def task_filters(filters: CommonTaskFilters, plan_id: int | None = None) -> plans.TaskFilters:
+    return replace(filters, plan_id=plan_id)
+
+
+TaskFilterDep = Annotated[plans.TaskFilters, Depends(task_filters)]
+
+
+@router.get(
+    "/tasks/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Tệp XLSX hoặc CSV (UTF-8) với các cột như phụ lục kế hoạch",
+            "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "text/csv": {},
+            },
+        }
+    },
+)
+async def export_tasks(
+    session: SessionDep,
+    principal: NoiVuOrReader,
+    filters: TaskFilterDep,
+    format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
+):
+    """Every task matching the list's filters, as a spreadsheet (no paging)."""
+    exported = await plans.export_tasks(session, filters, format_)
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
+
+
+@router.get("/tasks", response_model=ListEnvelope[TaskRead])
+async def list_tasks(
+    session: SessionDep, principal: AnyRole, page: PageDep, filters: TaskFilterDep
+):
+    """Plan tasks are public to every signed-in role."""
+    result = await plans.list_tasks(session, filters, page.limit, page.offset)
+    return envelope(result, [plans.task_view(t, filters.as_of) for t in result.items])
+
+
+@router.post(
+    "/tasks", response_model=TaskRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+)
+async def create_task(
+    session: SessionDep, principal: NoiVu, body: TaskCreate, as_of: AsOf, response: Response
+):
+    task = await plans.create_task(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/tasks/{task.id}"
+    set_etag(response, task.version)
+    return plans.task_view(task, as_of)
+
+
+@router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND)
+async def get_task(
+    session: SessionDep, principal: AnyRole, task_id: int, as_of: AsOf, response: Response
+):
+    task = await plans.get_task(session, task_id)
+    set_etag(response, task.version)
+    return plans.task_view(task, as_of)
+
+
+@router.patch(
+    "/tasks/{task_id}", response_model=TaskRead, responses={**NOT_FOUND, **VERSIONED, **CONFLICT}
+)
+async def update_task(
+    session: SessionDep,
+    principal: NoiVu,
+    task_id: int,
+    body: TaskUpdate,
+    expected: IfMatch,
+    as_of: AsOf,
+    response: Response,
+):
+    """Correct a task; `status: done` stamps `completed_on`, another status clears it."""
+    task = await plans.update_task(
+        session, principal, task_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, task.version)
+    return plans.task_view(task, as_of)
+
+
+@router.post(
+    "/tasks/{task_id}/reports",
+    response_model=TaskReportRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]},
+)
+async def submit_task_report(
+    session: SessionDep,
+    principal: Reporter,
+    task_id: int,
+    body: TaskReportCreate,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """Báo cáo tiến độ by the lead unit (moves the task's status and progress), a coordinating
+    unit (kept for the record only) or Sở Nội vụ (moves the task)."""
+    report = await plans.submit_report(session, principal, task_id, body.model_dump(), expected)
+    response.headers["Location"] = f"/api/v1/tasks/{task_id}/reports"
+    return report
+
+
+@router.get(
+    "/tasks/{task_id}/reports", response_model=ListEnvelope[TaskReportRead], responses=NOT_FOUND
+)
+async def list_task_reports(
+    session: SessionDep, principal: ReportReader, page: PageDep, task_id: int
+):
+    """A unit sees its own reports, a cluster head those of its cluster's units."""
+    result = await plans.list_reports(session, principal, task_id, page.limit, page.offset)
+    return envelope(result)

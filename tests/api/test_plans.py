@@ -1,0 +1,341 @@
+"""Plans: Sở Nội vụ enters or imports the yearly plan; every role reads it."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import AuditEntry, Plan, Task, TaskCoordinator, Unit
+from tests.factories import make_unit, signed_in
+from tests.factories_plans import (
+    PNG_BYTES,
+    appendix_csv,
+    appendix_xlsx,
+    load_seed,
+    make_plan,
+    seed_bytes,
+)
+from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+
+ALL = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
+NOI_VU = frozenset({"noi_vu"})
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/plans", ALL),
+    Endpoint("POST", "/api/v1/plans", NOI_VU, json={"year": 2026, "title": "Kế hoạch"}),
+    Endpoint(
+        "POST",
+        "/api/v1/plans/import",
+        NOI_VU,
+        kwargs={"files": {"file": ("kh.csv", appendix_csv(), "text/csv")}},
+    ),
+    Endpoint("GET", "/api/v1/plans/1", ALL),
+    Endpoint("PATCH", "/api/v1/plans/1", NOI_VU, json={"title": "Kế hoạch"}),
+    Endpoint("GET", "/api/v1/plans/1/tasks", ALL),
+    Endpoint("GET", "/api/v1/plans/1/calendar.ics", ALL),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
+async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
+    await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_every_plan_endpoint_needs_a_token(client, endpoint):
+    await assert_needs_token(client, endpoint)
+
+
+async def _count(app, model) -> int:
+    async with app.state.db.sessionmaker() as s:
+        return await s.scalar(select(func.count()).select_from(model))
+
+
+def _upload(data: bytes, name: str, content_type: str = "application/octet-stream") -> dict:
+    return {"file": (name, data, content_type)}
+
+
+# ---- reading and entering plans --------------------------------------------------------------
+
+
+async def test_every_role_reads_the_seed_plan(app, client, session):
+    plan = await load_seed(session)
+    _, reader = await signed_in(app, session, "reader")
+
+    listed = await client.get("/api/v1/plans?year=2026", headers=reader)
+    one = await client.get(f"/api/v1/plans/{plan.id}", headers=reader)
+
+    assert listed.status_code == 200 and listed.json()["total"] == 1
+    assert one.status_code == 200 and one.headers["etag"] == f'"{one.json()["version"]}"'
+    body = one.json()
+    assert body["year"] == 2026 and body["issuer"] == "UBND tỉnh Sơn La"
+    assert body["number"] is None and body["issued_on"] is None
+    assert {w["code"] for w in body["warnings"]} >= {"plan_number_missing", "due_year_mismatch"}
+
+
+async def test_a_missing_plan_is_404(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.get("/api/v1/plans/999", headers=admin)
+
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+async def test_noi_vu_enters_a_plan_and_corrects_it_with_if_match(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    created = await client.post(
+        "/api/v1/plans",
+        json={"year": 2027, "title": "Kế hoạch công tác thi đua năm 2027", "issuer": "UBND tỉnh"},
+        headers=admin,
+    )
+    plan_id = created.json()["id"]
+    patched = await client.patch(
+        f"/api/v1/plans/{plan_id}",
+        json={"number": "25/KH-UBND", "issued_on": "2027-01-20"},
+        headers={**admin, "If-Match": created.headers["etag"]},
+    )
+
+    assert created.status_code == 201
+    assert created.headers["location"] == f"/api/v1/plans/{plan_id}"
+    assert patched.status_code == 200
+    assert patched.json()["number"] == "25/KH-UBND" and patched.json()["issued_on"] == "2027-01-20"
+    assert patched.headers["etag"] != created.headers["etag"]
+
+
+async def test_patch_without_if_match_is_428_and_stale_is_412(app, client, session):
+    plan = await make_plan(session)
+    _, admin = await signed_in(app, session)
+
+    missing = await client.patch(f"/api/v1/plans/{plan.id}", json={"title": "X"}, headers=admin)
+    stale = await client.patch(
+        f"/api/v1/plans/{plan.id}", json={"title": "X"}, headers={**admin, "If-Match": '"99"'}
+    )
+
+    assert missing.status_code == 428
+    assert stale.status_code == 412 and stale.json()["code"] == "version_mismatch"
+
+
+async def test_unknown_plan_fields_are_refused(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans", json={"year": 2027, "title": "K", "id": 5}, headers=admin
+    )
+
+    assert response.status_code == 422
+
+
+# ---- import ----------------------------------------------------------------------------------
+
+
+async def test_import_the_seed_document(app, client, session):
+    await make_unit(session, code="SNV", name="Sở Nội vụ")
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans/import", files=_upload(seed_bytes(), "kh.md", "text/markdown"), headers=admin
+    )
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["tasks_created"] == 22 and body["dry_run"] is False
+    assert body["plan"]["year"] == 2026 and body["plan"]["id"]
+    assert response.headers["location"] == f"/api/v1/plans/{body['plan']['id']}"
+    i9 = [w for w in body["warnings"] if w["task_code"] == "I.9"]
+    assert [w["code"] for w in i9] == ["due_year_mismatch", "unknown_unit"]
+    assert i9[0]["row"] == 11 and "03/2025" in i9[0]["message"]
+    # No VP UBND tỉnh nor Sở Tư pháp in this directory: label-only coordinators, with warnings.
+    unknown = {w["task_code"] for w in body["warnings"] if w["code"] == "unknown_unit"}
+    assert {"I.1", "I.5", "IV.2"} <= unknown
+    assert await _count(app, Task) == 22
+    async with app.state.db.sessionmaker() as s:
+        labels = await s.scalars(
+            select(TaskCoordinator.label).where(TaskCoordinator.unit_id.is_(None))
+        )
+        assert "Sở Tư pháp" in set(labels)
+        assert await s.scalar(select(AuditEntry.id).where(AuditEntry.action == "plan.imported"))
+
+
+async def test_reimporting_the_same_file_returns_the_first_plan(app, client, session):
+    _, admin = await signed_in(app, session)
+    files = _upload(seed_bytes(), "kh.md")
+
+    first = await client.post("/api/v1/plans/import", files=files, headers=admin)
+    again = await client.post("/api/v1/plans/import", files=files, headers=admin)
+
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["plan"]["id"] == first.json()["plan"]["id"]
+    assert again.json()["tasks_created"] == 0 and again.json()["already_imported"] is True
+    assert await _count(app, Plan) == 1 and await _count(app, Task) == 22
+
+
+async def test_a_dry_run_previews_without_saving(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans/import?dry_run=true", files=_upload(seed_bytes(), "kh.md"), headers=admin
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["dry_run"] is True and body["tasks_created"] == 22
+    assert body["plan"]["id"] is None and body["plan"]["title"].startswith("Kế hoạch")
+    assert any(w["code"] == "due_year_mismatch" for w in body["warnings"])
+    assert await _count(app, Plan) == 0 and await _count(app, Task) == 0
+
+
+async def test_a_picture_is_not_a_plan_and_nothing_is_saved(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans/import", files=_upload(PNG_BYTES, "kh.png", "image/png"), headers=admin
+    )
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "unsupported_format"
+    assert "xlsx" in response.json()["detail"]
+    assert await _count(app, Plan) == 0 and await _count(app, Task) == 0
+
+
+async def test_import_a_csv_appendix(app, client, session):
+    await make_unit(session, name="Sở Nội vụ")
+    tu_phap = await make_unit(session, name="Sở Tư pháp")
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans/import", files=_upload(appendix_csv(), "phu-luc.csv"), headers=admin
+    )
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["tasks_created"] == 3 and body["plan"]["year"] == 2027
+    assert body["plan"]["title"] == "Kế hoạch công tác thi đua, khen thưởng năm 2027"
+    tasks = await client.get(f"/api/v1/plans/{body['plan']['id']}/tasks?sort=code", headers=admin)
+    first = tasks.json()["items"][0]
+    assert first["code"] == "I.1" and first["coordinators"] == [
+        {"unit_id": tu_phap.id, "group": None, "label": "Sở Tư pháp"}
+    ]
+    unknown = [w for w in body["warnings"] if w["code"] == "unknown_unit"]
+    assert [w["task_code"] for w in unknown] == ["I.2"]  # Sở Kế hoạch và Đầu tư
+
+
+async def test_import_an_xlsx_appendix_with_the_year_given(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans/import?year=2027",
+        files=_upload(appendix_xlsx(), "phu-luc.xlsx", XLSX),
+        headers=admin,
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["tasks_created"] == 3
+    plan_id = response.json()["plan"]["id"]
+    recurring = await client.get(f"/api/v1/plans/{plan_id}/tasks?period=recurring", headers=admin)
+    [task] = recurring.json()["items"]
+    assert task["due"] == {"kind": "recurring", "month": None, "date": None, "text": "Thường xuyên"}
+    assert task["coordinators"][0]["group"] == "provincial_leaders"
+
+
+async def test_an_appendix_without_any_year_needs_the_year_parameter(app, client, session):
+    _, admin = await signed_in(app, session)
+    rows = [
+        ["I", "Nhiệm vụ thường xuyên", "", "", ""],
+        ["1", "Tuyên truyền", "Thường xuyên", "Sở Nội vụ", ""],
+    ]
+
+    without = await client.post(
+        "/api/v1/plans/import", files=_upload(appendix_csv(rows), "a.csv"), headers=admin
+    )
+    with_year = await client.post(
+        "/api/v1/plans/import?year=2028", files=_upload(appendix_csv(rows), "a.csv"), headers=admin
+    )
+
+    assert without.status_code == 422 and without.json()["code"] == "plan_year_missing"
+    assert with_year.status_code == 201 and with_year.json()["plan"]["year"] == 2028
+
+
+async def test_a_table_without_the_appendix_columns_is_refused(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans/import", files=_upload(b"name,age\nAn,30\n", "people.csv"), headers=admin
+    )
+
+    assert response.status_code == 422 and response.json()["code"] == "bad_header"
+
+
+async def test_an_upload_over_the_limit_is_413(app, client, session):
+    app.state.settings.attachment_max_bytes = 70 * 1024
+    _, admin = await signed_in(app, session)
+    big = seed_bytes() * 20  # ~600 KB
+
+    declared = await client.post("/api/v1/plans/import", files=_upload(big, "kh.md"), headers=admin)
+
+    async def chunks():
+        for _ in range(20):
+            yield b"x" * 8192
+
+    streamed = await client.post(
+        "/api/v1/plans/import",
+        content=chunks(),
+        headers={**admin, "Content-Type": "multipart/form-data; boundary=zzz"},
+    )
+
+    assert declared.status_code == 413 and declared.json()["code"] == "payload_too_large"
+    assert streamed.status_code == 413
+    assert await _count(app, Plan) == 0
+
+
+async def test_a_file_just_over_the_limit_is_413_too(app, client, session):
+    app.state.settings.attachment_max_bytes = 1000
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        "/api/v1/plans/import", files=_upload(b"x" * 1001, "kh.md"), headers=admin
+    )
+
+    assert response.status_code == 413
+
+
+async def test_import_without_a_file_is_422(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.post("/api/v1/plans/import", headers=admin)
+
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+async def test_units_are_found_through_their_aliases(app, client, session):
+    await load_seed(session)
+    _, unit = await signed_in(app, session, "unit")
+
+    response = await client.get("/api/v1/units?q=van phong ubnd", headers=unit)
+
+    names = [u["name"] for u in response.json()["items"]]
+    assert names == ["Văn phòng Ủy ban nhân dân tỉnh"]
+    async with app.state.db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(Unit)) == 4  # 3 + the user's
+
+
+async def test_a_retried_import_with_its_idempotency_key_replays(app, client, session):
+    _, admin = await signed_in(app, session)
+    # A true retry resends the same bytes, multipart boundary included.
+    headers = {
+        **admin,
+        "Idempotency-Key": "import-2026",
+        "Content-Type": "multipart/form-data; boundary=tdkt-retry",
+    }
+
+    first = await client.post(
+        "/api/v1/plans/import", files=_upload(seed_bytes(), "kh.md"), headers=headers
+    )
+    retry = await client.post(
+        "/api/v1/plans/import", files=_upload(seed_bytes(), "kh.md"), headers=headers
+    )
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json()
+    assert await _count(app, Plan) == 1
