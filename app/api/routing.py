@@ -100,10 +100,22 @@ class TransactionalRoute(APIRoute):
     ) -> idempotency.Claim | idempotency.Replay:
         settings = request.app.state.settings
         body = await _read_body(request, settings.attachment_max_bytes + 1024 * 1024)
-        fp = idempotency.fingerprint(request.method, request.url.path, request.url.query, body)
+        fp = idempotency.fingerprint(
+            request.method, request.url.path, request.url.query, _canonical(request, body)
+        )
         return await idempotency.claim(
             request.app.state.db.sessionmaker, caller, key, fp, settings.idempotency_lock_seconds
         )
+
+
+def _canonical(request: Request, body: bytes) -> bytes:
+    """The body as it matters for a retry: a multipart boundary is random per attempt."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/") and "boundary=" in content_type:
+        boundary = content_type.split("boundary=", 1)[1].split(";", 1)[0].strip().strip('"')
+        if boundary:
+            return body.replace(boundary.encode("latin-1"), b"<boundary>")
+    return body
 
 
 def _replayable(response: Response) -> dict[str, str]:

@@ -203,3 +203,32 @@ async def test_no_password_or_token_reaches_the_logs(app, client, session, caplo
     text = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in server_records)
     assert "request" in text  # the request log line was written
     assert PASSWORD not in text and token not in text
+
+
+async def test_a_retried_upload_replays_although_its_multipart_boundary_changed(
+    app, client, session
+):
+    _, admin = await signed_in(app, session)
+    headers = {**admin, "Idempotency-Key": "upload-1"}
+    payload = "TT\tNỘI DUNG\tDỰ KIẾN THỜI GIAN\tĐƠN VỊ CHỦ TRÌ\tĐƠN VỊ PHỐI HỢP\n"
+    payload += "I\tNhiệm vụ thực hiện trong quý I\t\t\t\n1\tBáo cáo\t01/2026\tSở Nội vụ\t\n"
+
+    def attempt(boundary: str):
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="phu-luc.tsv"\r\nContent-Type: text/tab-separated-values\r\n\r\n'
+            f"{payload}\r\n--{boundary}--\r\n"
+        ).encode()
+        content_type = f"multipart/form-data; boundary={boundary}"
+        return client.post(
+            "/api/v1/plans/import?year=2026",
+            content=body,
+            headers={**headers, "Content-Type": content_type},
+        )
+
+    first = await attempt("first-boundary-1111")
+    retry = await attempt("second-boundary-2222")
+
+    assert first.status_code == 201, first.text
+    assert retry.status_code == 201 and retry.headers.get("idempotent-replayed") == "true"
+    assert retry.json() == first.json()
