@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEntry, Event
@@ -51,6 +52,7 @@ async def emit(
     restricted: bool = False,
 ) -> Event:
     """Append a domain event; the scope fields decide which callers may read it."""
+    await _serialise_event_ids(session)
     event = Event(
         type=type_,
         entity_type=entity_type,
@@ -75,3 +77,19 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
             value = value.isoformat()
         out[name] = value
     return out
+
+
+# Any constant: the key of the PostgreSQL advisory lock that orders event ids.
+EVENT_ORDER_LOCK = 7_316_201
+
+
+async def _serialise_event_ids(session: AsyncSession) -> None:
+    """Make event ids become visible in id order, so a follower never skips one.
+
+    Followers read `id > cursor`. On PostgreSQL two transactions may take ids 7 and 8 and
+    commit 8 first; a follower polling in between would move past 7 for ever. Holding a
+    transaction-scoped advisory lock from the first event to the commit makes event-writing
+    transactions commit in id order. (SQLite already lets one writer in at a time.)
+    """
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_ORDER_LOCK})
