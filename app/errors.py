@@ -11,6 +11,8 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -201,6 +203,37 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=getattr(exc, "headers", None),
         )
 
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        # Two writers read the same version; the database let only the first one through.
+        if request.headers.get("if-match"):
+            return problem_response(
+                request,
+                status=412,
+                code="version_mismatch",
+                title=PreconditionFailed.title,
+                detail="Bản ghi vừa được người khác sửa. Tải lại rồi thực hiện lại thay đổi.",
+            )
+        return problem_response(
+            request,
+            status=409,
+            code="concurrent_update",
+            title=Conflict.title,
+            detail="Bản ghi đang được người khác sửa cùng lúc. Tải lại rồi thử lại.",
+        )
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        return _out_of_range(request)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Values the schemas let through but the column cannot hold (a number past its range,
+        # a text past its length) are the caller's to fix; anything else is our bug.
+        if _is_data_error(exc):
+            return _out_of_range(request)
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"path": request.url.path})
@@ -211,3 +244,28 @@ def install_error_handlers(app: FastAPI) -> None:
             title="Lỗi hệ thống",
             detail="Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại. Vui lòng thử lại sau.",
         )
+
+
+def _is_data_error(exc: DBAPIError) -> bool:
+    if isinstance(exc, DataError):
+        return True
+    # Drivers wrap their own errors: look down the chain for a data or overflow error.
+    seen: BaseException | None = exc.orig
+    for _ in range(5):
+        if seen is None:
+            return False
+        names = {t.__name__ for t in type(seen).__mro__}
+        if names & {"DataError", "OverflowError"}:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _out_of_range(request: Request) -> JSONResponse:
+    return problem_response(
+        request,
+        status=422,
+        code="value_out_of_range",
+        title="Dữ liệu không hợp lệ",
+        detail="Một giá trị gửi lên vượt quá giới hạn cho phép (số quá lớn hoặc chuỗi quá dài).",
+    )

@@ -232,3 +232,26 @@ async def test_a_retried_upload_replays_although_its_multipart_boundary_changed(
     assert first.status_code == 201, first.text
     assert retry.status_code == 201 and retry.headers.get("idempotent-replayed") == "true"
     assert retry.json() == first.json()
+
+
+async def test_a_number_past_what_the_database_holds_is_a_422_not_a_500(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await client.get(f"/api/v1/units/{2**70}", headers=admin)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_concurrent_patches_with_one_etag_let_one_through(app, client, session):
+    user, admin = await signed_in(app, session)
+    path = f"/api/v1/users/{user.id}"
+    headers = {**admin, "If-Match": f'"{user.version}"'}
+
+    responses = await asyncio.gather(
+        *(client.patch(path, json={"full_name": f"Tên {i}"}, headers=headers) for i in range(10))
+    )
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(200) == 1, statuses
+    assert set(statuses) == {200, 412}, statuses
