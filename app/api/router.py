@@ -2,8 +2,33 @@
 
 from fastapi import APIRouter
 
-from app.api import audit, auth, clusters, councils, plans, reports, tasks, units, users
+from app.api import (
+    attachments,
+    audit,
+    auth,
+    award_history,
+    award_types,
+    clusters,
+    complaints,
+    councils,
+    decisions,
+    dossiers,
+    events,
+    holidays,
+    meetings,
+    nominations,
+    plans,
+    reports,
+    rounds,
+    tasks,
+    units,
+    users,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, users, units, clusters, councils, audit, plans, tasks, reports):
+    api_router.include_router(module.router)
+for module in (award_types, rounds, dossiers, nominations, attachments, holidays, events):
+    api_router.include_router(module.router)
+for module in (meetings, decisions, complaints, award_history):
     api_router.include_router(module.router)

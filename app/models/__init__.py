@@ -1,7 +1,18 @@
 """SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
 
 from app.models.audit import AuditEntry, Event, IdempotencyKey
+from app.models.awards import AwardHistory, AwardType
 from app.models.base import Base
+from app.models.council import (
+    AgendaItem,
+    Attendance,
+    BallotChoice,
+    BallotParticipation,
+    BallotReceipt,
+    Meeting,
+    MeetingResult,
+)
+from app.models.decisions import Complaint, Decision, DecisionItem, Disclosure, StateResult
 from app.models.directory import (
     Cluster,
     ClusterMembership,
@@ -11,24 +22,47 @@ from app.models.directory import (
     Holiday,
     Unit,
 )
+from app.models.dossiers import Attachment, Dossier, DossierSubmission, Nomination
 from app.models.plans import Plan, Task, TaskCoordinator, TaskReport
+from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.users import LoginThrottle, RefreshToken, ServiceToken, User
 
 __all__ = [
+    "AgendaItem",
+    "Attachment",
+    "Attendance",
     "AuditEntry",
+    "AwardHistory",
+    "AwardType",
+    "BallotChoice",
+    "BallotParticipation",
+    "BallotReceipt",
     "Base",
     "Cluster",
     "ClusterMembership",
+    "Complaint",
     "Council",
     "CouncilMember",
     "CouncilMemberCluster",
+    "Decision",
+    "DecisionItem",
+    "Disclosure",
+    "Dossier",
+    "DossierSubmission",
     "Event",
     "Holiday",
     "IdempotencyKey",
     "LoginThrottle",
+    "Meeting",
+    "MeetingResult",
+    "Nomination",
     "Plan",
     "RefreshToken",
+    "Round",
+    "RoundExtension",
+    "RoundTask",
     "ServiceToken",
+    "StateResult",
     "Task",
     "TaskCoordinator",
     "TaskReport",

@@ -1,7 +1,19 @@
 """Who may see or do what: small pure rules, applied in services and in every list query."""
 
+from sqlalchemy import Select, false, or_, select
+
 from app.errors import Forbidden
-from app.services.principal import Principal
+from app.models import (
+    AgendaItem,
+    CouncilMember,
+    CouncilMemberCluster,
+    Dossier,
+    Event,
+    Meeting,
+    Nomination,
+    RoundExtension,
+)
+from app.services.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 
 
 def can_manage(principal: Principal) -> bool:
@@ -12,3 +24,96 @@ def can_manage(principal: Principal) -> bool:
 def require_manager(principal: Principal) -> None:
     if not can_manage(principal):
         raise Forbidden("Chỉ Sở Nội vụ được thực hiện thao tác này.")
+
+
+# ---- dossiers (hồ sơ đề nghị khen thưởng) ----------------------------------------------------
+
+
+def _monitored_clusters(principal: Principal) -> Select:
+    return select(CouncilMemberCluster.cluster_id).where(
+        CouncilMemberCluster.member_id == principal.council_member_id
+    )
+
+
+def dossier_scope(stmt: Select, principal: Principal) -> Select:
+    """Limit a dossier query to what the caller may see, so totals never count hidden rows.
+
+    A unit sees its own dossiers; a cluster head its cluster's (members' and the cluster's
+    own); a council member those of the clusters it monitors; Sở Nội vụ and readers all.
+    """
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    if principal.role == UNIT:
+        return stmt.where(
+            Dossier.submitting_unit_id == principal.unit_id, Dossier.owner_kind == "unit"
+        )
+    if principal.role == CLUSTER_HEAD:
+        return stmt.where(Dossier.cluster_id == principal.cluster_id)
+    if principal.role == COUNCIL_MEMBER:
+        return stmt.where(
+            or_(
+                Dossier.cluster_id.in_(_monitored_clusters(principal)),
+                Dossier.id.in_(_on_council_agendas(principal)),
+            )
+        )
+    return stmt.where(false())
+
+
+def _on_council_agendas(principal: Principal) -> Select:
+    """Dossiers with a nomination on the agenda of a meeting of the member's council."""
+    council = select(CouncilMember.council_id).where(
+        CouncilMember.id == principal.council_member_id
+    )
+    return (
+        select(Nomination.dossier_id)
+        .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.council_id.in_(council))
+    )
+
+
+def owns_dossier(principal: Principal, dossier: Dossier) -> bool:
+    """The unit that drafted it, or for a cluster's own dossier the cluster head."""
+    if dossier.owner_kind == "cluster":
+        return principal.role == CLUSTER_HEAD and principal.cluster_id == dossier.cluster_id
+    return principal.role == UNIT and principal.unit_id == dossier.submitting_unit_id
+
+
+def require_owner(principal: Principal, dossier: Dossier) -> None:
+    if not owns_dossier(principal, dossier):
+        raise Forbidden(
+            f"Chỉ đơn vị lập hồ sơ {dossier.code} được sửa, nộp hoặc rút hồ sơ này.",
+            code="not_dossier_owner",
+        )
+
+
+def sees_personal_data(principal: Principal) -> bool:
+    """Readers (reporting scripts) get names only: no birth year, no position."""
+    return principal.role != READER
+
+
+def sees_attachment_content(principal: Principal) -> bool:
+    return principal.role != READER
+
+
+def extension_scope(stmt: Select, principal: Principal) -> Select:
+    """A unit sees only the extensions granted to itself."""
+    if principal.role == UNIT:
+        return stmt.where(RoundExtension.unit_id == principal.unit_id)
+    return stmt
+
+
+def event_scope(stmt: Select, principal: Principal) -> Select:
+    """Events a caller may follow: Sở Nội vụ all; the others unrestricted ones in their scope."""
+    if principal.role == NOI_VU:
+        return stmt
+    stmt = stmt.where(Event.restricted.is_(False))
+    if principal.role == READER:
+        return stmt
+    if principal.role == UNIT:
+        return stmt.where(Event.unit_id == principal.unit_id)
+    if principal.role == CLUSTER_HEAD:
+        return stmt.where(Event.cluster_id == principal.cluster_id)
+    if principal.role == COUNCIL_MEMBER:
+        return stmt.where(Event.cluster_id.in_(_monitored_clusters(principal)))
+    return stmt.where(false())

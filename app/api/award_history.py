@@ -1,0 +1,67 @@
+"""Award history (lịch sử khen thưởng): searched, and imported for past years."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+
+from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
+from app.api.responses import PROBLEMS, envelope
+from app.api.routing import TransactionalRoute
+from app.errors import PayloadTooLarge
+from app.schemas.common import ListEnvelope
+from app.schemas.decisions import AwardHistoryImportResult, AwardHistoryRead
+from app.services.award_history import importing, records
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["award history"])
+
+
+@router.get("/award-history", response_model=ListEnvelope[AwardHistoryRead])
+async def list_award_history(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
+    nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
+    award_type_code: str | None = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    unit_id: int | None = None,
+):
+    """A unit sees its own unit's history, a cluster head its cluster's units'; the others all."""
+    filters = {
+        "q": q,
+        "nominee_kind": nominee_kind,
+        "award_type_code": award_type_code,
+        "year_from": year_from,
+        "year_to": year_to,
+        "unit_id": unit_id,
+    }
+    result = await records.list_history(session, principal, filters, page.limit, page.offset)
+    return envelope(result, [records.view(r) for r in result.items])
+
+
+@router.post("/award-history/import", response_model=AwardHistoryImportResult)
+async def import_award_history(
+    request: Request,
+    session: SessionDep,
+    principal: NoiVu,
+    file: Annotated[UploadFile, File(description="Bảng CSV (UTF-8) hoặc .xlsx có dòng tiêu đề")],
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+):
+    """Columns (Vietnamese or English headers): Họ và tên / nominee_name, Loại (cá nhân/tập
+    thể) / nominee_kind, Đơn vị / unit (code, name or alias), Danh hiệu / award_type_code (code
+    or Vietnamese name), Năm / year, Số quyết định / decision_no, Ngày quyết định / decided_on,
+    optional Hình thức / kind (thường xuyên, chuyên đề, đột xuất). Rows already in the history
+    are skipped. A row in error refuses the whole import (422 `import_rows_invalid` with
+    `errors: [{row, message}]`) unless `skip_invalid=true`; `dry_run=true` saves nothing."""
+    limit = request.app.state.settings.attachment_max_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(
+            f"Tệp vượt quá {limit // (1024 * 1024)} MiB; hãy tách thành nhiều tệp."
+        )
+    outcome = await importing.import_history(
+        session, principal, data, file.filename, dry_run=dry_run, skip_invalid=skip_invalid
+    )
+    return outcome

@@ -1,0 +1,55 @@
+"""The award-type catalogue: danh hiệu thi đua and hình thức khen thưởng, editable by Sở Nội vụ."""
+
+from fastapi import APIRouter, Response
+
+from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
+from app.api.responses import NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
+from app.api.routing import TransactionalRoute
+from app.schemas.awards import AwardTypeRead, AwardTypeUpdate, Level, Recipient
+from app.schemas.common import ListEnvelope
+from app.services import award_types
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["award types"])
+
+
+@router.get("/award-types", response_model=ListEnvelope[AwardTypeRead])
+async def list_award_types(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    level: Level | None = None,
+    recipient: Recipient | None = None,
+    active: bool | None = None,
+):
+    """`recipient=individual` also lists the types given to both individuals and collectives."""
+    result = await award_types.list_award_types(
+        session, level=level, recipient=recipient, active=active,
+        limit=page.limit, offset=page.offset,
+    )  # fmt: skip
+    return envelope(result, [award_types.award_type_view(row) for row in result.items])
+
+
+@router.get("/award-types/{code}", response_model=AwardTypeRead, responses=NOT_FOUND)
+async def get_award_type(session: SessionDep, principal: AnyRole, code: str, response: Response):
+    row = await award_types.get_award_type(session, code)
+    set_etag(response, row.version)
+    return award_types.award_type_view(row)
+
+
+@router.patch(
+    "/award-types/{code}", response_model=AwardTypeRead, responses={**NOT_FOUND, **VERSIONED}
+)
+async def update_award_type(
+    session: SessionDep,
+    principal: NoiVu,
+    code: str,
+    body: AwardTypeUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """Amend the vote threshold, required papers (codes of the document list), criteria, name
+    or whether the type is in use. Criteria name known rules only (422 otherwise)."""
+    changes = body.model_dump(exclude_unset=True)
+    row = await award_types.update_award_type(session, principal, code, changes, expected)
+    set_etag(response, row.version)
+    return award_types.award_type_view(row)

@@ -1,0 +1,109 @@
+"""Decisions (quyết định khen thưởng, tờ trình cấp Nhà nước), state-level results and the
+public disclosure of nominations."""
+
+from fastapi import APIRouter, Response, status
+
+from app.api.deps import NoiVu, PageDep, SessionDep, roles
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, envelope, set_etag
+from app.api.routing import TransactionalRoute
+from app.schemas.common import ListEnvelope
+from app.schemas.decisions import (
+    DecisionCreate,
+    DecisionKind,
+    DecisionRead,
+    DisclosureCreate,
+    DisclosureRead,
+    StateResultCreate,
+    StateResultRead,
+)
+from app.services.decisions import disclosures, records, state
+from app.services.principal import COUNCIL_MEMBER, NOI_VU, READER
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["decisions"])
+DecisionReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
+NominationFollower = roles(NOI_VU, COUNCIL_MEMBER)
+
+
+@router.post(
+    "/decisions",
+    response_model=DecisionRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+)
+async def record_decision(
+    session: SessionDep, principal: NoiVu, body: DecisionCreate, response: Response
+):
+    """`provincial_award`: provincial award types, approved by the council or — when the type
+    needs no vote — appraised eligible; they become `awarded` and enter the award history.
+    `state_submission`: state-level types likewise; they become `submitted_to_state`. Refused
+    nominations: 422 `nominations_not_decidable` with `refused`; an open complaint: 409
+    `open_complaint`; a number already used for that kind and year: 409
+    `duplicate_decision_number`."""
+    decision = await records.record(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/decisions/{decision.id}"
+    set_etag(response, decision.version)
+    return records.view(decision)
+
+
+@router.get("/decisions", response_model=ListEnvelope[DecisionRead])
+async def list_decisions(
+    session: SessionDep,
+    principal: DecisionReader,
+    page: PageDep,
+    kind: DecisionKind | None = None,
+    year: int | None = None,
+    nomination_id: int | None = None,
+    q: str | None = None,
+):
+    filters = {"kind": kind, "year": year, "nomination_id": nomination_id, "q": q}
+    result = await records.list_decisions(session, filters, page.limit, page.offset)
+    return envelope(result, [records.view(d) for d in result.items])
+
+
+@router.get("/decisions/{decision_id}", response_model=DecisionRead, responses=NOT_FOUND)
+async def get_decision(
+    session: SessionDep, principal: DecisionReader, decision_id: int, response: Response
+):
+    decision = await records.get(session, decision_id)
+    set_etag(response, decision.version)
+    return records.view(decision)
+
+
+@router.post(
+    "/nominations/{nomination_id}/state-result",
+    response_model=StateResultRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def record_state_result(
+    session: SessionDep, principal: NoiVu, nomination_id: int, body: StateResultCreate
+):
+    """The centre's answer on a nomination `submitted_to_state`: `awarded` enters the award
+    history, `rejected` ends it."""
+    result = await state.record_result(session, principal, nomination_id, body.model_dump())
+    return state.view(result, body.outcome)
+
+
+@router.post(
+    "/nominations/{nomination_id}/disclosure",
+    response_model=DisclosureRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def record_disclosure(
+    session: SessionDep, principal: NoiVu, nomination_id: int, body: DisclosureCreate
+):
+    """Công khai: Huân chương and titles of honour go on a meeting's agenda only when published
+    at least the award type's `disclosure_working_days` working days before the meeting."""
+    row = await disclosures.record(session, principal, nomination_id, body.model_dump())
+    return disclosures.view(row)
+
+
+@router.get(
+    "/nominations/{nomination_id}/disclosures",
+    response_model=list[DisclosureRead],
+    responses=NOT_FOUND,
+)
+async def list_disclosures(session: SessionDep, principal: NominationFollower, nomination_id: int):
+    rows = await disclosures.for_nomination(session, principal, nomination_id)
+    return [disclosures.view(r) for r in rows]

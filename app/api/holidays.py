@@ -1,0 +1,43 @@
+"""The holiday calendar behind every working-day clock (ngày nghỉ lễ, Tết, ngày nghỉ bù)."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
+from app.api.responses import NOT_FOUND, PROBLEMS, envelope
+from app.api.routing import TransactionalRoute
+from app.schemas.common import ListEnvelope
+from app.schemas.holidays import HolidayRead, HolidaySet
+from app.services import holidays
+from app.services.working_days import today_in_vietnam
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["holidays"])
+
+
+@router.get("/holidays", response_model=ListEnvelope[HolidayRead])
+async def list_holidays(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+):
+    """The year's public holidays (from the law) with Sở Nội vụ's amendments applied."""
+    result = await holidays.list_holidays(
+        session, year or today_in_vietnam().year, page.limit, page.offset
+    )
+    return envelope(result)
+
+
+@router.put("/holidays/{day}", response_model=HolidayRead)
+async def set_holiday(session: SessionDep, principal: NoiVu, day: date, body: HolidaySet):
+    """Declare a day off (e.g. a bridge day) or a working day; every clock counts with it."""
+    return await holidays.set_holiday(session, principal, day, body.off, body.name)
+
+
+@router.delete("/holidays/{day}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+async def delete_holiday(session: SessionDep, principal: NoiVu, day: date) -> Response:
+    """Drop the amendment of `day`; the legal calendar applies again."""
+    await holidays.delete_holiday(session, principal, day)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

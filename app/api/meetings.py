@@ -1,0 +1,235 @@
+"""Council meetings (phiên họp Hội đồng TĐKT tỉnh): schedule, agenda, attendance, open, close,
+the secret ballot and the results."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+
+from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
+from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute
+from app.config import Settings
+from app.schemas.common import ListEnvelope
+from app.schemas.council import (
+    AgendaBody,
+    AttendanceBody,
+    BallotCreate,
+    BallotRead,
+    MeetingCreate,
+    MeetingKind,
+    MeetingRead,
+    MeetingResults,
+    MeetingStatus,
+)
+from app.services.council import agenda, ballots, closing, meetings
+from app.services.council.secrecy import BallotKeys
+from app.services.principal import COUNCIL_MEMBER, NOI_VU, READER
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["meetings"])
+MeetingReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
+Member = roles(COUNCIL_MEMBER)
+NO_STORE = "no-store"
+
+
+class SecretBallotRoute(TransactionalRoute):
+    """Ballot routes: the Idempotency-Key is ignored (its stored replay would keep the caller
+    beside their choices; a retried ballot gets 409 `already_voted` anyway) and the answer
+    is never cached."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        inner = super().get_route_handler()
+        idempotency = IDEMPOTENCY_HEADER.encode()
+
+        async def handler(request: Request) -> Response:
+            request.scope["headers"] = [
+                (k, v) for k, v in request.scope["headers"] if k.lower() != idempotency
+            ]
+            request.__dict__.pop("_headers", None)
+            response = await inner(request)
+            response.headers["Cache-Control"] = NO_STORE
+            return response
+
+        return handler
+
+
+ballot_router = APIRouter(route_class=SecretBallotRoute, responses=PROBLEMS, tags=["meetings"])
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def ballot_keys(request: Request) -> BallotKeys:
+    keys = getattr(request.app.state, "ballot_keys", None)
+    if keys is None:
+        keys = BallotKeys.from_secret(request.app.state.settings.resolved_jwt_secret)
+        request.app.state.ballot_keys = keys
+    return keys
+
+
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+KeysDep = Annotated[BallotKeys, Depends(ballot_keys)]
+
+
+async def _read(session, meeting, response: Response) -> dict:
+    set_etag(response, meeting.version)
+    return await meetings.view(session, meeting)
+
+
+@router.post("/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED)
+async def schedule_meeting(
+    session: SessionDep, principal: NoiVu, body: MeetingCreate, response: Response
+):
+    """Sở Nội vụ schedules a meeting of the council."""
+    meeting = await meetings.schedule(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/meetings/{meeting.id}"
+    return await _read(session, meeting, response)
+
+
+@router.get("/meetings", response_model=ListEnvelope[MeetingRead])
+async def list_meetings(
+    session: SessionDep,
+    principal: MeetingReader,
+    page: PageDep,
+    council_id: int | None = None,
+    round_id: int | None = None,
+    status: MeetingStatus | None = None,
+    kind: MeetingKind | None = None,
+):
+    """A council member sees the meetings of their council."""
+    filters = {"council_id": council_id, "round_id": round_id, "status": status, "kind": kind}
+    result = await meetings.list_meetings(session, principal, filters, page.limit, page.offset)
+    return envelope(result, await meetings.views(session, result.items))
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingRead, responses=NOT_FOUND)
+async def get_meeting(
+    session: SessionDep, principal: MeetingReader, meeting_id: int, response: Response
+):
+    return await _read(session, await meetings.get(session, principal, meeting_id), response)
+
+
+@router.put(
+    "/meetings/{meeting_id}/agenda",
+    response_model=MeetingRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def set_meeting_agenda(
+    session: SessionDep,
+    principal: NoiVu,
+    meeting_id: int,
+    body: AgendaBody,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """While scheduled: eligible nominations whose award type needs the council's vote; the
+    ones needing public disclosure only when it was published in time. A refused one refuses
+    the whole agenda (422 `agenda_refused`, with `refused: [{nomination_id, reason, message}]`,
+    reasons `not_found`, `not_eligible`, `no_vote_needed`, `no_threshold`, `on_other_agenda`,
+    `disclosure_missing`)."""
+    meeting = await agenda.set_agenda(session, principal, meeting_id, body.nomination_ids, expected)
+    return await _read(session, meeting, response)
+
+
+@router.put(
+    "/meetings/{meeting_id}/attendance",
+    response_model=MeetingRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def set_meeting_attendance(
+    session: SessionDep,
+    principal: NoiVu,
+    meeting_id: int,
+    body: AttendanceBody,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """While scheduled: the members present (active members of the meeting's council)."""
+    meeting = await meetings.set_attendance(
+        session, principal, meeting_id, body.member_ids, expected
+    )
+    return await _read(session, meeting, response)
+
+
+@router.post(
+    "/meetings/{meeting_id}/open",
+    response_model=MeetingRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def open_meeting(
+    session: SessionDep,
+    principal: NoiVu,
+    settings: SettingsDep,
+    meeting_id: int,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """Opens when the quorum holds: present ≥ TDKT_AWARD_QUORUM_PERCENT (80) of the council's
+    active members for an award session, ≥ TDKT_QUORUM_PERCENT (66.67) otherwise; else 409
+    `quorum_not_met` with `present`, `members_total`, `required_percent`, `required_present`."""
+    meeting = await meetings.open_meeting(session, principal, meeting_id, settings, expected)
+    return await _read(session, meeting, response)
+
+
+@router.post(
+    "/meetings/{meeting_id}/close",
+    response_model=MeetingRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def close_meeting(
+    session: SessionDep,
+    principal: NoiVu,
+    meeting_id: int,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """Closes the vote and counts it: each item passes when approvals over ALL the council's
+    members reach its award type's threshold; nominations become approved or rejected."""
+    meeting = await closing.close(session, principal, meeting_id, expected)
+    return await _read(session, meeting, response)
+
+
+@router.get(
+    "/meetings/{meeting_id}/results",
+    response_model=MeetingResults,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def get_meeting_results(session: SessionDep, principal: MeetingReader, meeting_id: int):
+    """After the close only (409 `meeting_not_closed` before): counts per nomination, never
+    who voted how."""
+    result = await closing.results(session, principal, meeting_id)
+    return {"meeting_id": meeting_id, "items": [closing.result_view(r) for r in result.items]}
+
+
+@ballot_router.post(
+    "/meetings/{meeting_id}/ballots",
+    response_model=BallotRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def cast_ballot(
+    session: SessionDep,
+    principal: Member,
+    keys: KeysDep,
+    meeting_id: int,
+    body: BallotCreate,
+):
+    """One secret ballot per member per open meeting, every agenda item voted exactly once
+    (422 `ballot_incomplete`). A member on the attendance list votes as present, any other as a
+    written ballot. A second ballot is 409 `already_voted`; outside the vote 409
+    `meeting_not_open`. Nobody — Sở Nội vụ included — can learn the choices; the member reads
+    them back with `GET /meetings/{id}/ballots/mine`. Idempotency-Key is ignored here."""
+    votes = [v.model_dump() for v in body.votes]
+    return await ballots.cast(session, principal, keys, meeting_id, votes)
+
+
+@ballot_router.get(
+    "/meetings/{meeting_id}/ballots/mine", response_model=BallotRead, responses=NOT_FOUND
+)
+async def get_my_ballot(session: SessionDep, principal: Member, keys: KeysDep, meeting_id: int):
+    """The caller's own ballot (404 `no_ballot` when they have not voted)."""
+    return await ballots.mine(session, principal, keys, meeting_id)
+
+
+router.include_router(ballot_router)

@@ -1,0 +1,150 @@
+"""Rounds (đợt xét khen thưởng): đợt 1 in March, đợt 2 in October, and late extensions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.api.deps import AnyRole, IfMatch, NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
+from app.api.routing import TransactionalRoute
+from app.schemas.common import ListEnvelope
+from app.schemas.rounds import (
+    ExtensionCreate,
+    ExtensionRead,
+    RoundCreate,
+    RoundRead,
+    RoundStatus,
+    RoundUpdate,
+)
+from app.services import rounds
+from app.services.principal import NOI_VU, READER, UNIT
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["rounds"])
+ExtensionReader = roles(NOI_VU, UNIT, READER)
+
+
+@router.get("/rounds", response_model=ListEnvelope[RoundRead])
+async def list_rounds(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    status: RoundStatus | None = None,
+):
+    result = await rounds.list_rounds(
+        session, year=year, status=status, limit=page.limit, offset=page.offset
+    )
+    return envelope(result, [rounds.round_view(r) for r in result.items])
+
+
+@router.post(
+    "/rounds", response_model=RoundRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+)
+async def create_round(
+    session: SessionDep, principal: NoiVu, body: RoundCreate, response: Response
+):
+    """One đợt 1 and one đợt 2 a year (409 `duplicate_round`); `task_ids` link the plan's tasks
+    the round carries out (e.g. I.8 and I.9 for đợt 1 of 2026)."""
+    row = await rounds.create_round(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/rounds/{row.id}"
+    set_etag(response, row.version)
+    return rounds.round_view(row)
+
+
+@router.get("/rounds/{round_id}", response_model=RoundRead, responses=NOT_FOUND)
+async def get_round(session: SessionDep, principal: AnyRole, round_id: int, response: Response):
+    row = await rounds.get_round(session, round_id)
+    set_etag(response, row.version)
+    return rounds.round_view(row)
+
+
+@router.patch(
+    "/rounds/{round_id}",
+    response_model=RoundRead,
+    responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
+)
+async def update_round(
+    session: SessionDep,
+    principal: NoiVu,
+    round_id: int,
+    body: RoundUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    row = await rounds.update_round(
+        session, principal, round_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, row.version)
+    return rounds.round_view(row)
+
+
+_MOVE = {"response_model": RoundRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
+
+
+async def _move(session, principal, round_id: int, action: str, expected, response: Response):
+    row = await rounds.move_round(session, principal, round_id, action, expected)
+    set_etag(response, row.version)
+    return rounds.round_view(row)
+
+
+@router.post("/rounds/{round_id}/open", **_MOVE)
+async def open_round(
+    session: SessionDep,
+    principal: NoiVu,
+    round_id: int,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """`draft → open`: units may submit until the end of `submission_closes_on`."""
+    return await _move(session, principal, round_id, "open", expected, response)
+
+
+@router.post("/rounds/{round_id}/close", **_MOVE)
+async def close_round(
+    session: SessionDep,
+    principal: NoiVu,
+    round_id: int,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """`open → closed`: only units with an extension may still submit."""
+    return await _move(session, principal, round_id, "close", expected, response)
+
+
+@router.post("/rounds/{round_id}/complete", **_MOVE)
+async def complete_round(
+    session: SessionDep,
+    principal: NoiVu,
+    round_id: int,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """`closed → completed`; any other move is 409 `invalid_transition`."""
+    return await _move(session, principal, round_id, "complete", expected, response)
+
+
+@router.post(
+    "/rounds/{round_id}/extensions",
+    response_model=ExtensionRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def grant_round_extension(
+    session: SessionDep, principal: NoiVu, round_id: int, body: ExtensionCreate
+):
+    """Let one unit submit until `until`, even after the round closed; the approver is kept."""
+    extension = await rounds.grant_extension(session, principal, round_id, body.model_dump())
+    return rounds.extension_view(extension)
+
+
+@router.get(
+    "/rounds/{round_id}/extensions",
+    response_model=ListEnvelope[ExtensionRead],
+    responses=NOT_FOUND,
+)
+async def list_round_extensions(
+    session: SessionDep, principal: ExtensionReader, round_id: int, page: PageDep
+):
+    """A unit sees the extensions granted to itself."""
+    result = await rounds.list_extensions(session, principal, round_id, page.limit, page.offset)
+    return envelope(result, [rounds.extension_view(e) for e in result.items])

@@ -1,0 +1,103 @@
+"""What follows the council: decisions (quyết định), complaints (đơn thư), public disclosures
+(công khai) and the outcomes of state-level submissions."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+
+DECISION_KINDS = ("provincial_award", "state_submission")
+COMPLAINT_STATUSES = ("open", "resolved")
+STATE_OUTCOMES = ("awarded", "rejected")
+
+
+class Decision(TimestampMixin, VersionedMixin, Base):
+    """A signed decision: the Chủ tịch UBND tỉnh's award, or the province's tờ trình to the
+    centre. Its number is unique within its kind and year."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "number_key"),
+        CheckConstraint("kind IN ('provincial_award', 'state_submission')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(100))
+    # The number folded (case, spaces, diacritics), so "12/QĐ-UBND" and "12/qđ-ubnd" clash.
+    number_key: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    signed_on: Mapped[date] = mapped_column(Date)
+    signed_by: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    items: Mapped[list["DecisionItem"]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", order_by="DecisionItem.nomination_id"
+    )
+
+
+class DecisionItem(Base):
+    __tablename__ = "decision_items"
+
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True
+    )
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id"), primary_key=True, index=True
+    )
+
+
+class Complaint(TimestampMixin, VersionedMixin, Base):
+    """Đơn thư khiếu nại, tố cáo about a nomination; while open it blocks any decision."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (CheckConstraint("status IN ('open', 'resolved')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    upheld: Mapped[bool | None] = mapped_column(Boolean)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Disclosure(Base):
+    """Công khai danh sách đề nghị (Huân chương, danh hiệu vinh dự) before the council meets."""
+
+    __tablename__ = "disclosures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    published_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StateResult(Base):
+    """What the centre decided on a state-level submission (one outcome per nomination)."""
+
+    __tablename__ = "state_results"
+    __table_args__ = (CheckConstraint("outcome IN ('awarded', 'rejected')", name="outcome"),)
+
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    decision_no: Mapped[str | None] = mapped_column(String(100))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,162 @@
+"""Dossiers (hồ sơ đề nghị khen thưởng), their nominations, attachments and submissions."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+
+DOSSIER_KINDS = ("periodic", "thematic", "unscheduled", "dedication")
+DOSSIER_STATUSES = ("draft", "submitted", "returned", "under_appraisal", "appraised", "withdrawn")
+OWNER_KINDS = ("unit", "cluster")
+# The whole life of a nomination; meetings, ballots and decisions move it past `eligible`.
+NOMINATION_STATUSES = (
+    "draft",
+    "submitted",
+    "eligible",
+    "ineligible",
+    "approved",
+    "rejected",
+    "awarded",
+    "submitted_to_state",
+    "withdrawn",
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Dossier(TimestampMixin, VersionedMixin, Base):
+    """One submission: a tờ trình with its list of nominees and papers.
+
+    `owner_kind` tells whose dossier it is: a unit's own, or its cluster's (submitted by the
+    cluster head, e.g. the leading unit for Cờ thi đua), which only the cluster head may edit.
+    """
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        CheckConstraint(_in("kind", DOSSIER_KINDS), name="kind"),
+        CheckConstraint(_in("status", DOSSIER_STATUSES), name="status"),
+        CheckConstraint(_in("owner_kind", OWNER_KINDS), name="owner_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    owner_kind: Mapped[str] = mapped_column(String(10), default="unit")
+    submitting_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appraised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_due_on: Mapped[date | None] = mapped_column(Date)
+    appraisal_due_on: Mapped[date | None] = mapped_column(Date)
+    supplement_due_on: Mapped[date | None] = mapped_column(Date)
+    submission_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    nominations: Mapped[list["Nomination"]] = relationship(
+        back_populates="dossier",
+        cascade="all, delete-orphan",
+        lazy="raise",
+        order_by="Nomination.id",
+    )
+    attachments: Mapped[list["Attachment"]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", order_by="Attachment.id"
+    )
+
+
+class Nomination(TimestampMixin, VersionedMixin, Base):
+    """Đề nghị: one nominee × one award type inside a dossier."""
+
+    __tablename__ = "nominations"
+    __table_args__ = (
+        CheckConstraint(_in("nominee_kind", ("individual", "collective")), name="nominee_kind"),
+        CheckConstraint(_in("status", NOMINATION_STATUSES), name="status"),
+        CheckConstraint(
+            "appraisal_conclusion IS NULL OR appraisal_conclusion IN ('eligible', 'ineligible')",
+            name="appraisal_conclusion",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    nominee_kind: Mapped[str] = mapped_column(String(20))
+    nominee_name: Mapped[str] = mapped_column(String(300))
+    # Folded name: the key that matches a person across dossiers and the award history.
+    nominee_key: Mapped[str] = mapped_column(String(300), index=True)
+    nominee_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    position: Mapped[str | None] = mapped_column(String(300))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    award_type_code: Mapped[str] = mapped_column(ForeignKey("award_types.code"), index=True)
+    achievement_summary: Mapped[str] = mapped_column(Text, default="")
+    prior_awards: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    appraisal_conclusion: Mapped[str | None] = mapped_column(String(20))
+    appraisal_note: Mapped[str | None] = mapped_column(Text)
+    appraised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appraised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    appraised_by_name: Mapped[str | None] = mapped_column(String(200))
+
+    dossier: Mapped[Dossier] = relationship(back_populates="nominations", lazy="raise")
+
+
+class Attachment(Base):
+    """A paper of a dossier (or of one nomination). Stored under a generated name, outside any
+    served folder; the uploader's file name is kept only as sanitised metadata."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    nomination_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nominations.id", ondelete="SET NULL"), index=True
+    )
+    document_type: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DossierSubmission(Base):
+    """Each time a dossier is submitted (first time, or again after a return).
+
+    The unique (dossier, number) key is what lets only one of many concurrent submits win.
+    """
+
+    __tablename__ = "dossier_submissions"
+    __table_args__ = (UniqueConstraint("dossier_id", "submission_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"))
+    submission_no: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Submitted after the round closed, on an extension granted to the unit.
+    late: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,46 @@
+from typing import Any, Literal
+
+from pydantic import Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+Level = Literal["grassroots", "provincial", "state"]
+Recipient = Literal["individual", "collective", "both"]
+
+
+class CouncilVote(ReadModel):
+    required: bool
+    threshold_percent: int | None
+    base: str = Field(description="`all_members`: the share is of all council members")
+
+
+class CouncilVoteUpdate(StrictModel):
+    required: bool | None = None
+    threshold_percent: int | None = Field(default=None, ge=1, le=100)
+
+
+class AwardTypeRead(ReadModel):
+    code: str
+    name: str
+    level: Level
+    recipient: Recipient
+    decided_by: str
+    council_vote: CouncilVote
+    required_documents: list[str]
+    criteria: list[dict[str, Any]]
+    legal_basis: str
+    needs_public_disclosure: bool
+    disclosure_working_days: int | None
+    active: bool
+    version: int
+
+
+class AwardTypeUpdate(StrictModel):
+    """What Sở Nội vụ amends when a decree changes; codes of papers from the document list."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    active: bool | None = None
+    council_vote: CouncilVoteUpdate | None = None
+    required_documents: list[str] | None = Field(default=None, max_length=20)
+    criteria: list[dict[str, Any]] | None = Field(default=None, max_length=50)
+    legal_basis: str | None = Field(default=None, max_length=2000)

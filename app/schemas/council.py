@@ -1,0 +1,97 @@
+"""Council meetings, their agenda and attendance, ballots and results."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+MeetingKind = Literal["award", "regular"]
+MeetingStatus = Literal["scheduled", "open", "closed"]
+Choice = Literal["approve", "reject", "abstain"]
+
+
+class MeetingCreate(StrictModel):
+    council_id: int
+    round_id: int | None = None
+    title: str = Field(min_length=1, max_length=500)
+    scheduled_at: AwareDatetime = Field(
+        description="Date-time with offset, e.g. 2026-11-20T08:00:00+07:00"
+    )
+    kind: MeetingKind = Field(
+        default="award",
+        description="`award`: phiên xét khen thưởng (quorum 80%); `regular`: họp thường kỳ (2/3)",
+    )
+
+
+class AgendaBody(StrictModel):
+    nomination_ids: list[int] = Field(max_length=500)
+
+
+class AttendanceBody(StrictModel):
+    member_ids: list[int] = Field(max_length=500)
+
+
+class AgendaEntry(ReadModel):
+    nomination_id: int
+    award_type_code: str
+    nominee_name: str
+    dossier_id: int
+
+
+class MeetingRead(ReadModel):
+    id: int
+    council_id: int
+    round_id: int | None
+    title: str
+    scheduled_at: datetime
+    kind: MeetingKind
+    status: MeetingStatus
+    agenda: list[AgendaEntry]
+    attendance: list[int] = Field(description="Ids of the council members present")
+    members_total: int | None = Field(
+        description="Active members of the council (fixed when the meeting opens)"
+    )
+    present: int | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+    version: int
+
+
+class Vote(StrictModel):
+    nomination_id: int
+    choice: Choice
+
+
+class BallotCreate(StrictModel):
+    votes: list[Vote] = Field(min_length=1, max_length=500)
+
+
+class VoteRead(ReadModel):
+    nomination_id: int
+    choice: Choice
+
+
+class BallotRead(ReadModel):
+    meeting_id: int
+    cast_as: Literal["present", "written"]
+    votes: list[VoteRead]
+
+
+class ResultRead(ReadModel):
+    meeting_id: int
+    nomination_id: int
+    approve: int
+    reject: int
+    abstain: int
+    members_total: int
+    present: int
+    approve_percent: float
+    threshold_percent: float
+    passed: bool
+
+
+class MeetingResults(ReadModel):
+    meeting_id: int
+    items: list[ResultRead]

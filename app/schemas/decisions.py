@@ -1,0 +1,108 @@
+"""Decisions, state-level results, complaints, public disclosures and the award history."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field, HttpUrl
+
+from app.schemas.common import ReadModel, StrictModel
+
+DecisionKind = Literal["provincial_award", "state_submission"]
+
+
+class DecisionCreate(StrictModel):
+    kind: DecisionKind
+    number: str = Field(min_length=1, max_length=100, examples=["125/QĐ-UBND"])
+    signed_on: date
+    signed_by: str = Field(min_length=1, max_length=200)
+    nomination_ids: list[int] = Field(min_length=1, max_length=500)
+
+
+class DecisionRead(ReadModel):
+    id: int
+    kind: DecisionKind
+    number: str
+    year: int
+    signed_on: date
+    signed_by: str
+    nomination_ids: list[int]
+    created_at: datetime
+    version: int
+
+
+class StateResultCreate(StrictModel):
+    outcome: Literal["awarded", "rejected"]
+    decision_no: str | None = Field(default=None, max_length=100)
+    decided_on: date | None = None
+
+
+class StateResultRead(ReadModel):
+    nomination_id: int
+    outcome: Literal["awarded", "rejected"]
+    decision_no: str | None
+    decided_on: date | None
+    status: str = Field(description="The nomination's status after the result")
+
+
+class ComplaintCreate(StrictModel):
+    received_on: date
+    summary: str = Field(min_length=1, max_length=10000)
+
+
+class ComplaintResolve(StrictModel):
+    resolution: str = Field(min_length=1, max_length=10000)
+    upheld: bool = Field(description="True: the complaint has grounds (có cơ sở)")
+
+
+class ComplaintRead(ReadModel):
+    id: int
+    nomination_id: int
+    received_on: date
+    summary: str
+    status: Literal["open", "resolved"]
+    resolution: str | None
+    upheld: bool | None
+    resolved_at: datetime | None
+    created_at: datetime
+    version: int
+
+
+class DisclosureCreate(StrictModel):
+    published_on: date
+    channel: str = Field(min_length=1, max_length=300, examples=["Cổng thông tin điện tử tỉnh"])
+    url: HttpUrl | None = None
+
+
+class DisclosureRead(ReadModel):
+    id: int
+    nomination_id: int
+    published_on: date
+    channel: str
+    url: str | None
+    created_at: datetime
+
+
+class AwardHistoryRead(ReadModel):
+    id: int
+    nominee_kind: Literal["individual", "collective"]
+    nominee_name: str
+    unit_id: int | None
+    award_type_code: str
+    year: int
+    decision_no: str | None
+    decided_on: date | None
+    source: str
+    kind: str
+    nomination_id: int | None
+
+
+class ImportRowError(ReadModel):
+    row: int
+    message: str
+
+
+class AwardHistoryImportResult(ReadModel):
+    imported: int
+    skipped_duplicates: int
+    errors: list[ImportRowError]
+    dry_run: bool

@@ -1,0 +1,153 @@
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+DossierKind = Literal["periodic", "thematic", "unscheduled", "dedication"]
+DossierStatus = Literal[
+    "draft", "submitted", "returned", "under_appraisal", "appraised", "withdrawn"
+]
+NomineeKind = Literal["individual", "collective"]
+Conclusion = Literal["eligible", "ineligible"]
+CODE = r"^[a-z0-9_]{1,80}$"
+
+
+class PriorAward(StrictModel):
+    award_type_code: str = Field(pattern=CODE)
+    year: int = Field(ge=1945, le=2100)
+    decision_no: str | None = Field(default=None, max_length=100)
+
+
+class NominationCreate(StrictModel):
+    nominee_kind: NomineeKind
+    nominee_name: str = Field(min_length=1, max_length=300)
+    nominee_unit_id: int | None = None
+    position: str | None = Field(default=None, max_length=300)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    award_type_code: str = Field(pattern=CODE)
+    achievement_summary: str = Field(default="", max_length=20000)
+    prior_awards: list[PriorAward] = Field(default_factory=list, max_length=100)
+
+
+class NominationUpdate(StrictModel):
+    nominee_kind: NomineeKind | None = None
+    nominee_name: str | None = Field(default=None, min_length=1, max_length=300)
+    nominee_unit_id: int | None = None
+    position: str | None = Field(default=None, max_length=300)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    award_type_code: str | None = Field(default=None, pattern=CODE)
+    achievement_summary: str | None = Field(default=None, max_length=20000)
+    prior_awards: list[PriorAward] | None = Field(default=None, max_length=100)
+
+
+class DossierCreate(StrictModel):
+    round_id: int | None = Field(
+        default=None, description="Null only for thematic and unscheduled dossiers"
+    )
+    kind: DossierKind = "periodic"
+    title: str = Field(min_length=1, max_length=500)
+    nominations: list[NominationCreate] = Field(default_factory=list, max_length=500)
+
+
+class DossierUpdate(StrictModel):
+    round_id: int | None = None
+    kind: DossierKind | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class Check(ReadModel):
+    rule: str
+    result: Literal["pass", "fail", "unknown"]
+    message: str
+
+
+class Appraisal(ReadModel):
+    conclusion: Conclusion
+    note: str | None
+    appraised_at: datetime | None
+    appraised_by_name: str | None
+
+
+class NominationRead(ReadModel):
+    id: int
+    dossier_id: int
+    nominee_kind: NomineeKind
+    nominee_name: str
+    nominee_unit_id: int | None
+    position: str | None = Field(description="Omitted (null) for readers")
+    birth_year: int | None = Field(description="Omitted (null) for readers")
+    award_type_code: str
+    achievement_summary: str
+    prior_awards: list[dict[str, Any]]
+    status: str
+    checks: list[Check]
+    appraisal: Appraisal | None
+    vote_result: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    version: int
+
+
+class AttachmentRead(ReadModel):
+    id: int
+    dossier_id: int
+    nomination_id: int | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    document_type: str
+    created_at: datetime
+
+
+class DossierRead(ReadModel):
+    id: int
+    code: str
+    year: int
+    round_id: int | None
+    kind: DossierKind
+    owner_kind: Literal["unit", "cluster"]
+    submitting_unit_id: int
+    cluster_id: int | None
+    title: str
+    status: DossierStatus
+    submitted_at: datetime | None
+    received_at: datetime | None
+    appraised_at: datetime | None
+    return_due_on: date | None = Field(description="Sở Nội vụ returns within 5 working days")
+    appraisal_due_on: date | None
+    supplement_due_on: date | None
+    submission_count: int
+    nominations: list[NominationRead]
+    attachments: list[AttachmentRead]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ActionBody(StrictModel):
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class ReturnBody(StrictModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    supplement_due_on: date | None = Field(
+        default=None, description="Default: 5 working days from today"
+    )
+
+
+class AppraisalBody(StrictModel):
+    conclusion: Conclusion
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class HistoryEntry(ReadModel):
+    id: int
+    occurred_at: datetime
+    actor_name: str | None
+    actor_role: str | None
+    action: str
+    comment: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

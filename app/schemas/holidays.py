@@ -1,0 +1,18 @@
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+
+class HolidayRead(ReadModel):
+    day: date
+    name: str
+    off: bool = Field(description="True: a day off; False: declared a working day")
+    source: Literal["library", "amended"]
+
+
+class HolidaySet(StrictModel):
+    off: bool
+    name: str = Field(default="", max_length=200)

@@ -1,0 +1,64 @@
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from app.schemas.common import ReadModel, StrictModel
+
+RoundStatus = Literal["draft", "open", "closed", "completed"]
+
+
+class RoundCreate(StrictModel):
+    year: int = Field(ge=2000, le=2100)
+    number: Literal[1, 2]
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    submission_opens_on: date
+    submission_closes_on: date = Field(description="Hồ sơ được nộp đến hết ngày này (giờ Việt Nam)")
+    appraisal_due_on: date | None = None
+    council_meeting_on: date | None = None
+    state_submission_due_on: date | None = None
+    task_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class RoundUpdate(StrictModel):
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    number: Literal[1, 2] | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    submission_opens_on: date | None = None
+    submission_closes_on: date | None = None
+    appraisal_due_on: date | None = None
+    council_meeting_on: date | None = None
+    state_submission_due_on: date | None = None
+    task_ids: list[int] | None = Field(default=None, max_length=50)
+
+
+class RoundRead(ReadModel):
+    id: int
+    year: int
+    number: int
+    name: str
+    submission_opens_on: date
+    submission_closes_on: date
+    appraisal_due_on: date | None
+    council_meeting_on: date | None
+    state_submission_due_on: date | None
+    status: RoundStatus
+    task_ids: list[int]
+    version: int
+
+
+class ExtensionCreate(StrictModel):
+    unit_id: int
+    until: date = Field(description="Đơn vị được nộp hồ sơ đến hết ngày này")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ExtensionRead(ReadModel):
+    id: int
+    round_id: int
+    unit_id: int
+    until: date
+    reason: str
+    approved_by_id: int | None
+    approved_by_name: str | None
+    created_at: datetime

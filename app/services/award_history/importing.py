@@ -1,0 +1,289 @@
+"""Nhập lịch sử khen thưởng of past years from a CSV or XLSX table.
+
+Headers may be Vietnamese or English (`Họ và tên` / `nominee_name`, `Loại` (cá nhân/tập thể) /
+`nominee_kind`, `Đơn vị` / `unit`, `Danh hiệu` / `award_type_code`, `Năm` / `year`,
+`Số quyết định` / `decision_no`, `Ngày quyết định` / `decided_on`, optional `Hình thức` / `kind`:
+thường xuyên, chuyên đề, đột xuất). Units are matched by code, name or alias without regard to
+diacritics, award types by code or Vietnamese name. Everything is one transaction: a row in
+error refuses the whole file (422) unless the caller asks to skip invalid rows.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Unprocessable
+from app.models import AwardHistory, AwardType, Unit
+from app.services import audit
+from app.services.award_history.records import new_row
+from app.services.plan_parser import PlanParseError
+from app.services.plan_parser.xlsx import XLSX_MAGIC, read_xlsx_rows
+from app.services.plans.units import UnitIndex
+from app.services.principal import Principal
+from app.services.text import fold, nfc
+from app.services.working_days import today_in_vietnam
+
+MAX_ROWS = 20_000
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "nominee_name": ("ho va ten", "ho ten", "ten", "ten doi tuong", "nominee_name", "name"),
+    "nominee_kind": ("loai", "loai doi tuong", "doi tuong", "nominee_kind"),
+    "unit": ("don vi", "co quan, don vi", "ma don vi", "unit", "unit_code", "unit_name"),
+    "award_type": (
+        "danh hieu",
+        "hinh thuc khen thuong",
+        "danh hieu, hinh thuc khen thuong",
+        "award_type_code",
+        "award_type",
+    ),
+    "year": ("nam", "year"),
+    "decision_no": ("so quyet dinh", "so qd", "decision_no"),
+    "decided_on": ("ngay quyet dinh", "ngay qd", "decided_on"),
+    "kind": ("hinh thuc", "loai khen thuong", "kind"),
+}
+REQUIRED = ("nominee_name", "award_type", "year")
+NOMINEE_KINDS = {
+    "ca nhan": "individual",
+    "individual": "individual",
+    "tap the": "collective",
+    "collective": "collective",
+}
+AWARD_KINDS = {
+    "": "regular",
+    "thuong xuyen": "regular",
+    "regular": "regular",
+    "chuyen de": "thematic",
+    "thematic": "thematic",
+    "dot xuat": "unscheduled",
+    "unscheduled": "unscheduled",
+}
+FORMATS = "Chấp nhận bảng CSV (UTF-8) hoặc Excel .xlsx có dòng tiêu đề."
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+@dataclass
+class ImportOutcome:
+    imported: int = 0
+    skipped_duplicates: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+# ---- reading the table -----------------------------------------------------------------------
+
+
+def _header_key(label: str) -> str:
+    return fold(_PARENTHESES.sub("", label)).strip(" :*.")
+
+
+def _read_rows(data: bytes) -> list[list[str]]:
+    if data.startswith(XLSX_MAGIC):
+        try:
+            return read_xlsx_rows(data, FORMATS)
+        except PlanParseError as exc:
+            raise Unprocessable(exc.message, code="unsupported_format") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unprocessable(
+            "Tệp CSV phải mã hoá UTF-8 (Excel: Lưu thành “CSV UTF-8”). " + FORMATS,
+            code="unsupported_format",
+        ) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    keys = [_header_key(h) for h in header]
+    found: dict[str, int] = {}
+    for name, labels in COLUMNS.items():
+        for index, key in enumerate(keys):
+            if key in labels and name not in found:
+                found[name] = index
+    if missing := [c for c in REQUIRED if c not in found]:
+        raise Unprocessable(
+            f"Bảng thiếu cột bắt buộc: {', '.join(missing)} (ví dụ “Họ và tên”, “Danh hiệu”, "
+            "“Năm”).",
+            code="missing_columns",
+            missing=missing,
+        )
+    return found
+
+
+# ---- one row ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    units: UnitIndex
+    unit_codes: dict[str, int]
+    types: dict[str, AwardType]
+
+
+async def _lookups(session: AsyncSession) -> _Lookups:
+    types: dict[str, AwardType] = {}
+    for row in await session.scalars(select(AwardType)):
+        types[row.code] = row
+        types.setdefault(fold(row.name), row)
+    codes = {c: i for c, i in await session.execute(select(Unit.code, Unit.id))}
+    return _Lookups(await UnitIndex.load(session), {fold(c): i for c, i in codes.items()}, types)
+
+
+def _date(text: str) -> date:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"ngày quyết định “{text}” không đúng dạng dd/mm/yyyy")
+
+
+def _year(text: str, decided_on: date | None) -> int:
+    if not text and decided_on is not None:
+        return decided_on.year
+    if not text.isdigit() or not 1945 <= int(text) <= today_in_vietnam().year + 1:
+        raise ValueError(f"năm “{text}” không hợp lệ")
+    return int(text)
+
+
+def _unit(text: str, lookups: _Lookups) -> int | None:
+    if not text:
+        return None
+    unit_id = lookups.unit_codes.get(fold(text)) or lookups.units.match(text)
+    if unit_id is None:
+        raise ValueError(f"không tìm thấy đơn vị “{text}” trong danh bạ (mã, tên hoặc tên khác)")
+    return unit_id
+
+
+def _award(text: str, lookups: _Lookups) -> AwardType:
+    award = lookups.types.get(text.strip()) or lookups.types.get(fold(text))
+    if award is None:
+        raise ValueError(f"không có danh hiệu, hình thức khen thưởng “{text}”")
+    return award
+
+
+def _kind(text: str, award: AwardType) -> str:
+    if text:
+        if fold(text) not in NOMINEE_KINDS:
+            raise ValueError(f"loại đối tượng “{text}” phải là cá nhân hoặc tập thể")
+        kind = NOMINEE_KINDS[fold(text)]
+    elif award.recipient != "both":
+        kind = award.recipient
+    else:
+        raise ValueError("thiếu loại đối tượng (cá nhân hoặc tập thể)")
+    if award.recipient not in ("both", kind):
+        raise ValueError(
+            f"{award.name} không xét tặng cho {'cá nhân' if kind == 'individual' else 'tập thể'}"
+        )
+    return kind
+
+
+def _parse_row(cells: dict[str, str], lookups: _Lookups) -> AwardHistory:
+    name = nfc(cells.get("nominee_name", ""))
+    if not name:
+        raise ValueError("thiếu họ và tên / tên tập thể")
+    award = _award(cells.get("award_type", ""), lookups)
+    decided_on = _date(cells["decided_on"]) if cells.get("decided_on") else None
+    award_kind = AWARD_KINDS.get(fold(cells.get("kind", "")))
+    if award_kind is None:
+        raise ValueError(
+            f"hình thức “{cells['kind']}” phải là thường xuyên, chuyên đề hoặc đột xuất"
+        )
+    return new_row(
+        nominee_kind=_kind(cells.get("nominee_kind", ""), award),
+        nominee_name=name[:300],
+        unit_id=_unit(cells.get("unit", ""), lookups),
+        award_type_code=award.code,
+        year=_year(cells.get("year", ""), decided_on),
+        decision_no=nfc(cells.get("decision_no", ""))[:100] or None,
+        decided_on=decided_on,
+        source="import",
+        kind=award_kind,
+    )
+
+
+# ---- the whole file --------------------------------------------------------------------------
+
+
+def _key(row: AwardHistory) -> tuple:
+    return (row.nominee_kind, row.nominee_key, row.unit_id, row.award_type_code, row.year)
+
+
+async def _existing(session: AsyncSession, rows: list[AwardHistory]) -> set[tuple]:
+    pairs = {(r.nominee_key, r.year) for r in rows}
+    if not pairs:
+        return set()
+    stmt = select(
+        AwardHistory.nominee_kind,
+        AwardHistory.nominee_key,
+        AwardHistory.unit_id,
+        AwardHistory.award_type_code,
+        AwardHistory.year,
+    ).where(
+        AwardHistory.nominee_key.in_({k for k, _ in pairs}),
+        AwardHistory.year.in_({y for _, y in pairs}),
+    )
+    return {tuple(r) for r in await session.execute(stmt)}
+
+
+def _parse_all(
+    table: list[list[str]], lookups: _Lookups
+) -> tuple[list[AwardHistory], list[dict[str, Any]]]:
+    body = [(i, r) for i, r in enumerate(table, 1) if any(c.strip() for c in r)]
+    if not body:
+        raise Unprocessable("Tệp không có dữ liệu. " + FORMATS, code="empty_file")
+    (_, header), rows = body[0], body[1:]
+    if len(rows) > MAX_ROWS:
+        raise Unprocessable(f"Mỗi lần nhập tối đa {MAX_ROWS} dòng.", code="too_many_rows")
+    columns = _columns(header)
+    parsed, errors = [], []
+    for number, raw in rows:
+        cells = {n: (raw[i].strip() if i < len(raw) else "") for n, i in columns.items()}
+        try:
+            parsed.append(_parse_row(cells, lookups))
+        except ValueError as exc:
+            errors.append({"row": number, "message": f"Dòng {number}: {exc}."})
+    return parsed, errors
+
+
+async def import_history(
+    session: AsyncSession,
+    actor: Principal,
+    data: bytes,
+    filename: str | None,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+) -> ImportOutcome:
+    """Parse and store past awards; rows already in the history are skipped, not doubled."""
+    parsed, errors = _parse_all(_read_rows(data), await _lookups(session))
+    if errors and not skip_invalid:
+        raise Unprocessable(
+            f"{len(errors)} dòng có lỗi; không dòng nào được nhập. Sửa các dòng được nêu, hoặc "
+            "gửi lại với skip_invalid=true để bỏ qua chúng.",
+            code="import_rows_invalid",
+            errors=errors,
+        )
+    seen = await _existing(session, parsed)
+    fresh: list[AwardHistory] = []
+    for row in parsed:
+        if _key(row) not in seen:
+            seen.add(_key(row))
+            fresh.append(row)
+    outcome = ImportOutcome(len(fresh), len(parsed) - len(fresh), errors, dry_run)
+    if dry_run:
+        return outcome
+    session.add_all(fresh)
+    await session.flush()
+    await audit.record(
+        session, actor, "award_history.imported", "award_history", None,
+        after={"imported": outcome.imported, "skipped_duplicates": outcome.skipped_duplicates,
+               "invalid_rows": len(errors), "filename": filename},
+    )  # fmt: skip
+    return outcome

@@ -1,0 +1,120 @@
+"""Lịch sử khen thưởng: every award a person or collective received, searched and recorded."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AwardHistory, ClusterMembership, Dossier, Nomination
+from app.services.common import PageResult, like_folded, paginate
+from app.services.dossiers.rules import nominee_key
+from app.services.principal import CLUSTER_HEAD, UNIT, Principal
+from app.services.text import search_text
+
+# Đột xuất and chuyên đề awards are kept apart: they do not count toward consecutive years.
+KIND_OF_DOSSIER = {"thematic": "thematic", "unscheduled": "unscheduled"}
+FIELDS = (
+    "id",
+    "nominee_kind",
+    "nominee_name",
+    "unit_id",
+    "award_type_code",
+    "year",
+    "decision_no",
+    "decided_on",
+    "source",
+    "kind",
+    "nomination_id",
+)
+
+
+def history_scope(stmt: Select, principal: Principal) -> Select:
+    """A unit sees its own unit's history; a cluster head its cluster's units'; others all."""
+    if principal.role == UNIT:
+        return stmt.where(AwardHistory.unit_id == principal.unit_id)
+    if principal.role == CLUSTER_HEAD:
+        units = select(ClusterMembership.unit_id).where(
+            ClusterMembership.cluster_id == principal.cluster_id
+        )
+        if principal.cluster_id is None:
+            return stmt.where(false())
+        return stmt.where(AwardHistory.unit_id.in_(units))
+    return stmt
+
+
+async def list_history(
+    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+) -> PageResult:
+    """Filters: q (name, without diacritics), nominee_kind, award_type_code, year_from,
+    year_to, unit_id; newest year first."""
+    stmt = history_scope(select(AwardHistory), principal)
+    for name in ("nominee_kind", "award_type_code", "unit_id"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(AwardHistory, name) == filters[name])
+    if filters.get("year_from") is not None:
+        stmt = stmt.where(AwardHistory.year >= filters["year_from"])
+    if filters.get("year_to") is not None:
+        stmt = stmt.where(AwardHistory.year <= filters["year_to"])
+    if filters.get("q"):
+        stmt = stmt.where(like_folded(AwardHistory.search_text, filters["q"]))
+    stmt = stmt.order_by(AwardHistory.year.desc(), AwardHistory.nominee_key, AwardHistory.id)
+    return await paginate(session, stmt, limit, offset)
+
+
+def view(row: AwardHistory) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in FIELDS}
+
+
+def new_row(
+    *,
+    nominee_kind: str,
+    nominee_name: str,
+    unit_id: int | None,
+    award_type_code: str,
+    year: int,
+    decision_no: str | None,
+    decided_on: date | None,
+    source: str,
+    kind: str = "regular",
+    nomination_id: int | None = None,
+) -> AwardHistory:
+    return AwardHistory(
+        nominee_kind=nominee_kind,
+        nominee_name=nominee_name,
+        nominee_key=nominee_key(nominee_name),
+        search_text=search_text(nominee_name),
+        unit_id=unit_id,
+        award_type_code=award_type_code,
+        year=year,
+        decision_no=decision_no,
+        decided_on=decided_on,
+        source=source,
+        kind=kind,
+        nomination_id=nomination_id,
+    )
+
+
+def from_nomination(
+    nomination: Nomination,
+    dossier: Dossier,
+    *,
+    decision_no: str | None,
+    decided_on: date | None,
+    source: str = "decision",
+) -> AwardHistory:
+    """The award history row of an awarded nomination: the year of its round (the dossier's
+    year), else the decision's; its kind from the dossier's."""
+    year = dossier.year if dossier.round_id is not None or decided_on is None else decided_on.year
+    return new_row(
+        nominee_kind=nomination.nominee_kind,
+        nominee_name=nomination.nominee_name,
+        unit_id=nomination.nominee_unit_id,
+        award_type_code=nomination.award_type_code,
+        year=year,
+        decision_no=decision_no,
+        decided_on=decided_on,
+        source=source,
+        kind=KIND_OF_DOSSIER.get(dossier.kind, "regular"),
+        nomination_id=nomination.id,
+    )

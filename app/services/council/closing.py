@@ -1,0 +1,124 @@
+"""Bế mạc and kiểm phiếu: close a meeting, count each agenda item in SQL, store the results,
+and move each nomination to approved or rejected against its award type's threshold."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Conflict
+from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
+from app.models.base import utcnow
+from app.services import audit, nomination_moves
+from app.services.common import PageResult, check_version
+from app.services.council.access import get_meeting
+from app.services.council.meetings import emit, reload, require_status
+from app.services.council.tally import ItemResult, count_choices, reshuffle
+from app.services.principal import Principal
+from app.services.workflow import flush_or_conflict
+
+RESULT_FIELDS = (
+    "nomination_id",
+    "approve",
+    "reject",
+    "abstain",
+    "members_total",
+    "present",
+    "approve_percent",
+    "threshold_percent",
+    "passed",
+)
+
+
+async def _items(
+    session: AsyncSession, meeting_id: int
+) -> list[tuple[Nomination, Dossier, AwardType]]:
+    rows = await session.execute(
+        select(Nomination, Dossier, AwardType)
+        .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .join(AwardType, AwardType.code == Nomination.award_type_code)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(AgendaItem.position)
+    )
+    return [(n, d, t) for n, d, t in rows]
+
+
+def _result(meeting: Meeting, nomination: Nomination, award: AwardType, counts) -> ItemResult:
+    mine = counts.get(nomination.id, {})
+    return ItemResult(
+        nomination_id=nomination.id,
+        approve=mine.get("approve", 0),
+        reject=mine.get("reject", 0),
+        abstain=mine.get("abstain", 0),
+        members_total=meeting.members_total or 0,
+        present=meeting.present or 0,
+        threshold_percent=float((award.council_vote or {}).get("threshold_percent") or 100),
+    )
+
+
+async def close(
+    session: AsyncSession, actor: Principal, meeting_id: int, expected: int | None
+) -> Meeting:
+    """Close an open meeting: no ballot is taken after this; each item passes when approvals
+    over all the council's members reach the award type's threshold."""
+    meeting = await get_meeting(session, actor, meeting_id, lock=True)
+    check_version(meeting, expected)
+    require_status(meeting, "open", "invalid_transition", "không đang họp")
+    meeting.status, meeting.closed_at = "closed", utcnow()
+    await flush_or_conflict(session)
+    await reshuffle(session, meeting.id)
+    counts = await count_choices(session, meeting.id)
+    passed = 0
+    for nomination, dossier, award in await _items(session, meeting.id):
+        result = _result(meeting, nomination, award, counts)
+        session.add(MeetingResult(**_result_row(meeting.id, result)))
+        passed += result.passed
+        action = "approve" if result.passed else "reject"
+        # A nomination rejected meanwhile (an upheld complaint) keeps its status.
+        if nomination_moves.can_move(action, nomination.status):
+            await nomination_moves.move(
+                session, actor, nomination, dossier, action,
+                comment=f"Phiên họp “{meeting.title}”: {result.approve_percent:g}% "
+                f"thành viên đồng ý, yêu cầu {result.threshold_percent:g}%.",
+                meeting_id=meeting.id,
+            )  # fmt: skip
+    await flush_or_conflict(session)
+    await audit.record(
+        session, actor, "meeting.closed", "meeting", meeting.id,
+        before={"status": "open"}, after={"status": "closed", "passed": passed},
+    )  # fmt: skip
+    await emit(session, "meeting.closed", meeting, passed=passed)
+    return await reload(session, actor, meeting.id)
+
+
+def _result_row(meeting_id: int, result: ItemResult) -> dict[str, Any]:
+    return {"meeting_id": meeting_id, **{f: getattr(result, f) for f in RESULT_FIELDS}}
+
+
+async def results(session: AsyncSession, principal: Principal, meeting_id: int) -> PageResult:
+    """The stored results, after the meeting closed (409 `meeting_not_closed` before)."""
+    meeting = await get_meeting(session, principal, meeting_id)
+    if meeting.status != "closed":
+        raise Conflict(
+            f"Phiên họp “{meeting.title}” chưa kết thúc; kết quả chỉ công bố sau khi kiểm phiếu.",
+            code="meeting_not_closed",
+            current_status=meeting.status,
+        )
+    rows = list(
+        await session.scalars(
+            select(MeetingResult)
+            .join(
+                AgendaItem,
+                (AgendaItem.meeting_id == MeetingResult.meeting_id)
+                & (AgendaItem.nomination_id == MeetingResult.nomination_id),
+            )
+            .where(MeetingResult.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+        )
+    )
+    return PageResult(rows, len(rows), len(rows), 0)
+
+
+def result_view(row: MeetingResult) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in ("meeting_id", *RESULT_FIELDS)}

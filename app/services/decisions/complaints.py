@@ -1,0 +1,133 @@
+"""Đơn thư khiếu nại, tố cáo about a nomination.
+
+While a complaint is open no decision is taken on the nomination (409 `open_complaint`). When
+it is resolved as upheld (có cơ sở), a nomination not yet decided — submitted, eligible,
+approved, or submitted to the centre — becomes `rejected`, with the resolution as its note. An
+award already conferred is not undone here: revoking one is a separate legal procedure, so the
+resolution is recorded and the status kept.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Conflict, NotFound
+from app.models import Complaint, Dossier, Nomination
+from app.models.base import utcnow
+from app.services import audit, nomination_moves
+from app.services.common import check_version
+from app.services.decisions import guards
+from app.services.dossiers import queries
+from app.services.principal import Principal
+from app.services.text import nfc
+from app.services.workflow import flush_or_conflict
+
+FIELDS = (
+    "id",
+    "nomination_id",
+    "received_on",
+    "summary",
+    "status",
+    "resolution",
+    "upheld",
+    "resolved_at",
+    "created_at",
+    "version",
+)
+
+
+def view(row: Complaint) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in FIELDS}
+
+
+async def _emit(session: AsyncSession, type_: str, row: Complaint, dossier: Dossier) -> None:
+    # Who complained about whom is for Sở Nội vụ only.
+    await audit.emit(
+        session, type_, "complaint", row.id,
+        {"nomination_id": row.nomination_id, "dossier_id": dossier.id, "status": row.status,
+         "upheld": row.upheld},
+        restricted=True,
+    )  # fmt: skip
+
+
+async def record(
+    session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
+) -> Complaint:
+    nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
+    row = Complaint(
+        nomination_id=nomination.id,
+        received_on=data["received_on"],
+        summary=nfc(data["summary"]),
+        status="open",
+        created_by_id=actor.user_id,
+    )
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session, actor, "complaint.recorded", "complaint", row.id,
+        after={"nomination_id": nomination.id, "dossier_id": dossier.id,
+               "received_on": row.received_on.isoformat()},
+    )  # fmt: skip
+    await _emit(session, "complaint.recorded", row, dossier)
+    return row
+
+
+async def get(session: AsyncSession, actor: Principal, complaint_id: int) -> Complaint:
+    row = await session.get(Complaint, complaint_id)
+    if row is None:
+        raise NotFound(f"Không tìm thấy đơn thư có mã số {complaint_id}.")
+    # The complaint is visible to whoever may see its nomination.
+    await queries.get_nomination(session, actor, row.nomination_id)
+    return row
+
+
+async def for_nomination(
+    session: AsyncSession, actor: Principal, nomination_id: int
+) -> list[Complaint]:
+    await queries.get_nomination(session, actor, nomination_id)
+    rows = await session.scalars(
+        select(Complaint).where(Complaint.nomination_id == nomination_id).order_by(Complaint.id)
+    )
+    return list(rows)
+
+
+async def resolve(
+    session: AsyncSession,
+    actor: Principal,
+    complaint_id: int,
+    data: dict[str, Any],
+    expected: int | None,
+) -> Complaint:
+    row = await get(session, actor, complaint_id)
+    check_version(row, expected)
+    if row.status != "open":
+        raise Conflict("Đơn thư này đã được giải quyết.", code="invalid_transition")
+    nomination, dossier, _ = await guards.load_one(session, actor, row.nomination_id)
+    row.status, row.resolution, row.upheld = "resolved", nfc(data["resolution"]), data["upheld"]
+    row.resolved_at = utcnow()
+    await flush_or_conflict(session)
+    await audit.record(
+        session, actor, "complaint.resolved", "complaint", row.id,
+        before={"status": "open"},
+        after={"status": "resolved", "upheld": row.upheld, "nomination_id": nomination.id},
+        comment=row.resolution,
+    )  # fmt: skip
+    await _emit(session, "complaint.resolved", row, dossier)
+    if row.upheld:
+        await _reject(session, actor, nomination, dossier, row)
+    return row
+
+
+async def _reject(
+    session: AsyncSession,
+    actor: Principal,
+    nomination: Nomination,
+    dossier: Dossier,
+    row: Complaint,
+) -> None:
+    if nomination_moves.can_move("uphold-complaint", nomination.status):
+        await nomination_moves.move(
+            session, actor, nomination, dossier, "uphold-complaint",
+            comment=f"Đơn thư có cơ sở: {row.resolution}", complaint_id=row.id,
+        )  # fmt: skip

@@ -1,0 +1,61 @@
+"""Công khai: the public disclosure of a nomination for Huân chương or a title of honour, which
+must be published a number of working days before the council meets on it."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Conflict
+from app.models import Disclosure
+from app.services import audit
+from app.services.decisions import guards
+from app.services.principal import Principal
+from app.services.text import nfc
+
+FIELDS = ("id", "nomination_id", "published_on", "channel", "url", "created_at")
+
+
+def view(row: Disclosure) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in FIELDS}
+
+
+async def record(
+    session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
+) -> Disclosure:
+    nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
+    if nomination.status in ("draft", "withdrawn"):
+        raise Conflict(
+            f"Đề nghị của {nomination.nominee_name} chưa nộp hoặc đã rút; không công khai.",
+            code="invalid_transition",
+            current_status=nomination.status,
+        )
+    row = Disclosure(
+        nomination_id=nomination.id,
+        published_on=data["published_on"],
+        channel=nfc(data["channel"]),
+        url=str(data["url"]) if data.get("url") else None,
+        created_by_id=actor.user_id,
+    )
+    session.add(row)
+    await session.flush()
+    after = {
+        "nomination_id": nomination.id,
+        "published_on": row.published_on.isoformat(),
+        "channel": row.channel,
+        "url": row.url,
+    }
+    await audit.record(session, actor, "nomination.disclosed", "dossier", dossier.id, after=after)
+    return row
+
+
+async def for_nomination(
+    session: AsyncSession, actor: Principal, nomination_id: int
+) -> list[Disclosure]:
+    await guards.load_one(session, actor, nomination_id)
+    rows = await session.scalars(
+        select(Disclosure)
+        .where(Disclosure.nomination_id == nomination_id)
+        .order_by(Disclosure.published_on, Disclosure.id)
+    )
+    return list(rows)

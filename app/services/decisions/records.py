@@ -1,0 +1,168 @@
+"""Quyết định: the Chủ tịch UBND tỉnh's award decision (provincial award types), or the
+province's submission of state-level award types to the centre.
+
+A provincial award moves its nominations to `awarded` and writes them into the award history;
+a state submission moves them to `submitted_to_state`. Either takes nominations the council
+approved, or — for award types decided without a vote — nominations appraised eligible.
+"""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.errors import Conflict, NotFound, Unprocessable
+from app.models import AwardType, Decision, DecisionItem, Nomination
+from app.services import audit, nomination_moves
+from app.services.award_history.records import from_nomination
+from app.services.common import PageResult, like_folded, paginate
+from app.services.decisions import guards
+from app.services.principal import Principal
+from app.services.text import fold, nfc
+
+LEVEL_OF = {"provincial_award": "provincial", "state_submission": "state"}
+ACTION_OF = {"provincial_award": "award", "state_submission": "submit-to-state"}
+KIND_NAMES = {"provincial_award": "khen thưởng cấp tỉnh", "state_submission": "trình cấp Nhà nước"}
+
+
+def _reason(kind: str, nomination: Nomination, award: AwardType) -> tuple[str, str] | None:
+    if award.level != LEVEL_OF[kind]:
+        return "wrong_level", (
+            f"{nomination.nominee_name}: {award.name} không thuộc loại quyết định "
+            f"{KIND_NAMES[kind]}."
+        )
+    needs_vote = bool((award.council_vote or {}).get("required"))
+    if nomination.status == "approved" or (nomination.status == "eligible" and not needs_vote):
+        return None
+    if nomination.status == "eligible":
+        return "not_approved", (
+            f"{nomination.nominee_name}: {award.name} cần Hội đồng biểu quyết thông qua trước."
+        )
+    return "not_decidable", (
+        f"{nomination.nominee_name}: đề nghị đang ở trạng thái {nomination.status}, không thể "
+        "quyết định."
+    )
+
+
+def _check(kind: str, ids: list[int], loaded: dict[int, guards.Loaded]) -> None:
+    refused = []
+    for nomination_id in ids:
+        if nomination_id not in loaded:
+            refused.append((nomination_id, "not_found", f"Không có đề nghị mã số {nomination_id}."))
+            continue
+        nomination, _, award = loaded[nomination_id]
+        if found := _reason(kind, nomination, award):
+            refused.append((nomination_id, *found))
+    if refused:
+        raise Unprocessable(
+            "Một số đề nghị không thể đưa vào quyết định: " + " ".join(m for _, _, m in refused),
+            code="nominations_not_decidable",
+            refused=[{"nomination_id": i, "reason": r, "message": m} for i, r, m in refused],
+        )
+
+
+async def _refuse_duplicate_number(session: AsyncSession, decision: Decision) -> None:
+    taken = await session.scalar(
+        select(Decision.id).where(
+            Decision.kind == decision.kind,
+            Decision.year == decision.year,
+            Decision.number_key == decision.number_key,
+        )
+    )
+    if taken is not None:
+        raise _duplicate(decision)
+
+
+def _duplicate(decision: Decision) -> Conflict:
+    return Conflict(
+        f"Số quyết định {decision.number} đã được dùng cho một quyết định "
+        f"{KIND_NAMES[decision.kind]} năm {decision.year}.",
+        code="duplicate_decision_number",
+    )
+
+
+async def record(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Decision:
+    """Record a signed decision and move its nominations; awarded ones enter the history."""
+    kind, ids = data["kind"], list(dict.fromkeys(data["nomination_ids"]))
+    loaded = await guards.load_many(session, ids)
+    _check(kind, ids, loaded)
+    await guards.refuse_open_complaints(session, [loaded[i][0] for i in ids])
+    number = nfc(data["number"])
+    decision = Decision(
+        kind=kind, number=number, number_key=fold(number)[:100], year=data["signed_on"].year,
+        signed_on=data["signed_on"], signed_by=nfc(data["signed_by"]),
+        created_by_id=actor.user_id,
+    )  # fmt: skip
+    await _refuse_duplicate_number(session, decision)
+    decision.items = [DecisionItem(nomination_id=i) for i in ids]
+    session.add(decision)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise _duplicate(decision) from exc
+    for nomination_id in ids:
+        nomination, dossier, _ = loaded[nomination_id]
+        await nomination_moves.move(
+            session, actor, nomination, dossier, ACTION_OF[kind],
+            comment=f"Quyết định số {number} ngày {decision.signed_on:%d/%m/%Y}.",
+            decision_id=decision.id,
+        )  # fmt: skip
+        if kind == "provincial_award":
+            session.add(
+                from_nomination(
+                    nomination, dossier, decision_no=number, decided_on=decision.signed_on
+                )
+            )
+    await session.flush()
+    after = {
+        **audit.snapshot(decision, ("kind", "number", "signed_on", "signed_by")),
+        "nomination_ids": ids,
+    }
+    await audit.record(session, actor, "decision.recorded", "decision", decision.id, after=after)
+    await audit.emit(session, "decision.recorded", "decision", decision.id, after)
+    return await get(session, decision.id)
+
+
+def _with_items(stmt):
+    return stmt.options(selectinload(Decision.items))
+
+
+async def get(session: AsyncSession, decision_id: int) -> Decision:
+    decision = await session.scalar(
+        _with_items(select(Decision).where(Decision.id == decision_id)).execution_options(
+            populate_existing=True
+        )
+    )
+    if decision is None:
+        raise NotFound(f"Không tìm thấy quyết định có mã số {decision_id}.")
+    return decision
+
+
+async def list_decisions(
+    session: AsyncSession, filters: dict[str, Any], limit: int, offset: int
+) -> PageResult:
+    """Filters: kind, year, nomination_id, q (the number); newest first."""
+    stmt = _with_items(select(Decision))
+    for name in ("kind", "year"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Decision, name) == filters[name])
+    if filters.get("nomination_id") is not None:
+        having = select(DecisionItem.decision_id).where(
+            DecisionItem.nomination_id == filters["nomination_id"]
+        )
+        stmt = stmt.where(Decision.id.in_(having))
+    if filters.get("q"):
+        stmt = stmt.where(like_folded(Decision.number_key, filters["q"]))
+    stmt = stmt.order_by(Decision.signed_on.desc(), Decision.id.desc())
+    return await paginate(session, stmt, limit, offset)
+
+
+def view(decision: Decision) -> dict[str, Any]:
+    fields = ("id", "kind", "number", "year", "signed_on", "signed_by", "created_at", "version")
+    return {
+        **{name: getattr(decision, name) for name in fields},
+        "nomination_ids": [item.nomination_id for item in decision.items],
+    }

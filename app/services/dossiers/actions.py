@@ -1,0 +1,292 @@
+"""The review workflow of a dossier: submit, withdraw, return, receive, appraise.
+
+Each action loads the dossier in the caller's scope, checks the move against the one
+transition table (`app.services.workflow`), applies the domain's own conditions, then moves it;
+the audit entry and the event are written by `workflow.transition` in the same transaction.
+"""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Conflict, InvalidTransition, Unprocessable
+from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
+from app.models.base import utcnow
+from app.services import holidays, policies, workflow
+from app.services.award_types import award_types_by_code
+from app.services.common import check_version, touch
+from app.services.dossiers import queries, rules
+from app.services.principal import Principal
+
+
+def _subject(dossier: Dossier) -> workflow.Subject:
+    # A cluster's own dossier is followed by the cluster, not by the head unit's officers.
+    unit_id = dossier.submitting_unit_id if dossier.owner_kind == "unit" else None
+    return workflow.Subject(
+        "dossier", dossier, "dossier", dossier.id, unit_id=unit_id, cluster_id=dossier.cluster_id,
+        data={"code": dossier.code, "round_id": dossier.round_id, "kind": dossier.kind},
+    )  # fmt: skip
+
+
+async def _load(
+    session: AsyncSession, actor: Principal, dossier_id: int, action: str, expected: int | None
+) -> Dossier:
+    dossier = await queries.get_dossier(session, actor, dossier_id)
+    if action in ("submit", "withdraw"):
+        policies.require_owner(actor, dossier)
+    check_version(dossier, expected)
+    workflow.check_move("dossier", action, dossier.status)
+    return dossier
+
+
+def _set_nominations(dossier: Dossier, status: str, *, clear_appraisal: bool = False) -> None:
+    for nomination in dossier.nominations:
+        nomination.status = status
+        if clear_appraisal:
+            nomination.appraisal_conclusion = None
+            nomination.appraisal_note = None
+            nomination.appraised_at = None
+            nomination.appraised_by_id = None
+            nomination.appraised_by_name = None
+
+
+# ---- submit ----------------------------------------------------------------------------------
+
+
+async def _check_window(session: AsyncSession, dossier: Dossier, today: date) -> bool:
+    """Refuse when the round does not take this unit's dossier today; True when late."""
+    if dossier.round_id is None:
+        return False
+    round_ = await session.get(Round, dossier.round_id)
+    until = await session.scalar(
+        select(func.max(RoundExtension.until)).where(
+            RoundExtension.round_id == round_.id,
+            RoundExtension.unit_id == dossier.submitting_unit_id,
+        )
+    )
+    if not rules.round_open_for(round_, until, today):
+        state = "chưa mở nhận hồ sơ" if round_.status == "draft" else "đã hết hạn nhận hồ sơ"
+        raise Conflict(
+            f"{round_.name} {state} (hạn cuối {round_.submission_closes_on:%d/%m/%Y}) và đơn vị "
+            "không được gia hạn; liên hệ Sở Nội vụ để được gia hạn.",
+            code="round_closed",
+        )
+    return not (round_.status == "open" and today <= round_.submission_closes_on)
+
+
+async def _check_documents(session: AsyncSession, dossier: Dossier) -> None:
+    types = await award_types_by_code(session, {n.award_type_code for n in dossier.nominations})
+    required = {code: list(row.required_documents or []) for code, row in types.items()}
+    missing = rules.missing_documents(dossier.nominations, dossier.attachments, required)
+    if missing:
+        raise Unprocessable(
+            rules.missing_message(missing), code="missing_documents", missing=missing
+        )
+
+
+async def _others(session: AsyncSession, dossier: Dossier) -> list[Nomination]:
+    """Nominations of the same year in other dossiers already handed in, for the same awards."""
+    mine = dossier.nominations
+    units = {n.nominee_unit_id for n in mine if n.nominee_unit_id is not None}
+    stmt = (
+        select(Nomination)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .where(
+            Dossier.id != dossier.id,
+            Dossier.year == dossier.year,
+            Dossier.status.notin_(("draft", "withdrawn")),
+            Nomination.status != "withdrawn",
+            Nomination.award_type_code.in_({n.award_type_code for n in mine}),
+            or_(
+                Nomination.nominee_key.in_({n.nominee_key for n in mine}),
+                Nomination.nominee_unit_id.in_(units),
+            ),
+        )
+    )
+    return list(await session.scalars(stmt))
+
+
+async def _check_duplicates(session: AsyncSession, dossier: Dossier) -> None:
+    """Điều 4 NĐ 152: the same nominee is not proposed twice for one award type in one year."""
+    mine = dossier.nominations
+    others = await _others(session, dossier)
+    clashes = [
+        n
+        for i, n in enumerate(mine)
+        if any(
+            o.award_type_code == n.award_type_code and rules.same_nominee(n, o)
+            for o in [*mine[i + 1 :], *others]
+        )
+    ]
+    if clashes:
+        names = "; ".join(f"{n.nominee_name} ({n.award_type_code})" for n in clashes)
+        raise Conflict(
+            f"Đối tượng đã được đề nghị cùng hình thức khen thưởng trong năm {dossier.year} "
+            f"ở hồ sơ khác hoặc trùng trong hồ sơ này: {names}.",
+            code="duplicate_nomination",
+            duplicates=[
+                {"nomination_id": n.id, "nominee_name": n.nominee_name,
+                 "award_type_code": n.award_type_code}
+                for n in clashes
+            ],
+        )  # fmt: skip
+
+
+async def submit(
+    session: AsyncSession,
+    actor: Principal,
+    dossier_id: int,
+    comment: str | None,
+    expected: int | None,
+) -> Dossier:
+    """Nộp hồ sơ: `draft|returned → submitted` while the round takes it, with every paper
+    and no duplicate nominee."""
+    dossier = await _load(session, actor, dossier_id, "submit", expected)
+    if not dossier.nominations:
+        raise Unprocessable("Hồ sơ chưa có đề nghị nào.", code="no_nominations")
+    today = rules.today()
+    late = await _check_window(session, dossier, today)
+    await _check_documents(session, dossier)
+    await _check_duplicates(session, dossier)
+    calendar = await holidays.calendar(session)
+    number = dossier.submission_count + 1
+    # The unique (dossier_id, submission_no) row is what only one concurrent submit can insert.
+    session.add(
+        DossierSubmission(
+            dossier_id=dossier.id, submission_no=number, submitted_by_id=actor.user_id, late=late
+        )
+    )
+    _set_nominations(dossier, "submitted")
+    changes = {
+        "submitted_at": utcnow(),
+        "submission_count": number,
+        "return_due_on": calendar.add_working_days(today, rules.RETURN_WORKING_DAYS),
+    }
+    await workflow.transition(
+        session, actor, _subject(dossier), "submit", changes=changes, comment=comment
+    )
+    return dossier
+
+
+# ---- the other moves -------------------------------------------------------------------------
+
+
+async def withdraw(
+    session: AsyncSession,
+    actor: Principal,
+    dossier_id: int,
+    comment: str | None,
+    expected: int | None,
+) -> Dossier:
+    """Rút hồ sơ: the owner takes it back; its nominations are withdrawn too."""
+    dossier = await _load(session, actor, dossier_id, "withdraw", expected)
+    _set_nominations(dossier, "withdrawn")
+    await workflow.transition(session, actor, _subject(dossier), "withdraw", comment=comment)
+    return dossier
+
+
+async def return_dossier(
+    session: AsyncSession,
+    actor: Principal,
+    dossier_id: int,
+    data: dict[str, Any],
+    expected: int | None,
+) -> Dossier:
+    """Trả lại để bổ sung, with reasons and a deadline (default 5 working days from today)."""
+    dossier = await _load(session, actor, dossier_id, "return", expected)
+    today = rules.today()
+    due = data.get("supplement_due_on")
+    if due is None:
+        due = (await holidays.calendar(session)).add_working_days(
+            today, rules.SUPPLEMENT_WORKING_DAYS
+        )
+    elif due < today:
+        raise Unprocessable("Hạn bổ sung không được ở trong quá khứ.", code="due_in_past")
+    _set_nominations(dossier, "draft", clear_appraisal=True)
+    await workflow.transition(
+        session, actor, _subject(dossier), "return",
+        changes={"supplement_due_on": due}, comment=data["reason"],
+    )  # fmt: skip
+    return dossier
+
+
+async def receive(
+    session: AsyncSession,
+    actor: Principal,
+    dossier_id: int,
+    comment: str | None,
+    expected: int | None,
+) -> Dossier:
+    """Tiếp nhận: the appraisal clock (20 working days) starts today."""
+    dossier = await _load(session, actor, dossier_id, "receive", expected)
+    calendar = await holidays.calendar(session)
+    changes = {
+        "received_at": utcnow(),
+        "appraisal_due_on": calendar.add_working_days(rules.today(), rules.APPRAISAL_WORKING_DAYS),
+    }
+    await workflow.transition(
+        session, actor, _subject(dossier), "receive", changes=changes, comment=comment
+    )
+    return dossier
+
+
+async def complete_appraisal(
+    session: AsyncSession,
+    actor: Principal,
+    dossier_id: int,
+    comment: str | None,
+    expected: int | None,
+) -> Dossier:
+    """`under_appraisal → appraised` once every nomination has a conclusion."""
+    dossier = await _load(session, actor, dossier_id, "complete-appraisal", expected)
+    pending = [n for n in dossier.nominations if n.appraisal_conclusion is None]
+    if pending:
+        names = ", ".join(n.nominee_name for n in pending)
+        raise Conflict(
+            f"Còn {len(pending)} đề nghị chưa có kết luận thẩm định: {names}.",
+            code="appraisal_incomplete",
+            pending_nomination_ids=[n.id for n in pending],
+        )
+    await workflow.transition(
+        session, actor, _subject(dossier), "complete-appraisal",
+        changes={"appraised_at": utcnow()}, comment=comment,
+    )  # fmt: skip
+    return dossier
+
+
+async def appraise_nomination(
+    session: AsyncSession,
+    actor: Principal,
+    nomination_id: int,
+    data: dict[str, Any],
+    expected: int | None,
+) -> tuple[Nomination, Dossier]:
+    """Kết luận thẩm định of one nomination, while its dossier is under appraisal."""
+    nomination = await queries.get_nomination(session, actor, nomination_id)
+    dossier = await queries.get_dossier(session, actor, nomination.dossier_id)
+    check_version(nomination, expected)
+    if dossier.status != "under_appraisal":
+        raise InvalidTransition(
+            "Chỉ kết luận thẩm định khi hồ sơ đang thẩm định (đã tiếp nhận, chưa hoàn thành).",
+            current_status=dossier.status,
+        )
+    subject = workflow.Subject(
+        "nomination", nomination, "dossier", dossier.id,
+        unit_id=_subject(dossier).unit_id, cluster_id=dossier.cluster_id,
+        data={"dossier_id": dossier.id, "award_type_code": nomination.award_type_code},
+    )  # fmt: skip
+    changes = {
+        "appraisal_conclusion": data["conclusion"],
+        "appraisal_note": data.get("note"),
+        "appraised_at": utcnow(),
+        "appraised_by_id": actor.user_id,
+        "appraised_by_name": actor.full_name or actor.username,
+    }
+    touch(dossier)
+    await workflow.transition(
+        session, actor, subject, "appraise", target=data["conclusion"], changes=changes,
+        comment=data.get("note"),
+    )  # fmt: skip
+    return nomination, dossier

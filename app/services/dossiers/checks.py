@@ -1,0 +1,91 @@
+"""Kiểm tra tiêu chuẩn for nominations: the award type's criteria (as Sở Nội vụ keeps them)
+run on what the nominee declared and on the recorded award history.
+
+A page of nominations costs two queries whatever its size: the award types, and the history of
+every nominee on the page.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AwardHistory, AwardType, Nomination
+from app.services.award_types import award_types_by_code
+from app.services.criteria import AwardRecord, Check, NomineeFacts, evaluate
+
+
+def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
+    """Individuals by folded name and unit; collectives by unit (by name when unit-less)."""
+    if row.nominee_kind != nomination.nominee_kind:
+        return False
+    if nomination.nominee_kind == "collective" and nomination.nominee_unit_id is not None:
+        return row.unit_id == nomination.nominee_unit_id
+    return row.nominee_key == nomination.nominee_key and row.unit_id == nomination.nominee_unit_id
+
+
+async def load_history(
+    session: AsyncSession, nominations: Iterable[Nomination]
+) -> list[AwardHistory]:
+    """Every history row that may belong to one of `nominations`, in one query."""
+    nominations = list(nominations)
+    names = {n.nominee_key for n in nominations}
+    units = {
+        n.nominee_unit_id
+        for n in nominations
+        if n.nominee_kind == "collective" and n.nominee_unit_id is not None
+    }
+    if not nominations:
+        return []
+    stmt = select(AwardHistory).where(
+        or_(
+            AwardHistory.nominee_key.in_(names),
+            and_(AwardHistory.nominee_kind == "collective", AwardHistory.unit_id.in_(units)),
+        )
+    )
+    return list(await session.scalars(stmt))
+
+
+def facts_for(nomination: Nomination, year: int, history: Iterable[AwardHistory]) -> NomineeFacts:
+    """What the criteria see of a nominee: recorded history first, then declarations."""
+    declared = [
+        AwardRecord(str(p.get("award_type_code")), int(p.get("year") or 0), "declared")
+        for p in nomination.prior_awards or []
+    ]
+    recorded = [
+        AwardRecord(row.award_type_code, row.year, "history", row.kind)
+        for row in history
+        if _history_matches(row, nomination)
+    ]
+    return NomineeFacts(
+        nominee_kind=nomination.nominee_kind, year=year, awards=(*recorded, *declared)
+    )
+
+
+def _criteria_of(row: AwardType | None, code: str) -> dict[str, Any]:
+    if row is None:
+        return {"code": code, "name": code, "recipient": "both", "criteria": []}
+    return {
+        "code": row.code,
+        "name": row.name,
+        "recipient": row.recipient,
+        "criteria": row.criteria,
+    }
+
+
+async def checks_for(
+    session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
+) -> dict[int, list[Check]]:
+    """Nomination id → its checks; `years` maps each dossier id to the year it is judged in."""
+    if not nominations:
+        return {}
+    types = await award_types_by_code(session, {n.award_type_code for n in nominations})
+    history = await load_history(session, nominations)
+    return {
+        n.id: evaluate(
+            _criteria_of(types.get(n.award_type_code), n.award_type_code),
+            facts_for(n, years[n.dossier_id], history),
+        )
+        for n in nominations
+    }

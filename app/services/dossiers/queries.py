@@ -1,0 +1,112 @@
+"""Scoped reads of dossiers, nominations and their history: hidden rows are never counted."""
+
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.errors import Conflict, NotFound
+from app.models import AuditEntry, Dossier, Nomination
+from app.services import policies
+from app.services.common import PageResult, like_folded, paginate
+from app.services.dossiers import rules
+from app.services.principal import Principal
+
+
+def with_children(stmt: Select) -> Select:
+    """Nominations and attachments in one statement each, whatever the number of dossiers."""
+    return stmt.options(selectinload(Dossier.nominations), selectinload(Dossier.attachments))
+
+
+async def get_dossier(
+    session: AsyncSession, principal: Principal, dossier_id: int, *, children: bool = True
+) -> Dossier:
+    """A dossier the caller may see (with its children by default), or 404."""
+    stmt = policies.dossier_scope(select(Dossier).where(Dossier.id == dossier_id), principal)
+    dossier = await session.scalar(with_children(stmt) if children else stmt)
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ có mã số {dossier_id}.")
+    return dossier
+
+
+async def get_nomination(
+    session: AsyncSession, principal: Principal, nomination_id: int, dossier_id: int | None = None
+) -> Nomination:
+    """A nomination whose dossier the caller may see (and, if given, inside `dossier_id`)."""
+    stmt = policies.dossier_scope(
+        select(Nomination)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .where(Nomination.id == nomination_id),
+        principal,
+    )
+    if dossier_id is not None:
+        stmt = stmt.where(Nomination.dossier_id == dossier_id)
+    nomination = await session.scalar(stmt)
+    if nomination is None:
+        raise NotFound(f"Không tìm thấy đề nghị có mã số {nomination_id}.")
+    return nomination
+
+
+def _overdue(stmt: Select, which: str, as_of: date) -> Select:
+    if which == "appraisal":
+        return stmt.where(Dossier.status == "under_appraisal", Dossier.appraisal_due_on < as_of)
+    return stmt.where(Dossier.status == "returned", Dossier.supplement_due_on < as_of)
+
+
+def filtered_dossiers(principal: Principal, filters: dict) -> Select:
+    """The scoped, filtered `select(Dossier)` behind `GET /dossiers` and its export.
+
+    Filters: round_id, status, submitting_unit_id, cluster_id, award_type_code, kind, q,
+    overdue (appraisal | supplement) as of `as_of` (default today in Việt Nam)."""
+    stmt = policies.dossier_scope(select(Dossier).order_by(Dossier.id), principal)
+    for name in ("round_id", "status", "submitting_unit_id", "cluster_id", "kind"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Dossier, name) == filters[name])
+    if filters.get("award_type_code"):
+        having = select(Nomination.dossier_id).where(
+            Nomination.award_type_code == filters["award_type_code"]
+        )
+        stmt = stmt.where(Dossier.id.in_(having))
+    if filters.get("q"):
+        stmt = stmt.where(like_folded(Dossier.search_text, filters["q"]))
+    if filters.get("overdue"):
+        stmt = _overdue(stmt, filters["overdue"], filters.get("as_of") or rules.today())
+    return stmt
+
+
+async def list_dossiers(
+    session: AsyncSession, principal: Principal, filters: dict, limit: int, offset: int
+) -> PageResult:
+    """A page of `filtered_dossiers`, with their nominations and attachments."""
+    stmt = with_children(filtered_dossiers(principal, filters))
+    return await paginate(session, stmt, limit, offset)
+
+
+async def history(
+    session: AsyncSession, principal: Principal, dossier_id: int, limit: int, offset: int
+) -> PageResult:
+    """The dossier's audit entries, oldest first, for whoever may see the dossier."""
+    await get_dossier(session, principal, dossier_id, children=False)
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "dossier", AuditEntry.entity_id == dossier_id)
+        .order_by(AuditEntry.id)
+    )
+    return await paginate(session, stmt, limit, offset)
+
+
+async def get_editable_dossier(
+    session: AsyncSession, principal: Principal, dossier_id: int
+) -> Dossier:
+    """The caller's own dossier, still a draft or returned for supplementation."""
+    dossier = await get_dossier(session, principal, dossier_id)
+    policies.require_owner(principal, dossier)
+    if dossier.status not in rules.EDITABLE_STATUSES:
+        raise Conflict(
+            f"Hồ sơ {dossier.code} đã nộp hoặc đã kết thúc; chỉ sửa được hồ sơ dự thảo hoặc "
+            "hồ sơ bị trả lại để bổ sung.",
+            code="dossier_not_editable",
+            current_status=dossier.status,
+        )
+    return dossier

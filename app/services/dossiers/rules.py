@@ -1,0 +1,91 @@
+"""Pure rules of the dossier workflow: when a round takes a unit's dossier, which papers are
+missing, and how a nominee is recognised across dossiers."""
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from app.models import Attachment, Nomination, Round
+from app.services.award_catalogue import DOCUMENT_TYPES
+from app.services.text import fold, search_text
+from app.services.working_days import today_in_vietnam
+
+EDITABLE_STATUSES = frozenset({"draft", "returned"})
+RETURN_WORKING_DAYS = 5
+SUPPLEMENT_WORKING_DAYS = 5
+APPRAISAL_WORKING_DAYS = 20
+# Periodic and dedication dossiers belong to a round; thematic and unscheduled ones may not.
+ROUNDLESS_KINDS = frozenset({"thematic", "unscheduled"})
+
+
+def today() -> date:
+    """Today in Asia/Ho_Chi_Minh: the business date every clock of the workflow counts from."""
+    return today_in_vietnam()
+
+
+def round_open_for(round_: Round, extension_until: date | None, on: date) -> bool:
+    """Does `round_` take a submission on `on` from a unit whose latest extension ends on
+    `extension_until`? Submissions close at the end of `submission_closes_on`; an extension
+    works even after the round closed, as long as it is not completed."""
+    if round_.status == "open" and on <= round_.submission_closes_on:
+        return True
+    return (
+        round_.status in ("open", "closed")
+        and extension_until is not None
+        and on <= extension_until
+    )
+
+
+def nominee_key(name: str) -> str:
+    """A person's or collective's name folded for matching (no accents, case or extra spaces)."""
+    return fold(name)[:300]
+
+
+def missing_documents(
+    nominations: Iterable[Nomination],
+    attachments: Iterable[Attachment],
+    required: Mapping[str, list[str]],
+) -> list[dict[str, Any]]:
+    """Required papers absent for each nomination; papers without a nomination serve all."""
+    attachments = list(attachments)
+    shared = {a.document_type for a in attachments if a.nomination_id is None}
+    missing = []
+    for nomination in nominations:
+        have = shared | {a.document_type for a in attachments if a.nomination_id == nomination.id}
+        for code in required.get(nomination.award_type_code, []):
+            if code not in have:
+                missing.append(
+                    {
+                        "nomination_id": nomination.id,
+                        "nominee_name": nomination.nominee_name,
+                        "award_type_code": nomination.award_type_code,
+                        "document_type": code,
+                        "document_name": DOCUMENT_TYPES.get(code, code),
+                    }
+                )
+    return missing
+
+
+def missing_message(missing: list[dict[str, Any]]) -> str:
+    """The missing papers in Vietnamese, grouped by nominee."""
+    by_nominee: dict[str, list[str]] = {}
+    for item in missing:
+        by_nominee.setdefault(item["nominee_name"], []).append(item["document_name"])
+    parts = [f"{name}: {', '.join(docs)}" for name, docs in by_nominee.items()]
+    return "Hồ sơ còn thiếu giấy tờ bắt buộc — " + "; ".join(parts) + "."
+
+
+def same_nominee(a: Nomination, b: Nomination) -> bool:
+    """One person (folded name and birth year) or one collective (its unit, else its name)."""
+    if a.nominee_kind != b.nominee_kind:
+        return False
+    if a.nominee_kind == "collective" and a.nominee_unit_id and b.nominee_unit_id:
+        return a.nominee_unit_id == b.nominee_unit_id
+    if a.nominee_kind == "collective":
+        return a.nominee_key == b.nominee_key
+    return a.nominee_key == b.nominee_key and a.birth_year == b.birth_year
+
+
+def dossier_search_text(code: str, title: str, nominee_names: Iterable[str]) -> str:
+    """`?q=` finds a dossier by its code, title or any nominee's name, without accents."""
+    return search_text(code, title, *nominee_names)

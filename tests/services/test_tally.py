@@ -1,0 +1,96 @@
+"""Counting: quorum on the rounded share of members present, thresholds over ALL members as
+exact fractions, choices counted by the database and rewritten at the close."""
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import BallotChoice
+from app.services.council.tally import ItemResult, Quorum, count_choices, percent, reshuffle
+from tests.factories_council import CO_THI_DUA, council_with_members, eligible_nominations
+from tests.factories_council import make_meeting as make_meeting_row
+
+
+def _item(approve: int, total: int, threshold: float, **kw) -> ItemResult:
+    values = {"reject": 0, "abstain": 0, "present": total}
+    values.update(kw)
+    return ItemResult(1, approve, members_total=total, threshold_percent=threshold, **values)
+
+
+@pytest.mark.parametrize(
+    ("approve", "total", "threshold", "passed", "shown"),
+    [
+        (8, 9, 90, False, 88.89),  # CSTĐ cấp tỉnh: 8 of 9 members is short of 90%
+        (8, 9, 80, True, 88.89),  # Cờ thi đua at 80%
+        (9, 10, 90, True, 90.0),
+        (4, 5, 80, True, 80.0),
+        (3, 5, 80, False, 60.0),
+        (2, 3, 66.67, False, 66.67),  # 66.666…% is below 66.67% when exact
+        (0, 0, 80, False, 0.0),
+    ],
+)
+def test_thresholds_are_over_all_members_and_exact(approve, total, threshold, passed, shown):
+    result = _item(approve, total, threshold)
+
+    assert result.passed is passed
+    assert result.approve_percent == shown
+
+
+def test_absent_members_count_against_the_threshold():
+    # 9 members, 8 present and all approving: still 88.89% of the council.
+    assert _item(8, 9, 90, present=8).passed is False
+
+
+@pytest.mark.parametrize(
+    ("present", "total", "required", "met", "needed"),
+    [
+        (6, 9, 66.67, True, 6),
+        (5, 9, 66.67, False, 6),
+        (8, 10, 80, True, 8),
+        (7, 9, 80, False, 8),
+        (0, 0, 80, False, 0),
+    ],
+)
+def test_quorum(present, total, required, met, needed):
+    quorum = Quorum(present, total, required)
+
+    assert quorum.met is met
+    assert quorum.required_present == needed
+
+
+def test_percent_rounds_to_two_decimals():
+    assert percent(1, 3) == 33.33 and percent(2, 3) == 66.67 and percent(1, 0) == 0.0
+
+
+async def test_choices_are_counted_in_sql_and_rewritten_at_the_close(app, session):
+    group = await council_with_members(app, session, 3)
+    first, second = await eligible_nominations(session, CO_THI_DUA, 2)
+    meeting = await make_meeting_row(session, group.council, status="open", agenda=[first, second])
+    ballots = [("approve", "reject"), ("approve", "approve"), ("abstain", "approve")]
+    for a, b in ballots:
+        ref = str(uuid.uuid4())
+        session.add_all(
+            [
+                BallotChoice(id=str(uuid.uuid4()), meeting_id=meeting.id,
+                             nomination_id=first.id, choice=a, ballot_ref=ref),
+                BallotChoice(id=str(uuid.uuid4()), meeting_id=meeting.id,
+                             nomination_id=second.id, choice=b, ballot_ref=ref),
+            ]
+        )  # fmt: skip
+    await session.commit()
+    before = set(await session.scalars(select(BallotChoice.id)))
+
+    await reshuffle(session, meeting.id)
+    counts = await count_choices(session, meeting.id)
+    await session.commit()
+
+    assert counts == {
+        first.id: {"approve": 2, "abstain": 1},
+        second.id: {"approve": 2, "reject": 1},
+    }
+    after = set(await session.scalars(select(BallotChoice.id)))
+    assert len(after) == 6 and not (after & before)
+    assert all("-" not in i for i in after)
+    grouped = await session.scalar(select(func.count(func.distinct(BallotChoice.ballot_ref))))
+    assert grouped == 3  # one ballot's choices stay together for the member's read-back
