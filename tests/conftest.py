@@ -19,10 +19,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
-from app.db import create_engine
+from app.db import Database, create_engine
 from app.main import create_app
 from app.migrations_info import alembic_config
 from app.models import Base
+from app.security import TokenCodec
 
 PG_URL = os.environ.get("TDKT_TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -83,14 +84,29 @@ def settings(database_template: str, tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def _application(tmp_path_factory):
+    """One app for the run: FastAPI prepares its routes on the first request, which costs far
+    more than a test; each test gets the app with its own settings and database."""
+    placeholder = Settings(
+        env="test",
+        database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('unused')}/unused.db",
+        jwt_secret=TEST_SECRET,
+        load_reference_data=False,
+    )
+    return create_app(placeholder, configure_logs=False)
+
+
 @pytest.fixture
-async def app(settings: Settings):
-    application = create_app(settings, configure_logs=False)
+async def app(_application, settings: Settings):
+    _application.state.settings = settings
+    _application.state.db = Database(settings)
+    _application.state.tokens = TokenCodec(settings)
     if PG_URL:
-        async with application.state.db.engine.begin() as conn:
+        async with _application.state.db.engine.begin() as conn:
             await conn.execute(text(_truncate_sql()))
-    yield application
-    await application.state.db.dispose()
+    yield _application
+    await _application.state.db.dispose()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from app.api import (
     complaints,
     councils,
     decisions,
+    dossier_outputs,
     dossiers,
     events,
     holidays,
@@ -28,6 +29,7 @@ from app.api import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, users, units, clusters, councils, audit, plans, tasks, reports):
     api_router.include_router(module.router)
+api_router.include_router(dossier_outputs.router)  # before dossiers: /dossiers/export
 for module in (award_types, rounds, dossiers, nominations, attachments, holidays, events):
     api_router.include_router(module.router)
 for module in (meetings, decisions, complaints, award_history):

@@ -1,0 +1,470 @@
+"""What the dossiers give out: the dossier report, the dossier export and a round's
+danh sách đề nghị khen thưởng, each counted and listed within what the caller may see."""
+
+import csv
+import io
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from app.models import Cluster, Dossier, Round, Unit
+from tests.factories import make_cluster, make_unit, signed_in
+from tests.factories_dossiers import AWARD, load_catalogue, make_dossier, make_round
+from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+
+ALL = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
+CSTD = "chien_si_thi_dua_cap_tinh"
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/reports/dossiers?year=2026", ALL),
+    Endpoint("GET", "/api/v1/dossiers/export?format=csv", ALL),
+    Endpoint("GET", "/api/v1/dossiers/export?format=xlsx", ALL),
+    Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=docx", {"noi_vu", "reader"}),
+    Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=xlsx", {"noi_vu", "reader"}),
+]
+EXPORT_HEADERS = ["Mã hồ sơ", "Đơn vị trình", "Cụm/khối", "Đợt", "Loại hồ sơ", "Trạng thái hồ sơ",
+                  "Họ tên / Tập thể", "Cá nhân/Tập thể", "Chức vụ", "Năm sinh",
+                  "Danh hiệu/hình thức đề nghị", "Trạng thái đề nghị",
+                  "Kết luận thẩm định"]  # fmt: skip
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
+async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
+    await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_every_output_needs_a_token(client, endpoint):
+    await assert_needs_token(client, endpoint)
+
+
+# ---- the story's data ------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    round: Round
+    other_round: Round
+    finance: Unit  # Sở Tài chính, in the cluster
+    health: Unit  # Sở Y tế, in the cluster
+    commune: Unit  # UBND xã Chiềng Mung, in no cluster
+    cluster: Cluster
+    submitted: Dossier
+    draft: Dossier
+    appraised: Dossier
+    withdrawn: Dossier
+    elsewhere: Dossier
+
+
+def _set(nomination, **values) -> None:
+    for name, value in values.items():
+        setattr(nomination, name, value)
+
+
+async def _world(session) -> World:
+    """Đợt 1 with four dossiers (submitted, draft, appraised, withdrawn) and one in đợt 2."""
+    await load_catalogue(session)
+    round_ = await make_round(session, name="Đợt 1 năm 2026")
+    other = await make_round(session, number=2, name="Đợt 2 năm 2026")
+    finance = await make_unit(session, name="Sở Tài chính")
+    health = await make_unit(session, name="Sở Y tế")
+    commune = await make_unit(session, name="UBND xã Chiềng Mung", kind="commune")
+    cluster = await make_cluster(session, year=round_.year, name="Khối các sở", members=[finance])
+    submitted = await make_dossier(
+        session, finance, round_, status="submitted", nominations=2, cluster_id=cluster.id
+    )
+    _set(submitted.nominations[0], nominee_name="Lò Văn Hùng", position="Phó Giám đốc Sở",
+         birth_year=1975)  # fmt: skip
+    _set(submitted.nominations[1], nominee_kind="collective", nominee_name="Phòng Ngân sách",
+         position=None, birth_year=None)  # fmt: skip
+    draft = await make_dossier(session, health, round_, cluster_id=cluster.id,
+                               nominee={"nominee_name": "Cầm Thị Nháp"})  # fmt: skip
+    appraised = await make_dossier(session, commune, round_, status="appraised", nominations=4)
+    eligible, approved, awarded, ineligible = appraised.nominations
+    _set(eligible, nominee_name="Quàng Văn Đủ", status="eligible",
+         appraisal_conclusion="eligible", appraisal_note="Đủ tiêu chuẩn")  # fmt: skip
+    _set(approved, nominee_name="Lường Thị Duyệt", status="approved",
+         appraisal_conclusion="eligible")  # fmt: skip
+    _set(awarded, nominee_name="Hà Văn Khen", status="awarded", award_type_code=CSTD,
+         appraisal_conclusion="eligible")  # fmt: skip
+    _set(ineligible, nominee_name="Tòng Văn Thiếu", status="ineligible",
+         appraisal_conclusion="ineligible", appraisal_note="Thiếu sáng kiến")  # fmt: skip
+    withdrawn = await make_dossier(session, finance, round_, status="withdrawn",
+                                   cluster_id=cluster.id,
+                                   nominee={"nominee_name": "Vì Văn Rút"})  # fmt: skip
+    withdrawn.nominations[0].status = "withdrawn"
+    elsewhere = await make_dossier(session, finance, other, status="submitted",
+                                   nominee={"nominee_name": "Đinh Văn Khác"})  # fmt: skip
+    await session.commit()
+    return World(round_, other, finance, health, commune, cluster, submitted, draft, appraised,
+                 withdrawn, elsewhere)  # fmt: skip
+
+
+def _sheet_rows(content: bytes) -> list[list]:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+# ---- the report ------------------------------------------------------------------------------
+
+
+async def test_the_round_report_counts_dossiers_and_nominations_every_way(app, client, session):
+    world = await _world(session)
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get(f"/api/v1/reports/dossiers?round_id={world.round.id}",
+                                headers=noi_vu)  # fmt: skip
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["round_id"] == world.round.id and report["year"] is None
+    assert report["total_dossiers"] == 4  # đợt 2's dossier is not counted
+    assert report["dossiers_by_status"] == {
+        "appraised": 1, "draft": 1, "submitted": 1, "withdrawn": 1,
+    }  # fmt: skip
+    assert report["nominations"] == {
+        "total": 8, "individual": 7, "collective": 1, "approved": 2, "awarded": 1,
+        "by_status": {"approved": 1, "awarded": 1, "draft": 1, "eligible": 1, "ineligible": 1,
+                      "submitted": 2, "withdrawn": 1},
+    }  # fmt: skip
+    assert report["by_award_type"] == [
+        {"award_type_code": AWARD, "name": "Bằng khen của Chủ tịch UBND tỉnh", "total": 7,
+         "individual": 6, "collective": 1, "eligible": 2, "approved": 1, "awarded": 0},
+        {"award_type_code": CSTD, "name": "Chiến sĩ thi đua cấp tỉnh", "total": 1,
+         "individual": 1, "collective": 0, "eligible": 1, "approved": 1, "awarded": 1},
+    ]  # fmt: skip
+    assert report["by_cluster"] == [
+        {"cluster_id": world.cluster.id, "name": "Khối các sở", "dossiers": 3, "nominations": 4},
+        {"cluster_id": None, "name": None, "dossiers": 1, "nominations": 4},
+    ]
+    assert report["by_unit"] == [
+        {"unit_id": world.finance.id, "name": "Sở Tài chính", "dossiers": 2, "nominations": 3},
+        {"unit_id": world.health.id, "name": "Sở Y tế", "dossiers": 1, "nominations": 1},
+        {"unit_id": world.commune.id, "name": "UBND xã Chiềng Mung", "dossiers": 1,
+         "nominations": 4},
+    ]  # fmt: skip
+
+
+async def test_the_year_report_takes_every_round_of_the_year(app, client, session):
+    world = await _world(session)
+    _, reader = await signed_in(app, session, "reader")
+
+    report = (
+        await client.get(f"/api/v1/reports/dossiers?year={world.round.year}", headers=reader)
+    ).json()
+    next_year = (
+        await client.get(f"/api/v1/reports/dossiers?year={world.round.year + 1}", headers=reader)
+    ).json()
+
+    assert report["total_dossiers"] == 5 and report["nominations"]["total"] == 9
+    assert next_year["total_dossiers"] == 0 and next_year["by_unit"] == []
+    assert next_year["nominations"]["total"] == 0 and next_year["by_award_type"] == []
+
+
+async def test_a_unit_counts_only_its_own_dossiers(app, client, session):
+    world = await _world(session)
+    _, unit = await signed_in(app, session, "unit", unit_id=world.finance.id)
+
+    report = (
+        await client.get(f"/api/v1/reports/dossiers?round_id={world.round.id}", headers=unit)
+    ).json()
+
+    assert report["total_dossiers"] == 2
+    assert report["dossiers_by_status"] == {"submitted": 1, "withdrawn": 1}
+    assert report["nominations"]["total"] == 3
+    assert [u["unit_id"] for u in report["by_unit"]] == [world.finance.id]
+
+
+async def test_a_cluster_head_counts_its_clusters_dossiers(app, client, session):
+    world = await _world(session)
+    _, head = await signed_in(app, session, "cluster_head", cluster_id=world.cluster.id)
+
+    report = (
+        await client.get(f"/api/v1/reports/dossiers?round_id={world.round.id}", headers=head)
+    ).json()
+
+    assert report["total_dossiers"] == 3
+    assert [c["cluster_id"] for c in report["by_cluster"]] == [world.cluster.id]
+    assert {u["name"] for u in report["by_unit"]} == {"Sở Tài chính", "Sở Y tế"}
+
+
+async def test_the_report_needs_a_round_or_a_year(app, client, session):
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get("/api/v1/reports/dossiers", headers=noi_vu)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "report_scope_required"
+
+
+async def test_the_report_of_a_missing_round_is_404(app, client, session):
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get("/api/v1/reports/dossiers?round_id=999", headers=noi_vu)
+
+    assert response.status_code == 404
+
+
+# ---- the dossier export ----------------------------------------------------------------------
+
+
+async def test_the_xlsx_export_has_a_row_per_nomination(app, client, session):
+    world = await _world(session)
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get(
+        f"/api/v1/dossiers/export?format=xlsx&round_id={world.round.id}", headers=noi_vu
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX
+    assert response.headers["content-disposition"].startswith("attachment; ")
+    assert (
+        "filename*=UTF-8''" + quote("Danh sách hồ sơ đề nghị khen thưởng")
+        in (response.headers["content-disposition"])
+    )
+    header, *rows = _sheet_rows(response.content)
+    assert header == EXPORT_HEADERS
+    assert len(rows) == 8
+    assert {row[0] for row in rows} == {
+        world.submitted.code,
+        world.draft.code,
+        world.appraised.code,
+        world.withdrawn.code,
+    }
+    assert rows[0] == [world.submitted.code, "Sở Tài chính", "Khối các sở", "Đợt 1 năm 2026",
+                       "Theo đợt", "Đã nộp", "Lò Văn Hùng", "Cá nhân", "Phó Giám đốc Sở", 1975,
+                       "Bằng khen của Chủ tịch UBND tỉnh", "Đã nộp",
+                       "Chưa thẩm định"]  # fmt: skip
+    assert rows[1][6:9] == ["Phòng Ngân sách", "Tập thể", None]
+    by_name = {row[6]: row for row in rows}
+    assert by_name["Tòng Văn Thiếu"][11:] == [
+        "Không đủ điều kiện",
+        "Không đủ điều kiện: Thiếu sáng kiến",
+    ]
+    assert by_name["Hà Văn Khen"][10:12] == ["Chiến sĩ thi đua cấp tỉnh", "Đã được khen thưởng"]
+    assert by_name["Quàng Văn Đủ"][2] is None  # a commune outside any cluster
+
+
+async def test_the_export_applies_the_list_filters(app, client, session):
+    world = await _world(session)
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get(
+        f"/api/v1/dossiers/export?format=csv&round_id={world.round.id}&status=appraised"
+        f"&award_type_code={CSTD}",
+        headers=noi_vu,
+    )
+    searched = await client.get(
+        f"/api/v1/dossiers/export?format=csv&q={world.elsewhere.code.lower()}", headers=noi_vu
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    header, *rows = _csv_rows(response.content)
+    assert header == EXPORT_HEADERS
+    # The appraised dossier has four nominations; the award type keeps only its own row.
+    assert [(row[0], row[6]) for row in rows] == [(world.appraised.code, "Hà Văn Khen")]
+    assert [row[0] for row in _csv_rows(searched.content)[1:]] == [world.elsewhere.code]
+
+
+async def test_a_units_export_holds_only_its_own_nominations(app, client, session):
+    world = await _world(session)
+    _, unit = await signed_in(app, session, "unit", unit_id=world.finance.id)
+
+    response = await client.get("/api/v1/dossiers/export?format=csv", headers=unit)
+
+    _, *rows = _csv_rows(response.content)
+    assert {row[1] for row in rows} == {"Sở Tài chính"}
+    assert sorted(row[6] for row in rows) == sorted(
+        ["Lò Văn Hùng", "Phòng Ngân sách", "Vì Văn Rút", "Đinh Văn Khác"]
+    )
+
+
+async def test_a_reader_gets_no_position_or_birth_year(app, client, session):
+    world = await _world(session)
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get(
+        f"/api/v1/dossiers/export?format=xlsx&round_id={world.round.id}", headers=reader
+    )
+
+    header, *rows = _sheet_rows(response.content)
+    assert "Chức vụ" not in header and "Năm sinh" not in header
+    assert len(header) == len(EXPORT_HEADERS) - 2 and len(rows) == 8
+    cells = {cell for row in rows for cell in row}
+    assert "Lò Văn Hùng" in cells
+    assert "Phó Giám đốc Sở" not in cells and 1975 not in cells
+
+
+async def test_exported_text_stays_text_and_drops_control_characters(app, client, session):
+    await load_catalogue(session)
+    unit = await make_unit(session)
+    await make_dossier(session, unit, await make_round(session), status="submitted",
+                       nominee={"nominee_name": "=HYPERLINK(\"x\")\x01\x0b Lan"})  # fmt: skip
+    await session.commit()
+    _, noi_vu = await signed_in(app, session)
+
+    xlsx = await client.get("/api/v1/dossiers/export?format=xlsx", headers=noi_vu)
+    as_csv = await client.get("/api/v1/dossiers/export?format=csv", headers=noi_vu)
+
+    assert xlsx.status_code == 200 and as_csv.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["G2"].value == '=HYPERLINK("x") Lan' and sheet["G2"].data_type == "s"
+    assert _csv_rows(as_csv.content)[1][6] == '\'=HYPERLINK("x") Lan'
+
+
+async def test_the_export_route_is_not_read_as_a_dossier_id(app, client, session):
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get("/api/v1/dossiers/export", headers=noi_vu)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == XLSX  # xlsx unless asked otherwise
+    assert _sheet_rows(response.content) == [EXPORT_HEADERS]
+
+
+# ---- the round's danh sách -------------------------------------------------------------------
+
+
+def _texts(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.text]
+
+
+def _table(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+async def test_the_word_list_groups_the_submitted_nominations_by_award(app, client, session):
+    world = await _world(session)
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get(
+        f"/api/v1/rounds/{world.round.id}/nominations/export?format=docx", headers=noi_vu
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == DOCX
+    assert response.headers["content-disposition"].endswith(
+        "filename*=UTF-8''" + quote("Danh sách đề nghị khen thưởng - Đợt 1 năm 2026.docx")
+    )
+    assert (
+        'filename="danh-sach-de-nghi-khen-thuong-dot-1-nam-2026.docx"'
+        in (response.headers["content-disposition"])
+    )
+    document = Document(io.BytesIO(response.content))
+    assert _texts(document) == [
+        "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+        "Đợt 1 năm 2026",
+        "(Tổng số: 6 đề nghị)",
+        "I. BẰNG KHEN CỦA CHỦ TỊCH UBND TỈNH (5)",
+        "II. CHIẾN SĨ THI ĐUA CẤP TỈNH (1)",
+    ]
+    bang_khen, cstd = (_table(t) for t in document.tables)
+    assert bang_khen[0] == ["STT", "Họ và tên / Tên tập thể", "Chức vụ, đơn vị",
+                            "Tóm tắt thành tích", "Ghi chú (kết luận thẩm định)"]  # fmt: skip
+    assert [row[0] for row in bang_khen[1:]] == ["1", "2", "3", "4", "5"]
+    # Collectives first; the draft and the withdrawn dossiers and đợt 2 are left out.
+    assert [row[1] for row in bang_khen[1:]] == [
+        "Phòng Ngân sách", "Lò Văn Hùng", "Quàng Văn Đủ", "Lường Thị Duyệt", "Tòng Văn Thiếu"
+    ]  # fmt: skip
+    assert bang_khen[2][2] == "Phó Giám đốc Sở, Sở Tài chính"
+    assert bang_khen[2][3] == "Hoàn thành xuất sắc nhiệm vụ năm 2025."
+    assert [row[4] for row in bang_khen[1:]] == [
+        "Chưa thẩm định", "Chưa thẩm định", "Đủ điều kiện: Đủ tiêu chuẩn", "Đủ điều kiện",
+        "Không đủ điều kiện: Thiếu sáng kiến",
+    ]  # fmt: skip
+    assert cstd[1][:2] == ["1", "Hà Văn Khen"]
+
+
+async def test_the_list_can_keep_one_nomination_status(app, client, session):
+    world = await _world(session)
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get(
+        f"/api/v1/rounds/{world.round.id}/nominations/export?format=docx&status=eligible",
+        headers=noi_vu,
+    )
+
+    document = Document(io.BytesIO(response.content))
+    assert _texts(document)[2:] == [
+        "(Tổng số: 1 đề nghị)",
+        "I. BẰNG KHEN CỦA CHỦ TỊCH UBND TỈNH (1)",
+    ]
+    assert [row[1] for row in _table(document.tables[0])[1:]] == ["Quàng Văn Đủ"]
+
+
+async def test_the_spreadsheet_list_has_an_award_column_and_restarts_numbering(
+    app, client, session
+):
+    world = await _world(session)
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get(
+        f"/api/v1/rounds/{world.round.id}/nominations/export?format=xlsx", headers=reader
+    )
+
+    assert response.status_code == 200 and response.headers["content-type"] == XLSX
+    rows = _sheet_rows(response.content)
+    assert rows[0][0] == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" and rows[1][0] == "Đợt 1 năm 2026"
+    assert rows[3] == ["STT", "Danh hiệu/hình thức", "Họ và tên / Tên tập thể",
+                       "Chức vụ, đơn vị", "Tóm tắt thành tích",
+                       "Ghi chú (kết luận thẩm định)"]  # fmt: skip
+    listed = rows[4:]
+    assert [row[0] for row in listed] == [1, 2, 3, 4, 5, 1]
+    assert listed[-1][1:3] == ["Chiến sĩ thi đua cấp tỉnh", "Hà Văn Khen"]
+    # A reader sees the name and the unit, never the position.
+    assert listed[1][2:4] == ["Lò Văn Hùng", "Sở Tài chính"]
+    assert not any("Phó Giám đốc" in str(cell) for row in rows for cell in row)
+
+
+async def test_the_word_list_survives_control_characters(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session, name="Đợt\x07 thử")
+    dossier = await make_dossier(session, await make_unit(session), round_, status="submitted")
+    dossier.nominations[0].achievement_summary = "Vượt\x08 chỉ tiêu\x1f 120%"
+    await session.commit()
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get(
+        f"/api/v1/rounds/{round_.id}/nominations/export?format=docx", headers=reader
+    )
+
+    assert response.status_code == 200, response.text
+    document = Document(io.BytesIO(response.content))
+    assert _texts(document)[1] == "Đợt thử"
+    assert _table(document.tables[0])[1][3] == "Vượt chỉ tiêu 120%"
+    assert "Chuyên viên" not in _table(document.tables[0])[1][2]
+
+
+async def test_an_empty_round_gives_an_empty_list(app, client, session):
+    round_ = await make_round(session, name="Đợt trống")
+    await session.commit()
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get(
+        f"/api/v1/rounds/{round_.id}/nominations/export?format=docx", headers=noi_vu
+    )
+
+    document = Document(io.BytesIO(response.content))
+    assert _texts(document)[2:] == ["(Tổng số: 0 đề nghị)", "Không có đề nghị nào phù hợp."]
+    assert document.tables == []
+
+
+async def test_the_list_of_a_missing_round_is_404(app, client, session):
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get("/api/v1/rounds/999/nominations/export", headers=reader)
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
