@@ -10,10 +10,11 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Plan, Task, TaskCoordinator, Unit
+from app.models import Attachment, Plan, Task, TaskCoordinator, Unit
 from app.services.plans import load_plan_2026
 from app.services.plans.importing import SEED_PLAN_PATH
 from app.services.text import fold, search_text
+from tests.factories_dossiers import make_dossier
 
 APPENDIX_HEADER = ["TT", "NỘI DUNG", "DỰ KIẾN THỜI GIAN", "ĐƠN VỊ CHỦ TRÌ", "ĐƠN VỊ PHỐI HỢP"]
 SMALL_APPENDIX = [
@@ -86,6 +87,12 @@ async def make_task(
     session.add(task)
     await session.flush()
     return task
+
+
+async def make_papers(session: AsyncSession, unit: Unit) -> list[Attachment]:
+    """Three papers uploaded to a draft dossier of `unit`, for a progress report to cite."""
+    dossier = await make_dossier(session, unit, None, nominations=0)
+    return list(dossier.attachments)
 
 
 def appendix_csv(rows: list[list[str]] = SMALL_APPENDIX) -> bytes:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFi
 
 from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
+from app.api.routing import TransactionalRoute, read_body_capped
 from app.api.tasks import CommonTaskFilters
 from app.errors import PayloadTooLarge
 from app.schemas.common import ListEnvelope, Problem
@@ -28,25 +28,19 @@ def _too_large(limit: int) -> PayloadTooLarge:
     )
 
 
-class BoundedUploadRoute(TransactionalRoute):
-    """Reads the request body under a size limit before the form is parsed, so an oversized
-    upload is refused (413) while it streams in instead of being spooled whole first."""
+class CappedUploadRoute(TransactionalRoute):
+    """Refuses an oversized upload (413) while it streams in, before the form parser spools
+    it whole to disk."""
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         inner = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
             limit = request.app.state.settings.attachment_max_bytes
-            declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
-                raise _too_large(limit)
-            chunks, size = [], 0
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit + MULTIPART_OVERHEAD:
-                    raise _too_large(limit)
-                chunks.append(chunk)
-            request._body = b"".join(chunks)  # Starlette's cache, read again by the form parser
+            try:
+                await read_body_capped(request, limit + MULTIPART_OVERHEAD)
+            except PayloadTooLarge:
+                raise _too_large(limit) from None
             return await inner(request)
 
         return handler
@@ -106,7 +100,9 @@ async def import_plan(
     appendix alone as TSV, CSV or XLSX (columns TT, NỘI DUNG, DỰ KIẾN THỜI GIAN, ĐƠN VỊ CHỦ TRÌ,
     ĐƠN VỊ PHỐI HỢP). 201 with the new plan; 200 for a dry run or a file imported before (the
     existing plan, `tasks_created` 0). A file that is not a plan is 422 with the reader's code
-    (`unsupported_format`, `bad_header`, `no_tasks`, ...) and nothing is saved."""
+    (`unsupported_format`, `bad_header`, `no_tasks`, ...) and nothing is saved. `warnings`
+    lists the plan's own (document, skipped rows) and every task's; `GET /plans/{id}` keeps
+    the plan's, each task its own until that field is corrected."""
     outcome = await plans.import_plan(
         session, principal, upload.data, upload.filename, year=year, dry_run=dry_run
     )
@@ -139,7 +135,7 @@ router.add_api_route(
         },
         **CONFLICT,
     },
-    route_class_override=BoundedUploadRoute,
+    route_class_override=CappedUploadRoute,
 )
 
 
@@ -193,7 +189,8 @@ async def list_plan_tasks(
 async def get_plan_calendar(session: SessionDep, principal: AnyRole, plan_id: int):
     """The plan's deadlines as an iCalendar feed, with the same Bearer token as the rest of
     the API: a calendar program that cannot send one needs a proxy or a downloaded file.
-    Event UIDs (`task-<id>@tdkt.sonla.gov.vn`) are stable, so re-imports update events."""
+    An event's UID is its task's (`task-<id>@tdkt.sonla.gov.vn`), so editing a task updates
+    its event; a plan imported anew brings new tasks and so new events."""
     content = await plans.plan_calendar(session, plan_id)
     return Response(
         content,

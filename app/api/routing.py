@@ -34,7 +34,7 @@ def _caller_key(request: Request) -> str | None:
     return None
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body_capped(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"Nội dung gửi lên vượt quá {limit // (1024 * 1024)} MiB.")
@@ -99,7 +99,7 @@ class TransactionalRoute(APIRoute):
         self, request: Request, key: str, caller: str
     ) -> idempotency.Claim | idempotency.Replay:
         settings = request.app.state.settings
-        body = await _read_body(request, settings.attachment_max_bytes + 1024 * 1024)
+        body = await read_body_capped(request, settings.attachment_max_bytes + 1024 * 1024)
         fp = idempotency.fingerprint(
             request.method, request.url.path, request.url.query, _canonical(request, body)
         )

@@ -139,13 +139,12 @@ async def list_tasks(
 @router.post(
     "/tasks", response_model=TaskRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
 )
-async def create_task(
-    session: SessionDep, principal: NoiVu, body: TaskCreate, as_of: AsOf, response: Response
-):
+async def create_task(session: SessionDep, principal: NoiVu, body: TaskCreate, response: Response):
+    """Add a task to a plan; `overdue` in the answer is as of today in Vietnam."""
     task = await plans.create_task(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/tasks/{task.id}"
     set_etag(response, task.version)
-    return plans.task_view(task, as_of)
+    return plans.task_view(task, today_in_vietnam())
 
 
 @router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND)
@@ -166,15 +165,15 @@ async def update_task(
     task_id: int,
     body: TaskUpdate,
     expected: IfMatch,
-    as_of: AsOf,
     response: Response,
 ):
-    """Correct a task; `status: done` stamps `completed_on`, another status clears it."""
+    """Correct a task; `status: done` stamps `completed_on`, another status clears it. Only the
+    fields sent change; `overdue` in the answer is as of today in Vietnam."""
     task = await plans.update_task(
         session, principal, task_id, body.model_dump(exclude_unset=True), expected
     )
     set_etag(response, task.version)
-    return plans.task_view(task, as_of)
+    return plans.task_view(task, today_in_vietnam())
 
 
 @router.post(
@@ -192,7 +191,10 @@ async def submit_task_report(
     response: Response,
 ):
     """Báo cáo tiến độ by the lead unit (moves the task's status and progress), a coordinating
-    unit (kept for the record only) or Sở Nội vụ (moves the task)."""
+    unit (kept for the record only) or Sở Nội vụ (moves the task). Reports sent together on
+    one task are applied one after the other. `progress_percent` must fit `status` (422
+    `progress_mismatch`); `attachment_ids` name papers already uploaded to the reporting
+    unit's dossiers (422 `unknown_attachment`)."""
     report = await plans.submit_report(session, principal, task_id, body.model_dump(), expected)
     response.headers["Location"] = f"/api/v1/tasks/{task_id}/reports"
     return report

@@ -22,6 +22,10 @@ DUE_KINDS = ("month", "by_date", "recurring", "unspecified")
 TASK_STATUSES = ("not_started", "in_progress", "done", "cancelled")
 
 
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Plan(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "plans"
 
@@ -45,13 +49,9 @@ class Task(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "tasks"
     __table_args__ = (
         UniqueConstraint("plan_id", "code"),
-        CheckConstraint("period IN ('Q1', 'Q2', 'Q3', 'Q4', 'recurring')", name="period"),
-        CheckConstraint(
-            "due_kind IN ('month', 'by_date', 'recurring', 'unspecified')", name="due_kind"
-        ),
-        CheckConstraint(
-            "status IN ('not_started', 'in_progress', 'done', 'cancelled')", name="status"
-        ),
+        CheckConstraint(_one_of("period", PERIODS), name="period"),
+        CheckConstraint(_one_of("due_kind", DUE_KINDS), name="due_kind"),
+        CheckConstraint(_one_of("status", TASK_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,19 +1,34 @@
 """Plans (kế hoạch), their tasks (nhiệm vụ), progress reports and the task counts."""
 
 import datetime as dt
+import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from app.models.plans import DUE_KINDS, PERIODS, TASK_STATUSES
 from app.schemas.common import ReadModel, StrictModel
 
-Period = Literal["Q1", "Q2", "Q3", "Q4", "recurring"]
-DueKind = Literal["month", "by_date", "recurring", "unspecified"]
-TaskStatus = Literal["not_started", "in_progress", "done", "cancelled"]
+Period = Literal[PERIODS]
+DueKind = Literal[DUE_KINDS]
+TaskStatus = Literal[TASK_STATUSES]
 GroupCode = Literal[
     "cluster_member_units", "council_members", "provincial_leaders", "all_units", "related_units"
 ]
+
+# Control characters other than tab and line breaks cannot be written to a spreadsheet cell
+# (nor shown by a browser); they only arrive by mistake, pasted from another program.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("không được chứa ký tự điều khiển (ngoài Tab và xuống dòng)")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 class PlanWarning(BaseModel):
@@ -30,20 +45,23 @@ class PlanWarning(BaseModel):
 
 class PlanCreate(StrictModel):
     year: int = Field(ge=2000, le=2100)
-    number: str | None = Field(default=None, max_length=100)
-    title: str = Field(min_length=1, max_length=500)
+    number: Text | None = Field(default=None, max_length=100)
+    title: Text = Field(min_length=1, max_length=500)
     issued_on: date | None = None
-    issuer: str | None = Field(default=None, max_length=300)
-    body: str | None = Field(default=None, max_length=200_000)
+    issuer: Text | None = Field(default=None, max_length=300)
+    body: Text | None = Field(default=None, max_length=200_000)
 
 
 class PlanUpdate(StrictModel):
-    year: int | None = Field(default=None, ge=2000, le=2100)
-    number: str | None = Field(default=None, max_length=100)
-    title: str | None = Field(default=None, min_length=1, max_length=500)
+    """Only the fields sent change; `year` and `title` cannot be emptied (null is refused)."""
+
+    # Not nullable: an absent field keeps its value, an explicit null is a 422.
+    year: int = Field(default=None, ge=2000, le=2100)
+    number: Text | None = Field(default=None, max_length=100)
+    title: Text = Field(default=None, min_length=1, max_length=500)
     issued_on: date | None = None
-    issuer: str | None = Field(default=None, max_length=300)
-    body: str | None = Field(default=None, max_length=200_000)
+    issuer: Text | None = Field(default=None, max_length=300)
+    body: Text | None = Field(default=None, max_length=200_000)
 
 
 class PlanRead(ReadModel):
@@ -85,19 +103,20 @@ class PlanImportResult(BaseModel):
 
 
 class DueIn(StrictModel):
-    """Thời hạn: `month` needs `month` ("2026-03"), `by_date` needs `date`; `text` is optional."""
+    """Thời hạn: `month` needs `month` ("2026-03") and no `date`, `by_date` needs `date` and no
+    `month`; `recurring` and `unspecified` take neither. `text` is optional."""
 
     kind: DueKind
     month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     date: dt.date | None = None
-    text: str | None = Field(default=None, max_length=200)
+    text: Text | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> "DueIn":
-        if self.kind == "month" and self.month is None:
-            raise ValueError("thời hạn theo tháng cần trường month, ví dụ '2026-03'")
-        if self.kind == "by_date" and self.date is None:
-            raise ValueError("thời hạn theo ngày cần trường date")
+        if self.kind == "month" and (self.month is None or self.date is not None):
+            raise ValueError("thời hạn theo tháng cần month, ví dụ '2026-03', và không có date")
+        if self.kind == "by_date" and (self.date is None or self.month is not None):
+            raise ValueError("thời hạn theo ngày cần trường date và không có month")
         if self.kind in ("recurring", "unspecified") and (self.month or self.date):
             raise ValueError("nhiệm vụ thường xuyên hoặc chưa có thời hạn không có month, date")
         return self
@@ -115,7 +134,7 @@ class CoordinatorIn(StrictModel):
 
     unit_id: int | None = None
     group: GroupCode | None = None
-    label: str | None = Field(default=None, max_length=500)
+    label: Text | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _names_something(self) -> "CoordinatorIn":
@@ -132,29 +151,32 @@ class CoordinatorRead(BaseModel):
 
 class TaskCreate(StrictModel):
     plan_id: int
-    code: str = Field(min_length=1, max_length=20, description="Mã nhiệm vụ, ví dụ 'I.8'")
+    code: Text = Field(min_length=1, max_length=20, description="Mã nhiệm vụ, ví dụ 'I.8'")
     period: Period
     seq: int | None = Field(default=None, ge=0, le=9999)
-    content: str = Field(min_length=1, max_length=10_000)
-    note: str | None = Field(default=None, max_length=2_000)
+    content: Text = Field(min_length=1, max_length=10_000)
+    note: Text | None = Field(default=None, max_length=2_000)
     due: DueIn = DueIn(kind="unspecified")
     lead_unit_id: int | None = None
-    lead_unit_label: str | None = Field(default=None, max_length=500)
+    lead_unit_label: Text | None = Field(default=None, max_length=500)
     coordinators: list[CoordinatorIn] = Field(default_factory=list, max_length=100)
 
 
 class TaskUpdate(StrictModel):
-    code: str | None = Field(default=None, min_length=1, max_length=20)
-    period: Period | None = None
-    seq: int | None = Field(default=None, ge=0, le=9999)
-    content: str | None = Field(default=None, min_length=1, max_length=10_000)
-    note: str | None = Field(default=None, max_length=2_000)
-    due: DueIn | None = None
+    """Only the fields sent change. Fields a task cannot be without are not nullable: an
+    explicit null is a 422 rather than silently ignored."""
+
+    code: Text = Field(default=None, min_length=1, max_length=20)
+    period: Period = None
+    seq: int = Field(default=None, ge=0, le=9999)
+    content: Text = Field(default=None, min_length=1, max_length=10_000)
+    note: Text | None = Field(default=None, max_length=2_000)
+    due: DueIn = None
     lead_unit_id: int | None = None
-    lead_unit_label: str | None = Field(default=None, max_length=500)
-    coordinators: list[CoordinatorIn] | None = Field(default=None, max_length=100)
-    status: TaskStatus | None = None
-    progress_percent: int | None = Field(default=None, ge=0, le=100)
+    lead_unit_label: Text | None = Field(default=None, max_length=500)
+    coordinators: list[CoordinatorIn] = Field(default=None, max_length=100)
+    status: TaskStatus = None
+    progress_percent: int = Field(default=None, ge=0, le=100)
 
 
 class TaskRead(BaseModel):
@@ -183,10 +205,16 @@ class TaskRead(BaseModel):
 
 
 class TaskReportCreate(StrictModel):
+    """`progress_percent` must fit `status`: 100 when done, 0 when not started."""
+
     status: TaskStatus
     progress_percent: int = Field(ge=0, le=100)
-    content: str = Field(min_length=1, max_length=10_000)
-    attachment_ids: list[int] = Field(default_factory=list, max_length=50)
+    content: Text = Field(min_length=1, max_length=10_000)
+    attachment_ids: list[int] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Giấy tờ đã tải lên hồ sơ của chính đơn vị báo cáo (Sở Nội vụ: mọi hồ sơ)",
+    )
 
 
 class TaskReportRead(ReadModel):

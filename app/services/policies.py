@@ -5,6 +5,7 @@ from sqlalchemy import Select, false, or_, select
 from app.errors import Forbidden
 from app.models import (
     AgendaItem,
+    ClusterMembership,
     CouncilMember,
     CouncilMemberCluster,
     Dossier,
@@ -12,6 +13,8 @@ from app.models import (
     Meeting,
     Nomination,
     RoundExtension,
+    Task,
+    TaskReport,
 )
 from app.services.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 
@@ -117,3 +120,53 @@ def event_scope(stmt: Select, principal: Principal) -> Select:
     if principal.role == COUNCIL_MEMBER:
         return stmt.where(Event.cluster_id.in_(_monitored_clusters(principal)))
     return stmt.where(false())
+
+
+# ---- plan tasks (nhiệm vụ trọng tâm) and their progress reports ------------------------------
+
+
+def leads_task(principal: Principal, task: Task) -> bool:
+    """The officer of the task's lead unit (đơn vị chủ trì)."""
+    return (
+        principal.role == UNIT
+        and principal.unit_id is not None
+        and task.lead_unit_id == principal.unit_id
+    )
+
+
+def coordinates_task(principal: Principal, task: Task) -> bool:
+    """The officer of one of the task's coordinating units (đơn vị phối hợp)."""
+    return (
+        principal.role == UNIT
+        and principal.unit_id is not None
+        and any(c.unit_id == principal.unit_id for c in task.coordinators)
+    )
+
+
+def report_moves_task(principal: Principal, task: Task) -> bool:
+    """Only the lead unit's (or Sở Nội vụ's) report changes the task's status and progress."""
+    return principal.is_noi_vu or leads_task(principal, task)
+
+
+def can_report_task(principal: Principal, task: Task) -> bool:
+    """Sở Nội vụ, the lead unit and the coordinating units report progress on a task."""
+    return report_moves_task(principal, task) or coordinates_task(principal, task)
+
+
+def can_attach_to_task_report(principal: Principal, dossier_unit_id: int) -> bool:
+    """A report cites papers of its own unit's dossiers; Sở Nội vụ may cite any."""
+    return principal.is_noi_vu or (principal.role == UNIT and principal.unit_id == dossier_unit_id)
+
+
+def task_report_scope(stmt: Select, principal: Principal) -> Select:
+    """A unit sees its own reports, a cluster head its cluster's units'; the others all."""
+    if principal.role == UNIT:
+        if principal.unit_id is None:
+            return stmt.where(false())
+        return stmt.where(TaskReport.unit_id == principal.unit_id)
+    if principal.role == CLUSTER_HEAD:
+        members = select(ClusterMembership.unit_id).where(
+            ClusterMembership.cluster_id == principal.cluster_id
+        )
+        return stmt.where(TaskReport.unit_id.in_(members))
+    return stmt

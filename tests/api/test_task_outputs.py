@@ -8,7 +8,8 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from tests.factories import signed_in
+from app.services.plans import export
+from tests.factories import make_unit, signed_in
 from tests.factories_plans import load_seed, make_plan, make_task, seed_tasks
 from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
 
@@ -61,17 +62,32 @@ async def test_the_calendar_has_one_all_day_event_per_dated_task(app, client, se
     )
 
 
-async def test_calendar_uids_are_stable_between_downloads(app, client, session):
+async def test_an_edited_task_keeps_its_event_uid(app, client, session):
+    # A subscribed calendar matches events by UID: a moved deadline must move the event,
+    # not add a second one next to the old.
     plan = await load_seed(session)
-    _, reader = await signed_in(app, session, "reader")
+    i8 = (await seed_tasks(session, plan))["I.8"]
+    _, admin = await signed_in(app, session)
     url = f"/api/v1/plans/{plan.id}/calendar.ics"
 
-    first = Calendar.from_ical((await client.get(url, headers=reader)).content)
-    second = Calendar.from_ical((await client.get(url, headers=reader)).content)
+    before = _events(await client.get(url, headers=admin))
+    moved = await client.patch(
+        f"/api/v1/tasks/{i8.id}",
+        json={"due": {"kind": "month", "month": "2026-05"}},
+        headers={**admin, "If-Match": '"1"'},
+    )
+    after = _events(await client.get(url, headers=admin))
 
-    uids = [str(e["UID"]) for e in first.walk("VEVENT")]
-    assert uids == [str(e["UID"]) for e in second.walk("VEVENT")]
-    assert len(set(uids)) == len(uids)
+    assert moved.status_code == 200
+    assert set(after) == set(before) and len(after) == 20
+    uid = f"task-{i8.id}@tdkt.sonla.gov.vn"
+    assert before[uid].decoded("DTSTART") == date(2026, 3, 31)
+    assert after[uid].decoded("DTSTART") == date(2026, 5, 31)
+
+
+def _events(response) -> dict:
+    assert response.status_code == 200
+    return {str(e["UID"]): e for e in Calendar.from_ical(response.content).walk("VEVENT")}
 
 
 async def test_the_calendar_of_a_missing_plan_is_404(app, client, session):
@@ -120,18 +136,29 @@ async def test_counts_per_period_and_lead_unit(app, client, session):
 async def test_counts_of_all_plans_and_of_a_missing_plan(app, client, session):
     first = await make_plan(session)
     second = await make_plan(session)
-    await make_task(session, first, due_date=date(2026, 1, 31))
-    await make_task(session, second, lead_unit_label="Sở lạ", due_kind="recurring",
+    home = await make_unit(session, name="Sở Nội vụ")
+    await make_task(session, first, lead_unit_id=home.id, lead_unit_label="Sở Nội vụ tỉnh")
+    await make_task(session, first, lead_unit_id=home.id, due_date=date(2026, 1, 31))
+    # Two lead units the directory does not know: each is a row of its own, under its name.
+    await make_task(session, first, lead_unit_label="Sở Y tế")
+    await make_task(session, second, lead_unit_label="Sở Lao động", due_kind="recurring",
                     due_date=None, due_month=None, period="recurring")  # fmt: skip
+    await make_task(session, second, lead_unit_label="Sở Lao động")
+    await make_task(session, second)  # no lead unit at all
     await session.commit()
     _, reader = await signed_in(app, session, "reader")
 
     everything = await client.get("/api/v1/reports/tasks?as_of=2026-06-01", headers=reader)
     missing = await client.get("/api/v1/reports/tasks?plan_id=999", headers=reader)
 
-    assert everything.json()["totals"]["total"] == 2
-    assert everything.json()["totals"]["overdue"] == 1
-    assert everything.json()["by_lead_unit"][0]["lead_unit_id"] is None
+    assert everything.json()["totals"]["total"] == 6
+    assert everything.json()["totals"]["overdue"] == 5
+    rows = [
+        (r["lead_unit_id"], r["lead_unit_name"], r["total"])
+        for r in everything.json()["by_lead_unit"]
+    ]
+    assert rows == [(None, "Sở Lao động", 2), (home.id, "Sở Nội vụ", 2), (None, "Sở Y tế", 1),
+                    (None, None, 1)]  # fmt: skip
     assert missing.status_code == 404
 
 
@@ -196,6 +223,36 @@ async def test_exported_text_never_runs_as_a_formula(app, client, session):
     assert list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))[1][1].startswith("'=")
     cell = load_workbook(io.BytesIO(as_xlsx.content)).active["B2"]
     assert cell.data_type == "s"
+
+
+async def test_a_control_character_saved_in_a_task_does_not_break_the_xlsx(app, client, session):
+    plan = await make_plan(session)
+    await make_task(session, plan, content="Sơ kết\x07 phong trào\x1b", note="Ghi\x01 chú")
+    await session.commit()
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get("/api/v1/tasks/export?format=xlsx", headers=reader)
+
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["B2"].value == "Sơ kết phong trào (Ghi chú)"
+
+
+async def test_an_export_past_the_row_limit_is_refused_not_cut(app, client, session, monkeypatch):
+    monkeypatch.setattr(export, "EXPORT_MAX_ROWS", 2)
+    plan = await make_plan(session)
+    for status in ("not_started", "not_started", "done"):
+        await make_task(session, plan, status=status)
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    too_many = await client.get("/api/v1/tasks/export?format=csv", headers=admin)
+    filtered = await client.get("/api/v1/tasks/export?format=csv&status=not_started", headers=admin)
+
+    assert too_many.status_code == 422 and too_many.json()["code"] == "export_too_large"
+    assert "lọc" in too_many.json()["detail"]
+    assert filtered.status_code == 200
+    assert len(list(csv.reader(io.StringIO(filtered.content.decode("utf-8-sig"))))) == 3
 
 
 async def test_an_unknown_export_format_or_sort_is_422(app, client, session):

@@ -1,12 +1,15 @@
 """Progress reports: the lead unit moves its task, a coordinating unit reports for the record."""
 
-import pytest
-from sqlalchemy import select
+import asyncio
+from collections import Counter
 
-from app.models import AuditEntry, Event, Task
+import pytest
+from sqlalchemy import func, select
+
+from app.models import AuditEntry, Event, Task, TaskReport
 from app.services.working_days import today_in_vietnam
 from tests.factories import make_cluster, make_unit, signed_in
-from tests.factories_plans import make_plan, make_task
+from tests.factories_plans import make_papers, make_plan, make_task
 from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
 
 REPORT = {"status": "in_progress", "progress_percent": 40, "content": "Đã dự thảo Chỉ thị"}
@@ -61,7 +64,7 @@ async def test_the_lead_finishing_stamps_today_and_reopening_clears_it(app, clie
     url = f"/api/v1/tasks/{task.id}/reports"
 
     await client.post(
-        url, json={**REPORT, "status": "done", "progress_percent": 90}, headers=headers
+        url, json={**REPORT, "status": "done", "progress_percent": 100}, headers=headers
     )
     done = await _task(app, task.id)
     await client.post(url, json=REPORT, headers=headers)
@@ -74,16 +77,19 @@ async def test_the_lead_finishing_stamps_today_and_reopening_clears_it(app, clie
 
 async def test_a_coordinating_units_report_is_kept_but_moves_nothing(app, client, session):
     task, _, helper, _ = await _task_with_units(session)
+    first, second, _ = await make_papers(session, helper)
     _, headers = await signed_in(app, session, "unit", unit_id=helper.id)
 
     response = await client.post(
         f"/api/v1/tasks/{task.id}/reports",
-        json={**REPORT, "status": "done", "attachment_ids": [3, 3, 5]},
+        json={**REPORT, "status": "done", "progress_percent": 100,
+              "attachment_ids": [second.id, first.id, second.id]},
         headers=headers,
-    )
+    )  # fmt: skip
 
-    assert response.status_code == 201
-    assert response.json()["applied"] is False and response.json()["attachment_ids"] == [3, 5]
+    assert response.status_code == 201, response.text
+    assert response.json()["applied"] is False
+    assert response.json()["attachment_ids"] == [second.id, first.id]
     unchanged = await _task(app, task.id)
     assert (unchanged.status, unchanged.progress_percent, unchanged.version) == (
         "not_started",
@@ -161,6 +167,61 @@ async def test_invalid_reports_are_422(app, client, session, body):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("status", "progress"), [("done", 90), ("not_started", 10), ("not_started", 100)]
+)
+async def test_progress_that_does_not_fit_the_status_is_refused(
+    app, client, session, status, progress
+):
+    task, lead, _, _ = await _task_with_units(session)
+    _, headers = await signed_in(app, session, "unit", unit_id=lead.id)
+
+    response = await client.post(
+        f"/api/v1/tasks/{task.id}/reports",
+        json={**REPORT, "status": status, "progress_percent": progress},
+        headers=headers,
+    )
+
+    assert response.status_code == 422 and response.json()["code"] == "progress_mismatch"
+    assert (await _task(app, task.id)).version == 1
+
+
+async def test_a_report_cites_only_papers_of_its_own_units_dossiers(app, client, session):
+    task, lead, helper, _ = await _task_with_units(session)
+    ours, *_ = await make_papers(session, lead)
+    theirs, *_ = await make_papers(session, helper)
+    _, headers = await signed_in(app, session, "unit", unit_id=lead.id)
+    url = f"/api/v1/tasks/{task.id}/reports"
+
+    foreign = await client.post(url, json={**REPORT, "attachment_ids": [ours.id, theirs.id]},
+                                headers=headers)  # fmt: skip
+    missing = await client.post(url, json={**REPORT, "attachment_ids": [99999]}, headers=headers)
+    own = await client.post(url, json={**REPORT, "attachment_ids": [ours.id]}, headers=headers)
+
+    assert foreign.status_code == 422 and foreign.json()["code"] == "unknown_attachment"
+    assert (
+        str(theirs.id) in foreign.json()["detail"] and str(ours.id) not in foreign.json()["detail"]
+    )
+    assert missing.status_code == 422 and missing.json()["code"] == "unknown_attachment"
+    assert own.status_code == 201 and own.json()["attachment_ids"] == [ours.id]
+    async with app.state.db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(TaskReport)) == 1
+
+
+async def test_noi_vu_cites_the_papers_of_any_dossier(app, client, session):
+    task, _, helper, _ = await _task_with_units(session)
+    paper, *_ = await make_papers(session, helper)
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(
+        f"/api/v1/tasks/{task.id}/reports",
+        json={**REPORT, "attachment_ids": [paper.id]},
+        headers=admin,
+    )
+
+    assert response.status_code == 201 and response.json()["attachment_ids"] == [paper.id]
+
+
 async def test_reporting_on_a_missing_task_is_404(app, client, session):
     _, admin = await signed_in(app, session)
 
@@ -184,6 +245,56 @@ async def test_a_report_is_audited_and_announced_to_the_units_cluster(app, clien
     assert entry.before["status"] == "not_started" and entry.after["status"] == "in_progress"
     assert (event.unit_id, event.cluster_id) == (lead.id, cluster.id)
     assert event.data["applied"] is True and event.data["code"] == task.code
+
+
+# ---- reports sent together -------------------------------------------------------------------
+
+
+async def test_ten_reports_sent_together_by_the_lead_all_count(app, client, session):
+    task, lead, _, _ = await _task_with_units(session)
+    _, headers = await signed_in(app, session, "unit", unit_id=lead.id)
+    sent = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95]
+
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/tasks/{task.id}/reports",
+                json={**REPORT, "progress_percent": progress},
+                headers=headers,
+            )
+            for progress in sent
+        )
+    )
+
+    assert [r.status_code for r in responses] == [201] * 10, [r.text for r in responses]
+    moved = await _task(app, task.id)
+    assert moved.progress_percent in sent and moved.status == "in_progress"
+    async with app.state.db.sessionmaker() as s:
+        stored = await s.scalar(
+            select(func.count()).select_from(TaskReport).where(TaskReport.task_id == task.id)
+        )
+    assert stored == 10
+
+
+async def test_ten_reports_with_one_if_match_apply_once(app, client, session):
+    task, lead, _, _ = await _task_with_units(session)
+    _, headers = await signed_in(app, session, "unit", unit_id=lead.id)
+
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/tasks/{task.id}/reports",
+                json={**REPORT, "progress_percent": 10 + n},
+                headers={**headers, "If-Match": '"1"'},
+            )
+            for n in range(10)
+        )
+    )
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 412: 9}, [r.text for r in responses]
+    async with app.state.db.sessionmaker() as s:
+        assert await s.scalar(select(func.count()).select_from(TaskReport)) == 1
 
 
 # ---- who reads which reports -----------------------------------------------------------------

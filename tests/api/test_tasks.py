@@ -1,11 +1,15 @@
 """Tasks: every role follows the plan's tasks and what is late; Sở Nội vụ keeps them right."""
 
-from datetime import date
+import asyncio
+from collections import Counter
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from app.api import tasks as tasks_api
 from app.models import AuditEntry, Event, Task
+from app.services import working_days
 from app.services.working_days import today_in_vietnam
 from tests.factories import make_unit, signed_in
 from tests.factories_plans import load_seed, make_plan, make_task, seed_tasks, unit_named
@@ -165,15 +169,26 @@ async def test_overdue_pages_and_total_agree(app, client, session):
     assert len(first.json()["items"]) == 4 and len(last.json()["items"]) == 2
 
 
-async def test_overdue_defaults_to_today_in_vietnam(app, client, session):
+async def test_overdue_defaults_to_today_in_vietnam(app, client, session, monkeypatch):
+    # 18:00 UTC on 31 March is already 1 April in Việt Nam: March's tasks are late there.
+    instant = datetime(2026, 3, 31, 18, 0, tzinfo=UTC)
+    monkeypatch.setattr(
+        tasks_api, "today_in_vietnam", lambda: working_days.today_in_vietnam(instant)
+    )
     plan = await make_plan(session)
-    await make_task(session, plan, code="A", due_date=date(2000, 1, 31), due_month="2000-01")
-    await make_task(session, plan, code="B", due_date=date(2999, 1, 31), due_month="2999-01")
+    await make_task(session, plan, code="MARCH")  # due 03/2026
+    await make_task(session, plan, code="APRIL", due_date=date(2026, 4, 30), due_month="2026-04")
     await session.commit()
     _, admin = await signed_in(app, session)
 
-    assert await _codes(client, admin, "overdue=true") == ["A"]
-    assert today_in_vietnam() < date(2999, 1, 31)
+    late = await _codes(client, admin, "overdue=true")
+    listed = await client.get("/api/v1/tasks", headers=admin)
+
+    assert late == ["MARCH"]
+    assert {t["code"]: t["overdue"] for t in listed.json()["items"]} == {
+        "MARCH": True,
+        "APRIL": False,
+    }
 
 
 # ---- filters, search and sorting -------------------------------------------------------------
@@ -336,6 +351,95 @@ async def test_invalid_tasks_are_refused(app, client, session, change, status):
     assert response.status_code == status, response.text
 
 
+@pytest.mark.parametrize(
+    "due",
+    [
+        {"kind": "by_date", "date": "2026-03-31", "month": "2026-03"},
+        {"kind": "month", "month": "2026-03", "date": "2026-03-15"},
+        {"kind": "by_date"},
+        {"kind": "recurring", "month": "2026-03"},
+    ],
+)
+async def test_a_due_that_contradicts_itself_is_refused(app, client, session, due):
+    plan = await make_plan(session)
+    _, admin = await signed_in(app, session)
+    body = {"plan_id": plan.id, "code": "I.1", "period": "Q1", "content": "Việc", "due": due}
+
+    response = await client.post("/api/v1/tasks", json=body, headers=admin)
+
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"content": "Sơ kết\x07 phong trào"},
+        {"note": "Ghi chú\x00"},
+        {"code": "I.\x1b1"},
+        {"lead_unit_label": "Sở\x0b Nội vụ"},
+        {"coordinators": [{"label": "Báo\x01 Sơn La"}]},
+        {"due": {"kind": "recurring", "text": "Thường\x08 xuyên"}},
+    ],
+)
+async def test_control_characters_in_task_text_are_refused(app, client, session, change):
+    plan = await make_plan(session)
+    task = await make_task(session, plan)
+    _, admin = await signed_in(app, session)
+    body = {"plan_id": plan.id, "code": "I.1", "period": "Q1", "content": "Việc", **change}
+
+    created = await client.post("/api/v1/tasks", json=body, headers=admin)
+    patched = await client.patch(
+        f"/api/v1/tasks/{task.id}", json=change, headers={**admin, "If-Match": "*"}
+    )
+
+    assert created.status_code == 422 and patched.status_code == 422
+
+
+async def test_tabs_and_line_breaks_are_kept(app, client, session):
+    plan = await make_plan(session)
+    _, admin = await signed_in(app, session)
+    content = "Sơ kết phong trào:\n\t- cấp tỉnh\r\n\t- cấp huyện"
+
+    response = await client.post(
+        "/api/v1/tasks",
+        json={"plan_id": plan.id, "code": "I.1", "period": "Q1", "content": content},
+        headers=admin,
+    )
+
+    assert response.status_code == 201 and response.json()["content"] == content
+
+
+@pytest.mark.parametrize("field", ["code", "period", "seq", "content", "due", "coordinators",
+                                   "status", "progress_percent"])  # fmt: skip
+async def test_an_explicit_null_on_a_required_field_is_422(app, client, session, field):
+    plan = await make_plan(session)
+    task = await make_task(session, plan)
+    _, admin = await signed_in(app, session)
+
+    response = await client.patch(
+        f"/api/v1/tasks/{task.id}", json={field: None}, headers={**admin, "If-Match": '"1"'}
+    )
+
+    assert response.status_code == 422, response.text
+    async with app.state.db.sessionmaker() as s:
+        assert (await s.get(Task, task.id)).version == 1
+
+
+async def test_null_clears_an_optional_field(app, client, session):
+    plan = await make_plan(session)
+    task = await make_task(session, plan, note="Ghi chú cũ", lead_unit_label="Sở cũ")
+    _, admin = await signed_in(app, session)
+
+    response = await client.patch(
+        f"/api/v1/tasks/{task.id}",
+        json={"note": None, "lead_unit_label": None},
+        headers={**admin, "If-Match": '"1"'},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["note"] is None and response.json()["lead_unit_label"] is None
+
+
 async def test_patch_needs_if_match_and_a_fresh_version(app, client, session):
     plan = await make_plan(session)
     task = await make_task(session, plan)
@@ -351,6 +455,33 @@ async def test_patch_needs_if_match_and_a_fresh_version(app, client, session):
     assert stale.status_code == 412 and stale.json()["code"] == "version_mismatch"
     assert fresh.status_code == 200 and fresh.headers["etag"] == '"2"'
     assert again.status_code == 412
+
+
+async def test_ten_patches_with_one_if_match_apply_once(app, client, session):
+    plan = await make_plan(session)
+    task = await make_task(session, plan)
+    _, admin = await signed_in(app, session)
+
+    responses = await asyncio.gather(
+        *(
+            client.patch(
+                f"/api/v1/tasks/{task.id}",
+                json={"content": f"Nội dung sửa lần {n}"},
+                headers={**admin, "If-Match": '"1"'},
+            )
+            for n in range(10)
+        )
+    )
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses[200] == 1 and 500 not in statuses, [r.text for r in responses]
+    assert set(statuses) <= {200, 409, 412}
+    [winner] = [r for r in responses if r.status_code == 200]
+    async with app.state.db.sessionmaker() as s:
+        stored = await s.get(Task, task.id)
+        assert (stored.version, stored.content) == (2, winner.json()["content"])
+        edits = await s.scalars(select(AuditEntry).where(AuditEntry.action == "task.updated"))
+        assert len(edits.all()) == 1
 
 
 async def test_finishing_stamps_the_day_and_reopening_clears_it(app, client, session):

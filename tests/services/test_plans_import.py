@@ -60,11 +60,8 @@ async def test_seed_row_i9_keeps_its_2025_due_with_a_warning(session):
     assert i9.content == "Trình đề nghị khen thưởng cấp Nhà nước đợt 1 năm 2026"
     assert [w["code"] for w in i9.warnings] == ["due_year_mismatch"]
     assert i9.warnings[0]["task_code"] == "I.9"
-    assert {w["code"] for w in plan.warnings} == {
-        "plan_number_missing",
-        "plan_date_missing",
-        "due_year_mismatch",
-    }
+    # The plan keeps the document's warnings only: I.9's stays with I.9, until it is fixed.
+    assert {w["code"] for w in plan.warnings} == {"plan_number_missing", "plan_date_missing"}
 
 
 async def test_seed_creates_the_units_it_names_and_links_every_name(session):
@@ -206,8 +203,32 @@ def test_unit_names_match_whatever_the_accents_case_and_unicode_form():
     assert index.match("Văn phòng Tỉnh ủy") is None
 
 
-def test_an_active_unit_wins_over_an_inactive_namesake():
-    # UnitIndex.load orders active units first; the first name seen wins.
-    index = UnitIndex([(2, "Sở Tư pháp", None, []), (1, "Sở Tư pháp", None, [])])
+async def test_an_active_unit_wins_over_an_inactive_namesake(session):
+    # The older unit was merged away and deactivated; the plan means the one in use.
+    retired = await make_unit(session, name="Sở Tư pháp", code="STP-CU")
+    retired.active = False
+    current = await make_unit(session, name="Sở Tư Pháp tỉnh Sơn La", aliases=["Sở Tư pháp"])
+    await session.commit()
 
-    assert index.match("Sở Tư pháp") == 2
+    index = await UnitIndex.load(session)
+
+    assert retired.id < current.id
+    assert index.match("Sở Tư pháp") == current.id
+    assert index.match("so tu phap tinh son la") == current.id
+
+
+async def test_a_skipped_row_is_the_plans_warning_a_task_problem_the_tasks(session):
+    rows = [
+        ["I", "Nhiệm vụ thực hiện trong quý I", "", "", ""],
+        ["1", "Việc có thời hạn lạ", "khi nào xong", "Sở Nội vụ", ""],
+        ["a", "Dòng không đánh số", "", "", ""],
+    ]
+
+    outcome = await import_plan(session, SYSTEM, appendix_csv(rows), "a.csv", year=2027)
+    await session.commit()
+
+    task = (await _tasks(session, outcome.plan.id))["I.1"]
+    assert [w["code"] for w in outcome.plan.warnings] == ["row_unrecognised"]
+    assert "due_unparsed" in [w["code"] for w in task.warnings]
+    listed = [w["code"] for w in outcome.warnings]
+    assert listed.index("due_unparsed") < listed.index("row_unrecognised")  # in row order

@@ -109,17 +109,41 @@ def _tab_rows(lines: list[str]) -> list[list[str]]:
 def _csv_rows(text: str) -> list[list[str]]:
     # The delimiter is the one that yields a recognisable header: Excel writes ";" where the
     # decimal separator is ",", as on Vietnamese Windows, and "," elsewhere.
-    for delimiter in (";", ",", "\t"):
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        if find_header(rows) is not None:
-            return rows
-    return list(csv.reader(io.StringIO(text)))
+    rows = _csv_with_header(text, (";", ",", "\t"))
+    return rows if rows is not None else _read_csv(text, ",")
 
 
 def _looks_like_csv(text: str) -> bool:
-    return any(
-        find_header(list(csv.reader(io.StringIO(text), delimiter=d))) is not None for d in ";,"
-    )
+    return _csv_with_header(text, (";", ",")) is not None
+
+
+def _csv_with_header(text: str, delimiters: tuple[str, ...]) -> list[list[str]] | None:
+    """The rows as read with the first delimiter that shows the appendix header, else None.
+    A delimiter the reader chokes on is passed over; when every one does, the file is refused."""
+    failures: list[PlanParseError] = []
+    for delimiter in delimiters:
+        try:
+            rows = _read_csv(text, delimiter)
+        except PlanParseError as unreadable:
+            failures.append(unreadable)
+            continue
+        if find_header(rows) is not None:
+            return rows
+    if len(failures) == len(delimiters):
+        raise failures[-1]
+    return None
+
+
+def _read_csv(text: str, delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:  # a cell past csv.field_size_limit(), a stray quote, ...
+        limit = f"{csv.field_size_limit():,}".replace(",", ".")
+        raise PlanParseError(
+            "unsupported_format",
+            f"Không đọc được tệp như một bảng CSV: có ô dài quá {limit} ký tự hoặc ký tự lạ. "
+            + EXPECTED,
+        ) from error
 
 
 def _table_only(rows: list[list[str]]) -> RawTable:

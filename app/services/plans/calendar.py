@@ -16,8 +16,9 @@ UID_DOMAIN = "tdkt.sonla.gov.vn"
 
 
 async def plan_calendar(session: AsyncSession, plan_id: int) -> bytes:
-    """An all-day VEVENT on each dated task's deadline; UIDs stay the same across downloads
-    so that a subscribed calendar updates events instead of duplicating them."""
+    """An all-day VEVENT on each dated task's deadline. A UID is the task's id, so a
+    subscribed calendar updates the event when the task is edited instead of adding another;
+    a plan imported anew has new tasks, hence new UIDs."""
     plan = await get_plan(session, plan_id)
     dated = select(Task).where(
         Task.plan_id == plan_id, Task.due_kind.in_(DATED_KINDS), Task.due_date.is_not(None)

@@ -7,11 +7,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Task, Unit
+from app.models.plans import PERIODS, TASK_STATUSES
 from app.services.plans.plan_records import get_plan
-from app.services.plans.rules import PERIOD_ORDER, overdue_clause
+from app.services.plans.rules import overdue_clause
 
-STATUSES = ("done", "in_progress", "not_started", "cancelled")
-COUNT_NAMES = ("total", *STATUSES, "overdue")
+COUNT_NAMES = ("total", *TASK_STATUSES, "overdue")
 
 
 def _measures(as_of: date) -> list[Any]:
@@ -20,7 +20,7 @@ def _measures(as_of: date) -> list[Any]:
 
     return [
         func.count(Task.id).label("total"),
-        *(count_when(Task.status == status, status) for status in STATUSES),
+        *(count_when(Task.status == status, status) for status in TASK_STATUSES),
         count_when(overdue_clause(as_of), "overdue"),
     ]
 
@@ -40,19 +40,21 @@ async def task_counts(session: AsyncSession, plan_id: int | None, as_of: date) -
     periods = await session.execute(
         select(Task.period, *measures).where(*scope).group_by(Task.period)
     )
+    # A lead unit the directory does not know is counted under the name the plan gives it.
+    lead_name = func.coalesce(Unit.name, Task.lead_unit_label)
     units = await session.execute(
-        select(Task.lead_unit_id, Unit.name, *measures)
+        select(Task.lead_unit_id, lead_name.label("lead_unit_name"), *measures)
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
         .where(*scope)
-        .group_by(Task.lead_unit_id, Unit.name)
-        .order_by(Unit.name, Task.lead_unit_id)
+        .group_by(Task.lead_unit_id, lead_name)
+        .order_by(lead_name.is_(None), lead_name, Task.lead_unit_id)
     )
     by_period = sorted(
         ({"period": row.period, **_counts(row)} for row in periods),
-        key=lambda item: PERIOD_ORDER.index(item["period"]),
+        key=lambda item: PERIODS.index(item["period"]),
     )
     by_unit = [
-        {"lead_unit_id": row.lead_unit_id, "lead_unit_name": row.name, **_counts(row)}
+        {"lead_unit_id": row.lead_unit_id, "lead_unit_name": row.lead_unit_name, **_counts(row)}
         for row in units
     ]
     return {

@@ -5,9 +5,11 @@ import io
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.errors import Unprocessable
 from app.models import Task
 from app.services.plans.rules import STATUS_LABELS, is_overdue
 from app.services.plans.tasks import TaskFilters, lead_unit_name, lead_unit_names, task_query
@@ -37,8 +39,16 @@ class ExportFile:
 
 
 async def export_tasks(session: AsyncSession, filters: TaskFilters, fmt: str) -> ExportFile:
-    """The tasks `GET /tasks` would list with the same filters, every page at once."""
-    tasks = list(await session.scalars(task_query(filters).limit(EXPORT_MAX_ROWS)))
+    """The tasks `GET /tasks` would list with the same filters, every page at once; more than
+    `EXPORT_MAX_ROWS` is refused rather than cut short without a word."""
+    tasks = list(await session.scalars(task_query(filters).limit(EXPORT_MAX_ROWS + 1)))
+    if len(tasks) > EXPORT_MAX_ROWS:
+        raise Unprocessable(
+            f"Có hơn {EXPORT_MAX_ROWS} nhiệm vụ khớp điều kiện, quá nhiều cho một tệp. Hãy lọc "
+            "bớt (theo kế hoạch plan_id, kỳ period, đơn vị, trạng thái hoặc thời hạn) rồi xuất "
+            "từng phần.",
+            code="export_too_large",
+        )
     names = await lead_unit_names(session, tasks)
     rows = [_row(task, lead_unit_name(task, names), filters) for task in tasks]
     stem = f"nhiem-vu-{filters.as_of.isoformat()}"
@@ -79,7 +89,8 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     sheet.title = "Nhiệm vụ"
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append(row)
+        # Text saved before control characters were refused may still hold one; XLSX cannot.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in zip(sheet.columns, WIDTHS, strict=True):

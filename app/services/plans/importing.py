@@ -15,13 +15,15 @@ from app.errors import Conflict, Unprocessable
 from app.models import Plan, Task, TaskCoordinator
 from app.services import audit
 from app.services.plan_parser import ParsedPlan, ParsedTask, PlanParseError, parse_plan
-from app.services.plans.rules import warning_dict
+from app.services.plans.rules import free_code, warning_dict
 from app.services.plans.units import UnitIndex, ensure_reference_units
 from app.services.principal import SYSTEM, Principal
 from app.services.text import search_text
 
 SEED_PLAN_PATH = PROJECT_ROOT / "app" / "data" / "ke-hoach-tdkt-2026.md"
 PLAN_FIELDS = ("year", "number", "title", "issued_on", "issuer", "body")
+# Text the document may give longer than its column holds, with its name for a warning.
+_PLAN_TEXT_FIELDS = {"number": "Số", "issuer": "Cơ quan ban hành", "title": "Tên"}
 
 
 @dataclass
@@ -41,12 +43,19 @@ class ImportOutcome:
 
 @dataclass
 class _Mapped:
+    """The tasks, and the warnings the plan keeps: the document's and those of skipped rows.
+    Each task keeps its own warnings, dropped once Sở Nội vụ corrects that field."""
+
     tasks: list[Task] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
+    plan_warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _in_row_order(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(warnings, key=lambda w: -1 if w["row"] is None else w["row"])
 
 
 async def import_plan(
@@ -64,17 +73,40 @@ async def import_plan(
     an unknown one stays as a label with an `unknown_unit` warning, never dropped.
     """
     digest = sha256(data)
-    existing = await session.scalar(select(Plan).where(Plan.source_sha256 == digest))
-    if existing is not None:
-        return ImportOutcome(existing, 0, list(existing.warnings), dry_run, already_imported=True)
+    if (existing := await _imported_before(session, digest)) is not None:
+        warnings = await _current_warnings(session, existing)
+        return ImportOutcome(existing, 0, warnings, dry_run, already_imported=True)
+    return await _import_new(session, actor, data, digest, filename, year=year, dry_run=dry_run)
+
+
+async def _imported_before(session: AsyncSession, digest: str) -> Plan | None:
+    return await session.scalar(select(Plan).where(Plan.source_sha256 == digest))
+
+
+async def _current_warnings(session: AsyncSession, plan: Plan) -> list[dict[str, Any]]:
+    """The plan's warnings and those its tasks still have."""
+    rows = await session.scalars(select(Task.warnings).where(Task.plan_id == plan.id))
+    return _in_row_order([*(plan.warnings or []), *(w for ws in rows for w in ws or [])])
+
+
+async def _import_new(
+    session: AsyncSession,
+    actor: Principal,
+    data: bytes,
+    digest: str,
+    filename: str | None,
+    *,
+    year: int | None,
+    dry_run: bool,
+) -> ImportOutcome:
     parsed = _parse(data, filename, year)
     plan = _plan_of(parsed, digest)
     mapped = _map_tasks(parsed, await UnitIndex.load(session))
-    plan.warnings = mapped.warnings
-    if dry_run:
-        return ImportOutcome(plan, len(mapped.tasks), mapped.warnings, dry_run=True)
-    await _save(session, actor, plan, mapped.tasks, filename)
-    return ImportOutcome(plan, len(mapped.tasks), mapped.warnings, dry_run=False)
+    plan.warnings = _in_row_order([*plan.warnings, *mapped.plan_warnings])
+    if not dry_run:
+        await _save(session, actor, plan, mapped.tasks, filename)
+    warnings = _in_row_order([*plan.warnings, *(w for t in mapped.tasks for w in t.warnings)])
+    return ImportOutcome(plan, len(mapped.tasks), warnings, dry_run=dry_run)
 
 
 def _parse(data: bytes, filename: str | None, year: int | None) -> ParsedPlan:
@@ -85,22 +117,36 @@ def _parse(data: bytes, filename: str | None, year: int | None) -> ParsedPlan:
     if parsed.year is None:
         raise Unprocessable(
             "Không xác định được năm của kế hoạch (tên kế hoạch và thời hạn không nêu năm). "
-            "Hãy gửi kèm tham số year, ví dụ ?year=2026.",
+            "Hãy nhập lại kèm năm của kế hoạch (tham số year).",
             code="plan_year_missing",
         )
     return parsed
 
 
 def _plan_of(parsed: ParsedPlan, digest: str) -> Plan:
-    title = parsed.title or f"Kế hoạch công tác thi đua, khen thưởng năm {parsed.year}"
+    """The plan's row; a field longer than its column is cut, with a warning."""
+    values = {
+        "number": parsed.number,
+        "issuer": parsed.issuer,
+        "title": parsed.title or f"Kế hoạch công tác thi đua, khen thưởng năm {parsed.year}",
+    }
+    warnings = []
+    for name, label in _PLAN_TEXT_FIELDS.items():
+        limit = Plan.__table__.c[name].type.length
+        if values[name] is not None and len(values[name]) > limit:
+            values[name] = values[name][:limit]
+            message = (
+                f"{label} của kế hoạch dài quá {limit} ký tự nên đã được cắt bớt; hãy kiểm tra "
+                "và sửa lại kế hoạch."
+            )
+            warnings.append(warning_dict(None, "plan_field_truncated", message, None, name))
     return Plan(
         year=parsed.year,
-        number=parsed.number,
-        title=title[:500],
         issued_on=parsed.issued_on,
-        issuer=parsed.issuer,
         body=parsed.body,
         source_sha256=digest,
+        warnings=warnings,
+        **values,
     )
 
 
@@ -109,19 +155,17 @@ def _map_tasks(parsed: ParsedPlan, units: UnitIndex) -> _Mapped:
     task_warnings = {w for t in parsed.tasks for w in t.warnings}
     for w in parsed.warnings:  # the document's and skipped rows' warnings
         if w not in task_warnings:
-            mapped.warnings.append(warning_dict(w.row, w.code, w.message, w.task_code))
+            mapped.plan_warnings.append(warning_dict(w.row, w.code, w.message, w.task_code))
     codes: set[str] = set()
     for parsed_task in parsed.tasks:
         task = _task_of(parsed_task, units, codes)
         codes.add(task.code)
         mapped.tasks.append(task)
-        mapped.warnings.extend(task.warnings)
-    mapped.warnings.sort(key=lambda w: -1 if w["row"] is None else w["row"])
     return mapped
 
 
 def _task_of(parsed: ParsedTask, units: UnitIndex, codes: set[str]) -> Task:
-    code = _unique_code(parsed.code, codes)
+    code = free_code(parsed.code, codes)
     warnings = [warning_dict(w.row, w.code, w.message, code) for w in parsed.warnings]
     if code != parsed.code:
         message = f"Nhiệm vụ dòng {parsed.row} đổi mã thành {code} để khỏi trùng {parsed.code}."
@@ -174,14 +218,6 @@ def _coordinators_of(
     return coordinators
 
 
-def _unique_code(code: str, taken: set[str]) -> str:
-    candidate, n = code, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{code}-{n}"
-    return candidate
-
-
 async def _save(
     session: AsyncSession, actor: Principal, plan: Plan, tasks: list[Task], filename: str | None
 ) -> None:
@@ -213,10 +249,14 @@ async def _save(
 async def load_plan_2026(session: AsyncSession) -> list[str]:
     """Reference loader: the Sơn La 2026 plan with its 22 tasks and the units it names."""
     data = await asyncio.to_thread(Path(SEED_PLAN_PATH).read_bytes)
-    if await session.scalar(select(Plan.id).where(Plan.source_sha256 == sha256(data))):
+    digest = sha256(data)
+    if await _imported_before(session, digest) is not None:
         return []
+    # The units first, so that the plan's names find them.
     lines = await ensure_reference_units(session, SYSTEM)
-    outcome = await import_plan(session, SYSTEM, data, SEED_PLAN_PATH.name, year=2026)
+    outcome = await _import_new(
+        session, SYSTEM, data, digest, SEED_PLAN_PATH.name, year=2026, dry_run=False
+    )
     lines.append(
         f"đã nhập '{outcome.plan.title}' với {outcome.tasks_created} nhiệm vụ "
         f"({len(outcome.warnings)} cảnh báo)"

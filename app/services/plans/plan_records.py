@@ -44,8 +44,6 @@ async def update_plan(
     check_version(plan, expected)
     before = audit.snapshot(plan, PLAN_FIELDS)
     for name, value in _clean(changes).items():
-        if value is None and name in ("year", "title"):
-            continue  # required: an explicit null leaves it as it was
         setattr(plan, name, value)
     await session.flush()
     after = audit.snapshot(plan, PLAN_FIELDS)

@@ -1,44 +1,69 @@
 """Progress reports on tasks (báo cáo tiến độ nhiệm vụ) by the lead and coordinating units."""
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from app.errors import Forbidden, InvalidTransition, NotFound
-from app.models import ClusterMembership, Plan, Task, TaskReport
+from app.errors import Forbidden, InvalidTransition, NotFound, Unprocessable
+from app.models import Attachment, Dossier, Plan, Task, TaskReport
 from app.services import audit
-from app.services.common import PageResult, check_version, paginate
+from app.services.common import PageResult, check_version, get_or_404, paginate
 from app.services.directory import cluster_of_unit
-from app.services.plans.rules import set_status
-from app.services.plans.tasks import get_task
-from app.services.principal import CLUSTER_HEAD, UNIT, Principal
+from app.services.plans.rules import STATUS_LABELS, progress_fits_status, set_status
+from app.services.policies import (
+    can_attach_to_task_report,
+    can_report_task,
+    report_moves_task,
+    task_report_scope,
+)
+from app.services.principal import Principal
 from app.services.working_days import today_in_vietnam
 
 REPORT_FIELDS = ("status", "progress_percent", "completed_on")
 
 
-def is_lead(principal: Principal, task: Task) -> bool:
-    return (
-        principal.role == UNIT
-        and principal.unit_id is not None
-        and (task.lead_unit_id == principal.unit_id)
+async def submit_report(
+    session: AsyncSession, actor: Principal, task_id: int, data: dict, expected: int | None
+) -> TaskReport:
+    """Record a report; the lead unit's (or Sở Nội vụ's) also moves the task.
+
+    The task's row is locked first, so that reports sent together on one task wait for each
+    other instead of failing; If-Match, when sent, is checked against the locked row.
+    """
+    task = await _locked_task(session, task_id)
+    check_version(task, expected)
+    _check_may_report(actor, task, data["status"])
+    _check_progress(data["status"], data["progress_percent"])
+    attachment_ids = await _attachments(session, actor, data.get("attachment_ids", []))
+    report = await _record(session, actor, task, {**data, "attachment_ids": attachment_ids})
+    await _announce(session, actor, task, report)
+    return report
+
+
+def _check_progress(status: str, progress_percent: int) -> None:
+    if not progress_fits_status(status, progress_percent):
+        raise Unprocessable(
+            f"Tiến độ {progress_percent}% không khớp trạng thái '{STATUS_LABELS[status]}': "
+            "nhiệm vụ hoàn thành là 100%, chưa thực hiện là 0%.",
+            code="progress_mismatch",
+        )
+
+
+async def _locked_task(session: AsyncSession, task_id: int) -> Task:
+    stmt = (
+        select(Task)
+        .options(selectinload(Task.coordinators))
+        .where(Task.id == task_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-
-
-def is_coordinator(principal: Principal, task: Task) -> bool:
-    return (
-        principal.role == UNIT
-        and principal.unit_id is not None
-        and any(c.unit_id == principal.unit_id for c in task.coordinators)
-    )
-
-
-def moves_task(principal: Principal, task: Task) -> bool:
-    """Only the lead unit's (or Sở Nội vụ's) report changes the task's status and progress."""
-    return principal.is_noi_vu or is_lead(principal, task)
+    if (task := await session.scalar(stmt)) is None:
+        raise NotFound(f"Không tìm thấy nhiệm vụ có mã số {task_id}.")
+    return task
 
 
 def _check_may_report(principal: Principal, task: Task, status: str) -> None:
-    if not (moves_task(principal, task) or is_coordinator(principal, task)):
+    if not can_report_task(principal, task):
         raise Forbidden(
             "Chỉ đơn vị chủ trì hoặc đơn vị phối hợp của nhiệm vụ được báo cáo tiến độ.",
             code="not_task_participant",
@@ -56,14 +81,28 @@ def _check_may_report(principal: Principal, task: Task, status: str) -> None:
         )
 
 
-async def submit_report(
-    session: AsyncSession, actor: Principal, task_id: int, data: dict, expected: int | None
-) -> TaskReport:
-    """Record a report; the lead unit's (or Sở Nội vụ's) also moves the task."""
-    task = await get_task(session, task_id)
-    check_version(task, expected)
-    _check_may_report(actor, task, data["status"])
-    applied = moves_task(actor, task)
+async def _attachments(session: AsyncSession, actor: Principal, ids: list[int]) -> list[int]:
+    """The papers the report cites, each once: uploaded to a dossier of the reporting unit."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = await session.execute(
+        select(Attachment.id, Dossier.submitting_unit_id)
+        .join(Dossier, Dossier.id == Attachment.dossier_id)
+        .where(Attachment.id.in_(wanted))
+    )
+    usable = {a for a, unit_id in rows.all() if can_attach_to_task_report(actor, unit_id)}
+    if unknown := [i for i in wanted if i not in usable]:
+        raise Unprocessable(
+            f"Không có giấy tờ mã số {unknown} trong hồ sơ của đơn vị. Hãy tải giấy tờ lên hồ "
+            "sơ của đơn vị trước, rồi gửi báo cáo với mã số của giấy tờ đó.",
+            code="unknown_attachment",
+        )
+    return wanted
+
+
+async def _record(session: AsyncSession, actor: Principal, task: Task, data: dict) -> TaskReport:
+    applied = report_moves_task(actor, task)
     report = TaskReport(
         task_id=task.id,
         unit_id=actor.unit_id,
@@ -71,7 +110,7 @@ async def submit_report(
         status=data["status"],
         progress_percent=data["progress_percent"],
         content=data["content"],
-        attachment_ids=list(dict.fromkeys(data.get("attachment_ids", []))),
+        attachment_ids=data["attachment_ids"],
         applied=applied,
     )
     session.add(report)
@@ -86,14 +125,17 @@ async def submit_report(
                               "applied": applied},
         comment=data["content"][:2000],
     )  # fmt: skip
+    return report
+
+
+async def _announce(session: AsyncSession, actor: Principal, task: Task, report: TaskReport):
     await audit.emit(
         session, "task.reported", "task", task.id,
         {"task_id": task.id, "plan_id": task.plan_id, "code": task.code, "report_id": report.id,
          "status": report.status, "progress_percent": report.progress_percent,
-         "applied": applied},
+         "applied": report.applied},
         unit_id=actor.unit_id, cluster_id=await _cluster_of(session, actor, task),
     )  # fmt: skip
-    return report
 
 
 async def _cluster_of(session: AsyncSession, actor: Principal, task: Task) -> int | None:
@@ -104,26 +146,11 @@ async def _cluster_of(session: AsyncSession, actor: Principal, task: Task) -> in
     return await cluster_of_unit(session, actor.unit_id, year) if year else None
 
 
-def _report_scope(stmt: Select, principal: Principal) -> Select:
-    """A unit sees its own reports, a cluster head its cluster's units'; the others all."""
-    if principal.role == UNIT:
-        if principal.unit_id is None:
-            return stmt.where(false())
-        return stmt.where(TaskReport.unit_id == principal.unit_id)
-    if principal.role == CLUSTER_HEAD:
-        members = select(ClusterMembership.unit_id).where(
-            ClusterMembership.cluster_id == principal.cluster_id
-        )
-        return stmt.where(TaskReport.unit_id.in_(members))
-    return stmt
-
-
 async def list_reports(
     session: AsyncSession, principal: Principal, task_id: int, limit: int, offset: int
 ) -> PageResult:
     """The task's reports the caller may see, oldest first."""
-    if await session.scalar(select(Task.id).where(Task.id == task_id)) is None:
-        raise NotFound(f"Không tìm thấy nhiệm vụ có mã số {task_id}.")
+    await get_or_404(session, Task, task_id, "nhiệm vụ")
     stmt = select(TaskReport).where(TaskReport.task_id == task_id)
-    stmt = _report_scope(stmt, principal).order_by(TaskReport.created_at, TaskReport.id)
+    stmt = task_report_scope(stmt, principal).order_by(TaskReport.created_at, TaskReport.id)
     return await paginate(session, stmt, limit, offset)

@@ -1,6 +1,5 @@
 """The rules of a task's life: when it is overdue, what finishing it means, stale warnings."""
 
-import calendar
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -8,10 +7,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_
 
 from app.models import Task
+from app.services.plan_parser.due import last_day_of_month
 
 CLOSED_STATUSES = ("done", "cancelled")
 DATED_KINDS = ("month", "by_date")
-PERIOD_ORDER = ("Q1", "Q2", "Q3", "Q4", "recurring")
 STATUS_LABELS = {
     "not_started": "Chưa thực hiện",
     "in_progress": "Đang thực hiện",
@@ -75,7 +74,7 @@ def due_columns(kind: str, month: str | None, day: date | None, text: str | None
     """The task's due columns; a month is due on its last day."""
     if kind == "month" and month:
         year, number = (int(part) for part in month.split("-"))
-        day = date(year, number, calendar.monthrange(year, number)[1])
+        day = last_day_of_month(year, number)
         text = text or f"{number:02d}/{year}"
     elif kind == "by_date" and day:
         text = text or f"Xong trước {day:%d/%m/%Y}"
@@ -83,6 +82,21 @@ def due_columns(kind: str, month: str | None, day: date | None, text: str | None
         month, day = None, None
         text = text if text is not None else ("Thường xuyên" if kind == "recurring" else "")
     return {"due_kind": kind, "due_month": month, "due_date": day, "due_text": text or ""}
+
+
+def free_code(code: str, taken: set[str]) -> str:
+    """`code`, or `code-2`, `code-3`, … : the first one not in `taken`."""
+    candidate, n = code, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{code}-{n}"
+    return candidate
+
+
+def progress_fits_status(status: str, progress_percent: int) -> bool:
+    """A done task is at 100 %, a task not started at 0 %; the others at any percentage."""
+    expected = {"done": 100, "not_started": 0}.get(status)
+    return expected is None or progress_percent == expected
 
 
 def warning_dict(

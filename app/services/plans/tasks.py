@@ -12,11 +12,12 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import Plan, Task, TaskCoordinator, Unit
+from app.models.plans import PERIODS
 from app.services import audit
 from app.services.common import PageResult, check_version, like_folded, paginate, touch
+from app.services.plans.plan_records import get_plan
 from app.services.plans.rules import (
     GROUP_LABELS,
-    PERIOD_ORDER,
     due_columns,
     is_overdue,
     overdue_clause,
@@ -31,7 +32,7 @@ TASK_FIELDS = (
     "code", "period", "seq", "content", "note", "due_kind", "due_month", "due_date", "due_text",
     "lead_unit_id", "lead_unit_label", "status", "completed_on", "progress_percent",
 )  # fmt: skip
-_PERIOD_RANK = case({p: i for i, p in enumerate(PERIOD_ORDER)}, value=Task.period, else_=9)
+_PERIOD_RANK = case({p: i for i, p in enumerate(PERIODS)}, value=Task.period, else_=9)
 SORT_KEYS: dict[str, tuple[Any, ...]] = {
     "code": (_PERIOD_RANK, Task.seq, Task.code),
     "period": (_PERIOD_RANK,),
@@ -46,7 +47,6 @@ SORT_KEYS: dict[str, tuple[Any, ...]] = {
 }
 DEFAULT_SORT = "plan_id,code"
 _SEQ_IN_CODE = re.compile(r"(\d+)$")
-_NOT_NULL = frozenset({"code", "period", "seq", "content", "progress_percent"})
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,7 @@ async def list_plan_tasks(
     session: AsyncSession, plan_id: int, filters: TaskFilters, limit: int, offset: int
 ) -> PageResult:
     """The tasks of one plan; 404 when the plan does not exist."""
-    if await session.scalar(select(Plan.id).where(Plan.id == plan_id)) is None:
-        raise NotFound(f"Không tìm thấy kế hoạch có mã số {plan_id}.")
+    await get_plan(session, plan_id)
     return await paginate(session, task_query(replace(filters, plan_id=plan_id)), limit, offset)
 
 
@@ -166,22 +165,20 @@ async def get_task(session: AsyncSession, task_id: int) -> Task:
     return task
 
 
-async def _check_units(session: AsyncSession, unit_ids: set[int | None]) -> None:
-    unit_ids = {u for u in unit_ids if u is not None}
-    if not unit_ids:
-        return
-    known = set(await session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids))))
-    if unknown := sorted(unit_ids - known):
+async def _unit_names(session: AsyncSession, unit_ids: set[int | None]) -> dict[int, str]:
+    """The directory names of `unit_ids`; 422 when one of them is not in the directory."""
+    wanted = {u for u in unit_ids if u is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted)))
+    names = dict(rows.all())
+    if unknown := sorted(wanted - names.keys()):
         raise Unprocessable(f"Không có đơn vị mã số {unknown}.", code="unknown_reference")
+    return names
 
 
 async def _coordinators(session: AsyncSession, items: list[dict]) -> list[TaskCoordinator]:
-    unit_ids = {item["unit_id"] for item in items if item.get("unit_id") is not None}
-    await _check_units(session, set(unit_ids))
-    names: dict[int, str] = {}
-    if unit_ids:
-        rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))
-        names = dict(rows.all())
+    names = await _unit_names(session, {item.get("unit_id") for item in items})
     return [
         TaskCoordinator(
             position=position,
@@ -220,7 +217,7 @@ async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Ta
     """Sở Nội vụ adds a task to a plan by hand."""
     if await session.get(Plan, data["plan_id"]) is None:
         raise Unprocessable(f"Không có kế hoạch mã số {data['plan_id']}.", code="unknown_reference")
-    await _check_units(session, {data.get("lead_unit_id")})
+    await _unit_names(session, {data.get("lead_unit_id")})
     due = data["due"]
     code = nfc(data["code"])
     seq = data.get("seq")
@@ -235,7 +232,7 @@ async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Ta
         note=nfc(data["note"]) if data.get("note") else None,
         **due_columns(due["kind"], due.get("month"), due.get("date"), due.get("text")),
         lead_unit_id=data.get("lead_unit_id"),
-        lead_unit_label=data.get("lead_unit_label"),
+        lead_unit_label=nfc(data["lead_unit_label"]) if data.get("lead_unit_label") else None,
         status="not_started",
         progress_percent=0,
         warnings=[],
@@ -249,7 +246,7 @@ async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Ta
         session, "task.created", "task", task.id, {"plan_id": task.plan_id, "code": task.code},
         unit_id=task.lead_unit_id,
     )  # fmt: skip
-    return await get_task(session, task.id)
+    return task
 
 
 async def update_task(
@@ -271,7 +268,7 @@ async def update_task(
          "changed": fields},
         unit_id=task.lead_unit_id,
     )  # fmt: skip
-    return await get_task(session, task.id)
+    return task
 
 
 async def _apply_changes(session: AsyncSession, task: Task, changes: dict) -> None:
@@ -282,7 +279,7 @@ async def _apply_changes(session: AsyncSession, task: Task, changes: dict) -> No
             setattr(task, column, value)
         changed.add("due")
     if "lead_unit_id" in changes:
-        await _check_units(session, {changes["lead_unit_id"]})
+        await _unit_names(session, {changes["lead_unit_id"]})
         # The plan's wording named the old lead unit; keep it only if it is sent again.
         changes.setdefault("lead_unit_label", None)
         changed.add("lead_unit")
@@ -291,8 +288,6 @@ async def _apply_changes(session: AsyncSession, task: Task, changes: dict) -> No
         changed.add("coordinators")
     status = changes.pop("status", None)
     for name, value in changes.items():
-        if value is None and name in _NOT_NULL:
-            continue  # an explicit null leaves a required field as it was
         setattr(task, name, nfc(value) if isinstance(value, str) else value)
         changed.add(name)
     if status is not None:  # last, so that finishing sets progress to 100

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Unit
 from app.services import audit
+from app.services.plans.rules import free_code
 from app.services.principal import Principal
 from app.services.text import fold, nfc, search_text
 
@@ -74,7 +75,7 @@ async def ensure_reference_units(session: AsyncSession, actor: Principal) -> lis
         names = (spec.name, spec.short_name, *spec.aliases)
         known = next((unit_id for name in names if (unit_id := index.match(name))), None)
         if known is None:
-            unit = await _create(session, actor, spec, _free_code(spec.code, taken))
+            unit = await _create(session, actor, spec, free_code(spec.code, taken))
             taken.add(unit.code)
             done.append(f"đã thêm đơn vị '{unit.name}'")
         elif missing := [n for n in names if n and index.match(n) is None]:
@@ -119,11 +120,3 @@ async def _add_aliases(
 
 def _refresh_search(unit: Unit) -> None:
     unit.search_text = search_text(unit.code, unit.name, unit.short_name, *unit.aliases)
-
-
-def _free_code(code: str, taken: set[str]) -> str:
-    candidate, n = code, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{code}-{n}"
-    return candidate
