@@ -9,7 +9,7 @@ from app.api.deps import NoiVu, PageDep, SessionDep
 from app.api.responses import PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
 from app.schemas.audit import AuditEntryRead
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.services import audit_log
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["audit"])
@@ -21,8 +21,8 @@ async def list_audit_entries(
     principal: NoiVu,
     page: PageDep,
     entity_type: str | None = None,
-    entity_id: int | None = None,
-    actor_id: int | None = None,
+    entity_id: Id | None = None,
+    actor_id: Id | None = None,
     action: str | None = None,
     from_: Annotated[datetime | None, Query(alias="from")] = None,
     to: datetime | None = None,

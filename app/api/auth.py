@@ -15,7 +15,7 @@ from app.schemas.auth import (
     ServiceTokenRead,
     TokenResponse,
 )
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.services import accounts
 from app.services import auth as auth_service
 
@@ -105,6 +105,6 @@ async def list_service_tokens(session: SessionDep, principal: NoiVu, page: PageD
     responses=NOT_FOUND,
     tags=["auth"],
 )
-async def revoke_service_token(session: SessionDep, principal: NoiVu, token_id: int) -> Response:
+async def revoke_service_token(session: SessionDep, principal: NoiVu, token_id: Id) -> Response:
     await accounts.revoke_service_token(session, principal, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

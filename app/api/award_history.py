@@ -8,7 +8,7 @@ from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
 from app.api.responses import PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
 from app.errors import PayloadTooLarge
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.decisions import AwardHistoryImportResult, AwardHistoryRead
 from app.services.award_history import importing, records
 
@@ -25,7 +25,7 @@ async def list_award_history(
     award_type_code: str | None = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    unit_id: int | None = None,
+    unit_id: Id | None = None,
 ):
     """A unit sees its own unit's history, a cluster head its cluster's units'; the others all."""
     filters = {

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.directory import ClusterCreate, ClusterKind, ClusterRead, ClusterUpdate
 from app.services import directory
 
@@ -21,7 +21,7 @@ async def list_clusters(
     page: PageDep,
     year: int | None = None,
     kind: ClusterKind | None = None,
-    unit_id: int | None = None,
+    unit_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ):
     """A cluster head sees its own cluster; a unit the clusters it belongs to."""
@@ -49,7 +49,7 @@ async def create_cluster(
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterRead, responses=NOT_FOUND)
-async def get_cluster(session: SessionDep, principal: AnyRole, cluster_id: int, response: Response):
+async def get_cluster(session: SessionDep, principal: AnyRole, cluster_id: Id, response: Response):
     cluster = await directory.get_cluster(session, principal, cluster_id)
     set_etag(response, cluster.version)
     return directory.cluster_view(cluster)
@@ -63,7 +63,7 @@ async def get_cluster(session: SessionDep, principal: AnyRole, cluster_id: int, 
 async def update_cluster(
     session: SessionDep,
     principal: NoiVu,
-    cluster_id: int,
+    cluster_id: Id,
     body: ClusterUpdate,
     expected: IfMatch,
     response: Response,

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response, status
 from app.api.deps import NoiVu, OptionalIfMatch, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, set_etag
 from app.api.routing import TransactionalRoute
+from app.schemas.common import Id
 from app.schemas.decisions import ComplaintCreate, ComplaintRead, ComplaintResolve
 from app.services.decisions import complaints
 from app.services.principal import COUNCIL_MEMBER, NOI_VU
@@ -22,7 +23,7 @@ ComplaintReader = roles(NOI_VU, COUNCIL_MEMBER)
 async def record_complaint(
     session: SessionDep,
     principal: NoiVu,
-    nomination_id: int,
+    nomination_id: Id,
     body: ComplaintCreate,
     response: Response,
 ):
@@ -38,14 +39,14 @@ async def record_complaint(
     response_model=list[ComplaintRead],
     responses=NOT_FOUND,
 )
-async def list_complaints(session: SessionDep, principal: ComplaintReader, nomination_id: int):
+async def list_complaints(session: SessionDep, principal: ComplaintReader, nomination_id: Id):
     rows = await complaints.for_nomination(session, principal, nomination_id)
     return [complaints.view(r) for r in rows]
 
 
 @router.get("/complaints/{complaint_id}", response_model=ComplaintRead, responses=NOT_FOUND)
 async def get_complaint(
-    session: SessionDep, principal: ComplaintReader, complaint_id: int, response: Response
+    session: SessionDep, principal: ComplaintReader, complaint_id: Id, response: Response
 ):
     row = await complaints.get(session, principal, complaint_id)
     set_etag(response, row.version)
@@ -60,7 +61,7 @@ async def get_complaint(
 async def resolve_complaint(
     session: SessionDep,
     principal: NoiVu,
-    complaint_id: int,
+    complaint_id: Id,
     body: ComplaintResolve,
     expected: OptionalIfMatch,
     response: Response,

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response, status
 from app.api.deps import IfMatch, NoiVu, PageDep, SessionDep, roles
 from app.api.responses import NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.directory import (
     CouncilCreate,
     CouncilMemberCreate,
@@ -40,7 +40,7 @@ async def create_council(
 
 @router.get("/councils/{council_id}", response_model=CouncilRead, responses=NOT_FOUND)
 async def get_council(
-    session: SessionDep, principal: CouncilReader, council_id: int, response: Response
+    session: SessionDep, principal: CouncilReader, council_id: Id, response: Response
 ):
     council = await directory.get_council(session, principal, council_id)
     set_etag(response, council.version)
@@ -53,7 +53,7 @@ async def get_council(
 async def update_council(
     session: SessionDep,
     principal: NoiVu,
-    council_id: int,
+    council_id: Id,
     body: CouncilUpdate,
     expected: IfMatch,
     response: Response,
@@ -74,7 +74,7 @@ async def update_council(
 async def add_council_member(
     session: SessionDep,
     principal: NoiVu,
-    council_id: int,
+    council_id: Id,
     body: CouncilMemberCreate,
     response: Response,
 ):
@@ -93,8 +93,8 @@ async def add_council_member(
 async def update_council_member(
     session: SessionDep,
     principal: NoiVu,
-    council_id: int,
-    member_id: int,
+    council_id: Id,
+    member_id: Id,
     body: CouncilMemberUpdate,
     expected: IfMatch,
     response: Response,
@@ -113,7 +113,7 @@ async def update_council_member(
     responses=NOT_FOUND,
 )
 async def remove_council_member(
-    session: SessionDep, principal: NoiVu, council_id: int, member_id: int
+    session: SessionDep, principal: NoiVu, council_id: Id, member_id: Id
 ) -> Response:
     """The member leaves the council; past meetings keep referring to them."""
     await directory.remove_member(session, principal, council_id, member_id)

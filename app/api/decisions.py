@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 from app.api.deps import NoiVu, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.decisions import (
     DecisionCreate,
     DecisionKind,
@@ -52,7 +52,7 @@ async def list_decisions(
     page: PageDep,
     kind: DecisionKind | None = None,
     year: int | None = None,
-    nomination_id: int | None = None,
+    nomination_id: Id | None = None,
     q: str | None = None,
 ):
     filters = {"kind": kind, "year": year, "nomination_id": nomination_id, "q": q}
@@ -62,7 +62,7 @@ async def list_decisions(
 
 @router.get("/decisions/{decision_id}", response_model=DecisionRead, responses=NOT_FOUND)
 async def get_decision(
-    session: SessionDep, principal: DecisionReader, decision_id: int, response: Response
+    session: SessionDep, principal: DecisionReader, decision_id: Id, response: Response
 ):
     decision = await records.get(session, decision_id)
     set_etag(response, decision.version)
@@ -76,7 +76,7 @@ async def get_decision(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def record_state_result(
-    session: SessionDep, principal: NoiVu, nomination_id: int, body: StateResultCreate
+    session: SessionDep, principal: NoiVu, nomination_id: Id, body: StateResultCreate
 ):
     """The centre's answer on a nomination `submitted_to_state`: `awarded` enters the award
     history, `rejected` ends it."""
@@ -91,7 +91,7 @@ async def record_state_result(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def record_disclosure(
-    session: SessionDep, principal: NoiVu, nomination_id: int, body: DisclosureCreate
+    session: SessionDep, principal: NoiVu, nomination_id: Id, body: DisclosureCreate
 ):
     """Công khai: Huân chương and titles of honour go on a meeting's agenda only when published
     at least the award type's `disclosure_working_days` working days before the meeting."""
@@ -104,6 +104,6 @@ async def record_disclosure(
     response_model=list[DisclosureRead],
     responses=NOT_FOUND,
 )
-async def list_disclosures(session: SessionDep, principal: NominationFollower, nomination_id: int):
+async def list_disclosures(session: SessionDep, principal: NominationFollower, nomination_id: Id):
     rows = await disclosures.for_nomination(session, principal, nomination_id)
     return [disclosures.view(r) for r in rows]

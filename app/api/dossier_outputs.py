@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.api.deps import AnyRole, NoiVuOrReader, SessionDep
 from app.api.responses import NOT_FOUND, PROBLEMS
 from app.api.routing import TransactionalRoute
+from app.schemas.common import Id
 from app.schemas.dossier_reports import DossierReport, NominationStatus
 from app.schemas.dossiers import DossierKind, DossierStatus
 from app.services import dossier_exports, dossier_reports
@@ -40,10 +41,10 @@ def _file_responses(description: str, *media_types: str) -> dict[int | str, dict
 
 
 def dossier_filters(
-    round_id: int | None = None,
+    round_id: Id | None = None,
     status: DossierStatus | None = None,
-    submitting_unit_id: int | None = None,
-    cluster_id: int | None = None,
+    submitting_unit_id: Id | None = None,
+    cluster_id: Id | None = None,
     award_type_code: Annotated[str | None, Query(max_length=80)] = None,
     kind: DossierKind | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -112,7 +113,7 @@ async def export_dossiers(
 async def export_round_nominations(
     session: SessionDep,
     principal: NoiVuOrReader,
-    round_id: int,
+    round_id: Id,
     format_: Annotated[Literal["docx", "xlsx"], Query(alias="format")] = "docx",
     status: Annotated[
         NominationStatus | None, Query(description="Chỉ các đề nghị ở trạng thái này")

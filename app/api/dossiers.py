@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import AnyRole, IfMatch, NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.dossiers import (
     ActionBody,
     DossierCreate,
@@ -38,10 +38,10 @@ async def list_dossiers(
     session: SessionDep,
     principal: AnyRole,
     page: PageDep,
-    round_id: int | None = None,
+    round_id: Id | None = None,
     status: DossierStatus | None = None,
-    submitting_unit_id: int | None = None,
-    cluster_id: int | None = None,
+    submitting_unit_id: Id | None = None,
+    cluster_id: Id | None = None,
     award_type_code: Annotated[str | None, Query(max_length=80)] = None,
     kind: DossierKind | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -75,7 +75,7 @@ async def create_dossier(
 
 
 @router.get("/dossiers/{dossier_id}", response_model=DossierRead, responses=NOT_FOUND)
-async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: int, response: Response):
+async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: Id, response: Response):
     dossier = await queries.get_dossier(session, principal, dossier_id)
     return await _read(session, principal, dossier, response)
 
@@ -88,7 +88,7 @@ async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: int, 
 async def update_dossier(
     session: SessionDep,
     principal: Drafter,
-    dossier_id: int,
+    dossier_id: Id,
     body: DossierUpdate,
     expected: IfMatch,
     response: Response,
@@ -103,7 +103,7 @@ async def update_dossier(
 async def submit_dossier(
     session: SessionDep,
     principal: Drafter,
-    dossier_id: int,
+    dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
     body: ActionBody | None = None,
@@ -120,7 +120,7 @@ async def submit_dossier(
 async def withdraw_dossier(
     session: SessionDep,
     principal: Drafter,
-    dossier_id: int,
+    dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
     body: ActionBody | None = None,
@@ -135,7 +135,7 @@ async def withdraw_dossier(
 async def return_dossier(
     session: SessionDep,
     principal: NoiVu,
-    dossier_id: int,
+    dossier_id: Id,
     body: ReturnBody,
     expected: OptionalIfMatch,
     response: Response,
@@ -152,7 +152,7 @@ async def return_dossier(
 async def receive_dossier(
     session: SessionDep,
     principal: NoiVu,
-    dossier_id: int,
+    dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
     body: ActionBody | None = None,
@@ -167,7 +167,7 @@ async def receive_dossier(
 async def complete_dossier_appraisal(
     session: SessionDep,
     principal: NoiVu,
-    dossier_id: int,
+    dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
     body: ActionBody | None = None,
@@ -185,7 +185,7 @@ async def complete_dossier_appraisal(
     responses=NOT_FOUND,
 )
 async def get_dossier_history(
-    session: SessionDep, principal: AnyRole, dossier_id: int, page: PageDep
+    session: SessionDep, principal: AnyRole, dossier_id: Id, page: PageDep
 ):
     """Every recorded step of the dossier, oldest first; readers get no recorded values."""
     result = await queries.history(session, principal, dossier_id, page.limit, page.offset)

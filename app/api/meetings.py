@@ -10,7 +10,7 @@ from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute
 from app.config import Settings
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.council import (
     AgendaBody,
     AttendanceBody,
@@ -92,8 +92,8 @@ async def list_meetings(
     session: SessionDep,
     principal: MeetingReader,
     page: PageDep,
-    council_id: int | None = None,
-    round_id: int | None = None,
+    council_id: Id | None = None,
+    round_id: Id | None = None,
     status: MeetingStatus | None = None,
     kind: MeetingKind | None = None,
 ):
@@ -105,7 +105,7 @@ async def list_meetings(
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead, responses=NOT_FOUND)
 async def get_meeting(
-    session: SessionDep, principal: MeetingReader, meeting_id: int, response: Response
+    session: SessionDep, principal: MeetingReader, meeting_id: Id, response: Response
 ):
     return await _read(session, await meetings.get(session, principal, meeting_id), response)
 
@@ -118,7 +118,7 @@ async def get_meeting(
 async def set_meeting_agenda(
     session: SessionDep,
     principal: NoiVu,
-    meeting_id: int,
+    meeting_id: Id,
     body: AgendaBody,
     expected: OptionalIfMatch,
     response: Response,
@@ -140,7 +140,7 @@ async def set_meeting_agenda(
 async def set_meeting_attendance(
     session: SessionDep,
     principal: NoiVu,
-    meeting_id: int,
+    meeting_id: Id,
     body: AttendanceBody,
     expected: OptionalIfMatch,
     response: Response,
@@ -161,7 +161,7 @@ async def open_meeting(
     session: SessionDep,
     principal: NoiVu,
     settings: SettingsDep,
-    meeting_id: int,
+    meeting_id: Id,
     expected: OptionalIfMatch,
     response: Response,
 ):
@@ -180,7 +180,7 @@ async def open_meeting(
 async def close_meeting(
     session: SessionDep,
     principal: NoiVu,
-    meeting_id: int,
+    meeting_id: Id,
     expected: OptionalIfMatch,
     response: Response,
 ):
@@ -195,7 +195,7 @@ async def close_meeting(
     response_model=MeetingResults,
     responses={**NOT_FOUND, **CONFLICT},
 )
-async def get_meeting_results(session: SessionDep, principal: MeetingReader, meeting_id: int):
+async def get_meeting_results(session: SessionDep, principal: MeetingReader, meeting_id: Id):
     """After the close only (409 `meeting_not_closed` before): counts per nomination, never
     who voted how."""
     result = await closing.results(session, principal, meeting_id)
@@ -212,7 +212,7 @@ async def cast_ballot(
     session: SessionDep,
     principal: Member,
     keys: KeysDep,
-    meeting_id: int,
+    meeting_id: Id,
     body: BallotCreate,
 ):
     """One secret ballot per member per open meeting, every agenda item voted exactly once
@@ -227,7 +227,7 @@ async def cast_ballot(
 @ballot_router.get(
     "/meetings/{meeting_id}/ballots/mine", response_model=BallotRead, responses=NOT_FOUND
 )
-async def get_my_ballot(session: SessionDep, principal: Member, keys: KeysDep, meeting_id: int):
+async def get_my_ballot(session: SessionDep, principal: Member, keys: KeysDep, meeting_id: Id):
     """The caller's own ballot (404 `no_ballot` when they have not voted)."""
     return await ballots.mine(session, principal, keys, meeting_id)
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response, status
 from app.api.deps import IfMatch, NoiVu, OptionalIfMatch, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, set_etag
 from app.api.routing import TransactionalRoute
+from app.schemas.common import Id
 from app.schemas.dossiers import AppraisalBody, NominationCreate, NominationRead, NominationUpdate
 from app.services.dossiers import actions, nominations, views
 from app.services.principal import CLUSTER_HEAD, UNIT
@@ -22,7 +23,7 @@ Drafter = roles(UNIT, CLUSTER_HEAD)
 async def add_nomination(
     session: SessionDep,
     principal: Drafter,
-    dossier_id: int,
+    dossier_id: Id,
     body: NominationCreate,
     response: Response,
 ):
@@ -43,8 +44,8 @@ async def add_nomination(
 async def update_nomination(
     session: SessionDep,
     principal: Drafter,
-    dossier_id: int,
-    nomination_id: int,
+    dossier_id: Id,
+    nomination_id: Id,
     body: NominationUpdate,
     expected: IfMatch,
     response: Response,
@@ -63,7 +64,7 @@ async def update_nomination(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def delete_nomination(
-    session: SessionDep, principal: Drafter, dossier_id: int, nomination_id: int
+    session: SessionDep, principal: Drafter, dossier_id: Id, nomination_id: Id
 ) -> Response:
     """The nominee's papers stay with the dossier."""
     await nominations.delete_nomination(session, principal, dossier_id, nomination_id)
@@ -78,7 +79,7 @@ async def delete_nomination(
 async def appraise_nomination(
     session: SessionDep,
     principal: NoiVu,
-    nomination_id: int,
+    nomination_id: Id,
     body: AppraisalBody,
     expected: OptionalIfMatch,
     response: Response,

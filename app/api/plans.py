@@ -11,7 +11,7 @@ from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope
 from app.api.routing import TransactionalRoute, read_body_capped
 from app.api.tasks import CommonTaskFilters
 from app.errors import PayloadTooLarge
-from app.schemas.common import ListEnvelope, Problem
+from app.schemas.common import Id, ListEnvelope, Problem
 from app.schemas.plans import PlanCreate, PlanImportResult, PlanRead, PlanUpdate, TaskRead
 from app.services import plans
 
@@ -140,7 +140,7 @@ router.add_api_route(
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead, responses=NOT_FOUND)
-async def get_plan(session: SessionDep, principal: AnyRole, plan_id: int, response: Response):
+async def get_plan(session: SessionDep, principal: AnyRole, plan_id: Id, response: Response):
     plan = await plans.get_plan(session, plan_id)
     set_etag(response, plan.version)
     return plan
@@ -150,7 +150,7 @@ async def get_plan(session: SessionDep, principal: AnyRole, plan_id: int, respon
 async def update_plan(
     session: SessionDep,
     principal: NoiVu,
-    plan_id: int,
+    plan_id: Id,
     body: PlanUpdate,
     expected: IfMatch,
     response: Response,
@@ -167,7 +167,7 @@ async def list_plan_tasks(
     session: SessionDep,
     principal: AnyRole,
     page: PageDep,
-    plan_id: int,
+    plan_id: Id,
     filters: CommonTaskFilters,
 ):
     """The plan's tasks, with the filters of `GET /tasks`."""
@@ -186,7 +186,7 @@ async def list_plan_tasks(
         **NOT_FOUND,
     },
 )
-async def get_plan_calendar(session: SessionDep, principal: AnyRole, plan_id: int):
+async def get_plan_calendar(session: SessionDep, principal: AnyRole, plan_id: Id):
     """The plan's deadlines as an iCalendar feed, with the same Bearer token as the rest of
     the API: a calendar program that cannot send one needs a proxy or a downloaded file.
     An event's UID is its task's (`task-<id>@tdkt.sonla.gov.vn`), so editing a task updates

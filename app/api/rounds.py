@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import AnyRole, IfMatch, NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.rounds import (
     ExtensionCreate,
     ExtensionRead,
@@ -52,7 +52,7 @@ async def create_round(
 
 
 @router.get("/rounds/{round_id}", response_model=RoundRead, responses=NOT_FOUND)
-async def get_round(session: SessionDep, principal: AnyRole, round_id: int, response: Response):
+async def get_round(session: SessionDep, principal: AnyRole, round_id: Id, response: Response):
     row = await rounds.get_round(session, round_id)
     set_etag(response, row.version)
     return rounds.round_view(row)
@@ -66,7 +66,7 @@ async def get_round(session: SessionDep, principal: AnyRole, round_id: int, resp
 async def update_round(
     session: SessionDep,
     principal: NoiVu,
-    round_id: int,
+    round_id: Id,
     body: RoundUpdate,
     expected: IfMatch,
     response: Response,
@@ -81,7 +81,7 @@ async def update_round(
 _MOVE = {"response_model": RoundRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
-async def _move(session, principal, round_id: int, action: str, expected, response: Response):
+async def _move(session, principal, round_id: Id, action: str, expected, response: Response):
     row = await rounds.move_round(session, principal, round_id, action, expected)
     set_etag(response, row.version)
     return rounds.round_view(row)
@@ -91,7 +91,7 @@ async def _move(session, principal, round_id: int, action: str, expected, respon
 async def open_round(
     session: SessionDep,
     principal: NoiVu,
-    round_id: int,
+    round_id: Id,
     expected: OptionalIfMatch,
     response: Response,
 ):
@@ -103,7 +103,7 @@ async def open_round(
 async def close_round(
     session: SessionDep,
     principal: NoiVu,
-    round_id: int,
+    round_id: Id,
     expected: OptionalIfMatch,
     response: Response,
 ):
@@ -115,7 +115,7 @@ async def close_round(
 async def complete_round(
     session: SessionDep,
     principal: NoiVu,
-    round_id: int,
+    round_id: Id,
     expected: OptionalIfMatch,
     response: Response,
 ):
@@ -130,7 +130,7 @@ async def complete_round(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def grant_round_extension(
-    session: SessionDep, principal: NoiVu, round_id: int, body: ExtensionCreate
+    session: SessionDep, principal: NoiVu, round_id: Id, body: ExtensionCreate
 ):
     """Let one unit submit until `until`, even after the round closed; the approver is kept."""
     extension = await rounds.grant_extension(session, principal, round_id, body.model_dump())
@@ -143,7 +143,7 @@ async def grant_round_extension(
     responses=NOT_FOUND,
 )
 async def list_round_extensions(
-    session: SessionDep, principal: ExtensionReader, round_id: int, page: PageDep
+    session: SessionDep, principal: ExtensionReader, round_id: Id, page: PageDep
 ):
     """A unit sees the extensions granted to itself."""
     result = await rounds.list_extensions(session, principal, round_id, page.limit, page.offset)

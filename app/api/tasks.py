@@ -18,7 +18,7 @@ from app.api.deps import (
 )
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.plans import (
     Period,
     TaskCreate,
@@ -53,7 +53,7 @@ AsOf = Annotated[date, Depends(as_of_param)]
 def common_task_filters(
     as_of: AsOf,
     period: Period | None = None,
-    lead_unit_id: int | None = None,
+    lead_unit_id: Id | None = None,
     unit_id: Annotated[
         int | None, Query(description="Đơn vị chủ trì hoặc phối hợp của nhiệm vụ")
     ] = None,
@@ -92,7 +92,7 @@ def common_task_filters(
 CommonTaskFilters = Annotated[plans.TaskFilters, Depends(common_task_filters)]
 
 
-def task_filters(filters: CommonTaskFilters, plan_id: int | None = None) -> plans.TaskFilters:
+def task_filters(filters: CommonTaskFilters, plan_id: Id | None = None) -> plans.TaskFilters:
     return replace(filters, plan_id=plan_id)
 
 
@@ -149,7 +149,7 @@ async def create_task(session: SessionDep, principal: NoiVu, body: TaskCreate, r
 
 @router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND)
 async def get_task(
-    session: SessionDep, principal: AnyRole, task_id: int, as_of: AsOf, response: Response
+    session: SessionDep, principal: AnyRole, task_id: Id, as_of: AsOf, response: Response
 ):
     task = await plans.get_task(session, task_id)
     set_etag(response, task.version)
@@ -162,7 +162,7 @@ async def get_task(
 async def update_task(
     session: SessionDep,
     principal: NoiVu,
-    task_id: int,
+    task_id: Id,
     body: TaskUpdate,
     expected: IfMatch,
     response: Response,
@@ -185,7 +185,7 @@ async def update_task(
 async def submit_task_report(
     session: SessionDep,
     principal: Reporter,
-    task_id: int,
+    task_id: Id,
     body: TaskReportCreate,
     expected: OptionalIfMatch,
     response: Response,
@@ -204,7 +204,7 @@ async def submit_task_report(
     "/tasks/{task_id}/reports", response_model=ListEnvelope[TaskReportRead], responses=NOT_FOUND
 )
 async def list_task_reports(
-    session: SessionDep, principal: ReportReader, page: PageDep, task_id: int
+    session: SessionDep, principal: ReportReader, page: PageDep, task_id: Id
 ):
     """A unit sees its own reports, a cluster head those of its cluster's units."""
     result = await plans.list_reports(session, principal, task_id, page.limit, page.offset)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.directory import UnitCreate, UnitKind, UnitRead, UnitUpdate
 from app.services import directory
 
@@ -42,7 +42,7 @@ async def create_unit(session: SessionDep, principal: NoiVu, body: UnitCreate, r
 
 
 @router.get("/units/{unit_id}", response_model=UnitRead, responses=NOT_FOUND)
-async def get_unit(session: SessionDep, principal: AnyRole, unit_id: int, response: Response):
+async def get_unit(session: SessionDep, principal: AnyRole, unit_id: Id, response: Response):
     unit = await directory.get_unit(session, unit_id)
     set_etag(response, unit.version)
     return unit
@@ -52,7 +52,7 @@ async def get_unit(session: SessionDep, principal: AnyRole, unit_id: int, respon
 async def update_unit(
     session: SessionDep,
     principal: NoiVu,
-    unit_id: int,
+    unit_id: Id,
     body: UnitUpdate,
     expected: IfMatch,
     response: Response,

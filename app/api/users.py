@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import IfMatch, NoiVu, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.common import ListEnvelope
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.users import Role, UserCreate, UserRead, UserUpdate
 from app.services import accounts
 
@@ -40,7 +40,7 @@ async def create_user(session: SessionDep, principal: NoiVu, body: UserCreate, r
 
 
 @router.get("/users/{user_id}", response_model=UserRead, responses=NOT_FOUND)
-async def get_user(session: SessionDep, principal: NoiVu, user_id: int, response: Response):
+async def get_user(session: SessionDep, principal: NoiVu, user_id: Id, response: Response):
     user = await accounts.get_user(session, user_id)
     set_etag(response, user.version)
     return user
@@ -50,7 +50,7 @@ async def get_user(session: SessionDep, principal: NoiVu, user_id: int, response
 async def update_user(
     session: SessionDep,
     principal: NoiVu,
-    user_id: int,
+    user_id: Id,
     body: UserUpdate,
     expected: IfMatch,
     response: Response,

@@ -1,18 +1,18 @@
 from datetime import datetime
 from typing import Any
 
-from app.schemas.common import ReadModel
+from app.schemas.common import Id, ReadModel
 
 
 class AuditEntryRead(ReadModel):
     id: int
     occurred_at: datetime
-    actor_id: int | None
+    actor_id: Id | None
     actor_role: str | None
     actor_name: str | None
     action: str
     entity_type: str
-    entity_id: int | None
+    entity_id: Id | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     comment: str | None

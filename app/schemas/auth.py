@@ -2,7 +2,7 @@ from datetime import date
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 
 class TokenResponse(ReadModel):
@@ -21,9 +21,9 @@ class Me(ReadModel):
     username: str
     full_name: str
     role: str
-    unit_id: int | None
-    cluster_id: int | None
-    council_member_id: int | None
+    unit_id: Id | None
+    cluster_id: Id | None
+    council_member_id: Id | None
 
 
 class ServiceTokenCreate(StrictModel):

@@ -1,10 +1,14 @@
 """Shared schema pieces: strict request models, read models, the list envelope."""
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict
 
 T = TypeVar("T")
+
+# Every id: a positive integer a 32-bit column can hold, so an absurd id is a 422, not a crash.
+Id = Annotated[int, Ge(1), Le(2_147_483_647)]
 
 
 class StrictModel(BaseModel):

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 MeetingKind = Literal["award", "regular"]
 MeetingStatus = Literal["scheduled", "open", "closed"]
@@ -13,8 +13,8 @@ Choice = Literal["approve", "reject", "abstain"]
 
 
 class MeetingCreate(StrictModel):
-    council_id: int
-    round_id: int | None = None
+    council_id: Id
+    round_id: Id | None = None
     title: str = Field(min_length=1, max_length=500)
     scheduled_at: AwareDatetime = Field(
         description="Date-time with offset, e.g. 2026-11-20T08:00:00+07:00"
@@ -26,24 +26,24 @@ class MeetingCreate(StrictModel):
 
 
 class AgendaBody(StrictModel):
-    nomination_ids: list[int] = Field(max_length=500)
+    nomination_ids: list[Id] = Field(max_length=500)
 
 
 class AttendanceBody(StrictModel):
-    member_ids: list[int] = Field(max_length=500)
+    member_ids: list[Id] = Field(max_length=500)
 
 
 class AgendaEntry(ReadModel):
-    nomination_id: int
+    nomination_id: Id
     award_type_code: str
     nominee_name: str
-    dossier_id: int
+    dossier_id: Id
 
 
 class MeetingRead(ReadModel):
     id: int
-    council_id: int
-    round_id: int | None
+    council_id: Id
+    round_id: Id | None
     title: str
     scheduled_at: datetime
     kind: MeetingKind
@@ -60,7 +60,7 @@ class MeetingRead(ReadModel):
 
 
 class Vote(StrictModel):
-    nomination_id: int
+    nomination_id: Id
     choice: Choice
 
 
@@ -69,19 +69,19 @@ class BallotCreate(StrictModel):
 
 
 class VoteRead(ReadModel):
-    nomination_id: int
+    nomination_id: Id
     choice: Choice
 
 
 class BallotRead(ReadModel):
-    meeting_id: int
+    meeting_id: Id
     cast_as: Literal["present", "written"]
     votes: list[VoteRead]
 
 
 class ResultRead(ReadModel):
-    meeting_id: int
-    nomination_id: int
+    meeting_id: Id
+    nomination_id: Id
     approve: int
     reject: int
     abstain: int
@@ -93,5 +93,5 @@ class ResultRead(ReadModel):
 
 
 class MeetingResults(ReadModel):
-    meeting_id: int
+    meeting_id: Id
     items: list[ResultRead]

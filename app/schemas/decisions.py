@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 DecisionKind = Literal["provincial_award", "state_submission"]
 
@@ -15,7 +15,7 @@ class DecisionCreate(StrictModel):
     number: str = Field(min_length=1, max_length=100, examples=["125/QĐ-UBND"])
     signed_on: date
     signed_by: str = Field(min_length=1, max_length=200)
-    nomination_ids: list[int] = Field(min_length=1, max_length=500)
+    nomination_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class DecisionRead(ReadModel):
@@ -25,7 +25,7 @@ class DecisionRead(ReadModel):
     year: int
     signed_on: date
     signed_by: str
-    nomination_ids: list[int]
+    nomination_ids: list[Id]
     created_at: datetime
     version: int
 
@@ -37,7 +37,7 @@ class StateResultCreate(StrictModel):
 
 
 class StateResultRead(ReadModel):
-    nomination_id: int
+    nomination_id: Id
     outcome: Literal["awarded", "rejected"]
     decision_no: str | None
     decided_on: date | None
@@ -56,7 +56,7 @@ class ComplaintResolve(StrictModel):
 
 class ComplaintRead(ReadModel):
     id: int
-    nomination_id: int
+    nomination_id: Id
     received_on: date
     summary: str
     status: Literal["open", "resolved"]
@@ -75,7 +75,7 @@ class DisclosureCreate(StrictModel):
 
 class DisclosureRead(ReadModel):
     id: int
-    nomination_id: int
+    nomination_id: Id
     published_on: date
     channel: str
     url: str | None
@@ -86,14 +86,14 @@ class AwardHistoryRead(ReadModel):
     id: int
     nominee_kind: Literal["individual", "collective"]
     nominee_name: str
-    unit_id: int | None
+    unit_id: Id | None
     award_type_code: str
     year: int
     decision_no: str | None
     decided_on: date | None
     source: str
     kind: str
-    nomination_id: int | None
+    nomination_id: Id | None
 
 
 class ImportRowError(ReadModel):

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 UnitKind = Literal[
     "department", "agency", "commune", "ward", "enterprise", "mass_organization", "other"
@@ -43,17 +43,17 @@ class ClusterCreate(StrictModel):
     year: int = Field(ge=2000, le=2100)
     kind: ClusterKind
     name: str = Field(min_length=1, max_length=300)
-    head_unit_id: int | None = None
-    deputy_head_unit_ids: list[int] = Field(default_factory=list)
-    member_unit_ids: list[int] = Field(default_factory=list)
+    head_unit_id: Id | None = None
+    deputy_head_unit_ids: list[Id] = Field(default_factory=list)
+    member_unit_ids: list[Id] = Field(default_factory=list)
 
 
 class ClusterUpdate(StrictModel):
     kind: ClusterKind | None = None
     name: str | None = Field(default=None, min_length=1, max_length=300)
-    head_unit_id: int | None = None
-    deputy_head_unit_ids: list[int] | None = None
-    member_unit_ids: list[int] | None = None
+    head_unit_id: Id | None = None
+    deputy_head_unit_ids: list[Id] | None = None
+    member_unit_ids: list[Id] | None = None
 
 
 class ClusterRead(ReadModel):
@@ -61,9 +61,9 @@ class ClusterRead(ReadModel):
     year: int
     kind: str
     name: str
-    head_unit_id: int | None
-    deputy_head_unit_ids: list[int]
-    member_unit_ids: list[int]
+    head_unit_id: Id | None
+    deputy_head_unit_ids: list[Id]
+    member_unit_ids: list[Id]
     version: int
 
 
@@ -71,29 +71,29 @@ class CouncilMemberCreate(StrictModel):
     full_name: str = Field(min_length=1, max_length=200)
     position: str | None = Field(default=None, max_length=300)
     council_role: CouncilRole = "uy_vien"
-    unit_id: int | None = None
-    user_id: int | None = None
-    monitored_cluster_ids: list[int] = Field(default_factory=list)
+    unit_id: Id | None = None
+    user_id: Id | None = None
+    monitored_cluster_ids: list[Id] = Field(default_factory=list)
 
 
 class CouncilMemberUpdate(StrictModel):
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     position: str | None = Field(default=None, max_length=300)
     council_role: CouncilRole | None = None
-    unit_id: int | None = None
-    user_id: int | None = None
-    monitored_cluster_ids: list[int] | None = None
+    unit_id: Id | None = None
+    user_id: Id | None = None
+    monitored_cluster_ids: list[Id] | None = None
 
 
 class CouncilMemberRead(ReadModel):
     id: int
-    council_id: int
+    council_id: Id
     full_name: str
     position: str | None
     council_role: str
-    unit_id: int | None
-    user_id: int | None
-    monitored_cluster_ids: list[int]
+    unit_id: Id | None
+    user_id: Id | None
+    monitored_cluster_ids: list[Id]
     active: bool
     version: int
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel
+from app.schemas.common import Id, ReadModel
 
 NominationStatus = Literal[
     "draft", "submitted", "eligible", "ineligible", "approved", "rejected", "awarded",
@@ -37,21 +37,21 @@ class AwardTypeCounts(ReadModel):
 
 
 class ClusterCounts(ReadModel):
-    cluster_id: int | None = Field(description="Null: dossiers outside any cụm/khối")
+    cluster_id: Id | None = Field(description="Null: dossiers outside any cụm/khối")
     name: str | None
     dossiers: int
     nominations: int
 
 
 class UnitCounts(ReadModel):
-    unit_id: int = Field(description="The submitting unit (đơn vị trình)")
+    unit_id: Id = Field(description="The submitting unit (đơn vị trình)")
     name: str
     dossiers: int
     nominations: int
 
 
 class DossierReport(ReadModel):
-    round_id: int | None
+    round_id: Id | None
     year: int | None
     total_dossiers: int
     dossiers_by_status: dict[str, int] = Field(description="Dossier status → count")

@@ -3,7 +3,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 DossierKind = Literal["periodic", "thematic", "unscheduled", "dedication"]
 DossierStatus = Literal[
@@ -23,7 +23,7 @@ class PriorAward(StrictModel):
 class NominationCreate(StrictModel):
     nominee_kind: NomineeKind
     nominee_name: str = Field(min_length=1, max_length=300)
-    nominee_unit_id: int | None = None
+    nominee_unit_id: Id | None = None
     position: str | None = Field(default=None, max_length=300)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     award_type_code: str = Field(pattern=CODE)
@@ -34,7 +34,7 @@ class NominationCreate(StrictModel):
 class NominationUpdate(StrictModel):
     nominee_kind: NomineeKind | None = None
     nominee_name: str | None = Field(default=None, min_length=1, max_length=300)
-    nominee_unit_id: int | None = None
+    nominee_unit_id: Id | None = None
     position: str | None = Field(default=None, max_length=300)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     award_type_code: str | None = Field(default=None, pattern=CODE)
@@ -43,7 +43,7 @@ class NominationUpdate(StrictModel):
 
 
 class DossierCreate(StrictModel):
-    round_id: int | None = Field(
+    round_id: Id | None = Field(
         default=None, description="Null only for thematic and unscheduled dossiers"
     )
     kind: DossierKind = "periodic"
@@ -52,7 +52,7 @@ class DossierCreate(StrictModel):
 
 
 class DossierUpdate(StrictModel):
-    round_id: int | None = None
+    round_id: Id | None = None
     kind: DossierKind | None = None
     title: str | None = Field(default=None, min_length=1, max_length=500)
 
@@ -72,10 +72,10 @@ class Appraisal(ReadModel):
 
 class NominationRead(ReadModel):
     id: int
-    dossier_id: int
+    dossier_id: Id
     nominee_kind: NomineeKind
     nominee_name: str
-    nominee_unit_id: int | None
+    nominee_unit_id: Id | None
     position: str | None = Field(description="Omitted (null) for readers")
     birth_year: int | None = Field(description="Omitted (null) for readers")
     award_type_code: str
@@ -91,8 +91,8 @@ class NominationRead(ReadModel):
 
 class AttachmentRead(ReadModel):
     id: int
-    dossier_id: int
-    nomination_id: int | None
+    dossier_id: Id
+    nomination_id: Id | None
     filename: str
     content_type: str
     size: int
@@ -105,11 +105,11 @@ class DossierRead(ReadModel):
     id: int
     code: str
     year: int
-    round_id: int | None
+    round_id: Id | None
     kind: DossierKind
     owner_kind: Literal["unit", "cluster"]
-    submitting_unit_id: int
-    cluster_id: int | None
+    submitting_unit_id: Id
+    cluster_id: Id | None
     title: str
     status: DossierStatus
     submitted_at: datetime | None

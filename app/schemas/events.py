@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from app.schemas.common import ReadModel
+from app.schemas.common import Id, ReadModel
 
 
 class EventRead(ReadModel):
@@ -9,7 +9,7 @@ class EventRead(ReadModel):
     type: str
     occurred_at: datetime
     entity_type: str
-    entity_id: int | None
+    entity_id: Id | None
     data: dict[str, Any]
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from app.models.plans import DUE_KINDS, PERIODS, TASK_STATUSES
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 Period = Literal[PERIODS]
 DueKind = Literal[DUE_KINDS]
@@ -132,7 +132,7 @@ class DueRead(BaseModel):
 class CoordinatorIn(StrictModel):
     """Đơn vị phối hợp: a unit of the directory, a group of units, or a name (label) only."""
 
-    unit_id: int | None = None
+    unit_id: Id | None = None
     group: GroupCode | None = None
     label: Text | None = Field(default=None, max_length=500)
 
@@ -144,20 +144,20 @@ class CoordinatorIn(StrictModel):
 
 
 class CoordinatorRead(BaseModel):
-    unit_id: int | None
+    unit_id: Id | None
     group: str | None
     label: str
 
 
 class TaskCreate(StrictModel):
-    plan_id: int
+    plan_id: Id
     code: Text = Field(min_length=1, max_length=20, description="Mã nhiệm vụ, ví dụ 'I.8'")
     period: Period
     seq: int | None = Field(default=None, ge=0, le=9999)
     content: Text = Field(min_length=1, max_length=10_000)
     note: Text | None = Field(default=None, max_length=2_000)
     due: DueIn = DueIn(kind="unspecified")
-    lead_unit_id: int | None = None
+    lead_unit_id: Id | None = None
     lead_unit_label: Text | None = Field(default=None, max_length=500)
     coordinators: list[CoordinatorIn] = Field(default_factory=list, max_length=100)
 
@@ -172,7 +172,7 @@ class TaskUpdate(StrictModel):
     content: Text = Field(default=None, min_length=1, max_length=10_000)
     note: Text | None = Field(default=None, max_length=2_000)
     due: DueIn = None
-    lead_unit_id: int | None = None
+    lead_unit_id: Id | None = None
     lead_unit_label: Text | None = Field(default=None, max_length=500)
     coordinators: list[CoordinatorIn] = Field(default=None, max_length=100)
     status: TaskStatus = None
@@ -181,14 +181,14 @@ class TaskUpdate(StrictModel):
 
 class TaskRead(BaseModel):
     id: int
-    plan_id: int
+    plan_id: Id
     code: str
     period: Period
     seq: int
     content: str
     note: str | None
     due: DueRead
-    lead_unit_id: int | None
+    lead_unit_id: Id | None
     lead_unit_label: str | None = Field(
         description="Tên đơn vị chủ trì như kế hoạch ghi (giữ lại khi không khớp danh bạ)"
     )
@@ -210,7 +210,7 @@ class TaskReportCreate(StrictModel):
     status: TaskStatus
     progress_percent: int = Field(ge=0, le=100)
     content: Text = Field(min_length=1, max_length=10_000)
-    attachment_ids: list[int] = Field(
+    attachment_ids: list[Id] = Field(
         default_factory=list,
         max_length=50,
         description="Giấy tờ đã tải lên hồ sơ của chính đơn vị báo cáo (Sở Nội vụ: mọi hồ sơ)",
@@ -219,13 +219,13 @@ class TaskReportCreate(StrictModel):
 
 class TaskReportRead(ReadModel):
     id: int
-    task_id: int
-    unit_id: int | None
-    author_id: int | None
+    task_id: Id
+    unit_id: Id | None
+    author_id: Id | None
     status: TaskStatus
     progress_percent: int
     content: str
-    attachment_ids: list[int]
+    attachment_ids: list[Id]
     applied: bool = Field(
         description="True khi báo cáo cập nhật trạng thái nhiệm vụ (của đơn vị chủ trì hoặc "
         "Sở Nội vụ); báo cáo của đơn vị phối hợp chỉ được lưu lại"
@@ -250,12 +250,12 @@ class PeriodTaskCounts(TaskCounts):
 
 
 class LeadUnitTaskCounts(TaskCounts):
-    lead_unit_id: int | None
+    lead_unit_id: Id | None
     lead_unit_name: str | None
 
 
 class TaskCountsReport(BaseModel):
-    plan_id: int | None
+    plan_id: Id | None
     as_of: date
     totals: TaskCounts
     by_period: list[PeriodTaskCounts]

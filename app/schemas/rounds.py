@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 RoundStatus = Literal["draft", "open", "closed", "completed"]
 
@@ -17,7 +17,7 @@ class RoundCreate(StrictModel):
     appraisal_due_on: date | None = None
     council_meeting_on: date | None = None
     state_submission_due_on: date | None = None
-    task_ids: list[int] = Field(default_factory=list, max_length=50)
+    task_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class RoundUpdate(StrictModel):
@@ -29,7 +29,7 @@ class RoundUpdate(StrictModel):
     appraisal_due_on: date | None = None
     council_meeting_on: date | None = None
     state_submission_due_on: date | None = None
-    task_ids: list[int] | None = Field(default=None, max_length=50)
+    task_ids: list[Id] | None = Field(default=None, max_length=50)
 
 
 class RoundRead(ReadModel):
@@ -43,22 +43,22 @@ class RoundRead(ReadModel):
     council_meeting_on: date | None
     state_submission_due_on: date | None
     status: RoundStatus
-    task_ids: list[int]
+    task_ids: list[Id]
     version: int
 
 
 class ExtensionCreate(StrictModel):
-    unit_id: int
+    unit_id: Id
     until: date = Field(description="Đơn vị được nộp hồ sơ đến hết ngày này")
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class ExtensionRead(ReadModel):
     id: int
-    round_id: int
-    unit_id: int
+    round_id: Id
+    unit_id: Id
     until: date
     reason: str
-    approved_by_id: int | None
+    approved_by_id: Id | None
     approved_by_name: str | None
     created_at: datetime

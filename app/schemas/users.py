@@ -2,7 +2,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 Role = Literal["noi_vu", "cluster_head", "council_member", "unit", "reader"]
 
@@ -12,18 +12,18 @@ class UserCreate(StrictModel):
     full_name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=10, max_length=200)
     role: Role
-    unit_id: int | None = None
-    cluster_id: int | None = None
-    council_member_id: int | None = None
+    unit_id: Id | None = None
+    cluster_id: Id | None = None
+    council_member_id: Id | None = None
 
 
 class UserUpdate(StrictModel):
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     password: str | None = Field(default=None, min_length=10, max_length=200)
     active: bool | None = None
-    unit_id: int | None = None
-    cluster_id: int | None = None
-    council_member_id: int | None = None
+    unit_id: Id | None = None
+    cluster_id: Id | None = None
+    council_member_id: Id | None = None
 
 
 class UserRead(ReadModel):
@@ -31,8 +31,8 @@ class UserRead(ReadModel):
     username: str
     full_name: str
     role: str
-    unit_id: int | None
-    cluster_id: int | None
-    council_member_id: int | None
+    unit_id: Id | None
+    cluster_id: Id | None
+    council_member_id: Id | None
     active: bool
     version: int

@@ -255,3 +255,13 @@ async def test_concurrent_patches_with_one_etag_let_one_through(app, client, ses
     statuses = sorted(r.status_code for r in responses)
     assert statuses.count(200) == 1, statuses
     assert set(statuses) == {200, 412}, statuses
+
+
+async def test_an_id_past_32_bits_in_a_body_is_a_validation_error(app, client, session):
+    _, admin = await signed_in(app, session)
+    body = {"username": "x.y", "full_name": "A", "password": "a-long-password", "role": "unit"}
+
+    response = await client.post("/api/v1/users", json={**body, "unit_id": 2**40}, headers=admin)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "unit_id"]
