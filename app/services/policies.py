@@ -64,14 +64,10 @@ def dossier_scope(stmt: Select, principal: Principal) -> Select:
 
 def _on_council_agendas(principal: Principal) -> Select:
     """Dossiers with a nomination on the agenda of a meeting of the member's council."""
-    council = select(CouncilMember.council_id).where(
-        CouncilMember.id == principal.council_member_id
-    )
     return (
         select(Nomination.dossier_id)
         .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
-        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Meeting.council_id.in_(council))
+        .where(AgendaItem.meeting_id.in_(_council_meetings(principal)))
     )
 
 
@@ -118,8 +114,21 @@ def event_scope(stmt: Select, principal: Principal) -> Select:
     if principal.role == CLUSTER_HEAD:
         return stmt.where(Event.cluster_id == principal.cluster_id)
     if principal.role == COUNCIL_MEMBER:
-        return stmt.where(Event.cluster_id.in_(_monitored_clusters(principal)))
+        return stmt.where(
+            or_(
+                Event.cluster_id.in_(_monitored_clusters(principal)),
+                Event.meeting_id.in_(_council_meetings(principal)),
+            )
+        )
     return stmt.where(false())
+
+
+def _council_meetings(principal: Principal) -> Select:
+    """The meetings of the council the member sits on."""
+    council = select(CouncilMember.council_id).where(
+        CouncilMember.id == principal.council_member_id
+    )
+    return select(Meeting.id).where(Meeting.council_id.in_(council))
 
 
 # ---- plan tasks (nhiệm vụ trọng tâm) and their progress reports ------------------------------

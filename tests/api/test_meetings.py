@@ -412,3 +412,16 @@ async def test_attendance_can_be_corrected_before_the_opening(app, client, sessi
     assert response.status_code == 200, response.text
     assert response.json()["attendance"] == [b, c] and a not in response.json()["attendance"]
     assert response.json()["version"] > meeting.version
+
+
+async def test_council_members_follow_their_own_councils_meetings_in_events(app, client, session):
+    mine = await council_with_members(app, session, 1)
+    other = await council_with_members(app, session, 1)
+    _, admin = await signed_in(app, session)
+    for group in (mine, other):
+        await client.post(f"{API}/meetings", json=_body(group.council.id), headers=admin)
+
+    seen = await client.get(f"{API}/events", headers=mine.headers[0])
+
+    councils = [e["data"]["council_id"] for e in seen.json()["items"]]
+    assert councils == [mine.council.id]
