@@ -14,7 +14,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from app.migrations_info import alembic_config
 from app.models import Cluster, ClusterMembership, Unit, User
 from app.security import hash_password
 from app.services.text import search_text
+from bench import scenarios as feature_scenarios
 
 UNITS = 1410
 CLUSTERS = 130
@@ -77,6 +77,7 @@ async def seed(app) -> str:
                     ClusterMembership(cluster_id=cluster.id, unit_id=unit.id, year=2026, role=role)
                 )
         await session.flush()
+        await seed_features(session)
         token, _ = app.state.tokens.encode(
             subject=str(admin.id), typ="access", ttl=app.state.tokens.access_ttl,
             claims={"ver": 1, "role": "noi_vu"},
@@ -144,15 +145,13 @@ async def main() -> int:
 
 
 def extra_scenarios() -> list[Scenario]:
-    """Scenarios of features that register their own (see bench/scenarios.py)."""
-    try:
-        from bench.scenarios import SCENARIOS as more
-    except ImportError:
-        return []
-    return list(more)
+    """The features' scenarios (bench/scenarios.py)."""
+    return list(feature_scenarios.SCENARIOS)
 
 
-HOOKS: list[Callable[..., Awaitable[None]]] = []
+async def seed_features(session) -> None:
+    await feature_scenarios.seed(session)
+
 
 if __name__ == "__main__":
     sys.exit(asyncio.run(main()))
