@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     port: int = 8000
 
     jwt_secret: str = ""
+    # Derives the ballot key (sealed ballots, receipt names). Empty: derived from the JWT
+    # secret, so rotating that changes it — close every open meeting before rotating either.
+    ballot_secret: str = ""
     jwt_issuer: str = "tdkt"
     jwt_audience: str = "tdkt-api"
     access_token_minutes: int = 30

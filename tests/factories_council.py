@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import (
     AgendaItem,
     Attendance,
+    AwardType,
     Council,
     CouncilMember,
     Meeting,
+    MeetingVoter,
     Nomination,
     Round,
     Unit,
@@ -110,11 +112,23 @@ async def make_meeting(
     )
     session.add(meeting)
     await session.flush()
-    session.add_all(
-        AgendaItem(meeting_id=meeting.id, nomination_id=n.id, position=i)
-        for i, n in enumerate(agenda, 1)
-    )
+    for i, n in enumerate(agenda, 1):
+        award = await session.scalar(select(AwardType).where(AwardType.code == n.award_type_code))
+        threshold = ((award.council_vote if award else None) or {}).get("threshold_percent")
+        session.add(
+            AgendaItem(
+                meeting_id=meeting.id, nomination_id=n.id, position=i, threshold_percent=threshold
+            )
+        )
     session.add_all(Attendance(meeting_id=meeting.id, member_id=m.id) for m in present)
+    if status != "scheduled":
+        # Opened: the roll is the council's active members, as the opening writes it.
+        members = await session.scalars(
+            select(CouncilMember.id).where(
+                CouncilMember.council_id == council.id, CouncilMember.active.is_(True)
+            )
+        )
+        session.add_all(MeetingVoter(meeting_id=meeting.id, member_id=m) for m in members)
     await session.commit()
     return meeting
 
@@ -166,6 +180,14 @@ def ballot(nominations: list[Nomination], choice: str = "approve", **choices: st
 
 async def vote(client: httpx.AsyncClient, mid: int, headers: dict, body: dict) -> httpx.Response:
     return await client.post(f"{API}/meetings/{mid}/ballots", json=body, headers=headers)
+
+
+async def read_back(
+    client: httpx.AsyncClient, mid: int, headers: dict, receipt: str | None
+) -> httpx.Response:
+    """`GET /ballots/mine` with the receipt the cast returned (none when None)."""
+    extra = {"X-Ballot-Receipt": receipt} if receipt else {}
+    return await client.get(f"{API}/meetings/{mid}/ballots/mine", headers={**headers, **extra})
 
 
 def days_ago(n: int) -> date:

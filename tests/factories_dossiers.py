@@ -185,7 +185,7 @@ async def upload(
     document_type: str = "to_trinh",
     content: bytes = PDF,
     filename: str = "to-trinh.pdf",
-    nomination_id: int | None = None,
+    nomination_id: int | str | None = None,
 ) -> httpx.Response:
     data = {"document_type": document_type}
     if nomination_id is not None:

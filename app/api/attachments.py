@@ -1,13 +1,12 @@
 """Papers of a dossier: uploaded as multipart, judged by content, served as downloads only."""
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import FileResponse
 
 from app.api.deps import AnyRole, SessionDep, Staff, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, content_disposition
 from app.api.routing import TransactionalRoute
 from app.schemas.common import Id, Problem
 from app.schemas.dossiers import AttachmentRead
@@ -93,7 +92,7 @@ async def download_attachment(
         path,
         media_type=row.content_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename, safe='')}",
+            "Content-Disposition": content_disposition(row.filename),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
         },

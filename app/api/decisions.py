@@ -1,7 +1,9 @@
 """Decisions (quyết định khen thưởng, tờ trình cấp Nhà nước), state-level results and the
 public disclosure of nominations."""
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import NoiVu, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, envelope, set_etag
@@ -51,7 +53,7 @@ async def list_decisions(
     principal: DecisionReader,
     page: PageDep,
     kind: DecisionKind | None = None,
-    year: int | None = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     nomination_id: Id | None = None,
     q: str | None = None,
 ):

@@ -1,13 +1,16 @@
 """Dependencies that make route signatures read like sentences."""
 
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Forbidden, PreconditionRequired, Unauthorized, Unprocessable
+from app.schemas.common import Id
+from app.schemas.dossiers import DossierKind, DossierStatus
 from app.services import auth as auth_service
 from app.services.principal import (
     CLUSTER_HEAD,
@@ -119,3 +122,25 @@ def if_match_optional(request: Request) -> int | None:
 
 IfMatch = Annotated[int | None, Depends(if_match_required)]
 OptionalIfMatch = Annotated[int | None, Depends(if_match_optional)]
+
+
+def dossier_filters(
+    round_id: Id | None = None,
+    status: DossierStatus | None = None,
+    submitting_unit_id: Id | None = None,
+    cluster_id: Id | None = None,
+    award_type_code: Annotated[str | None, Query(max_length=80)] = None,
+    kind: DossierKind | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    overdue: Literal["appraisal", "supplement"] | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """The filters of `GET /dossiers`, shared by the list and its export."""
+    return {
+        "round_id": round_id, "status": status, "submitting_unit_id": submitting_unit_id,
+        "cluster_id": cluster_id, "award_type_code": award_type_code, "kind": kind, "q": q,
+        "overdue": overdue, "as_of": as_of,
+    }  # fmt: skip
+
+
+DossierFilters = Annotated[dict[str, Any], Depends(dossier_filters)]

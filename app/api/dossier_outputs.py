@@ -4,18 +4,15 @@ spreadsheet and a round's "danh sách đề nghị khen thưởng" as a Word doc
 Registered before the dossiers router so that `/dossiers/export` is not read as a dossier id.
 """
 
-from datetime import date
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from app.api.deps import AnyRole, NoiVuOrReader, SessionDep
-from app.api.responses import NOT_FOUND, PROBLEMS
+from app.api.deps import AnyRole, DossierFilters, NoiVuOrReader, SessionDep
+from app.api.responses import NOT_FOUND, PROBLEMS, content_disposition
 from app.api.routing import TransactionalRoute
 from app.schemas.common import Id
 from app.schemas.dossier_reports import DossierReport, NominationStatus
-from app.schemas.dossiers import DossierKind, DossierStatus
 from app.services import dossier_exports, dossier_reports
 from app.services.dossier_exports import DOCX_TYPE, XLSX_TYPE, ExportFile
 
@@ -24,11 +21,7 @@ CSV = "text/csv"
 
 
 def _download(exported: ExportFile) -> Response:
-    """`filename*` carries the Vietnamese name (RFC 6266); `filename` an ASCII fallback."""
-    disposition = (
-        f'attachment; filename="{exported.ascii_filename}"; '
-        f"filename*=UTF-8''{quote(exported.filename, safe='')}"
-    )
+    disposition = content_disposition(exported.filename, exported.ascii_filename)
     return Response(
         exported.content,
         media_type=exported.media_type,
@@ -38,25 +31,6 @@ def _download(exported: ExportFile) -> Response:
 
 def _file_responses(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"description": description, "content": {t: {} for t in media_types}}}
-
-
-def dossier_filters(
-    round_id: Id | None = None,
-    status: DossierStatus | None = None,
-    submitting_unit_id: Id | None = None,
-    cluster_id: Id | None = None,
-    award_type_code: Annotated[str | None, Query(max_length=80)] = None,
-    kind: DossierKind | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    overdue: Literal["appraisal", "supplement"] | None = None,
-    as_of: date | None = None,
-) -> dict[str, Any]:
-    """The filters of `GET /dossiers`, for its export."""
-    return {
-        "round_id": round_id, "status": status, "submitting_unit_id": submitting_unit_id,
-        "cluster_id": cluster_id, "award_type_code": award_type_code, "kind": kind, "q": q,
-        "overdue": overdue, "as_of": as_of,
-    }  # fmt: skip
 
 
 @router.get(
@@ -88,7 +62,7 @@ async def dossier_report(
 async def export_dossiers(
     session: SessionDep,
     principal: AnyRole,
-    filters: Annotated[dict[str, Any], Depends(dossier_filters)],
+    filters: DossierFilters,
     format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
 ):
     """The dossiers `GET /dossiers` lists with the same filters and scope, all at once, one

@@ -1,20 +1,24 @@
 """Dossiers (hồ sơ đề nghị khen thưởng) and their review workflow."""
 
-from datetime import date
-from typing import Annotated, Literal
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Query, Response, status
-
-from app.api.deps import AnyRole, IfMatch, NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
+from app.api.deps import (
+    AnyRole,
+    DossierFilters,
+    IfMatch,
+    NoiVu,
+    OptionalIfMatch,
+    PageDep,
+    SessionDep,
+    roles,
+)
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.dossiers import (
     ActionBody,
     DossierCreate,
-    DossierKind,
     DossierRead,
-    DossierStatus,
     DossierUpdate,
     HistoryEntry,
     ReturnBody,
@@ -37,26 +41,13 @@ async def _read(session, principal, dossier, response: Response) -> dict:
 async def list_dossiers(
     session: SessionDep,
     principal: AnyRole,
+    filters: DossierFilters,
     page: PageDep,
-    round_id: Id | None = None,
-    status: DossierStatus | None = None,
-    submitting_unit_id: Id | None = None,
-    cluster_id: Id | None = None,
-    award_type_code: Annotated[str | None, Query(max_length=80)] = None,
-    kind: DossierKind | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    overdue: Literal["appraisal", "supplement"] | None = None,
-    as_of: date | None = None,
 ):
     """Each caller sees its own scope (a unit its dossiers, a cluster head its cluster's, a
     council member the clusters it monitors). `overdue=appraisal`: under appraisal past
     `appraisal_due_on`; `overdue=supplement`: returned and past `supplement_due_on`, as of
     `as_of` (default today in Việt Nam)."""
-    filters = {
-        "round_id": round_id, "status": status, "submitting_unit_id": submitting_unit_id,
-        "cluster_id": cluster_id, "award_type_code": award_type_code, "kind": kind, "q": q,
-        "overdue": overdue, "as_of": as_of,
-    }  # fmt: skip
     result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
     return envelope(result, await views.dossier_views(session, principal, result.items))
 

@@ -4,7 +4,7 @@ the secret ballot and the results."""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 
 from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
@@ -14,6 +14,7 @@ from app.schemas.common import Id, ListEnvelope
 from app.schemas.council import (
     AgendaBody,
     AttendanceBody,
+    BallotCast,
     BallotCreate,
     BallotRead,
     MeetingCreate,
@@ -30,6 +31,7 @@ router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["me
 MeetingReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
 Member = roles(COUNCIL_MEMBER)
 NO_STORE = "no-store"
+RECEIPT_HEADER = "X-Ballot-Receipt"
 
 
 class SecretBallotRoute(TransactionalRoute):
@@ -63,7 +65,8 @@ def settings_of(request: Request) -> Settings:
 def ballot_keys(request: Request) -> BallotKeys:
     keys = getattr(request.app.state, "ballot_keys", None)
     if keys is None:
-        keys = BallotKeys.from_secret(request.app.state.settings.resolved_jwt_secret)
+        settings = request.app.state.settings
+        keys = BallotKeys.from_secret(settings.ballot_secret or settings.resolved_jwt_secret)
         request.app.state.ballot_keys = keys
     return keys
 
@@ -180,13 +183,14 @@ async def open_meeting(
 async def close_meeting(
     session: SessionDep,
     principal: NoiVu,
+    keys: KeysDep,
     meeting_id: Id,
     expected: OptionalIfMatch,
     response: Response,
 ):
     """Closes the vote and counts it: each item passes when approvals over ALL the council's
     members reach its award type's threshold; nominations become approved or rejected."""
-    meeting = await closing.close(session, principal, meeting_id, expected)
+    meeting = await closing.close(session, principal, keys, meeting_id, expected)
     return await _read(session, meeting, response)
 
 
@@ -204,7 +208,7 @@ async def get_meeting_results(session: SessionDep, principal: MeetingReader, mee
 
 @ballot_router.post(
     "/meetings/{meeting_id}/ballots",
-    response_model=BallotRead,
+    response_model=BallotCast,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
 )
@@ -218,8 +222,10 @@ async def cast_ballot(
     """One secret ballot per member per open meeting, every agenda item voted exactly once
     (422 `ballot_incomplete`). A member on the attendance list votes as present, any other as a
     written ballot. A second ballot is 409 `already_voted`; outside the vote 409
-    `meeting_not_open`. Nobody — Sở Nội vụ included — can learn the choices; the member reads
-    them back with `GET /meetings/{id}/ballots/mine`. Idempotency-Key is ignored here."""
+    `meeting_not_open`; a member not on the roll fixed at the opening is 403. The answer
+    carries a one-time `receipt`, never stored: with it (header `X-Ballot-Receipt`) the member
+    reads the ballot back at `GET /meetings/{id}/ballots/mine`; without it nobody — Sở Nội vụ
+    included — can. Idempotency-Key is ignored here."""
     votes = [v.model_dump() for v in body.votes]
     return await ballots.cast(session, principal, keys, meeting_id, votes)
 
@@ -227,9 +233,16 @@ async def cast_ballot(
 @ballot_router.get(
     "/meetings/{meeting_id}/ballots/mine", response_model=BallotRead, responses=NOT_FOUND
 )
-async def get_my_ballot(session: SessionDep, principal: Member, keys: KeysDep, meeting_id: Id):
-    """The caller's own ballot (404 `no_ballot` when they have not voted)."""
-    return await ballots.mine(session, principal, keys, meeting_id)
+async def get_my_ballot(
+    session: SessionDep,
+    principal: Member,
+    keys: KeysDep,
+    meeting_id: Id,
+    receipt: Annotated[str | None, Header(alias=RECEIPT_HEADER, max_length=200)] = None,
+):
+    """A ballot read back with the receipt its cast returned (header `X-Ballot-Receipt`):
+    401 `receipt_required` without it, 404 `ballot_not_found` with a wrong one."""
+    return await ballots.mine(session, principal, keys, meeting_id, receipt)
 
 
 router.include_router(ballot_router)

@@ -1,6 +1,7 @@
 """Response shaping shared by the routers: ETags, Location, list envelopes, problem docs."""
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Response
 
@@ -40,3 +41,10 @@ VERSIONED = {
     412: _problem("ETag đã cũ (version_mismatch)"),
     428: _problem("Thiếu If-Match"),
 }
+
+
+def content_disposition(filename: str, ascii_fallback: str | None = None) -> str:
+    """Always a download: `filename*` carries the Vietnamese name (RFC 6266), `filename` an
+    optional ASCII fallback for old clients."""
+    fallback = f'filename="{ascii_fallback}"; ' if ascii_fallback else ""
+    return f"attachment; {fallback}filename*=UTF-8''{quote(filename, safe='')}"

@@ -11,6 +11,8 @@ from app.models.council import (
     BallotReceipt,
     Meeting,
     MeetingResult,
+    MeetingVoter,
+    SealedBallot,
 )
 from app.models.decisions import Complaint, Decision, DecisionItem, Disclosure, StateResult
 from app.models.directory import (
@@ -22,7 +24,13 @@ from app.models.directory import (
     Holiday,
     Unit,
 )
-from app.models.dossiers import Attachment, Dossier, DossierSubmission, Nomination
+from app.models.dossiers import (
+    Attachment,
+    Dossier,
+    DossierCounter,
+    DossierSubmission,
+    Nomination,
+)
 from app.models.plans import Plan, Task, TaskCoordinator, TaskReport
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.users import LoginThrottle, RefreshToken, ServiceToken, User
@@ -48,6 +56,7 @@ __all__ = [
     "DecisionItem",
     "Disclosure",
     "Dossier",
+    "DossierCounter",
     "DossierSubmission",
     "Event",
     "Holiday",
@@ -55,12 +64,14 @@ __all__ = [
     "LoginThrottle",
     "Meeting",
     "MeetingResult",
+    "MeetingVoter",
     "Nomination",
     "Plan",
     "RefreshToken",
     "Round",
     "RoundExtension",
     "RoundTask",
+    "SealedBallot",
     "ServiceToken",
     "StateResult",
     "Task",

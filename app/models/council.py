@@ -2,10 +2,11 @@
 ballot (bỏ phiếu kín) and the stored results.
 
 The ballot tables are shaped so that the database alone cannot tell how a member voted:
-`ballot_participations` knows who voted but not how; `ballot_choices` knows how but not who,
-and carries neither a timestamp nor a sequential id; `ballot_receipts` links the two only
-through an HMAC key and an encrypted reference that need the application's secret. On SQLite
-the three tables are WITHOUT ROWID, so no hidden insertion counter orders their rows.
+`ballot_participations` knows who voted but not how; while the meeting is open the choices
+exist only encrypted in `sealed_ballots`; the close writes them to `ballot_choices` shuffled,
+all in its own transaction, with no voter, timestamp, sequential id or ballot grouping;
+`ballot_receipts` holds a read-back copy that only the voter's one-time receipt opens. On
+SQLite these tables are WITHOUT ROWID, so no hidden insertion counter orders their rows.
 """
 
 from datetime import datetime
@@ -17,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,13 +32,18 @@ CAST_AS = ("present", "written")
 _NO_ROWID = {"sqlite_with_rowid": False}
 
 
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """`column IN ('a', 'b')`, the same SQL as written out by hand in migration 0004."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Meeting(TimestampMixin, VersionedMixin, Base):
     """Một phiên họp of one council; `members_total` and `present` are fixed when it opens."""
 
     __tablename__ = "meetings"
     __table_args__ = (
-        CheckConstraint("kind IN ('award', 'regular')", name="kind"),
-        CheckConstraint("status IN ('scheduled', 'open', 'closed')", name="status"),
+        CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),
+        CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,12 +76,26 @@ class AgendaItem(Base):
     )
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
+    # Copied from the award type when the agenda is set, so a later edit of the catalogue
+    # does not move the bar of a vote already called.
+    threshold_percent: Mapped[float | None] = mapped_column(Float)
 
 
 class Attendance(Base):
     """A member present at the meeting (có mặt); the others may send a written ballot."""
 
     __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id"), primary_key=True)
+
+
+class MeetingVoter(Base):
+    """The voter roll, fixed when the meeting opens: only these members may cast a ballot."""
+
+    __tablename__ = "meeting_voters"
 
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
@@ -90,7 +111,7 @@ class BallotParticipation(Base):
 
     __tablename__ = "ballot_participations"
     __table_args__ = (
-        CheckConstraint("cast_as IN ('present', 'written')", name="cast_as"),
+        CheckConstraint(_in("cast_as", CAST_AS), name="cast_as"),
         _NO_ROWID,
     )
 
@@ -99,12 +120,25 @@ class BallotParticipation(Base):
     cast_as: Mapped[str] = mapped_column(String(10))
 
 
+class SealedBallot(Base):
+    """A ballot while the meeting is open: its choices encrypted (AES-GCM, meeting id as
+    associated data) under the ballot key; opened, shuffled and counted at the close."""
+
+    __tablename__ = "sealed_ballots"
+    __table_args__ = _NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
 class BallotChoice(Base):
-    """One choice on one ballot: no voter, no time; `ballot_ref` (random) groups one ballot."""
+    """One choice on one ballot, written only at the close, all in the closing transaction:
+    no voter, no time, nothing grouping the choices of one ballot."""
 
     __tablename__ = "ballot_choices"
     __table_args__ = (
-        CheckConstraint("choice IN ('approve', 'reject', 'abstain')", name="choice"),
+        CheckConstraint(_in("choice", BALLOT_CHOICES), name="choice"),
         _NO_ROWID,
     )
 
@@ -112,17 +146,17 @@ class BallotChoice(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"))
     choice: Mapped[str] = mapped_column(String(10))
-    ballot_ref: Mapped[str] = mapped_column(String(36))
 
 
 class BallotReceipt(Base):
-    """Lets a member read back their own ballot: HMAC(meeting:member) → the encrypted ref."""
+    """Lets the holder of a one-time receipt read back a ballot: HMAC(ballot key, receipt) →
+    the choices sealed under a key derived from the receipt, which is never stored."""
 
     __tablename__ = "ballot_receipts"
     __table_args__ = _NO_ROWID
 
     receipt_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    sealed_ref: Mapped[str] = mapped_column(String(200))
+    sealed: Mapped[str] = mapped_column(Text)
 
 
 class MeetingResult(Base):

@@ -22,6 +22,11 @@ COMPLAINT_STATUSES = ("open", "resolved")
 STATE_OUTCOMES = ("awarded", "rejected")
 
 
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """`column IN ('a', 'b')`, the same SQL as written out by hand in migration 0004."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Decision(TimestampMixin, VersionedMixin, Base):
     """A signed decision: the Chủ tịch UBND tỉnh's award, or the province's tờ trình to the
     centre. Its number is unique within its kind and year."""
@@ -29,7 +34,7 @@ class Decision(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "decisions"
     __table_args__ = (
         UniqueConstraint("kind", "year", "number_key"),
-        CheckConstraint("kind IN ('provincial_award', 'state_submission')", name="kind"),
+        CheckConstraint(_in("kind", DECISION_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +67,7 @@ class Complaint(TimestampMixin, VersionedMixin, Base):
     """Đơn thư khiếu nại, tố cáo about a nomination; while open it blocks any decision."""
 
     __tablename__ = "complaints"
-    __table_args__ = (CheckConstraint("status IN ('open', 'resolved')", name="status"),)
+    __table_args__ = (CheckConstraint(_in("status", COMPLAINT_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
@@ -93,7 +98,7 @@ class StateResult(Base):
     """What the centre decided on a state-level submission (one outcome per nomination)."""
 
     __tablename__ = "state_results"
-    __table_args__ = (CheckConstraint("outcome IN ('awarded', 'rejected')", name="outcome"),)
+    __table_args__ = (CheckConstraint(_in("outcome", STATE_OUTCOMES), name="outcome"),)
 
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(10))

@@ -160,3 +160,16 @@ class DossierSubmission(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Submitted after the round closed, on an extension granted to the unit.
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DossierCounter(Base):
+    """The last dossier number handed out in a year.
+
+    Codes come from an UPDATE ... RETURNING on this row, so concurrent creates queue on the
+    row lock instead of racing for the same `count() + 1`.
+    """
+
+    __tablename__ = "dossier_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_no: Mapped[int] = mapped_column(Integer, default=0)

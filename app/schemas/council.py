@@ -79,6 +79,15 @@ class BallotRead(ReadModel):
     votes: list[VoteRead]
 
 
+class BallotCast(ReadModel):
+    """The answer to a cast: no choices (its size must not tell them), and the one-time
+    receipt that alone reads the ballot back."""
+
+    meeting_id: int
+    cast_as: Literal["present", "written"]
+    receipt: str
+
+
 class ResultRead(ReadModel):
     meeting_id: Id
     nomination_id: Id

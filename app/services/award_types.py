@@ -1,7 +1,8 @@
 """The award-type catalogue (danh mục danh hiệu, hình thức khen thưởng) as stored and edited."""
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,16 +103,107 @@ def _check_documents(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _unknown_rules(criteria: list[dict[str, Any]]) -> list[str]:
+Count = Annotated[StrictInt, Field(ge=1, le=20)]
+Offset = Annotated[StrictInt, Field(ge=0, le=50)]
+Rating = Literal["htxs", "httt", "ht", "kht"]
+Codes = Annotated[list[Annotated[StrictStr, Field(max_length=100)]], Field(max_length=20)]
+
+
+class _Criterion(BaseModel):
+    """Keys every criterion may carry; each rule adds its own parameters, all bounded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: StrictStr
+    check: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
+    applies_to: Literal["individual", "collective", "both"] | None = None
+    note: Annotated[StrictStr, Field(max_length=2000)] | None = None
+
+
+class _PublicDisclosure(_Criterion):
+    working_days: Annotated[StrictInt, Field(ge=1, le=60)] = 10
+
+
+class _UnitCouncilVote(_Criterion):
+    unit_council_threshold_percent: Annotated[StrictInt, Field(ge=1, le=100)] = 80
+    base: Literal["all_members"] = "all_members"
+
+
+class _Manual(_Criterion):
+    message: Annotated[StrictStr, Field(max_length=2000)] | None = None
+
+
+class _Consecutive(_Criterion):
+    award_type_code: Annotated[StrictStr, Field(max_length=100)] | None = None
+    award_type_codes: Codes | None = None
+    ratings: Annotated[list[Rating], Field(max_length=4)] | None = None
+    requires_rating: Annotated[list[Rating], Field(max_length=4)] | None = None
+    years: Count = 1
+    ending_offset: Offset = 1
+    interval: Count = 1
+
+
+class _PriorAward(_Criterion):
+    award_type_code: Annotated[StrictStr, Field(max_length=100)] | None = None
+    award_type_codes: Codes | None = None
+    latest_year_offset: Offset = 1
+    earliest_year_offset: Offset | None = None
+
+
+class _Initiative(_Criterion):
+    min_scope: Literal["grassroots", "provincial", "national"] = "grassroots"
+    count: Count = 1
+    within_years: Annotated[StrictInt, Field(ge=1, le=50)] | None = None
+
+
+class _Combined(_Criterion):
+    options: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=20)]
+
+
+PARAMETERS: dict[str, type[_Criterion]] = {
+    "no_discipline": _Criterion,
+    "no_open_complaint": _Criterion,
+    "cluster_leader": _Criterion,
+    "public_disclosure": _PublicDisclosure,
+    "unit_council_vote": _UnitCouncilVote,
+    "manual": _Manual,
+    "prior_consecutive": _Consecutive,
+    "consecutive_rating": _Consecutive,
+    "prior_award": _PriorAward,
+    "initiative": _Initiative,
+    "any_of": _Combined,
+    "all_of": _Combined,
+}
+
+
+def _unknown_rules(criteria: list[Any]) -> list[str]:
     unknown: list[str] = []
     for criterion in criteria:
-        rule = criterion.get("rule")
+        rule = criterion.get("rule") if isinstance(criterion, dict) else None
         if not isinstance(rule, str) or rule not in RULES:
             unknown.append(str(rule))
+            continue
         options = criterion.get("options")
         if isinstance(options, list):
-            unknown += _unknown_rules([o for o in options if isinstance(o, dict)])
+            unknown += _unknown_rules(options)
     return unknown
+
+
+def _parameter_errors(criteria: list[dict[str, Any]], where: str = "criteria") -> list[str]:
+    """Each criterion's parameters against its rule's model (e.g. `interval` ≥ 1, `years` ≤ 20),
+    so a stored criterion can never make an evaluation fail or run without end."""
+    errors: list[str] = []
+    for i, criterion in enumerate(criteria):
+        try:
+            PARAMETERS.get(criterion["rule"], _Criterion).model_validate(criterion)
+        except ValidationError as exc:
+            errors += [
+                f"{where}[{i}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                for e in exc.errors(include_url=False)
+            ]
+        if isinstance(criterion.get("options"), list):
+            errors += _parameter_errors(criterion["options"], f"{where}[{i}].options")
+    return errors
 
 
 def _check_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,6 +213,13 @@ def _check_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
             f"Tiêu chí dùng quy tắc chưa được hỗ trợ: {', '.join(unknown)}. "
             f"Các quy tắc có thể dùng: {', '.join(sorted(RULES))}.",
             code="unknown_criterion_rule",
+        )
+    if errors := _parameter_errors(criteria):
+        raise Unprocessable(
+            "Tham số của tiêu chí không hợp lệ (số năm 1–20, khoảng cách năm 1–20, độ lệch năm "
+            f"0–50, số lượng 1–20, chỉ số nguyên): {'; '.join(errors[:10])}.",
+            code="invalid_criterion_parameters",
+            errors=errors[:50],
         )
     return criteria
 

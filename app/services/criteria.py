@@ -83,9 +83,12 @@ def _rule(name: str) -> Callable[[Evaluator], Evaluator]:
 
 def consecutive_years(years: Iterable[int], ending: int, interval: int = 1) -> int:
     """How many consecutive years (`interval` apart) end at `ending`, e.g. 2023-2025 → 3."""
+    if interval < 1:
+        # An interval of 0 would count the same year forever.
+        raise ValueError("interval must be at least 1")
     present = set(years)
     count = 0
-    while ending - count * interval in present:
+    while count < len(present) and ending - count * interval in present:
         count += 1
     return count
 

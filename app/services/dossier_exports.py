@@ -5,6 +5,7 @@ The two async functions at the top read the database; everything below them is a
 builder from plain rows to bytes, so the layouts can be tested without a database.
 """
 
+import asyncio
 import csv
 import io
 import re
@@ -124,9 +125,11 @@ async def export_dossiers(
     headers, rows = dossier_table(records, policies.sees_personal_data(principal))
     name = f"Danh sách hồ sơ đề nghị khen thưởng {rules.today().isoformat()}"
     if fmt == "csv":
-        return _file(table_csv(headers, rows), CSV_TYPE, name, "csv")
+        return _file(await asyncio.to_thread(table_csv, headers, rows), CSV_TYPE, name, "csv")
     widths = [w for h, w, _ in DOSSIER_COLUMNS if h in headers]
-    return _file(table_xlsx("Hồ sơ", headers, rows, widths), XLSX_TYPE, name, "xlsx")
+    # Building a workbook of thousands of rows takes a while: keep the event loop free.
+    content = await asyncio.to_thread(table_xlsx, "Hồ sơ", headers, rows, widths)
+    return _file(content, XLSX_TYPE, name, "xlsx")
 
 
 async def export_round_nominations(
@@ -158,8 +161,10 @@ async def export_round_nominations(
     groups = group_by_award([_listed(r, personal) for r in records])
     name = f"Danh sách đề nghị khen thưởng - {round_.name}"
     if fmt == "docx":
-        return _file(nominations_docx(round_.name, groups), DOCX_TYPE, name, "docx")
-    return _file(nominations_xlsx(round_.name, groups), XLSX_TYPE, name, "xlsx")
+        content = await asyncio.to_thread(nominations_docx, round_.name, groups)
+        return _file(content, DOCX_TYPE, name, "docx")
+    content = await asyncio.to_thread(nominations_xlsx, round_.name, groups)
+    return _file(content, XLSX_TYPE, name, "xlsx")
 
 
 async def _bounded(session: AsyncSession, stmt: Select) -> list[Any]:
@@ -181,7 +186,10 @@ def _listed(row: Any, personal: bool) -> ListedNomination:
         nominee_kind=row.nominee_kind,
         position=row.position if personal else None,
         unit_name=row.nominee_unit_name or row.unit_name,
-        achievement_summary=row.achievement_summary or "",
+        # A person's own account of their work is personal data; a collective's is not.
+        achievement_summary=(
+            row.achievement_summary or "" if personal or row.nominee_kind != "individual" else ""
+        ),
         note=conclusion_text(row.appraisal_conclusion, row.appraisal_note),
     )
 

@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, NotFound, Unprocessable
-from app.models import Round, RoundExtension, RoundTask, Task, Unit
+from app.models import Dossier, Round, RoundExtension, RoundTask, Task, Unit
 from app.services import audit, policies, workflow
 from app.services.common import PageResult, check_version, paginate, touch
+from app.services.dossiers import rules
 from app.services.principal import Principal
 from app.services.text import nfc
-from app.services.working_days import today_in_vietnam
 
 ROUND_FIELDS = (
     "year",
@@ -108,6 +108,27 @@ async def create_round(session: AsyncSession, actor: Principal, data: dict) -> R
     return row
 
 
+async def _check_renumbering(session: AsyncSession, row: Round, changes: dict) -> None:
+    """Year and number are fixed once dossiers belong to the round: each dossier took its year
+    (and its code) from the round."""
+    moved = [
+        name
+        for name in ("year", "number")
+        if changes.get(name) is not None and changes[name] != getattr(row, name)
+    ]
+    if not moved:
+        return
+    has_dossiers = await session.scalar(
+        select(Dossier.id).where(Dossier.round_id == row.id).limit(1)
+    )
+    if has_dossiers is not None:
+        raise Conflict(
+            f"{row.name} đã có hồ sơ đề nghị nên không đổi được năm hoặc số đợt; "
+            "chỉ sửa được tên, thời hạn và nhiệm vụ liên quan.",
+            code="round_has_dossiers",
+        )
+
+
 async def update_round(
     session: AsyncSession, actor: Principal, round_id: int, changes: dict, expected: int | None
 ) -> Round:
@@ -116,6 +137,7 @@ async def update_round(
     check_version(row, expected)
     if row.status == "completed":
         raise Conflict("Đợt đã kết thúc, không sửa được nữa.", code="round_completed")
+    await _check_renumbering(session, row, changes)
     before = _audited(row)
     task_ids = changes.pop("task_ids", None)
     for name, value in changes.items():
@@ -171,7 +193,7 @@ async def grant_extension(
         )
     if await session.get(Unit, data["unit_id"]) is None:
         raise Unprocessable(f"Không có đơn vị mã số {data['unit_id']}.", code="unknown_reference")
-    if data["until"] < today_in_vietnam():
+    if data["until"] < rules.today():
         raise Unprocessable("Hạn gia hạn đã qua; chọn một ngày từ hôm nay.", code="until_in_past")
     extension = RoundExtension(
         round_id=row.id,

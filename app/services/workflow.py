@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import Conflict, InvalidTransition
 from app.services import audit
@@ -98,10 +97,13 @@ def check_move(entity: str, action: str, current: str, target: str | None = None
 
 
 async def flush_or_conflict(session: AsyncSession) -> None:
-    """Flush; a concurrent writer that got there first turns into 409, never a 500."""
+    """Flush; a concurrent insert that got there first turns into 409, never a 500.
+
+    A StaleDataError (a concurrent update) is left to the global handler: 412 when the request
+    sent If-Match, 409 otherwise."""
     try:
         await session.flush()
-    except (StaleDataError, IntegrityError) as exc:
+    except IntegrityError as exc:
         raise Conflict(
             "Bản ghi vừa được người khác thay đổi cùng lúc; tải lại rồi thử lại.",
             code="concurrent_update",

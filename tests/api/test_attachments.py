@@ -158,6 +158,16 @@ async def test_a_paper_may_belong_to_one_nomination_of_the_dossier(app, client, 
     assert bad_type.status_code == 422 and bad_type.json()["code"] == "unknown_document_type"
 
 
+@pytest.mark.parametrize("raw", ["²", "٣", "1e3", "-1", "99999999999"])
+async def test_a_nomination_id_that_is_not_a_plain_number_is_refused(app, client, session, raw):
+    dossier, owner = await _draft(app, session)
+
+    response = await upload(client, owner, dossier.id, nomination_id=raw)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "unknown_reference"
+
+
 async def test_readers_see_metadata_but_never_content(app, client, session):
     dossier, owner = await _draft(app, session)
     attachment_id = (await upload(client, owner, dossier.id)).json()["id"]
@@ -208,6 +218,22 @@ async def test_papers_of_a_submitted_dossier_stay(app, client, session, settings
 
     assert deleted.status_code == 409 and added.status_code == 409
     assert len(_stored_files(settings)) == 1
+
+
+async def test_a_returned_dossier_keeps_its_papers_and_takes_new_ones(
+    app, client, session, settings
+):
+    dossier, owner = await _draft(app, session)
+    attachment_id = (await upload(client, owner, dossier.id)).json()["id"]
+    await session.execute(update(Dossier).where(Dossier.id == dossier.id).values(status="returned"))
+    await session.commit()
+
+    deleted = await client.delete(f"/api/v1/attachments/{attachment_id}", headers=owner)
+    added = await upload(client, owner, dossier.id, "bao_cao_thanh_tich")
+
+    assert deleted.status_code == 409 and deleted.json()["code"] == "dossier_not_draft"
+    assert added.status_code == 201, added.text
+    assert len(_stored_files(settings)) == 2
 
 
 async def test_a_failed_insert_leaves_no_file(app, client, session, settings):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.models import AwardHistory
 from tests.factories import make_cluster, make_unit, signed_in
-from tests.factories_council import API, CSTD_TINH, the_round
+from tests.factories_council import API, CSTD_TINH, CSTD_TOAN_QUOC, eligible_nominations, the_round
 from tests.factories_dossiers import load_catalogue, make_dossier, make_history
 
 CSTDCS = "chien_si_thi_dua_co_so"
@@ -223,6 +223,20 @@ async def test_a_file_that_is_not_a_table_is_refused(app, client, session):
     assert broken.status_code == 422 and broken.json()["code"] == "unsupported_format"
 
 
+async def test_a_csv_with_a_giant_cell_or_a_nul_byte_is_refused(app, client, session):
+    _, admin = await signed_in(app, session)
+    row = ["Lò Văn Páo", "Cá nhân", "VPUBND", "Chiến sĩ thi đua cơ sở", "2024", "", ""]
+    giant = _csv([VI_HEADER, [*row[:5], "x" * (129 * 1024), ""]])
+    nul = _csv([VI_HEADER, row, [*row[:5], "12/QĐ\x00", ""]])
+
+    too_big = await _import(client, admin, giant)
+    with_nul = await _import(client, admin, nul)
+
+    assert too_big.status_code == 422 and too_big.json()["code"] == "unsupported_format"
+    assert with_nul.status_code == 422 and with_nul.json()["code"] == "unsupported_format"
+    assert with_nul.json()["row"] == 3
+
+
 async def test_imported_history_makes_a_later_criteria_check_pass(app, client, session):
     await load_catalogue(session)
     unit = await make_unit(session, name="Sở Tư pháp")
@@ -247,4 +261,40 @@ async def test_imported_history_makes_a_later_criteria_check_pass(app, client, s
 
     assert imported.json()["imported"] == 3
     assert before["result"] == "unknown"
+    assert after["result"] == "pass", after
+
+
+async def test_a_decided_award_makes_a_later_criteria_check_pass(app, client, session):
+    # CSTĐ toàn quốc in 2027 needs CSTĐ cấp tỉnh twice, three years apart: 2023 (imported)
+    # and 2026, which only the provincial decision records.
+    await load_catalogue(session)
+    unit = await make_unit(session, name="Sở Tài chính")
+    name = "Cầm Thị Hoa"
+    await make_history(session, name, unit.id, award_type_code=CSTD_TINH, year=2023)
+    (approved,) = await eligible_nominations(
+        session, CSTD_TINH, unit=unit, status="approved", nominee_name=name, nominee_unit_id=unit.id
+    )
+    later = await make_dossier(
+        session, unit, await the_round(session, 2027), status="submitted",
+        nominee={"award_type_code": CSTD_TOAN_QUOC, "nominee_name": name,
+                 "nominee_unit_id": unit.id},
+    )  # fmt: skip
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    def check_of(response) -> dict:
+        checks = response.json()["nominations"][0]["checks"]
+        return next(c for c in checks if c["rule"].startswith("consecutive_"))
+
+    before = check_of(await client.get(f"{API}/dossiers/{later.id}", headers=admin))
+    decided = await client.post(
+        f"{API}/decisions",
+        json={"kind": "provincial_award", "number": "77/QĐ-UBND", "signed_on": "2026-12-20",
+              "signed_by": "Chủ tịch UBND tỉnh Sơn La", "nomination_ids": [approved.id]},
+        headers=admin,
+    )  # fmt: skip
+    after = check_of(await client.get(f"{API}/dossiers/{later.id}", headers=admin))
+
+    assert decided.status_code == 201, decided.text
+    assert before["result"] != "pass"
     assert after["result"] == "pass", after

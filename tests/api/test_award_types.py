@@ -1,5 +1,6 @@
 """The award-type catalogue: shipped with the service, amended by Sở Nội vụ."""
 
+import pytest
 from sqlalchemy import select
 
 from app.models import AwardType
@@ -89,6 +90,47 @@ async def test_unknown_paper_or_rule_is_refused(app, client, session):
     assert paper.status_code == 422 and paper.json()["code"] == "unknown_document_type"
     assert rule.status_code == 422 and rule.json()["code"] == "unknown_criterion_rule"
     assert threshold.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        {"rule": "prior_consecutive", "award_type_code": CSTD_TINH, "ending_offset": "x"},
+        {"rule": "consecutive_rating", "ratings": ["htxs"], "interval": 0},
+        {"rule": "consecutive_rating", "ratings": ["htxs"], "years": 10**9},
+        {"rule": "consecutive_rating", "ratings": ["xuat_sac"]},
+        {"rule": "initiative", "min_scope": "planetary"},
+        {"rule": "initiative", "count": True},
+        {"rule": "any_of", "options": [{"rule": "prior_award", "latest_year_offset": -1}]},
+    ],
+)
+async def test_criteria_parameters_out_of_range_are_refused(app, client, session, criterion):
+    await load_catalogue(session)
+    _, admin = await signed_in(app, session)
+    path = f"/api/v1/award-types/{CSTD_TINH}"
+
+    response = await client.patch(
+        path, json={"criteria": [criterion]}, headers={**admin, "If-Match": '"1"'}
+    )
+    unchanged = await client.get(path, headers=admin)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "invalid_criterion_parameters"
+    assert unchanged.json()["version"] == 1
+
+
+async def test_the_shipped_criteria_pass_their_own_validation(app, client, session):
+    await load_catalogue(session)
+    _, admin = await signed_in(app, session)
+
+    for spec in AWARD_TYPES:
+        criteria = spec.to_dict()["criteria"]
+        response = await client.patch(
+            f"/api/v1/award-types/{spec.code}",
+            json={"criteria": criteria},
+            headers={**admin, "If-Match": '"1"'},
+        )
+        assert response.status_code == 200, (spec.code, response.text)
 
 
 async def test_patch_needs_a_fresh_if_match(app, client, session):

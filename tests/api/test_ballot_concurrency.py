@@ -16,14 +16,16 @@ import pytest
 from sqlalchemy import func, select
 
 from app.config import PROJECT_ROOT
-from app.models import BallotChoice, BallotParticipation, BallotReceipt
+from app.models import AgendaItem, BallotChoice, BallotParticipation, BallotReceipt, SealedBallot
 from tests.conftest import TEST_SECRET
+from tests.factories import signed_in
 from tests.factories_council import (
     API,
     CO_THI_DUA,
     ballot,
     council_with_members,
     eligible_nominations,
+    make_meeting,
     open_meeting_with,
     vote,
 )
@@ -57,7 +59,13 @@ async def test_twenty_parallel_ballots_of_one_member_count_once(app, client, ses
     statuses = Counter(r.status_code for r in responses)
     assert statuses == {201: 1, 409: 19}, [r.text for r in responses if r.status_code >= 500]
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"already_voted"}
-    assert await _counts(session, mid) == (1, 2, 1)
+    # Choices stay sealed until the close: one participation, one sealed ballot, one receipt.
+    assert await _counts(session, mid) == (1, 0, 1)
+    sealed = await session.scalar(
+        select(func.count()).select_from(SealedBallot).where(SealedBallot.meeting_id == mid)
+    )
+    await session.commit()
+    assert sealed == 1
 
 
 async def test_a_ballot_racing_the_close_is_counted_or_refused_whole(app, client, session):
@@ -180,3 +188,28 @@ async def test_two_api_processes_count_one_ballot_per_member(
     results = (await client.get(f"{API}/meetings/{mid}/results", headers=admin)).json()["items"]
     assert [(r["approve"], r["reject"]) for r in results] == [(1, 4), (1, 4)]
     assert await _counts(session, mid) == (5, 10, 5)
+
+
+async def test_two_agendas_taking_one_nomination_at_once_give_it_to_one_meeting(
+    app, client, session
+):
+    group = await council_with_members(app, session, 3)
+    nominations = await eligible_nominations(session, CO_THI_DUA, 1)
+    meetings = [await make_meeting(session, group.council) for _ in range(2)]
+    _, admin = await signed_in(app, session)
+    body = {"nomination_ids": [nominations[0].id]}
+
+    responses = await asyncio.gather(
+        *(client.put(f"{API}/meetings/{m.id}/agenda", json=body, headers=admin) for m in meetings)
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 422], [r.text for r in responses]
+    (refused,) = [r.json() for r in responses if r.status_code == 422]
+    assert refused["refused"][0]["reason"] == "on_other_agenda"
+    taken = await session.scalar(
+        select(func.count())
+        .select_from(AgendaItem)
+        .where(AgendaItem.nomination_id == nominations[0].id)
+    )
+    await session.commit()
+    assert taken == 1

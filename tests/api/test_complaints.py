@@ -55,6 +55,23 @@ async def test_noi_vu_records_and_reads_a_complaint(app, client, session):
     assert one.status_code == 200 and one.headers["etag"] == '"1"'
 
 
+async def test_a_complaint_moves_its_nominations_version(app, client, session):
+    # A decision that read the nomination before the complaint then fails its versioned
+    # update, rather than deciding past a complaint it did not see.
+    nomination = (await eligible_nominations(session, BANG_KHEN))[0]
+    before = nomination.version
+    _, admin = await signed_in(app, session)
+
+    created = await client.post(
+        f"{API}/nominations/{nomination.id}/complaints", json=_complaint(), headers=admin
+    )
+    after = await session.scalar(select(Nomination.version).where(Nomination.id == nomination.id))
+    await session.commit()
+
+    assert created.status_code == 201, created.text
+    assert after == before + 1
+
+
 async def test_an_open_complaint_blocks_every_decision(app, client, session):
     award = (await eligible_nominations(session, BANG_KHEN))[0]
     state = (await eligible_nominations(session, CSTD_TOAN_QUOC, status="submitted_to_state"))[0]

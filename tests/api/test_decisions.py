@@ -2,10 +2,13 @@
 need no vote), which then enter the award history; state-level ones are submitted to the centre
 and their outcome recorded when it comes back."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from app.models import AwardHistory, Nomination
+from app.services.working_days import today_in_vietnam
 from tests.factories import signed_in
 from tests.factories_council import (
     API,
@@ -227,3 +230,25 @@ async def test_decisions_are_listed_read_audited_and_emitted(app, client, sessio
     assert [e["action"] for e in audit.json()["items"]] == ["decision.recorded"] * 2
     types = [e["type"] for e in events.json()["items"]]
     assert types.count("decision.recorded") == 2 and types.count("nomination.awarded") == 2
+
+
+async def test_a_disclosure_is_recorded_once_published_and_years_are_bounded(app, client, session):
+    (nomination,) = await eligible_nominations(session, CSTD_TINH)
+    _, admin = await signed_in(app, session)
+    tomorrow = today_in_vietnam() + timedelta(days=1)
+
+    future = await client.post(
+        f"{API}/nominations/{nomination.id}/disclosure",
+        json={"published_on": tomorrow.isoformat(), "channel": "Báo Sơn La"},
+        headers=admin,
+    )
+    today = await client.post(
+        f"{API}/nominations/{nomination.id}/disclosure",
+        json={"published_on": today_in_vietnam().isoformat(), "channel": "Báo Sơn La"},
+        headers=admin,
+    )
+    far = await client.get(f"{API}/decisions", params={"year": 99999}, headers=admin)
+
+    assert future.status_code == 422 and future.json()["code"] == "published_in_future"
+    assert today.status_code == 201, today.text
+    assert far.status_code == 422

@@ -2,18 +2,17 @@
 concurrent moves leave one effect."""
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from app.models import AwardType, Dossier, DossierSubmission, Round
+from app.models import Dossier, DossierSubmission, Round
 from app.services.dossiers import rules
 from app.services.dossiers.rules import today
 from app.services.working_days import HolidayCalendar
 from tests.factories import make_unit, signed_in
 from tests.factories_dossiers import (
-    AWARD,
     grant_extension,
     load_catalogue,
     make_dossier,
@@ -55,12 +54,25 @@ async def test_owner_submits_while_the_round_is_open(app, client, session):
     assert {n["status"] for n in body["nominations"]} == {"submitted"}
 
 
-async def test_the_last_day_of_the_window_still_counts(app, client, session):
-    dossier, owner, _ = await _world(app, session, closes_on=today())
+@pytest.mark.parametrize(
+    ("utc_time", "expected"),
+    [
+        (time(16, 30), 200),  # 23:30 in Sơn La: still the closing day
+        (time(17, 30), 409),  # 00:30 the next day in Sơn La, whatever the server's date
+    ],
+)
+async def test_the_last_day_of_the_window_counts_in_vietnam_time(
+    app, client, session, monkeypatch, utc_time, expected
+):
+    closes = date(2026, 3, 16)
+    dossier, owner, _ = await _world(app, session, closes_on=closes)
+    monkeypatch.setattr(rules, "now", lambda: datetime.combine(closes, utc_time, tzinfo=UTC))
 
     response = await _act(client, dossier.id, "submit", owner)
 
-    assert response.status_code == 200, response.text
+    assert response.status_code == expected, response.text
+    if expected == 409:
+        assert response.json()["code"] == "round_closed"
 
 
 async def test_after_the_window_only_an_extension_lets_a_unit_submit(app, client, session):
@@ -77,6 +89,32 @@ async def test_after_the_window_only_an_extension_lets_a_unit_submit(app, client
     assert allowed.status_code == 200, allowed.text
     late = await session.scalar(select(DossierSubmission.late))
     assert late is True
+
+
+async def test_a_returned_dossier_comes_back_by_its_deadline_after_the_round_closed(
+    app, client, session
+):
+    yesterday = today() - timedelta(days=1)
+    on_time, owner, _ = await _world(
+        app, session, status="returned", round_status="closed", closes_on=yesterday - timedelta(5),
+        supplement_due_on=today(),
+    )  # fmt: skip
+    other = await make_unit(session)
+    round_ = await session.get(Round, on_time.round_id)
+    too_late = await make_dossier(
+        session, other, round_, status="returned", supplement_due_on=yesterday
+    )
+    await session.commit()
+    _, other_owner = await signed_in(app, session, "unit", unit_id=other.id)
+
+    allowed = await _act(client, on_time.id, "submit", owner)
+    refused = await _act(client, too_late.id, "submit", other_owner)
+
+    assert allowed.status_code == 200, allowed.text
+    assert allowed.json()["submission_count"] == 2
+    assert refused.status_code == 409 and refused.json()["code"] == "round_closed"
+    late = await session.scalar(select(DossierSubmission.late))
+    assert late is False
 
 
 async def test_a_draft_round_takes_no_dossier(app, client, session):
@@ -328,6 +366,48 @@ async def test_twenty_concurrent_submits_leave_one_submission(app, client, sessi
     assert count == 1
 
 
+async def test_six_units_proposing_one_person_at_once_leave_one_submitted(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    person = {"nominee_name": "Lò Văn Khánh", "birth_year": 1979}
+    owners = []
+    for _ in range(6):
+        unit = await make_unit(session)
+        dossier = await make_dossier(session, unit, round_, nominee=person)
+        owners.append((dossier.id, unit.id))
+    await session.commit()
+    headers = [(d, (await signed_in(app, session, "unit", unit_id=u))[1]) for d, u in owners]
+
+    responses = await asyncio.gather(*(_act(client, d, "submit", h) for d, h in headers))
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 409, 409, 409, 409, 409], statuses
+    codes = {r.json()["code"] for r in responses if r.status_code == 409}
+    assert codes == {"duplicate_nomination"}
+    submitted = select(func.count()).where(Dossier.status == "submitted")
+    assert await session.scalar(submitted) == 1
+
+
+async def test_twenty_units_drafting_at_once_get_consecutive_codes(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    await make_dossier(session, await make_unit(session), round_)
+    units = [await make_unit(session) for _ in range(20)]
+    await session.commit()
+    headers = [(await signed_in(app, session, "unit", unit_id=u.id))[1] for u in units]
+    body = {"round_id": round_.id, "kind": "periodic", "title": "Tờ trình",
+            "nominations": [nomination_body()]}  # fmt: skip
+
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/dossiers", json=body, headers=h) for h in headers)
+    )
+
+    assert [r.status_code for r in responses] == [201] * 20, [r.text for r in responses]
+    codes = sorted(r.json()["code"] for r in responses)
+    # The dossier arranged before counts too: numbering goes on after it.
+    assert codes == [f"HS-{round_.year}-{n:04d}" for n in range(2, 22)]
+
+
 async def test_twenty_concurrent_creates_with_one_key_make_one_dossier(app, client, session):
     await load_catalogue(session)
     round_ = await make_round(session)
@@ -347,10 +427,3 @@ async def test_twenty_concurrent_creates_with_one_key_make_one_dossier(app, clie
     assert len({r.json()["id"] for r in responses if r.status_code == 201}) == 1
     assert await session.scalar(select(func.count()).select_from(Dossier)) == 1
     assert reused.status_code == 422 and reused.json()["code"] == "idempotency_key_reused"
-
-
-async def test_award_code_of_the_fixture_needs_three_papers(app, session):
-    await load_catalogue(session)
-
-    row = await session.scalar(select(AwardType).where(AwardType.code == AWARD))
-    assert row.required_documents == ["to_trinh", "bien_ban_hop", "bao_cao_thanh_tich"]

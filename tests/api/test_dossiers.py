@@ -1,5 +1,7 @@
 """Drafting dossiers and nominations; who sees which dossier; lists and their cost."""
 
+import asyncio
+import re
 from datetime import timedelta
 
 from app.models import CouncilMemberCluster
@@ -278,18 +280,27 @@ async def test_readers_get_names_but_no_personal_data(app, client, session):
     await load_catalogue(session)
     round_ = await make_round(session)
     unit = await make_unit(session)
-    dossier = await make_dossier(session, unit, round_)
+    prior = [{"award_type_code": "chien_si_thi_dua_co_so", "year": 2024}]
+    dossier = await make_dossier(session, unit, round_, nominee={"prior_awards": prior})
+    team = {"nominee_kind": "collective", "nominee_name": "Phòng Tổ chức", "position": None,
+            "birth_year": None}  # fmt: skip
+    collective = await make_dossier(session, await make_unit(session), round_, nominee=team)
     await session.commit()
     _, reader = await signed_in(app, session, "reader")
     _, admin = await signed_in(app, session)
 
     as_reader = (await client.get(f"/api/v1/dossiers/{dossier.id}", headers=reader)).json()
     as_admin = (await client.get(f"/api/v1/dossiers/{dossier.id}", headers=admin)).json()
+    team_read = (await client.get(f"/api/v1/dossiers/{collective.id}", headers=reader)).json()
 
-    assert as_reader["nominations"][0]["nominee_name"] == as_admin["nominations"][0]["nominee_name"]
-    assert as_reader["nominations"][0]["birth_year"] is None
-    assert as_reader["nominations"][0]["position"] is None
-    assert as_admin["nominations"][0]["birth_year"] == 1980
+    person, seen_by_admin = as_reader["nominations"][0], as_admin["nominations"][0]
+    assert person["nominee_name"] == seen_by_admin["nominee_name"]
+    assert person["birth_year"] is None and person["position"] is None
+    assert person["achievement_summary"] == "" and person["prior_awards"] == []
+    assert seen_by_admin["birth_year"] == 1980 and seen_by_admin["prior_awards"] == prior
+    assert seen_by_admin["achievement_summary"] == "Hoàn thành xuất sắc nhiệm vụ năm 2025."
+    team_summary = team_read["nominations"][0]["achievement_summary"]
+    assert team_summary == "Hoàn thành xuất sắc nhiệm vụ năm 2025."
 
 
 # ---- filters, checks, cost -------------------------------------------------------------------
@@ -388,3 +399,52 @@ async def test_a_page_of_200_costs_what_a_page_of_1_costs(app, client, session, 
     assert small.json()["total"] == 1 and len(large.json()["items"]) == 200
     assert all(len(d["attachments"]) == 3 for d in large.json()["items"])
     assert many.count == one.count
+
+
+def _parameters(statement: str) -> int:
+    return len(re.findall(r"\?|\$\d+", statement))
+
+
+async def test_large_dossiers_name_their_nominees_by_subquery(app, client, session, count_queries):
+    # 32,767 bound parameters is PostgreSQL's limit: a page must never bind one per nominee.
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    unit = await make_unit(session)
+    for _ in range(3):
+        await make_dossier(session, unit, round_, nominations=1)
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    with count_queries() as small:
+        await client.get("/api/v1/dossiers", headers=admin)
+    for _ in range(3):
+        await make_dossier(session, unit, round_, nominations=200)
+    await session.commit()
+    with count_queries() as large:
+        response = await client.get("/api/v1/dossiers?limit=3&offset=3", headers=admin)
+
+    assert response.status_code == 200, response.text
+    assert sum(len(d["nominations"]) for d in response.json()["items"]) == 600
+    assert large.count == small.count
+    assert max(_parameters(s) for s in large.statements) <= 50
+
+
+async def test_concurrent_edits_with_one_fresh_etag_let_one_through(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    unit, headers = await _unit_user(app, session)
+    dossier = await make_dossier(session, unit, round_)
+    await session.commit()
+    fresh = {**headers, "If-Match": f'"{dossier.version}"'}
+
+    responses = await asyncio.gather(
+        *(
+            client.patch(f"/api/v1/dossiers/{dossier.id}", json={"title": f"Tờ trình {i}"},
+                         headers=fresh)
+            for i in range(8)
+        )
+    )  # fmt: skip
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [412] * 7, [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 412} == {"version_mismatch"}

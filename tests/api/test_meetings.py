@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.models import Disclosure, Dossier
 from app.services import holidays
 from app.services.council.agenda import disclosure_deadline
 from app.services.principal import SYSTEM
@@ -21,6 +22,7 @@ from tests.factories_council import (
     eligible_nominations,
     make_meeting,
 )
+from tests.factories_dossiers import make_round
 
 
 def _body(council_id: int, **overrides) -> dict:
@@ -239,22 +241,22 @@ async def test_huan_chuong_needs_ten_working_days_of_disclosure(
     meeting = await make_meeting(session, group.council, scheduled_at=meeting_at)
     _, admin = await signed_in(app, session)
 
-    disclosed = await client.post(
-        f"{API}/nominations/{nomination.id}/disclosure",
-        json={
-            "published_on": published_on,
-            "channel": "Cổng TTĐT tỉnh",
-            "url": "https://sonla.gov.vn/a",
-        },
-        headers=admin,
+    # Stored directly: the API takes no publication date after today, and these are fixed.
+    session.add(
+        Disclosure(
+            nomination_id=nomination.id,
+            published_on=date.fromisoformat(published_on),
+            channel="Cổng TTĐT tỉnh",
+            url="https://sonla.gov.vn/a",
+        )
     )
+    await session.commit()
     response = await client.put(
         f"{API}/meetings/{meeting.id}/agenda",
         json={"nomination_ids": [nomination.id]},
         headers=admin,
     )
 
-    assert disclosed.status_code == 201, disclosed.text
     assert (response.status_code == 200) is accepted, response.text
     if not accepted:
         assert response.json()["refused"][0]["reason"] == "disclosure_missing"
@@ -268,10 +270,10 @@ async def test_a_holiday_declared_by_noi_vu_lengthens_the_disclosure_period(app,
         session, group.council, scheduled_at=datetime(2026, 12, 14, 8, tzinfo=VIETNAM_TZ)
     )
     _, admin = await signed_in(app, session)
-    await client.post(
-        f"{API}/nominations/{nomination.id}/disclosure",
-        json={"published_on": "2026-11-27", "channel": "Báo Sơn La"},
-        headers=admin,
+    session.add(
+        Disclosure(
+            nomination_id=nomination.id, published_on=date(2026, 11, 27), channel="Báo Sơn La"
+        )
     )
     await holidays.set_holiday(session, SYSTEM, date(2026, 12, 4), True, "Nghỉ bù")
     await session.commit()
@@ -355,7 +357,8 @@ async def test_a_meeting_opens_only_with_its_quorum(
 async def test_quorum_percentages_are_settings(app, client, session):
     app.state.settings.award_quorum_percent = 50
     group = await council_with_members(app, session, 4)
-    meeting = await make_meeting(session, group.council, present=group.members[:2])
+    agenda = await eligible_nominations(session, CSTD_TINH)
+    meeting = await make_meeting(session, group.council, present=group.members[:2], agenda=agenda)
     _, admin = await signed_in(app, session)
 
     response = await client.post(f"{API}/meetings/{meeting.id}/open", headers=admin)
@@ -381,6 +384,10 @@ async def test_meeting_moves_are_audited_and_emitted(app, client, session):
     _, admin = await signed_in(app, session)
     created = await client.post(f"{API}/meetings", json=_body(group.council.id), headers=admin)
     mid = created.json()["id"]
+    (nomination,) = await eligible_nominations(session, CSTD_TINH)
+    await client.put(
+        f"{API}/meetings/{mid}/agenda", json={"nomination_ids": [nomination.id]}, headers=admin
+    )
     await client.put(
         f"{API}/meetings/{mid}/attendance",
         json={"member_ids": [m.id for m in group.members]},
@@ -425,3 +432,37 @@ async def test_council_members_follow_their_own_councils_meetings_in_events(app,
 
     councils = [e["data"]["council_id"] for e in seen.json()["items"]]
     assert councils == [mine.council.id]
+
+
+async def test_the_agenda_takes_only_appraised_dossiers_of_the_meetings_round(app, client, session):
+    group = await council_with_members(app, session, 3)
+    (appraising,) = await eligible_nominations(session, CSTD_TINH)
+    dossier = await session.get(Dossier, appraising.dossier_id)
+    dossier.status = "under_appraisal"
+    other = await make_round(session, year=2025, number=1, status="closed")
+    (elsewhere,) = await eligible_nominations(session, CSTD_TINH, round_=other)
+    (fine,) = await eligible_nominations(session, CSTD_TINH)
+    meeting = await make_meeting(session, group.council)
+    meeting.round_id = fine_round = (await session.get(Dossier, fine.dossier_id)).round_id
+    await session.commit()
+    _, admin = await signed_in(app, session)
+    ids = [fine.id, appraising.id, elsewhere.id]
+
+    response = await client.put(
+        f"{API}/meetings/{meeting.id}/agenda", json={"nomination_ids": ids}, headers=admin
+    )
+
+    assert response.status_code == 422, response.text
+    reasons = {r["nomination_id"]: r["reason"] for r in response.json()["refused"]}
+    assert reasons == {appraising.id: "dossier_not_appraised", elsewhere.id: "other_round"}
+    assert fine_round != other.id
+
+
+async def test_a_meeting_without_an_agenda_does_not_open(app, client, session):
+    group = await council_with_members(app, session, 3)
+    meeting = await make_meeting(session, group.council, present=group.members)
+    _, admin = await signed_in(app, session)
+
+    response = await client.post(f"{API}/meetings/{meeting.id}/open", headers=admin)
+
+    assert response.status_code == 409 and response.json()["code"] == "empty_agenda"

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from app.services.dossiers.rules import today
 from tests.factories import make_unit, signed_in
-from tests.factories_dossiers import make_round, make_task
+from tests.factories_dossiers import load_catalogue, make_dossier, make_round, make_task
 
 ROUND_2026_1 = {
     "year": 2026,
@@ -174,3 +174,29 @@ async def test_extension_needs_a_live_round_a_known_unit_and_a_future_day(app, c
     assert unknown.status_code == 422
     assert in_past.status_code == 422 and in_past.json()["code"] == "until_in_past"
     assert missing.status_code == 404
+
+
+async def test_year_and_number_are_fixed_once_the_round_has_dossiers(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session, status="draft")
+    empty = await make_round(session, status="draft", year=today().year + 1, number=2)
+    await make_dossier(session, await make_unit(session), round_)
+    await session.commit()
+    _, admin = await signed_in(app, session)
+    headers = {**admin, "If-Match": "*"}
+
+    year = await client.patch(
+        f"/api/v1/rounds/{round_.id}", json={"year": round_.year + 1}, headers=headers
+    )
+    number = await client.patch(f"/api/v1/rounds/{round_.id}", json={"number": 2}, headers=headers)
+    same = await client.patch(
+        f"/api/v1/rounds/{round_.id}",
+        json={"year": round_.year, "name": "Đợt 1 (sửa tên)"},
+        headers=headers,
+    )
+    free = await client.patch(f"/api/v1/rounds/{empty.id}", json={"number": 1}, headers=headers)
+
+    assert year.status_code == 409 and year.json()["code"] == "round_has_dossiers"
+    assert number.status_code == 409 and number.json()["code"] == "round_has_dossiers"
+    assert same.status_code == 200, same.text
+    assert free.status_code == 200 and free.json()["number"] == 1

@@ -1,5 +1,7 @@
 import copy
 
+import pytest
+
 from app.services.award_catalogue import get_award_type
 from app.services.criteria import (
     AwardRecord,
@@ -33,6 +35,11 @@ def test_consecutive_years():
     assert consecutive_years([2023, 2024], 2025) == 0
     assert consecutive_years([], 2025) == 0
     assert consecutive_years([2019, 2022, 2025], 2025, interval=3) == 3
+
+
+def test_consecutive_years_refuses_an_interval_that_never_moves():
+    with pytest.raises(ValueError):
+        consecutive_years([2025], 2025, interval=0)
 
 
 def test_third_consecutive_cstdcs_passes():

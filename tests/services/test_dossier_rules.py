@@ -21,18 +21,31 @@ def _round(status: str) -> Round:
 @pytest.mark.parametrize(
     ("status", "extension", "on", "expected"),
     [
-        ("open", None, CLOSES, True),  # the whole last day counts
-        ("open", None, date(2026, 3, 16), False),
-        ("open", date(2026, 3, 20), date(2026, 3, 20), True),
-        ("closed", date(2026, 3, 20), date(2026, 3, 18), True),  # extension outlives the close
-        ("closed", date(2026, 3, 20), date(2026, 3, 21), False),
-        ("closed", None, date(2026, 3, 1), False),
-        ("draft", date(2026, 3, 20), date(2026, 3, 1), False),
-        ("completed", date(2026, 3, 20), date(2026, 3, 18), False),
+        ("open", None, CLOSES, "open"),  # the whole last day counts
+        ("open", None, date(2026, 3, 16), None),
+        ("open", date(2026, 3, 20), date(2026, 3, 20), "extension"),
+        ("closed", date(2026, 3, 20), date(2026, 3, 18), "extension"),  # outlives the close
+        ("closed", date(2026, 3, 20), date(2026, 3, 21), None),
+        ("closed", None, date(2026, 3, 1), None),
+        ("draft", date(2026, 3, 20), date(2026, 3, 1), None),
+        ("completed", date(2026, 3, 20), date(2026, 3, 18), None),
     ],
 )
-def test_round_open_for(status, extension, on, expected):
-    assert rules.round_open_for(_round(status), extension, on) is expected
+def test_submission_window(status, extension, on, expected):
+    assert rules.submission_window(_round(status), extension, None, on) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "on", "expected"),
+    [
+        ("closed", date(2026, 3, 25), date(2026, 3, 25), "supplement"),  # its last day counts
+        ("closed", date(2026, 3, 25), date(2026, 3, 26), None),
+        ("open", date(2026, 3, 25), CLOSES, "open"),
+        ("completed", date(2026, 3, 25), date(2026, 3, 20), None),
+    ],
+)
+def test_a_returned_dossier_comes_back_by_its_supplement_deadline(status, due, on, expected):
+    assert rules.submission_window(_round(status), None, due, on) == expected
 
 
 def _nomination(id_: int, **kw) -> Nomination:

@@ -1,13 +1,15 @@
 """Counting: quorum on the rounded share of members present, thresholds over ALL members as
-exact fractions, choices counted by the database and rewritten at the close."""
+exact fractions, choices sealed while open, opened, shuffled and counted in SQL at the close."""
 
 import uuid
 
 import pytest
 from sqlalchemy import func, select
 
-from app.models import BallotChoice
-from app.services.council.tally import ItemResult, Quorum, count_choices, percent, reshuffle
+from app.errors import Conflict
+from app.models import BallotChoice, SealedBallot
+from app.services.council.secrecy import BallotKeys
+from app.services.council.tally import ItemResult, Quorum, count_choices, percent, unseal_all
 from tests.factories_council import CO_THI_DUA, council_with_members, eligible_nominations
 from tests.factories_council import make_meeting as make_meeting_row
 
@@ -63,25 +65,28 @@ def test_percent_rounds_to_two_decimals():
     assert percent(1, 3) == 33.33 and percent(2, 3) == 66.67 and percent(1, 0) == 0.0
 
 
-async def test_choices_are_counted_in_sql_and_rewritten_at_the_close(app, session):
+async def test_sealed_ballots_are_opened_shuffled_and_counted_in_sql_at_the_close(app, session):
     group = await council_with_members(app, session, 3)
     first, second = await eligible_nominations(session, CO_THI_DUA, 2)
     meeting = await make_meeting_row(session, group.council, status="open", agenda=[first, second])
+    keys = BallotKeys.from_secret("test-secret")
     ballots = [("approve", "reject"), ("approve", "approve"), ("abstain", "approve")]
     for a, b in ballots:
-        ref = str(uuid.uuid4())
-        session.add_all(
-            [
-                BallotChoice(id=str(uuid.uuid4()), meeting_id=meeting.id,
-                             nomination_id=first.id, choice=a, ballot_ref=ref),
-                BallotChoice(id=str(uuid.uuid4()), meeting_id=meeting.id,
-                             nomination_id=second.id, choice=b, ballot_ref=ref),
-            ]
-        )  # fmt: skip
+        votes = [
+            {"nomination_id": first.id, "choice": a},
+            {"nomination_id": second.id, "choice": b},
+        ]
+        session.add(
+            SealedBallot(
+                id=str(uuid.uuid4()),
+                meeting_id=meeting.id,
+                sealed=keys.seal_ballot(meeting.id, votes),
+            )
+        )
     await session.commit()
-    before = set(await session.scalars(select(BallotChoice.id)))
+    assert await session.scalar(select(func.count()).select_from(BallotChoice)) == 0
 
-    await reshuffle(session, meeting.id)
+    await unseal_all(session, keys, meeting.id)
     counts = await count_choices(session, meeting.id)
     await session.commit()
 
@@ -89,8 +94,19 @@ async def test_choices_are_counted_in_sql_and_rewritten_at_the_close(app, sessio
         first.id: {"approve": 2, "abstain": 1},
         second.id: {"approve": 2, "reject": 1},
     }
-    after = set(await session.scalars(select(BallotChoice.id)))
-    assert len(after) == 6 and not (after & before)
-    assert all("-" not in i for i in after)
-    grouped = await session.scalar(select(func.count(func.distinct(BallotChoice.ballot_ref))))
-    assert grouped == 3  # one ballot's choices stay together for the member's read-back
+    assert await session.scalar(select(func.count()).select_from(SealedBallot)) == 0
+    assert await session.scalar(select(func.count()).select_from(BallotChoice)) == 6
+
+
+async def test_a_ballot_sealed_for_another_meeting_does_not_open(app, session):
+    group = await council_with_members(app, session, 3)
+    (first,) = await eligible_nominations(session, CO_THI_DUA, 1)
+    meeting = await make_meeting_row(session, group.council, status="open", agenda=[first])
+    keys = BallotKeys.from_secret("test-secret")
+    sealed = keys.seal_ballot(meeting.id + 1, [{"nomination_id": first.id, "choice": "approve"}])
+    session.add(SealedBallot(id=str(uuid.uuid4()), meeting_id=meeting.id, sealed=sealed))
+    await session.commit()
+
+    with pytest.raises(Conflict) as refused:
+        await unseal_all(session, keys, meeting.id)
+    assert refused.value.code == "ballot_unreadable"

@@ -96,7 +96,21 @@ def _read_rows(data: bytes) -> list[list[str]]:
         ) from exc
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        # A cell past the csv module's field limit (128 KiB), or a malformed quote.
+        raise Unprocessable(
+            f"Không đọc được tệp CSV ({exc}). " + FORMATS, code="unsupported_format"
+        ) from exc
+    for number, row in enumerate(rows, 1):
+        if any("\x00" in cell for cell in row):
+            raise Unprocessable(
+                f"Dòng {number} chứa ký tự rỗng (NUL); hãy lưu lại tệp dưới dạng CSV UTF-8.",
+                code="unsupported_format",
+                row=number,
+            )
+    return rows
 
 
 def _columns(header: list[str]) -> dict[str, int]:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Unprocessable
-from app.models import AgendaItem, AwardType, Disclosure, Meeting, Nomination
+from app.models import AgendaItem, AwardType, Disclosure, Dossier, Meeting, Nomination
 from app.services import audit, holidays
 from app.services.common import check_version, touch
 from app.services.council.access import get_meeting
@@ -55,14 +55,27 @@ def disclosure_deadline(meeting_on: date, working_days: int, calendar: HolidayCa
 @dataclass(frozen=True)
 class _Facts:
     nominations: dict[int, Nomination]
+    dossiers: dict[int, Dossier]
     types: dict[str, AwardType]
     elsewhere: set[int]
     disclosed: dict[int, date]
 
 
 async def _facts(session: AsyncSession, meeting: Meeting, ids: list[int]) -> _Facts:
+    # Locked in id order, so two agendas taking the same nomination queue here and the
+    # second sees the first's agenda item in `elsewhere` (no deadlock: same order).
     nominations = {
-        n.id: n for n in await session.scalars(select(Nomination).where(Nomination.id.in_(ids)))
+        n.id: n
+        for n in await session.scalars(
+            select(Nomination)
+            .where(Nomination.id.in_(ids))
+            .order_by(Nomination.id)
+            .with_for_update()
+        )
+    }
+    dossier_ids = {n.dossier_id for n in nominations.values()}
+    dossiers = {
+        d.id: d for d in await session.scalars(select(Dossier).where(Dossier.id.in_(dossier_ids)))
     }
     codes = {n.award_type_code for n in nominations.values()}
     types = {
@@ -84,11 +97,11 @@ async def _facts(session: AsyncSession, meeting: Meeting, ids: list[int]) -> _Fa
         .where(Disclosure.nomination_id.in_(ids))
         .group_by(Disclosure.nomination_id)
     )
-    return _Facts(nominations, types, elsewhere, {n: d for n, d in rows})
+    return _Facts(nominations, dossiers, types, elsewhere, {n: d for n, d in rows})
 
 
 def _refusal(
-    nomination_id: int, facts: _Facts, meeting_on: date, calendar: HolidayCalendar
+    nomination_id: int, facts: _Facts, meeting: Meeting, calendar: HolidayCalendar
 ) -> Refusal | None:
     nomination = facts.nominations.get(nomination_id)
     if nomination is None:
@@ -98,6 +111,18 @@ def _refusal(
         return Refusal(
             nomination_id, "not_eligible",
             f"{name}: đề nghị chưa được thẩm định đủ điều kiện (trạng thái {nomination.status}).",
+        )  # fmt: skip
+    dossier = facts.dossiers.get(nomination.dossier_id)
+    if dossier is None or dossier.status != "appraised":
+        return Refusal(
+            nomination_id, "dossier_not_appraised",
+            f"{name}: hồ sơ chưa thẩm định xong (trạng thái {dossier.status if dossier else '?'})"
+            "; chỉ đưa vào chương trình đề nghị của hồ sơ đã thẩm định.",
+        )  # fmt: skip
+    if meeting.round_id is not None and dossier.round_id != meeting.round_id:
+        return Refusal(
+            nomination_id, "other_round",
+            f"{name}: đề nghị thuộc đợt khác đợt xét của phiên họp.",
         )  # fmt: skip
     award = facts.types.get(nomination.award_type_code)
     vote = (award.council_vote if award else None) or {}
@@ -118,7 +143,7 @@ def _refusal(
             f"{name}: đề nghị đã có trong chương trình một phiên họp khác chưa kết thúc.",
         )  # fmt: skip
     if award.needs_public_disclosure:
-        return _disclosure_refusal(nomination, award, facts, meeting_on, calendar)
+        return _disclosure_refusal(nomination, award, facts, meeting_date(meeting), calendar)
     return None
 
 
@@ -143,6 +168,11 @@ def _disclosure_refusal(
     )  # fmt: skip
 
 
+def _threshold(nomination_id: int, facts: _Facts) -> float:
+    award = facts.types[facts.nominations[nomination_id].award_type_code]
+    return float(award.council_vote["threshold_percent"])
+
+
 async def set_agenda(
     session: AsyncSession,
     actor: Principal,
@@ -159,7 +189,7 @@ async def set_agenda(
     ids = list(dict.fromkeys(nomination_ids))
     facts = await _facts(session, meeting, ids)
     calendar = await holidays.calendar(session)
-    refusals = [r for i in ids if (r := _refusal(i, facts, meeting_date(meeting), calendar))]
+    refusals = [r for i in ids if (r := _refusal(i, facts, meeting, calendar))]
     if refusals:
         raise Unprocessable(
             "Một số đề nghị không đưa được vào chương trình phiên họp: "
@@ -176,7 +206,13 @@ async def set_agenda(
     )
     await session.execute(AgendaItem.__table__.delete().where(AgendaItem.meeting_id == meeting.id))
     session.add_all(
-        AgendaItem(meeting_id=meeting.id, nomination_id=n, position=i) for i, n in enumerate(ids, 1)
+        AgendaItem(
+            meeting_id=meeting.id,
+            nomination_id=n,
+            position=i,
+            threshold_percent=_threshold(n, facts),
+        )
+        for i, n in enumerate(ids, 1)
     )
     touch(meeting)
     await flush_or_conflict(session)

@@ -1,12 +1,14 @@
-"""Bỏ phiếu kín: one secret ballot per member per open meeting.
+"""Bỏ phiếu kín: one secret ballot per member on the meeting's voter roll.
 
-What is written, and what is not:
+What is written when a ballot is cast, and what is not:
 - `ballot_participations` (meeting, member, present|written): that the member voted;
-- `ballot_choices` (random id, meeting, nomination, choice, random ballot_ref): how, by nobody;
-- `ballot_receipts` (HMAC of meeting:member → the ballot_ref sealed with AES-GCM): the member's
-  way back to their own choices, opaque without the application's secret;
+- `sealed_ballots` (random id, meeting, ciphertext): the choices, encrypted under the ballot
+  key — no plaintext choice exists while the meeting is open; the close opens, shuffles and
+  writes them all in one transaction (see closing.py);
+- `ballot_receipts` (HMAC of a random one-time receipt → the choices sealed under a key
+  derived from that receipt): the voter's way back, which needs the receipt they alone hold;
 - one audit entry, "a ballot was cast in meeting M", with no actor, no request id;
-- no event, no log line with the body, no timestamp on any of the three tables.
+- no event, no log line with the body, no timestamp on any of these tables.
 """
 
 import uuid
@@ -16,30 +18,33 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from app.models import (
     AgendaItem,
     Attendance,
     AuditEntry,
-    BallotChoice,
     BallotParticipation,
     BallotReceipt,
-    CouncilMember,
     Meeting,
+    MeetingVoter,
+    SealedBallot,
 )
 from app.services.council.access import get_meeting
-from app.services.council.secrecy import BallotKeys
+from app.services.council.secrecy import BallotKeys, new_receipt, open_readback, seal_readback
 from app.services.principal import Principal
 
 
-async def _voter(session: AsyncSession, actor: Principal, meeting: Meeting) -> CouncilMember:
-    member = await session.get(CouncilMember, actor.council_member_id or 0)
-    if member is None or member.council_id != meeting.council_id or not member.active:
+async def _voter(session: AsyncSession, actor: Principal, meeting: Meeting) -> int:
+    """The caller's member id, when on the roll fixed at the opening (a member added or
+    reactivated later does not vote, since `members_total` did not count them)."""
+    member_id = actor.council_member_id or 0
+    on_roll = await session.get(MeetingVoter, (meeting.id, member_id))
+    if on_roll is None:
         raise Forbidden(
-            "Chỉ thành viên đang hoạt động của Hội đồng mới được bỏ phiếu.",
+            "Chỉ thành viên có trong danh sách biểu quyết lúc khai mạc mới được bỏ phiếu.",
             code="not_a_voting_member",
         )
-    return member
+    return member_id
 
 
 async def _agenda(session: AsyncSession, meeting_id: int) -> list[int]:
@@ -139,25 +144,28 @@ async def cast(
             code="meeting_not_open",
             current_status=meeting.status,
         )
-    member = await _voter(session, actor, meeting)
-    _check_votes(await _agenda(session, meeting.id), votes)
-    cast_as = await _participate(session, meeting, member.id)
-    ballot_ref = str(uuid.uuid4())
-    session.add_all(
-        BallotChoice(
-            id=str(uuid.uuid4()),
-            meeting_id=meeting.id,
-            nomination_id=v["nomination_id"],
-            choice=v["choice"],
-            ballot_ref=ballot_ref,
+    member_id = await _voter(session, actor, meeting)
+    agenda = await _agenda(session, meeting.id)
+    _check_votes(agenda, votes)
+    cast_as = await _participate(session, meeting, member_id)
+    position = {n: i for i, n in enumerate(agenda)}
+    votes = sorted(_ordered(votes), key=lambda v: position[v["nomination_id"]])
+    session.add(
+        SealedBallot(
+            id=str(uuid.uuid4()), meeting_id=meeting.id, sealed=keys.seal_ballot(meeting.id, votes)
         )
-        for v in votes
     )
-    receipt = keys.receipt(meeting.id, member.id)
-    session.add(BallotReceipt(receipt_key=receipt, sealed_ref=keys.seal(receipt, ballot_ref)))
+    receipt = new_receipt()
+    readback = {"cast_as": cast_as, "votes": votes}
+    session.add(
+        BallotReceipt(
+            receipt_key=keys.receipt_name(receipt),
+            sealed=seal_readback(receipt, meeting.id, readback),
+        )
+    )
     _record_anonymous(session, meeting)
     await session.flush()
-    return {"meeting_id": meeting.id, "cast_as": cast_as, "votes": _ordered(votes)}
+    return {"meeting_id": meeting.id, "cast_as": cast_as, "receipt": receipt}
 
 
 def _ordered(votes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -165,39 +173,27 @@ def _ordered(votes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def mine(
-    session: AsyncSession, actor: Principal, keys: BallotKeys, meeting_id: int
+    session: AsyncSession,
+    actor: Principal,
+    keys: BallotKeys,
+    meeting_id: int,
+    receipt: str | None,
 ) -> dict[str, Any]:
-    """The caller's own ballot, read back through their receipt."""
+    """A ballot read back through the receipt given when it was cast; the account alone is
+    not enough (whoever can reset a member's password must not read their choices)."""
     meeting = await get_meeting(session, actor, meeting_id)
-    member_id = actor.council_member_id or 0
-    cast_as = await session.scalar(
-        select(BallotParticipation.cast_as).where(
-            BallotParticipation.meeting_id == meeting.id,
-            BallotParticipation.member_id == member_id,
+    if not receipt:
+        raise Unauthorized(
+            "Cần biên nhận phiếu (tiêu đề X-Ballot-Receipt) nhận được khi bỏ phiếu.",
+            code="receipt_required",
+            headers={},
         )
-    )
-    if cast_as is None:
-        raise NotFound("Bạn chưa bỏ phiếu trong phiên họp này.", code="no_ballot")
-    receipt = keys.receipt(meeting.id, member_id)
     sealed = await session.scalar(
-        select(BallotReceipt.sealed_ref).where(BallotReceipt.receipt_key == receipt)
+        select(BallotReceipt.sealed).where(BallotReceipt.receipt_key == keys.receipt_name(receipt))
     )
-    ballot_ref = keys.unseal(receipt, sealed) if sealed else None
-    if ballot_ref is None:
-        raise Conflict(
-            "Không đọc lại được phiếu: khoá bí mật của hệ thống đã thay đổi. Phiếu vẫn được "
-            "tính khi kiểm phiếu.",
-            code="ballot_unreadable",
+    data = open_readback(receipt, meeting.id, sealed) if sealed else None
+    if data is None:
+        raise NotFound(
+            "Không có phiếu nào ứng với biên nhận này trong phiên họp.", code="ballot_not_found"
         )
-    rows = await session.execute(
-        select(BallotChoice.nomination_id, BallotChoice.choice)
-        .join(
-            AgendaItem,
-            (AgendaItem.meeting_id == BallotChoice.meeting_id)
-            & (AgendaItem.nomination_id == BallotChoice.nomination_id),
-        )
-        .where(BallotChoice.meeting_id == meeting.id, BallotChoice.ballot_ref == ballot_ref)
-        .order_by(AgendaItem.position)
-    )
-    votes = [{"nomination_id": n, "choice": c} for n, c in rows]
-    return {"meeting_id": meeting.id, "cast_as": cast_as, "votes": votes}
+    return {"meeting_id": meeting.id, "cast_as": data["cast_as"], "votes": data["votes"]}

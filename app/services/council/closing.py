@@ -13,38 +13,40 @@ from app.services import audit, nomination_moves
 from app.services.common import PageResult, check_version
 from app.services.council.access import get_meeting
 from app.services.council.meetings import emit, reload, require_status
-from app.services.council.tally import ItemResult, count_choices, reshuffle
+from app.services.council.secrecy import BallotKeys
+from app.services.council.tally import COUNT_FIELDS, ItemResult, count_choices, unseal_all
 from app.services.principal import Principal
 from app.services.workflow import flush_or_conflict
 
-RESULT_FIELDS = (
-    "nomination_id",
-    "approve",
-    "reject",
-    "abstain",
-    "members_total",
-    "present",
-    "approve_percent",
-    "threshold_percent",
-    "passed",
-)
+RESULT_FIELDS = ("nomination_id", *COUNT_FIELDS)
 
 
-async def _items(
-    session: AsyncSession, meeting_id: int
-) -> list[tuple[Nomination, Dossier, AwardType]]:
+async def _items(session: AsyncSession, meeting_id: int) -> list[tuple[Nomination, Dossier, float]]:
     rows = await session.execute(
-        select(Nomination, Dossier, AwardType)
+        select(Nomination, Dossier, AgendaItem.threshold_percent, AwardType.council_vote)
         .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
         .join(Dossier, Dossier.id == Nomination.dossier_id)
         .join(AwardType, AwardType.code == Nomination.award_type_code)
         .where(AgendaItem.meeting_id == meeting_id)
         .order_by(AgendaItem.position)
     )
-    return [(n, d, t) for n, d, t in rows]
+    # Agendas set before the threshold was copied (migration 0006) fall back to the catalogue.
+    return [(n, d, _threshold(n, t, (v or {}).get("threshold_percent"))) for n, d, t, v in rows]
 
 
-def _result(meeting: Meeting, nomination: Nomination, award: AwardType, counts) -> ItemResult:
+def _threshold(nomination: Nomination, copied: float | None, live: float | None) -> float:
+    if copied is not None:
+        return copied
+    if live is None:
+        raise Conflict(
+            f"{nomination.nominee_name}: danh hiệu chưa có tỷ lệ biểu quyết; Sở Nội vụ cần cập "
+            "nhật danh mục trước khi kiểm phiếu.",
+            code="no_threshold",
+        )
+    return float(live)
+
+
+def _result(meeting: Meeting, nomination: Nomination, threshold: float, counts) -> ItemResult:
     mine = counts.get(nomination.id, {})
     return ItemResult(
         nomination_id=nomination.id,
@@ -53,25 +55,29 @@ def _result(meeting: Meeting, nomination: Nomination, award: AwardType, counts) 
         abstain=mine.get("abstain", 0),
         members_total=meeting.members_total or 0,
         present=meeting.present or 0,
-        threshold_percent=float((award.council_vote or {}).get("threshold_percent") or 100),
+        threshold_percent=float(threshold),
     )
 
 
 async def close(
-    session: AsyncSession, actor: Principal, meeting_id: int, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    keys: BallotKeys,
+    meeting_id: int,
+    expected: int | None,
 ) -> Meeting:
     """Close an open meeting: no ballot is taken after this; each item passes when approvals
-    over all the council's members reach the award type's threshold."""
+    over the voter roll reach the threshold copied when the agenda was set."""
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(meeting, "open", "invalid_transition", "không đang họp")
     meeting.status, meeting.closed_at = "closed", utcnow()
     await flush_or_conflict(session)
-    await reshuffle(session, meeting.id)
+    await unseal_all(session, keys, meeting.id)
     counts = await count_choices(session, meeting.id)
     passed = 0
-    for nomination, dossier, award in await _items(session, meeting.id):
-        result = _result(meeting, nomination, award, counts)
+    for nomination, dossier, threshold in await _items(session, meeting.id):
+        result = _result(meeting, nomination, threshold, counts)
         session.add(MeetingResult(**_result_row(meeting.id, result)))
         passed += result.passed
         action = "approve" if result.passed else "reject"

@@ -7,13 +7,22 @@ ballot never interleave.
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.config import Settings
 from app.errors import Conflict, Unprocessable
-from app.models import AgendaItem, Attendance, Council, CouncilMember, Meeting, Nomination, Round
+from app.models import (
+    AgendaItem,
+    Attendance,
+    Council,
+    CouncilMember,
+    Meeting,
+    MeetingVoter,
+    Nomination,
+    Round,
+)
 from app.models.base import utcnow
 from app.services import audit
 from app.services.common import PageResult, check_version, paginate, touch
@@ -235,6 +244,12 @@ async def open_meeting(
     check_version(meeting, expected)
     require_status(meeting, "scheduled", "invalid_transition", "không ở trạng thái chờ khai mạc")
     meeting = await reload(session, actor, meeting_id)
+    if not await session.scalar(select(exists().where(AgendaItem.meeting_id == meeting.id))):
+        raise Conflict(
+            f"Phiên họp “{meeting.title}” chưa có đề nghị nào trong chương trình; lập chương "
+            "trình trước khi khai mạc.",
+            code="empty_agenda",
+        )
     members = await active_members(session, meeting.council_id)
     present = sum(1 for a in meeting.attendance if a.member_id in members)
     quorum = Quorum(present, len(members), required_quorum(meeting, settings))
@@ -253,6 +268,8 @@ async def open_meeting(
     before = audit.snapshot(meeting, ("status",))
     meeting.status, meeting.opened_at = "open", utcnow()
     meeting.members_total, meeting.present = len(members), present
+    # The voter roll: who may vote, fixed now, as `members_total` is.
+    session.add_all(MeetingVoter(meeting_id=meeting.id, member_id=m) for m in sorted(members))
     await flush_or_conflict(session)
     after = {"status": "open", "members_total": len(members), "present": present}
     await audit.record(

@@ -1,16 +1,23 @@
-"""The keys that let a member read back their own ballot and nobody else link voter to choice.
+"""The keys of the secret ballot (bỏ phiếu kín).
 
-Two keys are derived from the server secret with HKDF (info `tdkt-ballot-v1`): one keys the
-HMAC that names a member's receipt, the other encrypts (AES-GCM) the ballot's random reference
-inside it. The database holds only the HMAC and the ciphertext, so without the application's
-secret a database administrator cannot tell whose receipt is whose, nor which ballot it names.
+The ballot key is derived with HKDF (info `tdkt-ballot-v1`) from `TDKT_BALLOT_SECRET` when set,
+else from the JWT secret: rotating that secret then changes the ballot key, so close every open
+meeting first (its sealed ballots could no longer be opened) and expect old receipts to stop
+reading back. The key seals each ballot while the meeting is open (AES-GCM, random nonce, the
+meeting id as associated data) and names each read-back receipt (HMAC). The receipt itself is
+random, handed to the voter once and never stored; the read-back copy of the choices is sealed
+under a key derived from it, so neither the database nor the application can read it back
+without the voter.
 """
 
 import base64
 import hashlib
 import hmac
+import json
 import os
+import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -18,7 +25,33 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 HKDF_INFO = b"tdkt-ballot-v1"
+READBACK_INFO = b"tdkt-ballot-readback-v1"
 _NONCE_BYTES = 12
+RECEIPT_BYTES = 24
+
+
+def _derive(material: bytes, info: bytes, length: int = 32) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(material)
+
+
+def _seal(key: bytes, data: Any, associated: bytes) -> str:
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = AESGCM(key).encrypt(nonce, json.dumps(data).encode(), associated)
+    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def _unseal(key: bytes, sealed: str, associated: bytes) -> Any | None:
+    try:
+        raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
+        plain = AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], associated)
+    except (InvalidTag, ValueError):
+        return None
+    return json.loads(plain)
+
+
+def new_receipt() -> str:
+    """A one-time receipt: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(RECEIPT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -28,29 +61,24 @@ class BallotKeys:
 
     @classmethod
     def from_secret(cls, secret: str) -> "BallotKeys":
-        material = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=HKDF_INFO).derive(
-            secret.encode("utf-8")
-        )
+        material = _derive(secret.encode("utf-8"), HKDF_INFO, 64)
         return cls(receipt_key=material[:32], seal_key=material[32:])
 
-    def receipt(self, meeting_id: int, member_id: int) -> str:
-        """The receipt's name: HMAC-SHA256(key, "meeting:member"), hex."""
-        message = f"{meeting_id}:{member_id}".encode()
-        return hmac.new(self.receipt_key, message, hashlib.sha256).hexdigest()
+    def receipt_name(self, receipt: str) -> str:
+        """Where a receipt's read-back copy is stored: HMAC-SHA256(key, receipt), hex."""
+        return hmac.new(self.receipt_key, receipt.encode(), hashlib.sha256).hexdigest()
 
-    def seal(self, receipt: str, ballot_ref: str) -> str:
-        """The ballot reference encrypted, bound to its receipt so it cannot be moved to another."""
-        nonce = os.urandom(_NONCE_BYTES)
-        sealed = AESGCM(self.seal_key).encrypt(nonce, ballot_ref.encode(), receipt.encode())
-        return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+    def seal_ballot(self, meeting_id: int, votes: list[dict[str, Any]]) -> str:
+        return _seal(self.seal_key, votes, str(meeting_id).encode())
 
-    def unseal(self, receipt: str, sealed: str) -> str | None:
-        """The ballot reference, or None when the secret changed or the row was tampered with."""
-        try:
-            raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
-            plain = AESGCM(self.seal_key).decrypt(
-                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], receipt.encode()
-            )
-        except (InvalidTag, ValueError):
-            return None
-        return plain.decode()
+    def open_ballot(self, meeting_id: int, sealed: str) -> list[dict[str, Any]] | None:
+        """The choices, or None when the key changed or the row was moved or tampered with."""
+        return _unseal(self.seal_key, sealed, str(meeting_id).encode())
+
+
+def seal_readback(receipt: str, meeting_id: int, data: dict[str, Any]) -> str:
+    return _seal(_derive(receipt.encode(), READBACK_INFO), data, str(meeting_id).encode())
+
+
+def open_readback(receipt: str, meeting_id: int, sealed: str) -> dict[str, Any] | None:
+    return _unseal(_derive(receipt.encode(), READBACK_INFO), sealed, str(meeting_id).encode())

@@ -5,13 +5,29 @@ short of a 90% threshold. The threshold is over all the council's members, not t
 Choices are counted by the database (GROUP BY), never loaded ballot by ballot.
 """
 
+import random
+import uuid
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import delete, func, insert, literal_column, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import BallotChoice
+from app.errors import Conflict
+from app.models import BallotChoice, SealedBallot
+from app.services.council.secrecy import BallotKeys
+
+# The stored result of one agenda item (MeetingResult), beside its meeting and nomination ids.
+COUNT_FIELDS = (
+    "approve",
+    "reject",
+    "abstain",
+    "members_total",
+    "present",
+    "approve_percent",
+    "threshold_percent",
+    "passed",
+)
 
 
 def percent(part: int, whole: int) -> float:
@@ -80,33 +96,38 @@ async def count_choices(session: AsyncSession, meeting_id: int) -> dict[int, dic
     return counts
 
 
-def _random_hex(dialect: str):
-    if dialect == "postgresql":
-        return literal_column("replace(gen_random_uuid()::text, '-', '')")
-    return literal_column("lower(hex(randomblob(16)))")
+_CHUNK = 5000
 
 
-async def reshuffle(session: AsyncSession, meeting_id: int) -> None:
-    """Rewrite the meeting's choices under new random ids, in random order, in this (closing)
-    transaction, then drop the originals.
-
-    A choice written with its ballot shares that transaction's traces with the voter's
-    participation row (PostgreSQL's xmin, the heap position); after the rewrite every choice
-    of the meeting carries the close's. Choices are written with dashed UUIDs and rewritten
-    as plain hex, which is how the originals are told apart.
-    """
-    columns = ("meeting_id", "nomination_id", "choice", "ballot_ref")
-    source = (
-        select(
-            _random_hex(session.bind.dialect.name),
-            *(getattr(BallotChoice, c) for c in columns),
-        )
-        .where(BallotChoice.meeting_id == meeting_id, BallotChoice.id.like("%-%"))
-        .order_by(func.random())
-    )
-    await session.execute(insert(BallotChoice).from_select(["id", *columns], source))
-    await session.execute(
-        delete(BallotChoice).where(
-            BallotChoice.meeting_id == meeting_id, BallotChoice.id.like("%-%")
+async def unseal_all(session: AsyncSession, keys: BallotKeys, meeting_id: int) -> None:
+    """Open every sealed ballot of the meeting, in the closing transaction (which holds the
+    meeting's lock, so no ballot comes in meanwhile), and write the choices as plain rows:
+    shuffled, under random ids, in one statement, nothing grouping one ballot's choices. All
+    rows share this transaction, so nothing in the storage (PostgreSQL's xmin, the heap order)
+    links a choice to a participation. The sealed rows are then deleted."""
+    sealed = list(
+        await session.scalars(
+            select(SealedBallot.sealed).where(SealedBallot.meeting_id == meeting_id)
         )
     )
+    rows = []
+    for ciphertext in sealed:
+        votes = keys.open_ballot(meeting_id, ciphertext)
+        if votes is None:
+            raise Conflict(
+                "Không mở được phiếu kín: khoá bỏ phiếu của hệ thống đã thay đổi khi phiên họp "
+                "đang diễn ra. Khôi phục khoá cũ rồi bế mạc lại.",
+                code="ballot_unreadable",
+            )
+        rows.extend(
+            {"meeting_id": meeting_id, "nomination_id": v["nomination_id"], "choice": v["choice"]}
+            for v in votes
+        )
+    random.SystemRandom().shuffle(rows)
+    for row in rows:
+        row["id"] = str(uuid.uuid4())
+    # Multi-row VALUES, chunked under the bind-parameter limits; every chunk is in this
+    # same transaction.
+    for start in range(0, len(rows), _CHUNK):
+        await session.execute(insert(BallotChoice).values(rows[start : start + _CHUNK]))
+    await session.execute(delete(SealedBallot).where(SealedBallot.meeting_id == meeting_id))

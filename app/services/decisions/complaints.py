@@ -16,7 +16,7 @@ from app.errors import Conflict, NotFound
 from app.models import Complaint, Dossier, Nomination
 from app.models.base import utcnow
 from app.services import audit, nomination_moves
-from app.services.common import check_version
+from app.services.common import check_version, touch
 from app.services.decisions import guards
 from app.services.dossiers import queries
 from app.services.principal import Principal
@@ -63,7 +63,10 @@ async def record(
         created_by_id=actor.user_id,
     )
     session.add(row)
-    await session.flush()
+    # Bumps the nomination's version: a decision recorded concurrently, which read it before
+    # this complaint existed, then fails its versioned UPDATE instead of ignoring the complaint.
+    touch(nomination)
+    await flush_or_conflict(session)
     await audit.record(
         session, actor, "complaint.recorded", "complaint", row.id,
         after={"nomination_id": nomination.id, "dossier_id": dossier.id,

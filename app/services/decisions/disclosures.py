@@ -6,12 +6,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict
+from app.errors import Conflict, Unprocessable
 from app.models import Disclosure
 from app.services import audit
 from app.services.decisions import guards
 from app.services.principal import Principal
 from app.services.text import nfc
+from app.services.working_days import today_in_vietnam
 
 FIELDS = ("id", "nomination_id", "published_on", "channel", "url", "created_at")
 
@@ -29,6 +30,12 @@ async def record(
             f"Đề nghị của {nomination.nominee_name} chưa nộp hoặc đã rút; không công khai.",
             code="invalid_transition",
             current_status=nomination.status,
+        )
+    if data["published_on"] > today_in_vietnam():
+        raise Unprocessable(
+            f"Ngày công khai {data['published_on']:%d/%m/%Y} chưa tới; chỉ ghi nhận việc công "
+            "khai đã diễn ra.",
+            code="published_in_future",
         )
     row = Disclosure(
         nomination_id=nomination.id,

@@ -8,7 +8,7 @@ the audit entry and the event are written by `workflow.transition` in the same t
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, InvalidTransition, Unprocessable
@@ -66,14 +66,16 @@ async def _check_window(session: AsyncSession, dossier: Dossier, today: date) ->
             RoundExtension.unit_id == dossier.submitting_unit_id,
         )
     )
-    if not rules.round_open_for(round_, until, today):
+    supplement_due = dossier.supplement_due_on if dossier.status == "returned" else None
+    reason = rules.submission_window(round_, until, supplement_due, today)
+    if reason is None:
         state = "chưa mở nhận hồ sơ" if round_.status == "draft" else "đã hết hạn nhận hồ sơ"
         raise Conflict(
             f"{round_.name} {state} (hạn cuối {round_.submission_closes_on:%d/%m/%Y}) và đơn vị "
             "không được gia hạn; liên hệ Sở Nội vụ để được gia hạn.",
             code="round_closed",
         )
-    return not (round_.status == "open" and today <= round_.submission_closes_on)
+    return reason == "extension"
 
 
 async def _check_documents(session: AsyncSession, dossier: Dossier) -> None:
@@ -106,6 +108,22 @@ async def _others(session: AsyncSession, dossier: Dossier) -> list[Nomination]:
         )
     )
     return list(await session.scalars(stmt))
+
+
+async def _lock_award_types(session: AsyncSession, dossier: Dossier) -> None:
+    """Queue concurrent submits that propose for the same award type in the same year.
+
+    Without it two dossiers naming the same person, submitted at once on PostgreSQL, would each
+    miss the other (neither is committed yet). Locks are taken in code order so two submits
+    never wait for each other crosswise. SQLite's `BEGIN IMMEDIATE` already serialises writers.
+    """
+    if session.bind.dialect.name != "postgresql":
+        return
+    for code in sorted({n.award_type_code for n in dossier.nominations}):
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:year, hashtext(:code))"),
+            {"year": dossier.year, "code": code},
+        )
 
 
 async def _check_duplicates(session: AsyncSession, dossier: Dossier) -> None:
@@ -149,6 +167,7 @@ async def submit(
     today = rules.today()
     late = await _check_window(session, dossier, today)
     await _check_documents(session, dossier)
+    await _lock_award_types(session, dossier)
     await _check_duplicates(session, dossier)
     calendar = await holidays.calendar(session)
     number = dossier.submission_count + 1

@@ -6,6 +6,7 @@ file, and so does a rollback of the request after the rename.
 """
 
 import asyncio
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.errors import Forbidden, NotFound, Unprocessable
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.models import Attachment, Dossier
 from app.services import audit, policies
 from app.services.award_catalogue import DOCUMENT_TYPES
@@ -68,7 +69,8 @@ def _fields(fields: dict[str, str], dossier: Dossier) -> tuple[str, int | None]:
     if not raw:
         return document_type, None
     ids = {n.id for n in dossier.nominations}
-    if not raw.isdigit() or int(raw) not in ids:
+    # Only ASCII digits: `str.isdigit` also accepts "²", which `int` refuses.
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", raw) or int(raw) not in ids:
         raise Unprocessable(
             f"Hồ sơ {dossier.code} không có đề nghị mã số {raw}.", code="unknown_reference"
         )
@@ -169,9 +171,18 @@ async def content(
 async def delete_attachment(
     session: AsyncSession, actor: Principal, attachment_id: int, settings: Settings
 ) -> None:
-    """Remove a paper from a draft or returned dossier; the file goes once the row is gone."""
+    """Remove a paper from a draft dossier; the file goes once the row is gone.
+
+    A returned dossier keeps the papers Sở Nội vụ already reviewed: the unit adds new ones."""
     row, _ = await get_attachment(session, actor, attachment_id)
     dossier = await queries.get_editable_dossier(session, actor, row.dossier_id)
+    if dossier.status != "draft":
+        raise Conflict(
+            f"Hồ sơ {dossier.code} đã được trả lại để bổ sung: giữ các giấy tờ đã nộp, chỉ "
+            "tải thêm giấy tờ mới.",
+            code="dossier_not_draft",
+            current_status=dossier.status,
+        )
     path = storage_path(settings.attachments_dir, row.storage_name)
     dossier.attachments.remove(row)
     touch(dossier)

@@ -28,16 +28,19 @@ def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
 async def load_history(
     session: AsyncSession, nominations: Iterable[Nomination]
 ) -> list[AwardHistory]:
-    """Every history row that may belong to one of `nominations`, in one query."""
-    nominations = list(nominations)
-    names = {n.nominee_key for n in nominations}
-    units = {
-        n.nominee_unit_id
-        for n in nominations
-        if n.nominee_kind == "collective" and n.nominee_unit_id is not None
-    }
-    if not nominations:
+    """Every history row that may belong to one of `nominations`, in one query.
+
+    The nominees are named by a subquery over their dossiers, not by a list of names: a page of
+    large dossiers would otherwise bind more parameters than PostgreSQL takes (32,767).
+    """
+    dossier_ids = {n.dossier_id for n in nominations}
+    if not dossier_ids:
         return []
+    mine = Nomination.dossier_id.in_(dossier_ids)
+    names = select(Nomination.nominee_key).where(mine)
+    units = select(Nomination.nominee_unit_id).where(
+        mine, Nomination.nominee_kind == "collective", Nomination.nominee_unit_id.is_not(None)
+    )
     stmt = select(AwardHistory).where(
         or_(
             AwardHistory.nominee_key.in_(names),

@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.errors import Conflict, Forbidden, Unprocessable
-from app.models import Cluster, Dossier, Round
+from app.models import Cluster, Dossier, DossierCounter, Round
 from app.services import audit, directory
 from app.services.common import check_version
 from app.services.dossiers import nominations, queries, rules
@@ -17,7 +18,6 @@ from app.services.text import nfc
 from app.services.workflow import flush_or_conflict
 
 AUDITED = ("code", "title", "kind", "round_id", "year", "status", "cluster_id")
-_CODE_ATTEMPTS = 5
 
 
 async def _round_for(session: AsyncSession, round_id: int | None, kind: str) -> Round | None:
@@ -72,21 +72,33 @@ async def _owner(session: AsyncSession, actor: Principal, year: int) -> dict[str
     return {"owner_kind": "unit", "submitting_unit_id": actor.unit_id, "cluster_id": cluster_id}
 
 
+async def _next_number(session: AsyncSession, year: int) -> int:
+    """The next dossier number of `year`, from its counter row.
+
+    The UPDATE locks the row until the request commits, so concurrent creates queue for their
+    numbers instead of racing for the same `count() + 1`.
+    """
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    # A year's first counter starts after the dossiers numbered before counters existed.
+    existing = select(literal(year), func.count()).where(Dossier.year == year)
+    await session.execute(
+        insert(DossierCounter).from_select(["year", "last_no"], existing).on_conflict_do_nothing()
+    )
+    return await session.scalar(
+        update(DossierCounter)
+        .where(DossierCounter.year == year)
+        .values(last_no=DossierCounter.last_no + 1)
+        .returning(DossierCounter.last_no)
+    )
+
+
 async def _insert_numbered(session: AsyncSession, dossier: Dossier) -> None:
-    """Give the dossier the next code of its year (HS-2026-0001); a concurrent draft that
-    took the same number makes us try the next one inside a savepoint."""
-    for attempt in range(_CODE_ATTEMPTS):
-        taken = await session.scalar(select(func.count()).where(Dossier.year == dossier.year))
-        dossier.code = f"HS-{dossier.year}-{(taken or 0) + 1 + attempt:04d}"
-        nominations.refresh_search(dossier)
-        try:
-            async with session.begin_nested():
-                session.add(dossier)
-                await session.flush()
-            return
-        except IntegrityError:
-            continue
-    raise Conflict("Nhiều hồ sơ được lập cùng lúc; hãy thử lại.", code="concurrent_update")
+    """Give the dossier the next code of its year (HS-2026-0001)."""
+    number = await _next_number(session, dossier.year)
+    dossier.code = f"HS-{dossier.year}-{number:04d}"
+    nominations.refresh_search(dossier)
+    session.add(dossier)
+    await flush_or_conflict(session)
 
 
 async def create_dossier(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Dossier:

@@ -2,7 +2,7 @@
 missing, and how a nominee is recognised across dossiers."""
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from app.models import Attachment, Nomination, Round
@@ -18,22 +18,36 @@ APPRAISAL_WORKING_DAYS = 20
 ROUNDLESS_KINDS = frozenset({"thematic", "unscheduled"})
 
 
+def now() -> datetime:
+    """The one clock of rounds and dossiers (tests set it here)."""
+    return datetime.now(UTC)
+
+
 def today() -> date:
     """Today in Asia/Ho_Chi_Minh: the business date every clock of the workflow counts from."""
-    return today_in_vietnam()
+    return today_in_vietnam(now())
 
 
-def round_open_for(round_: Round, extension_until: date | None, on: date) -> bool:
-    """Does `round_` take a submission on `on` from a unit whose latest extension ends on
-    `extension_until`? Submissions close at the end of `submission_closes_on`; an extension
-    works even after the round closed, as long as it is not completed."""
+def submission_window(
+    round_: Round, extension_until: date | None, supplement_due_on: date | None, on: date
+) -> str | None:
+    """Why `round_` takes a dossier on `on`, or None when it does not.
+
+    `open`: the round is open and `on` is not past `submission_closes_on` (its whole last day
+    counts). `extension`: the unit's latest extension (`extension_until`) still runs, even after
+    the round closed. `supplement`: a returned dossier (pass its `supplement_due_on`) comes back
+    by the deadline Sở Nội vụ set for it. Neither of the last two works once the round is
+    completed (or before it opened).
+    """
     if round_.status == "open" and on <= round_.submission_closes_on:
-        return True
-    return (
-        round_.status in ("open", "closed")
-        and extension_until is not None
-        and on <= extension_until
-    )
+        return "open"
+    if round_.status not in ("open", "closed"):
+        return None
+    if extension_until is not None and on <= extension_until:
+        return "extension"
+    if supplement_due_on is not None and on <= supplement_due_on:
+        return "supplement"
+    return None
 
 
 def nominee_key(name: str) -> str:

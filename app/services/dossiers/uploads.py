@@ -4,6 +4,7 @@ from its bytes, and its original name kept only as sanitised metadata."""
 
 import asyncio
 import hashlib
+import re
 import unicodedata
 import uuid
 import zipfile
@@ -149,7 +150,11 @@ async def receive(
     """Parse the body as it arrives; refuse (413) as soon as it passes the limit."""
     boundary = _boundary(content_type)
     body_limit = limit + FORM_OVERHEAD_BYTES
-    if content_length and content_length.isdigit() and int(content_length) > body_limit:
+    if (
+        content_length
+        and re.fullmatch(r"[0-9]{1,20}", content_length)
+        and int(content_length) > body_limit
+    ):
         raise _too_large(limit)
     await asyncio.to_thread(incoming.mkdir, parents=True, exist_ok=True)
     receiver = _Receiver(incoming, limit)

@@ -1,5 +1,6 @@
 """Response shapes of dossiers, nominations and attachments, with checks computed in bulk."""
 
+import copy
 from dataclasses import asdict
 from typing import Any
 
@@ -49,6 +50,8 @@ NOMINATION_FIELDS = (
     "version",
 )
 PERSONAL_FIELDS = ("position", "birth_year")
+# What a person wrote about themselves: blank for readers, unless the nominee is a collective.
+INDIVIDUAL_FIELDS = {"achievement_summary": "", "prior_awards": []}
 
 
 def attachment_view(row: Attachment) -> dict[str, Any]:
@@ -85,6 +88,8 @@ def nomination_view(row: Nomination, checks: list[Check], personal: bool) -> dic
     view = {name: getattr(row, name) for name in NOMINATION_FIELDS}
     if not personal:
         view.update(dict.fromkeys(PERSONAL_FIELDS))
+        if row.nominee_kind == "individual":
+            view.update({name: copy.copy(blank) for name, blank in INDIVIDUAL_FIELDS.items()})
     view["checks"] = [asdict(c) for c in checks]
     view["appraisal"] = _appraisal(row)
     # Filled by council meetings and decisions.
