@@ -1,5 +1,6 @@
 """create_app(): routers, error handlers, middleware, operationIds."""
 
+import gc
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -28,6 +29,17 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def settle_heap() -> None:
+    """Move everything alive after start-up out of the garbage collector's sight.
+
+    Imports leave a few hundred thousand long-lived objects; without this, every full
+    collection walks them all and a request that triggers one waits for it (the benchmark's
+    p95 halves with it).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
     settings = settings or get_settings()
     if configure_logs:
@@ -35,6 +47,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        settle_heap()
         yield
         await app.state.db.dispose()
 

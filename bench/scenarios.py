@@ -22,7 +22,7 @@ class Scenario:  # the same shape as bench.run.Scenario, without importing it ba
 SCENARIOS = [
     Scenario("list the 2026 plan's tasks, overdue", "GET", "/api/v1/tasks?overdue=true", 80),
     Scenario("task report per quarter and lead unit", "GET", "/api/v1/reports/tasks", 80),
-    Scenario("list 200 dossiers with nominations", "GET", "/api/v1/dossiers?limit=200", 400),
+    Scenario("list 200 dossiers with nominations", "GET", "/api/v1/dossiers?limit=200", 300),
     Scenario("search dossiers without diacritics", "GET", "/api/v1/dossiers?q=to%20trinh%201", 150),
     Scenario("dossier report of a round", "GET", "/api/v1/reports/dossiers?year=2026", 200),
 ]
