@@ -44,9 +44,6 @@ class Settings(BaseSettings):
     idempotency_lock_seconds: int = 120
     attachment_max_bytes: int = 20 * 1024 * 1024
     load_reference_data: bool = True
-    # Quorum of a council meeting: share of the council's active members present (percent).
-    quorum_percent: float = Field(default=66.67, gt=0, le=100)
-    award_quorum_percent: float = Field(default=80, gt=0, le=100)
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Header, Request, Response, status
 from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute
-from app.config import Settings
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.council import (
     AgendaBody,
@@ -58,10 +57,6 @@ class SecretBallotRoute(TransactionalRoute):
 ballot_router = APIRouter(route_class=SecretBallotRoute, responses=PROBLEMS, tags=["meetings"])
 
 
-def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 def ballot_keys(request: Request) -> BallotKeys:
     keys = getattr(request.app.state, "ballot_keys", None)
     if keys is None:
@@ -71,7 +66,6 @@ def ballot_keys(request: Request) -> BallotKeys:
     return keys
 
 
-SettingsDep = Annotated[Settings, Depends(settings_of)]
 KeysDep = Annotated[BallotKeys, Depends(ballot_keys)]
 
 
@@ -163,15 +157,14 @@ async def set_meeting_attendance(
 async def open_meeting(
     session: SessionDep,
     principal: NoiVu,
-    settings: SettingsDep,
     meeting_id: Id,
     expected: OptionalIfMatch,
     response: Response,
 ):
-    """Opens when the quorum holds: present ≥ TDKT_AWARD_QUORUM_PERCENT (80) of the council's
-    active members for an award session, ≥ TDKT_QUORUM_PERCENT (66.67) otherwise; else 409
+    """Opens when the quorum holds: present ≥ the rule value `award_quorum_percent` (80) of the
+    council's active members for an award session, ≥ `quorum_percent` (66.67) otherwise; else 409
     `quorum_not_met` with `present`, `members_total`, `required_percent`, `required_present`."""
-    meeting = await meetings.open_meeting(session, principal, meeting_id, settings, expected)
+    meeting = await meetings.open_meeting(session, principal, meeting_id, expected)
     return await _read(session, meeting, response)
 
 

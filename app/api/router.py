@@ -21,6 +21,7 @@ from app.api import (
     plans,
     reports,
     rounds,
+    rule_values,
     tasks,
     units,
     users,
@@ -34,3 +35,4 @@ for module in (award_types, rounds, dossiers, nominations, attachments, holidays
     api_router.include_router(module.router)
 for module in (meetings, decisions, complaints, award_history):
     api_router.include_router(module.router)
+api_router.include_router(rule_values.router)

@@ -33,6 +33,7 @@ from app.models.dossiers import (
 )
 from app.models.plans import Plan, Task, TaskCoordinator, TaskReport
 from app.models.rounds import Round, RoundExtension, RoundTask
+from app.models.rules import RuleValue
 from app.models.users import LoginThrottle, RefreshToken, ServiceToken, User
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "Round",
     "RoundExtension",
     "RoundTask",
+    "RuleValue",
     "SealedBallot",
     "ServiceToken",
     "StateResult",

@@ -354,14 +354,20 @@ async def test_a_meeting_opens_only_with_its_quorum(
         assert problem["required_present"] > present
 
 
-async def test_quorum_percentages_are_settings(app, client, session):
-    app.state.settings.award_quorum_percent = 50
+async def test_quorum_percentages_are_rule_values(app, client, session):
     group = await council_with_members(app, session, 4)
     agenda = await eligible_nominations(session, CSTD_TINH)
     meeting = await make_meeting(session, group.council, present=group.members[:2], agenda=agenda)
     _, admin = await signed_in(app, session)
 
+    lowered = await client.patch(
+        f"{API}/rule-values/award_quorum_percent",
+        json={"value": 50},
+        headers={**admin, "If-Match": "*"},
+    )
     response = await client.post(f"{API}/meetings/{meeting.id}/open", headers=admin)
+
+    assert lowered.status_code == 200, lowered.text
 
     assert response.status_code == 200, response.text
 

@@ -11,7 +11,6 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.config import Settings
 from app.errors import Conflict, Unprocessable
 from app.models import (
     AgendaItem,
@@ -24,7 +23,7 @@ from app.models import (
     Round,
 )
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, rule_values
 from app.services.common import PageResult, check_version, paginate, touch
 from app.services.council.access import get_meeting, meeting_scope
 from app.services.council.tally import Quorum
@@ -228,15 +227,14 @@ async def set_attendance(
 # ---- opening ---------------------------------------------------------------------------------
 
 
-def required_quorum(meeting: Meeting, settings: Settings) -> float:
-    return settings.award_quorum_percent if meeting.kind == "award" else settings.quorum_percent
+def required_quorum(meeting: Meeting, rules: rule_values.Rules) -> float:
+    return rules.award_quorum_percent if meeting.kind == "award" else rules.quorum_percent
 
 
 async def open_meeting(
     session: AsyncSession,
     actor: Principal,
     meeting_id: int,
-    settings: Settings,
     expected: int | None,
 ) -> Meeting:
     """Khai mạc: only when enough of the council's active members are present."""
@@ -252,7 +250,8 @@ async def open_meeting(
         )
     members = await active_members(session, meeting.council_id)
     present = sum(1 for a in meeting.attendance if a.member_id in members)
-    quorum = Quorum(present, len(members), required_quorum(meeting, settings))
+    required = required_quorum(meeting, await rule_values.get_rules(session))
+    quorum = Quorum(present, len(members), required)
     if not quorum.met:
         raise Conflict(
             f"Chưa đủ số thành viên dự họp: có mặt {present}/{len(members)} thành viên "

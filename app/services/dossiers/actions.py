@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.errors import Conflict, InvalidTransition, Unprocessable
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
 from app.models.base import utcnow
-from app.services import holidays, policies, workflow
+from app.services import holidays, policies, rule_values, workflow
 from app.services.award_types import award_types_by_code
 from app.services.common import check_version, touch
 from app.services.dossiers import queries, rules
@@ -170,6 +170,7 @@ async def submit(
     await _lock_award_types(session, dossier)
     await _check_duplicates(session, dossier)
     calendar = await holidays.calendar(session)
+    clocks = await rule_values.get_rules(session)
     number = dossier.submission_count + 1
     # The unique (dossier_id, submission_no) row is what only one concurrent submit can insert.
     session.add(
@@ -181,7 +182,7 @@ async def submit(
     changes = {
         "submitted_at": utcnow(),
         "submission_count": number,
-        "return_due_on": calendar.add_working_days(today, rules.RETURN_WORKING_DAYS),
+        "return_due_on": calendar.add_working_days(today, clocks.return_working_days),
     }
     await workflow.transition(
         session, actor, _subject(dossier), "submit", changes=changes, comment=comment
@@ -213,14 +214,14 @@ async def return_dossier(
     data: dict[str, Any],
     expected: int | None,
 ) -> Dossier:
-    """Trả lại để bổ sung, with reasons and a deadline (default 5 working days from today)."""
+    """Trả lại để bổ sung, with reasons and a deadline (default: the rule value
+    `supplement_working_days` from today)."""
     dossier = await _load(session, actor, dossier_id, "return", expected)
     today = rules.today()
     due = data.get("supplement_due_on")
     if due is None:
-        due = (await holidays.calendar(session)).add_working_days(
-            today, rules.SUPPLEMENT_WORKING_DAYS
-        )
+        days = (await rule_values.get_rules(session)).supplement_working_days
+        due = (await holidays.calendar(session)).add_working_days(today, days)
     elif due < today:
         raise Unprocessable("Hạn bổ sung không được ở trong quá khứ.", code="due_in_past")
     _set_nominations(dossier, "draft", clear_appraisal=True)
@@ -238,12 +239,13 @@ async def receive(
     comment: str | None,
     expected: int | None,
 ) -> Dossier:
-    """Tiếp nhận: the appraisal clock (20 working days) starts today."""
+    """Tiếp nhận: the appraisal clock (rule value `appraisal_working_days`) starts today."""
     dossier = await _load(session, actor, dossier_id, "receive", expected)
     calendar = await holidays.calendar(session)
+    days = (await rule_values.get_rules(session)).appraisal_working_days
     changes = {
         "received_at": utcnow(),
-        "appraisal_due_on": calendar.add_working_days(rules.today(), rules.APPRAISAL_WORKING_DAYS),
+        "appraisal_due_on": calendar.add_working_days(rules.today(), days),
     }
     await workflow.transition(
         session, actor, _subject(dossier), "receive", changes=changes, comment=comment

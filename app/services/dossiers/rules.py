@@ -11,9 +11,6 @@ from app.services.text import fold, search_text
 from app.services.working_days import today_in_vietnam
 
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
-RETURN_WORKING_DAYS = 5
-SUPPLEMENT_WORKING_DAYS = 5
-APPRAISAL_WORKING_DAYS = 20
 # Periodic and dedication dossiers belong to a round; thematic and unscheduled ones may not.
 ROUNDLESS_KINDS = frozenset({"thematic", "unscheduled"})
 
