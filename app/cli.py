@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from app.config import PROJECT_ROOT, get_settings
+from app.core.config import PROJECT_ROOT, get_settings
 
 cli = typer.Typer(help="tdkt — API công tác thi đua, khen thưởng tỉnh Sơn La", no_args_is_help=True)
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -16,7 +16,7 @@ OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 def migrate_database(revision: str = "head") -> None:
     from alembic import command
 
-    from app.migrations_info import alembic_config
+    from app.core.migrations_info import alembic_config
 
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
@@ -26,7 +26,7 @@ def migrate_database(revision: str = "head") -> None:
 
 
 async def _bootstrap(load_reference: bool) -> tuple[str | None, list[str]]:
-    from app.db import Database
+    from app.core.db import Database
     from app.services import bootstrap
 
     settings = get_settings()
@@ -110,9 +110,9 @@ def create_user(
     ] = "",
 ) -> None:
     """Create an account from the command line (e.g. a second Sở Nội vụ administrator)."""
-    from app.db import Database
+    from app.core.db import Database
+    from app.core.principal import SYSTEM
     from app.services import accounts
-    from app.services.principal import SYSTEM
 
     async def run() -> int:
         db = Database(get_settings())

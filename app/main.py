@@ -8,11 +8,11 @@ from fastapi.routing import APIRoute
 
 from app.api import health
 from app.api.router import api_router
-from app.config import Settings, get_settings
-from app.db import Database
-from app.errors import install_error_handlers
-from app.observability import RequestContextMiddleware, configure_logging
-from app.security import TokenCodec
+from app.core.config import Settings, get_settings
+from app.core.db import Database
+from app.core.errors import install_error_handlers
+from app.core.observability import RequestContextMiddleware, configure_logging
+from app.core.security import TokenCodec
 
 DESCRIPTION = """
 API công tác thi đua, khen thưởng tỉnh Sơn La — the API for the emulation and commendation

@@ -20,12 +20,12 @@ from pathlib import Path
 import httpx
 from alembic import command
 
-from app.config import Settings
+from app.core.config import Settings
+from app.core.migrations_info import alembic_config
+from app.core.security import hash_password
+from app.core.text import search_text
 from app.main import create_app, settle_heap
-from app.migrations_info import alembic_config
 from app.models import Cluster, ClusterMembership, Unit, User
-from app.security import hash_password
-from app.services.text import search_text
 from bench import scenarios as feature_scenarios
 
 UNITS = 1410

@@ -5,10 +5,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.text import fold, search_text
 from app.models import Dossier, Nomination, Plan, Round, Unit
 from app.services.award_types import load_award_types
-from app.services.plans import load_plan_2026
-from app.services.text import fold, search_text
+from app.services.plans.importing import load_plan_2026
 
 DOSSIERS = 2000
 NOMINATIONS_PER_DOSSIER = 3

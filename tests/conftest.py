@@ -18,12 +18,12 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app.config import Settings
-from app.db import Database, create_engine
+from app.core.config import Settings
+from app.core.db import Database, create_engine
+from app.core.migrations_info import alembic_config
+from app.core.security import TokenCodec
 from app.main import create_app
-from app.migrations_info import alembic_config
 from app.models import Base
-from app.security import TokenCodec
 
 PG_URL = os.environ.get("TDKT_TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-" + "x" * 40

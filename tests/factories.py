@@ -6,10 +6,10 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.security import hash_password
+from app.core.text import search_text
 from app.models import Cluster, ClusterMembership, Council, CouncilMember, Unit, User
-from app.security import hash_password
 from app.services.auth import principal_of
-from app.services.text import search_text
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per run

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.text import search_text
 from app.models import (
     Attachment,
     AwardHistory,
@@ -22,7 +23,6 @@ from app.models import (
 )
 from app.services.award_types import load_award_types
 from app.services.dossiers.rules import nominee_key, today
-from app.services.text import search_text
 
 _seq = itertools.count(1)
 

@@ -10,10 +10,9 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.text import fold, search_text
 from app.models import Attachment, Plan, Task, TaskCoordinator, Unit
-from app.services.plans import load_plan_2026
-from app.services.plans.importing import SEED_PLAN_PATH
-from app.services.text import fold, search_text
+from app.services.plans.importing import SEED_PLAN_PATH, load_plan_2026
 from tests.factories_dossiers import make_dossier
 
 APPENDIX_HEADER = ["TT", "NỘI DUNG", "DỰ KIẾN THỜI GIAN", "ĐƠN VỊ CHỦ TRÌ", "ĐƠN VỊ PHỐI HỢP"]

@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.services.principal import ALL_ROLES
+from app.core.principal import ALL_ROLES
 from tests.factories import auth, make_user
 
 

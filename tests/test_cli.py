@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.config import get_settings
+from app.core.config import get_settings
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_create_user_from_the_command_line(cli_env):
 
 
 def test_production_refuses_to_start_without_a_secret(monkeypatch):
-    from app.config import Settings, SettingsError
+    from app.core.config import Settings, SettingsError
 
     with pytest.raises(SettingsError, match="TDKT_JWT_SECRET"):
         Settings(env="production", jwt_secret="")

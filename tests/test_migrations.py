@@ -7,10 +7,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.migrations_info import alembic_config
+from app.core.migrations_info import alembic_config
+from app.core.principal import SYSTEM
 from app.models import Base
 from app.services import audit
-from app.services.principal import SYSTEM
 
 
 async def test_models_match_the_migrations(app):

@@ -10,7 +10,7 @@ from app.api.responses import PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
 from app.schemas.audit import AuditEntryRead
 from app.schemas.common import Id, ListEnvelope
-from app.services import audit_log
+from app.services.audit import log as audit_log
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["audit"])
 

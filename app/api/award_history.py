@@ -7,7 +7,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
 from app.api.responses import PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
-from app.errors import PayloadTooLarge
+from app.core.errors import PayloadTooLarge
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.decisions import AwardHistoryImportResult, AwardHistoryRead
 from app.services.award_history import importing, records

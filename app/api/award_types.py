@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response
 from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
 from app.api.responses import NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
-from app.schemas.awards import AwardTypeRead, AwardTypeUpdate, Level, Recipient
+from app.schemas.award_types import AwardTypeRead, AwardTypeUpdate, Level, Recipient
 from app.schemas.common import ListEnvelope
 from app.services import award_types
 

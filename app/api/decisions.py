@@ -1,15 +1,19 @@
-"""Decisions (quyết định khen thưởng, tờ trình cấp Nhà nước), state-level results and the
-public disclosure of nominations."""
+"""Decisions (quyết định khen thưởng, tờ trình cấp Nhà nước), state-level results, the public
+disclosure of nominations, and complaints (đơn thư khiếu nại, tố cáo) that block decisions."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import NoiVu, PageDep, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, envelope, set_etag
+from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
+from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.decisions import (
+    ComplaintCreate,
+    ComplaintRead,
+    ComplaintResolve,
     DecisionCreate,
     DecisionKind,
     DecisionRead,
@@ -18,10 +22,11 @@ from app.schemas.decisions import (
     StateResultCreate,
     StateResultRead,
 )
-from app.services.decisions import disclosures, records, state
-from app.services.principal import COUNCIL_MEMBER, NOI_VU, READER
+from app.services.decisions import complaints, disclosures, records, state
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["decisions"])
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
+
+
 DecisionReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
 NominationFollower = roles(NOI_VU, COUNCIL_MEMBER)
 
@@ -31,6 +36,7 @@ NominationFollower = roles(NOI_VU, COUNCIL_MEMBER)
     response_model=DecisionRead,
     status_code=status.HTTP_201_CREATED,
     responses=CONFLICT,
+    tags=["decisions"],
 )
 async def record_decision(
     session: SessionDep, principal: NoiVu, body: DecisionCreate, response: Response
@@ -47,7 +53,7 @@ async def record_decision(
     return records.view(decision)
 
 
-@router.get("/decisions", response_model=ListEnvelope[DecisionRead])
+@router.get("/decisions", response_model=ListEnvelope[DecisionRead], tags=["decisions"])
 async def list_decisions(
     session: SessionDep,
     principal: DecisionReader,
@@ -62,7 +68,9 @@ async def list_decisions(
     return envelope(result, [records.view(d) for d in result.items])
 
 
-@router.get("/decisions/{decision_id}", response_model=DecisionRead, responses=NOT_FOUND)
+@router.get(
+    "/decisions/{decision_id}", response_model=DecisionRead, responses=NOT_FOUND, tags=["decisions"]
+)
 async def get_decision(
     session: SessionDep, principal: DecisionReader, decision_id: Id, response: Response
 ):
@@ -76,6 +84,7 @@ async def get_decision(
     response_model=StateResultRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
+    tags=["decisions"],
 )
 async def record_state_result(
     session: SessionDep, principal: NoiVu, nomination_id: Id, body: StateResultCreate
@@ -91,6 +100,7 @@ async def record_state_result(
     response_model=DisclosureRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
+    tags=["decisions"],
 )
 async def record_disclosure(
     session: SessionDep, principal: NoiVu, nomination_id: Id, body: DisclosureCreate
@@ -105,7 +115,79 @@ async def record_disclosure(
     "/nominations/{nomination_id}/disclosures",
     response_model=list[DisclosureRead],
     responses=NOT_FOUND,
+    tags=["decisions"],
 )
 async def list_disclosures(session: SessionDep, principal: NominationFollower, nomination_id: Id):
     rows = await disclosures.for_nomination(session, principal, nomination_id)
     return [disclosures.view(r) for r in rows]
+
+
+ComplaintReader = roles(NOI_VU, COUNCIL_MEMBER)
+
+
+@router.post(
+    "/nominations/{nomination_id}/complaints",
+    response_model=ComplaintRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=NOT_FOUND,
+    tags=["complaints"],
+)
+async def record_complaint(
+    session: SessionDep,
+    principal: NoiVu,
+    nomination_id: Id,
+    body: ComplaintCreate,
+    response: Response,
+):
+    """While open, no decision is taken on the nomination (409 `open_complaint`)."""
+    row = await complaints.record(session, principal, nomination_id, body.model_dump())
+    response.headers["Location"] = f"/api/v1/complaints/{row.id}"
+    set_etag(response, row.version)
+    return complaints.view(row)
+
+
+@router.get(
+    "/nominations/{nomination_id}/complaints",
+    response_model=list[ComplaintRead],
+    responses=NOT_FOUND,
+    tags=["complaints"],
+)
+async def list_complaints(session: SessionDep, principal: ComplaintReader, nomination_id: Id):
+    rows = await complaints.for_nomination(session, principal, nomination_id)
+    return [complaints.view(r) for r in rows]
+
+
+@router.get(
+    "/complaints/{complaint_id}",
+    response_model=ComplaintRead,
+    responses=NOT_FOUND,
+    tags=["complaints"],
+)
+async def get_complaint(
+    session: SessionDep, principal: ComplaintReader, complaint_id: Id, response: Response
+):
+    row = await complaints.get(session, principal, complaint_id)
+    set_etag(response, row.version)
+    return complaints.view(row)
+
+
+@router.post(
+    "/complaints/{complaint_id}/resolve",
+    response_model=ComplaintRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+    tags=["complaints"],
+)
+async def resolve_complaint(
+    session: SessionDep,
+    principal: NoiVu,
+    complaint_id: Id,
+    body: ComplaintResolve,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """`upheld: true` (có cơ sở) rejects a nomination not yet decided (submitted, eligible,
+    approved or submitted to the centre); an award already conferred keeps its status, since
+    revoking it is a separate procedure."""
+    row = await complaints.resolve(session, principal, complaint_id, body.model_dump(), expected)
+    set_etag(response, row.version)
+    return complaints.view(row)

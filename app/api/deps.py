@@ -8,11 +8,8 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Forbidden, PreconditionRequired, Unauthorized, Unprocessable
-from app.schemas.common import Id
-from app.schemas.dossiers import DossierKind, DossierStatus
-from app.services import auth as auth_service
-from app.services.principal import (
+from app.core.errors import Forbidden, PreconditionRequired, Unauthorized, Unprocessable
+from app.core.principal import (
     CLUSTER_HEAD,
     COUNCIL_MEMBER,
     NOI_VU,
@@ -20,6 +17,9 @@ from app.services.principal import (
     UNIT,
     Principal,
 )
+from app.schemas.common import Id
+from app.schemas.dossiers import DossierKind, DossierStatus
+from app.services import auth as auth_service
 
 _bearer = HTTPBearer(auto_error=False, description="Mã truy cập (access token) hoặc service token")
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.migrations_info import head_revision
+from app.core.migrations_info import head_revision
 
 router = APIRouter(tags=["health"])
 

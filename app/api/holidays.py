@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
 from app.api.responses import NOT_FOUND, PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
+from app.core.working_days import today_in_vietnam
 from app.schemas.common import ListEnvelope
 from app.schemas.holidays import HolidayRead, HolidaySet
 from app.services import holidays
-from app.services.working_days import today_in_vietnam
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["holidays"])
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Header, Request, Response, status
 from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute
+from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER
 from app.schemas.common import Id, ListEnvelope
-from app.schemas.council import (
+from app.schemas.meetings import (
     AgendaBody,
     AttendanceBody,
     BallotCast,
@@ -22,9 +23,8 @@ from app.schemas.council import (
     MeetingResults,
     MeetingStatus,
 )
-from app.services.council import agenda, ballots, closing, meetings
-from app.services.council.secrecy import BallotKeys
-from app.services.principal import COUNCIL_MEMBER, NOI_VU, READER
+from app.services.meetings import agenda, ballots, closing, meetings
+from app.services.meetings.secrecy import BallotKeys
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["meetings"])
 MeetingReader = roles(NOI_VU, COUNCIL_MEMBER, READER)

@@ -10,10 +10,13 @@ from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute, read_body_capped
 from app.api.tasks import CommonTaskFilters
-from app.errors import PayloadTooLarge
+from app.core.errors import PayloadTooLarge
 from app.schemas.common import Id, ListEnvelope, Problem
 from app.schemas.plans import PlanCreate, PlanImportResult, PlanRead, PlanUpdate, TaskRead
-from app.services import plans
+from app.services.plans import importing
+from app.services.plans import records as plan_records
+from app.services.tasks import calendar
+from app.services.tasks import records as task_records
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["plans"])
 
@@ -73,14 +76,14 @@ async def list_plans(
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
-    result = await plans.list_plans(session, year=year, limit=page.limit, offset=page.offset)
+    result = await plan_records.list_plans(session, year=year, limit=page.limit, offset=page.offset)
     return envelope(result)
 
 
 @router.post("/plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
 async def create_plan(session: SessionDep, principal: NoiVu, body: PlanCreate, response: Response):
     """Enter a plan by hand; `POST /plans/import` reads one from its document instead."""
-    plan = await plans.create_plan(session, principal, body.model_dump())
+    plan = await plan_records.create_plan(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/plans/{plan.id}"
     set_etag(response, plan.version)
     return plan
@@ -103,7 +106,7 @@ async def import_plan(
     (`unsupported_format`, `bad_header`, `no_tasks`, ...) and nothing is saved. `warnings`
     lists the plan's own (document, skipped rows) and every task's; `GET /plans/{id}` keeps
     the plan's, each task its own until that field is corrected."""
-    outcome = await plans.import_plan(
+    outcome = await importing.import_plan(
         session, principal, upload.data, upload.filename, year=year, dry_run=dry_run
     )
     if outcome.created:
@@ -141,7 +144,7 @@ router.add_api_route(
 
 @router.get("/plans/{plan_id}", response_model=PlanRead, responses=NOT_FOUND)
 async def get_plan(session: SessionDep, principal: AnyRole, plan_id: Id, response: Response):
-    plan = await plans.get_plan(session, plan_id)
+    plan = await plan_records.get_plan(session, plan_id)
     set_etag(response, plan.version)
     return plan
 
@@ -155,7 +158,7 @@ async def update_plan(
     expected: IfMatch,
     response: Response,
 ):
-    plan = await plans.update_plan(
+    plan = await plan_records.update_plan(
         session, principal, plan_id, body.model_dump(exclude_unset=True), expected
     )
     set_etag(response, plan.version)
@@ -171,8 +174,8 @@ async def list_plan_tasks(
     filters: CommonTaskFilters,
 ):
     """The plan's tasks, with the filters of `GET /tasks`."""
-    result = await plans.list_plan_tasks(session, plan_id, filters, page.limit, page.offset)
-    return envelope(result, [plans.task_view(t, filters.as_of) for t in result.items])
+    result = await task_records.list_plan_tasks(session, plan_id, filters, page.limit, page.offset)
+    return envelope(result, [task_records.task_view(t, filters.as_of) for t in result.items])
 
 
 @router.get(
@@ -191,7 +194,7 @@ async def get_plan_calendar(session: SessionDep, principal: AnyRole, plan_id: Id
     the API: a calendar program that cannot send one needs a proxy or a downloaded file.
     An event's UID is its task's (`task-<id>@tdkt.sonla.gov.vn`), so editing a task updates
     its event; a plan imported anew brings new tasks and so new events."""
-    content = await plans.plan_calendar(session, plan_id)
+    content = await calendar.plan_calendar(session, plan_id)
     return Response(
         content,
         media_type="text/calendar; charset=utf-8",

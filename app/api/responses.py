@@ -5,8 +5,8 @@ from urllib.parse import quote
 
 from fastapi import Response
 
+from app.core.orm import PageResult
 from app.schemas.common import Problem
-from app.services.common import PageResult
 
 
 def set_etag(response: Response, version: int) -> None:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import AnyRole, IfMatch, NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
+from app.core.principal import NOI_VU, READER, UNIT
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.rounds import (
     ExtensionCreate,
@@ -17,7 +18,6 @@ from app.schemas.rounds import (
     RoundUpdate,
 )
 from app.services import rounds
-from app.services.principal import NOI_VU, READER, UNIT
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["rounds"])
 ExtensionReader = roles(NOI_VU, UNIT, READER)

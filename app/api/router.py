@@ -3,36 +3,25 @@
 from fastapi import APIRouter
 
 from app.api import (
-    attachments,
+    accounts,
     audit,
     auth,
     award_history,
     award_types,
-    clusters,
-    complaints,
-    councils,
     decisions,
-    dossier_outputs,
+    directory,
     dossiers,
     events,
     holidays,
     meetings,
-    nominations,
     plans,
-    reports,
     rounds,
     rule_values,
     tasks,
-    units,
-    users,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, users, units, clusters, councils, audit, plans, tasks, reports):
+for module in (auth, accounts, directory, audit, plans, tasks, award_types, rounds, dossiers):
     api_router.include_router(module.router)
-api_router.include_router(dossier_outputs.router)  # before dossiers: /dossiers/export
-for module in (award_types, rounds, dossiers, nominations, attachments, holidays, events):
+for module in (holidays, events, meetings, decisions, award_history, rule_values):
     api_router.include_router(module.router)
-for module in (meetings, decisions, complaints, award_history):
-    api_router.include_router(module.router)
-api_router.include_router(rule_values.router)

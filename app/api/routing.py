@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-from app.errors import DomainError, PayloadTooLarge
-from app.security import InvalidToken
-from app.services import idempotency
+from app.api import idempotency
+from app.core.errors import DomainError, PayloadTooLarge
+from app.core.security import InvalidToken
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 _REPLAYED_HEADERS = ("location", "etag", "content-type")

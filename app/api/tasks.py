@@ -1,4 +1,5 @@
-"""Tasks of the plans (nhiệm vụ trọng tâm), their progress reports and the task export."""
+"""Tasks of the plans (nhiệm vụ trọng tâm), their progress reports, counts (báo cáo tổng hợp)
+and the task export."""
 
 from dataclasses import replace
 from datetime import date
@@ -18,9 +19,12 @@ from app.api.deps import (
 )
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute
+from app.core.principal import CLUSTER_HEAD, NOI_VU, READER, UNIT
+from app.core.working_days import today_in_vietnam
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.plans import (
     Period,
+    TaskCountsReport,
     TaskCreate,
     TaskRead,
     TaskReportCreate,
@@ -28,11 +32,13 @@ from app.schemas.plans import (
     TaskStatus,
     TaskUpdate,
 )
-from app.services import plans
-from app.services.principal import CLUSTER_HEAD, NOI_VU, READER, UNIT
-from app.services.working_days import today_in_vietnam
+from app.services.tasks import counts
+from app.services.tasks import export as task_export
+from app.services.tasks import records as task_records
+from app.services.tasks import reports as task_reports
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["tasks"])
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
+
 
 Reporter = roles(NOI_VU, UNIT)
 ReportReader = roles(NOI_VU, READER, UNIT, CLUSTER_HEAD)
@@ -74,8 +80,8 @@ def common_task_filters(
             "progress_percent, plan_id, id, created_at, updated_at",
         ),
     ] = None,
-) -> plans.TaskFilters:
-    return plans.TaskFilters(
+) -> task_records.TaskFilters:
+    return task_records.TaskFilters(
         as_of=as_of,
         period=period,
         lead_unit_id=lead_unit_id,
@@ -89,14 +95,14 @@ def common_task_filters(
     )
 
 
-CommonTaskFilters = Annotated[plans.TaskFilters, Depends(common_task_filters)]
+CommonTaskFilters = Annotated[task_records.TaskFilters, Depends(common_task_filters)]
 
 
-def task_filters(filters: CommonTaskFilters, plan_id: Id | None = None) -> plans.TaskFilters:
+def task_filters(filters: CommonTaskFilters, plan_id: Id | None = None) -> task_records.TaskFilters:
     return replace(filters, plan_id=plan_id)
 
 
-TaskFilterDep = Annotated[plans.TaskFilters, Depends(task_filters)]
+TaskFilterDep = Annotated[task_records.TaskFilters, Depends(task_filters)]
 
 
 @router.get(
@@ -111,6 +117,7 @@ TaskFilterDep = Annotated[plans.TaskFilters, Depends(task_filters)]
             },
         }
     },
+    tags=["tasks"],
 )
 async def export_tasks(
     session: SessionDep,
@@ -119,7 +126,7 @@ async def export_tasks(
     format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
 ):
     """Every task matching the list's filters, as a spreadsheet (no paging)."""
-    exported = await plans.export_tasks(session, filters, format_)
+    exported = await task_export.export_tasks(session, filters, format_)
     return Response(
         exported.content,
         media_type=exported.media_type,
@@ -127,37 +134,44 @@ async def export_tasks(
     )
 
 
-@router.get("/tasks", response_model=ListEnvelope[TaskRead])
+@router.get("/tasks", response_model=ListEnvelope[TaskRead], tags=["tasks"])
 async def list_tasks(
     session: SessionDep, principal: AnyRole, page: PageDep, filters: TaskFilterDep
 ):
     """Plan tasks are public to every signed-in role."""
-    result = await plans.list_tasks(session, filters, page.limit, page.offset)
-    return envelope(result, [plans.task_view(t, filters.as_of) for t in result.items])
+    result = await task_records.list_tasks(session, filters, page.limit, page.offset)
+    return envelope(result, [task_records.task_view(t, filters.as_of) for t in result.items])
 
 
 @router.post(
-    "/tasks", response_model=TaskRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/tasks",
+    response_model=TaskRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+    tags=["tasks"],
 )
 async def create_task(session: SessionDep, principal: NoiVu, body: TaskCreate, response: Response):
     """Add a task to a plan; `overdue` in the answer is as of today in Vietnam."""
-    task = await plans.create_task(session, principal, body.model_dump())
+    task = await task_records.create_task(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/tasks/{task.id}"
     set_etag(response, task.version)
-    return plans.task_view(task, today_in_vietnam())
+    return task_records.task_view(task, today_in_vietnam())
 
 
-@router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND)
+@router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND, tags=["tasks"])
 async def get_task(
     session: SessionDep, principal: AnyRole, task_id: Id, as_of: AsOf, response: Response
 ):
-    task = await plans.get_task(session, task_id)
+    task = await task_records.get_task(session, task_id)
     set_etag(response, task.version)
-    return plans.task_view(task, as_of)
+    return task_records.task_view(task, as_of)
 
 
 @router.patch(
-    "/tasks/{task_id}", response_model=TaskRead, responses={**NOT_FOUND, **VERSIONED, **CONFLICT}
+    "/tasks/{task_id}",
+    response_model=TaskRead,
+    responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
+    tags=["tasks"],
 )
 async def update_task(
     session: SessionDep,
@@ -169,11 +183,11 @@ async def update_task(
 ):
     """Correct a task; `status: done` stamps `completed_on`, another status clears it. Only the
     fields sent change; `overdue` in the answer is as of today in Vietnam."""
-    task = await plans.update_task(
+    task = await task_records.update_task(
         session, principal, task_id, body.model_dump(exclude_unset=True), expected
     )
     set_etag(response, task.version)
-    return plans.task_view(task, today_in_vietnam())
+    return task_records.task_view(task, today_in_vietnam())
 
 
 @router.post(
@@ -181,6 +195,7 @@ async def update_task(
     response_model=TaskReportRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]},
+    tags=["tasks"],
 )
 async def submit_task_report(
     session: SessionDep,
@@ -195,17 +210,39 @@ async def submit_task_report(
     one task are applied one after the other. `progress_percent` must fit `status` (422
     `progress_mismatch`); `attachment_ids` name papers already uploaded to the reporting
     unit's dossiers (422 `unknown_attachment`)."""
-    report = await plans.submit_report(session, principal, task_id, body.model_dump(), expected)
+    report = await task_reports.submit_report(
+        session, principal, task_id, body.model_dump(), expected
+    )
     response.headers["Location"] = f"/api/v1/tasks/{task_id}/reports"
     return report
 
 
 @router.get(
-    "/tasks/{task_id}/reports", response_model=ListEnvelope[TaskReportRead], responses=NOT_FOUND
+    "/tasks/{task_id}/reports",
+    response_model=ListEnvelope[TaskReportRead],
+    responses=NOT_FOUND,
+    tags=["tasks"],
 )
 async def list_task_reports(
     session: SessionDep, principal: ReportReader, page: PageDep, task_id: Id
 ):
     """A unit sees its own reports, a cluster head those of its cluster's units."""
-    result = await plans.list_reports(session, principal, task_id, page.limit, page.offset)
+    result = await task_reports.list_reports(session, principal, task_id, page.limit, page.offset)
     return envelope(result)
+
+
+@router.get(
+    "/reports/tasks",
+    response_model=TaskCountsReport,
+    responses=NOT_FOUND,
+    tags=["reports"],
+)
+async def task_report(
+    session: SessionDep,
+    principal: AnyRole,
+    as_of: AsOf,
+    plan_id: Annotated[int | None, Query(description="Một kế hoạch; trống: mọi kế hoạch")] = None,
+):
+    """Tasks per period and per lead unit: total, done, in progress, not started, cancelled and
+    overdue at `as_of` (default today in Vietnam)."""
+    return await counts.task_counts(session, plan_id, as_of)

@@ -1,19 +1,9 @@
 """SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
 
+from app.models.accounts import LoginThrottle, RefreshToken, ServiceToken, User
 from app.models.audit import AuditEntry, Event, IdempotencyKey
-from app.models.awards import AwardHistory, AwardType
+from app.models.award_types import AwardHistory, AwardType
 from app.models.base import Base
-from app.models.council import (
-    AgendaItem,
-    Attendance,
-    BallotChoice,
-    BallotParticipation,
-    BallotReceipt,
-    Meeting,
-    MeetingResult,
-    MeetingVoter,
-    SealedBallot,
-)
 from app.models.decisions import Complaint, Decision, DecisionItem, Disclosure, StateResult
 from app.models.directory import (
     Cluster,
@@ -31,10 +21,20 @@ from app.models.dossiers import (
     DossierSubmission,
     Nomination,
 )
+from app.models.meetings import (
+    AgendaItem,
+    Attendance,
+    BallotChoice,
+    BallotParticipation,
+    BallotReceipt,
+    Meeting,
+    MeetingResult,
+    MeetingVoter,
+    SealedBallot,
+)
 from app.models.plans import Plan, Task, TaskCoordinator, TaskReport
 from app.models.rounds import Round, RoundExtension, RoundTask
-from app.models.rules import RuleValue
-from app.models.users import LoginThrottle, RefreshToken, ServiceToken, User
+from app.models.rule_values import RuleValue
 
 __all__ = [
     "AgendaItem",

@@ -9,16 +9,21 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
+from app.core.config import Settings
+from app.core.principal import NOI_VU, SYSTEM
+from app.core.security import hash_password
 from app.models import User
-from app.security import hash_password
 from app.services import audit
-from app.services.principal import NOI_VU, SYSTEM
+from app.services.award_types import load_award_types
+from app.services.plans.importing import load_plan_2026
 
 ReferenceLoader = Callable[[AsyncSession], Awaitable[list[str]]]
 
-# Features register their reference-data loaders here (award catalogue, the 2026 plan, ...).
-REFERENCE_LOADERS: list[tuple[str, ReferenceLoader]] = []
+# The Sơn La reference data, in the order it loads: the award catalogue, then the 2026 plan.
+REFERENCE_LOADERS: tuple[tuple[str, ReferenceLoader], ...] = (
+    ("award_types", load_award_types),
+    ("plan_2026", load_plan_2026),
+)
 
 
 async def ensure_admin(session: AsyncSession, settings: Settings) -> str | None:
@@ -43,14 +48,7 @@ async def ensure_admin(session: AsyncSession, settings: Settings) -> str | None:
 async def load_reference_data(session: AsyncSession) -> list[str]:
     """Run every registered loader; return what each one did, for the console."""
     done: list[str] = []
-    for name, loader in _loaders():
+    for name, loader in REFERENCE_LOADERS:
         for line in await loader(session):
             done.append(f"{name}: {line}")
     return done
-
-
-def _loaders() -> list[tuple[str, ReferenceLoader]]:
-    # Imported here so that the registering modules load only when data is loaded.
-    import app.services.reference  # noqa: F401
-
-    return REFERENCE_LOADERS

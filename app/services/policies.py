@@ -2,7 +2,8 @@
 
 from sqlalchemy import Select, false, or_, select
 
-from app.errors import Forbidden
+from app.core.errors import Forbidden
+from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.models import (
     AgendaItem,
     ClusterMembership,
@@ -16,7 +17,6 @@ from app.models import (
     Task,
     TaskReport,
 )
-from app.services.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 
 
 def can_manage(principal: Principal) -> bool:

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, InvalidTransition
+from app.core.errors import Conflict, InvalidTransition
+from app.core.principal import Principal
 from app.services import audit
-from app.services.principal import Principal
 
 
 @dataclass(frozen=True)

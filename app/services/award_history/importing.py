@@ -18,16 +18,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Unprocessable
+from app.core.errors import Unprocessable
+from app.core.principal import Principal
+from app.core.text import fold, nfc
+from app.core.working_days import today_in_vietnam
 from app.models import AwardHistory, AwardType, Unit
 from app.services import audit
 from app.services.award_history.records import new_row
-from app.services.plan_parser import PlanParseError
-from app.services.plan_parser.xlsx import XLSX_MAGIC, read_xlsx_rows
+from app.services.plans.parser import PlanParseError
+from app.services.plans.parser.xlsx import XLSX_MAGIC, read_xlsx_rows
 from app.services.plans.units import UnitIndex
-from app.services.principal import Principal
-from app.services.text import fold, nfc
-from app.services.working_days import today_in_vietnam
 
 MAX_ROWS = 20_000
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.orm import PageResult, like_folded, paginate
+from app.core.principal import CLUSTER_HEAD, UNIT, Principal
+from app.core.text import search_text
 from app.models import AwardHistory, ClusterMembership, Dossier, Nomination
-from app.services.common import PageResult, like_folded, paginate
 from app.services.dossiers.rules import nominee_key
-from app.services.principal import CLUSTER_HEAD, UNIT, Principal
-from app.services.text import search_text
 
 # Đột xuất and chuyên đề awards are kept apart: they do not count toward consecutive years.
 KIND_OF_DOSSIER = {"thematic": "thematic", "unscheduled": "unscheduled"}

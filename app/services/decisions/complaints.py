@@ -12,15 +12,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, NotFound
+from app.core.errors import Conflict, NotFound
+from app.core.orm import check_version, touch
+from app.core.principal import Principal
+from app.core.text import nfc
 from app.models import Complaint, Dossier, Nomination
 from app.models.base import utcnow
-from app.services import audit, nomination_moves
-from app.services.common import check_version, touch
+from app.services import audit
 from app.services.decisions import guards
+from app.services.dossiers import moves as nomination_moves
 from app.services.dossiers import queries
-from app.services.principal import Principal
-from app.services.text import nfc
 from app.services.workflow import flush_or_conflict
 
 FIELDS = (

@@ -6,13 +6,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, Unprocessable
+from app.core.principal import Principal
+from app.core.text import nfc
+from app.core.working_days import today_in_vietnam
 from app.models import Disclosure
 from app.services import audit
 from app.services.decisions import guards
-from app.services.principal import Principal
-from app.services.text import nfc
-from app.services.working_days import today_in_vietnam
 
 FIELDS = ("id", "nomination_id", "published_on", "channel", "url", "created_at")
 

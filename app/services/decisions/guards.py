@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict
+from app.core.errors import Conflict
+from app.core.principal import Principal
 from app.models import AwardType, Complaint, Dossier, Nomination
 from app.services.dossiers import queries
-from app.services.principal import Principal
 
 Loaded = tuple[Nomination, Dossier, AwardType]
 

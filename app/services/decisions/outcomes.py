@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Decision, DecisionItem, Meeting, MeetingResult, Nomination
-from app.services.council.tally import COUNT_FIELDS
+from app.services.meetings.tally import COUNT_FIELDS
 
 RESULT_FIELDS = ("meeting_id", *COUNT_FIELDS)
 

@@ -13,14 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import Conflict, NotFound, Unprocessable
+from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.orm import PageResult, like_folded, paginate
+from app.core.principal import Principal
+from app.core.text import fold, nfc
 from app.models import AwardType, Decision, DecisionItem, Nomination
-from app.services import audit, nomination_moves
+from app.services import audit
 from app.services.award_history.records import from_nomination
-from app.services.common import PageResult, like_folded, paginate
 from app.services.decisions import guards
-from app.services.principal import Principal
-from app.services.text import fold, nfc
+from app.services.dossiers import moves as nomination_moves
 
 LEVEL_OF = {"provincial_award": "provincial", "state_submission": "state"}
 ACTION_OF = {"provincial_award": "award", "state_submission": "submit-to-state"}

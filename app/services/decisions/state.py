@@ -4,12 +4,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.principal import Principal
+from app.core.text import nfc
 from app.models import StateResult
-from app.services import nomination_moves, workflow
+from app.services import workflow
 from app.services.award_history.records import from_nomination
 from app.services.decisions import guards
-from app.services.principal import Principal
-from app.services.text import nfc
+from app.services.dossiers import moves as nomination_moves
 
 
 async def record_result(

@@ -5,22 +5,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import Conflict, NotFound, Unprocessable
-from app.models import (
-    Cluster,
-    ClusterMembership,
-    Unit,
-)
-from app.services import audit
-from app.services.common import (
+from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.orm import (
     PageResult,
     check_version,
     like_folded,
     paginate,
     touch,
 )
-from app.services.principal import CLUSTER_HEAD, UNIT, Principal
-from app.services.text import nfc, search_text
+from app.core.principal import CLUSTER_HEAD, UNIT, Principal
+from app.core.text import nfc, search_text
+from app.models import (
+    Cluster,
+    ClusterMembership,
+    Unit,
+)
+from app.services import audit
 
 
 def cluster_view(cluster: Cluster) -> dict:

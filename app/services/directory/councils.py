@@ -4,7 +4,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import NotFound, Unprocessable
+from app.core.errors import NotFound, Unprocessable
+from app.core.orm import (
+    PageResult,
+    check_version,
+    paginate,
+    touch,
+)
+from app.core.principal import COUNCIL_MEMBER, Principal
+from app.core.text import nfc
 from app.models import (
     Cluster,
     Council,
@@ -14,14 +22,6 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.common import (
-    PageResult,
-    check_version,
-    paginate,
-    touch,
-)
-from app.services.principal import COUNCIL_MEMBER, Principal
-from app.services.text import nfc
 
 
 def _council_options():

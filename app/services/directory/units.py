@@ -5,20 +5,20 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict
-from app.models import (
-    Unit,
-)
-from app.services import audit
-from app.services.common import (
+from app.core.errors import Conflict
+from app.core.orm import (
     PageResult,
     check_version,
     get_or_404,
     like_folded,
     paginate,
 )
-from app.services.principal import Principal
-from app.services.text import nfc, search_text
+from app.core.principal import Principal
+from app.core.text import nfc, search_text
+from app.models import (
+    Unit,
+)
+from app.services import audit
 
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "aliases", "active")
 

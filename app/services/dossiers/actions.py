@@ -11,14 +11,14 @@ from typing import Any
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, InvalidTransition, Unprocessable
+from app.core.errors import Conflict, InvalidTransition, Unprocessable
+from app.core.orm import check_version, touch
+from app.core.principal import Principal
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
 from app.models.base import utcnow
 from app.services import holidays, policies, rule_values, workflow
 from app.services.award_types import award_types_by_code
-from app.services.common import check_version, touch
 from app.services.dossiers import queries, rules
-from app.services.principal import Principal
 
 
 def _subject(dossier: Dossier) -> workflow.Subject:

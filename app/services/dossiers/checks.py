@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AwardHistory, AwardType, Nomination
 from app.services.award_types import award_types_by_code
-from app.services.criteria import AwardRecord, Check, NomineeFacts, evaluate
+from app.services.award_types.criteria import AwardRecord, Check, NomineeFacts, evaluate
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:

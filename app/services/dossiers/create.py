@@ -8,13 +8,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import Conflict, Forbidden, Unprocessable
+from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.orm import check_version
+from app.core.principal import CLUSTER_HEAD, UNIT, Principal
+from app.core.text import nfc
 from app.models import Cluster, Dossier, DossierCounter, Round
 from app.services import audit, directory
-from app.services.common import check_version
 from app.services.dossiers import nominations, queries, rules
-from app.services.principal import CLUSTER_HEAD, UNIT, Principal
-from app.services.text import nfc
 from app.services.workflow import flush_or_conflict
 
 AUDITED = ("code", "title", "kind", "round_id", "year", "status", "cluster_id")

@@ -6,12 +6,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.errors import Conflict, NotFound
+from app.core.errors import Conflict, NotFound
+from app.core.orm import PageResult, like_folded, paginate
+from app.core.principal import Principal
 from app.models import AuditEntry, Dossier, Nomination
 from app.services import policies
-from app.services.common import PageResult, like_folded, paginate
 from app.services.dossiers import rules
-from app.services.principal import Principal
 
 
 def with_children(stmt: Select) -> Select:

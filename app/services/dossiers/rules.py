@@ -5,10 +5,10 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.core.text import fold, search_text
+from app.core.working_days import today_in_vietnam
 from app.models import Attachment, Nomination, Round
-from app.services.award_catalogue import DOCUMENT_TYPES
-from app.services.text import fold, search_text
-from app.services.working_days import today_in_vietnam
+from app.services.award_types.catalogue import DOCUMENT_TYPES
 
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
 # Periodic and dedication dossiers belong to a round; thematic and unscheduled ones may not.

@@ -17,8 +17,8 @@ import filetype
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from app.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from app.services.text import nfc
+from app.core.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from app.core.text import nfc
 
 # Multipart framing and the small text fields around the file.
 FORM_OVERHEAD_BYTES = 64 * 1024

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.principal import Principal
 from app.models import Attachment, AuditEntry, Dossier, Nomination
 from app.services import policies
-from app.services.criteria import Check
+from app.services.award_types.criteria import Check
 from app.services.decisions import outcomes
 from app.services.dossiers.checks import checks_for
-from app.services.principal import Principal
 
 DOSSIER_FIELDS = (
     "id",

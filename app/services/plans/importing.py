@@ -10,15 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import PROJECT_ROOT
-from app.errors import Conflict, Unprocessable
+from app.core.config import PROJECT_ROOT
+from app.core.errors import Conflict, Unprocessable
+from app.core.principal import SYSTEM, Principal
+from app.core.text import search_text
 from app.models import Plan, Task, TaskCoordinator
 from app.services import audit
-from app.services.plan_parser import ParsedPlan, ParsedTask, PlanParseError, parse_plan
-from app.services.plans.rules import free_code, warning_dict
+from app.services.plans.parser import ParsedPlan, ParsedTask, PlanParseError, parse_plan
 from app.services.plans.units import UnitIndex, ensure_reference_units
-from app.services.principal import SYSTEM, Principal
-from app.services.text import search_text
+from app.services.tasks.rules import free_code, warning_dict
 
 SEED_PLAN_PATH = PROJECT_ROOT / "app" / "data" / "ke-hoach-tdkt-2026.md"
 PLAN_FIELDS = ("year", "number", "title", "issued_on", "issuer", "body")

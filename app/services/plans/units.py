@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.principal import Principal
+from app.core.text import fold, nfc, search_text
 from app.models import Unit
 from app.services import audit
-from app.services.plans.rules import free_code
-from app.services.principal import Principal
-from app.services.text import fold, nfc, search_text
+from app.services.tasks.rules import free_code
 
 
 @dataclass(frozen=True)

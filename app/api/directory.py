@@ -1,0 +1,244 @@
+"""The directory: units (cơ quan, đơn vị, địa phương), clusters (cụm/khối thi đua) and the
+council (Hội đồng TĐKT tỉnh) with its members."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep, roles
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
+from app.api.routing import TransactionalRoute
+from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER
+from app.schemas.common import Id, ListEnvelope
+from app.schemas.directory import (
+    ClusterCreate,
+    ClusterKind,
+    ClusterRead,
+    ClusterUpdate,
+    CouncilCreate,
+    CouncilMemberCreate,
+    CouncilMemberRead,
+    CouncilMemberUpdate,
+    CouncilRead,
+    CouncilUpdate,
+    UnitCreate,
+    UnitKind,
+    UnitRead,
+    UnitUpdate,
+)
+from app.services import directory
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["directory"])
+
+
+@router.get("/units", response_model=ListEnvelope[UnitRead])
+async def list_units(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Tìm theo tên, tên tắt, bí danh; không dấu")
+    ] = None,
+    kind: UnitKind | None = None,
+    active: bool | None = None,
+):
+    result = await directory.list_units(
+        session, q=q, kind=kind, active=active, limit=page.limit, offset=page.offset
+    )
+    return envelope(result)
+
+
+@router.post(
+    "/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+)
+async def create_unit(session: SessionDep, principal: NoiVu, body: UnitCreate, response: Response):
+    unit = await directory.create_unit(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/units/{unit.id}"
+    set_etag(response, unit.version)
+    return unit
+
+
+@router.get("/units/{unit_id}", response_model=UnitRead, responses=NOT_FOUND)
+async def get_unit(session: SessionDep, principal: AnyRole, unit_id: Id, response: Response):
+    unit = await directory.get_unit(session, unit_id)
+    set_etag(response, unit.version)
+    return unit
+
+
+@router.patch("/units/{unit_id}", response_model=UnitRead, responses={**NOT_FOUND, **VERSIONED})
+async def update_unit(
+    session: SessionDep,
+    principal: NoiVu,
+    unit_id: Id,
+    body: UnitUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    unit = await directory.update_unit(
+        session, principal, unit_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, unit.version)
+    return unit
+
+
+@router.get("/clusters", response_model=ListEnvelope[ClusterRead])
+async def list_clusters(
+    session: SessionDep,
+    principal: AnyRole,
+    page: PageDep,
+    year: int | None = None,
+    kind: ClusterKind | None = None,
+    unit_id: Id | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+):
+    """A cluster head sees its own cluster; a unit the clusters it belongs to."""
+    result = await directory.list_clusters(
+        session, principal, year=year, kind=kind, unit_id=unit_id, q=q,
+        limit=page.limit, offset=page.offset,
+    )  # fmt: skip
+    return envelope(result, [directory.cluster_view(c) for c in result.items])
+
+
+@router.post(
+    "/clusters",
+    response_model=ClusterRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+)
+async def create_cluster(
+    session: SessionDep, principal: NoiVu, body: ClusterCreate, response: Response
+):
+    """A unit is in at most one cluster a year (409 `unit_already_in_cluster`)."""
+    cluster = await directory.create_cluster(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/clusters/{cluster.id}"
+    set_etag(response, cluster.version)
+    return directory.cluster_view(cluster)
+
+
+@router.get("/clusters/{cluster_id}", response_model=ClusterRead, responses=NOT_FOUND)
+async def get_cluster(session: SessionDep, principal: AnyRole, cluster_id: Id, response: Response):
+    cluster = await directory.get_cluster(session, principal, cluster_id)
+    set_etag(response, cluster.version)
+    return directory.cluster_view(cluster)
+
+
+@router.patch(
+    "/clusters/{cluster_id}",
+    response_model=ClusterRead,
+    responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
+)
+async def update_cluster(
+    session: SessionDep,
+    principal: NoiVu,
+    cluster_id: Id,
+    body: ClusterUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    cluster = await directory.update_cluster(
+        session, principal, cluster_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, cluster.version)
+    return directory.cluster_view(cluster)
+
+
+CouncilReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
+
+
+@router.get("/councils", response_model=ListEnvelope[CouncilRead])
+async def list_councils(session: SessionDep, principal: CouncilReader, page: PageDep):
+    """A council member sees the council they sit on."""
+    result = await directory.list_councils(session, principal, page.limit, page.offset)
+    return envelope(result, await directory.council_views(session, result.items))
+
+
+@router.post("/councils", response_model=CouncilRead, status_code=status.HTTP_201_CREATED)
+async def create_council(
+    session: SessionDep, principal: NoiVu, body: CouncilCreate, response: Response
+):
+    council = await directory.create_council(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/councils/{council.id}"
+    set_etag(response, council.version)
+    return (await directory.council_views(session, [council]))[0]
+
+
+@router.get("/councils/{council_id}", response_model=CouncilRead, responses=NOT_FOUND)
+async def get_council(
+    session: SessionDep, principal: CouncilReader, council_id: Id, response: Response
+):
+    council = await directory.get_council(session, principal, council_id)
+    set_etag(response, council.version)
+    return (await directory.council_views(session, [council]))[0]
+
+
+@router.patch(
+    "/councils/{council_id}", response_model=CouncilRead, responses={**NOT_FOUND, **VERSIONED}
+)
+async def update_council(
+    session: SessionDep,
+    principal: NoiVu,
+    council_id: Id,
+    body: CouncilUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    council = await directory.update_council(
+        session, principal, council_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, council.version)
+    return (await directory.council_views(session, [council]))[0]
+
+
+@router.post(
+    "/councils/{council_id}/members",
+    response_model=CouncilMemberRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=NOT_FOUND,
+)
+async def add_council_member(
+    session: SessionDep,
+    principal: NoiVu,
+    council_id: Id,
+    body: CouncilMemberCreate,
+    response: Response,
+):
+    member = await directory.add_member(session, principal, council_id, body.model_dump())
+    response.headers["Location"] = f"/api/v1/councils/{council_id}/members/{member.id}"
+    set_etag(response, member.version)
+    users = await directory.member_user_ids(session, [member.id])
+    return directory.member_view(member, users)
+
+
+@router.patch(
+    "/councils/{council_id}/members/{member_id}",
+    response_model=CouncilMemberRead,
+    responses={**NOT_FOUND, **VERSIONED},
+)
+async def update_council_member(
+    session: SessionDep,
+    principal: NoiVu,
+    council_id: Id,
+    member_id: Id,
+    body: CouncilMemberUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    member = await directory.update_member(
+        session, principal, council_id, member_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, member.version)
+    users = await directory.member_user_ids(session, [member.id])
+    return directory.member_view(member, users)
+
+
+@router.delete(
+    "/councils/{council_id}/members/{member_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
+)
+async def remove_council_member(
+    session: SessionDep, principal: NoiVu, council_id: Id, member_id: Id
+) -> Response:
+    """The member leaves the council; past meetings keep referring to them."""
+    await directory.remove_member(session, principal, council_id, member_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

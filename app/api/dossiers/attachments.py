@@ -1,0 +1,114 @@
+"""Papers of a dossier: uploaded as multipart, judged by content, served as downloads only."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import FileResponse
+
+from app.api.deps import AnyRole, SessionDep, Staff, roles
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, content_disposition
+from app.api.routing import TransactionalRoute
+from app.core.principal import CLUSTER_HEAD, UNIT
+from app.schemas.common import Id, Problem
+from app.schemas.dossiers import AttachmentRead
+from app.services.award_types.catalogue import DOCUMENT_TYPES
+from app.services.dossiers import attachments, views
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["dossiers"])
+Drafter = roles(UNIT, CLUSTER_HEAD)
+
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "document_type"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "document_type": {"type": "string", "enum": list(DOCUMENT_TYPES)},
+                        "nomination_id": {"type": "integer"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description,
+            "content": {"application/problem+json": {}}}  # fmt: skip
+
+
+_UPLOAD_PROBLEMS = {
+    **NOT_FOUND,
+    **CONFLICT,
+    413: _problem("Tệp vượt quá giới hạn dung lượng"),
+    415: _problem("Không phải PDF, DOCX, DOC, XLSX, JPEG hoặc PNG (xét theo nội dung)"),
+}
+
+
+@router.post(
+    "/dossiers/{dossier_id}/attachments",
+    response_model=AttachmentRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=_UPLOAD_PROBLEMS,
+    openapi_extra=_UPLOAD_BODY,
+)
+async def upload_attachment(
+    session: SessionDep, principal: Drafter, dossier_id: Id, request: Request, response: Response
+):
+    """multipart `file`, `document_type` (a code of the document list), optional
+    `nomination_id`. The type is judged from the bytes; the size is checked as it streams."""
+    headers = {name: request.headers.get(name) for name in ("content-type", "content-length")}
+    row = await attachments.upload(
+        session, principal, dossier_id, request.stream(), headers, request.app.state.settings
+    )
+    response.headers["Location"] = f"/api/v1/attachments/{row.id}"
+    return views.attachment_view(row)
+
+
+@router.get("/attachments/{attachment_id}", response_model=AttachmentRead, responses=NOT_FOUND)
+async def get_attachment(session: SessionDep, principal: AnyRole, attachment_id: Id):
+    row, _ = await attachments.get_attachment(session, principal, attachment_id)
+    return views.attachment_view(row)
+
+
+@router.get(
+    "/attachments/{attachment_id}/content",
+    response_class=FileResponse,
+    responses={**NOT_FOUND, 200: {"content": {"application/octet-stream": {}}}},
+)
+async def download_attachment(
+    session: SessionDep, principal: Staff, attachment_id: Id, request: Request
+):
+    """Always a download (`Content-Disposition: attachment`), never rendered in place."""
+    row, path = await attachments.content(
+        session, principal, attachment_id, request.app.state.settings
+    )
+    return FileResponse(
+        path,
+        media_type=row.content_type,
+        headers={
+            "Content-Disposition": content_disposition(row.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.delete(
+    "/attachments/{attachment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def delete_attachment(
+    session: SessionDep, principal: Drafter, attachment_id: Id, request: Request
+) -> Response:
+    """Only while the dossier is a draft or returned, by its owner."""
+    await attachments.delete_attachment(
+        session, principal, attachment_id, request.app.state.settings
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

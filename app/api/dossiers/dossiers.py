@@ -1,0 +1,184 @@
+"""Dossiers (hồ sơ đề nghị khen thưởng) and their review workflow."""
+
+from fastapi import APIRouter, Response, status
+
+from app.api.deps import (
+    AnyRole,
+    DossierFilters,
+    IfMatch,
+    NoiVu,
+    OptionalIfMatch,
+    PageDep,
+    SessionDep,
+    roles,
+)
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
+from app.api.routing import TransactionalRoute
+from app.core.principal import CLUSTER_HEAD, UNIT
+from app.schemas.common import Id, ListEnvelope
+from app.schemas.dossiers import (
+    ActionBody,
+    DossierCreate,
+    DossierRead,
+    DossierUpdate,
+    HistoryEntry,
+    ReturnBody,
+)
+from app.services import policies
+from app.services.dossiers import actions, create, queries, views
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["dossiers"])
+Drafter = roles(UNIT, CLUSTER_HEAD)
+ACTION = {"response_model": DossierRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
+
+
+async def _read(session, principal, dossier, response: Response) -> dict:
+    set_etag(response, dossier.version)
+    return await views.dossier_view(session, principal, dossier)
+
+
+@router.get("/dossiers", response_model=ListEnvelope[DossierRead])
+async def list_dossiers(
+    session: SessionDep,
+    principal: AnyRole,
+    filters: DossierFilters,
+    page: PageDep,
+):
+    """Each caller sees its own scope (a unit its dossiers, a cluster head its cluster's, a
+    council member the clusters it monitors). `overdue=appraisal`: under appraisal past
+    `appraisal_due_on`; `overdue=supplement`: returned and past `supplement_due_on`, as of
+    `as_of` (default today in Việt Nam)."""
+    result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
+    return envelope(result, await views.dossier_views(session, principal, result.items))
+
+
+@router.post(
+    "/dossiers", response_model=DossierRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+)
+async def create_dossier(
+    session: SessionDep, principal: Drafter, body: DossierCreate, response: Response
+):
+    """A unit drafts its own dossier; a cluster head the cluster's own (e.g. Cờ thi đua for
+    the leading unit). The draft gets a code such as `HS-2026-0001`."""
+    dossier = await create.create_dossier(session, principal, body.model_dump())
+    response.headers["Location"] = f"/api/v1/dossiers/{dossier.id}"
+    return await _read(session, principal, dossier, response)
+
+
+@router.get("/dossiers/{dossier_id}", response_model=DossierRead, responses=NOT_FOUND)
+async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: Id, response: Response):
+    dossier = await queries.get_dossier(session, principal, dossier_id)
+    return await _read(session, principal, dossier, response)
+
+
+@router.patch(
+    "/dossiers/{dossier_id}",
+    response_model=DossierRead,
+    responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
+)
+async def update_dossier(
+    session: SessionDep,
+    principal: Drafter,
+    dossier_id: Id,
+    body: DossierUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """Title, kind and round, while the dossier is a draft or returned (its owner only)."""
+    changes = body.model_dump(exclude_unset=True)
+    dossier = await create.update_dossier(session, principal, dossier_id, changes, expected)
+    return await _read(session, principal, dossier, response)
+
+
+@router.post("/dossiers/{dossier_id}/submit", **ACTION)
+async def submit_dossier(
+    session: SessionDep,
+    principal: Drafter,
+    dossier_id: Id,
+    expected: OptionalIfMatch,
+    response: Response,
+    body: ActionBody | None = None,
+):
+    """`draft|returned → submitted` while the round takes the unit's dossier (409
+    `round_closed`), with every required paper (422 `missing_documents`) and no nominee
+    proposed for the same award in the same year elsewhere (409 `duplicate_nomination`)."""
+    comment = body.comment if body else None
+    dossier = await actions.submit(session, principal, dossier_id, comment, expected)
+    return await _read(session, principal, dossier, response)
+
+
+@router.post("/dossiers/{dossier_id}/withdraw", **ACTION)
+async def withdraw_dossier(
+    session: SessionDep,
+    principal: Drafter,
+    dossier_id: Id,
+    expected: OptionalIfMatch,
+    response: Response,
+    body: ActionBody | None = None,
+):
+    """`draft|submitted|returned → withdrawn`, by the owner."""
+    comment = body.comment if body else None
+    dossier = await actions.withdraw(session, principal, dossier_id, comment, expected)
+    return await _read(session, principal, dossier, response)
+
+
+@router.post("/dossiers/{dossier_id}/return", **ACTION)
+async def return_dossier(
+    session: SessionDep,
+    principal: NoiVu,
+    dossier_id: Id,
+    body: ReturnBody,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """`submitted|under_appraisal → returned` with the reason and a supplementation deadline
+    (default 5 working days). Sở Nội vụ should return within `return_due_on`."""
+    dossier = await actions.return_dossier(
+        session, principal, dossier_id, body.model_dump(), expected
+    )
+    return await _read(session, principal, dossier, response)
+
+
+@router.post("/dossiers/{dossier_id}/receive", **ACTION)
+async def receive_dossier(
+    session: SessionDep,
+    principal: NoiVu,
+    dossier_id: Id,
+    expected: OptionalIfMatch,
+    response: Response,
+    body: ActionBody | None = None,
+):
+    """`submitted → under_appraisal`; `appraisal_due_on` = today + 20 working days."""
+    comment = body.comment if body else None
+    dossier = await actions.receive(session, principal, dossier_id, comment, expected)
+    return await _read(session, principal, dossier, response)
+
+
+@router.post("/dossiers/{dossier_id}/complete-appraisal", **ACTION)
+async def complete_dossier_appraisal(
+    session: SessionDep,
+    principal: NoiVu,
+    dossier_id: Id,
+    expected: OptionalIfMatch,
+    response: Response,
+    body: ActionBody | None = None,
+):
+    """`under_appraisal → appraised` once every nomination is concluded (409
+    `appraisal_incomplete` otherwise)."""
+    comment = body.comment if body else None
+    dossier = await actions.complete_appraisal(session, principal, dossier_id, comment, expected)
+    return await _read(session, principal, dossier, response)
+
+
+@router.get(
+    "/dossiers/{dossier_id}/history",
+    response_model=ListEnvelope[HistoryEntry],
+    responses=NOT_FOUND,
+)
+async def get_dossier_history(
+    session: SessionDep, principal: AnyRole, dossier_id: Id, page: PageDep
+):
+    """Every recorded step of the dossier, oldest first; readers get no recorded values."""
+    result = await queries.history(session, principal, dossier_id, page.limit, page.offset)
+    personal = policies.sees_personal_data(principal)
+    return envelope(result, [views.history_view(e, personal) for e in result.items])

@@ -1,0 +1,93 @@
+"""Nominations (đề nghị) inside a dossier, and Sở Nội vụ's appraisal of each."""
+
+from fastapi import APIRouter, Response, status
+
+from app.api.deps import IfMatch, NoiVu, OptionalIfMatch, SessionDep, roles
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, set_etag
+from app.api.routing import TransactionalRoute
+from app.core.principal import CLUSTER_HEAD, UNIT
+from app.schemas.common import Id
+from app.schemas.dossiers import AppraisalBody, NominationCreate, NominationRead, NominationUpdate
+from app.services.dossiers import actions, nominations, views
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["dossiers"])
+Drafter = roles(UNIT, CLUSTER_HEAD)
+
+
+@router.post(
+    "/dossiers/{dossier_id}/nominations",
+    response_model=NominationRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def add_nomination(
+    session: SessionDep,
+    principal: Drafter,
+    dossier_id: Id,
+    body: NominationCreate,
+    response: Response,
+):
+    """Add a nominee × award type while the dossier is a draft or returned."""
+    nomination, dossier = await nominations.add_nomination(
+        session, principal, dossier_id, body.model_dump()
+    )
+    response.headers["Location"] = f"/api/v1/dossiers/{dossier_id}/nominations/{nomination.id}"
+    set_etag(response, nomination.version)
+    return await views.nomination_read(session, principal, nomination, dossier.year)
+
+
+@router.patch(
+    "/dossiers/{dossier_id}/nominations/{nomination_id}",
+    response_model=NominationRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def update_nomination(
+    session: SessionDep,
+    principal: Drafter,
+    dossier_id: Id,
+    nomination_id: Id,
+    body: NominationUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """If-Match carries the nomination's `version`."""
+    nomination, dossier = await nominations.update_nomination(
+        session, principal, dossier_id, nomination_id, body.model_dump(exclude_unset=True), expected
+    )
+    set_etag(response, nomination.version)
+    return await views.nomination_read(session, principal, nomination, dossier.year)
+
+
+@router.delete(
+    "/dossiers/{dossier_id}/nominations/{nomination_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def delete_nomination(
+    session: SessionDep, principal: Drafter, dossier_id: Id, nomination_id: Id
+) -> Response:
+    """The nominee's papers stay with the dossier."""
+    await nominations.delete_nomination(session, principal, dossier_id, nomination_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/nominations/{nomination_id}/appraisal",
+    response_model=NominationRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def appraise_nomination(
+    session: SessionDep,
+    principal: NoiVu,
+    nomination_id: Id,
+    body: AppraisalBody,
+    expected: OptionalIfMatch,
+    response: Response,
+):
+    """Kết luận thẩm định: eligible or ineligible with a note, while the dossier is under
+    appraisal; the criteria checks are shown beside it."""
+    nomination, dossier = await actions.appraise_nomination(
+        session, principal, nomination_id, body.model_dump(), expected
+    )
+    set_etag(response, nomination.version)
+    return await views.nomination_read(session, principal, nomination, dossier.year)

@@ -1,0 +1,106 @@
+"""What the dossiers give out: the dossier report (báo cáo tổng hợp), the dossier list as a
+spreadsheet and a round's "danh sách đề nghị khen thưởng" as a Word document or spreadsheet.
+
+Registered before the dossiers router so that `/dossiers/export` is not read as a dossier id.
+"""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import AnyRole, DossierFilters, NoiVuOrReader, SessionDep
+from app.api.responses import NOT_FOUND, PROBLEMS, content_disposition
+from app.api.routing import TransactionalRoute
+from app.schemas.common import Id
+from app.schemas.dossier_reports import DossierReport, NominationStatus
+from app.services.dossiers import exports as dossier_exports
+from app.services.dossiers import reports as dossier_reports
+from app.services.dossiers.exports import DOCX_TYPE, XLSX_TYPE, ExportFile
+
+router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
+CSV = "text/csv"
+
+
+def _download(exported: ExportFile) -> Response:
+    disposition = content_disposition(exported.filename, exported.ascii_filename)
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
+    )
+
+
+def _file_responses(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"description": description, "content": {t: {} for t in media_types}}}
+
+
+@router.get(
+    "/reports/dossiers", response_model=DossierReport, responses=NOT_FOUND, tags=["reports"]
+)
+async def dossier_report(
+    session: SessionDep,
+    principal: AnyRole,
+    round_id: Annotated[int | None, Query(description="Một đợt xét khen thưởng")] = None,
+    year: Annotated[int | None, Query(ge=1945, le=2100, description="Năm của hồ sơ")] = None,
+):
+    """Counts of the dossiers of a round (`round_id`) or a year (`year`; one is required, 422
+    `report_scope_required` otherwise, both narrow to both), over what the caller may see: a
+    unit counts its own dossiers, a cluster head its cluster's, a council member the clusters
+    it monitors and its agendas. Dossiers by status; their nominations by status and kind
+    (cá nhân / tập thể), `approved` (now `approved`, `awarded` or `submitted_to_state`) and
+    `awarded`; per award type also `eligible` (concluded eligible by the appraisal); per
+    cluster (`cluster_id` null: no cụm/khối) and per submitting unit, dossiers and
+    nominations. Every status of dossier counts, drafts and withdrawn ones included."""
+    return await dossier_reports.dossier_report(session, principal, round_id, year)
+
+
+@router.get(
+    "/dossiers/export",
+    response_class=Response,
+    tags=["dossiers"],
+    responses=_file_responses("Tệp XLSX hoặc CSV (UTF-8), mỗi dòng một đề nghị", XLSX_TYPE, CSV),
+)
+async def export_dossiers(
+    session: SessionDep,
+    principal: AnyRole,
+    filters: DossierFilters,
+    format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
+):
+    """The dossiers `GET /dossiers` lists with the same filters and scope, all at once, one
+    row per nomination (a dossier without nominations: one row with empty nomination cells;
+    with `award_type_code`, only the nominations of that award type). Columns: Mã hồ sơ,
+    Đơn vị trình, Cụm/khối, Đợt, Loại hồ sơ, Trạng thái hồ sơ, Họ tên / Tập thể,
+    Cá nhân/Tập thể, Chức vụ, Năm sinh, Danh hiệu/hình thức đề nghị, Trạng thái đề nghị,
+    Kết luận thẩm định; readers get no Chức vụ and Năm sinh columns. More than 50,000 rows is
+    422 `export_too_large`."""
+    return _download(await dossier_exports.export_dossiers(session, principal, filters, format_))
+
+
+@router.get(
+    "/rounds/{round_id}/nominations/export",
+    response_class=Response,
+    tags=["rounds"],
+    responses={
+        **NOT_FOUND,
+        **_file_responses("Danh sách đề nghị khen thưởng (DOCX hoặc XLSX)", DOCX_TYPE, XLSX_TYPE),
+    },
+)
+async def export_round_nominations(
+    session: SessionDep,
+    principal: NoiVuOrReader,
+    round_id: Id,
+    format_: Annotated[Literal["docx", "xlsx"], Query(alias="format")] = "docx",
+    status: Annotated[
+        NominationStatus | None, Query(description="Chỉ các đề nghị ở trạng thái này")
+    ] = None,
+):
+    """The "danh sách đề nghị khen thưởng" of the round: the nominations of its dossiers that
+    were submitted (drafts and withdrawn dossiers are left out), grouped by award type.
+    DOCX: the title, the round's name, then a section per danh hiệu / hình thức with a table
+    STT, Họ và tên / Tên tập thể, Chức vụ, đơn vị, Tóm tắt thành tích, Ghi chú (kết luận thẩm
+    định). XLSX: one sheet with the title on rows 1-2, the headers on row 4 and an award-type
+    column; STT restarts with each award type. Readers get names and units, no position."""
+    exported = await dossier_exports.export_round_nominations(
+        session, principal, round_id, status, format_
+    )
+    return _download(exported)

@@ -1,0 +1,84 @@
+"""Settings, built in one place from `TDKT_*` environment variables (and `.env`)."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SettingsError(RuntimeError):
+    """Raised at start-up when the configuration cannot run safely."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TDKT_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = ""
+    var_dir: Path = PROJECT_ROOT / "var"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    jwt_secret: str = ""
+    # Derives the ballot key (sealed ballots, receipt names). Empty: derived from the JWT
+    # secret, so rotating that changes it — close every open meeting before rotating either.
+    ballot_secret: str = ""
+    jwt_issuer: str = "tdkt"
+    jwt_audience: str = "tdkt-api"
+    access_token_minutes: int = 30
+    refresh_token_days: int = 14
+
+    admin_username: str = "admin"
+    admin_password: str = ""
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+
+    idempotency_ttl_hours: int = 24
+    idempotency_lock_seconds: int = 120
+    attachment_max_bytes: int = 20 * 1024 * 1024
+    load_reference_data: bool = True
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> "Settings":
+        if self.env == "production" and len(self.jwt_secret) < 32:
+            raise SettingsError(
+                "TDKT_JWT_SECRET must be set to at least 32 random characters when "
+                "TDKT_ENV=production, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.var_dir / 'tdkt.db'}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.var_dir / "attachments"
+
+    @property
+    def resolved_jwt_secret(self) -> str:
+        """The signing key; in development one is generated once and kept under `var/`."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.var_dir / "jwt-secret"
+        if not path.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,61 @@
+"""Small helpers every feature's service uses: fetch-or-404, versions, paging, search."""
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
+
+from app.core.errors import NotFound, PreconditionFailed
+from app.core.text import fold
+from app.models.base import utcnow
+
+M = TypeVar("M")
+
+
+@dataclass(frozen=True)
+class PageResult:
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+
+
+async def get_or_404(session: AsyncSession, model: type[M], id_: int, what: str, **kw: Any) -> M:
+    obj = await session.get(model, id_, **kw)
+    if obj is None:
+        raise NotFound(f"Không tìm thấy {what} có mã số {id_}.")
+    return obj
+
+
+def check_version(obj: Any, expected: int | None) -> None:
+    """Refuse a write based on a stale read (If-Match); None means the caller sent `*`."""
+    if expected is not None and obj.version != expected:
+        raise PreconditionFailed(
+            f"Bản ghi đã được người khác sửa (phiên bản hiện tại {obj.version}, bạn gửi "
+            f"{expected}). Tải lại rồi thực hiện lại thay đổi.",
+            current_version=obj.version,
+        )
+
+
+async def paginate(
+    session: AsyncSession, stmt: Select, limit: int, offset: int, *, scalars: bool = True
+) -> PageResult:
+    """One scoped query gives both the page and the total, so they always agree."""
+    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    paged = stmt.limit(limit).offset(offset)
+    rows = (await session.scalars(paged)).all() if scalars else (await session.execute(paged)).all()
+    return PageResult(list(rows), int(total or 0), limit, offset)
+
+
+def like_folded(column: Any, q: str) -> Any:
+    """An accent- and case-insensitive `contains` on a folded search column."""
+    needle = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{needle}%", escape="\\")
+
+
+def touch(obj: Any) -> None:
+    """Mark a parent changed when only its children changed, so its version (ETag) moves on."""
+    obj.updated_at = utcnow()
+    flag_modified(obj, "updated_at")

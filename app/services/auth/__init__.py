@@ -1,0 +1,180 @@
+"""Log in, refresh, log out, and turn a bearer token into a Principal."""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import Settings
+from app.core.errors import TooManyRequests, Unauthorized
+from app.core.principal import Principal
+from app.core.security import DUMMY_PASSWORD_HASH, InvalidToken, TokenCodec, verify_password
+from app.models import LoginThrottle, RefreshToken, ServiceToken, User
+from app.models.base import utcnow
+from app.services import audit
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+INVALID_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(
+        role=user.role,
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        unit_id=user.unit_id,
+        cluster_id=user.cluster_id,
+        council_member_id=user.council_member_id,
+    )
+
+
+async def authenticate(session: AsyncSession, codec: TokenCodec, token: str) -> Principal:
+    """Verify an access or service token against the database; any doubt is one identical 401."""
+    try:
+        claims = codec.decode(token, typ="access")
+    except InvalidToken:
+        try:
+            claims = codec.decode(token, typ="service")
+        except InvalidToken as exc:
+            raise Unauthorized() from exc
+        return await _service_principal(session, claims)
+    return await _user_principal(session, claims)
+
+
+async def _user_principal(session: AsyncSession, claims: dict) -> Principal:
+    sub = str(claims.get("sub", ""))
+    user = await session.get(User, int(sub)) if sub.isdigit() else None
+    if user is None or not user.active or claims.get("ver") != user.token_version:
+        raise Unauthorized()
+    return principal_of(user)
+
+
+async def _service_principal(session: AsyncSession, claims: dict) -> Principal:
+    sub = str(claims.get("sub", ""))
+    token_id = sub.removeprefix("service:")
+    row = await session.get(ServiceToken, int(token_id)) if token_id.isdigit() else None
+    if row is None or row.revoked_at is not None or row.jti != claims.get("jti"):
+        raise Unauthorized()
+    return Principal(role=row.role, service_token_id=row.id, username=f"service:{row.name}")
+
+
+def _issue(codec: TokenCodec, user: User) -> tuple[str, str, str]:
+    access, _ = codec.encode(
+        subject=str(user.id),
+        typ="access",
+        ttl=codec.access_ttl,
+        claims={"ver": user.token_version, "role": user.role},
+    )
+    refresh, jti = codec.encode(
+        subject=str(user.id),
+        typ="refresh",
+        ttl=codec.refresh_ttl,
+        claims={"ver": user.token_version},
+    )
+    return access, refresh, jti
+
+
+async def _issue_pair(session: AsyncSession, codec: TokenCodec, user: User) -> TokenPair:
+    access, refresh, jti = _issue(codec, user)
+    session.add(RefreshToken(jti=jti, user_id=user.id, expires_at=utcnow() + codec.refresh_ttl))
+    await session.flush()
+    return TokenPair(access, refresh, int(codec.access_ttl.total_seconds()))
+
+
+async def login(
+    session: AsyncSession, codec: TokenCodec, settings: Settings, username: str, password: str
+) -> TokenPair:
+    """Check the password; count failures per username in the database and lock out floods."""
+    username = username.strip().lower()
+    throttle = await _throttle(session, username)
+    _refuse_if_locked(throttle)
+    user = await session.scalar(select(User).where(User.username == username))
+    ok = verify_password(password, user.password_hash if user else DUMMY_PASSWORD_HASH)
+    if not ok or user is None or not user.active:
+        _count_failure(throttle, settings)
+        raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials", persist=True)
+    throttle.failures = 0
+    throttle.locked_until = None
+    pair = await _issue_pair(session, codec, user)
+    await audit.record(session, principal_of(user), "auth.login", "user", user.id)
+    return pair
+
+
+async def _throttle(session: AsyncSession, username: str) -> LoginThrottle:
+    row = await session.get(LoginThrottle, username, with_for_update=True)
+    if row is None:
+        row = LoginThrottle(username=username, failures=0, window_started_at=utcnow())
+        session.add(row)
+        await session.flush()
+    return row
+
+
+def _refuse_if_locked(throttle: LoginThrottle) -> None:
+    now = utcnow()
+    if throttle.locked_until and throttle.locked_until > now:
+        wait = math.ceil((throttle.locked_until - now).total_seconds())
+        raise TooManyRequests(
+            f"Đăng nhập sai quá nhiều lần; thử lại sau {math.ceil(wait / 60)} phút.",
+            code="login_rate_limited",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def _count_failure(throttle: LoginThrottle, settings: Settings) -> None:
+    now = utcnow()
+    if now - throttle.window_started_at > timedelta(minutes=settings.login_window_minutes):
+        throttle.failures = 0
+        throttle.window_started_at = now
+    throttle.failures += 1
+    if throttle.failures >= settings.login_max_failures:
+        throttle.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
+        throttle.failures = 0
+        throttle.window_started_at = now
+
+
+async def refresh(session: AsyncSession, codec: TokenCodec, token: str) -> TokenPair:
+    """Exchange a refresh token for a new pair; the old refresh token is spent."""
+    try:
+        claims = codec.decode(token, typ="refresh")
+    except InvalidToken as exc:
+        raise Unauthorized("Refresh token không hợp lệ hoặc đã hết hạn.") from exc
+    spent = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.jti == claims["jti"], RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    user = await session.get(User, int(claims["sub"])) if str(claims["sub"]).isdigit() else None
+    if (
+        spent.rowcount != 1
+        or user is None
+        or not user.active
+        or claims.get("ver") != user.token_version
+    ):
+        raise Unauthorized("Refresh token không hợp lệ hoặc đã được dùng.")
+    return await _issue_pair(session, codec, user)
+
+
+async def logout(session: AsyncSession, principal: Principal) -> None:
+    """Every token of the caller stops working at once."""
+    if principal.user_id is None:
+        return
+    user = await session.get(User, principal.user_id)
+    if user is not None:
+        user.token_version += 1
+        await audit.record(session, principal, "auth.logout", "user", user.id)
+
+
+def end_of_day_utc(day) -> datetime:
+    """The last moment of a calendar day in Việt Nam, in UTC (service tokens expire then)."""
+    return datetime.combine(day, time(23, 59, 59), VN_TZ).astimezone(UTC)

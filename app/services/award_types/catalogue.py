@@ -1,0 +1,318 @@
+"""Danh mục danh hiệu thi đua và hình thức khen thưởng shipped with tdkt (see domain.md).
+
+This is seed data: Sở Nội vụ edits the stored copy (thresholds, required documents, criteria)
+when decrees change, so nothing here is read as a constant by the workflow. Criteria are data
+read by `app.services.award_types.criteria`; each entry names an evaluator in its `rule` key.
+Optional keys common to every entry: `check` (the stable name of the resulting check,
+otherwise derived), `applies_to` ("individual" | "collective") and `note` (legal wording for
+people).
+"""
+
+import copy
+from dataclasses import asdict, dataclass
+from typing import Any
+
+DOCUMENT_TYPES: dict[str, str] = {
+    "to_trinh": "Tờ trình",
+    "bien_ban_hop": "Biên bản họp Hội đồng TĐKT cơ sở / xét khen",
+    "bao_cao_thanh_tich": "Báo cáo thành tích",
+    "minh_chung_sang_kien": "Minh chứng sáng kiến / đề tài",
+    "ket_qua_binh_xet": "Kết quả bình xét / bảng điểm cụm, khối",
+    "van_ban_xac_nhan": "Văn bản xác nhận / ý kiến của cơ quan có thẩm quyền",
+    "other": "Khác",
+}
+
+LEVELS = ("grassroots", "provincial", "state")
+RECIPIENTS = ("individual", "collective", "both")
+
+# Nghị định 152/2025/NĐ-CP, Điều 4: apply to every award type, so they are not repeated per row.
+GENERAL_CRITERIA: tuple[dict[str, Any], ...] = (
+    {"rule": "no_discipline"},
+    {"rule": "no_open_complaint"},
+)
+
+
+@dataclass(frozen=True)
+class CouncilVote:
+    """Biểu quyết của Hội đồng TĐKT tỉnh; the share is of all members, not of those present."""
+
+    required: bool
+    threshold_percent: int | None = None
+    base: str = "all_members"
+
+
+@dataclass(frozen=True)
+class AwardTypeSpec:
+    """Một danh hiệu thi đua / hình thức khen thưởng."""
+
+    code: str
+    name: str
+    level: str
+    recipient: str
+    decided_by: str
+    council_vote: CouncilVote
+    required_documents: tuple[str, ...]
+    criteria: tuple[dict[str, Any], ...]
+    legal_basis: str
+    needs_public_disclosure: bool = False
+    disclosure_working_days: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready deep copy (lists, not tuples), e.g. to seed the database."""
+        data = asdict(self)
+        data["required_documents"] = list(self.required_documents)
+        data["criteria"] = copy.deepcopy(list(self.criteria))
+        return data
+
+
+_LEGAL_BASIS = "Luật Thi đua, khen thưởng 2022 (06/2022/QH15); Nghị định 152/2025/NĐ-CP"
+_GRASSROOTS_DOCS = ("to_trinh", "bien_ban_hop")
+_BASE_DOCS = ("to_trinh", "bien_ban_hop", "bao_cao_thanh_tich")
+_NO_VOTE = CouncilVote(required=False)
+_CSTDCS = "chien_si_thi_dua_co_so"
+# LĐTT, the floor of CSTĐCS, needs at least "hoàn thành tốt nhiệm vụ": a lower rating of a year
+# proves there was no CSTĐCS that year.
+_CSTDCS_RATINGS = ["htxs", "httt"]
+_DISCLOSURE = {"rule": "public_disclosure", "working_days": 10}
+
+
+def _grassroots(code: str, name: str, recipient: str, criteria: tuple = ()) -> AwardTypeSpec:
+    return AwardTypeSpec(
+        code=code,
+        name=name,
+        level="grassroots",
+        recipient=recipient,
+        decided_by="Thủ trưởng cơ quan, đơn vị",
+        council_vote=_NO_VOTE,
+        required_documents=_GRASSROOTS_DOCS,
+        criteria=criteria,
+        legal_basis=_LEGAL_BASIS,
+    )
+
+
+_GRASSROOTS_TYPES = (
+    _grassroots(
+        _CSTDCS,
+        "Chiến sĩ thi đua cơ sở",
+        "individual",
+        (
+            # Voted by the unit's own council, not the provincial one: only its minutes show it.
+            {
+                "rule": "unit_council_vote",
+                "unit_council_threshold_percent": 80,
+                "base": "all_members",
+            },
+        ),
+    ),
+    _grassroots("lao_dong_tien_tien", "Lao động tiên tiến", "individual"),
+    _grassroots("tap_the_lao_dong_tien_tien", "Tập thể lao động tiên tiến", "collective"),
+)
+
+_PROVINCIAL_TYPES = (
+    AwardTypeSpec(
+        code="tap_the_lao_dong_xuat_sac",
+        name="Tập thể lao động xuất sắc",
+        level="provincial",
+        recipient="collective",
+        decided_by="Chủ tịch UBND tỉnh",
+        council_vote=_NO_VOTE,
+        required_documents=_BASE_DOCS,
+        criteria=(
+            # A round of year Y weighs the results of year Y-1, as for every consecutive criterion.
+            {"rule": "consecutive_rating", "check": "rating_htxs", "ratings": ["htxs"], "years": 1},
+            {
+                "rule": "manual",
+                "check": "members_ldtt_70_percent",
+                "message": "Cần đối chiếu hồ sơ: ít nhất 70% thành viên đạt Lao động tiên tiến.",
+            },
+            {
+                "rule": "manual",
+                "check": "member_cstdcs",
+                "message": "Cần đối chiếu hồ sơ: ít nhất 1 thành viên đạt Chiến sĩ thi đua cơ sở.",
+            },
+        ),
+        legal_basis=_LEGAL_BASIS,
+    ),
+    AwardTypeSpec(
+        code="bang_khen_chu_tich_ubnd_tinh",
+        name="Bằng khen của Chủ tịch UBND tỉnh",
+        level="provincial",
+        recipient="both",
+        decided_by="Chủ tịch UBND tỉnh",
+        council_vote=_NO_VOTE,
+        required_documents=_BASE_DOCS,
+        criteria=(
+            {
+                "rule": "any_of",
+                "check": "bang_khen_individual",
+                "applies_to": "individual",
+                "options": [
+                    {"rule": "prior_consecutive", "award_type_code": _CSTDCS, "years": 2},
+                    {
+                        "rule": "all_of",
+                        "check": "htxs_2_and_initiatives_2",
+                        "options": [
+                            {"rule": "consecutive_rating", "ratings": ["htxs"], "years": 2},
+                            {
+                                "rule": "initiative",
+                                "min_scope": "grassroots",
+                                "count": 2,
+                                "within_years": 2,
+                            },
+                        ],
+                    },
+                ],
+            },
+            {
+                # TTLĐXS presupposes HTXS, so either proves the year.
+                "rule": "consecutive_rating",
+                "check": "collective_htxs_2",
+                "applies_to": "collective",
+                "ratings": ["htxs"],
+                "award_type_codes": ["tap_the_lao_dong_xuat_sac"],
+                "years": 2,
+            },
+        ),
+        legal_basis=_LEGAL_BASIS,
+    ),
+    AwardTypeSpec(
+        code="chien_si_thi_dua_cap_tinh",
+        name="Chiến sĩ thi đua cấp tỉnh",
+        level="provincial",
+        recipient="individual",
+        decided_by="Chủ tịch UBND tỉnh",
+        council_vote=CouncilVote(required=True, threshold_percent=90),
+        required_documents=(*_BASE_DOCS, "minh_chung_sang_kien"),
+        criteria=(
+            {
+                "rule": "prior_consecutive",
+                "award_type_code": _CSTDCS,
+                "years": 3,
+                "requires_rating": _CSTDCS_RATINGS,
+            },
+            {"rule": "initiative", "min_scope": "provincial", "count": 1, "within_years": 3},
+        ),
+        legal_basis=_LEGAL_BASIS,
+    ),
+    AwardTypeSpec(
+        code="co_thi_dua_ubnd_tinh",
+        name="Cờ thi đua của UBND tỉnh",
+        level="provincial",
+        recipient="collective",
+        decided_by="UBND tỉnh",
+        council_vote=CouncilVote(required=True, threshold_percent=80),
+        required_documents=(*_BASE_DOCS, "ket_qua_binh_xet"),
+        criteria=({"rule": "cluster_leader"},),
+        legal_basis=_LEGAL_BASIS,
+    ),
+)
+
+_STATE_TYPES = (
+    AwardTypeSpec(
+        code="bang_khen_thu_tuong",
+        name="Bằng khen của Thủ tướng Chính phủ",
+        level="state",
+        recipient="both",
+        decided_by="Thủ tướng Chính phủ",
+        # 80 is only a shipped default: the share is configurable and Sở Nội vụ amends it.
+        council_vote=CouncilVote(required=True, threshold_percent=80),
+        required_documents=_BASE_DOCS,
+        criteria=(
+            {
+                "rule": "prior_award",
+                "check": "prior_bang_khen_tinh",
+                "award_type_code": "bang_khen_chu_tich_ubnd_tinh",
+                "latest_year_offset": 6,
+                "note": "Đã được tặng Bằng khen cấp tỉnh, sau đó 5 năm liên tục HTXS.",
+            },
+            {"rule": "consecutive_rating", "ratings": ["htxs"], "years": 5},
+        ),
+        legal_basis=_LEGAL_BASIS,
+    ),
+    AwardTypeSpec(
+        code="co_thi_dua_chinh_phu",
+        name="Cờ thi đua của Chính phủ",
+        level="state",
+        recipient="collective",
+        decided_by="Thủ tướng Chính phủ",
+        council_vote=CouncilVote(required=True, threshold_percent=80),
+        required_documents=_BASE_DOCS,
+        criteria=(
+            {
+                "rule": "any_of",
+                "check": "meets_co_thi_dua_ubnd_tinh",
+                "options": [
+                    {"rule": "cluster_leader"},
+                    {
+                        "rule": "prior_award",
+                        "award_type_code": "co_thi_dua_ubnd_tinh",
+                        "latest_year_offset": 0,
+                        "earliest_year_offset": 0,
+                    },
+                ],
+            },
+        ),
+        legal_basis=_LEGAL_BASIS,
+    ),
+    AwardTypeSpec(
+        code="chien_si_thi_dua_toan_quoc",
+        name="Chiến sĩ thi đua toàn quốc",
+        level="state",
+        recipient="individual",
+        decided_by="Thủ tướng Chính phủ",
+        council_vote=CouncilVote(required=True, threshold_percent=90),
+        required_documents=(*_BASE_DOCS, "minh_chung_sang_kien"),
+        criteria=(
+            # CSTĐ cấp tỉnh is earned per 3-year cycle, so consecutive "times" are 3 years apart.
+            {
+                "rule": "prior_consecutive",
+                "award_type_code": "chien_si_thi_dua_cap_tinh",
+                "years": 2,
+                "interval": 3,
+            },
+            {"rule": "initiative", "min_scope": "national", "count": 1, "within_years": 6},
+        ),
+        legal_basis=_LEGAL_BASIS,
+    ),
+    AwardTypeSpec(
+        code="huan_chuong_lao_dong_hang_ba",
+        name="Huân chương Lao động hạng Ba",
+        level="state",
+        recipient="both",
+        decided_by="Chủ tịch nước",
+        # 80 is only a shipped default: the share is configurable and Sở Nội vụ amends it.
+        council_vote=CouncilVote(required=True, threshold_percent=80),
+        required_documents=_BASE_DOCS,
+        criteria=(_DISCLOSURE,),
+        legal_basis=_LEGAL_BASIS,
+        needs_public_disclosure=True,
+        disclosure_working_days=10,
+    ),
+    AwardTypeSpec(
+        code="anh_hung_lao_dong",
+        name="Anh hùng Lao động",
+        level="state",
+        recipient="both",
+        decided_by="Chủ tịch nước",
+        council_vote=CouncilVote(required=True, threshold_percent=90),
+        required_documents=_BASE_DOCS,
+        criteria=(_DISCLOSURE,),
+        legal_basis=_LEGAL_BASIS,
+        needs_public_disclosure=True,
+        disclosure_working_days=10,
+    ),
+)
+
+AWARD_TYPES: tuple[AwardTypeSpec, ...] = _GRASSROOTS_TYPES + _PROVINCIAL_TYPES + _STATE_TYPES
+
+AWARD_TYPES_BY_CODE: dict[str, AwardTypeSpec] = {spec.code: spec for spec in AWARD_TYPES}
+
+
+def get_award_type(code: str) -> AwardTypeSpec | None:
+    return AWARD_TYPES_BY_CODE.get(code)
+
+
+def award_type_name(code: str) -> str:
+    """The Vietnamese name of a shipped award type, or the code itself when unknown."""
+    spec = AWARD_TYPES_BY_CODE.get(code)
+    return spec.name if spec else code

@@ -1,0 +1,382 @@
+"""Dossier exports: the dossier list as XLSX/CSV (one row per nomination) and a round's
+"danh sách đề nghị khen thưởng" as DOCX/XLSX, grouped by award type.
+
+The two async functions at the top read the database; everything below them is a pure
+builder from plain rows to bytes, so the layouts can be tested without a database.
+"""
+
+import asyncio
+import csv
+import io
+import re
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from sqlalchemy import Select, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.core.errors import Unprocessable
+from app.core.principal import Principal
+from app.core.text import fold
+from app.models import AwardType, Cluster, Dossier, Nomination, Round, Unit
+from app.services import policies
+from app.services.dossiers import queries, rules
+from app.services.rounds import get_round
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CSV_TYPE = "text/csv; charset=utf-8"
+EXPORT_MAX_ROWS = 50_000
+# Dossiers still being drafted, or taken back, are not part of what the round received.
+NOT_RECEIVED = ("draft", "withdrawn")
+
+DOSSIER_STATUS = {"draft": "Dự thảo", "submitted": "Đã nộp", "returned": "Trả lại để bổ sung",
+                  "under_appraisal": "Đang thẩm định", "appraised": "Đã thẩm định",
+                  "withdrawn": "Đã rút"}  # fmt: skip
+DOSSIER_KIND = {"periodic": "Theo đợt", "thematic": "Chuyên đề", "unscheduled": "Đột xuất",
+                "dedication": "Quá trình cống hiến"}  # fmt: skip
+NOMINATION_STATUS = {"draft": "Dự thảo", "submitted": "Đã nộp", "eligible": "Đủ điều kiện",
+                     "ineligible": "Không đủ điều kiện", "approved": "Được Hội đồng thông qua",
+                     "rejected": "Không được khen thưởng", "awarded": "Đã được khen thưởng",
+                     "submitted_to_state": "Đã trình cấp Nhà nước",
+                     "withdrawn": "Đã rút"}  # fmt: skip
+NOMINEE_KIND = {"individual": "Cá nhân", "collective": "Tập thể"}
+CONCLUSION = {"eligible": "Đủ điều kiện", "ineligible": "Không đủ điều kiện"}
+
+# (header, width, personal): personal columns are left out for readers.
+DOSSIER_COLUMNS = (
+    ("Mã hồ sơ", 16, False), ("Đơn vị trình", 32, False), ("Cụm/khối", 24, False),
+    ("Đợt", 24, False), ("Loại hồ sơ", 16, False), ("Trạng thái hồ sơ", 18, False),
+    ("Họ tên / Tập thể", 30, False), ("Cá nhân/Tập thể", 14, False), ("Chức vụ", 26, True),
+    ("Năm sinh", 10, True), ("Danh hiệu/hình thức đề nghị", 34, False),
+    ("Trạng thái đề nghị", 20, False), ("Kết luận thẩm định", 40, False),
+)  # fmt: skip
+LIST_TITLE = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+LIST_HEADERS = ("STT", "Họ và tên / Tên tập thể", "Chức vụ, đơn vị", "Tóm tắt thành tích",
+                "Ghi chú (kết luận thẩm định)")  # fmt: skip
+LIST_WIDTHS_CM = (1.3, 5.5, 5.5, 9.5, 4.5)
+# XML 1.0 has no place for these; python-docx (lxml) refuses them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Spreadsheet programs run a cell that starts like a formula; exported text must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    media_type: str
+    filename: str
+    ascii_filename: str
+
+
+@dataclass(frozen=True)
+class ListedNomination:
+    """One line of the danh sách: a nominee under its award type."""
+
+    award_type_code: str
+    award_name: str
+    nominee_name: str
+    nominee_kind: str
+    position: str | None
+    unit_name: str | None
+    achievement_summary: str
+    note: str
+
+
+# ---- queries ---------------------------------------------------------------------------------
+
+
+async def export_dossiers(
+    session: AsyncSession, principal: Principal, filters: dict, fmt: str
+) -> ExportFile:
+    """The dossiers `GET /dossiers` lists with the same filters, one row per nomination (a
+    dossier without nominations gets one row); with `award_type_code`, only those rows."""
+    ids = queries.filtered_dossiers(principal, filters).with_only_columns(Dossier.id)
+    on = Nomination.dossier_id == Dossier.id
+    if filters.get("award_type_code"):
+        on = and_(on, Nomination.award_type_code == filters["award_type_code"])
+    stmt = (
+        select(Dossier.code, Unit.name.label("unit_name"), Cluster.name.label("cluster_name"),
+               Round.name.label("round_name"), Dossier.kind, Dossier.status,
+               Nomination.nominee_name, Nomination.nominee_kind, Nomination.position,
+               Nomination.birth_year, Nomination.award_type_code,
+               AwardType.name.label("award_name"), Nomination.status.label("nomination_status"),
+               Nomination.appraisal_conclusion, Nomination.appraisal_note)
+        .select_from(Dossier)
+        .join(Unit, Unit.id == Dossier.submitting_unit_id)
+        .outerjoin(Cluster, Cluster.id == Dossier.cluster_id)
+        .outerjoin(Round, Round.id == Dossier.round_id)
+        .outerjoin(Nomination, on)
+        .outerjoin(AwardType, AwardType.code == Nomination.award_type_code)
+        .where(Dossier.id.in_(ids.order_by(None)))
+        .order_by(Dossier.id, Nomination.id)
+    )  # fmt: skip
+    records = await _bounded(session, stmt)
+    headers, rows = dossier_table(records, policies.sees_personal_data(principal))
+    name = f"Danh sách hồ sơ đề nghị khen thưởng {rules.today().isoformat()}"
+    if fmt == "csv":
+        return _file(await asyncio.to_thread(table_csv, headers, rows), CSV_TYPE, name, "csv")
+    widths = [w for h, w, _ in DOSSIER_COLUMNS if h in headers]
+    # Building a workbook of thousands of rows takes a while: keep the event loop free.
+    content = await asyncio.to_thread(table_xlsx, "Hồ sơ", headers, rows, widths)
+    return _file(content, XLSX_TYPE, name, "xlsx")
+
+
+async def export_round_nominations(
+    session: AsyncSession, principal: Principal, round_id: int, status: str | None, fmt: str
+) -> ExportFile:
+    """The nominations of the round's dossiers that were submitted (not drafts or withdrawn
+    ones), by award type; `status` keeps one nomination status (e.g. `eligible`)."""
+    round_ = await get_round(session, round_id)
+    nominee_unit = aliased(Unit)
+    stmt = (
+        select(Nomination.award_type_code, AwardType.name.label("award_name"),
+               Nomination.nominee_name, Nomination.nominee_kind, Nomination.position,
+               Nomination.achievement_summary, Nomination.appraisal_conclusion,
+               Nomination.appraisal_note, nominee_unit.name.label("nominee_unit_name"),
+               Unit.name.label("unit_name"))
+        .select_from(Nomination)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .join(Unit, Unit.id == Dossier.submitting_unit_id)
+        .outerjoin(nominee_unit, nominee_unit.id == Nomination.nominee_unit_id)
+        .outerjoin(AwardType, AwardType.code == Nomination.award_type_code)
+        .where(Dossier.round_id == round_id, Dossier.status.not_in(NOT_RECEIVED))
+        .order_by(AwardType.position, Nomination.award_type_code, Nomination.nominee_kind,
+                  Dossier.id, Nomination.id)
+    )  # fmt: skip
+    if status is not None:
+        stmt = stmt.where(Nomination.status == status)
+    records = await _bounded(session, policies.dossier_scope(stmt, principal))
+    personal = policies.sees_personal_data(principal)
+    groups = group_by_award([_listed(r, personal) for r in records])
+    name = f"Danh sách đề nghị khen thưởng - {round_.name}"
+    if fmt == "docx":
+        content = await asyncio.to_thread(nominations_docx, round_.name, groups)
+        return _file(content, DOCX_TYPE, name, "docx")
+    content = await asyncio.to_thread(nominations_xlsx, round_.name, groups)
+    return _file(content, XLSX_TYPE, name, "xlsx")
+
+
+async def _bounded(session: AsyncSession, stmt: Select) -> list[Any]:
+    rows = (await session.execute(stmt.limit(EXPORT_MAX_ROWS + 1))).all()
+    if len(rows) > EXPORT_MAX_ROWS:
+        raise Unprocessable(
+            f"Danh sách có hơn {EXPORT_MAX_ROWS} dòng, quá lớn để xuất một lần; hãy thu hẹp "
+            "bộ lọc (đợt, đơn vị, trạng thái...).",
+            code="export_too_large",
+        )
+    return list(rows)
+
+
+def _listed(row: Any, personal: bool) -> ListedNomination:
+    return ListedNomination(
+        award_type_code=row.award_type_code,
+        award_name=row.award_name or row.award_type_code,
+        nominee_name=row.nominee_name,
+        nominee_kind=row.nominee_kind,
+        position=row.position if personal else None,
+        unit_name=row.nominee_unit_name or row.unit_name,
+        # A person's own account of their work is personal data; a collective's is not.
+        achievement_summary=(
+            row.achievement_summary or "" if personal or row.nominee_kind != "individual" else ""
+        ),
+        note=conclusion_text(row.appraisal_conclusion, row.appraisal_note),
+    )
+
+
+# ---- pure builders ---------------------------------------------------------------------------
+
+
+def conclusion_text(conclusion: str | None, note: str | None) -> str:
+    if conclusion is None:
+        return "Chưa thẩm định"
+    label = CONCLUSION.get(conclusion, conclusion)
+    return f"{label}: {note}" if note else label
+
+
+def dossier_table(records: list[Any], personal: bool) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of the dossier export; readers get no position or birth year."""
+    keep = [personal or not private for _, _, private in DOSSIER_COLUMNS]
+    headers = [h for (h, _, _), k in zip(DOSSIER_COLUMNS, keep, strict=True) if k]
+    rows = []
+    for r in records:
+        nominated = r.nominee_name is not None
+        row = [
+            r.code, r.unit_name, r.cluster_name, r.round_name, DOSSIER_KIND.get(r.kind, r.kind),
+            DOSSIER_STATUS.get(r.status, r.status), r.nominee_name,
+            NOMINEE_KIND.get(r.nominee_kind), r.position, r.birth_year,
+            r.award_name or r.award_type_code,
+            NOMINATION_STATUS.get(r.nomination_status, r.nomination_status),
+            conclusion_text(r.appraisal_conclusion, r.appraisal_note) if nominated else None,
+        ]  # fmt: skip
+        rows.append([cell for cell, k in zip(row, keep, strict=True) if k])
+    return headers, rows
+
+
+def group_by_award(items: list[ListedNomination]) -> list[tuple[str, list[ListedNomination]]]:
+    """Consecutive items of one award type (the query orders them) as (award name, items)."""
+    return [
+        (group[0].award_name, group)
+        for group in (list(g) for _, g in groupby(items, key=lambda i: i.award_type_code))
+    ]
+
+
+def xlsx_text(value: Any) -> Any:
+    """A cell value openpyxl accepts: no control characters it refuses."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def xml_text(value: str | None) -> str:
+    """Text python-docx can write: no character XML 1.0 forbids."""
+    return _XML_INVALID.sub("", value or "")
+
+
+def csv_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return "" if value is None else value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def table_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows([csv_text(cell) for cell in row] for row in rows)
+    # The BOM lets Excel open the Vietnamese text as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    sheet.append([xlsx_text(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # text that looks like a formula stays text
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def table_xlsx(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:
+    """One sheet: a bold header row (frozen, filterable) and the rows under it."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    _append(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        _append(sheet, row)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    return _save(workbook)
+
+
+def _position_and_unit(item: ListedNomination) -> str:
+    return ", ".join(part for part in (item.position, item.unit_name) if part)
+
+
+def nominations_xlsx(round_name: str, groups: list[tuple[str, list[ListedNomination]]]) -> bytes:
+    """One sheet: the title and the round on top, then STT (per award type), the award type
+    and the columns of the Word list."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách đề nghị"
+    headers = [LIST_HEADERS[0], "Danh hiệu/hình thức", *LIST_HEADERS[1:]]
+    _append(sheet, [LIST_TITLE])
+    _append(sheet, [round_name])
+    _append(sheet, [])
+    _append(sheet, headers)
+    for row in (1, 2, 4):
+        for cell in sheet[row]:
+            cell.font = Font(bold=True, size=14 if row == 1 else 11)
+    for award_name, items in groups:
+        for number, item in enumerate(items, start=1):
+            _append(sheet, [number, award_name, item.nominee_name, _position_and_unit(item),
+                            item.achievement_summary, item.note])  # fmt: skip
+    for letter, width in zip("ABCDEF", (6, 32, 30, 32, 60, 36), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A5"
+    return _save(workbook)
+
+
+def roman(number: int) -> str:
+    """1 → I, 4 → IV, 14 → XIV: the numbering of sections in Vietnamese documents."""
+    numerals = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, letters in numerals:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _paragraph(document: Any, text: str, *, bold: bool = False, size: int = 13, center=False):
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(xml_text(text))
+    run.bold, run.font.size = bold, Pt(size)
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return paragraph
+
+
+def _nomination_table(document: Any, items: list[ListedNomination]) -> None:
+    table = document.add_table(rows=1, cols=len(LIST_HEADERS))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, LIST_HEADERS, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(header).bold = True
+    for number, item in enumerate(items, start=1):
+        values = (str(number), item.nominee_name, _position_and_unit(item),
+                  item.achievement_summary, item.note)  # fmt: skip
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = xml_text(value)
+    for column, width in zip(table.columns, LIST_WIDTHS_CM, strict=True):
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def nominations_docx(round_name: str, groups: list[tuple[str, list[ListedNomination]]]) -> bytes:
+    """The danh sách as a landscape A4 Word document: the title and the round, then one
+    numbered section and table per award type."""
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    document.styles["Normal"].font.name = "Times New Roman"
+    _paragraph(document, LIST_TITLE, bold=True, size=14, center=True)
+    _paragraph(document, round_name, bold=True, center=True)
+    total = sum(len(items) for _, items in groups)
+    _paragraph(document, f"(Tổng số: {total} đề nghị)", center=True)
+    if not groups:
+        _paragraph(document, "Không có đề nghị nào phù hợp.")
+    for index, (award_name, items) in enumerate(groups, start=1):
+        _paragraph(document, f"{roman(index)}. {award_name.upper()} ({len(items)})", bold=True)
+        _nomination_table(document, items)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _file(content: bytes, media_type: str, name: str, extension: str) -> ExportFile:
+    """A download name safe on every system, and its ASCII form for old clients."""
+    name = re.sub(r"\s+", " ", _UNSAFE_NAME.sub("-", name)).strip(" .-")[:150] or "tdkt"
+    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:150] or "tdkt"
+    return ExportFile(content, media_type, f"{name}.{extension}", f"{ascii_name}.{extension}")

@@ -1,0 +1,74 @@
+"""Lịch ngày nghỉ: the library's Vietnamese holidays, amended by Sở Nội vụ in `holidays`."""
+
+from datetime import date
+from typing import Any
+
+import holidays as holiday_library
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFound
+from app.core.orm import PageResult
+from app.core.principal import Principal
+from app.core.text import nfc
+from app.core.working_days import HolidayCalendar
+from app.models import Holiday
+from app.services import audit
+
+
+async def calendar(session: AsyncSession) -> HolidayCalendar:
+    """The working-day calendar with every amendment applied (one small query)."""
+    rows = (await session.execute(select(Holiday.day, Holiday.off))).all()
+    return HolidayCalendar(
+        added=frozenset(day for day, off in rows if off),
+        removed=frozenset(day for day, off in rows if not off),
+    )
+
+
+async def list_holidays(session: AsyncSession, year: int, limit: int, offset: int) -> PageResult:
+    """Every day of `year` the library or Sở Nội vụ has something to say about, by date."""
+    library = holiday_library.country_holidays("VN", years=year, language="vi")
+    days: dict[date, dict[str, Any]] = {
+        day: {"day": day, "name": name, "off": True, "source": "library"}
+        for day, name in library.items()
+    }
+    rows = await session.scalars(
+        select(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))
+    )
+    for row in rows:
+        name = row.name or days.get(row.day, {}).get("name", "")
+        days[row.day] = {"day": row.day, "name": name, "off": row.off, "source": "amended"}
+    ordered = [days[d] for d in sorted(days)]
+    return PageResult(ordered[offset : offset + limit], len(ordered), limit, offset)
+
+
+async def set_holiday(
+    session: AsyncSession, actor: Principal, day: date, off: bool, name: str
+) -> dict[str, Any]:
+    """Declare `day` a day off (`off=True`, e.g. a bridge day) or a working day (`off=False`)."""
+    row = await session.get(Holiday, day)
+    before = None if row is None else {"off": row.off, "name": row.name}
+    if row is None:
+        row = Holiday(day=day, off=off, name=nfc(name))
+        session.add(row)
+    else:
+        row.off, row.name = off, nfc(name)
+    await session.flush()
+    await audit.record(
+        session, actor, "holiday.set", "holiday", None,
+        before=before, after={"day": day.isoformat(), "off": off, "name": row.name},
+    )  # fmt: skip
+    return {"day": day, "name": row.name, "off": off, "source": "amended"}
+
+
+async def delete_holiday(session: AsyncSession, actor: Principal, day: date) -> None:
+    """Drop Sở Nội vụ's amendment of `day`; the library's calendar applies again."""
+    row = await session.get(Holiday, day)
+    if row is None:
+        raise NotFound(f"Ngày {day.isoformat()} không có điều chỉnh nào của Sở Nội vụ.")
+    await session.delete(row)
+    await session.flush()
+    await audit.record(
+        session, actor, "holiday.deleted", "holiday", None,
+        before={"day": day.isoformat(), "off": row.off, "name": row.name},
+    )  # fmt: skip

@@ -1,0 +1,199 @@
+"""Bỏ phiếu kín: one secret ballot per member on the meeting's voter roll.
+
+What is written when a ballot is cast, and what is not:
+- `ballot_participations` (meeting, member, present|written): that the member voted;
+- `sealed_ballots` (random id, meeting, ciphertext): the choices, encrypted under the ballot
+  key — no plaintext choice exists while the meeting is open; the close opens, shuffles and
+  writes them all in one transaction (see closing.py);
+- `ballot_receipts` (HMAC of a random one-time receipt → the choices sealed under a key
+  derived from that receipt): the voter's way back, which needs the receipt they alone hold;
+- one audit entry, "a ballot was cast in meeting M", with no actor, no request id;
+- no event, no log line with the body, no timestamp on any of these tables.
+"""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from app.core.principal import Principal
+from app.models import (
+    AgendaItem,
+    Attendance,
+    AuditEntry,
+    BallotParticipation,
+    BallotReceipt,
+    Meeting,
+    MeetingVoter,
+    SealedBallot,
+)
+from app.services.meetings.access import get_meeting
+from app.services.meetings.secrecy import BallotKeys, new_receipt, open_readback, seal_readback
+
+
+async def _voter(session: AsyncSession, actor: Principal, meeting: Meeting) -> int:
+    """The caller's member id, when on the roll fixed at the opening (a member added or
+    reactivated later does not vote, since `members_total` did not count them)."""
+    member_id = actor.council_member_id or 0
+    on_roll = await session.get(MeetingVoter, (meeting.id, member_id))
+    if on_roll is None:
+        raise Forbidden(
+            "Chỉ thành viên có trong danh sách biểu quyết lúc khai mạc mới được bỏ phiếu.",
+            code="not_a_voting_member",
+        )
+    return member_id
+
+
+async def _agenda(session: AsyncSession, meeting_id: int) -> list[int]:
+    return list(
+        await session.scalars(
+            select(AgendaItem.nomination_id)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position)
+        )
+    )
+
+
+def _check_votes(agenda: list[int], votes: list[dict[str, Any]]) -> None:
+    """Every agenda item voted exactly once, nothing else."""
+    given = [v["nomination_id"] for v in votes]
+    missing = [n for n in agenda if n not in given]
+    extra = sorted({n for n in given if n not in agenda})
+    repeated = sorted({n for n in given if given.count(n) > 1})
+    if missing or extra or repeated:
+        raise Unprocessable(
+            "Phiếu phải biểu quyết mỗi đề nghị trong chương trình đúng một lần"
+            + (f"; còn thiếu {missing}" if missing else "")
+            + (f"; không có trong chương trình {extra}" if extra else "")
+            + (f"; lặp lại {repeated}" if repeated else "")
+            + ".",
+            code="ballot_incomplete",
+            missing=missing,
+            not_on_agenda=extra,
+            repeated=repeated,
+        )
+
+
+def _already_voted() -> Conflict:
+    return Conflict(
+        "Thành viên đã bỏ phiếu trong phiên họp này; mỗi thành viên chỉ bỏ một phiếu.",
+        code="already_voted",
+    )
+
+
+async def _participate(session: AsyncSession, meeting: Meeting, member_id: int) -> str:
+    voted = await session.scalar(
+        select(
+            exists().where(
+                BallotParticipation.meeting_id == meeting.id,
+                BallotParticipation.member_id == member_id,
+            )
+        )
+    )
+    if voted:
+        raise _already_voted()
+    present = await session.scalar(
+        select(
+            exists().where(Attendance.meeting_id == meeting.id, Attendance.member_id == member_id)
+        )
+    )
+    cast_as = "present" if present else "written"
+    session.add(BallotParticipation(meeting_id=meeting.id, member_id=member_id, cast_as=cast_as))
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        # Another request of the same member got in first (without the meeting lock, e.g.
+        # under a database that does not take it): the primary key decides.
+        raise _already_voted() from exc
+    return cast_as
+
+
+def _record_anonymous(session: AsyncSession, meeting: Meeting) -> None:
+    """The audit trail says a ballot was cast, and nothing that names or times the voter
+    beyond the entry's own time: no actor, no request id (which would lead to the log)."""
+    session.add(
+        AuditEntry(
+            actor_id=None,
+            actor_role=None,
+            actor_name=None,
+            action="meeting.ballot_cast",
+            entity_type="meeting",
+            entity_id=meeting.id,
+            comment="Một phiếu biểu quyết đã được bỏ.",
+            request_id=None,
+        )
+    )
+
+
+async def cast(
+    session: AsyncSession,
+    actor: Principal,
+    keys: BallotKeys,
+    meeting_id: int,
+    votes: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Cast the caller's ballot: as present when on the attendance list, else as a written
+    ballot (phiếu gửi). 409 `already_voted` on a second one, `meeting_not_open` outside."""
+    meeting = await get_meeting(session, actor, meeting_id, lock=True)
+    if meeting.status != "open":
+        raise Conflict(
+            f"Phiên họp “{meeting.title}” không trong thời gian biểu quyết.",
+            code="meeting_not_open",
+            current_status=meeting.status,
+        )
+    member_id = await _voter(session, actor, meeting)
+    agenda = await _agenda(session, meeting.id)
+    _check_votes(agenda, votes)
+    cast_as = await _participate(session, meeting, member_id)
+    position = {n: i for i, n in enumerate(agenda)}
+    votes = sorted(_ordered(votes), key=lambda v: position[v["nomination_id"]])
+    session.add(
+        SealedBallot(
+            id=str(uuid.uuid4()), meeting_id=meeting.id, sealed=keys.seal_ballot(meeting.id, votes)
+        )
+    )
+    receipt = new_receipt()
+    readback = {"cast_as": cast_as, "votes": votes}
+    session.add(
+        BallotReceipt(
+            receipt_key=keys.receipt_name(receipt),
+            sealed=seal_readback(receipt, meeting.id, readback),
+        )
+    )
+    _record_anonymous(session, meeting)
+    await session.flush()
+    return {"meeting_id": meeting.id, "cast_as": cast_as, "receipt": receipt}
+
+
+def _ordered(votes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"nomination_id": v["nomination_id"], "choice": v["choice"]} for v in votes]
+
+
+async def mine(
+    session: AsyncSession,
+    actor: Principal,
+    keys: BallotKeys,
+    meeting_id: int,
+    receipt: str | None,
+) -> dict[str, Any]:
+    """A ballot read back through the receipt given when it was cast; the account alone is
+    not enough (whoever can reset a member's password must not read their choices)."""
+    meeting = await get_meeting(session, actor, meeting_id)
+    if not receipt:
+        raise Unauthorized(
+            "Cần biên nhận phiếu (tiêu đề X-Ballot-Receipt) nhận được khi bỏ phiếu.",
+            code="receipt_required",
+            headers={},
+        )
+    sealed = await session.scalar(
+        select(BallotReceipt.sealed).where(BallotReceipt.receipt_key == keys.receipt_name(receipt))
+    )
+    data = open_readback(receipt, meeting.id, sealed) if sealed else None
+    if data is None:
+        raise NotFound(
+            "Không có phiếu nào ứng với biên nhận này trong phiên họp.", code="ballot_not_found"
+        )
+    return {"meeting_id": meeting.id, "cast_as": data["cast_as"], "votes": data["votes"]}

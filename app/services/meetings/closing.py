@@ -1,0 +1,131 @@
+"""Bế mạc and kiểm phiếu: close a meeting, count each agenda item in SQL, store the results,
+and move each nomination to approved or rejected against its award type's threshold."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import Conflict
+from app.core.orm import PageResult, check_version
+from app.core.principal import Principal
+from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
+from app.models.base import utcnow
+from app.services import audit
+from app.services.dossiers import moves as nomination_moves
+from app.services.meetings.access import get_meeting
+from app.services.meetings.meetings import emit, reload, require_status
+from app.services.meetings.secrecy import BallotKeys
+from app.services.meetings.tally import COUNT_FIELDS, ItemResult, count_choices, unseal_all
+from app.services.workflow import flush_or_conflict
+
+RESULT_FIELDS = ("nomination_id", *COUNT_FIELDS)
+
+
+async def _items(session: AsyncSession, meeting_id: int) -> list[tuple[Nomination, Dossier, float]]:
+    rows = await session.execute(
+        select(Nomination, Dossier, AgendaItem.threshold_percent, AwardType.council_vote)
+        .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .join(AwardType, AwardType.code == Nomination.award_type_code)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(AgendaItem.position)
+    )
+    # Agendas set before the threshold was copied (migration 0006) fall back to the catalogue.
+    return [(n, d, _threshold(n, t, (v or {}).get("threshold_percent"))) for n, d, t, v in rows]
+
+
+def _threshold(nomination: Nomination, copied: float | None, live: float | None) -> float:
+    if copied is not None:
+        return copied
+    if live is None:
+        raise Conflict(
+            f"{nomination.nominee_name}: danh hiệu chưa có tỷ lệ biểu quyết; Sở Nội vụ cần cập "
+            "nhật danh mục trước khi kiểm phiếu.",
+            code="no_threshold",
+        )
+    return float(live)
+
+
+def _result(meeting: Meeting, nomination: Nomination, threshold: float, counts) -> ItemResult:
+    mine = counts.get(nomination.id, {})
+    return ItemResult(
+        nomination_id=nomination.id,
+        approve=mine.get("approve", 0),
+        reject=mine.get("reject", 0),
+        abstain=mine.get("abstain", 0),
+        members_total=meeting.members_total or 0,
+        present=meeting.present or 0,
+        threshold_percent=float(threshold),
+    )
+
+
+async def close(
+    session: AsyncSession,
+    actor: Principal,
+    keys: BallotKeys,
+    meeting_id: int,
+    expected: int | None,
+) -> Meeting:
+    """Close an open meeting: no ballot is taken after this; each item passes when approvals
+    over the voter roll reach the threshold copied when the agenda was set."""
+    meeting = await get_meeting(session, actor, meeting_id, lock=True)
+    check_version(meeting, expected)
+    require_status(meeting, "open", "invalid_transition", "không đang họp")
+    meeting.status, meeting.closed_at = "closed", utcnow()
+    await flush_or_conflict(session)
+    await unseal_all(session, keys, meeting.id)
+    counts = await count_choices(session, meeting.id)
+    passed = 0
+    for nomination, dossier, threshold in await _items(session, meeting.id):
+        result = _result(meeting, nomination, threshold, counts)
+        session.add(MeetingResult(**_result_row(meeting.id, result)))
+        passed += result.passed
+        action = "approve" if result.passed else "reject"
+        # A nomination rejected meanwhile (an upheld complaint) keeps its status.
+        if nomination_moves.can_move(action, nomination.status):
+            await nomination_moves.move(
+                session, actor, nomination, dossier, action,
+                comment=f"Phiên họp “{meeting.title}”: {result.approve_percent:g}% "
+                f"thành viên đồng ý, yêu cầu {result.threshold_percent:g}%.",
+                meeting_id=meeting.id,
+            )  # fmt: skip
+    await flush_or_conflict(session)
+    await audit.record(
+        session, actor, "meeting.closed", "meeting", meeting.id,
+        before={"status": "open"}, after={"status": "closed", "passed": passed},
+    )  # fmt: skip
+    await emit(session, "meeting.closed", meeting, passed=passed)
+    return await reload(session, actor, meeting.id)
+
+
+def _result_row(meeting_id: int, result: ItemResult) -> dict[str, Any]:
+    return {"meeting_id": meeting_id, **{f: getattr(result, f) for f in RESULT_FIELDS}}
+
+
+async def results(session: AsyncSession, principal: Principal, meeting_id: int) -> PageResult:
+    """The stored results, after the meeting closed (409 `meeting_not_closed` before)."""
+    meeting = await get_meeting(session, principal, meeting_id)
+    if meeting.status != "closed":
+        raise Conflict(
+            f"Phiên họp “{meeting.title}” chưa kết thúc; kết quả chỉ công bố sau khi kiểm phiếu.",
+            code="meeting_not_closed",
+            current_status=meeting.status,
+        )
+    rows = list(
+        await session.scalars(
+            select(MeetingResult)
+            .join(
+                AgendaItem,
+                (AgendaItem.meeting_id == MeetingResult.meeting_id)
+                & (AgendaItem.nomination_id == MeetingResult.nomination_id),
+            )
+            .where(MeetingResult.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+        )
+    )
+    return PageResult(rows, len(rows), len(rows), 0)
+
+
+def result_view(row: MeetingResult) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in ("meeting_id", *RESULT_FIELDS)}

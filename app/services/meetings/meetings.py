@@ -1,0 +1,278 @@
+"""Council meetings (phiên họp Hội đồng TĐKT tỉnh): scheduling, attendance, opening on quorum
+and closing with the count.
+
+Every move of a meeting takes the meeting's row lock first, as ballots do, so the close and a
+ballot never interleave.
+"""
+
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.core.errors import Conflict, Unprocessable
+from app.core.orm import PageResult, check_version, paginate, touch
+from app.core.principal import Principal
+from app.core.text import nfc
+from app.models import (
+    AgendaItem,
+    Attendance,
+    Council,
+    CouncilMember,
+    Meeting,
+    MeetingVoter,
+    Nomination,
+    Round,
+)
+from app.models.base import utcnow
+from app.services import audit, rule_values
+from app.services.meetings.access import get_meeting, meeting_scope
+from app.services.meetings.tally import Quorum
+from app.services.workflow import flush_or_conflict
+
+AUDITED = ("title", "scheduled_at", "kind", "status", "council_id", "round_id")
+
+
+def _with_children(stmt: Select) -> Select:
+    return stmt.options(selectinload(Meeting.attendance))
+
+
+async def reload(session: AsyncSession, principal: Principal, meeting_id: int) -> Meeting:
+    stmt = _with_children(
+        meeting_scope(select(Meeting).where(Meeting.id == meeting_id), principal)
+    ).execution_options(populate_existing=True)
+    return (await session.scalars(stmt)).one()
+
+
+async def get(session: AsyncSession, principal: Principal, meeting_id: int) -> Meeting:
+    await get_meeting(session, principal, meeting_id)
+    return await reload(session, principal, meeting_id)
+
+
+async def list_meetings(
+    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+) -> PageResult:
+    """Filters: council_id, round_id, status, kind; newest meeting first."""
+    stmt = meeting_scope(_with_children(select(Meeting)), principal)
+    for name in ("council_id", "round_id", "status", "kind"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Meeting, name) == filters[name])
+    stmt = stmt.order_by(Meeting.scheduled_at.desc(), Meeting.id.desc())
+    return await paginate(session, stmt, limit, offset)
+
+
+async def active_members(session: AsyncSession, council_id: int) -> set[int]:
+    rows = await session.scalars(
+        select(CouncilMember.id).where(
+            CouncilMember.council_id == council_id, CouncilMember.active.is_(True)
+        )
+    )
+    return set(rows)
+
+
+# ---- views -----------------------------------------------------------------------------------
+
+
+async def _agendas(session: AsyncSession, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = await session.execute(
+        select(
+            AgendaItem.meeting_id,
+            AgendaItem.nomination_id,
+            Nomination.award_type_code,
+            Nomination.nominee_name,
+            Nomination.dossier_id,
+        )
+        .join(Nomination, Nomination.id == AgendaItem.nomination_id)
+        .where(AgendaItem.meeting_id.in_(ids))
+        .order_by(AgendaItem.meeting_id, AgendaItem.position)
+    )
+    agendas: dict[int, list[dict[str, Any]]] = {}
+    for meeting_id, nomination_id, code, name, dossier_id in rows:
+        agendas.setdefault(meeting_id, []).append(
+            {
+                "nomination_id": nomination_id,
+                "award_type_code": code,
+                "nominee_name": name,
+                "dossier_id": dossier_id,
+            }
+        )
+    return agendas
+
+
+async def _member_counts(session: AsyncSession, council_ids: set[int]) -> dict[int, int]:
+    rows = await session.execute(
+        select(CouncilMember.council_id, func.count())
+        .where(CouncilMember.council_id.in_(council_ids), CouncilMember.active.is_(True))
+        .group_by(CouncilMember.council_id)
+    )
+    return {council_id: int(n) for council_id, n in rows}
+
+
+def _view(m: Meeting, agenda: list[dict[str, Any]], live_total: int) -> dict[str, Any]:
+    attendance = sorted(a.member_id for a in m.attendance)
+    opened = m.status != "scheduled"
+    return {
+        **{name: getattr(m, name) for name in ("id", "council_id", "round_id", "title")},
+        "scheduled_at": m.scheduled_at,
+        "kind": m.kind,
+        "status": m.status,
+        "agenda": agenda,
+        "attendance": attendance,
+        # Fixed when the meeting opened; until then, what opening now would count.
+        "members_total": m.members_total if opened else live_total,
+        "present": m.present if opened else len(attendance),
+        "opened_at": m.opened_at,
+        "closed_at": m.closed_at,
+        "version": m.version,
+    }
+
+
+async def views(session: AsyncSession, meetings: list[Meeting]) -> list[dict[str, Any]]:
+    """Meetings (attendance loaded) shaped for reading: two queries whatever their number."""
+    if not meetings:
+        return []
+    agendas = await _agendas(session, [m.id for m in meetings])
+    totals = await _member_counts(session, {m.council_id for m in meetings})
+    return [_view(m, agendas.get(m.id, []), totals.get(m.council_id, 0)) for m in meetings]
+
+
+async def view(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
+    return (await views(session, [meeting]))[0]
+
+
+# ---- scheduling ------------------------------------------------------------------------------
+
+
+async def _check_references(session: AsyncSession, data: dict[str, Any]) -> None:
+    if await session.get(Council, data["council_id"]) is None:
+        raise Unprocessable(
+            f"Không có Hội đồng mã số {data['council_id']}.", code="unknown_reference"
+        )
+    if data.get("round_id") is not None and await session.get(Round, data["round_id"]) is None:
+        raise Unprocessable(
+            f"Không có đợt xét khen thưởng mã số {data['round_id']}.", code="unknown_reference"
+        )
+
+
+async def schedule(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Meeting:
+    """Sở Nội vụ schedules a meeting of the council (lên lịch phiên họp)."""
+    await _check_references(session, data)
+    meeting = Meeting(
+        council_id=data["council_id"],
+        round_id=data.get("round_id"),
+        title=nfc(data["title"]),
+        scheduled_at=data["scheduled_at"],
+        kind=data.get("kind") or "award",
+        status="scheduled",
+    )
+    session.add(meeting)
+    await session.flush()
+    await audit.record(
+        session, actor, "meeting.scheduled", "meeting", meeting.id,
+        after=audit.snapshot(meeting, AUDITED),
+    )  # fmt: skip
+    await emit(session, "meeting.scheduled", meeting)
+    return await reload(session, actor, meeting.id)
+
+
+async def emit(session: AsyncSession, type_: str, meeting: Meeting, **data: Any) -> None:
+    await audit.emit(
+        session, type_, "meeting", meeting.id,
+        {"council_id": meeting.council_id, "title": meeting.title, "status": meeting.status,
+         "scheduled_at": meeting.scheduled_at.isoformat(), **data},
+        meeting_id=meeting.id,
+    )  # fmt: skip
+
+
+def require_status(meeting: Meeting, status: str, code: str, what: str) -> None:
+    if meeting.status != status:
+        raise Conflict(
+            f"Phiên họp “{meeting.title}” {what}.", code=code, current_status=meeting.status
+        )
+
+
+async def set_attendance(
+    session: AsyncSession,
+    actor: Principal,
+    meeting_id: int,
+    member_ids: list[int],
+    expected: int | None,
+) -> Meeting:
+    """Điểm danh: the members present, active members of the meeting's council only."""
+    meeting = await get_meeting(session, actor, meeting_id, lock=True)
+    check_version(meeting, expected)
+    require_status(
+        meeting, "scheduled", "meeting_not_scheduled", "đã khai mạc, không sửa điểm danh"
+    )
+    wanted = list(dict.fromkeys(member_ids))
+    if strangers := sorted(set(wanted) - await active_members(session, meeting.council_id)):
+        raise Unprocessable(
+            f"Không phải thành viên đang hoạt động của Hội đồng: {strangers}.",
+            code="not_council_members",
+            member_ids=strangers,
+        )
+    meeting = await reload(session, actor, meeting_id)
+    before = [a.member_id for a in meeting.attendance]
+    meeting.attendance = [Attendance(member_id=m) for m in wanted]
+    touch(meeting)
+    await flush_or_conflict(session)
+    await audit.record(
+        session, actor, "meeting.attendance_set", "meeting", meeting.id,
+        before={"member_ids": before}, after={"member_ids": sorted(wanted)},
+    )  # fmt: skip
+    return meeting
+
+
+# ---- opening ---------------------------------------------------------------------------------
+
+
+def required_quorum(meeting: Meeting, rules: rule_values.Rules) -> float:
+    return rules.award_quorum_percent if meeting.kind == "award" else rules.quorum_percent
+
+
+async def open_meeting(
+    session: AsyncSession,
+    actor: Principal,
+    meeting_id: int,
+    expected: int | None,
+) -> Meeting:
+    """Khai mạc: only when enough of the council's active members are present."""
+    meeting = await get_meeting(session, actor, meeting_id, lock=True)
+    check_version(meeting, expected)
+    require_status(meeting, "scheduled", "invalid_transition", "không ở trạng thái chờ khai mạc")
+    meeting = await reload(session, actor, meeting_id)
+    if not await session.scalar(select(exists().where(AgendaItem.meeting_id == meeting.id))):
+        raise Conflict(
+            f"Phiên họp “{meeting.title}” chưa có đề nghị nào trong chương trình; lập chương "
+            "trình trước khi khai mạc.",
+            code="empty_agenda",
+        )
+    members = await active_members(session, meeting.council_id)
+    present = sum(1 for a in meeting.attendance if a.member_id in members)
+    required = required_quorum(meeting, await rule_values.get_rules(session))
+    quorum = Quorum(present, len(members), required)
+    if not quorum.met:
+        raise Conflict(
+            f"Chưa đủ số thành viên dự họp: có mặt {present}/{len(members)} thành viên "
+            f"({quorum.present_percent:g}%), cần ít nhất {quorum.required_percent:g}% "
+            f"({quorum.required_present} thành viên).",
+            code="quorum_not_met",
+            present=present,
+            members_total=len(members),
+            present_percent=quorum.present_percent,
+            required_percent=quorum.required_percent,
+            required_present=quorum.required_present,
+        )
+    before = audit.snapshot(meeting, ("status",))
+    meeting.status, meeting.opened_at = "open", utcnow()
+    meeting.members_total, meeting.present = len(members), present
+    # The voter roll: who may vote, fixed now, as `members_total` is.
+    session.add_all(MeetingVoter(meeting_id=meeting.id, member_id=m) for m in sorted(members))
+    await flush_or_conflict(session)
+    after = {"status": "open", "members_total": len(members), "present": present}
+    await audit.record(
+        session, actor, "meeting.opened", "meeting", meeting.id, before=before, after=after
+    )
+    await emit(session, "meeting.opened", meeting, members_total=len(members), present=present)
+    return meeting

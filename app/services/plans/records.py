@@ -1,0 +1,51 @@
+"""Plans (kế hoạch công tác thi đua, khen thưởng) entered or corrected by Sở Nội vụ."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.orm import PageResult, check_version, get_or_404, paginate
+from app.core.principal import Principal
+from app.core.text import nfc
+from app.models import Plan
+from app.services import audit
+from app.services.plans.importing import PLAN_FIELDS
+
+
+async def list_plans(
+    session: AsyncSession, *, year: int | None, limit: int, offset: int
+) -> PageResult:
+    stmt = select(Plan).order_by(Plan.year.desc(), Plan.id.desc())
+    if year is not None:
+        stmt = stmt.where(Plan.year == year)
+    return await paginate(session, stmt, limit, offset)
+
+
+async def get_plan(session: AsyncSession, plan_id: int) -> Plan:
+    return await get_or_404(session, Plan, plan_id, "kế hoạch")
+
+
+def _clean(data: dict) -> dict:
+    return {k: nfc(v) if isinstance(v, str) and k != "body" else v for k, v in data.items()}
+
+
+async def create_plan(session: AsyncSession, actor: Principal, data: dict) -> Plan:
+    plan = Plan(**_clean(data), warnings=[])
+    session.add(plan)
+    await session.flush()
+    after = audit.snapshot(plan, PLAN_FIELDS)
+    await audit.record(session, actor, "plan.created", "plan", plan.id, after=after)
+    return plan
+
+
+async def update_plan(
+    session: AsyncSession, actor: Principal, plan_id: int, changes: dict, expected: int | None
+) -> Plan:
+    plan = await get_plan(session, plan_id)
+    check_version(plan, expected)
+    before = audit.snapshot(plan, PLAN_FIELDS)
+    for name, value in _clean(changes).items():
+        setattr(plan, name, value)
+    await session.flush()
+    after = audit.snapshot(plan, PLAN_FIELDS)
+    await audit.record(session, actor, "plan.updated", "plan", plan.id, before=before, after=after)
+    return plan

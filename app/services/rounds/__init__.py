@@ -1,0 +1,231 @@
+"""Rounds (đợt xét khen thưởng): windows in which units submit dossiers, with extensions."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.orm import PageResult, check_version, paginate, touch
+from app.core.principal import Principal
+from app.core.text import nfc
+from app.models import Dossier, Round, RoundExtension, RoundTask, Task, Unit
+from app.services import audit, policies, workflow
+from app.services.dossiers import rules
+
+ROUND_FIELDS = (
+    "year",
+    "number",
+    "name",
+    "submission_opens_on",
+    "submission_closes_on",
+    "appraisal_due_on",
+    "council_meeting_on",
+    "state_submission_due_on",
+)
+
+_REQUIRED = frozenset(ROUND_FIELDS[:5])
+
+
+def round_view(row: Round) -> dict[str, Any]:
+    """The contract's shape of a round, with the ids of its plan tasks."""
+    view = {name: getattr(row, name) for name in ("id", *ROUND_FIELDS, "status", "version")}
+    view["task_ids"] = [link.task_id for link in row.task_links]
+    return view
+
+
+def _audited(row: Round) -> dict[str, Any]:
+    return {
+        **audit.snapshot(row, (*ROUND_FIELDS, "status")),
+        "task_ids": round_view(row)["task_ids"],
+    }
+
+
+async def list_rounds(
+    session: AsyncSession, *, year: int | None, status: str | None, limit: int, offset: int
+) -> PageResult:
+    """Rounds by year and number, optionally of one year or status."""
+    stmt = select(Round).options(selectinload(Round.task_links)).order_by(Round.year, Round.number)
+    if year:
+        stmt = stmt.where(Round.year == year)
+    if status:
+        stmt = stmt.where(Round.status == status)
+    return await paginate(session, stmt, limit, offset)
+
+
+async def get_round(session: AsyncSession, round_id: int) -> Round:
+    """One round with its task links, or 404."""
+    row = await session.scalar(
+        select(Round).options(selectinload(Round.task_links)).where(Round.id == round_id)
+    )
+    if row is None:
+        raise NotFound(f"Không tìm thấy đợt xét khen thưởng có mã số {round_id}.")
+    return row
+
+
+def _check_window(opens_on: date, closes_on: date) -> None:
+    if opens_on > closes_on:
+        raise Unprocessable(
+            "Ngày bắt đầu nhận hồ sơ phải trước hoặc trùng ngày hết hạn nộp.",
+            code="invalid_window",
+        )
+
+
+async def _set_tasks(session: AsyncSession, row: Round, task_ids: list[int]) -> None:
+    wanted = list(dict.fromkeys(task_ids))
+    known = set(await session.scalars(select(Task.id).where(Task.id.in_(wanted))))
+    if unknown := [t for t in wanted if t not in known]:
+        raise Unprocessable(
+            f"Không có nhiệm vụ mã số {unknown} trong kế hoạch.", code="unknown_reference"
+        )
+    row.task_links = [RoundTask(task_id=t) for t in wanted]
+
+
+async def _flush_unique(session: AsyncSession, year: int, number: int) -> None:
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"Năm {year} đã có đợt {number}; mỗi năm chỉ có một đợt 1 và một đợt 2.",
+            code="duplicate_round",
+        ) from exc
+
+
+async def create_round(session: AsyncSession, actor: Principal, data: dict) -> Round:
+    """A new round in `draft`; one đợt 1 and one đợt 2 a year."""
+    _check_window(data["submission_opens_on"], data["submission_closes_on"])
+    task_ids = data.pop("task_ids", None) or []
+    name = data.pop("name", None) or f"Đợt {data['number']} năm {data['year']}"
+    row = Round(**data, name=nfc(name), status="draft")
+    row.task_links = []
+    await _set_tasks(session, row, task_ids)
+    session.add(row)
+    await _flush_unique(session, row.year, row.number)
+    await audit.record(session, actor, "round.created", "round", row.id, after=_audited(row))
+    return row
+
+
+async def _check_renumbering(session: AsyncSession, row: Round, changes: dict) -> None:
+    """Year and number are fixed once dossiers belong to the round: each dossier took its year
+    (and its code) from the round."""
+    moved = [
+        name
+        for name in ("year", "number")
+        if changes.get(name) is not None and changes[name] != getattr(row, name)
+    ]
+    if not moved:
+        return
+    has_dossiers = await session.scalar(
+        select(Dossier.id).where(Dossier.round_id == row.id).limit(1)
+    )
+    if has_dossiers is not None:
+        raise Conflict(
+            f"{row.name} đã có hồ sơ đề nghị nên không đổi được năm hoặc số đợt; "
+            "chỉ sửa được tên, thời hạn và nhiệm vụ liên quan.",
+            code="round_has_dossiers",
+        )
+
+
+async def update_round(
+    session: AsyncSession, actor: Principal, round_id: int, changes: dict, expected: int | None
+) -> Round:
+    """Amend dates, name or tasks of a round that is not completed (If-Match)."""
+    row = await get_round(session, round_id)
+    check_version(row, expected)
+    if row.status == "completed":
+        raise Conflict("Đợt đã kết thúc, không sửa được nữa.", code="round_completed")
+    await _check_renumbering(session, row, changes)
+    before = _audited(row)
+    task_ids = changes.pop("task_ids", None)
+    for name, value in changes.items():
+        if value is not None or name not in _REQUIRED:
+            setattr(row, name, nfc(value) if isinstance(value, str) else value)
+    _check_window(row.submission_opens_on, row.submission_closes_on)
+    if task_ids is not None:
+        await _set_tasks(session, row, task_ids)
+        touch(row)
+    await _flush_unique(session, row.year, row.number)
+    await audit.record(
+        session, actor, "round.updated", "round", row.id, before=before, after=_audited(row)
+    )
+    return row
+
+
+async def move_round(
+    session: AsyncSession, actor: Principal, round_id: int, action: str, expected: int | None
+) -> Round:
+    """open | close | complete, through the one transition table."""
+    row = await get_round(session, round_id)
+    check_version(row, expected)
+    subject = workflow.Subject(
+        "round", row, "round", row.id, data={"year": row.year, "number": row.number}
+    )
+    await workflow.transition(session, actor, subject, action)
+    return row
+
+
+def extension_view(row: RoundExtension) -> dict[str, Any]:
+    """The contract's shape of an extension."""
+    return {
+        "id": row.id,
+        "round_id": row.round_id,
+        "unit_id": row.unit_id,
+        "until": row.until,
+        "reason": row.reason,
+        "approved_by_id": row.approved_by_id,
+        "approved_by_name": row.approved_by_name,
+        "created_at": row.created_at,
+    }
+
+
+async def grant_extension(
+    session: AsyncSession, actor: Principal, round_id: int, data: dict
+) -> RoundExtension:
+    """Gia hạn: one unit may submit to this round until `until`, even after it closed."""
+    row = await get_round(session, round_id)
+    if row.status not in ("open", "closed"):
+        raise Conflict(
+            "Chỉ gia hạn được cho đợt đang nhận hồ sơ hoặc đã hết hạn nộp (chưa kết thúc).",
+            code="round_not_open",
+        )
+    if await session.get(Unit, data["unit_id"]) is None:
+        raise Unprocessable(f"Không có đơn vị mã số {data['unit_id']}.", code="unknown_reference")
+    if data["until"] < rules.today():
+        raise Unprocessable("Hạn gia hạn đã qua; chọn một ngày từ hôm nay.", code="until_in_past")
+    extension = RoundExtension(
+        round_id=row.id,
+        unit_id=data["unit_id"],
+        until=data["until"],
+        reason=nfc(data["reason"]),
+        approved_by_id=actor.user_id,
+        approved_by_name=actor.full_name or actor.username,
+    )
+    session.add(extension)
+    await session.flush()
+    view = extension_view(extension)
+    await audit.record(
+        session, actor, "round.extension_granted", "round", row.id,
+        after={**view, "until": extension.until.isoformat(), "created_at": None},
+    )  # fmt: skip
+    await audit.emit(
+        session, "round.extension_granted", "round", row.id,
+        {"unit_id": extension.unit_id, "until": extension.until.isoformat()},
+        unit_id=extension.unit_id,
+    )  # fmt: skip
+    return extension
+
+
+async def list_extensions(
+    session: AsyncSession, principal: Principal, round_id: int, limit: int, offset: int
+) -> PageResult:
+    """The extensions of a round, as far as the caller may see them."""
+    await get_round(session, round_id)
+    stmt = (
+        select(RoundExtension)
+        .where(RoundExtension.round_id == round_id)
+        .order_by(RoundExtension.id)
+    )
+    return await paginate(session, policies.extension_scope(stmt, principal), limit, offset)

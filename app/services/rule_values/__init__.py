@@ -1,0 +1,144 @@
+"""Số liệu của quy định: the legal clocks (thời hạn, in working days) and the quorum shares of
+council meetings. They are data with a legal basis that Sở Nội vụ may amend; the defaults below
+are the one place the values in force are written down, used when a row is missing."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFound, Unprocessable
+from app.core.orm import PageResult, check_version
+from app.core.principal import Principal
+from app.core.text import nfc
+from app.models import RuleValue
+from app.services import audit
+
+LEGAL_BASIS = "Nghị định 152/2025/NĐ-CP; Luật Thi đua, khen thưởng 2022"
+BOUNDS = {"working_days": (1, 60), "percent": (50, 100)}
+
+
+@dataclass(frozen=True)
+class RuleDefault:
+    value: float
+    unit: str
+    name: str
+
+
+DEFAULTS: dict[str, RuleDefault] = {
+    "return_working_days": RuleDefault(
+        5, "working_days", "Hạn trả lại hồ sơ chưa hợp lệ (ngày làm việc)"
+    ),
+    "supplement_working_days": RuleDefault(5, "working_days", "Hạn bổ sung hồ sơ (ngày làm việc)"),
+    "appraisal_working_days": RuleDefault(
+        20, "working_days", "Thời hạn thẩm định hồ sơ (ngày làm việc)"
+    ),
+    "quorum_percent": RuleDefault(
+        66.67, "percent", "Tỷ lệ thành viên Hội đồng dự họp tối thiểu (%)"
+    ),
+    "award_quorum_percent": RuleDefault(
+        80, "percent", "Tỷ lệ thành viên Hội đồng dự phiên xét khen thưởng tối thiểu (%)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    return_working_days: int
+    supplement_working_days: int
+    appraisal_working_days: int
+    quorum_percent: float
+    award_quorum_percent: float
+
+
+def _default_row(key: str) -> RuleValue:
+    spec = DEFAULTS[key]
+    return RuleValue(
+        key=key, value=spec.value, unit=spec.unit, name=spec.name, legal_basis=LEGAL_BASIS
+    )
+
+
+async def _rows(session: AsyncSession) -> dict[str, RuleValue]:
+    rows = await session.scalars(select(RuleValue).where(RuleValue.key.in_(DEFAULTS)))
+    return {row.key: row for row in rows}
+
+
+async def get_rules(session: AsyncSession) -> Rules:
+    """The values in force (one query); a missing row means its default."""
+    values = {key: spec.value for key, spec in DEFAULTS.items()}
+    values.update({key: row.value for key, row in (await _rows(session)).items()})
+    return Rules(
+        return_working_days=int(values["return_working_days"]),
+        supplement_working_days=int(values["supplement_working_days"]),
+        appraisal_working_days=int(values["appraisal_working_days"]),
+        quorum_percent=float(values["quorum_percent"]),
+        award_quorum_percent=float(values["award_quorum_percent"]),
+    )
+
+
+def view(row: RuleValue) -> dict[str, Any]:
+    value = int(row.value) if row.unit == "working_days" else float(row.value)
+    return {
+        "key": row.key,
+        "value": value,
+        "unit": row.unit,
+        "name": row.name,
+        "legal_basis": row.legal_basis,
+        "version": row.version or 1,
+        "updated_at": row.updated_at,
+    }
+
+
+async def list_rule_values(session: AsyncSession, limit: int, offset: int) -> PageResult:
+    """Every rule value by key, the stored row or else its default."""
+    rows = await _rows(session)
+    ordered = [view(rows.get(key) or _default_row(key)) for key in sorted(DEFAULTS)]
+    return PageResult(ordered[offset : offset + limit], len(ordered), limit, offset)
+
+
+def _check_bounds(unit: str, value: float) -> None:
+    low, high = BOUNDS[unit]
+    if unit == "working_days" and not float(value).is_integer():
+        raise Unprocessable(
+            "Thời hạn tính bằng số nguyên ngày làm việc.", code="rule_value_not_integer"
+        )
+    if not low <= value <= high:
+        kind = "ngày làm việc" if unit == "working_days" else "%"
+        raise Unprocessable(
+            f"Giá trị phải trong khoảng {low}–{high} {kind}.",
+            code="rule_value_out_of_range",
+            minimum=low,
+            maximum=high,
+        )
+
+
+async def update(
+    session: AsyncSession,
+    actor: Principal,
+    key: str,
+    value: float,
+    legal_basis: str | None,
+    expected_version: int | None,
+) -> dict[str, Any]:
+    """Sở Nội vụ amends one value (with its legal basis); every later clock or quorum uses it."""
+    if key not in DEFAULTS:
+        raise NotFound(f"Không có số liệu quy định “{key}”.")
+    row = await session.get(RuleValue, key, with_for_update=True)
+    if row is None:
+        row = _default_row(key)
+        session.add(row)
+        await session.flush()
+    check_version(row, expected_version)
+    _check_bounds(row.unit, value)
+    before = {"value": row.value, "legal_basis": row.legal_basis}
+    row.value = float(value)
+    if legal_basis is not None:
+        row.legal_basis = nfc(legal_basis)
+    await session.flush()
+    await audit.record(
+        session, actor, "rule_value.updated", "rule_value", None,
+        before={"key": key, **before},
+        after={"key": key, "value": row.value, "legal_basis": row.legal_basis},
+    )  # fmt: skip
+    return view(row)

@@ -1,0 +1,308 @@
+"""Tasks of a plan (nhiệm vụ trọng tâm): the filtered list, one task, creating and editing."""
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, case, not_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.orm import PageResult, check_version, like_folded, paginate, touch
+from app.core.principal import Principal
+from app.core.text import nfc, search_text
+from app.core.working_days import today_in_vietnam
+from app.models import Plan, Task, TaskCoordinator, Unit
+from app.models.plans import PERIODS
+from app.services import audit
+from app.services.plans.records import get_plan
+from app.services.tasks.rules import (
+    GROUP_LABELS,
+    due_columns,
+    is_overdue,
+    overdue_clause,
+    set_status,
+    without_stale_warnings,
+)
+
+TASK_FIELDS = (
+    "code", "period", "seq", "content", "note", "due_kind", "due_month", "due_date", "due_text",
+    "lead_unit_id", "lead_unit_label", "status", "completed_on", "progress_percent",
+)  # fmt: skip
+_PERIOD_RANK = case({p: i for i, p in enumerate(PERIODS)}, value=Task.period, else_=9)
+SORT_KEYS: dict[str, tuple[Any, ...]] = {
+    "code": (_PERIOD_RANK, Task.seq, Task.code),
+    "period": (_PERIOD_RANK,),
+    "seq": (Task.seq,),
+    "due_date": (Task.due_date,),
+    "status": (Task.status,),
+    "progress_percent": (Task.progress_percent,),
+    "plan_id": (Task.plan_id,),
+    "id": (Task.id,),
+    "created_at": (Task.created_at,),
+    "updated_at": (Task.updated_at,),
+}
+DEFAULT_SORT = "plan_id,code"
+_SEQ_IN_CODE = re.compile(r"(\d+)$")
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """The filters of `GET /tasks` (and its export); `as_of` decides what is overdue."""
+
+    as_of: date
+    plan_id: int | None = None
+    period: str | None = None
+    lead_unit_id: int | None = None
+    unit_id: int | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    q: str | None = None
+    sort: str | None = None
+
+
+def task_view(task: Task, as_of: date) -> dict[str, Any]:
+    """The contract's task shape, `overdue` computed for `as_of` without a query."""
+    return {
+        "id": task.id,
+        "plan_id": task.plan_id,
+        "code": task.code,
+        "period": task.period,
+        "seq": task.seq,
+        "content": task.content,
+        "note": task.note,
+        "due": {
+            "kind": task.due_kind,
+            "month": task.due_month,
+            "date": task.due_date,
+            "text": task.due_text,
+        },
+        "lead_unit_id": task.lead_unit_id,
+        "lead_unit_label": task.lead_unit_label,
+        "coordinators": [
+            {"unit_id": c.unit_id, "group": c.group, "label": c.label} for c in task.coordinators
+        ],
+        "status": task.status,
+        "completed_on": task.completed_on,
+        "overdue": is_overdue(task, as_of),
+        "warnings": task.warnings or [],
+        "progress_percent": task.progress_percent,
+        "version": task.version,
+    }
+
+
+def order_by(sort: str | None) -> list[Any]:
+    """`due_date,-code` → ORDER BY; unknown fields are refused. Undated tasks sort last."""
+    clauses: list[Any] = []
+    for part in (sort or DEFAULT_SORT).split(","):
+        name = part.strip().removeprefix("-")
+        if name not in SORT_KEYS:
+            allowed = ", ".join(sorted(SORT_KEYS))
+            raise Unprocessable(
+                f"Không sắp xếp được theo '{name}'. Các trường được phép: {allowed} "
+                "(thêm dấu - phía trước để sắp giảm dần).",
+                code="invalid_sort",
+            )
+        descending = part.strip().startswith("-")
+        if name == "due_date":
+            clauses.append(Task.due_date.is_(None))
+        clauses.extend(key.desc() if descending else key for key in SORT_KEYS[name])
+    return [*clauses, Task.id]
+
+
+def task_query(filters: TaskFilters) -> Select:
+    """One scoped SELECT of tasks with their coordinators; every filter is SQL."""
+    stmt = select(Task).options(selectinload(Task.coordinators))
+    equal = {
+        Task.plan_id: filters.plan_id,
+        Task.period: filters.period,
+        Task.lead_unit_id: filters.lead_unit_id,
+        Task.status: filters.status,
+    }
+    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if filters.unit_id is not None:
+        coordinating = select(TaskCoordinator.task_id).where(
+            TaskCoordinator.unit_id == filters.unit_id
+        )
+        stmt = stmt.where(or_(Task.lead_unit_id == filters.unit_id, Task.id.in_(coordinating)))
+    if filters.overdue is not None:
+        late = overdue_clause(filters.as_of)
+        stmt = stmt.where(late if filters.overdue else not_(late))
+    if filters.due_from is not None:
+        stmt = stmt.where(Task.due_date >= filters.due_from)
+    if filters.due_to is not None:
+        stmt = stmt.where(Task.due_date <= filters.due_to)
+    if filters.q:
+        stmt = stmt.where(like_folded(Task.search_text, filters.q))
+    return stmt.order_by(*order_by(filters.sort))
+
+
+async def list_tasks(
+    session: AsyncSession, filters: TaskFilters, limit: int, offset: int
+) -> PageResult:
+    return await paginate(session, task_query(filters), limit, offset)
+
+
+async def list_plan_tasks(
+    session: AsyncSession, plan_id: int, filters: TaskFilters, limit: int, offset: int
+) -> PageResult:
+    """The tasks of one plan; 404 when the plan does not exist."""
+    await get_plan(session, plan_id)
+    return await paginate(session, task_query(replace(filters, plan_id=plan_id)), limit, offset)
+
+
+async def get_task(session: AsyncSession, task_id: int) -> Task:
+    task = await session.scalar(
+        select(Task).options(selectinload(Task.coordinators)).where(Task.id == task_id)
+    )
+    if task is None:
+        raise NotFound(f"Không tìm thấy nhiệm vụ có mã số {task_id}.")
+    return task
+
+
+async def _unit_names(session: AsyncSession, unit_ids: set[int | None]) -> dict[int, str]:
+    """The directory names of `unit_ids`; 422 when one of them is not in the directory."""
+    wanted = {u for u in unit_ids if u is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted)))
+    names = dict(rows.all())
+    if unknown := sorted(wanted - names.keys()):
+        raise Unprocessable(f"Không có đơn vị mã số {unknown}.", code="unknown_reference")
+    return names
+
+
+async def _coordinators(session: AsyncSession, items: list[dict]) -> list[TaskCoordinator]:
+    names = await _unit_names(session, {item.get("unit_id") for item in items})
+    return [
+        TaskCoordinator(
+            position=position,
+            unit_id=item.get("unit_id"),
+            group=item.get("group"),
+            label=nfc(
+                item.get("label")
+                or names.get(item.get("unit_id"))
+                or GROUP_LABELS.get(item.get("group"), "")
+            ),
+        )
+        for position, item in enumerate(items)
+    ]
+
+
+def _audited(task: Task) -> dict[str, Any]:
+    labels = [c.label for c in task.coordinators]
+    return {**audit.snapshot(task, TASK_FIELDS), "coordinators": labels}
+
+
+def _search(task: Task) -> str:
+    return search_text(task.code, task.content, task.note)
+
+
+async def _flush_unique(session: AsyncSession, task: Task) -> None:
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"Kế hoạch đã có nhiệm vụ mã {task.code}; hãy chọn mã khác.",
+            code="duplicate_task_code",
+        ) from exc
+
+
+async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Task:
+    """Sở Nội vụ adds a task to a plan by hand."""
+    if await session.get(Plan, data["plan_id"]) is None:
+        raise Unprocessable(f"Không có kế hoạch mã số {data['plan_id']}.", code="unknown_reference")
+    await _unit_names(session, {data.get("lead_unit_id")})
+    due = data["due"]
+    code = nfc(data["code"])
+    seq = data.get("seq")
+    if seq is None:
+        seq = int(m[1]) if (m := _SEQ_IN_CODE.search(code)) else 0
+    task = Task(
+        plan_id=data["plan_id"],
+        code=code,
+        period=data["period"],
+        seq=seq,
+        content=nfc(data["content"]),
+        note=nfc(data["note"]) if data.get("note") else None,
+        **due_columns(due["kind"], due.get("month"), due.get("date"), due.get("text")),
+        lead_unit_id=data.get("lead_unit_id"),
+        lead_unit_label=nfc(data["lead_unit_label"]) if data.get("lead_unit_label") else None,
+        status="not_started",
+        progress_percent=0,
+        warnings=[],
+        coordinators=await _coordinators(session, data.get("coordinators", [])),
+    )
+    task.search_text = _search(task)
+    session.add(task)
+    await _flush_unique(session, task)
+    await audit.record(session, actor, "task.created", "task", task.id, after=_audited(task))
+    await audit.emit(
+        session, "task.created", "task", task.id, {"plan_id": task.plan_id, "code": task.code},
+        unit_id=task.lead_unit_id,
+    )  # fmt: skip
+    return task
+
+
+async def update_task(
+    session: AsyncSession, actor: Principal, task_id: int, changes: dict, expected: int | None
+) -> Task:
+    """Sở Nội vụ corrects a task; warnings about the corrected fields are dropped."""
+    task = await get_task(session, task_id)
+    check_version(task, expected)
+    before, fields = _audited(task), sorted(changes)
+    await _apply_changes(session, task, changes)
+    task.search_text = _search(task)
+    touch(task)
+    await _flush_unique(session, task)
+    after = _audited(task)
+    await audit.record(session, actor, "task.updated", "task", task.id, before=before, after=after)
+    await audit.emit(
+        session, "task.updated", "task", task.id,
+        {"plan_id": task.plan_id, "code": task.code, "status": task.status,
+         "changed": fields},
+        unit_id=task.lead_unit_id,
+    )  # fmt: skip
+    return task
+
+
+async def _apply_changes(session: AsyncSession, task: Task, changes: dict) -> None:
+    changed: set[str] = set()
+    if (due := changes.pop("due", None)) is not None:
+        task_due = due_columns(due["kind"], due.get("month"), due.get("date"), due.get("text"))
+        for column, value in task_due.items():
+            setattr(task, column, value)
+        changed.add("due")
+    if "lead_unit_id" in changes:
+        await _unit_names(session, {changes["lead_unit_id"]})
+        # The plan's wording named the old lead unit; keep it only if it is sent again.
+        changes.setdefault("lead_unit_label", None)
+        changed.add("lead_unit")
+    if (items := changes.pop("coordinators", None)) is not None:
+        task.coordinators = await _coordinators(session, items)
+        changed.add("coordinators")
+    status = changes.pop("status", None)
+    for name, value in changes.items():
+        setattr(task, name, nfc(value) if isinstance(value, str) else value)
+        changed.add(name)
+    if status is not None:  # last, so that finishing sets progress to 100
+        set_status(task, status, today_in_vietnam())
+    task.warnings = without_stale_warnings(task.warnings or [], changed)
+
+
+async def lead_unit_names(session: AsyncSession, tasks: list[Task]) -> dict[int, str]:
+    """Directory names of the tasks' lead units, in one query."""
+    ids = {t.lead_unit_id for t in tasks if t.lead_unit_id is not None}
+    if not ids:
+        return {}
+    rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))
+    return dict(rows.all())
+
+
+def lead_unit_name(task: Task, names: dict[int, str]) -> str:
+    return names.get(task.lead_unit_id) or task.lead_unit_label or ""  # type: ignore[arg-type]

@@ -1,0 +1,129 @@
+"""The legal clocks and quorum shares are data: listed with their legal basis, amended by Sở
+Nội vụ within bounds, audited, and used by the next clock that starts."""
+
+import pytest
+from sqlalchemy import select
+
+from app.core.working_days import HolidayCalendar
+from app.models import AuditEntry
+from app.services.dossiers.rules import today
+from tests.factories import make_unit, signed_in
+from tests.factories_dossiers import load_catalogue, make_dossier, make_round
+from tests.permissions import Endpoint, assert_refused, refusal_cases
+
+API = "/api/v1/rule-values"
+EVERYONE = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
+ENDPOINTS = [
+    Endpoint("GET", API, EVERYONE),
+    Endpoint("PATCH", f"{API}/appraisal_working_days", frozenset({"noi_vu"}), {"value": 10}),
+]
+
+
+def _patch(client, key, body, headers, etag='"1"'):
+    extra = {} if etag is None else {"If-Match": etag}
+    return client.patch(f"{API}/{key}", json=body, headers={**headers, **extra})
+
+
+async def test_everyone_sees_the_five_values_with_their_legal_basis(app, client, session):
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get(API, headers=reader)
+
+    assert response.status_code == 200, response.text
+    items = {item["key"]: item for item in response.json()["items"]}
+    assert {key: (item["value"], item["unit"]) for key, item in items.items()} == {
+        "return_working_days": (5, "working_days"),
+        "supplement_working_days": (5, "working_days"),
+        "appraisal_working_days": (20, "working_days"),
+        "quorum_percent": (66.67, "percent"),
+        "award_quorum_percent": (80, "percent"),
+    }
+    assert all("Nghị định 152/2025/NĐ-CP" in item["legal_basis"] for item in items.values())
+    assert all(item["name"] for item in items.values())
+
+
+async def test_a_shorter_appraisal_clock_applies_to_the_next_receipt(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    dossier = await make_dossier(session, await make_unit(session), round_, status="submitted")
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    changed = await _patch(
+        client, "appraisal_working_days", {"value": 10, "legal_basis": "Quyết định 1/2027"}, admin
+    )
+    received = await client.post(f"/api/v1/dossiers/{dossier.id}/receive", headers=admin)
+    listed = await client.get(API, headers=admin)
+
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["value"] == 10 and changed.headers["ETag"] == '"2"'
+    assert changed.json()["legal_basis"] == "Quyết định 1/2027"
+    assert received.status_code == 200, received.text
+    expected = HolidayCalendar().add_working_days(today(), 10)
+    assert received.json()["appraisal_due_on"] == expected.isoformat()
+    items = {item["key"]: item["value"] for item in listed.json()["items"]}
+    assert items["appraisal_working_days"] == 10
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("appraisal_working_days", 0),
+        ("appraisal_working_days", 61),
+        ("return_working_days", 2.5),
+        ("quorum_percent", 49.9),
+        ("award_quorum_percent", 100.5),
+    ],
+)
+async def test_values_out_of_bounds_are_refused(app, client, session, key, value):
+    _, admin = await signed_in(app, session)
+
+    response = await _patch(client, key, {"value": value}, admin)
+    listed = await client.get(API, headers=admin)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] in {"rule_value_out_of_range", "rule_value_not_integer"}
+    unchanged = {item["key"]: item["version"] for item in listed.json()["items"]}
+    assert unchanged[key] == 1
+
+
+async def test_an_unknown_key_is_not_found(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await _patch(client, "vote_threshold", {"value": 60}, admin)
+
+    assert response.status_code == 404
+
+
+async def test_a_change_needs_the_current_etag(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    missing = await _patch(client, "quorum_percent", {"value": 70}, admin, etag=None)
+    first = await _patch(client, "quorum_percent", {"value": 70}, admin)
+    stale = await _patch(client, "quorum_percent", {"value": 75}, admin)
+
+    assert missing.status_code == 428
+    assert first.status_code == 200, first.text
+    assert stale.status_code == 412 and stale.json()["code"] == "version_mismatch"
+    listed = await client.get(API, headers=admin)
+    assert {i["key"]: i["value"] for i in listed.json()["items"]}["quorum_percent"] == 70
+
+
+async def test_a_change_is_audited(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    response = await _patch(client, "supplement_working_days", {"value": 7}, admin)
+
+    assert response.status_code == 200, response.text
+    entries = (
+        await session.scalars(select(AuditEntry).where(AuditEntry.action == "rule_value.updated"))
+    ).all()
+    assert len(entries) == 1
+    assert entries[0].before["key"] == "supplement_working_days"
+    assert (entries[0].before["value"], entries[0].after["value"]) == (5, 7)
+    assert entries[0].actor_role == "noi_vu"
+
+
+@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
+async def test_role_is_refused(app, client, session, endpoint, role):
+    await assert_refused(app, client, session, endpoint, role)

@@ -1,0 +1,264 @@
+"""What the plan's tasks give out: the calendar feed, the counts report and the exports."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from app.services.tasks import export
+from tests.factories import make_unit, signed_in
+from tests.factories_plans import load_seed, make_plan, make_task, seed_tasks
+from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+
+ALL = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
+HEADERS = ["TT", "Nội dung", "Dự kiến thời gian", "Đơn vị chủ trì", "Đơn vị phối hợp",
+           "Trạng thái", "Quá hạn"]  # fmt: skip
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/plans/1/calendar.ics", ALL),
+    Endpoint("GET", "/api/v1/reports/tasks", ALL),
+    Endpoint("GET", "/api/v1/tasks/export?format=csv", frozenset({"noi_vu", "reader"})),
+    Endpoint("GET", "/api/v1/tasks/export?format=xlsx", frozenset({"noi_vu", "reader"})),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
+async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
+    await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_every_output_needs_a_token(client, endpoint):
+    await assert_needs_token(client, endpoint)
+
+
+# ---- calendar --------------------------------------------------------------------------------
+
+
+async def test_the_calendar_has_one_all_day_event_per_dated_task(app, client, session):
+    plan = await load_seed(session)
+    tasks = await seed_tasks(session, plan)
+    _, unit = await signed_in(app, session, "unit")
+
+    response = await client.get(f"/api/v1/plans/{plan.id}/calendar.ics", headers=unit)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["X-WR-CALNAME"]) == plan.title
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert len(events) == 20  # 22 tasks less the recurring V.1 and the undated V.2
+    i8 = events[f"task-{tasks['I.8'].id}@tdkt.sonla.gov.vn"]
+    assert str(i8["SUMMARY"]).startswith("I.8 — Thẩm định hồ sơ")
+    assert i8.decoded("DTSTART") == date(2026, 3, 31)
+    assert i8.decoded("DTEND") == date(2026, 4, 1)
+    description = str(i8["DESCRIPTION"])
+    assert "Đơn vị chủ trì: Sở Nội vụ" in description
+    assert "Thành viên Hội đồng TĐKT tỉnh" in description
+    assert events[f"task-{tasks['I.9'].id}@tdkt.sonla.gov.vn"].decoded("DTSTART") == date(
+        2025, 3, 31
+    )
+
+
+async def test_an_edited_task_keeps_its_event_uid(app, client, session):
+    # A subscribed calendar matches events by UID: a moved deadline must move the event,
+    # not add a second one next to the old.
+    plan = await load_seed(session)
+    i8 = (await seed_tasks(session, plan))["I.8"]
+    _, admin = await signed_in(app, session)
+    url = f"/api/v1/plans/{plan.id}/calendar.ics"
+
+    before = _events(await client.get(url, headers=admin))
+    moved = await client.patch(
+        f"/api/v1/tasks/{i8.id}",
+        json={"due": {"kind": "month", "month": "2026-05"}},
+        headers={**admin, "If-Match": '"1"'},
+    )
+    after = _events(await client.get(url, headers=admin))
+
+    assert moved.status_code == 200
+    assert set(after) == set(before) and len(after) == 20
+    uid = f"task-{i8.id}@tdkt.sonla.gov.vn"
+    assert before[uid].decoded("DTSTART") == date(2026, 3, 31)
+    assert after[uid].decoded("DTSTART") == date(2026, 5, 31)
+
+
+def _events(response) -> dict:
+    assert response.status_code == 200
+    return {str(e["UID"]): e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+async def test_the_calendar_of_a_missing_plan_is_404(app, client, session):
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get("/api/v1/plans/999/calendar.ics", headers=reader)
+
+    assert response.status_code == 404
+
+
+# ---- counts ----------------------------------------------------------------------------------
+
+
+async def test_counts_per_period_and_lead_unit(app, client, session):
+    plan = await load_seed(session)
+    tasks = await seed_tasks(session, plan)
+    tasks["I.1"].status = "done"
+    tasks["I.2"].status = "in_progress"
+    tasks["IV.1"].status = "cancelled"
+    await session.commit()
+    _, member = await signed_in(app, session, "council_member")
+
+    response = await client.get(
+        f"/api/v1/reports/tasks?plan_id={plan.id}&as_of=2026-04-01", headers=member
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["as_of"] == "2026-04-01" and body["plan_id"] == plan.id
+    assert body["totals"] == {
+        "total": 22,
+        "done": 1,
+        "in_progress": 1,
+        "not_started": 19,
+        "cancelled": 1,
+        "overdue": 9,
+    }
+    periods = {p["period"]: p for p in body["by_period"]}
+    assert [p["period"] for p in body["by_period"]] == ["Q1", "Q2", "Q3", "Q4", "recurring"]
+    assert (periods["Q1"]["total"], periods["Q1"]["overdue"], periods["Q1"]["done"]) == (10, 9, 1)
+    assert periods["recurring"]["overdue"] == 0 and periods["Q4"]["cancelled"] == 1
+    [lead] = body["by_lead_unit"]
+    assert lead["lead_unit_name"] == "Sở Nội vụ" and lead["total"] == 22
+
+
+async def test_counts_of_all_plans_and_of_a_missing_plan(app, client, session):
+    first = await make_plan(session)
+    second = await make_plan(session)
+    home = await make_unit(session, name="Sở Nội vụ")
+    await make_task(session, first, lead_unit_id=home.id, lead_unit_label="Sở Nội vụ tỉnh")
+    await make_task(session, first, lead_unit_id=home.id, due_date=date(2026, 1, 31))
+    # Two lead units the directory does not know: each is a row of its own, under its name.
+    await make_task(session, first, lead_unit_label="Sở Y tế")
+    await make_task(session, second, lead_unit_label="Sở Lao động", due_kind="recurring",
+                    due_date=None, due_month=None, period="recurring")  # fmt: skip
+    await make_task(session, second, lead_unit_label="Sở Lao động")
+    await make_task(session, second)  # no lead unit at all
+    await session.commit()
+    _, reader = await signed_in(app, session, "reader")
+
+    everything = await client.get("/api/v1/reports/tasks?as_of=2026-06-01", headers=reader)
+    missing = await client.get("/api/v1/reports/tasks?plan_id=999", headers=reader)
+
+    assert everything.json()["totals"]["total"] == 6
+    assert everything.json()["totals"]["overdue"] == 5
+    rows = [
+        (r["lead_unit_id"], r["lead_unit_name"], r["total"])
+        for r in everything.json()["by_lead_unit"]
+    ]
+    assert rows == [(None, "Sở Lao động", 2), (home.id, "Sở Nội vụ", 2), (None, "Sở Y tế", 1),
+                    (None, None, 1)]  # fmt: skip
+    assert missing.status_code == 404
+
+
+# ---- exports ---------------------------------------------------------------------------------
+
+
+async def test_xlsx_export_opens_with_the_appendix_headers(app, client, session):
+    await load_seed(session)
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get("/api/v1/tasks/export?format=xlsx&as_of=2026-04-01", headers=reader)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    disposition = response.headers["content-disposition"]
+    assert (
+        disposition.startswith("attachment;")
+        and 'filename="nhiem-vu-2026-04-01.xlsx"' in disposition
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert len(rows) == 23
+    i4 = next(r for r in rows if r[0] == "I.4")
+    assert i4[1].endswith("(gửi Hội đồng Thi đua - Khen thưởng Trung ương và Cụm Thi đua 7 "
+                          "tỉnh miền núi, biên giới phía Bắc)")  # fmt: skip
+    assert i4[2:] == ("01/2026", "Sở Nội vụ",
+                      "Các cơ quan, đơn vị, địa phương tham gia cụm, khối thi đua của tỉnh",
+                      "Chưa thực hiện", "Có")  # fmt: skip
+
+
+async def test_csv_export_takes_the_list_filters(app, client, session):
+    plan = await load_seed(session)
+    (await seed_tasks(session, plan))["I.1"].status = "done"
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    response = await client.get(
+        f"/api/v1/tasks/export?format=csv&plan_id={plan.id}&period=Q1&as_of=2026-04-01",
+        headers=admin,
+    )
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == HEADERS and len(rows) == 11
+    by_code = {r[0]: r for r in rows[1:]}
+    assert by_code["I.1"][5:] == ["Hoàn thành", ""]
+    assert by_code["I.5"][4] == "Sở Tư pháp; Văn phòng Ủy ban nhân dân tỉnh"
+    assert by_code["I.9"][6] == "Có"
+
+
+async def test_exported_text_never_runs_as_a_formula(app, client, session):
+    plan = await make_plan(session)
+    await make_task(session, plan, content='=HYPERLINK("http://x")')
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    as_csv = await client.get("/api/v1/tasks/export?format=csv", headers=admin)
+    as_xlsx = await client.get("/api/v1/tasks/export?format=xlsx", headers=admin)
+
+    assert list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))[1][1].startswith("'=")
+    cell = load_workbook(io.BytesIO(as_xlsx.content)).active["B2"]
+    assert cell.data_type == "s"
+
+
+async def test_a_control_character_saved_in_a_task_does_not_break_the_xlsx(app, client, session):
+    plan = await make_plan(session)
+    await make_task(session, plan, content="Sơ kết\x07 phong trào\x1b", note="Ghi\x01 chú")
+    await session.commit()
+    _, reader = await signed_in(app, session, "reader")
+
+    response = await client.get("/api/v1/tasks/export?format=xlsx", headers=reader)
+
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["B2"].value == "Sơ kết phong trào (Ghi chú)"
+
+
+async def test_an_export_past_the_row_limit_is_refused_not_cut(app, client, session, monkeypatch):
+    monkeypatch.setattr(export, "EXPORT_MAX_ROWS", 2)
+    plan = await make_plan(session)
+    for status in ("not_started", "not_started", "done"):
+        await make_task(session, plan, status=status)
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    too_many = await client.get("/api/v1/tasks/export?format=csv", headers=admin)
+    filtered = await client.get("/api/v1/tasks/export?format=csv&status=not_started", headers=admin)
+
+    assert too_many.status_code == 422 and too_many.json()["code"] == "export_too_large"
+    assert "lọc" in too_many.json()["detail"]
+    assert filtered.status_code == 200
+    assert len(list(csv.reader(io.StringIO(filtered.content.decode("utf-8-sig"))))) == 3
+
+
+async def test_an_unknown_export_format_or_sort_is_422(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    pdf = await client.get("/api/v1/tasks/export?format=pdf", headers=admin)
+    bad_sort = await client.get("/api/v1/tasks/export?sort=nope", headers=admin)
+
+    assert pdf.status_code == 422 and bad_sort.status_code == 422
