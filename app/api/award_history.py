@@ -8,8 +8,8 @@ from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
 from app.api.responses import PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
 from app.core.errors import PayloadTooLarge
+from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead
 from app.schemas.common import Id, ListEnvelope
-from app.schemas.decisions import AwardHistoryImportResult, AwardHistoryRead
 from app.services.award_history import importing, records
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["award history"])

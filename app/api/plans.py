@@ -12,7 +12,8 @@ from app.api.routing import TransactionalRoute, read_body_capped
 from app.api.tasks import CommonTaskFilters
 from app.core.errors import PayloadTooLarge
 from app.schemas.common import Id, ListEnvelope, Problem
-from app.schemas.plans import PlanCreate, PlanImportResult, PlanRead, PlanUpdate, TaskRead
+from app.schemas.plans import PlanCreate, PlanImportResult, PlanRead, PlanUpdate
+from app.schemas.tasks import TaskRead
 from app.services.plans import importing
 from app.services.plans import records as plan_records
 from app.services.tasks import calendar

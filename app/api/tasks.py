@@ -22,7 +22,7 @@ from app.api.routing import TransactionalRoute
 from app.core.principal import CLUSTER_HEAD, NOI_VU, READER, UNIT
 from app.core.working_days import today_in_vietnam
 from app.schemas.common import Id, ListEnvelope
-from app.schemas.plans import (
+from app.schemas.tasks import (
     Period,
     TaskCountsReport,
     TaskCreate,

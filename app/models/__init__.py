@@ -1,8 +1,10 @@
 """SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
 
-from app.models.accounts import LoginThrottle, RefreshToken, ServiceToken, User
-from app.models.audit import AuditEntry, Event, IdempotencyKey
-from app.models.award_types import AwardHistory, AwardType
+from app.models.accounts import ServiceToken, User
+from app.models.audit import AuditEntry
+from app.models.auth import LoginThrottle, RefreshToken
+from app.models.award_history import AwardHistory
+from app.models.award_types import AwardType
 from app.models.base import Base
 from app.models.decisions import Complaint, Decision, DecisionItem, Disclosure, StateResult
 from app.models.directory import (
@@ -11,7 +13,6 @@ from app.models.directory import (
     Council,
     CouncilMember,
     CouncilMemberCluster,
-    Holiday,
     Unit,
 )
 from app.models.dossiers import (
@@ -21,6 +22,9 @@ from app.models.dossiers import (
     DossierSubmission,
     Nomination,
 )
+from app.models.events import Event
+from app.models.holidays import Holiday
+from app.models.idempotency import IdempotencyKey
 from app.models.meetings import (
     AgendaItem,
     Attendance,
@@ -32,9 +36,10 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
-from app.models.plans import Plan, Task, TaskCoordinator, TaskReport
+from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
+from app.models.tasks import Task, TaskCoordinator, TaskReport
 
 __all__ = [
     "AgendaItem",

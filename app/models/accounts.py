@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin
 
 ROLES = ("noi_vu", "cluster_head", "council_member", "unit", "reader")
 
@@ -40,25 +40,3 @@ class ServiceToken(TimestampMixin, Base):
     jti: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class RefreshToken(Base):
-    """One row per refresh token issued, so a used one can never be used again."""
-
-    __tablename__ = "refresh_tokens"
-
-    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class LoginThrottle(Base):
-    """Failed logins per username, shared by every API process through the database."""
-
-    __tablename__ = "login_throttle"
-
-    username: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -67,3 +67,8 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a CHECK constraint that keeps a column within a fixed list of codes."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -17,8 +17,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin
 
 UNIT_KINDS = ("department", "agency", "commune", "ward", "enterprise", "mass_organization", "other")
+
+
 CLUSTER_KINDS = ("cum", "khoi")
+
+
 CLUSTER_ROLES = ("head", "deputy", "member")
+
+
 COUNCIL_ROLES = ("chu_tich", "pho_chu_tich", "uy_vien_thuong_truc", "uy_vien")
 
 
@@ -122,13 +128,3 @@ class CouncilMemberCluster(Base):
         ForeignKey("council_members.id", ondelete="CASCADE"), primary_key=True
     )
     cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), primary_key=True)
-
-
-class Holiday(Base):
-    """A day Sở Nội vụ declared off (`off=True`) or declared a working day despite the calendar."""
-
-    __tablename__ = "holidays"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    off: Mapped[bool] = mapped_column(Boolean)
-    name: Mapped[str] = mapped_column(String(200), default="")

@@ -1,11 +1,13 @@
 """Shared schema pieces: strict request models, read models, the list envelope."""
 
+import re
 from typing import Annotated, Generic, TypeVar
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 T = TypeVar("T")
+
 
 # Every id: a positive integer a 32-bit column can hold, so an absurd id is a 422, not a crash.
 Id = Annotated[int, Ge(1), Le(2_147_483_647)]
@@ -38,3 +40,17 @@ class Problem(BaseModel):
     instance: str
     code: str
     errors: list[dict] | None = None
+
+
+# Control characters other than tab and line breaks cannot be written to a spreadsheet cell
+# (nor shown by a browser); they only arrive by mistake, pasted from another program.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("không được chứa ký tự điều khiển (ngoài Tab và xuống dòng)")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]

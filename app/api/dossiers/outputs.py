@@ -12,7 +12,7 @@ from app.api.deps import AnyRole, DossierFilters, NoiVuOrReader, SessionDep
 from app.api.responses import NOT_FOUND, PROBLEMS, content_disposition
 from app.api.routing import TransactionalRoute
 from app.schemas.common import Id
-from app.schemas.dossier_reports import DossierReport, NominationStatus
+from app.schemas.dossiers import DossierReport, NominationStatus
 from app.services.dossiers import exports as dossier_exports
 from app.services.dossiers import reports as dossier_reports
 from app.services.dossiers.exports import DOCX_TYPE, XLSX_TYPE, ExportFile

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Task, Unit
-from app.models.plans import PERIODS, TASK_STATUSES
+from app.models.tasks import PERIODS, TASK_STATUSES
 from app.services.plans.records import get_plan
 from app.services.tasks.rules import overdue_clause
 

@@ -16,7 +16,7 @@ from app.core.principal import Principal
 from app.core.text import nfc, search_text
 from app.core.working_days import today_in_vietnam
 from app.models import Plan, Task, TaskCoordinator, Unit
-from app.models.plans import PERIODS
+from app.models.tasks import PERIODS
 from app.services import audit
 from app.services.plans.records import get_plan
 from app.services.tasks.rules import (
