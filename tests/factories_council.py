@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.models import (
     AgendaItem,
     Attendance,
@@ -23,7 +24,6 @@ from app.models import (
     Unit,
     User,
 )
-from app.models.base import utcnow
 from tests.factories import auth, make_council, make_council_member, make_unit, make_user
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
 

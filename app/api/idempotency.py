@@ -14,9 +14,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.core.clock import utcnow
 from app.core.errors import Conflict, Unprocessable
 from app.models import IdempotencyKey
-from app.models.base import utcnow
 
 MAX_KEY_LENGTH = 200
 

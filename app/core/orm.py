@@ -7,9 +7,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.core.clock import utcnow
 from app.core.errors import NotFound, PreconditionFailed
 from app.core.text import fold
-from app.models.base import utcnow
 
 M = TypeVar("M")
 

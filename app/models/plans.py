@@ -1,7 +1,7 @@
 """Plans (kế hoạch) and their appendix tasks (nhiệm vụ trọng tâm), with progress reports."""
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     Date,
@@ -12,9 +12,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin
-
-if TYPE_CHECKING:
-    from app.models.tasks import Task
 
 
 class Plan(TimestampMixin, VersionedMixin, Base):
@@ -31,6 +28,6 @@ class Plan(TimestampMixin, VersionedMixin, Base):
     source_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
 
-    tasks: Mapped[list["Task"]] = relationship(
+    tasks: Mapped[list["Task"]] = relationship(  # noqa: F821 (app.models.tasks)
         back_populates="plan", lazy="raise", order_by="Task.id"
     )

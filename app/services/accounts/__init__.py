@@ -7,13 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.core.errors import Conflict, Unprocessable
 from app.core.orm import PageResult, check_version, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.security import TokenCodec, hash_password
 from app.core.text import fold
 from app.models import Cluster, CouncilMember, ServiceToken, Unit, User
-from app.models.base import utcnow
 from app.services import audit
 from app.services.auth import end_of_day_utc
 

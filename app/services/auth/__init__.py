@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.errors import TooManyRequests, Unauthorized
 from app.core.principal import Principal
 from app.core.security import DUMMY_PASSWORD_HASH, InvalidToken, TokenCodec, verify_password
 from app.models import LoginThrottle, RefreshToken, ServiceToken, User
-from app.models.base import utcnow
 from app.services import audit
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.orm import check_version, touch
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import Complaint, Dossier, Nomination
-from app.models.base import utcnow
 from app.services import audit
 from app.services.decisions import guards
 from app.services.dossiers import moves as nomination_moves

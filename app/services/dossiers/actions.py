@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.core.errors import Conflict, InvalidTransition, Unprocessable
 from app.core.orm import check_version, touch
 from app.core.principal import Principal
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
-from app.models.base import utcnow
 from app.services import holidays, policies, rule_values, workflow
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules

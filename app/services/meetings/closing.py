@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.orm import PageResult, check_version
 from app.core.principal import Principal
 from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
-from app.models.base import utcnow
 from app.services import audit
 from app.services.dossiers import moves as nomination_moves
 from app.services.meetings.access import get_meeting

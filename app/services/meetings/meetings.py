@@ -11,6 +11,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.core.clock import utcnow
 from app.core.errors import Conflict, Unprocessable
 from app.core.orm import PageResult, check_version, paginate, touch
 from app.core.principal import Principal
@@ -25,7 +26,6 @@ from app.models import (
     Nomination,
     Round,
 )
-from app.models.base import utcnow
 from app.services import audit, rule_values
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
