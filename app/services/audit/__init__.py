@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import advisory_lock
 from app.core.observability import request_id_var
 from app.core.principal import Principal
 from app.models import AuditEntry, Event
@@ -91,5 +91,4 @@ async def _serialise_event_ids(session: AsyncSession) -> None:
     transaction-scoped advisory lock from the first event to the commit makes event-writing
     transactions commit in id order. (SQLite already lets one writer in at a time.)
     """
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_ORDER_LOCK})
+    await advisory_lock(session, EVENT_ORDER_LOCK)

@@ -8,9 +8,10 @@ the audit entry and the event are written by `workflow.transition` in the same t
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import advisory_lock
 from app.core.errors import Conflict, InvalidTransition, Unprocessable
 from app.core.orm import check_version, touch
 from app.core.principal import Principal
@@ -41,15 +42,17 @@ async def _load(
     return dossier
 
 
-def _set_nominations(dossier: Dossier, status: str, *, clear_appraisal: bool = False) -> None:
+_CLEARED_APPRAISAL = dict.fromkeys(
+    ("appraisal_conclusion", "appraisal_note", "appraised_at", "appraised_by_id",
+     "appraised_by_name")
+)  # fmt: skip
+
+
+def _move_nominations(dossier: Dossier, action: str, *, clear_appraisal: bool = False) -> None:
+    """The nominations move with their dossier; the dossier's entry records it."""
+    changes = _CLEARED_APPRAISAL if clear_appraisal else None
     for nomination in dossier.nominations:
-        nomination.status = status
-        if clear_appraisal:
-            nomination.appraisal_conclusion = None
-            nomination.appraisal_note = None
-            nomination.appraised_at = None
-            nomination.appraised_by_id = None
-            nomination.appraised_by_name = None
+        workflow.apply(nomination, "nomination", action, changes=changes)
 
 
 # ---- submit ----------------------------------------------------------------------------------
@@ -117,13 +120,8 @@ async def _lock_award_types(session: AsyncSession, dossier: Dossier) -> None:
     miss the other (neither is committed yet). Locks are taken in code order so two submits
     never wait for each other crosswise. SQLite's `BEGIN IMMEDIATE` already serialises writers.
     """
-    if session.bind.dialect.name != "postgresql":
-        return
     for code in sorted({n.award_type_code for n in dossier.nominations}):
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:year, hashtext(:code))"),
-            {"year": dossier.year, "code": code},
-        )
+        await advisory_lock(session, dossier.year, code)
 
 
 async def _check_duplicates(session: AsyncSession, dossier: Dossier) -> None:
@@ -178,7 +176,7 @@ async def submit(
             dossier_id=dossier.id, submission_no=number, submitted_by_id=actor.user_id, late=late
         )
     )
-    _set_nominations(dossier, "submitted")
+    _move_nominations(dossier, "submit")
     changes = {
         "submitted_at": utcnow(),
         "submission_count": number,
@@ -202,7 +200,7 @@ async def withdraw(
 ) -> Dossier:
     """Rút hồ sơ: the owner takes it back; its nominations are withdrawn too."""
     dossier = await _load(session, actor, dossier_id, "withdraw", expected)
-    _set_nominations(dossier, "withdrawn")
+    _move_nominations(dossier, "withdraw")
     await workflow.transition(session, actor, _subject(dossier), "withdraw", comment=comment)
     return dossier
 
@@ -224,7 +222,7 @@ async def return_dossier(
         due = (await holidays.calendar(session)).add_working_days(today, days)
     elif due < today:
         raise Unprocessable("Hạn bổ sung không được ở trong quá khứ.", code="due_in_past")
-    _set_nominations(dossier, "draft", clear_appraisal=True)
+    _move_nominations(dossier, "return", clear_appraisal=True)
     await workflow.transition(
         session, actor, _subject(dossier), "return",
         changes={"supplement_due_on": due}, comment=data["reason"],

@@ -17,13 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
-from app.core.orm import touch
+from app.core.orm import flush_or_conflict, touch
 from app.core.principal import Principal
 from app.models import Attachment, Dossier
 from app.services import audit, policies
 from app.services.award_types.catalogue import DOCUMENT_TYPES
 from app.services.dossiers import queries, uploads
-from app.services.workflow import flush_or_conflict
 
 INCOMING = ".incoming"
 

@@ -3,19 +3,17 @@
 from typing import Any
 
 from sqlalchemy import func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.core.db import upsert_insert
 from app.core.errors import Conflict, Forbidden, Unprocessable
-from app.core.orm import check_version
+from app.core.orm import check_version, flush_or_conflict
 from app.core.principal import CLUSTER_HEAD, UNIT, Principal
 from app.core.text import nfc
 from app.models import Cluster, Dossier, DossierCounter, Round
 from app.services import audit, directory
 from app.services.dossiers import nominations, queries, rules
-from app.services.workflow import flush_or_conflict
 
 AUDITED = ("code", "title", "kind", "round_id", "year", "status", "cluster_id")
 
@@ -78,11 +76,12 @@ async def _next_number(session: AsyncSession, year: int) -> int:
     The UPDATE locks the row until the request commits, so concurrent creates queue for their
     numbers instead of racing for the same `count() + 1`.
     """
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     # A year's first counter starts after the dossiers numbered before counters existed.
     existing = select(literal(year), func.count()).where(Dossier.year == year)
     await session.execute(
-        insert(DossierCounter).from_select(["year", "last_no"], existing).on_conflict_do_nothing()
+        upsert_insert(session, DossierCounter)
+        .from_select(["year", "last_no"], existing)
+        .on_conflict_do_nothing()
     )
     return await session.scalar(
         update(DossierCounter)

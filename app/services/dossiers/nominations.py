@@ -8,14 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound, Unprocessable
-from app.core.orm import check_version, touch
+from app.core.orm import check_version, flush_or_conflict, touch
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import AwardType, Dossier, Nomination, Unit
 from app.services import audit
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules
-from app.services.workflow import flush_or_conflict
 
 NOMINEE_FIELDS = (
     "nominee_kind",

@@ -14,14 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Unprocessable
-from app.core.orm import check_version, touch
+from app.core.orm import check_version, flush_or_conflict, touch
 from app.core.principal import Principal
 from app.core.working_days import VIETNAM_TZ, HolidayCalendar
 from app.models import AgendaItem, AwardType, Disclosure, Dossier, Meeting, Nomination
 from app.services import audit, holidays
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import reload, require_status
-from app.services.workflow import flush_or_conflict
 
 DEFAULT_DISCLOSURE_WORKING_DAYS = 10
 ONE_DAY = timedelta(days=1)

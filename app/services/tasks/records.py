@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.orm import PageResult, check_version, like_folded, paginate, touch
 from app.core.principal import Principal
+from app.core.statuses import TaskStatus
 from app.core.text import nfc, search_text
 from app.core.working_days import today_in_vietnam
 from app.models import Plan, Task, TaskCoordinator, Unit
@@ -233,7 +234,7 @@ async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Ta
         **due_columns(due["kind"], due.get("month"), due.get("date"), due.get("text")),
         lead_unit_id=data.get("lead_unit_id"),
         lead_unit_label=nfc(data["lead_unit_label"]) if data.get("lead_unit_label") else None,
-        status="not_started",
+        status=TaskStatus.NOT_STARTED,
         progress_percent=0,
         warnings=[],
         coordinators=await _coordinators(session, data.get("coordinators", [])),
@@ -291,7 +292,7 @@ async def _apply_changes(session: AsyncSession, task: Task, changes: dict) -> No
         setattr(task, name, nfc(value) if isinstance(value, str) else value)
         changed.add(name)
     if status is not None:  # last, so that finishing sets progress to 100
-        set_status(task, status, today_in_vietnam())
+        set_status(task, "correct", status, today_in_vietnam())
     task.warnings = without_stale_warnings(task.warnings or [], changed)
 
 
