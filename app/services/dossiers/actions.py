@@ -15,6 +15,7 @@ from app.core.db import advisory_lock
 from app.core.errors import Conflict, InvalidTransition, Unprocessable
 from app.core.orm import check_version, touch
 from app.core.principal import Principal
+from app.core.statuses import DossierStatus, NominationStatus, RoundStatus
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
 from app.models.base import utcnow
 from app.services import holidays, policies, rule_values, workflow
@@ -69,10 +70,12 @@ async def _check_window(session: AsyncSession, dossier: Dossier, today: date) ->
             RoundExtension.unit_id == dossier.submitting_unit_id,
         )
     )
-    supplement_due = dossier.supplement_due_on if dossier.status == "returned" else None
+    supplement_due = dossier.supplement_due_on if dossier.status == DossierStatus.RETURNED else None
     reason = rules.submission_window(round_, until, supplement_due, today)
     if reason is None:
-        state = "chưa mở nhận hồ sơ" if round_.status == "draft" else "đã hết hạn nhận hồ sơ"
+        state = (
+            "chưa mở nhận hồ sơ" if round_.status == RoundStatus.DRAFT else "đã hết hạn nhận hồ sơ"
+        )
         raise Conflict(
             f"{round_.name} {state} (hạn cuối {round_.submission_closes_on:%d/%m/%Y}) và đơn vị "
             "không được gia hạn; liên hệ Sở Nội vụ để được gia hạn.",
@@ -101,8 +104,8 @@ async def _others(session: AsyncSession, dossier: Dossier) -> list[Nomination]:
         .where(
             Dossier.id != dossier.id,
             Dossier.year == dossier.year,
-            Dossier.status.notin_(("draft", "withdrawn")),
-            Nomination.status != "withdrawn",
+            Dossier.status.notin_((DossierStatus.DRAFT, DossierStatus.WITHDRAWN)),
+            Nomination.status != NominationStatus.WITHDRAWN,
             Nomination.award_type_code.in_({n.award_type_code for n in mine}),
             or_(
                 Nomination.nominee_key.in_({n.nominee_key for n in mine}),
@@ -286,7 +289,7 @@ async def appraise_nomination(
     nomination = await queries.get_nomination(session, actor, nomination_id)
     dossier = await queries.get_dossier(session, actor, nomination.dossier_id)
     check_version(nomination, expected)
-    if dossier.status != "under_appraisal":
+    if dossier.status != DossierStatus.UNDER_APPRAISAL:
         raise InvalidTransition(
             "Chỉ kết luận thẩm định khi hồ sơ đang thẩm định (đã tiếp nhận, chưa hoàn thành).",
             current_status=dossier.status,

@@ -38,7 +38,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 CSV_TYPE = "text/csv; charset=utf-8"
 EXPORT_MAX_ROWS = 50_000
 # Dossiers still being drafted, or taken back, are not part of what the round received.
-NOT_RECEIVED = ("draft", "withdrawn")
+NOT_RECEIVED = (DossierStatus.DRAFT, DossierStatus.WITHDRAWN)
 
 DOSSIER_KIND = {"periodic": "Theo đợt", "thematic": "Chuyên đề", "unscheduled": "Đột xuất",
                 "dedication": "Quá trình cống hiến"}  # fmt: skip

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict
 from app.core.orm import PageResult, check_version, flush_or_conflict
 from app.core.principal import Principal
+from app.core.statuses import MeetingStatus
 from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
 from app.models.base import utcnow
 from app.services import workflow
@@ -102,7 +103,7 @@ def _result_row(meeting_id: int, result: ItemResult) -> dict[str, Any]:
 async def results(session: AsyncSession, principal: Principal, meeting_id: int) -> PageResult:
     """The stored results, after the meeting closed (409 `meeting_not_closed` before)."""
     meeting = await get_meeting(session, principal, meeting_id)
-    if meeting.status != "closed":
+    if meeting.status != MeetingStatus.CLOSED:
         raise Conflict(
             f"Phiên họp “{meeting.title}” chưa kết thúc; kết quả chỉ công bố sau khi kiểm phiếu.",
             code="meeting_not_closed",

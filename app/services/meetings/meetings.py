@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.core.errors import Conflict, Unprocessable
 from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
 from app.core.principal import Principal
+from app.core.statuses import MeetingStatus
 from app.core.text import nfc
 from app.models import (
     AgendaItem,
@@ -110,7 +111,7 @@ async def _member_counts(session: AsyncSession, council_ids: set[int]) -> dict[i
 
 def _view(m: Meeting, agenda: list[dict[str, Any]], live_total: int) -> dict[str, Any]:
     attendance = sorted(a.member_id for a in m.attendance)
-    opened = m.status != "scheduled"
+    opened = m.status != MeetingStatus.SCHEDULED
     return {
         **{name: getattr(m, name) for name in ("id", "council_id", "round_id", "title")},
         "scheduled_at": m.scheduled_at,
@@ -163,7 +164,7 @@ async def schedule(session: AsyncSession, actor: Principal, data: dict[str, Any]
         title=nfc(data["title"]),
         scheduled_at=data["scheduled_at"],
         kind=data.get("kind") or "award",
-        status="scheduled",
+        status=MeetingStatus.SCHEDULED,
     )
     session.add(meeting)
     await session.flush()
@@ -216,7 +217,10 @@ async def set_attendance(
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(
-        meeting, "scheduled", "meeting_not_scheduled", "đã khai mạc, không sửa điểm danh"
+        meeting,
+        MeetingStatus.SCHEDULED,
+        "meeting_not_scheduled",
+        "đã khai mạc, không sửa điểm danh",
     )
     wanted = list(dict.fromkeys(member_ids))
     if strangers := sorted(set(wanted) - await active_members(session, meeting.council_id)):

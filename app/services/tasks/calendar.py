@@ -48,7 +48,7 @@ def _event(task: Task, lead: str) -> Event:
     event.add("dtend", task.due_date + timedelta(days=1))
     event.add("summary", f"{task.code} — {task.content}")
     event.add("description", _description(task, lead))
-    event.add("status", "CANCELLED" if task.status == "cancelled" else "CONFIRMED")
+    event.add("status", "CANCELLED" if task.status == TaskStatus.CANCELLED else "CONFIRMED")
     event.add("transp", "TRANSPARENT")
     return event
 
