@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api import idempotency
 from app.core.errors import DomainError, PayloadTooLarge
@@ -47,6 +48,12 @@ async def read_body_capped(request: Request, limit: int) -> bytes:
     body = b"".join(chunks)
     request._body = body  # Starlette reads this cache in request.body()
     return body
+
+
+async def end_reads(session: AsyncSession) -> None:
+    """End a request's transaction that has written nothing, before a long wait (a streamed
+    upload): the one other place, beside the route class, where a transaction ends."""
+    await session.rollback()
 
 
 class TransactionalRoute(APIRoute):

@@ -6,8 +6,10 @@ that two writers queue instead of failing half-way. PostgreSQL needs nothing spe
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Insert, Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -23,6 +25,30 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def is_postgresql(session: AsyncSession) -> bool:
+    """Whether the session talks to PostgreSQL (else SQLite, the embedded default)."""
+    return session.bind.dialect.name == "postgresql"
+
+
+def upsert_insert(session: AsyncSession, table: Table | Any) -> Insert:
+    """An INSERT of the session's dialect, which has `on_conflict_do_nothing` and friends."""
+    dialect = postgresql if is_postgresql(session) else sqlite
+    return dialect.insert(table)
+
+
+async def advisory_lock(session: AsyncSession, key: int, name: str | None = None) -> None:
+    """Hold a PostgreSQL advisory lock on `key` (and `name`, hashed) until the transaction
+    ends. Nothing on SQLite: `BEGIN IMMEDIATE` already lets one writer in at a time."""
+    if not is_postgresql(session):
+        return
+    if name is None:
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:key, hashtext(:name))"), {"key": key, "name": name}
+        )
 
 
 def create_engine(url: str) -> AsyncEngine:

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.core.clock import utcnow
-from app.core.errors import NotFound, PreconditionFailed
+from app.core.errors import Conflict, NotFound, PreconditionFailed
 from app.core.text import fold
 
 M = TypeVar("M")
@@ -59,3 +60,30 @@ def touch(obj: Any) -> None:
     """Mark a parent changed when only its children changed, so its version (ETag) moves on."""
     obj.updated_at = utcnow()
     flag_modified(obj, "updated_at")
+
+
+CONCURRENT_UPDATE = "Bản ghi vừa được người khác thay đổi cùng lúc; tải lại rồi thử lại."
+
+
+async def flush_or_conflict(
+    session: AsyncSession,
+    detail: str = CONCURRENT_UPDATE,
+    *,
+    code: str = "concurrent_update",
+    savepoint: bool = False,
+    **extra: Any,
+) -> None:
+    """Flush; a unique or foreign key that another request got to first turns into a 409 with
+    `detail` and `code`, never a 500.
+
+    `savepoint`: flush inside one, so that the transaction stays usable after the refusal. A
+    StaleDataError (a concurrent update) is left to the global handler: 412 when the request
+    sent If-Match, 409 otherwise."""
+    try:
+        if savepoint:
+            async with session.begin_nested():
+                await session.flush()
+        else:
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(detail, code=code, **extra) from exc

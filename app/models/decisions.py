@@ -15,11 +15,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import statuses
+from app.core.statuses import ComplaintStatus
 from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 
 DECISION_KINDS = ("provincial_award", "state_submission")
-COMPLAINT_STATUSES = ("open", "resolved")
-STATE_OUTCOMES = ("awarded", "rejected")
+COMPLAINT_STATUSES = ComplaintStatus.values()
+STATE_OUTCOMES = tuple(outcome.value for outcome in statuses.STATE_OUTCOMES)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -73,7 +75,7 @@ class Complaint(TimestampMixin, VersionedMixin, Base):
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=ComplaintStatus.OPEN, index=True)
     resolution: Mapped[str | None] = mapped_column(Text)
     upheld: Mapped[bool | None] = mapped_column(Boolean)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

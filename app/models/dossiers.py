@@ -16,23 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.statuses import DossierStatus, NominationStatus
 from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 
 DOSSIER_KINDS = ("periodic", "thematic", "unscheduled", "dedication")
-DOSSIER_STATUSES = ("draft", "submitted", "returned", "under_appraisal", "appraised", "withdrawn")
+DOSSIER_STATUSES = DossierStatus.values()
 OWNER_KINDS = ("unit", "cluster")
 # The whole life of a nomination; meetings, ballots and decisions move it past `eligible`.
-NOMINATION_STATUSES = (
-    "draft",
-    "submitted",
-    "eligible",
-    "ineligible",
-    "approved",
-    "rejected",
-    "awarded",
-    "submitted_to_state",
-    "withdrawn",
-)
+NOMINATION_STATUSES = NominationStatus.values()
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -63,7 +54,7 @@ class Dossier(TimestampMixin, VersionedMixin, Base):
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), index=True)
     title: Mapped[str] = mapped_column(String(500))
     search_text: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DossierStatus.DRAFT, index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appraised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -111,7 +102,7 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     award_type_code: Mapped[str] = mapped_column(ForeignKey("award_types.code"), index=True)
     achievement_summary: Mapped[str] = mapped_column(Text, default="")
     prior_awards: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=NominationStatus.DRAFT, index=True)
     appraisal_conclusion: Mapped[str | None] = mapped_column(String(20))
     appraisal_note: Mapped[str | None] = mapped_column(Text)
     appraised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

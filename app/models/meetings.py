@@ -22,10 +22,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.statuses import MeetingStatus
 from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin
 
 MEETING_KINDS = ("award", "regular")
-MEETING_STATUSES = ("scheduled", "open", "closed")
+MEETING_STATUSES = MeetingStatus.values()
 BALLOT_CHOICES = ("approve", "reject", "abstain")
 CAST_AS = ("present", "written")
 # Rows stored in primary-key order, without SQLite's implicit, insertion-ordered rowid.
@@ -52,7 +53,7 @@ class Meeting(TimestampMixin, VersionedMixin, Base):
     title: Mapped[str] = mapped_column(String(500))
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(10), default="award")
-    status: Mapped[str] = mapped_column(String(10), default="scheduled", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=MeetingStatus.SCHEDULED, index=True)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     members_total: Mapped[int | None] = mapped_column(Integer)

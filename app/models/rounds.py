@@ -13,9 +13,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from app.core.statuses import RoundStatus
+from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin, one_of, utcnow
 
-ROUND_STATUSES = ("draft", "open", "closed", "completed")
+ROUND_STATUSES = RoundStatus.values()
 
 
 class Round(TimestampMixin, VersionedMixin, Base):
@@ -23,7 +24,7 @@ class Round(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (
         UniqueConstraint("year", "number"),
         CheckConstraint("number IN (1, 2)", name="number"),
-        CheckConstraint("status IN ('draft', 'open', 'closed', 'completed')", name="status"),
+        CheckConstraint(one_of("status", ROUND_STATUSES), name="status"),
         CheckConstraint("submission_opens_on <= submission_closes_on", name="window"),
     )
 
@@ -37,7 +38,7 @@ class Round(TimestampMixin, VersionedMixin, Base):
     appraisal_due_on: Mapped[date | None] = mapped_column(Date)
     council_meeting_on: Mapped[date | None] = mapped_column(Date)
     state_submission_due_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=RoundStatus.DRAFT)
 
     task_links: Mapped[list["RoundTask"]] = relationship(
         cascade="all, delete-orphan", lazy="raise", order_by="RoundTask.task_id"

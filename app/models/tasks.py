@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.statuses import TaskStatus
 from app.models.base import (
     Base,
     JSONType,
@@ -32,7 +33,7 @@ PERIODS = ("Q1", "Q2", "Q3", "Q4", "recurring")
 DUE_KINDS = ("month", "by_date", "recurring", "unspecified")
 
 
-TASK_STATUSES = ("not_started", "in_progress", "done", "cancelled")
+TASK_STATUSES = TaskStatus.values()
 
 
 class Task(TimestampMixin, VersionedMixin, Base):
@@ -58,7 +59,7 @@ class Task(TimestampMixin, VersionedMixin, Base):
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # The lead unit as the plan names it, kept when the name matches no unit of the directory.
     lead_unit_label: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.NOT_STARTED)
     completed_on: Mapped[date | None] = mapped_column(Date)
     progress_percent: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

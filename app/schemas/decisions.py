@@ -5,9 +5,12 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl
 
+from app.core import statuses
 from app.schemas.common import Id, ReadModel, StrictModel
 
 DecisionKind = Literal["provincial_award", "state_submission"]
+StateOutcome = statuses.literal_of(statuses.STATE_OUTCOMES)
+ComplaintStatus = statuses.literal_of(statuses.ComplaintStatus)
 
 
 class DecisionCreate(StrictModel):
@@ -31,14 +34,14 @@ class DecisionRead(ReadModel):
 
 
 class StateResultCreate(StrictModel):
-    outcome: Literal["awarded", "rejected"]
+    outcome: StateOutcome
     decision_no: str | None = Field(default=None, max_length=100)
     decided_on: date | None = None
 
 
 class StateResultRead(ReadModel):
     nomination_id: Id
-    outcome: Literal["awarded", "rejected"]
+    outcome: StateOutcome
     decision_no: str | None
     decided_on: date | None
     status: str = Field(description="The nomination's status after the result")
@@ -59,7 +62,7 @@ class ComplaintRead(ReadModel):
     nomination_id: Id
     received_on: date
     summary: str
-    status: Literal["open", "resolved"]
+    status: ComplaintStatus
     resolution: str | None
     upheld: bool | None
     resolved_at: datetime | None

@@ -3,20 +3,19 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from app.core import statuses
 from app.schemas.common import Id, ReadModel, StrictModel
 
 DossierKind = Literal["periodic", "thematic", "unscheduled", "dedication"]
 
 
-DossierStatus = Literal[
-    "draft", "submitted", "returned", "under_appraisal", "appraised", "withdrawn"
-]
+DossierStatus = statuses.literal_of(statuses.DossierStatus)
 
 
 NomineeKind = Literal["individual", "collective"]
 
 
-Conclusion = Literal["eligible", "ineligible"]
+Conclusion = statuses.literal_of(statuses.CONCLUSIONS)
 
 
 CODE = r"^[a-z0-9_]{1,80}$"
@@ -161,10 +160,7 @@ class HistoryEntry(ReadModel):
     after: dict[str, Any] | None
 
 
-NominationStatus = Literal[
-    "draft", "submitted", "eligible", "ineligible", "approved", "rejected", "awarded",
-    "submitted_to_state", "withdrawn",
-]  # fmt: skip
+NominationStatus = statuses.literal_of(statuses.NominationStatus)
 
 
 APPROVED = (

@@ -5,10 +5,11 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
+from app.core import statuses
 from app.schemas.common import Id, ReadModel, StrictModel
 
 MeetingKind = Literal["award", "regular"]
-MeetingStatus = Literal["scheduled", "open", "closed"]
+MeetingStatus = statuses.literal_of(statuses.MeetingStatus)
 Choice = Literal["approve", "reject", "abstain"]
 
 

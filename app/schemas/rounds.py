@@ -3,9 +3,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.core import statuses
 from app.schemas.common import Id, ReadModel, StrictModel
 
-RoundStatus = Literal["draft", "open", "closed", "completed"]
+RoundStatus = statuses.literal_of(statuses.RoundStatus)
 
 
 class RoundCreate(StrictModel):

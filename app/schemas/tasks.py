@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.models.tasks import DUE_KINDS, PERIODS, TASK_STATUSES
+from app.core import statuses
+from app.models.tasks import DUE_KINDS, PERIODS
 from app.schemas.common import Id, ReadModel, StrictModel, Text
 from app.schemas.plans import PlanWarning
 
@@ -16,7 +17,7 @@ Period = Literal[PERIODS]
 DueKind = Literal[DUE_KINDS]
 
 
-TaskStatus = Literal[TASK_STATUSES]
+TaskStatus = statuses.literal_of(statuses.TaskStatus)
 
 
 GroupCode = Literal[

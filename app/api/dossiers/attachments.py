@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse
 
 from app.api.deps import AnyRole, SessionDep, Staff, roles
 from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, content_disposition
-from app.api.routing import TransactionalRoute
+from app.api.routing import TransactionalRoute, end_reads
 from app.core.principal import CLUSTER_HEAD, UNIT
 from app.schemas.common import Id, Problem
 from app.schemas.dossiers import AttachmentRead
@@ -64,8 +64,9 @@ async def upload_attachment(
     `nomination_id`. The type is judged from the bytes; the size is checked as it streams."""
     headers = {name: request.headers.get(name) for name in ("content-type", "content-length")}
     row = await attachments.upload(
-        session, principal, dossier_id, request.stream(), headers, request.app.state.settings
-    )
+        session, principal, dossier_id, request.stream(), headers, request.app.state.settings,
+        end_reads,
+    )  # fmt: skip
     response.headers["Location"] = f"/api/v1/attachments/{row.id}"
     return views.attachment_view(row)
 

@@ -4,12 +4,11 @@ import secrets
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Unprocessable
-from app.core.orm import PageResult, check_version, get_or_404, paginate
+from app.core.orm import PageResult, flush_or_conflict, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.security import TokenCodec, hash_password
 from app.core.text import fold
@@ -85,12 +84,11 @@ async def create_user(session: AsyncSession, actor: Principal, data: dict) -> Us
         token_version=1,
     )
     session.add(user)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            "Tên đăng nhập hoặc thành viên Hội đồng đã gắn với tài khoản khác.", code="duplicate"
-        ) from exc
+    await flush_or_conflict(
+        session,
+        "Tên đăng nhập hoặc thành viên Hội đồng đã gắn với tài khoản khác.",
+        code="duplicate",
+    )
     await audit.record(
         session, actor, "user.created", "user", user.id,
         after=audit.snapshot(user, USER_AUDIT_FIELDS),
@@ -111,25 +109,24 @@ async def update_user(
 ) -> User:
     """Edit an account; deactivating it or changing its password revokes its tokens."""
     user = await get_user(session, user_id)
-    check_version(user, expected_version)
-    before = audit.snapshot(user, USER_AUDIT_FIELDS)
-    merged = {link: changes.get(link, getattr(user, link)) for link in _LINKS}
-    if any(link in changes for link in _LINKS):
-        await _check_links(session, user.role, merged)
     password = changes.pop("password", None)
-    for field, value in changes.items():
-        setattr(user, field, value)
-    if password is not None:
-        user.password_hash = hash_password(password)
-    if password is not None or changes.get("active") is False:
-        user.token_version += 1
-    await session.flush()
-    await audit.record(
-        session, actor, "user.updated", "user", user.id,
-        before=before, after=audit.snapshot(user, USER_AUDIT_FIELDS),
+
+    async def apply() -> None:
+        merged = {link: changes.get(link, getattr(user, link)) for link in _LINKS}
+        if any(link in changes for link in _LINKS):
+            await _check_links(session, user.role, merged)
+        for field, value in changes.items():
+            setattr(user, field, value)
+        if password is not None:
+            user.password_hash = hash_password(password)
+        if password is not None or changes.get("active") is False:
+            user.token_version += 1
+
+    return await audit.audited_update(
+        session, actor, user, apply, expected_version,
+        action="user.updated", entity="user", audited=USER_AUDIT_FIELDS,
         comment="password changed" if password else None,
     )  # fmt: skip
-    return user
 
 
 async def create_service_token(

@@ -1,11 +1,14 @@
 """Audit entries and domain events, written in the caller's transaction."""
 
-from typing import Any
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import advisory_lock
 from app.core.observability import request_id_var
+from app.core.orm import check_version
 from app.core.principal import Principal
 from app.models import AuditEntry, Event
 
@@ -79,6 +82,59 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+T = TypeVar("T")
+# What an audit entry shows of an object: the named fields, or a view built by a function.
+Audited = tuple[str, ...] | Callable[[Any], dict[str, Any]]
+Changes = Mapping[str, Any] | Callable[[], Awaitable[None] | None]
+_OWN_ID: Any = object()
+
+
+def _view(obj: Any, audited: Audited) -> dict[str, Any]:
+    return audited(obj) if callable(audited) else snapshot(obj, audited)
+
+
+async def _flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def audited_update(
+    session: AsyncSession,
+    actor: Principal,
+    obj: T,
+    changes: Changes,
+    expected_version: int | None,
+    *,
+    action: str,
+    entity: str,
+    audited: Audited,
+    entity_id: int | None = _OWN_ID,
+    flush: Callable[[AsyncSession], Awaitable[None]] = _flush,
+    comment: str | None = None,
+) -> T:
+    """The one way an edit is written: check If-Match, snapshot, change, flush, audit.
+
+    `changes` is either the fields to set or a function that applies them (and may refuse
+    first: it runs after the version check and the snapshot). `flush` turns the database's
+    refusals into domain errors (e.g. `flush_or_conflict`). The entry goes on `entity` with
+    the object's own id unless `entity_id` says otherwise."""
+    check_version(obj, expected_version)
+    before = _view(obj, audited)
+    if callable(changes):
+        applied = changes()
+        if inspect.isawaitable(applied):
+            await applied
+    else:
+        for name, value in changes.items():
+            setattr(obj, name, value)
+    await flush(session)
+    audit_id = obj.id if entity_id is _OWN_ID else entity_id  # type: ignore[attr-defined]
+    await record(
+        session, actor, action, entity, audit_id,
+        before=before, after=_view(obj, audited), comment=comment,
+    )  # fmt: skip
+    return obj
+
+
 # Any constant: the key of the PostgreSQL advisory lock that orders event ids.
 EVENT_ORDER_LOCK = 7_316_201
 
@@ -91,5 +147,4 @@ async def _serialise_event_ids(session: AsyncSession) -> None:
     transaction-scoped advisory lock from the first event to the commit makes event-writing
     transactions commit in id order. (SQLite already lets one writer in at a time.)
     """
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_ORDER_LOCK})
+    await advisory_lock(session, EVENT_ORDER_LOCK)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound, Unprocessable
-from app.core.orm import PageResult, check_version, paginate
+from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import AwardType
@@ -243,12 +243,7 @@ async def update_award_type(
 ) -> AwardType:
     """Sở Nội vụ amends thresholds, papers and criteria when a decree changes them."""
     row = await get_award_type(session, code)
-    check_version(row, expected)
-    before = audit.snapshot(row, AUDITED)
-    _apply(row, changes)
-    await session.flush()
-    await audit.record(
-        session, actor, "award_type.updated", "award_type", row.id,
-        before=before, after=audit.snapshot(row, AUDITED),
+    return await audit.audited_update(
+        session, actor, row, lambda: _apply(row, changes), expected,
+        action="award_type.updated", entity="award_type", audited=AUDITED,
     )  # fmt: skip
-    return row

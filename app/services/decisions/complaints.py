@@ -13,16 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
-from app.core.errors import Conflict, NotFound
-from app.core.orm import check_version, touch
+from app.core.errors import NotFound
+from app.core.orm import check_version, flush_or_conflict, touch
 from app.core.principal import Principal
+from app.core.statuses import ComplaintStatus
 from app.core.text import nfc
 from app.models import Complaint, Dossier, Nomination
-from app.services import audit
+from app.services import audit, workflow
 from app.services.decisions import guards
 from app.services.dossiers import moves as nomination_moves
 from app.services.dossiers import queries
-from app.services.workflow import flush_or_conflict
 
 FIELDS = (
     "id",
@@ -42,12 +42,18 @@ def view(row: Complaint) -> dict[str, Any]:
     return {name: getattr(row, name) for name in FIELDS}
 
 
-async def _emit(session: AsyncSession, type_: str, row: Complaint, dossier: Dossier) -> None:
+def _subject(row: Complaint, dossier: Dossier) -> workflow.Subject:
     # Who complained about whom is for Sở Nội vụ only.
+    return workflow.Subject(
+        "complaint", row, "complaint", row.id, restricted=True,
+        data={"nomination_id": row.nomination_id, "dossier_id": dossier.id,
+              "upheld": row.upheld},
+    )  # fmt: skip
+
+
+async def _emit(session: AsyncSession, type_: str, row: Complaint, dossier: Dossier) -> None:
     await audit.emit(
-        session, type_, "complaint", row.id,
-        {"nomination_id": row.nomination_id, "dossier_id": dossier.id, "status": row.status,
-         "upheld": row.upheld},
+        session, type_, "complaint", row.id, {"status": row.status, **_subject(row, dossier).data},
         restricted=True,
     )  # fmt: skip
 
@@ -60,7 +66,7 @@ async def record(
         nomination_id=nomination.id,
         received_on=data["received_on"],
         summary=nfc(data["summary"]),
-        status="open",
+        status=ComplaintStatus.OPEN,
         created_by_id=actor.user_id,
     )
     session.add(row)
@@ -105,19 +111,15 @@ async def resolve(
 ) -> Complaint:
     row = await get(session, actor, complaint_id)
     check_version(row, expected)
-    if row.status != "open":
-        raise Conflict("Đơn thư này đã được giải quyết.", code="invalid_transition")
+    workflow.check_move("complaint", "resolve", row.status, obj=row)
     nomination, dossier, _ = await guards.load_one(session, actor, row.nomination_id)
-    row.status, row.resolution, row.upheld = "resolved", nfc(data["resolution"]), data["upheld"]
-    row.resolved_at = utcnow()
-    await flush_or_conflict(session)
-    await audit.record(
-        session, actor, "complaint.resolved", "complaint", row.id,
-        before={"status": "open"},
-        after={"status": "resolved", "upheld": row.upheld, "nomination_id": nomination.id},
-        comment=row.resolution,
+    resolution = nfc(data["resolution"])
+    await workflow.transition(
+        session, actor, _subject(row, dossier), "resolve",
+        changes={"resolution": resolution, "upheld": data["upheld"], "resolved_at": utcnow()},
+        after={"upheld": data["upheld"], "nomination_id": nomination.id},
+        event_data={"upheld": data["upheld"]}, comment=resolution,
     )  # fmt: skip
-    await _emit(session, "complaint.resolved", row, dossier)
     if row.upheld:
         await _reject(session, actor, nomination, dossier, row)
     return row

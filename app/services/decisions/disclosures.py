@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, Unprocessable
 from app.core.principal import Principal
+from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
 from app.models import Disclosure
@@ -25,7 +26,7 @@ async def record(
     session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
 ) -> Disclosure:
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
-    if nomination.status in ("draft", "withdrawn"):
+    if nomination.status in (NominationStatus.DRAFT, NominationStatus.WITHDRAWN):
         raise Conflict(
             f"Đề nghị của {nomination.nominee_name} chưa nộp hoặc đã rút; không công khai.",
             code="invalid_transition",

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
 from app.core.principal import Principal
+from app.core.statuses import ComplaintStatus
 from app.models import AwardType, Complaint, Dossier, Nomination
 from app.services.dossiers import queries
 
@@ -39,7 +40,7 @@ async def refuse_open_complaints(session: AsyncSession, nominations: list[Nomina
         set(
             await session.scalars(
                 select(Complaint.nomination_id).where(
-                    Complaint.nomination_id.in_(ids), Complaint.status == "open"
+                    Complaint.nomination_id.in_(ids), Complaint.status == ComplaintStatus.OPEN
                 )
             )
         )

@@ -9,13 +9,13 @@ approved, or — for award types decided without a vote — nominations appraise
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, NotFound, Unprocessable
-from app.core.orm import PageResult, like_folded, paginate
+from app.core.orm import PageResult, flush_or_conflict, like_folded, paginate
 from app.core.principal import Principal
+from app.core.statuses import NominationStatus
 from app.core.text import fold, nfc
 from app.models import AwardType, Decision, DecisionItem, Nomination
 from app.services import audit
@@ -35,9 +35,10 @@ def _reason(kind: str, nomination: Nomination, award: AwardType) -> tuple[str, s
             f"{KIND_NAMES[kind]}."
         )
     needs_vote = bool((award.council_vote or {}).get("required"))
-    if nomination.status == "approved" or (nomination.status == "eligible" and not needs_vote):
+    approved, eligible = NominationStatus.APPROVED, NominationStatus.ELIGIBLE
+    if nomination.status == approved or (nomination.status == eligible and not needs_vote):
         return None
-    if nomination.status == "eligible":
+    if nomination.status == eligible:
         return "not_approved", (
             f"{nomination.nominee_name}: {award.name} cần Hội đồng biểu quyết thông qua trước."
         )
@@ -76,12 +77,15 @@ async def _refuse_duplicate_number(session: AsyncSession, decision: Decision) ->
         raise _duplicate(decision)
 
 
-def _duplicate(decision: Decision) -> Conflict:
-    return Conflict(
+def _duplicate_message(decision: Decision) -> str:
+    return (
         f"Số quyết định {decision.number} đã được dùng cho một quyết định "
-        f"{KIND_NAMES[decision.kind]} năm {decision.year}.",
-        code="duplicate_decision_number",
+        f"{KIND_NAMES[decision.kind]} năm {decision.year}."
     )
+
+
+def _duplicate(decision: Decision) -> Conflict:
+    return Conflict(_duplicate_message(decision), code="duplicate_decision_number")
 
 
 async def record(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Decision:
@@ -99,11 +103,9 @@ async def record(session: AsyncSession, actor: Principal, data: dict[str, Any]) 
     await _refuse_duplicate_number(session, decision)
     decision.items = [DecisionItem(nomination_id=i) for i in ids]
     session.add(decision)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise _duplicate(decision) from exc
+    await flush_or_conflict(
+        session, _duplicate_message(decision), code="duplicate_decision_number", savepoint=True
+    )
     for nomination_id in ids:
         nomination, dossier, _ = loaded[nomination_id]
         await nomination_moves.move(

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
+from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.models import StateResult
 from app.services import workflow
@@ -36,7 +37,7 @@ async def record_result(
         + (f", quyết định số {decision_no}{when}" if decision_no else "") + ".",
         outcome=data["outcome"], decision_no=decision_no,
     )  # fmt: skip
-    if data["outcome"] == "awarded":
+    if data["outcome"] == NominationStatus.AWARDED:
         session.add(
             from_nomination(
                 nomination, dossier, decision_no=decision_no, decided_on=result.decided_on,

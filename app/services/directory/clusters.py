@@ -1,14 +1,13 @@
 """Clusters: cụm, khối thi đua, with head (Trưởng khối), deputies and members."""
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.orm import (
     PageResult,
-    check_version,
+    flush_or_conflict,
     like_folded,
     paginate,
     touch,
@@ -135,13 +134,12 @@ async def _set_memberships(session: AsyncSession, cluster: Cluster, roles: dict[
             cluster.memberships.append(
                 ClusterMembership(unit_id=unit_id, year=cluster.year, role=role)
             )
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # a concurrent request placed one of the units first
-        raise Conflict(
-            "Một đơn vị vừa được xếp vào cụm, khối khác; tải lại rồi thử lại.",
-            code="unit_already_in_cluster",
-        ) from exc
+    # A concurrent request may have placed one of the units first.
+    await flush_or_conflict(
+        session,
+        "Một đơn vị vừa được xếp vào cụm, khối khác; tải lại rồi thử lại.",
+        code="unit_already_in_cluster",
+    )
 
 
 async def create_cluster(session: AsyncSession, actor: Principal, data: dict) -> Cluster:
@@ -149,12 +147,11 @@ async def create_cluster(session: AsyncSession, actor: Principal, data: dict) ->
     cluster.search_text = search_text(cluster.name)
     cluster.memberships = []
     session.add(cluster)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            f"Năm {data['year']} đã có cụm, khối tên '{data['name']}'.", code="duplicate_cluster"
-        ) from exc
+    await flush_or_conflict(
+        session,
+        f"Năm {data['year']} đã có cụm, khối tên '{data['name']}'.",
+        code="duplicate_cluster",
+    )
     roles = _roles_from(
         data.get("head_unit_id"), data.get("deputy_head_unit_ids", []), data["member_unit_ids"]
     )
@@ -169,27 +166,27 @@ async def update_cluster(
     session: AsyncSession, actor: Principal, cluster_id: int, changes: dict, expected: int | None
 ) -> Cluster:
     cluster = await get_cluster(session, actor, cluster_id)
-    check_version(cluster, expected)
-    before = cluster_view(cluster)
-    for field in ("kind", "name"):
-        if changes.get(field) is not None:
-            setattr(cluster, field, nfc(changes[field]) if field == "name" else changes[field])
-    cluster.search_text = search_text(cluster.name)
-    if {"head_unit_id", "deputy_head_unit_ids", "member_unit_ids"} & changes.keys():
-        merged = {k: v if v is not None else before[k] for k, v in changes.items()}
-        roles = _roles_from(
-            changes.get("head_unit_id", before["head_unit_id"]),
-            merged.get("deputy_head_unit_ids", before["deputy_head_unit_ids"]),
-            merged.get("member_unit_ids", before["member_unit_ids"]),
-        )
-        await _set_memberships(session, cluster, roles)
-        touch(cluster)
-    await session.flush()
-    await audit.record(
-        session, actor, "cluster.updated", "cluster", cluster.id,
-        before=before, after=cluster_view(cluster),
+
+    async def apply() -> None:
+        before = cluster_view(cluster)
+        for field in ("kind", "name"):
+            if changes.get(field) is not None:
+                setattr(cluster, field, nfc(changes[field]) if field == "name" else changes[field])
+        cluster.search_text = search_text(cluster.name)
+        if {"head_unit_id", "deputy_head_unit_ids", "member_unit_ids"} & changes.keys():
+            merged = {k: v if v is not None else before[k] for k, v in changes.items()}
+            roles = _roles_from(
+                changes.get("head_unit_id", before["head_unit_id"]),
+                merged.get("deputy_head_unit_ids", before["deputy_head_unit_ids"]),
+                merged.get("member_unit_ids", before["member_unit_ids"]),
+            )
+            await _set_memberships(session, cluster, roles)
+            touch(cluster)
+
+    return await audit.audited_update(
+        session, actor, cluster, apply, expected,
+        action="cluster.updated", entity="cluster", audited=cluster_view,
     )  # fmt: skip
-    return cluster
 
 
 async def cluster_of_unit(session: AsyncSession, unit_id: int, year: int) -> int | None:

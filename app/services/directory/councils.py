@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 from app.core.errors import NotFound, Unprocessable
 from app.core.orm import (
     PageResult,
-    check_version,
     paginate,
     touch,
 )
@@ -109,16 +108,10 @@ async def update_council(
     session: AsyncSession, actor: Principal, council_id: int, changes: dict, expected: int | None
 ) -> Council:
     council = await get_council(session, actor, council_id)
-    check_version(council, expected)
-    before = {"name": council.name, "decision_no": council.decision_no}
-    for field, value in changes.items():
-        setattr(council, field, value)
-    await session.flush()
-    await audit.record(
-        session, actor, "council.updated", "council", council.id,
-        before=before, after={"name": council.name, "decision_no": council.decision_no},
+    return await audit.audited_update(
+        session, actor, council, changes, expected,
+        action="council.updated", entity="council", audited=("name", "decision_no"),
     )  # fmt: skip
-    return council
 
 
 async def _link_user(session: AsyncSession, member: CouncilMember, user_id: int | None) -> None:
@@ -196,21 +189,21 @@ async def update_member(
     expected: int | None,
 ) -> CouncilMember:
     member = await get_member(session, council_id, member_id)
-    check_version(member, expected)
-    before = {"full_name": member.full_name, "council_role": member.council_role}
-    if "monitored_cluster_ids" in changes:
-        await _set_monitored(session, member, changes.pop("monitored_cluster_ids") or [])
-    if "user_id" in changes:
-        await _link_user(session, member, changes.pop("user_id"))
-    for field, value in changes.items():
-        setattr(member, field, value)
-    touch(member)
-    await session.flush()
-    await audit.record(
-        session, actor, "council_member.updated", "council_member", member.id,
-        before=before, after={"full_name": member.full_name, "council_role": member.council_role},
+
+    async def apply() -> None:
+        if "monitored_cluster_ids" in changes:
+            await _set_monitored(session, member, changes.pop("monitored_cluster_ids") or [])
+        if "user_id" in changes:
+            await _link_user(session, member, changes.pop("user_id"))
+        for field, value in changes.items():
+            setattr(member, field, value)
+        touch(member)
+
+    return await audit.audited_update(
+        session, actor, member, apply, expected,
+        action="council_member.updated", entity="council_member",
+        audited=("full_name", "council_role"),
     )  # fmt: skip
-    return member
 
 
 async def remove_member(

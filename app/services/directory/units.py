@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict
 from app.core.orm import (
     PageResult,
-    check_version,
     get_or_404,
     like_folded,
     paginate,
@@ -82,19 +81,18 @@ async def update_unit(
     session: AsyncSession, actor: Principal, unit_id: int, changes: dict, expected: int | None
 ) -> Unit:
     unit = await get_unit(session, unit_id)
-    check_version(unit, expected)
-    before = audit.snapshot(unit, UNIT_FIELDS)
-    if "aliases" in changes and changes["aliases"] is not None:
-        changes["aliases"] = _clean_aliases(changes["aliases"])
-    for field in ("name", "short_name"):
-        if changes.get(field):
-            changes[field] = nfc(changes[field])
-    for field, value in changes.items():
-        setattr(unit, field, value)
-    _refresh_unit_search(unit)
-    await session.flush()
-    await audit.record(
-        session, actor, "unit.updated", "unit", unit.id,
-        before=before, after=audit.snapshot(unit, UNIT_FIELDS),
+
+    def apply() -> None:
+        if "aliases" in changes and changes["aliases"] is not None:
+            changes["aliases"] = _clean_aliases(changes["aliases"])
+        for field in ("name", "short_name"):
+            if changes.get(field):
+                changes[field] = nfc(changes[field])
+        for field, value in changes.items():
+            setattr(unit, field, value)
+        _refresh_unit_search(unit)
+
+    return await audit.audited_update(
+        session, actor, unit, apply, expected,
+        action="unit.updated", entity="unit", audited=UNIT_FIELDS,
     )  # fmt: skip
-    return unit

@@ -8,13 +8,15 @@ the audit entry and the event are written by `workflow.transition` in the same t
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
+from app.core.db import advisory_lock
 from app.core.errors import Conflict, InvalidTransition, Unprocessable
 from app.core.orm import check_version, touch
 from app.core.principal import Principal
+from app.core.statuses import DossierStatus, NominationStatus, RoundStatus
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
 from app.services import holidays, policies, rule_values, workflow
 from app.services.award_types import award_types_by_code
@@ -41,15 +43,17 @@ async def _load(
     return dossier
 
 
-def _set_nominations(dossier: Dossier, status: str, *, clear_appraisal: bool = False) -> None:
+_CLEARED_APPRAISAL = dict.fromkeys(
+    ("appraisal_conclusion", "appraisal_note", "appraised_at", "appraised_by_id",
+     "appraised_by_name")
+)  # fmt: skip
+
+
+def _move_nominations(dossier: Dossier, action: str, *, clear_appraisal: bool = False) -> None:
+    """The nominations move with their dossier; the dossier's entry records it."""
+    changes = _CLEARED_APPRAISAL if clear_appraisal else None
     for nomination in dossier.nominations:
-        nomination.status = status
-        if clear_appraisal:
-            nomination.appraisal_conclusion = None
-            nomination.appraisal_note = None
-            nomination.appraised_at = None
-            nomination.appraised_by_id = None
-            nomination.appraised_by_name = None
+        workflow.apply(nomination, "nomination", action, changes=changes)
 
 
 # ---- submit ----------------------------------------------------------------------------------
@@ -66,10 +70,12 @@ async def _check_window(session: AsyncSession, dossier: Dossier, today: date) ->
             RoundExtension.unit_id == dossier.submitting_unit_id,
         )
     )
-    supplement_due = dossier.supplement_due_on if dossier.status == "returned" else None
+    supplement_due = dossier.supplement_due_on if dossier.status == DossierStatus.RETURNED else None
     reason = rules.submission_window(round_, until, supplement_due, today)
     if reason is None:
-        state = "chưa mở nhận hồ sơ" if round_.status == "draft" else "đã hết hạn nhận hồ sơ"
+        state = (
+            "chưa mở nhận hồ sơ" if round_.status == RoundStatus.DRAFT else "đã hết hạn nhận hồ sơ"
+        )
         raise Conflict(
             f"{round_.name} {state} (hạn cuối {round_.submission_closes_on:%d/%m/%Y}) và đơn vị "
             "không được gia hạn; liên hệ Sở Nội vụ để được gia hạn.",
@@ -98,8 +104,8 @@ async def _others(session: AsyncSession, dossier: Dossier) -> list[Nomination]:
         .where(
             Dossier.id != dossier.id,
             Dossier.year == dossier.year,
-            Dossier.status.notin_(("draft", "withdrawn")),
-            Nomination.status != "withdrawn",
+            Dossier.status.notin_((DossierStatus.DRAFT, DossierStatus.WITHDRAWN)),
+            Nomination.status != NominationStatus.WITHDRAWN,
             Nomination.award_type_code.in_({n.award_type_code for n in mine}),
             or_(
                 Nomination.nominee_key.in_({n.nominee_key for n in mine}),
@@ -117,13 +123,8 @@ async def _lock_award_types(session: AsyncSession, dossier: Dossier) -> None:
     miss the other (neither is committed yet). Locks are taken in code order so two submits
     never wait for each other crosswise. SQLite's `BEGIN IMMEDIATE` already serialises writers.
     """
-    if session.bind.dialect.name != "postgresql":
-        return
     for code in sorted({n.award_type_code for n in dossier.nominations}):
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:year, hashtext(:code))"),
-            {"year": dossier.year, "code": code},
-        )
+        await advisory_lock(session, dossier.year, code)
 
 
 async def _check_duplicates(session: AsyncSession, dossier: Dossier) -> None:
@@ -178,7 +179,7 @@ async def submit(
             dossier_id=dossier.id, submission_no=number, submitted_by_id=actor.user_id, late=late
         )
     )
-    _set_nominations(dossier, "submitted")
+    _move_nominations(dossier, "submit")
     changes = {
         "submitted_at": utcnow(),
         "submission_count": number,
@@ -202,7 +203,7 @@ async def withdraw(
 ) -> Dossier:
     """Rút hồ sơ: the owner takes it back; its nominations are withdrawn too."""
     dossier = await _load(session, actor, dossier_id, "withdraw", expected)
-    _set_nominations(dossier, "withdrawn")
+    _move_nominations(dossier, "withdraw")
     await workflow.transition(session, actor, _subject(dossier), "withdraw", comment=comment)
     return dossier
 
@@ -224,7 +225,7 @@ async def return_dossier(
         due = (await holidays.calendar(session)).add_working_days(today, days)
     elif due < today:
         raise Unprocessable("Hạn bổ sung không được ở trong quá khứ.", code="due_in_past")
-    _set_nominations(dossier, "draft", clear_appraisal=True)
+    _move_nominations(dossier, "return", clear_appraisal=True)
     await workflow.transition(
         session, actor, _subject(dossier), "return",
         changes={"supplement_due_on": due}, comment=data["reason"],
@@ -288,7 +289,7 @@ async def appraise_nomination(
     nomination = await queries.get_nomination(session, actor, nomination_id)
     dossier = await queries.get_dossier(session, actor, nomination.dossier_id)
     check_version(nomination, expected)
-    if dossier.status != "under_appraisal":
+    if dossier.status != DossierStatus.UNDER_APPRAISAL:
         raise InvalidTransition(
             "Chỉ kết luận thẩm định khi hồ sơ đang thẩm định (đã tiếp nhận, chưa hoàn thành).",
             current_status=dossier.status,

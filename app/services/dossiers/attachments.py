@@ -8,7 +8,7 @@ file, and so does a rollback of the request after the rename.
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
-from app.core.orm import touch
+from app.core.orm import flush_or_conflict, touch
 from app.core.principal import Principal
+from app.core.statuses import DossierStatus
 from app.models import Attachment, Dossier
 from app.services import audit, policies
 from app.services.award_types.catalogue import DOCUMENT_TYPES
 from app.services.dossiers import queries, uploads
-from app.services.workflow import flush_or_conflict
 
 INCOMING = ".incoming"
 
@@ -84,12 +84,15 @@ async def upload(
     stream: AsyncIterator[bytes],
     headers: dict[str, str | None],
     settings: Settings,
+    end_reads: Callable[[AsyncSession], Awaitable[None]],
 ) -> Attachment:
-    """Attach one paper to the caller's draft or returned dossier."""
+    """Attach one paper to the caller's draft or returned dossier.
+
+    `end_reads` is the route's way to end a transaction that has written nothing: it runs
+    once the dossier is checked, so that a slow upload does not hold SQLite's single write
+    lock; the dossier is checked again once the file has arrived."""
     await queries.get_editable_dossier(session, actor, dossier_id)
-    # Nothing is written yet: end the read transaction so that a slow upload does not hold
-    # SQLite's single write lock; the dossier is checked again once the file has arrived.
-    await session.rollback()
+    await end_reads(session)
     directory = settings.attachments_dir
     received = await uploads.receive(
         stream,
@@ -176,7 +179,7 @@ async def delete_attachment(
     A returned dossier keeps the papers Sở Nội vụ already reviewed: the unit adds new ones."""
     row, _ = await get_attachment(session, actor, attachment_id)
     dossier = await queries.get_editable_dossier(session, actor, row.dossier_id)
-    if dossier.status != "draft":
+    if dossier.status != DossierStatus.DRAFT:
         raise Conflict(
             f"Hồ sơ {dossier.code} đã được trả lại để bổ sung: giữ các giấy tờ đã nộp, chỉ "
             "tải thêm giấy tờ mới.",

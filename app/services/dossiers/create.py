@@ -3,19 +3,18 @@
 from typing import Any
 
 from sqlalchemy import func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.core.db import upsert_insert
 from app.core.errors import Conflict, Forbidden, Unprocessable
-from app.core.orm import check_version
+from app.core.orm import flush_or_conflict
 from app.core.principal import CLUSTER_HEAD, UNIT, Principal
+from app.core.statuses import DossierStatus, RoundStatus
 from app.core.text import nfc
 from app.models import Cluster, Dossier, DossierCounter, Round
 from app.services import audit, directory
 from app.services.dossiers import nominations, queries, rules
-from app.services.workflow import flush_or_conflict
 
 AUDITED = ("code", "title", "kind", "round_id", "year", "status", "cluster_id")
 
@@ -33,7 +32,7 @@ async def _round_for(session: AsyncSession, round_id: int | None, kind: str) -> 
         raise Unprocessable(
             f"Không có đợt xét khen thưởng mã số {round_id}.", code="unknown_reference"
         )
-    if row.status == "completed":
+    if row.status == RoundStatus.COMPLETED:
         raise Conflict(f"{row.name} đã kết thúc, không nhận hồ sơ mới.", code="round_completed")
     return row
 
@@ -78,11 +77,12 @@ async def _next_number(session: AsyncSession, year: int) -> int:
     The UPDATE locks the row until the request commits, so concurrent creates queue for their
     numbers instead of racing for the same `count() + 1`.
     """
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     # A year's first counter starts after the dossiers numbered before counters existed.
     existing = select(literal(year), func.count()).where(Dossier.year == year)
     await session.execute(
-        insert(DossierCounter).from_select(["year", "last_no"], existing).on_conflict_do_nothing()
+        upsert_insert(session, DossierCounter)
+        .from_select(["year", "last_no"], existing)
+        .on_conflict_do_nothing()
     )
     return await session.scalar(
         update(DossierCounter)
@@ -114,7 +114,7 @@ async def create_dossier(session: AsyncSession, actor: Principal, data: dict[str
         round_id=data.get("round_id"),
         kind=data["kind"],
         title=nfc(data["title"]),
-        status="draft",
+        status=DossierStatus.DRAFT,
         submission_count=0,
         created_by_id=actor.user_id,
     )
@@ -137,26 +137,32 @@ async def update_dossier(
 ) -> Dossier:
     """Title, kind and round, while the dossier is a draft or returned (owner only)."""
     dossier = await queries.get_editable_dossier(session, actor, dossier_id)
-    check_version(dossier, expected)
-    before = audit.snapshot(dossier, AUDITED)
-    kind = changes.get("kind") or dossier.kind
-    round_id = changes["round_id"] if "round_id" in changes else dossier.round_id
-    if kind != dossier.kind or round_id != dossier.round_id:
-        round_ = await _round_for(session, round_id, kind)
-        year = round_.year if round_ else dossier.year
-        if dossier.owner_kind == "unit":
-            dossier.cluster_id = await directory.cluster_of_unit(
-                session, dossier.submitting_unit_id, year
-            )
-        else:
-            await _cluster_owner(session, actor, year)
-        dossier.kind, dossier.round_id, dossier.year = kind, round_id, year
-    if changes.get("title"):
-        dossier.title = nfc(changes["title"])
-    nominations.refresh_search(dossier)
-    await flush_or_conflict(session)
-    await audit.record(
-        session, actor, "dossier.updated", "dossier", dossier.id,
-        before=before, after=audit.snapshot(dossier, AUDITED),
+
+    async def apply() -> None:
+        kind = changes.get("kind") or dossier.kind
+        round_id = changes["round_id"] if "round_id" in changes else dossier.round_id
+        if kind != dossier.kind or round_id != dossier.round_id:
+            await _move_to_round(session, actor, dossier, kind, round_id)
+        if changes.get("title"):
+            dossier.title = nfc(changes["title"])
+        nominations.refresh_search(dossier)
+
+    return await audit.audited_update(
+        session, actor, dossier, apply, expected,
+        action="dossier.updated", entity="dossier", audited=AUDITED, flush=flush_or_conflict,
     )  # fmt: skip
-    return dossier
+
+
+async def _move_to_round(
+    session: AsyncSession, actor: Principal, dossier: Dossier, kind: str, round_id: int | None
+) -> None:
+    """A new kind or round: the dossier takes the round's year and that year's cluster."""
+    round_ = await _round_for(session, round_id, kind)
+    year = round_.year if round_ else dossier.year
+    if dossier.owner_kind == "unit":
+        dossier.cluster_id = await directory.cluster_of_unit(
+            session, dossier.submitting_unit_id, year
+        )
+    else:
+        await _cluster_owner(session, actor, year)
+    dossier.kind, dossier.round_id, dossier.year = kind, round_id, year

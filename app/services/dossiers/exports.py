@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 
 from app.core.errors import Unprocessable
 from app.core.principal import Principal
+from app.core.statuses import DossierStatus, NominationStatus
 from app.core.text import fold
 from app.models import AwardType, Cluster, Dossier, Nomination, Round, Unit
 from app.services import policies
@@ -37,20 +38,11 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 CSV_TYPE = "text/csv; charset=utf-8"
 EXPORT_MAX_ROWS = 50_000
 # Dossiers still being drafted, or taken back, are not part of what the round received.
-NOT_RECEIVED = ("draft", "withdrawn")
+NOT_RECEIVED = (DossierStatus.DRAFT, DossierStatus.WITHDRAWN)
 
-DOSSIER_STATUS = {"draft": "Dự thảo", "submitted": "Đã nộp", "returned": "Trả lại để bổ sung",
-                  "under_appraisal": "Đang thẩm định", "appraised": "Đã thẩm định",
-                  "withdrawn": "Đã rút"}  # fmt: skip
 DOSSIER_KIND = {"periodic": "Theo đợt", "thematic": "Chuyên đề", "unscheduled": "Đột xuất",
                 "dedication": "Quá trình cống hiến"}  # fmt: skip
-NOMINATION_STATUS = {"draft": "Dự thảo", "submitted": "Đã nộp", "eligible": "Đủ điều kiện",
-                     "ineligible": "Không đủ điều kiện", "approved": "Được Hội đồng thông qua",
-                     "rejected": "Không được khen thưởng", "awarded": "Đã được khen thưởng",
-                     "submitted_to_state": "Đã trình cấp Nhà nước",
-                     "withdrawn": "Đã rút"}  # fmt: skip
 NOMINEE_KIND = {"individual": "Cá nhân", "collective": "Tập thể"}
-CONCLUSION = {"eligible": "Đủ điều kiện", "ineligible": "Không đủ điều kiện"}
 
 # (header, width, personal): personal columns are left out for readers.
 DOSSIER_COLUMNS = (
@@ -200,7 +192,7 @@ def _listed(row: Any, personal: bool) -> ListedNomination:
 def conclusion_text(conclusion: str | None, note: str | None) -> str:
     if conclusion is None:
         return "Chưa thẩm định"
-    label = CONCLUSION.get(conclusion, conclusion)
+    label = NominationStatus.display_of(conclusion)
     return f"{label}: {note}" if note else label
 
 
@@ -213,10 +205,10 @@ def dossier_table(records: list[Any], personal: bool) -> tuple[list[str], list[l
         nominated = r.nominee_name is not None
         row = [
             r.code, r.unit_name, r.cluster_name, r.round_name, DOSSIER_KIND.get(r.kind, r.kind),
-            DOSSIER_STATUS.get(r.status, r.status), r.nominee_name,
+            DossierStatus.display_of(r.status), r.nominee_name,
             NOMINEE_KIND.get(r.nominee_kind), r.position, r.birth_year,
             r.award_name or r.award_type_code,
-            NOMINATION_STATUS.get(r.nomination_status, r.nomination_status),
+            NominationStatus.display_of(r.nomination_status),
             conclusion_text(r.appraisal_conclusion, r.appraisal_note) if nominated else None,
         ]  # fmt: skip
         rows.append([cell for cell, k in zip(row, keep, strict=True) if k])

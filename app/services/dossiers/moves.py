@@ -1,11 +1,6 @@
-"""The moves of a nomination after appraisal — the council's vote, decisions, the centre's
-answer, an upheld complaint — added to the one transition table of `app.services.workflow`.
-
-    eligible ──approve──▶ approved ──award──▶ awarded
-        │  └──reject──▶ rejected      └──submit-to-state──▶ submitted_to_state ──state-result──▶
-        └──award / submit-to-state (award types decided without a vote)        awarded | rejected
-    an upheld complaint: submitted, eligible, approved, submitted_to_state ──▶ rejected
-"""
+"""A nomination's moves after appraisal — the council's vote, decisions, the centre's answer,
+an upheld complaint — audited on its dossier; the moves are rows of the one transition table
+of `app.services.workflow`."""
 
 from typing import Any
 
@@ -15,44 +10,6 @@ from app.core.orm import touch
 from app.core.principal import Principal
 from app.models import Dossier, Nomination
 from app.services import workflow
-
-_MOVES = {
-    ("nomination", "approve"): workflow.Move(
-        frozenset({"eligible"}), frozenset({"approved"}), "nomination.approved"
-    ),
-    ("nomination", "reject"): workflow.Move(
-        frozenset({"eligible"}), frozenset({"rejected"}), "nomination.rejected"
-    ),
-    ("nomination", "award"): workflow.Move(
-        frozenset({"approved", "eligible"}), frozenset({"awarded"}), "nomination.awarded"
-    ),
-    ("nomination", "submit-to-state"): workflow.Move(
-        frozenset({"approved", "eligible"}),
-        frozenset({"submitted_to_state"}),
-        "nomination.submitted_to_state",
-    ),
-    ("nomination", "state-result"): workflow.Move(
-        frozenset({"submitted_to_state"}),
-        frozenset({"awarded", "rejected"}),
-        "nomination.state_result",
-    ),
-    ("nomination", "uphold-complaint"): workflow.Move(
-        frozenset({"submitted", "eligible", "approved", "submitted_to_state"}),
-        frozenset({"rejected"}),
-        "nomination.rejected",
-    ),
-}
-_NAMES = {
-    "approved": "được Hội đồng thông qua",
-    "rejected": "không được khen thưởng",
-    "awarded": "đã được khen thưởng",
-    "submitted_to_state": "đã trình cấp Nhà nước",
-}
-
-for _key, _move in _MOVES.items():
-    workflow.TRANSITIONS.setdefault(_key, _move)
-for _status, _name in _NAMES.items():
-    workflow.STATUS_NAMES.setdefault(_status, _name)
 
 
 def subject(nomination: Nomination, dossier: Dossier, **data: Any) -> workflow.Subject:
@@ -66,8 +23,8 @@ def subject(nomination: Nomination, dossier: Dossier, **data: Any) -> workflow.S
 
 
 def can_move(action: str, status: str) -> bool:
-    move = workflow.TRANSITIONS[("nomination", action)]
-    return status in move.sources
+    """Whether a nomination at `status` may take `action`."""
+    return workflow.can_move("nomination", action, status)
 
 
 async def move(

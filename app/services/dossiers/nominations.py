@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound, Unprocessable
-from app.core.orm import check_version, touch
+from app.core.orm import flush_or_conflict, touch
 from app.core.principal import Principal
+from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.models import AwardType, Dossier, Nomination, Unit
 from app.services import audit
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules
-from app.services.workflow import flush_or_conflict
 
 NOMINEE_FIELDS = (
     "nominee_kind",
@@ -100,7 +100,9 @@ def build(items: list[dict[str, Any]]) -> list[Nomination]:
     """New draft nominations from validated request items."""
     nominations = []
     for item in items:
-        nomination = Nomination(status="draft", prior_awards=[], achievement_summary="")
+        nomination = Nomination(
+            status=NominationStatus.DRAFT, prior_awards=[], achievement_summary=""
+        )
         apply(nomination, item)
         nominations.append(nomination)
     return nominations
@@ -154,18 +156,18 @@ async def update_nomination(
     """Amend a nomination (If-Match on its version) while the dossier is editable."""
     dossier = await queries.get_editable_dossier(session, actor, dossier_id)
     nomination = _find(dossier, nomination_id)
-    check_version(nomination, expected)
-    before = _audited(nomination)
-    merged = {name: getattr(nomination, name) for name in NOMINEE_FIELDS}
-    merged.update({k: v for k, v in changes.items() if v is not None or k in NULLABLE})
-    await validate(session, [merged])
-    apply(nomination, merged)
-    refresh_search(dossier)
-    touch(dossier)
-    await flush_or_conflict(session)
-    await audit.record(
-        session, actor, "nomination.updated", "dossier", dossier.id,
-        before=before, after=_audited(nomination),
+
+    async def amend() -> None:
+        merged = {name: getattr(nomination, name) for name in NOMINEE_FIELDS}
+        merged.update({k: v for k, v in changes.items() if v is not None or k in NULLABLE})
+        await validate(session, [merged])
+        apply(nomination, merged)
+        refresh_search(dossier)
+        touch(dossier)
+
+    await audit.audited_update(
+        session, actor, nomination, amend, expected, action="nomination.updated",
+        entity="dossier", entity_id=dossier.id, audited=_audited, flush=flush_or_conflict,
     )  # fmt: skip
     return nomination, dossier
 

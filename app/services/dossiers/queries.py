@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.core.errors import Conflict, NotFound
 from app.core.orm import PageResult, like_folded, paginate
 from app.core.principal import Principal
+from app.core.statuses import DossierStatus
 from app.models import AuditEntry, Dossier, Nomination
 from app.services import policies
 from app.services.dossiers import rules
@@ -50,8 +51,10 @@ async def get_nomination(
 
 def _overdue(stmt: Select, which: str, as_of: date) -> Select:
     if which == "appraisal":
-        return stmt.where(Dossier.status == "under_appraisal", Dossier.appraisal_due_on < as_of)
-    return stmt.where(Dossier.status == "returned", Dossier.supplement_due_on < as_of)
+        return stmt.where(
+            Dossier.status == DossierStatus.UNDER_APPRAISAL, Dossier.appraisal_due_on < as_of
+        )
+    return stmt.where(Dossier.status == DossierStatus.RETURNED, Dossier.supplement_due_on < as_of)
 
 
 def filtered_dossiers(principal: Principal, filters: dict) -> Select:

@@ -12,11 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Unprocessable
 from app.core.orm import get_or_404
 from app.core.principal import Principal
+from app.core.statuses import NominationStatus
 from app.models import AwardType, Cluster, Dossier, Nomination, Round, Unit
 from app.services import policies
 
 # Passed the council, or cleared for a decision without a vote, whatever came after.
-APPROVED_STATUSES = ("approved", "awarded", "submitted_to_state")
+APPROVED_STATUSES = (
+    NominationStatus.APPROVED,
+    NominationStatus.AWARDED,
+    NominationStatus.SUBMITTED_TO_STATE,
+)
 NOMINATION_MEASURES = ("total", "individual", "collective", "eligible", "approved", "awarded")
 
 
@@ -29,9 +34,9 @@ def _nomination_measures() -> list[Any]:
         func.count(Nomination.id).label("total"),
         _count_when(Nomination.nominee_kind == "individual", "individual"),
         _count_when(Nomination.nominee_kind == "collective", "collective"),
-        _count_when(Nomination.appraisal_conclusion == "eligible", "eligible"),
+        _count_when(Nomination.appraisal_conclusion == NominationStatus.ELIGIBLE, "eligible"),
         _count_when(Nomination.status.in_(APPROVED_STATUSES), "approved"),
-        _count_when(Nomination.status == "awarded", "awarded"),
+        _count_when(Nomination.status == NominationStatus.AWARDED, "awarded"),
     ]
 
 

@@ -5,12 +5,13 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.core.statuses import DossierStatus, RoundStatus
 from app.core.text import fold, search_text
 from app.core.working_days import today_in_vietnam
 from app.models import Attachment, Nomination, Round
 from app.services.award_types.catalogue import DOCUMENT_TYPES
 
-EDITABLE_STATUSES = frozenset({"draft", "returned"})
+EDITABLE_STATUSES = frozenset({DossierStatus.DRAFT, DossierStatus.RETURNED})
 # Periodic and dedication dossiers belong to a round; thematic and unscheduled ones may not.
 ROUNDLESS_KINDS = frozenset({"thematic", "unscheduled"})
 
@@ -36,9 +37,9 @@ def submission_window(
     by the deadline Sở Nội vụ set for it. Neither of the last two works once the round is
     completed (or before it opened).
     """
-    if round_.status == "open" and on <= round_.submission_closes_on:
+    if round_.status == RoundStatus.OPEN and on <= round_.submission_closes_on:
         return "open"
-    if round_.status not in ("open", "closed"):
+    if round_.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         return None
     if extension_until is not None and on <= extension_until:
         return "extension"

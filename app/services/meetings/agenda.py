@@ -14,14 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Unprocessable
-from app.core.orm import check_version, touch
+from app.core.orm import check_version, flush_or_conflict, touch
 from app.core.principal import Principal
+from app.core.statuses import DossierStatus, MeetingStatus, NominationStatus
 from app.core.working_days import VIETNAM_TZ, HolidayCalendar
 from app.models import AgendaItem, AwardType, Disclosure, Dossier, Meeting, Nomination
 from app.services import audit, holidays
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import reload, require_status
-from app.services.workflow import flush_or_conflict
 
 DEFAULT_DISCLOSURE_WORKING_DAYS = 10
 ONE_DAY = timedelta(days=1)
@@ -88,7 +88,7 @@ async def _facts(session: AsyncSession, meeting: Meeting, ids: list[int]) -> _Fa
             .where(
                 AgendaItem.nomination_id.in_(ids),
                 AgendaItem.meeting_id != meeting.id,
-                Meeting.status != "closed",
+                Meeting.status != MeetingStatus.CLOSED,
             )
         )
     )
@@ -107,13 +107,13 @@ def _refusal(
     if nomination is None:
         return Refusal(nomination_id, "not_found", f"Không có đề nghị mã số {nomination_id}.")
     name = nomination.nominee_name
-    if nomination.status != "eligible":
+    if nomination.status != NominationStatus.ELIGIBLE:
         return Refusal(
             nomination_id, "not_eligible",
             f"{name}: đề nghị chưa được thẩm định đủ điều kiện (trạng thái {nomination.status}).",
         )  # fmt: skip
     dossier = facts.dossiers.get(nomination.dossier_id)
-    if dossier is None or dossier.status != "appraised":
+    if dossier is None or dossier.status != DossierStatus.APPRAISED:
         return Refusal(
             nomination_id, "dossier_not_appraised",
             f"{name}: hồ sơ chưa thẩm định xong (trạng thái {dossier.status if dossier else '?'})"
@@ -184,7 +184,10 @@ async def set_agenda(
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(
-        meeting, "scheduled", "meeting_not_scheduled", "đã khai mạc, không sửa chương trình"
+        meeting,
+        MeetingStatus.SCHEDULED,
+        "meeting_not_scheduled",
+        "đã khai mạc, không sửa chương trình",
     )
     ids = list(dict.fromkeys(nomination_ids))
     facts = await _facts(session, meeting, ids)

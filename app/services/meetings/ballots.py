@@ -15,11 +15,12 @@ import uuid
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from app.core.orm import flush_or_conflict
 from app.core.principal import Principal
+from app.core.statuses import MeetingStatus
 from app.models import (
     AgendaItem,
     Attendance,
@@ -77,11 +78,11 @@ def _check_votes(agenda: list[int], votes: list[dict[str, Any]]) -> None:
         )
 
 
+ALREADY_VOTED = "Thành viên đã bỏ phiếu trong phiên họp này; mỗi thành viên chỉ bỏ một phiếu."
+
+
 def _already_voted() -> Conflict:
-    return Conflict(
-        "Thành viên đã bỏ phiếu trong phiên họp này; mỗi thành viên chỉ bỏ một phiếu.",
-        code="already_voted",
-    )
+    return Conflict(ALREADY_VOTED, code="already_voted")
 
 
 async def _participate(session: AsyncSession, meeting: Meeting, member_id: int) -> str:
@@ -102,12 +103,9 @@ async def _participate(session: AsyncSession, meeting: Meeting, member_id: int) 
     )
     cast_as = "present" if present else "written"
     session.add(BallotParticipation(meeting_id=meeting.id, member_id=member_id, cast_as=cast_as))
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        # Another request of the same member got in first (without the meeting lock, e.g.
-        # under a database that does not take it): the primary key decides.
-        raise _already_voted() from exc
+    # Another request of the same member got in first (without the meeting lock, e.g. under
+    # a database that does not take it): the primary key decides.
+    await flush_or_conflict(session, ALREADY_VOTED, code="already_voted")
     return cast_as
 
 
@@ -138,7 +136,7 @@ async def cast(
     """Cast the caller's ballot: as present when on the attendance list, else as a written
     ballot (phiếu gửi). 409 `already_voted` on a second one, `meeting_not_open` outside."""
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
-    if meeting.status != "open":
+    if meeting.status != MeetingStatus.OPEN:
         raise Conflict(
             f"Phiên họp “{meeting.title}” không trong thời gian biểu quyết.",
             code="meeting_not_open",

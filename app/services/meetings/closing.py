@@ -8,16 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict
-from app.core.orm import PageResult, check_version
+from app.core.orm import PageResult, check_version, flush_or_conflict
 from app.core.principal import Principal
+from app.core.statuses import MeetingStatus
 from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
-from app.services import audit
+from app.services import workflow
 from app.services.dossiers import moves as nomination_moves
 from app.services.meetings.access import get_meeting
-from app.services.meetings.meetings import emit, reload, require_status
+from app.services.meetings.meetings import reload, subject
 from app.services.meetings.secrecy import BallotKeys
 from app.services.meetings.tally import COUNT_FIELDS, ItemResult, count_choices, unseal_all
-from app.services.workflow import flush_or_conflict
 
 RESULT_FIELDS = ("nomination_id", *COUNT_FIELDS)
 
@@ -71,8 +71,8 @@ async def close(
     over the voter roll reach the threshold copied when the agenda was set."""
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
-    require_status(meeting, "open", "invalid_transition", "không đang họp")
-    meeting.status, meeting.closed_at = "closed", utcnow()
+    # Closed first, so that no ballot counts after this; recorded once the count is known.
+    step = workflow.apply(meeting, "meeting", "close", changes={"closed_at": utcnow()})
     await flush_or_conflict(session)
     await unseal_all(session, keys, meeting.id)
     counts = await count_choices(session, meeting.id)
@@ -91,11 +91,8 @@ async def close(
                 meeting_id=meeting.id,
             )  # fmt: skip
     await flush_or_conflict(session)
-    await audit.record(
-        session, actor, "meeting.closed", "meeting", meeting.id,
-        before={"status": "open"}, after={"status": "closed", "passed": passed},
-    )  # fmt: skip
-    await emit(session, "meeting.closed", meeting, passed=passed)
+    counted = {"passed": passed}
+    await workflow.record(session, actor, subject(meeting), step, after=counted, event_data=counted)
     return await reload(session, actor, meeting.id)
 
 
@@ -106,7 +103,7 @@ def _result_row(meeting_id: int, result: ItemResult) -> dict[str, Any]:
 async def results(session: AsyncSession, principal: Principal, meeting_id: int) -> PageResult:
     """The stored results, after the meeting closed (409 `meeting_not_closed` before)."""
     meeting = await get_meeting(session, principal, meeting_id)
-    if meeting.status != "closed":
+    if meeting.status != MeetingStatus.CLOSED:
         raise Conflict(
             f"Phiên họp “{meeting.title}” chưa kết thúc; kết quả chỉ công bố sau khi kiểm phiếu.",
             code="meeting_not_closed",

@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Unprocessable
-from app.core.orm import PageResult, check_version, paginate, touch
+from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
 from app.core.principal import Principal
+from app.core.statuses import MeetingStatus
 from app.core.text import nfc
 from app.models import (
     AgendaItem,
@@ -26,10 +27,9 @@ from app.models import (
     Nomination,
     Round,
 )
-from app.services import audit, rule_values
+from app.services import audit, rule_values, workflow
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
-from app.services.workflow import flush_or_conflict
 
 AUDITED = ("title", "scheduled_at", "kind", "status", "council_id", "round_id")
 
@@ -111,7 +111,7 @@ async def _member_counts(session: AsyncSession, council_ids: set[int]) -> dict[i
 
 def _view(m: Meeting, agenda: list[dict[str, Any]], live_total: int) -> dict[str, Any]:
     attendance = sorted(a.member_id for a in m.attendance)
-    opened = m.status != "scheduled"
+    opened = m.status != MeetingStatus.SCHEDULED
     return {
         **{name: getattr(m, name) for name in ("id", "council_id", "round_id", "title")},
         "scheduled_at": m.scheduled_at,
@@ -164,7 +164,7 @@ async def schedule(session: AsyncSession, actor: Principal, data: dict[str, Any]
         title=nfc(data["title"]),
         scheduled_at=data["scheduled_at"],
         kind=data.get("kind") or "award",
-        status="scheduled",
+        status=MeetingStatus.SCHEDULED,
     )
     session.add(meeting)
     await session.flush()
@@ -176,12 +176,26 @@ async def schedule(session: AsyncSession, actor: Principal, data: dict[str, Any]
     return await reload(session, actor, meeting.id)
 
 
-async def emit(session: AsyncSession, type_: str, meeting: Meeting, **data: Any) -> None:
+async def emit(session: AsyncSession, type_: str, meeting: Meeting) -> None:
     await audit.emit(
-        session, type_, "meeting", meeting.id,
-        {"council_id": meeting.council_id, "title": meeting.title, "status": meeting.status,
-         "scheduled_at": meeting.scheduled_at.isoformat(), **data},
+        session, type_, "meeting", meeting.id, {"status": meeting.status, **_event_data(meeting)},
         meeting_id=meeting.id,
+    )  # fmt: skip
+
+
+def _event_data(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "council_id": meeting.council_id,
+        "title": meeting.title,
+        "scheduled_at": meeting.scheduled_at.isoformat(),
+    }
+
+
+def subject(meeting: Meeting) -> workflow.Subject:
+    """A meeting's moves are audited on it and followed by whoever sees the meeting."""
+    return workflow.Subject(
+        "meeting", meeting, "meeting", meeting.id, meeting_id=meeting.id,
+        data=_event_data(meeting),
     )  # fmt: skip
 
 
@@ -203,7 +217,10 @@ async def set_attendance(
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(
-        meeting, "scheduled", "meeting_not_scheduled", "đã khai mạc, không sửa điểm danh"
+        meeting,
+        MeetingStatus.SCHEDULED,
+        "meeting_not_scheduled",
+        "đã khai mạc, không sửa điểm danh",
     )
     wanted = list(dict.fromkeys(member_ids))
     if strangers := sorted(set(wanted) - await active_members(session, meeting.council_id)):
@@ -240,7 +257,7 @@ async def open_meeting(
     """Khai mạc: only when enough of the council's active members are present."""
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
-    require_status(meeting, "scheduled", "invalid_transition", "không ở trạng thái chờ khai mạc")
+    workflow.check_move("meeting", "open", meeting.status, obj=meeting)
     meeting = await reload(session, actor, meeting_id)
     if not await session.scalar(select(exists().where(AgendaItem.meeting_id == meeting.id))):
         raise Conflict(
@@ -264,15 +281,11 @@ async def open_meeting(
             required_percent=quorum.required_percent,
             required_present=quorum.required_present,
         )
-    before = audit.snapshot(meeting, ("status",))
-    meeting.status, meeting.opened_at = "open", utcnow()
-    meeting.members_total, meeting.present = len(members), present
     # The voter roll: who may vote, fixed now, as `members_total` is.
     session.add_all(MeetingVoter(meeting_id=meeting.id, member_id=m) for m in sorted(members))
-    await flush_or_conflict(session)
-    after = {"status": "open", "members_total": len(members), "present": present}
-    await audit.record(
-        session, actor, "meeting.opened", "meeting", meeting.id, before=before, after=after
-    )
-    await emit(session, "meeting.opened", meeting, members_total=len(members), present=present)
+    counted = {"members_total": len(members), "present": present}
+    await workflow.transition(
+        session, actor, subject(meeting), "open",
+        changes={"opened_at": utcnow(), **counted}, after=counted, event_data=counted,
+    )  # fmt: skip
     return meeting

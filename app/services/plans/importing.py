@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import PROJECT_ROOT
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Unprocessable
+from app.core.orm import flush_or_conflict
 from app.core.principal import SYSTEM, Principal
+from app.core.statuses import TaskStatus
 from app.core.text import search_text
 from app.models import Plan, Task, TaskCoordinator
 from app.services import audit
@@ -190,7 +191,7 @@ def _task_of(parsed: ParsedTask, units: UnitIndex, codes: set[str]) -> Task:
         due_text=parsed.due.text[:200],
         lead_unit_id=lead_unit_id,
         lead_unit_label=parsed.lead_unit[:500] if parsed.lead_unit else None,
-        status="not_started",
+        status=TaskStatus.NOT_STARTED,
         progress_percent=0,
         warnings=warnings,
         search_text=search_text(code, parsed.content, parsed.note),
@@ -222,13 +223,12 @@ async def _save(
     session: AsyncSession, actor: Principal, plan: Plan, tasks: list[Task], filename: str | None
 ) -> None:
     session.add(plan)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the same file, imported by a concurrent request
-        raise Conflict(
-            "Tệp kế hoạch này vừa được nhập bởi một yêu cầu khác; tải lại danh sách kế hoạch.",
-            code="plan_already_imported",
-        ) from exc
+    # The same file, imported by a concurrent request, loses here.
+    await flush_or_conflict(
+        session,
+        "Tệp kế hoạch này vừa được nhập bởi một yêu cầu khác; tải lại danh sách kế hoạch.",
+        code="plan_already_imported",
+    )
     for task in tasks:
         task.plan_id = plan.id
     session.add_all(tasks)

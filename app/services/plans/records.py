@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.orm import PageResult, check_version, get_or_404, paginate
+from app.core.orm import PageResult, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import Plan
@@ -41,11 +41,7 @@ async def update_plan(
     session: AsyncSession, actor: Principal, plan_id: int, changes: dict, expected: int | None
 ) -> Plan:
     plan = await get_plan(session, plan_id)
-    check_version(plan, expected)
-    before = audit.snapshot(plan, PLAN_FIELDS)
-    for name, value in _clean(changes).items():
-        setattr(plan, name, value)
-    await session.flush()
-    after = audit.snapshot(plan, PLAN_FIELDS)
-    await audit.record(session, actor, "plan.updated", "plan", plan.id, before=before, after=after)
-    return plan
+    return await audit.audited_update(
+        session, actor, plan, _clean(changes), expected,
+        action="plan.updated", entity="plan", audited=PLAN_FIELDS,
+    )  # fmt: skip

@@ -4,13 +4,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, NotFound, Unprocessable
-from app.core.orm import PageResult, check_version, paginate, touch
+from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
 from app.core.principal import Principal
+from app.core.statuses import RoundStatus
 from app.core.text import nfc
 from app.models import Dossier, Round, RoundExtension, RoundTask, Task, Unit
 from app.services import audit, policies, workflow
@@ -85,13 +85,11 @@ async def _set_tasks(session: AsyncSession, row: Round, task_ids: list[int]) -> 
 
 
 async def _flush_unique(session: AsyncSession, year: int, number: int) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            f"Năm {year} đã có đợt {number}; mỗi năm chỉ có một đợt 1 và một đợt 2.",
-            code="duplicate_round",
-        ) from exc
+    await flush_or_conflict(
+        session,
+        f"Năm {year} đã có đợt {number}; mỗi năm chỉ có một đợt 1 và một đợt 2.",
+        code="duplicate_round",
+    )
 
 
 async def create_round(session: AsyncSession, actor: Principal, data: dict) -> Round:
@@ -99,7 +97,7 @@ async def create_round(session: AsyncSession, actor: Principal, data: dict) -> R
     _check_window(data["submission_opens_on"], data["submission_closes_on"])
     task_ids = data.pop("task_ids", None) or []
     name = data.pop("name", None) or f"Đợt {data['number']} năm {data['year']}"
-    row = Round(**data, name=nfc(name), status="draft")
+    row = Round(**data, name=nfc(name), status=RoundStatus.DRAFT)
     row.task_links = []
     await _set_tasks(session, row, task_ids)
     session.add(row)
@@ -134,24 +132,24 @@ async def update_round(
 ) -> Round:
     """Amend dates, name or tasks of a round that is not completed (If-Match)."""
     row = await get_round(session, round_id)
-    check_version(row, expected)
-    if row.status == "completed":
-        raise Conflict("Đợt đã kết thúc, không sửa được nữa.", code="round_completed")
-    await _check_renumbering(session, row, changes)
-    before = _audited(row)
-    task_ids = changes.pop("task_ids", None)
-    for name, value in changes.items():
-        if value is not None or name not in _REQUIRED:
-            setattr(row, name, nfc(value) if isinstance(value, str) else value)
-    _check_window(row.submission_opens_on, row.submission_closes_on)
-    if task_ids is not None:
-        await _set_tasks(session, row, task_ids)
-        touch(row)
-    await _flush_unique(session, row.year, row.number)
-    await audit.record(
-        session, actor, "round.updated", "round", row.id, before=before, after=_audited(row)
-    )
-    return row
+
+    async def apply() -> None:
+        if row.status == RoundStatus.COMPLETED:
+            raise Conflict("Đợt đã kết thúc, không sửa được nữa.", code="round_completed")
+        await _check_renumbering(session, row, changes)
+        task_ids = changes.pop("task_ids", None)
+        for name, value in changes.items():
+            if value is not None or name not in _REQUIRED:
+                setattr(row, name, nfc(value) if isinstance(value, str) else value)
+        _check_window(row.submission_opens_on, row.submission_closes_on)
+        if task_ids is not None:
+            await _set_tasks(session, row, task_ids)
+            touch(row)
+
+    return await audit.audited_update(
+        session, actor, row, apply, expected, action="round.updated", entity="round",
+        audited=_audited, flush=lambda s: _flush_unique(s, row.year, row.number),
+    )  # fmt: skip
 
 
 async def move_round(
@@ -186,7 +184,7 @@ async def grant_extension(
 ) -> RoundExtension:
     """Gia hạn: one unit may submit to this round until `until`, even after it closed."""
     row = await get_round(session, round_id)
-    if row.status not in ("open", "closed"):
+    if row.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         raise Conflict(
             "Chỉ gia hạn được cho đợt đang nhận hồ sơ hoặc đã hết hạn nộp (chưa kết thúc).",
             code="round_not_open",

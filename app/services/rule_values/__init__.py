@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound, Unprocessable
-from app.core.orm import PageResult, check_version
+from app.core.orm import PageResult
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import RuleValue
@@ -129,16 +129,16 @@ async def update(
         row = _default_row(key)
         session.add(row)
         await session.flush()
-    check_version(row, expected_version)
-    _check_bounds(row.unit, value)
-    before = {"value": row.value, "legal_basis": row.legal_basis}
-    row.value = float(value)
-    if legal_basis is not None:
-        row.legal_basis = nfc(legal_basis)
-    await session.flush()
-    await audit.record(
-        session, actor, "rule_value.updated", "rule_value", None,
-        before={"key": key, **before},
-        after={"key": key, "value": row.value, "legal_basis": row.legal_basis},
+
+    def apply() -> None:
+        _check_bounds(row.unit, value)
+        row.value = float(value)
+        if legal_basis is not None:
+            row.legal_basis = nfc(legal_basis)
+
+    await audit.audited_update(
+        session, actor, row, apply, expected_version,
+        action="rule_value.updated", entity="rule_value", entity_id=None,
+        audited=lambda r: {"key": key, "value": r.value, "legal_basis": r.legal_basis},
     )  # fmt: skip
     return view(row)

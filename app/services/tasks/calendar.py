@@ -7,10 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.core.statuses import TaskStatus
 from app.models import Task
 from app.services.plans.records import get_plan
 from app.services.tasks.records import lead_unit_name, lead_unit_names
-from app.services.tasks.rules import DATED_KINDS, STATUS_LABELS
+from app.services.tasks.rules import DATED_KINDS
 
 UID_DOMAIN = "tdkt.sonla.gov.vn"
 
@@ -47,7 +48,7 @@ def _event(task: Task, lead: str) -> Event:
     event.add("dtend", task.due_date + timedelta(days=1))
     event.add("summary", f"{task.code} — {task.content}")
     event.add("description", _description(task, lead))
-    event.add("status", "CANCELLED" if task.status == "cancelled" else "CONFIRMED")
+    event.add("status", "CANCELLED" if task.status == TaskStatus.CANCELLED else "CONFIRMED")
     event.add("transp", "TRANSPARENT")
     return event
 
@@ -58,7 +59,7 @@ def _description(task: Task, lead: str) -> str:
         f"Đơn vị chủ trì: {lead or '—'}",
         f"Đơn vị phối hợp: {coordinators}",
         f"Dự kiến thời gian: {task.due_text or '—'}",
-        f"Trạng thái: {STATUS_LABELS[task.status]} ({task.progress_percent}%)",
+        f"Trạng thái: {TaskStatus(task.status).display} ({task.progress_percent}%)",
     ]
     if task.note:
         lines.insert(0, task.note)

@@ -10,9 +10,10 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Unprocessable
+from app.core.statuses import TaskStatus
 from app.models import Task
 from app.services.tasks.records import TaskFilters, lead_unit_name, lead_unit_names, task_query
-from app.services.tasks.rules import STATUS_LABELS, is_overdue
+from app.services.tasks.rules import is_overdue
 
 HEADERS = (
     "TT",
@@ -65,7 +66,7 @@ def _row(task: Task, lead: str, filters: TaskFilters) -> list[str]:
         task.due_text,
         lead,
         "; ".join(c.label for c in task.coordinators),
-        STATUS_LABELS[task.status],
+        TaskStatus(task.status).display,
         "Có" if is_overdue(task, filters.as_of) else "",
     ]
 

@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, case, not_, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.core.errors import Conflict, NotFound, Unprocessable
-from app.core.orm import PageResult, check_version, like_folded, paginate, touch
+from app.core.errors import NotFound, Unprocessable
+from app.core.orm import PageResult, flush_or_conflict, like_folded, paginate, touch
 from app.core.principal import Principal
+from app.core.statuses import TaskStatus
 from app.core.text import nfc, search_text
 from app.core.working_days import today_in_vietnam
 from app.models import Plan, Task, TaskCoordinator, Unit
@@ -204,13 +204,11 @@ def _search(task: Task) -> str:
 
 
 async def _flush_unique(session: AsyncSession, task: Task) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            f"Kế hoạch đã có nhiệm vụ mã {task.code}; hãy chọn mã khác.",
-            code="duplicate_task_code",
-        ) from exc
+    await flush_or_conflict(
+        session,
+        f"Kế hoạch đã có nhiệm vụ mã {task.code}; hãy chọn mã khác.",
+        code="duplicate_task_code",
+    )
 
 
 async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Task:
@@ -233,7 +231,7 @@ async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Ta
         **due_columns(due["kind"], due.get("month"), due.get("date"), due.get("text")),
         lead_unit_id=data.get("lead_unit_id"),
         lead_unit_label=nfc(data["lead_unit_label"]) if data.get("lead_unit_label") else None,
-        status="not_started",
+        status=TaskStatus.NOT_STARTED,
         progress_percent=0,
         warnings=[],
         coordinators=await _coordinators(session, data.get("coordinators", [])),
@@ -254,14 +252,17 @@ async def update_task(
 ) -> Task:
     """Sở Nội vụ corrects a task; warnings about the corrected fields are dropped."""
     task = await get_task(session, task_id)
-    check_version(task, expected)
-    before, fields = _audited(task), sorted(changes)
-    await _apply_changes(session, task, changes)
-    task.search_text = _search(task)
-    touch(task)
-    await _flush_unique(session, task)
-    after = _audited(task)
-    await audit.record(session, actor, "task.updated", "task", task.id, before=before, after=after)
+    fields = sorted(changes)
+
+    async def apply() -> None:
+        await _apply_changes(session, task, changes)
+        task.search_text = _search(task)
+        touch(task)
+
+    await audit.audited_update(
+        session, actor, task, apply, expected, action="task.updated", entity="task",
+        audited=_audited, flush=lambda s: _flush_unique(s, task),
+    )  # fmt: skip
     await audit.emit(
         session, "task.updated", "task", task.id,
         {"plan_id": task.plan_id, "code": task.code, "status": task.status,
@@ -291,7 +292,7 @@ async def _apply_changes(session: AsyncSession, task: Task, changes: dict) -> No
         setattr(task, name, nfc(value) if isinstance(value, str) else value)
         changed.add(name)
     if status is not None:  # last, so that finishing sets progress to 100
-        set_status(task, status, today_in_vietnam())
+        set_status(task, "correct", status, today_in_vietnam())
     task.warnings = without_stale_warnings(task.warnings or [], changed)
 
 

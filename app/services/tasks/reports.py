@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from app.core.errors import Forbidden, InvalidTransition, NotFound, Unprocessable
 from app.core.orm import PageResult, check_version, get_or_404, paginate
 from app.core.principal import Principal
+from app.core.statuses import TaskStatus
 from app.core.working_days import today_in_vietnam
 from app.models import Attachment, Dossier, Plan, Task, TaskReport
 from app.services import audit
@@ -17,7 +18,7 @@ from app.services.policies import (
     report_moves_task,
     task_report_scope,
 )
-from app.services.tasks.rules import STATUS_LABELS, progress_fits_status, set_status
+from app.services.tasks.rules import progress_fits_status, set_status
 
 REPORT_FIELDS = ("status", "progress_percent", "completed_on")
 
@@ -43,7 +44,7 @@ async def submit_report(
 def _check_progress(status: str, progress_percent: int) -> None:
     if not progress_fits_status(status, progress_percent):
         raise Unprocessable(
-            f"Tiến độ {progress_percent}% không khớp trạng thái '{STATUS_LABELS[status]}': "
+            f"Tiến độ {progress_percent}% không khớp trạng thái '{TaskStatus(status).display}': "
             "nhiệm vụ hoàn thành là 100%, chưa thực hiện là 0%.",
             code="progress_mismatch",
         )
@@ -70,11 +71,11 @@ def _check_may_report(principal: Principal, task: Task, status: str) -> None:
         )
     if principal.is_noi_vu:
         return
-    if task.status == "cancelled":
+    if task.status == TaskStatus.CANCELLED:
         raise InvalidTransition(
             f"Nhiệm vụ {task.code} đã bị hủy; không nhận báo cáo tiến độ.", code="task_cancelled"
         )
-    if status == "cancelled":
+    if status == TaskStatus.CANCELLED:
         raise Forbidden(
             "Chỉ Sở Nội vụ được hủy nhiệm vụ; đơn vị hãy báo cáo lý do để Sở Nội vụ xem xét.",
             code="cancel_not_allowed",
@@ -117,7 +118,8 @@ async def _record(session: AsyncSession, actor: Principal, task: Task, data: dic
     before = audit.snapshot(task, REPORT_FIELDS)
     if applied:
         task.progress_percent = data["progress_percent"]
-        set_status(task, data["status"], today_in_vietnam())
+        action = "correct" if actor.is_noi_vu else "report"
+        set_status(task, action, data["status"], today_in_vietnam())
     await session.flush()
     await audit.record(
         session, actor, "task.reported", "task", task.id,

@@ -6,17 +6,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_
 
+from app.core.statuses import TaskStatus
 from app.models import Task
+from app.services import workflow
 from app.services.plans.parser.due import last_day_of_month
 
-CLOSED_STATUSES = ("done", "cancelled")
+CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
 DATED_KINDS = ("month", "by_date")
-STATUS_LABELS = {
-    "not_started": "Chưa thực hiện",
-    "in_progress": "Đang thực hiện",
-    "done": "Hoàn thành",
-    "cancelled": "Hủy",
-}
 # How the plans name the groups of coordinating units, for a group sent without a label.
 GROUP_LABELS = {
     "cluster_member_units": "Các cơ quan, đơn vị, địa phương tham gia cụm, khối thi đua của tỉnh",
@@ -59,15 +55,16 @@ def overdue_clause(as_of: date) -> ColumnElement[bool]:
     )
 
 
-def set_status(task: Task, status: str, today: date) -> None:
-    """Move the status: finishing stamps `completed_on` (today in Vietnam), leaving clears it."""
-    if status == "done":
-        if task.status != "done" or task.completed_on is None:
-            task.completed_on = today
-        task.progress_percent = 100
-    else:
-        task.completed_on = None
-    task.status = status
+def set_status(task: Task, action: str, status: str, today: date) -> None:
+    """Move the status through the transition table (`action`: "correct" by Sở Nội vụ,
+    "report" by the lead unit): finishing stamps `completed_on` (today in Vietnam) and sets
+    the progress to 100 %, leaving clears it."""
+    changes: dict[str, Any] = {"completed_on": None}
+    if status == TaskStatus.DONE:
+        finished = task.status == TaskStatus.DONE and task.completed_on is not None
+        changes = {"completed_on": task.completed_on if finished else today}
+        changes["progress_percent"] = 100
+    workflow.apply(task, "task", action, target=status, changes=changes)
 
 
 def due_columns(kind: str, month: str | None, day: date | None, text: str | None) -> dict:
@@ -95,7 +92,7 @@ def free_code(code: str, taken: set[str]) -> str:
 
 def progress_fits_status(status: str, progress_percent: int) -> bool:
     """A done task is at 100 %, a task not started at 0 %; the others at any percentage."""
-    expected = {"done": 100, "not_started": 0}.get(status)
+    expected = {TaskStatus.DONE: 100, TaskStatus.NOT_STARTED: 0}.get(status)
     return expected is None or progress_percent == expected
 
 

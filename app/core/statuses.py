@@ -1,0 +1,115 @@
+"""The statuses of every state machine, each code with its Vietnamese name, in one place.
+
+Models take their CHECK constraints and defaults from these enums, schemas their `Literal`
+types (an enum would render as a named `$ref` schema and change the published contract), and
+the services and the transition table of `app.services.workflow` their codes. A status is
+stored as its plain code in a String column; a member compares equal to that code.
+"""
+
+from enum import StrEnum
+from typing import Any, Literal, Self
+
+
+class Status(StrEnum):
+    """A closed list of codes, each with the Vietnamese name an official reads."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @property
+    def display(self) -> str:
+        """The name as a cell or a line starts it: the first letter in upper case."""
+        return self.label[:1].upper() + self.label[1:]
+
+    @classmethod
+    def display_of(cls, code: str | None) -> str | None:
+        """The display name of `code`; an unknown code (or None) as it is."""
+        return cls(code).display if code in cls._value2member_map_ else code
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """The codes in their declared order, as plain strings (for SQL and `Literal`)."""
+        return tuple(member.value for member in cls)
+
+
+class RoundStatus(Status):
+    """Đợt xét khen thưởng."""
+
+    DRAFT = "draft", "dự thảo"
+    OPEN = "open", "đang nhận hồ sơ"
+    CLOSED = "closed", "đã hết hạn nộp"
+    COMPLETED = "completed", "đã kết thúc"
+
+
+class DossierStatus(Status):
+    """Hồ sơ đề nghị khen thưởng."""
+
+    DRAFT = "draft", "dự thảo"
+    SUBMITTED = "submitted", "đã nộp"
+    RETURNED = "returned", "đã trả lại để bổ sung"
+    UNDER_APPRAISAL = "under_appraisal", "đang thẩm định"
+    APPRAISED = "appraised", "đã thẩm định"
+    WITHDRAWN = "withdrawn", "đã rút"
+
+
+class NominationStatus(Status):
+    """One nominee's proposal, through appraisal, the council's vote and the decisions."""
+
+    DRAFT = "draft", "dự thảo"
+    SUBMITTED = "submitted", "đã nộp"
+    ELIGIBLE = "eligible", "đủ điều kiện"
+    INELIGIBLE = "ineligible", "không đủ điều kiện"
+    APPROVED = "approved", "được Hội đồng thông qua"
+    REJECTED = "rejected", "không được khen thưởng"
+    AWARDED = "awarded", "đã được khen thưởng"
+    SUBMITTED_TO_STATE = "submitted_to_state", "đã trình cấp Nhà nước"
+    WITHDRAWN = "withdrawn", "đã rút"
+
+
+class MeetingStatus(Status):
+    """Phiên họp Hội đồng TĐKT tỉnh."""
+
+    SCHEDULED = "scheduled", "chờ khai mạc"
+    OPEN = "open", "đang họp"
+    CLOSED = "closed", "đã bế mạc"
+
+
+class ComplaintStatus(Status):
+    """Đơn thư khiếu nại, tố cáo."""
+
+    OPEN = "open", "đang giải quyết"
+    RESOLVED = "resolved", "đã giải quyết"
+
+
+class TaskStatus(Status):
+    """Nhiệm vụ trọng tâm, and what a progress report says of it."""
+
+    NOT_STARTED = "not_started", "chưa thực hiện"
+    IN_PROGRESS = "in_progress", "đang thực hiện"
+    DONE = "done", "hoàn thành"
+    CANCELLED = "cancelled", "hủy"
+
+
+MACHINE_STATUSES: dict[str, type[Status]] = {
+    "round": RoundStatus,
+    "dossier": DossierStatus,
+    "nomination": NominationStatus,
+    "meeting": MeetingStatus,
+    "complaint": ComplaintStatus,
+    "task": TaskStatus,
+}
+
+# The appraisal's conclusion is the nomination status it leads to; so is the centre's answer.
+CONCLUSIONS = (NominationStatus.ELIGIBLE, NominationStatus.INELIGIBLE)
+STATE_OUTCOMES = (NominationStatus.AWARDED, NominationStatus.REJECTED)
+
+
+def literal_of(codes: Any) -> Any:
+    """`Literal["a", "b", ...]` of an enum's (or a tuple of members') plain codes, in order, so
+    a schema field renders as the same inline enum it always did."""
+    return Literal.__getitem__(tuple(str(code.value) for code in codes))
