@@ -4,12 +4,11 @@ the secret ballot and the results."""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import Depends, Header, Request, Response, status
 
-from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute
-from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER
+from app.api.deps import Allowed, OptionalIfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute, feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.meetings import (
     AgendaBody,
@@ -26,9 +25,7 @@ from app.schemas.meetings import (
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.secrecy import BallotKeys
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["meetings"])
-MeetingReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
-Member = roles(COUNCIL_MEMBER)
+router = feature_router(tags=["meetings"])
 NO_STORE = "no-store"
 RECEIPT_HEADER = "X-Ballot-Receipt"
 
@@ -54,7 +51,7 @@ class SecretBallotRoute(TransactionalRoute):
         return handler
 
 
-ballot_router = APIRouter(route_class=SecretBallotRoute, responses=PROBLEMS, tags=["meetings"])
+ballot_router = feature_router(tags=["meetings"], route_class=SecretBallotRoute)
 
 
 def ballot_keys(request: Request) -> BallotKeys:
@@ -76,7 +73,10 @@ async def _read(session, meeting, response: Response) -> dict:
 
 @router.post("/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED)
 async def schedule_meeting(
-    session: SessionDep, principal: NoiVu, body: MeetingCreate, response: Response
+    session: SessionDep,
+    principal: Allowed("meeting.schedule"),
+    body: MeetingCreate,
+    response: Response,
 ):
     """Sở Nội vụ schedules a meeting of the council."""
     meeting = await meetings.schedule(session, principal, body.model_dump())
@@ -87,7 +87,7 @@ async def schedule_meeting(
 @router.get("/meetings", response_model=ListEnvelope[MeetingRead])
 async def list_meetings(
     session: SessionDep,
-    principal: MeetingReader,
+    principal: Allowed("meeting.list"),
     page: PageDep,
     council_id: Id | None = None,
     round_id: Id | None = None,
@@ -102,7 +102,7 @@ async def list_meetings(
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead, responses=NOT_FOUND)
 async def get_meeting(
-    session: SessionDep, principal: MeetingReader, meeting_id: Id, response: Response
+    session: SessionDep, principal: Allowed("meeting.read"), meeting_id: Id, response: Response
 ):
     return await _read(session, await meetings.get(session, principal, meeting_id), response)
 
@@ -114,7 +114,7 @@ async def get_meeting(
 )
 async def set_meeting_agenda(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("meeting.set_agenda"),
     meeting_id: Id,
     body: AgendaBody,
     expected: OptionalIfMatch,
@@ -136,7 +136,7 @@ async def set_meeting_agenda(
 )
 async def set_meeting_attendance(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("meeting.set_attendance"),
     meeting_id: Id,
     body: AttendanceBody,
     expected: OptionalIfMatch,
@@ -156,7 +156,7 @@ async def set_meeting_attendance(
 )
 async def open_meeting(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("meeting.open"),
     meeting_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -175,7 +175,7 @@ async def open_meeting(
 )
 async def close_meeting(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("meeting.close"),
     keys: KeysDep,
     meeting_id: Id,
     expected: OptionalIfMatch,
@@ -192,7 +192,9 @@ async def close_meeting(
     response_model=MeetingResults,
     responses={**NOT_FOUND, **CONFLICT},
 )
-async def get_meeting_results(session: SessionDep, principal: MeetingReader, meeting_id: Id):
+async def get_meeting_results(
+    session: SessionDep, principal: Allowed("meeting.results"), meeting_id: Id
+):
     """After the close only (409 `meeting_not_closed` before): counts per nomination, never
     who voted how."""
     result = await closing.results(session, principal, meeting_id)
@@ -207,7 +209,7 @@ async def get_meeting_results(session: SessionDep, principal: MeetingReader, mee
 )
 async def cast_ballot(
     session: SessionDep,
-    principal: Member,
+    principal: Allowed("ballot.cast"),
     keys: KeysDep,
     meeting_id: Id,
     body: BallotCreate,
@@ -228,7 +230,7 @@ async def cast_ballot(
 )
 async def get_my_ballot(
     session: SessionDep,
-    principal: Member,
+    principal: Allowed("ballot.read_mine"),
     keys: KeysDep,
     meeting_id: Id,
     receipt: Annotated[str | None, Header(alias=RECEIPT_HEADER, max_length=200)] = None,

@@ -2,12 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
-from app.api.deps import AnyRole, IfMatch, NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import NOI_VU, READER, UNIT
+from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.rounds import (
     ExtensionCreate,
@@ -19,14 +18,13 @@ from app.schemas.rounds import (
 )
 from app.services import rounds
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["rounds"])
-ExtensionReader = roles(NOI_VU, UNIT, READER)
+router = feature_router(tags=["rounds"])
 
 
 @router.get("/rounds", response_model=ListEnvelope[RoundRead])
 async def list_rounds(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("round.list"),
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: RoundStatus | None = None,
@@ -41,7 +39,7 @@ async def list_rounds(
     "/rounds", response_model=RoundRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
 )
 async def create_round(
-    session: SessionDep, principal: NoiVu, body: RoundCreate, response: Response
+    session: SessionDep, principal: Allowed("round.create"), body: RoundCreate, response: Response
 ):
     """One đợt 1 and one đợt 2 a year (409 `duplicate_round`); `task_ids` link the plan's tasks
     the round carries out (e.g. I.8 and I.9 for đợt 1 of 2026)."""
@@ -52,7 +50,9 @@ async def create_round(
 
 
 @router.get("/rounds/{round_id}", response_model=RoundRead, responses=NOT_FOUND)
-async def get_round(session: SessionDep, principal: AnyRole, round_id: Id, response: Response):
+async def get_round(
+    session: SessionDep, principal: Allowed("round.read"), round_id: Id, response: Response
+):
     row = await rounds.get_round(session, round_id)
     set_etag(response, row.version)
     return rounds.round_view(row)
@@ -65,7 +65,7 @@ async def get_round(session: SessionDep, principal: AnyRole, round_id: Id, respo
 )
 async def update_round(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("round.update"),
     round_id: Id,
     body: RoundUpdate,
     expected: IfMatch,
@@ -90,7 +90,7 @@ async def _move(session, principal, round_id: Id, action: str, expected, respons
 @router.post("/rounds/{round_id}/open", **_MOVE)
 async def open_round(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("round.open"),
     round_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -102,7 +102,7 @@ async def open_round(
 @router.post("/rounds/{round_id}/close", **_MOVE)
 async def close_round(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("round.close"),
     round_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -114,7 +114,7 @@ async def close_round(
 @router.post("/rounds/{round_id}/complete", **_MOVE)
 async def complete_round(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("round.complete"),
     round_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -130,7 +130,10 @@ async def complete_round(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def grant_round_extension(
-    session: SessionDep, principal: NoiVu, round_id: Id, body: ExtensionCreate
+    session: SessionDep,
+    principal: Allowed("round.grant_extension"),
+    round_id: Id,
+    body: ExtensionCreate,
 ):
     """Let one unit submit until `until`, even after the round closed; the approver is kept."""
     extension = await rounds.grant_extension(session, principal, round_id, body.model_dump())
@@ -143,7 +146,7 @@ async def grant_round_extension(
     responses=NOT_FOUND,
 )
 async def list_round_extensions(
-    session: SessionDep, principal: ExtensionReader, round_id: Id, page: PageDep
+    session: SessionDep, principal: Allowed("round.list_extensions"), round_id: Id, page: PageDep
 ):
     """A unit sees the extensions granted to itself."""
     result = await rounds.list_extensions(session, principal, round_id, page.limit, page.offset)

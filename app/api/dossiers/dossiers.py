@@ -1,20 +1,10 @@
 """Dossiers (hồ sơ đề nghị khen thưởng) and their review workflow."""
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
-from app.api.deps import (
-    AnyRole,
-    DossierFilters,
-    IfMatch,
-    NoiVu,
-    OptionalIfMatch,
-    PageDep,
-    SessionDep,
-    roles,
-)
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import CLUSTER_HEAD, UNIT
+from app.api.deps import Allowed, DossierFilters, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.dossiers import (
     ActionBody,
@@ -27,8 +17,7 @@ from app.schemas.dossiers import (
 from app.services import policies
 from app.services.dossiers import actions, create, queries, views
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["dossiers"])
-Drafter = roles(UNIT, CLUSTER_HEAD)
+router = feature_router(tags=["dossiers"])
 ACTION = {"response_model": DossierRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
@@ -40,7 +29,7 @@ async def _read(session, principal, dossier, response: Response) -> dict:
 @router.get("/dossiers", response_model=ListEnvelope[DossierRead])
 async def list_dossiers(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("dossier.list"),
     filters: DossierFilters,
     page: PageDep,
 ):
@@ -56,7 +45,10 @@ async def list_dossiers(
     "/dossiers", response_model=DossierRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
 )
 async def create_dossier(
-    session: SessionDep, principal: Drafter, body: DossierCreate, response: Response
+    session: SessionDep,
+    principal: Allowed("dossier.create"),
+    body: DossierCreate,
+    response: Response,
 ):
     """A unit drafts its own dossier; a cluster head the cluster's own (e.g. Cờ thi đua for
     the leading unit). The draft gets a code such as `HS-2026-0001`."""
@@ -66,7 +58,9 @@ async def create_dossier(
 
 
 @router.get("/dossiers/{dossier_id}", response_model=DossierRead, responses=NOT_FOUND)
-async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: Id, response: Response):
+async def get_dossier(
+    session: SessionDep, principal: Allowed("dossier.read"), dossier_id: Id, response: Response
+):
     dossier = await queries.get_dossier(session, principal, dossier_id)
     return await _read(session, principal, dossier, response)
 
@@ -78,7 +72,7 @@ async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: Id, r
 )
 async def update_dossier(
     session: SessionDep,
-    principal: Drafter,
+    principal: Allowed("dossier.update"),
     dossier_id: Id,
     body: DossierUpdate,
     expected: IfMatch,
@@ -93,7 +87,7 @@ async def update_dossier(
 @router.post("/dossiers/{dossier_id}/submit", **ACTION)
 async def submit_dossier(
     session: SessionDep,
-    principal: Drafter,
+    principal: Allowed("dossier.submit"),
     dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -110,7 +104,7 @@ async def submit_dossier(
 @router.post("/dossiers/{dossier_id}/withdraw", **ACTION)
 async def withdraw_dossier(
     session: SessionDep,
-    principal: Drafter,
+    principal: Allowed("dossier.withdraw"),
     dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -125,7 +119,7 @@ async def withdraw_dossier(
 @router.post("/dossiers/{dossier_id}/return", **ACTION)
 async def return_dossier(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("dossier.return"),
     dossier_id: Id,
     body: ReturnBody,
     expected: OptionalIfMatch,
@@ -142,7 +136,7 @@ async def return_dossier(
 @router.post("/dossiers/{dossier_id}/receive", **ACTION)
 async def receive_dossier(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("dossier.receive"),
     dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -157,7 +151,7 @@ async def receive_dossier(
 @router.post("/dossiers/{dossier_id}/complete-appraisal", **ACTION)
 async def complete_dossier_appraisal(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("dossier.complete_appraisal"),
     dossier_id: Id,
     expected: OptionalIfMatch,
     response: Response,
@@ -176,7 +170,7 @@ async def complete_dossier_appraisal(
     responses=NOT_FOUND,
 )
 async def get_dossier_history(
-    session: SessionDep, principal: AnyRole, dossier_id: Id, page: PageDep
+    session: SessionDep, principal: Allowed("dossier.history"), dossier_id: Id, page: PageDep
 ):
     """Every recorded step of the dossier, oldest first; readers get no recorded values."""
     result = await queries.history(session, principal, dossier_id, page.limit, page.offset)
