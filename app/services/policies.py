@@ -1,8 +1,9 @@
-"""Who may see or do what: small pure rules, applied in services and in every list query."""
+"""Who may see or do what: small pure rules, applied in services and in every list query.
+
+The roles each action admits, and which of these rules narrows it, are in `permissions`."""
 
 from sqlalchemy import Select, false, or_, select
 
-from app.core.errors import Forbidden
 from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.models import (
     AgendaItem,
@@ -17,17 +18,6 @@ from app.models import (
     Task,
     TaskReport,
 )
-
-
-def can_manage(principal: Principal) -> bool:
-    """Sở Nội vụ manages users, the directory, plans, rounds and award types."""
-    return principal.is_noi_vu
-
-
-def require_manager(principal: Principal) -> None:
-    if not can_manage(principal):
-        raise Forbidden("Chỉ Sở Nội vụ được thực hiện thao tác này.")
-
 
 # ---- dossiers (hồ sơ đề nghị khen thưởng) ----------------------------------------------------
 
@@ -76,14 +66,6 @@ def owns_dossier(principal: Principal, dossier: Dossier) -> bool:
     if dossier.owner_kind == "cluster":
         return principal.role == CLUSTER_HEAD and principal.cluster_id == dossier.cluster_id
     return principal.role == UNIT and principal.unit_id == dossier.submitting_unit_id
-
-
-def require_owner(principal: Principal, dossier: Dossier) -> None:
-    if not owns_dossier(principal, dossier):
-        raise Forbidden(
-            f"Chỉ đơn vị lập hồ sơ {dossier.code} được sửa, nộp hoặc rút hồ sơ này.",
-            code="not_dossier_owner",
-        )
 
 
 def sees_personal_data(principal: Principal) -> bool:

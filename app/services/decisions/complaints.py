@@ -18,7 +18,7 @@ from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import Complaint, Dossier, Nomination
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, permissions
 from app.services.decisions import guards
 from app.services.dossiers import moves as nomination_moves
 from app.services.dossiers import queries
@@ -55,6 +55,7 @@ async def _emit(session: AsyncSession, type_: str, row: Complaint, dossier: Doss
 async def record(
     session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
 ) -> Complaint:
+    permissions.require(actor, "complaint.record")
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
     row = Complaint(
         nomination_id=nomination.id,
@@ -103,6 +104,7 @@ async def resolve(
     data: dict[str, Any],
     expected: int | None,
 ) -> Complaint:
+    permissions.require(actor, "complaint.resolve")
     row = await get(session, actor, complaint_id)
     check_version(row, expected)
     if row.status != "open":

@@ -11,7 +11,7 @@ from app.core.principal import Principal
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
 from app.models import Disclosure
-from app.services import audit
+from app.services import audit, permissions
 from app.services.decisions import guards
 
 FIELDS = ("id", "nomination_id", "published_on", "channel", "url", "created_at")
@@ -24,6 +24,7 @@ def view(row: Disclosure) -> dict[str, Any]:
 async def record(
     session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
 ) -> Disclosure:
+    permissions.require(actor, "disclosure.record")
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
     if nomination.status in ("draft", "withdrawn"):
         raise Conflict(

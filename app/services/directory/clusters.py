@@ -20,7 +20,7 @@ from app.models import (
     ClusterMembership,
     Unit,
 )
-from app.services import audit
+from app.services import audit, permissions
 
 
 def cluster_view(cluster: Cluster) -> dict:
@@ -145,6 +145,7 @@ async def _set_memberships(session: AsyncSession, cluster: Cluster, roles: dict[
 
 
 async def create_cluster(session: AsyncSession, actor: Principal, data: dict) -> Cluster:
+    permissions.require(actor, "cluster.create")
     cluster = Cluster(year=data["year"], kind=data["kind"], name=nfc(data["name"]))
     cluster.search_text = search_text(cluster.name)
     cluster.memberships = []
@@ -168,6 +169,7 @@ async def create_cluster(session: AsyncSession, actor: Principal, data: dict) ->
 async def update_cluster(
     session: AsyncSession, actor: Principal, cluster_id: int, changes: dict, expected: int | None
 ) -> Cluster:
+    permissions.require(actor, "cluster.update")
     cluster = await get_cluster(session, actor, cluster_id)
     check_version(cluster, expected)
     before = cluster_view(cluster)

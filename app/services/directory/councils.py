@@ -21,7 +21,7 @@ from app.models import (
     Unit,
     User,
 )
-from app.services import audit
+from app.services import audit, permissions
 
 
 def _council_options():
@@ -95,6 +95,7 @@ async def get_council(session: AsyncSession, principal: Principal, council_id: i
 
 
 async def create_council(session: AsyncSession, actor: Principal, data: dict) -> Council:
+    permissions.require(actor, "council.create")
     council = Council(**{**data, "name": nfc(data["name"])})
     session.add(council)
     await session.flush()
@@ -108,6 +109,7 @@ async def create_council(session: AsyncSession, actor: Principal, data: dict) ->
 async def update_council(
     session: AsyncSession, actor: Principal, council_id: int, changes: dict, expected: int | None
 ) -> Council:
+    permissions.require(actor, "council.update")
     council = await get_council(session, actor, council_id)
     check_version(council, expected)
     before = {"name": council.name, "decision_no": council.decision_no}
@@ -162,6 +164,7 @@ async def get_member(session: AsyncSession, council_id: int, member_id: int) -> 
 async def add_member(
     session: AsyncSession, actor: Principal, council_id: int, data: dict
 ) -> CouncilMember:
+    permissions.require(actor, "council.add_member")
     await get_council(session, actor, council_id)
     if data.get("unit_id") and not await session.get(Unit, data["unit_id"]):
         raise Unprocessable(f"Không có đơn vị mã số {data['unit_id']}.", code="unknown_reference")
@@ -195,6 +198,7 @@ async def update_member(
     changes: dict,
     expected: int | None,
 ) -> CouncilMember:
+    permissions.require(actor, "council.update_member")
     member = await get_member(session, council_id, member_id)
     check_version(member, expected)
     before = {"full_name": member.full_name, "council_role": member.council_role}
@@ -217,6 +221,7 @@ async def remove_member(
     session: AsyncSession, actor: Principal, council_id: int, member_id: int
 ) -> None:
     """Members leave the council but stay on record: past meetings and quorums refer to them."""
+    permissions.require(actor, "council.remove_member")
     member = await get_member(session, council_id, member_id)
     member.active = False
     await _link_user(session, member, None)

@@ -18,7 +18,7 @@ from app.core.text import nfc, search_text
 from app.models import (
     Unit,
 )
-from app.services import audit
+from app.services import audit, permissions
 
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "aliases", "active")
 
@@ -59,6 +59,7 @@ async def get_unit(session: AsyncSession, unit_id: int) -> Unit:
 
 
 async def create_unit(session: AsyncSession, actor: Principal, data: dict) -> Unit:
+    permissions.require(actor, "unit.create")
     if await session.scalar(select(Unit.id).where(Unit.code == data["code"])):
         raise Conflict(f"Mã đơn vị '{data['code']}' đã tồn tại.", code="unit_code_taken")
     unit = Unit(
@@ -81,6 +82,7 @@ async def create_unit(session: AsyncSession, actor: Principal, data: dict) -> Un
 async def update_unit(
     session: AsyncSession, actor: Principal, unit_id: int, changes: dict, expected: int | None
 ) -> Unit:
+    permissions.require(actor, "unit.update")
     unit = await get_unit(session, unit_id)
     check_version(unit, expected)
     before = audit.snapshot(unit, UNIT_FIELDS)

@@ -20,7 +20,7 @@ from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.orm import touch
 from app.core.principal import Principal
 from app.models import Attachment, Dossier
-from app.services import audit, policies
+from app.services import audit, permissions, policies
 from app.services.award_types.catalogue import DOCUMENT_TYPES
 from app.services.dossiers import queries, uploads
 from app.services.workflow import flush_or_conflict
@@ -86,7 +86,7 @@ async def upload(
     settings: Settings,
 ) -> Attachment:
     """Attach one paper to the caller's draft or returned dossier."""
-    await queries.get_editable_dossier(session, actor, dossier_id)
+    await queries.get_editable_dossier(session, actor, dossier_id, "attachment.upload")
     # Nothing is written yet: end the read transaction so that a slow upload does not hold
     # SQLite's single write lock; the dossier is checked again once the file has arrived.
     await session.rollback()
@@ -112,7 +112,7 @@ async def _store(
     received: uploads.Upload,
     directory: Path,
 ) -> Attachment:
-    dossier = await queries.get_editable_dossier(session, actor, dossier_id)
+    dossier = await queries.get_editable_dossier(session, actor, dossier_id, "attachment.upload")
     document_type, nomination_id = _fields(received.fields, dossier)
     content_type = uploads.sniff(received.temp_path)
     row = Attachment(
@@ -174,8 +174,11 @@ async def delete_attachment(
     """Remove a paper from a draft dossier; the file goes once the row is gone.
 
     A returned dossier keeps the papers Sở Nội vụ already reviewed: the unit adds new ones."""
+    permissions.require(actor, "attachment.delete")
     row, _ = await get_attachment(session, actor, attachment_id)
-    dossier = await queries.get_editable_dossier(session, actor, row.dossier_id)
+    dossier = await queries.get_editable_dossier(
+        session, actor, row.dossier_id, "attachment.delete"
+    )
     if dossier.status != "draft":
         raise Conflict(
             f"Hồ sơ {dossier.code} đã được trả lại để bổ sung: giữ các giấy tờ đã nộp, chỉ "

@@ -11,7 +11,7 @@ from app.core.orm import PageResult, check_version
 from app.core.principal import Principal
 from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, permissions
 from app.services.dossiers import moves as nomination_moves
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import emit, reload, require_status
@@ -69,6 +69,7 @@ async def close(
 ) -> Meeting:
     """Close an open meeting: no ballot is taken after this; each item passes when approvals
     over the voter roll reach the threshold copied when the agenda was set."""
+    permissions.require(actor, "meeting.close")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(meeting, "open", "invalid_transition", "không đang họp")

@@ -26,7 +26,7 @@ from app.models import (
     Round,
 )
 from app.models.base import utcnow
-from app.services import audit, rule_values
+from app.services import audit, permissions, rule_values
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
 from app.services.workflow import flush_or_conflict
@@ -157,6 +157,7 @@ async def _check_references(session: AsyncSession, data: dict[str, Any]) -> None
 
 async def schedule(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Meeting:
     """Sở Nội vụ schedules a meeting of the council (lên lịch phiên họp)."""
+    permissions.require(actor, "meeting.schedule")
     await _check_references(session, data)
     meeting = Meeting(
         council_id=data["council_id"],
@@ -200,6 +201,7 @@ async def set_attendance(
     expected: int | None,
 ) -> Meeting:
     """Điểm danh: the members present, active members of the meeting's council only."""
+    permissions.require(actor, "meeting.set_attendance")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(
@@ -238,6 +240,7 @@ async def open_meeting(
     expected: int | None,
 ) -> Meeting:
     """Khai mạc: only when enough of the council's active members are present."""
+    permissions.require(actor, "meeting.open")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(meeting, "scheduled", "invalid_transition", "không ở trạng thái chờ khai mạc")
