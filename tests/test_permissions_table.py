@@ -1,6 +1,7 @@
 """Services check the right themselves: each state-changing service function asks the
 permissions table first, for its own action, so it refuses a caller without the right even
-when it is called outside HTTP (a script, another service)."""
+when it is called outside HTTP (a script, another service). And every scope denies a role it
+does not name."""
 
 import inspect
 from collections.abc import Callable
@@ -8,18 +9,32 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import select
 
 from app.api.deps import ActionGate
 from app.core.errors import Forbidden
 from app.core.principal import ALL_ROLES, Principal
-from app.services import accounts, award_types, directory, holidays, permissions, rounds
+from app.models import (
+    AwardHistory,
+    Cluster,
+    Council,
+    Dossier,
+    Event,
+    Meeting,
+    RoundExtension,
+    TaskReport,
+)
+from app.services import accounts, award_types, directory, holidays, permissions, policies, rounds
 from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
 from app.services.award_history import importing as history_import
+from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
 from app.services.decisions import records as decisions
+from app.services.directory import clusters, councils
 from app.services.dossiers import actions, attachments, create, nominations
 from app.services.meetings import agenda, ballots, closing, meetings
+from app.services.meetings.access import meeting_scope
 from app.services.plans import importing as plan_import
 from app.services.plans import records as plans
 from app.services.tasks import records as tasks
@@ -167,3 +182,22 @@ def test_an_owner_rule_refuses_another_units_dossier_with_its_own_code():
 
     assert refused.value.code == "not_dossier_owner"
     permissions.require(Principal(role="unit", unit_id=1), "dossier.submit", dossier)
+
+
+SCOPES = [
+    (policies.dossier_scope, Dossier),
+    (policies.event_scope, Event),
+    (policies.extension_scope, RoundExtension),
+    (policies.task_report_scope, TaskReport),
+    (meeting_scope, Meeting),
+    (clusters._cluster_scope, Cluster),
+    (councils._council_scope, Council),
+    (history_scope, AwardHistory),
+]
+
+
+@pytest.mark.parametrize(("scope", "model"), SCOPES, ids=lambda c: getattr(c, "__name__", ""))
+def test_a_scope_shows_nothing_to_a_role_it_does_not_name(scope, model):
+    stranger = Principal(role="stranger", user_id=1, unit_id=1, cluster_id=1, council_member_id=1)
+
+    assert "WHERE false" in str(scope(select(model), stranger))

@@ -78,10 +78,12 @@ def sees_attachment_content(principal: Principal) -> bool:
 
 
 def extension_scope(stmt: Select, principal: Principal) -> Select:
-    """A unit sees only the extensions granted to itself."""
+    """A unit sees only the extensions granted to itself; Sở Nội vụ and readers all."""
     if principal.role == UNIT:
         return stmt.where(RoundExtension.unit_id == principal.unit_id)
-    return stmt
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    return stmt.where(false())
 
 
 def event_scope(stmt: Select, principal: Principal) -> Select:
@@ -150,7 +152,8 @@ def can_attach_to_task_report(principal: Principal, dossier_unit_id: int) -> boo
 
 
 def task_report_scope(stmt: Select, principal: Principal) -> Select:
-    """A unit sees its own reports, a cluster head its cluster's units'; the others all."""
+    """A unit sees its own reports, a cluster head its cluster's units'; Sở Nội vụ and readers
+    all."""
     if principal.role == UNIT:
         if principal.unit_id is None:
             return stmt.where(false())
@@ -160,4 +163,6 @@ def task_report_scope(stmt: Select, principal: Principal) -> Select:
             ClusterMembership.cluster_id == principal.cluster_id
         )
         return stmt.where(TaskReport.unit_id.in_(members))
-    return stmt
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    return stmt.where(false())

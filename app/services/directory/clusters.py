@@ -1,6 +1,6 @@
 """Clusters: cụm, khối thi đua, with head (Trưởng khối), deputies and members."""
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -13,7 +13,7 @@ from app.core.orm import (
     paginate,
     touch,
 )
-from app.core.principal import CLUSTER_HEAD, UNIT, Principal
+from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.core.text import nfc, search_text
 from app.models import (
     Cluster,
@@ -48,7 +48,9 @@ def _cluster_scope(stmt, principal: Principal):
             ClusterMembership.unit_id == principal.unit_id
         )
         return stmt.where(Cluster.id.in_(member_of))
-    return stmt
+    if principal.role in (NOI_VU, COUNCIL_MEMBER, READER):
+        return stmt
+    return stmt.where(false())
 
 
 async def list_clusters(

@@ -1,6 +1,6 @@
 """The council (Hội đồng Thi đua - Khen thưởng tỉnh) and its members."""
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -11,7 +11,7 @@ from app.core.orm import (
     paginate,
     touch,
 )
-from app.core.principal import COUNCIL_MEMBER, Principal
+from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER, Principal
 from app.core.text import nfc
 from app.models import (
     Cluster,
@@ -72,7 +72,9 @@ def _council_scope(stmt, principal: Principal):
             CouncilMember.id == principal.council_member_id
         )
         return stmt.where(Council.id.in_(own))
-    return stmt
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    return stmt.where(false())
 
 
 async def list_councils(
