@@ -3,6 +3,7 @@ permissions table first, for its own action, so it refuses a caller without the 
 when it is called outside HTTP (a script, another service). And every scope denies a role it
 does not name."""
 
+import importlib
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -201,3 +202,23 @@ def test_a_scope_shows_nothing_to_a_role_it_does_not_name(scope, model):
     stranger = Principal(role="stranger", user_id=1, unit_id=1, cluster_id=1, council_member_id=1)
 
     assert "WHERE false" in str(scope(select(model), stranger))
+
+
+MATRICES = (
+    "tests.test_foundation_permissions",
+    "tests.dossiers.test_permissions",
+    "tests.dossiers.test_outputs",
+    "tests.meetings.test_permissions",
+    "tests.plans.test_plans",
+    "tests.rule_values.test_rule_values",
+    "tests.tasks.test_tasks",
+    "tests.tasks.test_reports",
+    "tests.tasks.test_outputs",
+)
+
+
+def test_every_gated_action_has_a_row_in_a_role_matrix():
+    rows = {e.action for module in MATRICES for e in importlib.import_module(module).ENDPOINTS}
+    gated = {name for name, entry in permissions.ACTIONS.items() if not entry.public}
+
+    assert gated - rows == set()
