@@ -8,7 +8,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import func, select
 
 from app.api.deps import ActionGate, PublicGate
-from app.api.routing import TransactionalRoute
+from app.api.routing import TransactionalRoute, feature_router
 from app.models import Unit
 from app.services.permissions import ACTIONS
 from tests.factories import PASSWORD, make_user, signed_in
@@ -78,6 +78,11 @@ def test_every_api_route_commits_through_the_transactional_route(app):
     ]
 
     assert loose == []
+
+
+def test_the_router_factory_refuses_a_route_class_that_does_not_commit():
+    with pytest.raises(TypeError):
+        feature_router(route_class=APIRoute)
 
 
 def test_operation_ids_are_unique_and_named_after_routes(app):

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response, status
 
-from app.api.deps import Allowed, OptionalIfMatch, PageDep, SessionDep
+from app.api.action_routes import ActionCall, add_action_route
+from app.api.deps import Allowed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute, feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -107,84 +108,83 @@ async def get_meeting(
     return await _read(session, await meetings.get(session, principal, meeting_id), response)
 
 
-@router.put(
+_MOVE = {"response_model": MeetingRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
+
+
+async def _agenda_set(call: ActionCall) -> dict:
+    ids = call.body.nomination_ids
+    meeting = await agenda.set_agenda(call.session, call.principal, call.id, ids, call.expected)
+    return await _read(call.session, meeting, call.response)
+
+
+async def _attendance_set(call: ActionCall) -> dict:
+    meeting = await meetings.set_attendance(
+        call.session, call.principal, call.id, call.body.member_ids, call.expected
+    )
+    return await _read(call.session, meeting, call.response)
+
+
+async def _opened(call: ActionCall) -> dict:
+    meeting = await meetings.open_meeting(call.session, call.principal, call.id, call.expected)
+    return await _read(call.session, meeting, call.response)
+
+
+async def _closed(call: ActionCall) -> dict:
+    keys = call.extras["keys"]
+    meeting = await closing.close(call.session, call.principal, keys, call.id, call.expected)
+    return await _read(call.session, meeting, call.response)
+
+
+add_action_route(
+    router,
     "/meetings/{meeting_id}/agenda",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
-)
-async def set_meeting_agenda(
-    session: SessionDep,
-    principal: Allowed("meeting.set_agenda"),
-    meeting_id: Id,
-    body: AgendaBody,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """While scheduled: eligible nominations whose award type needs the council's vote; the
+    _agenda_set,
+    name="set_meeting_agenda",
+    action="meeting.set_agenda",
+    method="PUT",
+    body=AgendaBody,
+    body_required=True,
+    doc="""While scheduled: eligible nominations whose award type needs the council's vote; the
     ones needing public disclosure only when it was published in time. A refused one refuses
     the whole agenda (422 `agenda_refused`, with `refused: [{nomination_id, reason, message}]`,
     reasons `not_found`, `not_eligible`, `no_vote_needed`, `no_threshold`, `on_other_agenda`,
-    `disclosure_missing`)."""
-    meeting = await agenda.set_agenda(session, principal, meeting_id, body.nomination_ids, expected)
-    return await _read(session, meeting, response)
-
-
-@router.put(
+    `disclosure_missing`).""",
+    **_MOVE,
+)
+add_action_route(
+    router,
     "/meetings/{meeting_id}/attendance",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+    _attendance_set,
+    name="set_meeting_attendance",
+    action="meeting.set_attendance",
+    method="PUT",
+    body=AttendanceBody,
+    body_required=True,
+    doc="While scheduled: the members present (active members of the meeting's council).",
+    **_MOVE,
 )
-async def set_meeting_attendance(
-    session: SessionDep,
-    principal: Allowed("meeting.set_attendance"),
-    meeting_id: Id,
-    body: AttendanceBody,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """While scheduled: the members present (active members of the meeting's council)."""
-    meeting = await meetings.set_attendance(
-        session, principal, meeting_id, body.member_ids, expected
-    )
-    return await _read(session, meeting, response)
-
-
-@router.post(
+add_action_route(
+    router,
     "/meetings/{meeting_id}/open",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
-)
-async def open_meeting(
-    session: SessionDep,
-    principal: Allowed("meeting.open"),
-    meeting_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """Opens when the quorum holds: present ≥ the rule value `award_quorum_percent` (80) of the
+    _opened,
+    name="open_meeting",
+    action="meeting.open",
+    doc="""Opens when the quorum holds: present ≥ the rule value `award_quorum_percent` (80) of the
     council's active members for an award session, ≥ `quorum_percent` (66.67) otherwise; else 409
-    `quorum_not_met` with `present`, `members_total`, `required_percent`, `required_present`."""
-    meeting = await meetings.open_meeting(session, principal, meeting_id, expected)
-    return await _read(session, meeting, response)
-
-
-@router.post(
-    "/meetings/{meeting_id}/close",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+    `quorum_not_met` with `present`, `members_total`, `required_percent`, `required_present`.""",
+    **_MOVE,
 )
-async def close_meeting(
-    session: SessionDep,
-    principal: Allowed("meeting.close"),
-    keys: KeysDep,
-    meeting_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """Closes the vote and counts it: each item passes when approvals over ALL the council's
-    members reach its award type's threshold; nominations become approved or rejected."""
-    meeting = await closing.close(session, principal, keys, meeting_id, expected)
-    return await _read(session, meeting, response)
+add_action_route(
+    router,
+    "/meetings/{meeting_id}/close",
+    _closed,
+    name="close_meeting",
+    action="meeting.close",
+    extras={"keys": KeysDep},
+    doc="""Closes the vote and counts it: each item passes when approvals over ALL the council's
+    members reach its award type's threshold; nominations become approved or rejected.""",
+    **_MOVE,
+)
 
 
 @router.get(

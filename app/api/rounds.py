@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.action_routes import ActionCall, Handler, add_action_route
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -81,46 +82,24 @@ async def update_round(
 _MOVE = {"response_model": RoundRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
-async def _move(session, principal, round_id: Id, action: str, expected, response: Response):
-    row = await rounds.move_round(session, principal, round_id, action, expected)
-    set_etag(response, row.version)
-    return rounds.round_view(row)
+def _moved(verb: str) -> Handler:
+    async def handle(call: ActionCall) -> dict:
+        row = await rounds.move_round(call.session, call.principal, call.id, verb, call.expected)
+        set_etag(call.response, row.version)
+        return rounds.round_view(row)
+
+    return handle
 
 
-@router.post("/rounds/{round_id}/open", **_MOVE)
-async def open_round(
-    session: SessionDep,
-    principal: Allowed("round.open"),
-    round_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
+for verb, doc in (
+    ("open", "`draft → open`: units may submit until the end of `submission_closes_on`."),
+    ("close", "`open → closed`: only units with an extension may still submit."),
+    ("complete", "`closed → completed`; any other move is 409 `invalid_transition`."),
 ):
-    """`draft → open`: units may submit until the end of `submission_closes_on`."""
-    return await _move(session, principal, round_id, "open", expected, response)
-
-
-@router.post("/rounds/{round_id}/close", **_MOVE)
-async def close_round(
-    session: SessionDep,
-    principal: Allowed("round.close"),
-    round_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """`open → closed`: only units with an extension may still submit."""
-    return await _move(session, principal, round_id, "close", expected, response)
-
-
-@router.post("/rounds/{round_id}/complete", **_MOVE)
-async def complete_round(
-    session: SessionDep,
-    principal: Allowed("round.complete"),
-    round_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """`closed → completed`; any other move is 409 `invalid_transition`."""
-    return await _move(session, principal, round_id, "complete", expected, response)
+    add_action_route(
+        router, f"/rounds/{{round_id}}/{verb}", _moved(verb), name=f"{verb}_round",
+        action=f"round.{verb}", doc=doc, **_MOVE,
+    )  # fmt: skip
 
 
 @router.post(
