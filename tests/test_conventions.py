@@ -7,15 +7,17 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import func, select
 
-from app.api.deps import RoleGate
+from app.api.deps import ActionGate, PublicGate
+from app.api.routing import TransactionalRoute, feature_router
 from app.models import Unit
+from app.services.permissions import ACTIONS
 from tests.factories import PASSWORD, make_user, signed_in
 
 PUBLIC_PATHS = {"/api/v1/auth/token", "/api/v1/auth/refresh"}
 
 
-def _gates(dependant) -> list[RoleGate]:
-    found = [d.call for d in dependant.dependencies if isinstance(d.call, RoleGate)]
+def _gates(dependant) -> list[ActionGate | PublicGate]:
+    found = [d.call for d in dependant.dependencies if isinstance(d.call, ActionGate | PublicGate)]
     for sub in dependant.dependencies:
         found.extend(_gates(sub))
     return found
@@ -30,15 +32,57 @@ def api_routes(app) -> list[tuple[str, APIRoute]]:
     ]
 
 
-def test_every_api_route_declares_its_roles(app):
+def _v1(app) -> list[tuple[str, APIRoute]]:
     routes = [(p, r) for p, r in api_routes(app) if p.startswith("/api/v1")]
+    assert len(routes) > 20  # the walk really reached the routers
+    return routes
+
+
+def test_every_api_route_declares_its_roles(app):
     unguarded = [
         f"{sorted(route.methods)} {path}"
-        for path, route in routes
-        if path not in PUBLIC_PATHS and not _gates(route.dependant)
+        for path, route in _v1(app)
+        if path not in PUBLIC_PATHS
+        and not any(isinstance(g, ActionGate) for g in _gates(route.dependant))
     ]
-    assert len(routes) > 20  # the walk really reached the routers
     assert unguarded == []
+
+
+def test_every_api_route_is_bound_to_exactly_one_action(app):
+    bound = {
+        f"{sorted(r.methods)} {p}": [g.action.name for g in _gates(r.dependant)]
+        for p, r in _v1(app)
+    }
+
+    assert {route: names for route, names in bound.items() if len(names) != 1} == {}
+
+
+def test_every_action_of_the_table_is_used_by_a_route(app):
+    used = [g.action.name for _, r in _v1(app) for g in _gates(r.dependant)]
+
+    assert sorted(set(ACTIONS) - set(used)) == []
+    assert len(used) == len(set(used))  # and by one route only
+
+
+def test_only_the_sign_in_routes_are_public(app):
+    public = {p for p, r in _v1(app) for g in _gates(r.dependant) if isinstance(g, PublicGate)}
+
+    assert public == PUBLIC_PATHS
+
+
+def test_every_api_route_commits_through_the_transactional_route(app):
+    loose = [
+        f"{sorted(r.methods)} {p}: {type(r).__name__}"
+        for p, r in _v1(app)
+        if not isinstance(r, TransactionalRoute)
+    ]
+
+    assert loose == []
+
+
+def test_the_router_factory_refuses_a_route_class_that_does_not_commit():
+    with pytest.raises(TypeError):
+        feature_router(route_class=APIRoute)
 
 
 def test_operation_ids_are_unique_and_named_after_routes(app):

@@ -2,41 +2,52 @@
 
 import pytest
 
-from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
-
-NOI_VU = frozenset({"noi_vu"})
-COUNCIL_READERS = frozenset({"noi_vu", "council_member", "reader"})
-EVERYONE = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
+from tests.permissions import (
+    Endpoint,
+    admission_cases,
+    assert_admitted,
+    assert_needs_token,
+    assert_refused,
+    refusal_cases,
+)
 
 ENDPOINTS = [
-    Endpoint("GET", "/api/v1/users", NOI_VU),
-    Endpoint("POST", "/api/v1/users", NOI_VU, {"username": "x"}),
-    Endpoint("GET", "/api/v1/users/1", NOI_VU),
-    Endpoint("PATCH", "/api/v1/users/1", NOI_VU, {"active": False}),
-    Endpoint("GET", "/api/v1/service-tokens", NOI_VU),
-    Endpoint("POST", "/api/v1/service-tokens", NOI_VU, {"name": "x"}),
-    Endpoint("DELETE", "/api/v1/service-tokens/1", NOI_VU),
-    Endpoint("POST", "/api/v1/units", NOI_VU, {"code": "x", "name": "x"}),
-    Endpoint("PATCH", "/api/v1/units/1", NOI_VU, {"name": "x"}),
-    Endpoint("POST", "/api/v1/clusters", NOI_VU, {"year": 2026}),
-    Endpoint("PATCH", "/api/v1/clusters/1", NOI_VU, {"name": "x"}),
-    Endpoint("GET", "/api/v1/councils", COUNCIL_READERS),
-    Endpoint("GET", "/api/v1/councils/1", COUNCIL_READERS),
-    Endpoint("POST", "/api/v1/councils", NOI_VU, {"name": "x"}),
-    Endpoint("PATCH", "/api/v1/councils/1", NOI_VU, {"name": "x"}),
-    Endpoint("POST", "/api/v1/councils/1/members", NOI_VU, {"full_name": "x"}),
-    Endpoint("PATCH", "/api/v1/councils/1/members/1", NOI_VU, {"full_name": "x"}),
-    Endpoint("DELETE", "/api/v1/councils/1/members/1", NOI_VU),
-    Endpoint("GET", "/api/v1/audit", NOI_VU),
-    Endpoint("GET", "/api/v1/units", EVERYONE),
-    Endpoint("GET", "/api/v1/clusters", EVERYONE),
-    Endpoint("GET", "/api/v1/auth/me", EVERYONE),
+    Endpoint("GET", "/api/v1/users", "user.list"),
+    Endpoint("POST", "/api/v1/users", "user.create", {"username": "x"}),
+    Endpoint("GET", "/api/v1/users/1", "user.read"),
+    Endpoint("PATCH", "/api/v1/users/1", "user.update", {"active": False}),
+    Endpoint("GET", "/api/v1/service-tokens", "service_token.list"),
+    Endpoint("POST", "/api/v1/service-tokens", "service_token.create", {"name": "x"}),
+    Endpoint("DELETE", "/api/v1/service-tokens/1", "service_token.revoke"),
+    Endpoint("POST", "/api/v1/units", "unit.create", {"code": "x", "name": "x"}),
+    Endpoint("PATCH", "/api/v1/units/1", "unit.update", {"name": "x"}),
+    Endpoint("POST", "/api/v1/clusters", "cluster.create", {"year": 2026}),
+    Endpoint("PATCH", "/api/v1/clusters/1", "cluster.update", {"name": "x"}),
+    Endpoint("GET", "/api/v1/councils", "council.list"),
+    Endpoint("GET", "/api/v1/councils/1", "council.read"),
+    Endpoint("POST", "/api/v1/councils", "council.create", {"name": "x"}),
+    Endpoint("PATCH", "/api/v1/councils/1", "council.update", {"name": "x"}),
+    Endpoint("POST", "/api/v1/councils/1/members", "council.add_member", {"full_name": "x"}),
+    Endpoint("PATCH", "/api/v1/councils/1/members/1", "council.update_member", {"full_name": "x"}),
+    Endpoint("DELETE", "/api/v1/councils/1/members/1", "council.remove_member"),
+    Endpoint("GET", "/api/v1/audit", "audit.list"),
+    Endpoint("GET", "/api/v1/units", "unit.list"),
+    Endpoint("GET", "/api/v1/clusters", "cluster.list"),
+    Endpoint("GET", "/api/v1/auth/me", "auth.me"),
+    Endpoint("GET", "/api/v1/units/1", "unit.read"),
+    Endpoint("GET", "/api/v1/clusters/1", "cluster.read"),
+    Endpoint("POST", "/api/v1/auth/logout", "auth.logout"),
 ]
 
 
 @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
 async def test_role_is_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
+    await assert_admitted(app, client, session, endpoint, role)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

@@ -2,22 +2,22 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
-from app.api.deps import IfMatch, NoiVu, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.accounts import Role, UserCreate, UserRead, UserUpdate
 from app.schemas.common import Id, ListEnvelope
 from app.services import accounts
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["users"])
+router = feature_router(tags=["users"])
 
 
 @router.get("/users", response_model=ListEnvelope[UserRead])
 async def list_users(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("user.list"),
     page: PageDep,
     role: Role | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
@@ -31,7 +31,9 @@ async def list_users(
 @router.post(
     "/users", response_model=UserRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
 )
-async def create_user(session: SessionDep, principal: NoiVu, body: UserCreate, response: Response):
+async def create_user(
+    session: SessionDep, principal: Allowed("user.create"), body: UserCreate, response: Response
+):
     """Create an account of any role; unit, cluster_head and council_member need their link."""
     user = await accounts.create_user(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/users/{user.id}"
@@ -40,7 +42,9 @@ async def create_user(session: SessionDep, principal: NoiVu, body: UserCreate, r
 
 
 @router.get("/users/{user_id}", response_model=UserRead, responses=NOT_FOUND)
-async def get_user(session: SessionDep, principal: NoiVu, user_id: Id, response: Response):
+async def get_user(
+    session: SessionDep, principal: Allowed("user.read"), user_id: Id, response: Response
+):
     user = await accounts.get_user(session, user_id)
     set_etag(response, user.version)
     return user
@@ -49,7 +53,7 @@ async def get_user(session: SessionDep, principal: NoiVu, user_id: Id, response:
 @router.patch("/users/{user_id}", response_model=UserRead, responses={**NOT_FOUND, **VERSIONED})
 async def update_user(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("user.update"),
     user_id: Id,
     body: UserUpdate,
     expected: IfMatch,

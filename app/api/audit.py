@@ -3,22 +3,22 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
-from app.api.deps import NoiVu, PageDep, SessionDep
-from app.api.responses import PROBLEMS, envelope
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.responses import envelope
+from app.api.routing import feature_router
 from app.schemas.audit import AuditEntryRead
 from app.schemas.common import Id, ListEnvelope
 from app.services.audit import log as audit_log
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["audit"])
+router = feature_router(tags=["audit"])
 
 
 @router.get("/audit", response_model=ListEnvelope[AuditEntryRead])
 async def list_audit_entries(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("audit.list"),
     page: PageDep,
     entity_type: str | None = None,
     entity_id: Id | None = None,

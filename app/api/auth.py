@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import Form, Request, Response, status
 
-from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
-from app.api.responses import NOT_FOUND, PROBLEMS, envelope
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, PageDep, Public, SessionDep
+from app.api.responses import NOT_FOUND, envelope
+from app.api.routing import feature_router
 from app.schemas.auth import (
     Me,
     RefreshRequest,
@@ -19,10 +19,15 @@ from app.schemas.common import Id, ListEnvelope
 from app.services import accounts
 from app.services import auth as auth_service
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
+router = feature_router()
 
 
-@router.post("/auth/token", response_model=TokenResponse, tags=["auth"])
+@router.post(
+    "/auth/token",
+    response_model=TokenResponse,
+    tags=["auth"],
+    dependencies=[Public("auth.login")],
+)
 async def login(
     request: Request,
     session: SessionDep,
@@ -38,7 +43,12 @@ async def login(
     )
 
 
-@router.post("/auth/refresh", response_model=TokenResponse, tags=["auth"])
+@router.post(
+    "/auth/refresh",
+    response_model=TokenResponse,
+    tags=["auth"],
+    dependencies=[Public("auth.refresh")],
+)
 async def refresh_token(request: Request, session: SessionDep, body: RefreshRequest):
     """A new token pair; the refresh token sent is spent and will not work again."""
     pair = await auth_service.refresh(session, request.app.state.tokens, body.refresh_token)
@@ -48,14 +58,14 @@ async def refresh_token(request: Request, session: SessionDep, body: RefreshRequ
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, tags=["auth"])
-async def logout(session: SessionDep, principal: AnyRole) -> Response:
+async def logout(session: SessionDep, principal: Allowed("auth.logout")) -> Response:
     """Every token of the caller stops working at once."""
     await auth_service.logout(session, principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/auth/me", response_model=Me, tags=["auth"])
-async def read_me(principal: AnyRole) -> Me:
+async def read_me(principal: Allowed("auth.me")) -> Me:
     return Me(
         id=principal.user_id,
         username=principal.username,
@@ -84,7 +94,10 @@ def _token_read(row) -> dict:
     tags=["auth"],
 )
 async def create_service_token(
-    request: Request, session: SessionDep, principal: NoiVu, body: ServiceTokenCreate
+    request: Request,
+    session: SessionDep,
+    principal: Allowed("service_token.create"),
+    body: ServiceTokenCreate,
 ):
     """A read-only token for a reporting script; the token is shown in this answer only."""
     row, token = await accounts.create_service_token(
@@ -94,7 +107,9 @@ async def create_service_token(
 
 
 @router.get("/service-tokens", response_model=ListEnvelope[ServiceTokenRead], tags=["auth"])
-async def list_service_tokens(session: SessionDep, principal: NoiVu, page: PageDep):
+async def list_service_tokens(
+    session: SessionDep, principal: Allowed("service_token.list"), page: PageDep
+):
     result = await accounts.list_service_tokens(session, page.limit, page.offset)
     return envelope(result, [_token_read(r) for r in result.items])
 
@@ -105,6 +120,8 @@ async def list_service_tokens(session: SessionDep, principal: NoiVu, page: PageD
     responses=NOT_FOUND,
     tags=["auth"],
 )
-async def revoke_service_token(session: SessionDep, principal: NoiVu, token_id: Id) -> Response:
+async def revoke_service_token(
+    session: SessionDep, principal: Allowed("service_token.revoke"), token_id: Id
+) -> Response:
     await accounts.revoke_service_token(session, principal, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

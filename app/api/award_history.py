@@ -2,23 +2,23 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import File, Query, Request, UploadFile
 
-from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
-from app.api.responses import PROBLEMS, envelope
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.responses import envelope
+from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
 from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead
 from app.schemas.common import Id, ListEnvelope
 from app.services.award_history import importing, records
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["award history"])
+router = feature_router(tags=["award history"])
 
 
 @router.get("/award-history", response_model=ListEnvelope[AwardHistoryRead])
 async def list_award_history(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("award_history.list"),
     page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
     nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
@@ -44,7 +44,7 @@ async def list_award_history(
 async def import_award_history(
     request: Request,
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("award_history.import"),
     file: Annotated[UploadFile, File(description="Bảng CSV (UTF-8) hoặc .xlsx có dòng tiêu đề")],
     dry_run: bool = False,
     skip_invalid: bool = False,

@@ -1,21 +1,21 @@
 """The award-type catalogue: danh hiệu thi đua and hình thức khen thưởng, editable by Sở Nội vụ."""
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
-from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
-from app.api.responses import NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.responses import NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.award_types import AwardTypeRead, AwardTypeUpdate, Level, Recipient
 from app.schemas.common import ListEnvelope
 from app.services import award_types
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["award types"])
+router = feature_router(tags=["award types"])
 
 
 @router.get("/award-types", response_model=ListEnvelope[AwardTypeRead])
 async def list_award_types(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("award_type.list"),
     page: PageDep,
     level: Level | None = None,
     recipient: Recipient | None = None,
@@ -30,7 +30,9 @@ async def list_award_types(
 
 
 @router.get("/award-types/{code}", response_model=AwardTypeRead, responses=NOT_FOUND)
-async def get_award_type(session: SessionDep, principal: AnyRole, code: str, response: Response):
+async def get_award_type(
+    session: SessionDep, principal: Allowed("award_type.read"), code: str, response: Response
+):
     row = await award_types.get_award_type(session, code)
     set_etag(response, row.version)
     return award_types.award_type_view(row)
@@ -41,7 +43,7 @@ async def get_award_type(session: SessionDep, principal: AnyRole, code: str, res
 )
 async def update_award_type(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("award_type.update"),
     code: str,
     body: AwardTypeUpdate,
     expected: IfMatch,

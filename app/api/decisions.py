@@ -3,12 +3,11 @@ disclosure of nominations, and complaints (đơn thư khiếu nại, tố cáo) 
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
-from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER
+from app.api.deps import Allowed, OptionalIfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.decisions import (
     ComplaintCreate,
@@ -24,11 +23,7 @@ from app.schemas.decisions import (
 )
 from app.services.decisions import complaints, disclosures, records, state
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
-
-
-DecisionReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
-NominationFollower = roles(NOI_VU, COUNCIL_MEMBER)
+router = feature_router()
 
 
 @router.post(
@@ -39,7 +34,10 @@ NominationFollower = roles(NOI_VU, COUNCIL_MEMBER)
     tags=["decisions"],
 )
 async def record_decision(
-    session: SessionDep, principal: NoiVu, body: DecisionCreate, response: Response
+    session: SessionDep,
+    principal: Allowed("decision.record"),
+    body: DecisionCreate,
+    response: Response,
 ):
     """`provincial_award`: provincial award types, approved by the council or — when the type
     needs no vote — appraised eligible; they become `awarded` and enter the award history.
@@ -56,7 +54,7 @@ async def record_decision(
 @router.get("/decisions", response_model=ListEnvelope[DecisionRead], tags=["decisions"])
 async def list_decisions(
     session: SessionDep,
-    principal: DecisionReader,
+    principal: Allowed("decision.list"),
     page: PageDep,
     kind: DecisionKind | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -72,7 +70,7 @@ async def list_decisions(
     "/decisions/{decision_id}", response_model=DecisionRead, responses=NOT_FOUND, tags=["decisions"]
 )
 async def get_decision(
-    session: SessionDep, principal: DecisionReader, decision_id: Id, response: Response
+    session: SessionDep, principal: Allowed("decision.read"), decision_id: Id, response: Response
 ):
     decision = await records.get(session, decision_id)
     set_etag(response, decision.version)
@@ -87,7 +85,10 @@ async def get_decision(
     tags=["decisions"],
 )
 async def record_state_result(
-    session: SessionDep, principal: NoiVu, nomination_id: Id, body: StateResultCreate
+    session: SessionDep,
+    principal: Allowed("state_result.record"),
+    nomination_id: Id,
+    body: StateResultCreate,
 ):
     """The centre's answer on a nomination `submitted_to_state`: `awarded` enters the award
     history, `rejected` ends it."""
@@ -103,7 +104,10 @@ async def record_state_result(
     tags=["decisions"],
 )
 async def record_disclosure(
-    session: SessionDep, principal: NoiVu, nomination_id: Id, body: DisclosureCreate
+    session: SessionDep,
+    principal: Allowed("disclosure.record"),
+    nomination_id: Id,
+    body: DisclosureCreate,
 ):
     """Công khai: Huân chương and titles of honour go on a meeting's agenda only when published
     at least the award type's `disclosure_working_days` working days before the meeting."""
@@ -117,12 +121,11 @@ async def record_disclosure(
     responses=NOT_FOUND,
     tags=["decisions"],
 )
-async def list_disclosures(session: SessionDep, principal: NominationFollower, nomination_id: Id):
+async def list_disclosures(
+    session: SessionDep, principal: Allowed("disclosure.list"), nomination_id: Id
+):
     rows = await disclosures.for_nomination(session, principal, nomination_id)
     return [disclosures.view(r) for r in rows]
-
-
-ComplaintReader = roles(NOI_VU, COUNCIL_MEMBER)
 
 
 @router.post(
@@ -134,7 +137,7 @@ ComplaintReader = roles(NOI_VU, COUNCIL_MEMBER)
 )
 async def record_complaint(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("complaint.record"),
     nomination_id: Id,
     body: ComplaintCreate,
     response: Response,
@@ -152,7 +155,9 @@ async def record_complaint(
     responses=NOT_FOUND,
     tags=["complaints"],
 )
-async def list_complaints(session: SessionDep, principal: ComplaintReader, nomination_id: Id):
+async def list_complaints(
+    session: SessionDep, principal: Allowed("complaint.list"), nomination_id: Id
+):
     rows = await complaints.for_nomination(session, principal, nomination_id)
     return [complaints.view(r) for r in rows]
 
@@ -164,7 +169,7 @@ async def list_complaints(session: SessionDep, principal: ComplaintReader, nomin
     tags=["complaints"],
 )
 async def get_complaint(
-    session: SessionDep, principal: ComplaintReader, complaint_id: Id, response: Response
+    session: SessionDep, principal: Allowed("complaint.read"), complaint_id: Id, response: Response
 ):
     row = await complaints.get(session, principal, complaint_id)
     set_etag(response, row.version)
@@ -179,7 +184,7 @@ async def get_complaint(
 )
 async def resolve_complaint(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("complaint.resolve"),
     complaint_id: Id,
     body: ComplaintResolve,
     expected: OptionalIfMatch,

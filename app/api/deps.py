@@ -8,18 +8,12 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Forbidden, PreconditionRequired, Unauthorized, Unprocessable
-from app.core.principal import (
-    CLUSTER_HEAD,
-    COUNCIL_MEMBER,
-    NOI_VU,
-    READER,
-    UNIT,
-    Principal,
-)
+from app.core.errors import PreconditionRequired, Unauthorized, Unprocessable
+from app.core.principal import Principal
 from app.schemas.common import Id
 from app.schemas.dossiers import DossierKind, DossierStatus
 from app.services import auth as auth_service
+from app.services import permissions
 
 _bearer = HTTPBearer(auto_error=False, description="Mã truy cập (access token) hoặc service token")
 
@@ -50,26 +44,39 @@ async def get_principal(
     return principal
 
 
-class RoleGate:
-    """Admits only the listed roles; every route under /api/v1 declares one (a test checks)."""
+class ActionGate:
+    """Admits the roles the permissions table gives one action; every route under /api/v1 is
+    bound to exactly one action (a test checks)."""
 
-    def __init__(self, *roles: str) -> None:
-        self.roles = frozenset(roles)
+    def __init__(self, name: str) -> None:
+        self.action = permissions.action(name)
 
     async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
-        if principal.role not in self.roles:
-            raise Forbidden("Vai trò của tài khoản không được phép thực hiện thao tác này.")
+        permissions.require(principal, self.action.name)
         return principal
 
 
-def roles(*allowed: str) -> type[Principal]:
-    return Annotated[Principal, Depends(RoleGate(*allowed))]  # type: ignore[return-value]
+class PublicGate:
+    """Binds a route called before signing in (log in, refresh) to its public action."""
+
+    def __init__(self, name: str) -> None:
+        self.action = permissions.action(name)
+        if not self.action.public:
+            raise ValueError(f"{name} is not a public action.")
+
+    async def __call__(self) -> None:
+        return None
 
 
-AnyRole = roles(NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER, UNIT, READER)
-NoiVu = roles(NOI_VU)
-Staff = roles(NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER, UNIT)  # every signed-in person, not scripts
-NoiVuOrReader = roles(NOI_VU, READER)
+def Allowed(name: str) -> type[Principal]:
+    """The caller, admitted by the role gate of action `name`: a route's
+    `principal: Allowed("dossier.receive")` reads as the sentence it is."""
+    return Annotated[Principal, Depends(ActionGate(name))]  # type: ignore[return-value]
+
+
+def Public(name: str) -> Any:
+    """The route dependency binding a public route to its action of the permissions table."""
+    return Depends(PublicGate(name))
 
 
 @dataclass(frozen=True)

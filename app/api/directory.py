@@ -3,12 +3,11 @@ council (Hội đồng TĐKT tỉnh) with its members."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
-from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.directory import (
     ClusterCreate,
@@ -28,13 +27,13 @@ from app.schemas.directory import (
 )
 from app.services import directory
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["directory"])
+router = feature_router(tags=["directory"])
 
 
 @router.get("/units", response_model=ListEnvelope[UnitRead])
 async def list_units(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("unit.list"),
     page: PageDep,
     q: Annotated[
         str | None, Query(max_length=200, description="Tìm theo tên, tên tắt, bí danh; không dấu")
@@ -51,7 +50,9 @@ async def list_units(
 @router.post(
     "/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
 )
-async def create_unit(session: SessionDep, principal: NoiVu, body: UnitCreate, response: Response):
+async def create_unit(
+    session: SessionDep, principal: Allowed("unit.create"), body: UnitCreate, response: Response
+):
     unit = await directory.create_unit(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/units/{unit.id}"
     set_etag(response, unit.version)
@@ -59,7 +60,9 @@ async def create_unit(session: SessionDep, principal: NoiVu, body: UnitCreate, r
 
 
 @router.get("/units/{unit_id}", response_model=UnitRead, responses=NOT_FOUND)
-async def get_unit(session: SessionDep, principal: AnyRole, unit_id: Id, response: Response):
+async def get_unit(
+    session: SessionDep, principal: Allowed("unit.read"), unit_id: Id, response: Response
+):
     unit = await directory.get_unit(session, unit_id)
     set_etag(response, unit.version)
     return unit
@@ -68,7 +71,7 @@ async def get_unit(session: SessionDep, principal: AnyRole, unit_id: Id, respons
 @router.patch("/units/{unit_id}", response_model=UnitRead, responses={**NOT_FOUND, **VERSIONED})
 async def update_unit(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("unit.update"),
     unit_id: Id,
     body: UnitUpdate,
     expected: IfMatch,
@@ -84,7 +87,7 @@ async def update_unit(
 @router.get("/clusters", response_model=ListEnvelope[ClusterRead])
 async def list_clusters(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("cluster.list"),
     page: PageDep,
     year: int | None = None,
     kind: ClusterKind | None = None,
@@ -106,7 +109,10 @@ async def list_clusters(
     responses=CONFLICT,
 )
 async def create_cluster(
-    session: SessionDep, principal: NoiVu, body: ClusterCreate, response: Response
+    session: SessionDep,
+    principal: Allowed("cluster.create"),
+    body: ClusterCreate,
+    response: Response,
 ):
     """A unit is in at most one cluster a year (409 `unit_already_in_cluster`)."""
     cluster = await directory.create_cluster(session, principal, body.model_dump())
@@ -116,7 +122,9 @@ async def create_cluster(
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterRead, responses=NOT_FOUND)
-async def get_cluster(session: SessionDep, principal: AnyRole, cluster_id: Id, response: Response):
+async def get_cluster(
+    session: SessionDep, principal: Allowed("cluster.read"), cluster_id: Id, response: Response
+):
     cluster = await directory.get_cluster(session, principal, cluster_id)
     set_etag(response, cluster.version)
     return directory.cluster_view(cluster)
@@ -129,7 +137,7 @@ async def get_cluster(session: SessionDep, principal: AnyRole, cluster_id: Id, r
 )
 async def update_cluster(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("cluster.update"),
     cluster_id: Id,
     body: ClusterUpdate,
     expected: IfMatch,
@@ -142,11 +150,8 @@ async def update_cluster(
     return directory.cluster_view(cluster)
 
 
-CouncilReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
-
-
 @router.get("/councils", response_model=ListEnvelope[CouncilRead])
-async def list_councils(session: SessionDep, principal: CouncilReader, page: PageDep):
+async def list_councils(session: SessionDep, principal: Allowed("council.list"), page: PageDep):
     """A council member sees the council they sit on."""
     result = await directory.list_councils(session, principal, page.limit, page.offset)
     return envelope(result, await directory.council_views(session, result.items))
@@ -154,7 +159,10 @@ async def list_councils(session: SessionDep, principal: CouncilReader, page: Pag
 
 @router.post("/councils", response_model=CouncilRead, status_code=status.HTTP_201_CREATED)
 async def create_council(
-    session: SessionDep, principal: NoiVu, body: CouncilCreate, response: Response
+    session: SessionDep,
+    principal: Allowed("council.create"),
+    body: CouncilCreate,
+    response: Response,
 ):
     council = await directory.create_council(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/councils/{council.id}"
@@ -164,7 +172,7 @@ async def create_council(
 
 @router.get("/councils/{council_id}", response_model=CouncilRead, responses=NOT_FOUND)
 async def get_council(
-    session: SessionDep, principal: CouncilReader, council_id: Id, response: Response
+    session: SessionDep, principal: Allowed("council.read"), council_id: Id, response: Response
 ):
     council = await directory.get_council(session, principal, council_id)
     set_etag(response, council.version)
@@ -176,7 +184,7 @@ async def get_council(
 )
 async def update_council(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("council.update"),
     council_id: Id,
     body: CouncilUpdate,
     expected: IfMatch,
@@ -197,7 +205,7 @@ async def update_council(
 )
 async def add_council_member(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("council.add_member"),
     council_id: Id,
     body: CouncilMemberCreate,
     response: Response,
@@ -216,7 +224,7 @@ async def add_council_member(
 )
 async def update_council_member(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("council.update_member"),
     council_id: Id,
     member_id: Id,
     body: CouncilMemberUpdate,
@@ -237,7 +245,7 @@ async def update_council_member(
     responses=NOT_FOUND,
 )
 async def remove_council_member(
-    session: SessionDep, principal: NoiVu, council_id: Id, member_id: Id
+    session: SessionDep, principal: Allowed("council.remove_member"), council_id: Id, member_id: Id
 ) -> Response:
     """The member leaves the council; past meetings keep referring to them."""
     await directory.remove_member(session, principal, council_id, member_id)

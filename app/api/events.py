@@ -2,21 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
-from app.api.deps import AnyRole, SessionDep
-from app.api.responses import PROBLEMS
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, SessionDep
+from app.api.routing import feature_router
 from app.schemas.events import EventPage
 from app.services import events
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["events"])
+router = feature_router(tags=["events"])
 
 
 @router.get("/events", response_model=EventPage)
 async def list_events(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("event.list"),
     after: Annotated[
         int | None, Query(ge=0, description="`next_after` of the previous page; omit to start")
     ] = None,

@@ -3,23 +3,23 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
-from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
-from app.api.responses import NOT_FOUND, PROBLEMS, envelope
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.responses import NOT_FOUND, envelope
+from app.api.routing import feature_router
 from app.core.working_days import today_in_vietnam
 from app.schemas.common import ListEnvelope
 from app.schemas.holidays import HolidayRead, HolidaySet
 from app.services import holidays
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["holidays"])
+router = feature_router(tags=["holidays"])
 
 
 @router.get("/holidays", response_model=ListEnvelope[HolidayRead])
 async def list_holidays(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("holiday.list"),
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
@@ -31,13 +31,17 @@ async def list_holidays(
 
 
 @router.put("/holidays/{day}", response_model=HolidayRead)
-async def set_holiday(session: SessionDep, principal: NoiVu, day: date, body: HolidaySet):
+async def set_holiday(
+    session: SessionDep, principal: Allowed("holiday.set"), day: date, body: HolidaySet
+):
     """Declare a day off (e.g. a bridge day) or a working day; every clock counts with it."""
     return await holidays.set_holiday(session, principal, day, body.off, body.name)
 
 
 @router.delete("/holidays/{day}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
-async def delete_holiday(session: SessionDep, principal: NoiVu, day: date) -> Response:
+async def delete_holiday(
+    session: SessionDep, principal: Allowed("holiday.delete"), day: date
+) -> Response:
     """Drop the amendment of `day`; the legal calendar applies again."""
     await holidays.delete_holiday(session, principal, day)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,12 +4,12 @@ the secret ballot and the results."""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import Depends, Header, Request, Response, status
 
-from app.api.deps import NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute
-from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER
+from app.api.action_routes import ActionCall, add_action_route
+from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute, feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.meetings import (
     AgendaBody,
@@ -26,9 +26,7 @@ from app.schemas.meetings import (
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.secrecy import BallotKeys
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["meetings"])
-MeetingReader = roles(NOI_VU, COUNCIL_MEMBER, READER)
-Member = roles(COUNCIL_MEMBER)
+router = feature_router(tags=["meetings"])
 NO_STORE = "no-store"
 RECEIPT_HEADER = "X-Ballot-Receipt"
 
@@ -54,7 +52,7 @@ class SecretBallotRoute(TransactionalRoute):
         return handler
 
 
-ballot_router = APIRouter(route_class=SecretBallotRoute, responses=PROBLEMS, tags=["meetings"])
+ballot_router = feature_router(tags=["meetings"], route_class=SecretBallotRoute)
 
 
 def ballot_keys(request: Request) -> BallotKeys:
@@ -76,7 +74,10 @@ async def _read(session, meeting, response: Response) -> dict:
 
 @router.post("/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED)
 async def schedule_meeting(
-    session: SessionDep, principal: NoiVu, body: MeetingCreate, response: Response
+    session: SessionDep,
+    principal: Allowed("meeting.schedule"),
+    body: MeetingCreate,
+    response: Response,
 ):
     """Sở Nội vụ schedules a meeting of the council."""
     meeting = await meetings.schedule(session, principal, body.model_dump())
@@ -87,7 +88,7 @@ async def schedule_meeting(
 @router.get("/meetings", response_model=ListEnvelope[MeetingRead])
 async def list_meetings(
     session: SessionDep,
-    principal: MeetingReader,
+    principal: Allowed("meeting.list"),
     page: PageDep,
     council_id: Id | None = None,
     round_id: Id | None = None,
@@ -102,89 +103,88 @@ async def list_meetings(
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead, responses=NOT_FOUND)
 async def get_meeting(
-    session: SessionDep, principal: MeetingReader, meeting_id: Id, response: Response
+    session: SessionDep, principal: Allowed("meeting.read"), meeting_id: Id, response: Response
 ):
     return await _read(session, await meetings.get(session, principal, meeting_id), response)
 
 
-@router.put(
+_MOVE = {"response_model": MeetingRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
+
+
+async def _agenda_set(call: ActionCall) -> dict:
+    ids = call.body.nomination_ids
+    meeting = await agenda.set_agenda(call.session, call.principal, call.id, ids, call.expected)
+    return await _read(call.session, meeting, call.response)
+
+
+async def _attendance_set(call: ActionCall) -> dict:
+    meeting = await meetings.set_attendance(
+        call.session, call.principal, call.id, call.body.member_ids, call.expected
+    )
+    return await _read(call.session, meeting, call.response)
+
+
+async def _opened(call: ActionCall) -> dict:
+    meeting = await meetings.open_meeting(call.session, call.principal, call.id, call.expected)
+    return await _read(call.session, meeting, call.response)
+
+
+async def _closed(call: ActionCall) -> dict:
+    keys = call.extras["keys"]
+    meeting = await closing.close(call.session, call.principal, keys, call.id, call.expected)
+    return await _read(call.session, meeting, call.response)
+
+
+add_action_route(
+    router,
     "/meetings/{meeting_id}/agenda",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
-)
-async def set_meeting_agenda(
-    session: SessionDep,
-    principal: NoiVu,
-    meeting_id: Id,
-    body: AgendaBody,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """While scheduled: eligible nominations whose award type needs the council's vote; the
+    _agenda_set,
+    name="set_meeting_agenda",
+    action="meeting.set_agenda",
+    method="PUT",
+    body=AgendaBody,
+    body_required=True,
+    doc="""While scheduled: eligible nominations whose award type needs the council's vote; the
     ones needing public disclosure only when it was published in time. A refused one refuses
     the whole agenda (422 `agenda_refused`, with `refused: [{nomination_id, reason, message}]`,
     reasons `not_found`, `not_eligible`, `no_vote_needed`, `no_threshold`, `on_other_agenda`,
-    `disclosure_missing`)."""
-    meeting = await agenda.set_agenda(session, principal, meeting_id, body.nomination_ids, expected)
-    return await _read(session, meeting, response)
-
-
-@router.put(
+    `disclosure_missing`).""",
+    **_MOVE,
+)
+add_action_route(
+    router,
     "/meetings/{meeting_id}/attendance",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+    _attendance_set,
+    name="set_meeting_attendance",
+    action="meeting.set_attendance",
+    method="PUT",
+    body=AttendanceBody,
+    body_required=True,
+    doc="While scheduled: the members present (active members of the meeting's council).",
+    **_MOVE,
 )
-async def set_meeting_attendance(
-    session: SessionDep,
-    principal: NoiVu,
-    meeting_id: Id,
-    body: AttendanceBody,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """While scheduled: the members present (active members of the meeting's council)."""
-    meeting = await meetings.set_attendance(
-        session, principal, meeting_id, body.member_ids, expected
-    )
-    return await _read(session, meeting, response)
-
-
-@router.post(
+add_action_route(
+    router,
     "/meetings/{meeting_id}/open",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
-)
-async def open_meeting(
-    session: SessionDep,
-    principal: NoiVu,
-    meeting_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """Opens when the quorum holds: present ≥ the rule value `award_quorum_percent` (80) of the
+    _opened,
+    name="open_meeting",
+    action="meeting.open",
+    doc="""Opens when the quorum holds: present ≥ the rule value `award_quorum_percent` (80) of the
     council's active members for an award session, ≥ `quorum_percent` (66.67) otherwise; else 409
-    `quorum_not_met` with `present`, `members_total`, `required_percent`, `required_present`."""
-    meeting = await meetings.open_meeting(session, principal, meeting_id, expected)
-    return await _read(session, meeting, response)
-
-
-@router.post(
-    "/meetings/{meeting_id}/close",
-    response_model=MeetingRead,
-    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+    `quorum_not_met` with `present`, `members_total`, `required_percent`, `required_present`.""",
+    **_MOVE,
 )
-async def close_meeting(
-    session: SessionDep,
-    principal: NoiVu,
-    keys: KeysDep,
-    meeting_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """Closes the vote and counts it: each item passes when approvals over ALL the council's
-    members reach its award type's threshold; nominations become approved or rejected."""
-    meeting = await closing.close(session, principal, keys, meeting_id, expected)
-    return await _read(session, meeting, response)
+add_action_route(
+    router,
+    "/meetings/{meeting_id}/close",
+    _closed,
+    name="close_meeting",
+    action="meeting.close",
+    extras={"keys": KeysDep},
+    doc="""Closes the vote and counts it: each item passes when approvals over ALL the council's
+    members reach its award type's threshold; nominations become approved or rejected.""",
+    **_MOVE,
+)
 
 
 @router.get(
@@ -192,7 +192,9 @@ async def close_meeting(
     response_model=MeetingResults,
     responses={**NOT_FOUND, **CONFLICT},
 )
-async def get_meeting_results(session: SessionDep, principal: MeetingReader, meeting_id: Id):
+async def get_meeting_results(
+    session: SessionDep, principal: Allowed("meeting.results"), meeting_id: Id
+):
     """After the close only (409 `meeting_not_closed` before): counts per nomination, never
     who voted how."""
     result = await closing.results(session, principal, meeting_id)
@@ -207,7 +209,7 @@ async def get_meeting_results(session: SessionDep, principal: MeetingReader, mee
 )
 async def cast_ballot(
     session: SessionDep,
-    principal: Member,
+    principal: Allowed("ballot.cast"),
     keys: KeysDep,
     meeting_id: Id,
     body: BallotCreate,
@@ -228,7 +230,7 @@ async def cast_ballot(
 )
 async def get_my_ballot(
     session: SessionDep,
-    principal: Member,
+    principal: Allowed("ballot.read_mine"),
     keys: KeysDep,
     meeting_id: Id,
     receipt: Annotated[str | None, Header(alias=RECEIPT_HEADER, max_length=200)] = None,

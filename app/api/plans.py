@@ -4,11 +4,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
+from fastapi import Depends, File, Query, Request, Response, UploadFile, status
 
-from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute, read_body_capped
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import TransactionalRoute, feature_router, read_body_capped
 from app.api.tasks import CommonTaskFilters
 from app.core.errors import PayloadTooLarge
 from app.schemas.common import Id, ListEnvelope, Problem
@@ -19,7 +19,7 @@ from app.services.plans import records as plan_records
 from app.services.tasks import calendar
 from app.services.tasks import records as task_records
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["plans"])
+router = feature_router(tags=["plans"])
 
 # Room for the multipart envelope around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -73,7 +73,7 @@ async def plan_upload(
 @router.get("/plans", response_model=ListEnvelope[PlanRead])
 async def list_plans(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("plan.list"),
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
@@ -82,7 +82,9 @@ async def list_plans(
 
 
 @router.post("/plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
-async def create_plan(session: SessionDep, principal: NoiVu, body: PlanCreate, response: Response):
+async def create_plan(
+    session: SessionDep, principal: Allowed("plan.create"), body: PlanCreate, response: Response
+):
     """Enter a plan by hand; `POST /plans/import` reads one from its document instead."""
     plan = await plan_records.create_plan(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/plans/{plan.id}"
@@ -92,7 +94,7 @@ async def create_plan(session: SessionDep, principal: NoiVu, body: PlanCreate, r
 
 async def import_plan(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("plan.import"),
     upload: Annotated[Upload, Depends(plan_upload)],
     response: Response,
     dry_run: Annotated[bool, Query(description="true: đọc và báo kết quả, không lưu gì")] = False,
@@ -144,7 +146,9 @@ router.add_api_route(
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead, responses=NOT_FOUND)
-async def get_plan(session: SessionDep, principal: AnyRole, plan_id: Id, response: Response):
+async def get_plan(
+    session: SessionDep, principal: Allowed("plan.read"), plan_id: Id, response: Response
+):
     plan = await plan_records.get_plan(session, plan_id)
     set_etag(response, plan.version)
     return plan
@@ -153,7 +157,7 @@ async def get_plan(session: SessionDep, principal: AnyRole, plan_id: Id, respons
 @router.patch("/plans/{plan_id}", response_model=PlanRead, responses={**NOT_FOUND, **VERSIONED})
 async def update_plan(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("plan.update"),
     plan_id: Id,
     body: PlanUpdate,
     expected: IfMatch,
@@ -169,7 +173,7 @@ async def update_plan(
 @router.get("/plans/{plan_id}/tasks", response_model=ListEnvelope[TaskRead], responses=NOT_FOUND)
 async def list_plan_tasks(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("plan.list_tasks"),
     page: PageDep,
     plan_id: Id,
     filters: CommonTaskFilters,
@@ -190,7 +194,7 @@ async def list_plan_tasks(
         **NOT_FOUND,
     },
 )
-async def get_plan_calendar(session: SessionDep, principal: AnyRole, plan_id: Id):
+async def get_plan_calendar(session: SessionDep, principal: Allowed("plan.calendar"), plan_id: Id):
     """The plan's deadlines as an iCalendar feed, with the same Bearer token as the rest of
     the API: a calendar program that cannot send one needs a proxy or a downloaded file.
     An event's UID is its task's (`task-<id>@tdkt.sonla.gov.vn`), so editing a task updates

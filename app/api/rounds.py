@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
-from app.api.deps import AnyRole, IfMatch, NoiVu, OptionalIfMatch, PageDep, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import NOI_VU, READER, UNIT
+from app.api.action_routes import ActionCall, Handler, add_action_route
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.rounds import (
     ExtensionCreate,
@@ -19,14 +19,13 @@ from app.schemas.rounds import (
 )
 from app.services import rounds
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["rounds"])
-ExtensionReader = roles(NOI_VU, UNIT, READER)
+router = feature_router(tags=["rounds"])
 
 
 @router.get("/rounds", response_model=ListEnvelope[RoundRead])
 async def list_rounds(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("round.list"),
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: RoundStatus | None = None,
@@ -41,7 +40,7 @@ async def list_rounds(
     "/rounds", response_model=RoundRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
 )
 async def create_round(
-    session: SessionDep, principal: NoiVu, body: RoundCreate, response: Response
+    session: SessionDep, principal: Allowed("round.create"), body: RoundCreate, response: Response
 ):
     """One đợt 1 and one đợt 2 a year (409 `duplicate_round`); `task_ids` link the plan's tasks
     the round carries out (e.g. I.8 and I.9 for đợt 1 of 2026)."""
@@ -52,7 +51,9 @@ async def create_round(
 
 
 @router.get("/rounds/{round_id}", response_model=RoundRead, responses=NOT_FOUND)
-async def get_round(session: SessionDep, principal: AnyRole, round_id: Id, response: Response):
+async def get_round(
+    session: SessionDep, principal: Allowed("round.read"), round_id: Id, response: Response
+):
     row = await rounds.get_round(session, round_id)
     set_etag(response, row.version)
     return rounds.round_view(row)
@@ -65,7 +66,7 @@ async def get_round(session: SessionDep, principal: AnyRole, round_id: Id, respo
 )
 async def update_round(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("round.update"),
     round_id: Id,
     body: RoundUpdate,
     expected: IfMatch,
@@ -81,46 +82,24 @@ async def update_round(
 _MOVE = {"response_model": RoundRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
-async def _move(session, principal, round_id: Id, action: str, expected, response: Response):
-    row = await rounds.move_round(session, principal, round_id, action, expected)
-    set_etag(response, row.version)
-    return rounds.round_view(row)
+def _moved(verb: str) -> Handler:
+    async def handle(call: ActionCall) -> dict:
+        row = await rounds.move_round(call.session, call.principal, call.id, verb, call.expected)
+        set_etag(call.response, row.version)
+        return rounds.round_view(row)
+
+    return handle
 
 
-@router.post("/rounds/{round_id}/open", **_MOVE)
-async def open_round(
-    session: SessionDep,
-    principal: NoiVu,
-    round_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
+for verb, doc in (
+    ("open", "`draft → open`: units may submit until the end of `submission_closes_on`."),
+    ("close", "`open → closed`: only units with an extension may still submit."),
+    ("complete", "`closed → completed`; any other move is 409 `invalid_transition`."),
 ):
-    """`draft → open`: units may submit until the end of `submission_closes_on`."""
-    return await _move(session, principal, round_id, "open", expected, response)
-
-
-@router.post("/rounds/{round_id}/close", **_MOVE)
-async def close_round(
-    session: SessionDep,
-    principal: NoiVu,
-    round_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """`open → closed`: only units with an extension may still submit."""
-    return await _move(session, principal, round_id, "close", expected, response)
-
-
-@router.post("/rounds/{round_id}/complete", **_MOVE)
-async def complete_round(
-    session: SessionDep,
-    principal: NoiVu,
-    round_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """`closed → completed`; any other move is 409 `invalid_transition`."""
-    return await _move(session, principal, round_id, "complete", expected, response)
+    add_action_route(
+        router, f"/rounds/{{round_id}}/{verb}", _moved(verb), name=f"{verb}_round",
+        action=f"round.{verb}", doc=doc, **_MOVE,
+    )  # fmt: skip
 
 
 @router.post(
@@ -130,7 +109,10 @@ async def complete_round(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def grant_round_extension(
-    session: SessionDep, principal: NoiVu, round_id: Id, body: ExtensionCreate
+    session: SessionDep,
+    principal: Allowed("round.grant_extension"),
+    round_id: Id,
+    body: ExtensionCreate,
 ):
     """Let one unit submit until `until`, even after the round closed; the approver is kept."""
     extension = await rounds.grant_extension(session, principal, round_id, body.model_dump())
@@ -143,7 +125,7 @@ async def grant_round_extension(
     responses=NOT_FOUND,
 )
 async def list_round_extensions(
-    session: SessionDep, principal: ExtensionReader, round_id: Id, page: PageDep
+    session: SessionDep, principal: Allowed("round.list_extensions"), round_id: Id, page: PageDep
 ):
     """A unit sees the extensions granted to itself."""
     result = await rounds.list_extensions(session, principal, round_id, page.limit, page.offset)

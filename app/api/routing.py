@@ -1,5 +1,6 @@
 """The route class every router uses: one transaction per request, committed here.
 
+Routers are made by `feature_router`, so none can forget the route class (a test checks).
 This is the one visible commit point. A request's session is opened on first use (see
 `deps.get_session`); when the endpoint returns, the session commits — with the Idempotency-Key
 record in the same transaction — and on any error it rolls back.
@@ -8,11 +9,12 @@ record in the same transaction — and on any error it rolls back.
 import json
 from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api import idempotency
+from app.api.responses import PROBLEMS
 from app.core.errors import DomainError, PayloadTooLarge
 from app.core.security import InvalidToken
 
@@ -132,3 +134,13 @@ def _replayable(response: Response) -> dict[str, str]:
 def _text(response: Response) -> str:
     body = getattr(response, "body", b"")
     return body.decode("utf-8") if isinstance(body, bytes) else json.dumps(body)
+
+
+def feature_router(
+    *, tags: list[str] | None = None, route_class: type[TransactionalRoute] = TransactionalRoute
+) -> APIRouter:
+    """A resource's router: every route commits through `TransactionalRoute` (or a subclass
+    of it, such as the meetings' `SecretBallotRoute`) and documents the shared problems."""
+    if not issubclass(route_class, TransactionalRoute):
+        raise TypeError(f"{route_class.__name__} does not commit through TransactionalRoute.")
+    return APIRouter(route_class=route_class, responses=PROBLEMS, tags=tags)

@@ -2,22 +2,24 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
-from app.api.deps import AnyRole, IfMatch, NoiVu, PageDep, SessionDep
-from app.api.responses import NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.responses import NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import ListEnvelope
 from app.schemas.rule_values import RuleValueRead, RuleValueUpdate
 from app.services import rule_values
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["rule-values"])
+router = feature_router(tags=["rule-values"])
 
 RuleKey = Annotated[str, Path(max_length=60)]
 
 
 @router.get("/rule-values", response_model=ListEnvelope[RuleValueRead])
-async def list_rule_values(session: SessionDep, principal: AnyRole, page: PageDep):
+async def list_rule_values(
+    session: SessionDep, principal: Allowed("rule_value.list"), page: PageDep
+):
     """The working-day clocks and quorum shares in force, each with its legal basis."""
     return envelope(await rule_values.list_rule_values(session, page.limit, page.offset))
 
@@ -29,7 +31,7 @@ async def list_rule_values(session: SessionDep, principal: AnyRole, page: PageDe
 )
 async def update_rule_value(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("rule_value.update"),
     key: RuleKey,
     body: RuleValueUpdate,
     expected: IfMatch,

@@ -5,21 +5,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
-from app.api.deps import (
-    AnyRole,
-    IfMatch,
-    NoiVu,
-    NoiVuOrReader,
-    OptionalIfMatch,
-    PageDep,
-    SessionDep,
-    roles,
-)
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import CLUSTER_HEAD, NOI_VU, READER, UNIT
+from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.core.working_days import today_in_vietnam
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.tasks import (
@@ -37,11 +27,7 @@ from app.services.tasks import export as task_export
 from app.services.tasks import records as task_records
 from app.services.tasks import reports as task_reports
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
-
-
-Reporter = roles(NOI_VU, UNIT)
-ReportReader = roles(NOI_VU, READER, UNIT, CLUSTER_HEAD)
+router = feature_router()
 
 
 def as_of_param(
@@ -121,7 +107,7 @@ TaskFilterDep = Annotated[task_records.TaskFilters, Depends(task_filters)]
 )
 async def export_tasks(
     session: SessionDep,
-    principal: NoiVuOrReader,
+    principal: Allowed("task.export"),
     filters: TaskFilterDep,
     format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
 ):
@@ -136,7 +122,7 @@ async def export_tasks(
 
 @router.get("/tasks", response_model=ListEnvelope[TaskRead], tags=["tasks"])
 async def list_tasks(
-    session: SessionDep, principal: AnyRole, page: PageDep, filters: TaskFilterDep
+    session: SessionDep, principal: Allowed("task.list"), page: PageDep, filters: TaskFilterDep
 ):
     """Plan tasks are public to every signed-in role."""
     result = await task_records.list_tasks(session, filters, page.limit, page.offset)
@@ -150,7 +136,9 @@ async def list_tasks(
     responses=CONFLICT,
     tags=["tasks"],
 )
-async def create_task(session: SessionDep, principal: NoiVu, body: TaskCreate, response: Response):
+async def create_task(
+    session: SessionDep, principal: Allowed("task.create"), body: TaskCreate, response: Response
+):
     """Add a task to a plan; `overdue` in the answer is as of today in Vietnam."""
     task = await task_records.create_task(session, principal, body.model_dump())
     response.headers["Location"] = f"/api/v1/tasks/{task.id}"
@@ -160,7 +148,11 @@ async def create_task(session: SessionDep, principal: NoiVu, body: TaskCreate, r
 
 @router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND, tags=["tasks"])
 async def get_task(
-    session: SessionDep, principal: AnyRole, task_id: Id, as_of: AsOf, response: Response
+    session: SessionDep,
+    principal: Allowed("task.read"),
+    task_id: Id,
+    as_of: AsOf,
+    response: Response,
 ):
     task = await task_records.get_task(session, task_id)
     set_etag(response, task.version)
@@ -175,7 +167,7 @@ async def get_task(
 )
 async def update_task(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("task.update"),
     task_id: Id,
     body: TaskUpdate,
     expected: IfMatch,
@@ -199,7 +191,7 @@ async def update_task(
 )
 async def submit_task_report(
     session: SessionDep,
-    principal: Reporter,
+    principal: Allowed("task.report"),
     task_id: Id,
     body: TaskReportCreate,
     expected: OptionalIfMatch,
@@ -224,7 +216,7 @@ async def submit_task_report(
     tags=["tasks"],
 )
 async def list_task_reports(
-    session: SessionDep, principal: ReportReader, page: PageDep, task_id: Id
+    session: SessionDep, principal: Allowed("task.list_reports"), page: PageDep, task_id: Id
 ):
     """A unit sees its own reports, a cluster head those of its cluster's units."""
     result = await task_reports.list_reports(session, principal, task_id, page.limit, page.offset)
@@ -239,7 +231,7 @@ async def list_task_reports(
 )
 async def task_report(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("task.counts"),
     as_of: AsOf,
     plan_id: Annotated[int | None, Query(description="Một kế hoạch; trống: mọi kế hoạch")] = None,
 ):

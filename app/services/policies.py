@@ -1,8 +1,9 @@
-"""Who may see or do what: small pure rules, applied in services and in every list query."""
+"""Who may see or do what: small pure rules, applied in services and in every list query.
+
+The roles each action admits, and which of these rules narrows it, are in `permissions`."""
 
 from sqlalchemy import Select, false, or_, select
 
-from app.core.errors import Forbidden
 from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.models import (
     AgendaItem,
@@ -17,17 +18,6 @@ from app.models import (
     Task,
     TaskReport,
 )
-
-
-def can_manage(principal: Principal) -> bool:
-    """Sở Nội vụ manages users, the directory, plans, rounds and award types."""
-    return principal.is_noi_vu
-
-
-def require_manager(principal: Principal) -> None:
-    if not can_manage(principal):
-        raise Forbidden("Chỉ Sở Nội vụ được thực hiện thao tác này.")
-
 
 # ---- dossiers (hồ sơ đề nghị khen thưởng) ----------------------------------------------------
 
@@ -78,14 +68,6 @@ def owns_dossier(principal: Principal, dossier: Dossier) -> bool:
     return principal.role == UNIT and principal.unit_id == dossier.submitting_unit_id
 
 
-def require_owner(principal: Principal, dossier: Dossier) -> None:
-    if not owns_dossier(principal, dossier):
-        raise Forbidden(
-            f"Chỉ đơn vị lập hồ sơ {dossier.code} được sửa, nộp hoặc rút hồ sơ này.",
-            code="not_dossier_owner",
-        )
-
-
 def sees_personal_data(principal: Principal) -> bool:
     """Readers (reporting scripts) get names only: no birth year, no position."""
     return principal.role != READER
@@ -96,10 +78,12 @@ def sees_attachment_content(principal: Principal) -> bool:
 
 
 def extension_scope(stmt: Select, principal: Principal) -> Select:
-    """A unit sees only the extensions granted to itself."""
+    """A unit sees only the extensions granted to itself; Sở Nội vụ and readers all."""
     if principal.role == UNIT:
         return stmt.where(RoundExtension.unit_id == principal.unit_id)
-    return stmt
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    return stmt.where(false())
 
 
 def event_scope(stmt: Select, principal: Principal) -> Select:
@@ -168,7 +152,8 @@ def can_attach_to_task_report(principal: Principal, dossier_unit_id: int) -> boo
 
 
 def task_report_scope(stmt: Select, principal: Principal) -> Select:
-    """A unit sees its own reports, a cluster head its cluster's units'; the others all."""
+    """A unit sees its own reports, a cluster head its cluster's units'; Sở Nội vụ and readers
+    all."""
     if principal.role == UNIT:
         if principal.unit_id is None:
             return stmt.where(false())
@@ -178,4 +163,6 @@ def task_report_scope(stmt: Select, principal: Principal) -> Select:
             ClusterMembership.cluster_id == principal.cluster_id
         )
         return stmt.where(TaskReport.unit_id.in_(members))
-    return stmt
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    return stmt.where(false())

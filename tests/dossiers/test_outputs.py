@@ -13,16 +13,22 @@ from openpyxl import load_workbook
 from app.models import Cluster, Dossier, Round, Unit
 from tests.factories import make_cluster, make_unit, signed_in
 from tests.factories_dossiers import AWARD, load_catalogue, make_dossier, make_round
-from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+from tests.permissions import (
+    Endpoint,
+    admission_cases,
+    assert_admitted,
+    assert_needs_token,
+    assert_refused,
+    refusal_cases,
+)
 
-ALL = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
 CSTD = "chien_si_thi_dua_cap_tinh"
 ENDPOINTS = [
-    Endpoint("GET", "/api/v1/reports/dossiers?year=2026", ALL),
-    Endpoint("GET", "/api/v1/dossiers/export?format=csv", ALL),
-    Endpoint("GET", "/api/v1/dossiers/export?format=xlsx", ALL),
-    Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=docx", {"noi_vu", "reader"}),
-    Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=xlsx", {"noi_vu", "reader"}),
+    Endpoint("GET", "/api/v1/reports/dossiers?year=2026", "dossier.report"),
+    Endpoint("GET", "/api/v1/dossiers/export?format=csv", "dossier.export"),
+    Endpoint("GET", "/api/v1/dossiers/export?format=xlsx", "dossier.export"),
+    Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=docx", "round.export_nominations"),
+    Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=xlsx", "round.export_nominations"),
 ]
 EXPORT_HEADERS = ["Mã hồ sơ", "Đơn vị trình", "Cụm/khối", "Đợt", "Loại hồ sơ", "Trạng thái hồ sơ",
                   "Họ tên / Tập thể", "Cá nhân/Tập thể", "Chức vụ", "Năm sinh",
@@ -35,6 +41,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
 async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
+    await assert_admitted(app, client, session, endpoint, role)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

@@ -13,31 +13,41 @@ from tests.factories_plans import (
     make_plan,
     seed_bytes,
 )
-from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+from tests.permissions import (
+    Endpoint,
+    admission_cases,
+    assert_admitted,
+    assert_needs_token,
+    assert_refused,
+    refusal_cases,
+)
 
-ALL = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
-NOI_VU = frozenset({"noi_vu"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ENDPOINTS = [
-    Endpoint("GET", "/api/v1/plans", ALL),
-    Endpoint("POST", "/api/v1/plans", NOI_VU, json={"year": 2026, "title": "Kế hoạch"}),
+    Endpoint("GET", "/api/v1/plans", "plan.list"),
+    Endpoint("POST", "/api/v1/plans", "plan.create", json={"year": 2026, "title": "Kế hoạch"}),
     Endpoint(
         "POST",
         "/api/v1/plans/import",
-        NOI_VU,
+        "plan.import",
         kwargs={"files": {"file": ("kh.csv", appendix_csv(), "text/csv")}},
     ),
-    Endpoint("GET", "/api/v1/plans/1", ALL),
-    Endpoint("PATCH", "/api/v1/plans/1", NOI_VU, json={"title": "Kế hoạch"}),
-    Endpoint("GET", "/api/v1/plans/1/tasks", ALL),
-    Endpoint("GET", "/api/v1/plans/1/calendar.ics", ALL),
+    Endpoint("GET", "/api/v1/plans/1", "plan.read"),
+    Endpoint("PATCH", "/api/v1/plans/1", "plan.update", json={"title": "Kế hoạch"}),
+    Endpoint("GET", "/api/v1/plans/1/tasks", "plan.list_tasks"),
+    Endpoint("GET", "/api/v1/plans/1/calendar.ics", "plan.calendar"),
 ]
 
 
 @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
 async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
+    await assert_admitted(app, client, session, endpoint, role)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

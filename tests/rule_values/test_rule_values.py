@@ -9,13 +9,18 @@ from app.models import AuditEntry
 from app.services.dossiers.rules import today
 from tests.factories import make_unit, signed_in
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
-from tests.permissions import Endpoint, assert_refused, refusal_cases
+from tests.permissions import (
+    Endpoint,
+    admission_cases,
+    assert_admitted,
+    assert_refused,
+    refusal_cases,
+)
 
 API = "/api/v1/rule-values"
-EVERYONE = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
 ENDPOINTS = [
-    Endpoint("GET", API, EVERYONE),
-    Endpoint("PATCH", f"{API}/appraisal_working_days", frozenset({"noi_vu"}), {"value": 10}),
+    Endpoint("GET", API, "rule_value.list"),
+    Endpoint("PATCH", f"{API}/appraisal_working_days", "rule_value.update", {"value": 10}),
 ]
 
 
@@ -127,3 +132,8 @@ async def test_a_change_is_audited(app, client, session):
 @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
 async def test_role_is_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
+    await assert_admitted(app, client, session, endpoint, role)

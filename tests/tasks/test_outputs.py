@@ -11,22 +11,33 @@ from openpyxl import load_workbook
 from app.services.tasks import export
 from tests.factories import make_unit, signed_in
 from tests.factories_plans import load_seed, make_plan, make_task, seed_tasks
-from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+from tests.permissions import (
+    Endpoint,
+    admission_cases,
+    assert_admitted,
+    assert_needs_token,
+    assert_refused,
+    refusal_cases,
+)
 
-ALL = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
 HEADERS = ["TT", "Nội dung", "Dự kiến thời gian", "Đơn vị chủ trì", "Đơn vị phối hợp",
            "Trạng thái", "Quá hạn"]  # fmt: skip
 ENDPOINTS = [
-    Endpoint("GET", "/api/v1/plans/1/calendar.ics", ALL),
-    Endpoint("GET", "/api/v1/reports/tasks", ALL),
-    Endpoint("GET", "/api/v1/tasks/export?format=csv", frozenset({"noi_vu", "reader"})),
-    Endpoint("GET", "/api/v1/tasks/export?format=xlsx", frozenset({"noi_vu", "reader"})),
+    Endpoint("GET", "/api/v1/plans/1/calendar.ics", "plan.calendar"),
+    Endpoint("GET", "/api/v1/reports/tasks", "task.counts"),
+    Endpoint("GET", "/api/v1/tasks/export?format=csv", "task.export"),
+    Endpoint("GET", "/api/v1/tasks/export?format=xlsx", "task.export"),
 ]
 
 
 @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
 async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
+    await assert_admitted(app, client, session, endpoint, role)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

@@ -10,20 +10,30 @@ from app.core.working_days import today_in_vietnam
 from app.models import AuditEntry, Event, Task, TaskReport
 from tests.factories import make_cluster, make_unit, signed_in
 from tests.factories_plans import make_papers, make_plan, make_task
-from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+from tests.permissions import (
+    Endpoint,
+    admission_cases,
+    assert_admitted,
+    assert_needs_token,
+    assert_refused,
+    refusal_cases,
+)
 
 REPORT = {"status": "in_progress", "progress_percent": 40, "content": "Đã dự thảo Chỉ thị"}
 ENDPOINTS = [
-    Endpoint("POST", "/api/v1/tasks/1/reports", frozenset({"noi_vu", "unit"}), json=REPORT),
-    Endpoint(
-        "GET", "/api/v1/tasks/1/reports", frozenset({"noi_vu", "reader", "unit", "cluster_head"})
-    ),
+    Endpoint("POST", "/api/v1/tasks/1/reports", "task.report", json=REPORT),
+    Endpoint("GET", "/api/v1/tasks/1/reports", "task.list_reports"),
 ]
 
 
 @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
 async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
+    await assert_admitted(app, client, session, endpoint, role)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

@@ -13,10 +13,15 @@ from app.core.working_days import today_in_vietnam
 from app.models import AuditEntry, Event, Task
 from tests.factories import make_unit, signed_in
 from tests.factories_plans import load_seed, make_plan, make_task, seed_tasks, unit_named
-from tests.permissions import Endpoint, assert_needs_token, assert_refused, refusal_cases
+from tests.permissions import (
+    Endpoint,
+    admission_cases,
+    assert_admitted,
+    assert_needs_token,
+    assert_refused,
+    refusal_cases,
+)
 
-ALL = frozenset({"noi_vu", "cluster_head", "council_member", "unit", "reader"})
-NOI_VU = frozenset({"noi_vu"})
 TASK_KEYS = {
     "id", "plan_id", "code", "period", "seq", "content", "note", "due", "lead_unit_id",
     "lead_unit_label", "coordinators", "status", "completed_on", "overdue", "warnings",
@@ -24,21 +29,26 @@ TASK_KEYS = {
 }  # fmt: skip
 
 ENDPOINTS = [
-    Endpoint("GET", "/api/v1/tasks", ALL),
+    Endpoint("GET", "/api/v1/tasks", "task.list"),
     Endpoint(
         "POST",
         "/api/v1/tasks",
-        NOI_VU,
+        "task.create",
         json={"plan_id": 1, "code": "I.1", "period": "Q1", "content": "Việc"},
     ),
-    Endpoint("GET", "/api/v1/tasks/1", ALL),
-    Endpoint("PATCH", "/api/v1/tasks/1", NOI_VU, json={"content": "Việc"}),
+    Endpoint("GET", "/api/v1/tasks/1", "task.read"),
+    Endpoint("PATCH", "/api/v1/tasks/1", "task.update", json={"content": "Việc"}),
 ]
 
 
 @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
 async def test_roles_not_listed_are_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
+    await assert_admitted(app, client, session, endpoint, role)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)

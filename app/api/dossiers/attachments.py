@@ -2,20 +2,18 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 from fastapi.responses import FileResponse
 
-from app.api.deps import AnyRole, SessionDep, Staff, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, content_disposition
-from app.api.routing import TransactionalRoute, end_reads
-from app.core.principal import CLUSTER_HEAD, UNIT
+from app.api.deps import Allowed, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, content_disposition
+from app.api.routing import end_reads, feature_router
 from app.schemas.common import Id, Problem
 from app.schemas.dossiers import AttachmentRead
 from app.services.award_types.catalogue import DOCUMENT_TYPES
 from app.services.dossiers import attachments, views
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["dossiers"])
-Drafter = roles(UNIT, CLUSTER_HEAD)
+router = feature_router(tags=["dossiers"])
 
 _UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -58,7 +56,11 @@ _UPLOAD_PROBLEMS = {
     openapi_extra=_UPLOAD_BODY,
 )
 async def upload_attachment(
-    session: SessionDep, principal: Drafter, dossier_id: Id, request: Request, response: Response
+    session: SessionDep,
+    principal: Allowed("attachment.upload"),
+    dossier_id: Id,
+    request: Request,
+    response: Response,
 ):
     """multipart `file`, `document_type` (a code of the document list), optional
     `nomination_id`. The type is judged from the bytes; the size is checked as it streams."""
@@ -72,7 +74,9 @@ async def upload_attachment(
 
 
 @router.get("/attachments/{attachment_id}", response_model=AttachmentRead, responses=NOT_FOUND)
-async def get_attachment(session: SessionDep, principal: AnyRole, attachment_id: Id):
+async def get_attachment(
+    session: SessionDep, principal: Allowed("attachment.read"), attachment_id: Id
+):
     row, _ = await attachments.get_attachment(session, principal, attachment_id)
     return views.attachment_view(row)
 
@@ -83,7 +87,10 @@ async def get_attachment(session: SessionDep, principal: AnyRole, attachment_id:
     responses={**NOT_FOUND, 200: {"content": {"application/octet-stream": {}}}},
 )
 async def download_attachment(
-    session: SessionDep, principal: Staff, attachment_id: Id, request: Request
+    session: SessionDep,
+    principal: Allowed("attachment.download"),
+    attachment_id: Id,
+    request: Request,
 ):
     """Always a download (`Content-Disposition: attachment`), never rendered in place."""
     row, path = await attachments.content(
@@ -106,7 +113,10 @@ async def download_attachment(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def delete_attachment(
-    session: SessionDep, principal: Drafter, attachment_id: Id, request: Request
+    session: SessionDep,
+    principal: Allowed("attachment.delete"),
+    attachment_id: Id,
+    request: Request,
 ) -> Response:
     """Only while the dossier is a draft or returned, by its owner."""
     await attachments.delete_attachment(

@@ -1,20 +1,14 @@
 """Dossiers (hồ sơ đề nghị khen thưởng) and their review workflow."""
 
-from fastapi import APIRouter, Response, status
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from app.api.deps import (
-    AnyRole,
-    DossierFilters,
-    IfMatch,
-    NoiVu,
-    OptionalIfMatch,
-    PageDep,
-    SessionDep,
-    roles,
-)
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, envelope, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import CLUSTER_HEAD, UNIT
+from fastapi import Response, status
+
+from app.api.action_routes import ActionCall, Handler, add_action_route
+from app.api.deps import Allowed, DossierFilters, IfMatch, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.dossiers import (
     ActionBody,
@@ -27,8 +21,7 @@ from app.schemas.dossiers import (
 from app.services import policies
 from app.services.dossiers import actions, create, queries, views
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["dossiers"])
-Drafter = roles(UNIT, CLUSTER_HEAD)
+router = feature_router(tags=["dossiers"])
 ACTION = {"response_model": DossierRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
@@ -40,7 +33,7 @@ async def _read(session, principal, dossier, response: Response) -> dict:
 @router.get("/dossiers", response_model=ListEnvelope[DossierRead])
 async def list_dossiers(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("dossier.list"),
     filters: DossierFilters,
     page: PageDep,
 ):
@@ -56,7 +49,10 @@ async def list_dossiers(
     "/dossiers", response_model=DossierRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
 )
 async def create_dossier(
-    session: SessionDep, principal: Drafter, body: DossierCreate, response: Response
+    session: SessionDep,
+    principal: Allowed("dossier.create"),
+    body: DossierCreate,
+    response: Response,
 ):
     """A unit drafts its own dossier; a cluster head the cluster's own (e.g. Cờ thi đua for
     the leading unit). The draft gets a code such as `HS-2026-0001`."""
@@ -66,7 +62,9 @@ async def create_dossier(
 
 
 @router.get("/dossiers/{dossier_id}", response_model=DossierRead, responses=NOT_FOUND)
-async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: Id, response: Response):
+async def get_dossier(
+    session: SessionDep, principal: Allowed("dossier.read"), dossier_id: Id, response: Response
+):
     dossier = await queries.get_dossier(session, principal, dossier_id)
     return await _read(session, principal, dossier, response)
 
@@ -78,7 +76,7 @@ async def get_dossier(session: SessionDep, principal: AnyRole, dossier_id: Id, r
 )
 async def update_dossier(
     session: SessionDep,
-    principal: Drafter,
+    principal: Allowed("dossier.update"),
     dossier_id: Id,
     body: DossierUpdate,
     expected: IfMatch,
@@ -90,84 +88,70 @@ async def update_dossier(
     return await _read(session, principal, dossier, response)
 
 
-@router.post("/dossiers/{dossier_id}/submit", **ACTION)
-async def submit_dossier(
-    session: SessionDep,
-    principal: Drafter,
-    dossier_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-    body: ActionBody | None = None,
-):
+def _moved_with_comment(move: Callable[..., Awaitable[Any]]) -> Handler:
+    """A move whose body is an optional comment (`ActionBody`)."""
+
+    async def handle(call: ActionCall) -> dict:
+        comment = call.body.comment if call.body else None
+        dossier = await move(call.session, call.principal, call.id, comment, call.expected)
+        return await _read(call.session, call.principal, dossier, call.response)
+
+    return handle
+
+
+async def _returned(call: ActionCall) -> dict:
+    dossier = await actions.return_dossier(
+        call.session, call.principal, call.id, call.body.model_dump(), call.expected
+    )
+    return await _read(call.session, call.principal, dossier, call.response)
+
+
+def _move_route(verb: str, name: str, handle: Handler, doc: str, **options: Any) -> None:
+    """`POST /dossiers/{id}/<verb>`, bound to the action `dossier.<verb>`; the body is an
+    optional `ActionBody` unless `body=` says otherwise."""
+    add_action_route(
+        router, f"/dossiers/{{dossier_id}}/{verb}", handle, name=name,
+        action=f"dossier.{verb.replace('-', '_')}", doc=doc, **{"body": ActionBody, **options},
+        **ACTION,
+    )  # fmt: skip
+
+
+_move_route(
+    "submit",
+    "submit_dossier",
+    _moved_with_comment(actions.submit),
     """`draft|returned → submitted` while the round takes the unit's dossier (409
     `round_closed`), with every required paper (422 `missing_documents`) and no nominee
-    proposed for the same award in the same year elsewhere (409 `duplicate_nomination`)."""
-    comment = body.comment if body else None
-    dossier = await actions.submit(session, principal, dossier_id, comment, expected)
-    return await _read(session, principal, dossier, response)
-
-
-@router.post("/dossiers/{dossier_id}/withdraw", **ACTION)
-async def withdraw_dossier(
-    session: SessionDep,
-    principal: Drafter,
-    dossier_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-    body: ActionBody | None = None,
-):
-    """`draft|submitted|returned → withdrawn`, by the owner."""
-    comment = body.comment if body else None
-    dossier = await actions.withdraw(session, principal, dossier_id, comment, expected)
-    return await _read(session, principal, dossier, response)
-
-
-@router.post("/dossiers/{dossier_id}/return", **ACTION)
-async def return_dossier(
-    session: SessionDep,
-    principal: NoiVu,
-    dossier_id: Id,
-    body: ReturnBody,
-    expected: OptionalIfMatch,
-    response: Response,
-):
+    proposed for the same award in the same year elsewhere (409 `duplicate_nomination`).""",
+)
+_move_route(
+    "withdraw",
+    "withdraw_dossier",
+    _moved_with_comment(actions.withdraw),
+    """`draft|submitted|returned → withdrawn`, by the owner.""",
+)
+_move_route(
+    "return",
+    "return_dossier",
+    _returned,
     """`submitted|under_appraisal → returned` with the reason and a supplementation deadline
-    (default 5 working days). Sở Nội vụ should return within `return_due_on`."""
-    dossier = await actions.return_dossier(
-        session, principal, dossier_id, body.model_dump(), expected
-    )
-    return await _read(session, principal, dossier, response)
-
-
-@router.post("/dossiers/{dossier_id}/receive", **ACTION)
-async def receive_dossier(
-    session: SessionDep,
-    principal: NoiVu,
-    dossier_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-    body: ActionBody | None = None,
-):
-    """`submitted → under_appraisal`; `appraisal_due_on` = today + 20 working days."""
-    comment = body.comment if body else None
-    dossier = await actions.receive(session, principal, dossier_id, comment, expected)
-    return await _read(session, principal, dossier, response)
-
-
-@router.post("/dossiers/{dossier_id}/complete-appraisal", **ACTION)
-async def complete_dossier_appraisal(
-    session: SessionDep,
-    principal: NoiVu,
-    dossier_id: Id,
-    expected: OptionalIfMatch,
-    response: Response,
-    body: ActionBody | None = None,
-):
+    (default 5 working days). Sở Nội vụ should return within `return_due_on`.""",
+    body=ReturnBody,
+    body_required=True,
+)
+_move_route(
+    "receive",
+    "receive_dossier",
+    _moved_with_comment(actions.receive),
+    """`submitted → under_appraisal`; `appraisal_due_on` = today + 20 working days.""",
+)
+_move_route(
+    "complete-appraisal",
+    "complete_dossier_appraisal",
+    _moved_with_comment(actions.complete_appraisal),
     """`under_appraisal → appraised` once every nomination is concluded (409
-    `appraisal_incomplete` otherwise)."""
-    comment = body.comment if body else None
-    dossier = await actions.complete_appraisal(session, principal, dossier_id, comment, expected)
-    return await _read(session, principal, dossier, response)
+    `appraisal_incomplete` otherwise).""",
+)
 
 
 @router.get(
@@ -176,7 +160,7 @@ async def complete_dossier_appraisal(
     responses=NOT_FOUND,
 )
 async def get_dossier_history(
-    session: SessionDep, principal: AnyRole, dossier_id: Id, page: PageDep
+    session: SessionDep, principal: Allowed("dossier.history"), dossier_id: Id, page: PageDep
 ):
     """Every recorded step of the dossier, oldest first; readers get no recorded values."""
     result = await queries.history(session, principal, dossier_id, page.limit, page.offset)

@@ -1,17 +1,15 @@
 """Nominations (đề nghị) inside a dossier, and Sở Nội vụ's appraisal of each."""
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
-from app.api.deps import IfMatch, NoiVu, OptionalIfMatch, SessionDep, roles
-from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, VERSIONED, set_etag
-from app.api.routing import TransactionalRoute
-from app.core.principal import CLUSTER_HEAD, UNIT
+from app.api.deps import Allowed, IfMatch, OptionalIfMatch, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, set_etag
+from app.api.routing import feature_router
 from app.schemas.common import Id
 from app.schemas.dossiers import AppraisalBody, NominationCreate, NominationRead, NominationUpdate
 from app.services.dossiers import actions, nominations, views
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["dossiers"])
-Drafter = roles(UNIT, CLUSTER_HEAD)
+router = feature_router(tags=["dossiers"])
 
 
 @router.post(
@@ -22,7 +20,7 @@ Drafter = roles(UNIT, CLUSTER_HEAD)
 )
 async def add_nomination(
     session: SessionDep,
-    principal: Drafter,
+    principal: Allowed("nomination.add"),
     dossier_id: Id,
     body: NominationCreate,
     response: Response,
@@ -43,7 +41,7 @@ async def add_nomination(
 )
 async def update_nomination(
     session: SessionDep,
-    principal: Drafter,
+    principal: Allowed("nomination.update"),
     dossier_id: Id,
     nomination_id: Id,
     body: NominationUpdate,
@@ -64,7 +62,7 @@ async def update_nomination(
     responses={**NOT_FOUND, **CONFLICT},
 )
 async def delete_nomination(
-    session: SessionDep, principal: Drafter, dossier_id: Id, nomination_id: Id
+    session: SessionDep, principal: Allowed("nomination.delete"), dossier_id: Id, nomination_id: Id
 ) -> Response:
     """The nominee's papers stay with the dossier."""
     await nominations.delete_nomination(session, principal, dossier_id, nomination_id)
@@ -78,7 +76,7 @@ async def delete_nomination(
 )
 async def appraise_nomination(
     session: SessionDep,
-    principal: NoiVu,
+    principal: Allowed("nomination.appraise"),
     nomination_id: Id,
     body: AppraisalBody,
     expected: OptionalIfMatch,

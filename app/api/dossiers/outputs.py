@@ -6,18 +6,18 @@ Registered before the dossiers router so that `/dossiers/export` is not read as 
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
-from app.api.deps import AnyRole, DossierFilters, NoiVuOrReader, SessionDep
-from app.api.responses import NOT_FOUND, PROBLEMS, content_disposition
-from app.api.routing import TransactionalRoute
+from app.api.deps import Allowed, DossierFilters, SessionDep
+from app.api.responses import NOT_FOUND, content_disposition
+from app.api.routing import feature_router
 from app.schemas.common import Id
 from app.schemas.dossiers import DossierReport, NominationStatus
 from app.services.dossiers import exports as dossier_exports
 from app.services.dossiers import reports as dossier_reports
 from app.services.dossiers.exports import DOCX_TYPE, XLSX_TYPE, ExportFile
 
-router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS)
+router = feature_router()
 CSV = "text/csv"
 
 
@@ -39,7 +39,7 @@ def _file_responses(description: str, *media_types: str) -> dict[int | str, dict
 )
 async def dossier_report(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("dossier.report"),
     round_id: Annotated[int | None, Query(description="Một đợt xét khen thưởng")] = None,
     year: Annotated[int | None, Query(ge=1945, le=2100, description="Năm của hồ sơ")] = None,
 ):
@@ -62,7 +62,7 @@ async def dossier_report(
 )
 async def export_dossiers(
     session: SessionDep,
-    principal: AnyRole,
+    principal: Allowed("dossier.export"),
     filters: DossierFilters,
     format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
 ):
@@ -87,7 +87,7 @@ async def export_dossiers(
 )
 async def export_round_nominations(
     session: SessionDep,
-    principal: NoiVuOrReader,
+    principal: Allowed("round.export_nominations"),
     round_id: Id,
     format_: Annotated[Literal["docx", "xlsx"], Query(alias="format")] = "docx",
     status: Annotated[

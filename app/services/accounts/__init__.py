@@ -13,7 +13,7 @@ from app.core.principal import Principal
 from app.core.security import TokenCodec, hash_password
 from app.core.text import fold
 from app.models import Cluster, CouncilMember, ServiceToken, Unit, User
-from app.services import audit
+from app.services import audit, permissions
 from app.services.auth import end_of_day_utc
 
 USER_AUDIT_FIELDS = (
@@ -68,6 +68,7 @@ async def _check_links(session: AsyncSession, role: str, values: dict[str, int |
 
 async def create_user(session: AsyncSession, actor: Principal, data: dict) -> User:
     """Create an account of any role, linked to its unit, cluster or council member."""
+    permissions.require(actor, "user.create")
     await _check_links(session, data["role"], data)
     username = data["username"].lower()
     if await session.scalar(select(User.id).where(User.username == username)):
@@ -108,6 +109,7 @@ async def update_user(
     expected_version: int | None,
 ) -> User:
     """Edit an account; deactivating it or changing its password revokes its tokens."""
+    permissions.require(actor, "user.update")
     user = await get_user(session, user_id)
     password = changes.pop("password", None)
 
@@ -133,6 +135,7 @@ async def create_service_token(
     session: AsyncSession, actor: Principal, codec: TokenCodec, name: str, expires_on: date
 ) -> tuple[ServiceToken, str]:
     """Issue a revocable read-only token; the token text is returned only here."""
+    permissions.require(actor, "service_token.create")
     today = utcnow().date()
     if expires_on <= today:
         raise Unprocessable("Ngày hết hạn phải sau hôm nay.", code="invalid_expiry")
@@ -158,6 +161,7 @@ async def list_service_tokens(session: AsyncSession, limit: int, offset: int) ->
 
 
 async def revoke_service_token(session: AsyncSession, actor: Principal, token_id: int) -> None:
+    permissions.require(actor, "service_token.revoke")
     row = await get_or_404(session, ServiceToken, token_id, "service token")
     if row.revoked_at is None:
         row.revoked_at = utcnow()

@@ -14,7 +14,7 @@ from app.core.errors import TooManyRequests, Unauthorized
 from app.core.principal import Principal
 from app.core.security import DUMMY_PASSWORD_HASH, InvalidToken, TokenCodec, verify_password
 from app.models import LoginThrottle, RefreshToken, ServiceToken, User
-from app.services import audit
+from app.services import audit, permissions
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 INVALID_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -167,6 +167,7 @@ async def refresh(session: AsyncSession, codec: TokenCodec, token: str) -> Token
 
 async def logout(session: AsyncSession, principal: Principal) -> None:
     """Every token of the caller stops working at once."""
+    permissions.require(principal, "auth.logout")
     if principal.user_id is None:
         return
     user = await session.get(User, principal.user_id)

@@ -23,7 +23,7 @@ from app.core.principal import Principal
 from app.core.text import fold, nfc
 from app.core.working_days import today_in_vietnam
 from app.models import AwardHistory, AwardType, Unit
-from app.services import audit
+from app.services import audit, permissions
 from app.services.award_history.records import new_row
 from app.services.plans.parser import PlanParseError
 from app.services.plans.parser.xlsx import XLSX_MAGIC, read_xlsx_rows
@@ -276,6 +276,7 @@ async def import_history(
     skip_invalid: bool = False,
 ) -> ImportOutcome:
     """Parse and store past awards; rows already in the history are skipped, not doubled."""
+    permissions.require(actor, "award_history.import")
     parsed, errors = _parse_all(_read_rows(data), await _lookups(session))
     if errors and not skip_invalid:
         raise Unprocessable(

@@ -7,7 +7,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.orm import PageResult, like_folded, paginate
-from app.core.principal import CLUSTER_HEAD, UNIT, Principal
+from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.core.text import search_text
 from app.models import AwardHistory, ClusterMembership, Dossier, Nomination
 from app.services.dossiers.rules import nominee_key
@@ -30,7 +30,8 @@ FIELDS = (
 
 
 def history_scope(stmt: Select, principal: Principal) -> Select:
-    """A unit sees its own unit's history; a cluster head its cluster's units'; others all."""
+    """A unit sees its own unit's history; a cluster head its cluster's units'; Sở Nội vụ,
+    council members and readers all."""
     if principal.role == UNIT:
         return stmt.where(AwardHistory.unit_id == principal.unit_id)
     if principal.role == CLUSTER_HEAD:
@@ -40,7 +41,9 @@ def history_scope(stmt: Select, principal: Principal) -> Select:
         if principal.cluster_id is None:
             return stmt.where(false())
         return stmt.where(AwardHistory.unit_id.in_(units))
-    return stmt
+    if principal.role in (NOI_VU, COUNCIL_MEMBER, READER):
+        return stmt
+    return stmt.where(false())
 
 
 async def list_history(

@@ -11,7 +11,7 @@ from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import AwardType
-from app.services import audit
+from app.services import audit, permissions
 from app.services.award_types.catalogue import AWARD_TYPES, DOCUMENT_TYPES
 from app.services.award_types.criteria import RULES
 
@@ -242,6 +242,7 @@ async def update_award_type(
     session: AsyncSession, actor: Principal, code: str, changes: dict, expected: int | None
 ) -> AwardType:
     """Sở Nội vụ amends thresholds, papers and criteria when a decree changes them."""
+    permissions.require(actor, "award_type.update")
     row = await get_award_type(session, code)
     return await audit.audited_update(
         session, actor, row, lambda: _apply(row, changes), expected,

@@ -19,7 +19,7 @@ from app.core.principal import Principal
 from app.core.statuses import ComplaintStatus
 from app.core.text import nfc
 from app.models import Complaint, Dossier, Nomination
-from app.services import audit, workflow
+from app.services import audit, permissions, workflow
 from app.services.decisions import guards
 from app.services.dossiers import moves as nomination_moves
 from app.services.dossiers import queries
@@ -61,6 +61,7 @@ async def _emit(session: AsyncSession, type_: str, row: Complaint, dossier: Doss
 async def record(
     session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
 ) -> Complaint:
+    permissions.require(actor, "complaint.record")
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
     row = Complaint(
         nomination_id=nomination.id,
@@ -109,6 +110,7 @@ async def resolve(
     data: dict[str, Any],
     expected: int | None,
 ) -> Complaint:
+    permissions.require(actor, "complaint.resolve")
     row = await get(session, actor, complaint_id)
     check_version(row, expected)
     workflow.check_move("complaint", "resolve", row.status, obj=row)

@@ -12,7 +12,7 @@ from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
 from app.models import Disclosure
-from app.services import audit
+from app.services import audit, permissions
 from app.services.decisions import guards
 
 FIELDS = ("id", "nomination_id", "published_on", "channel", "url", "created_at")
@@ -25,6 +25,7 @@ def view(row: Disclosure) -> dict[str, Any]:
 async def record(
     session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
 ) -> Disclosure:
+    permissions.require(actor, "disclosure.record")
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
     if nomination.status in (NominationStatus.DRAFT, NominationStatus.WITHDRAWN):
         raise Conflict(

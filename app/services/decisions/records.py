@@ -18,7 +18,7 @@ from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.core.text import fold, nfc
 from app.models import AwardType, Decision, DecisionItem, Nomination
-from app.services import audit
+from app.services import audit, permissions
 from app.services.award_history.records import from_nomination
 from app.services.decisions import guards
 from app.services.dossiers import moves as nomination_moves
@@ -90,6 +90,7 @@ def _duplicate(decision: Decision) -> Conflict:
 
 async def record(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Decision:
     """Record a signed decision and move its nominations; awarded ones enter the history."""
+    permissions.require(actor, "decision.record")
     kind, ids = data["kind"], list(dict.fromkeys(data["nomination_ids"]))
     loaded = await guards.load_many(session, ids)
     _check(kind, ids, loaded)

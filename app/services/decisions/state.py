@@ -8,7 +8,7 @@ from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.models import StateResult
-from app.services import workflow
+from app.services import permissions, workflow
 from app.services.award_history.records import from_nomination
 from app.services.decisions import guards
 from app.services.dossiers import moves as nomination_moves
@@ -18,6 +18,7 @@ async def record_result(
     session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
 ) -> StateResult:
     """`awarded` enters the award history; `rejected` ends the nomination."""
+    permissions.require(actor, "state_result.record")
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
     workflow.check_move("nomination", "state-result", nomination.status, data["outcome"])
     await guards.refuse_open_complaints(session, [nomination])

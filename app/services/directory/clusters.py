@@ -1,6 +1,6 @@
 """Clusters: cụm, khối thi đua, with head (Trưởng khối), deputies and members."""
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -12,14 +12,14 @@ from app.core.orm import (
     paginate,
     touch,
 )
-from app.core.principal import CLUSTER_HEAD, UNIT, Principal
+from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.core.text import nfc, search_text
 from app.models import (
     Cluster,
     ClusterMembership,
     Unit,
 )
-from app.services import audit
+from app.services import audit, permissions
 
 
 def cluster_view(cluster: Cluster) -> dict:
@@ -47,7 +47,9 @@ def _cluster_scope(stmt, principal: Principal):
             ClusterMembership.unit_id == principal.unit_id
         )
         return stmt.where(Cluster.id.in_(member_of))
-    return stmt
+    if principal.role in (NOI_VU, COUNCIL_MEMBER, READER):
+        return stmt
+    return stmt.where(false())
 
 
 async def list_clusters(
@@ -143,6 +145,7 @@ async def _set_memberships(session: AsyncSession, cluster: Cluster, roles: dict[
 
 
 async def create_cluster(session: AsyncSession, actor: Principal, data: dict) -> Cluster:
+    permissions.require(actor, "cluster.create")
     cluster = Cluster(year=data["year"], kind=data["kind"], name=nfc(data["name"]))
     cluster.search_text = search_text(cluster.name)
     cluster.memberships = []
@@ -165,6 +168,7 @@ async def create_cluster(session: AsyncSession, actor: Principal, data: dict) ->
 async def update_cluster(
     session: AsyncSession, actor: Principal, cluster_id: int, changes: dict, expected: int | None
 ) -> Cluster:
+    permissions.require(actor, "cluster.update")
     cluster = await get_cluster(session, actor, cluster_id)
 
     async def apply() -> None:

@@ -1,6 +1,6 @@
 """The council (Hội đồng Thi đua - Khen thưởng tỉnh) and its members."""
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -10,7 +10,7 @@ from app.core.orm import (
     paginate,
     touch,
 )
-from app.core.principal import COUNCIL_MEMBER, Principal
+from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER, Principal
 from app.core.text import nfc
 from app.models import (
     Cluster,
@@ -20,7 +20,7 @@ from app.models import (
     Unit,
     User,
 )
-from app.services import audit
+from app.services import audit, permissions
 
 
 def _council_options():
@@ -71,7 +71,9 @@ def _council_scope(stmt, principal: Principal):
             CouncilMember.id == principal.council_member_id
         )
         return stmt.where(Council.id.in_(own))
-    return stmt
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    return stmt.where(false())
 
 
 async def list_councils(
@@ -94,6 +96,7 @@ async def get_council(session: AsyncSession, principal: Principal, council_id: i
 
 
 async def create_council(session: AsyncSession, actor: Principal, data: dict) -> Council:
+    permissions.require(actor, "council.create")
     council = Council(**{**data, "name": nfc(data["name"])})
     session.add(council)
     await session.flush()
@@ -107,6 +110,7 @@ async def create_council(session: AsyncSession, actor: Principal, data: dict) ->
 async def update_council(
     session: AsyncSession, actor: Principal, council_id: int, changes: dict, expected: int | None
 ) -> Council:
+    permissions.require(actor, "council.update")
     council = await get_council(session, actor, council_id)
     return await audit.audited_update(
         session, actor, council, changes, expected,
@@ -155,6 +159,7 @@ async def get_member(session: AsyncSession, council_id: int, member_id: int) -> 
 async def add_member(
     session: AsyncSession, actor: Principal, council_id: int, data: dict
 ) -> CouncilMember:
+    permissions.require(actor, "council.add_member")
     await get_council(session, actor, council_id)
     if data.get("unit_id") and not await session.get(Unit, data["unit_id"]):
         raise Unprocessable(f"Không có đơn vị mã số {data['unit_id']}.", code="unknown_reference")
@@ -188,6 +193,7 @@ async def update_member(
     changes: dict,
     expected: int | None,
 ) -> CouncilMember:
+    permissions.require(actor, "council.update_member")
     member = await get_member(session, council_id, member_id)
 
     async def apply() -> None:
@@ -210,6 +216,7 @@ async def remove_member(
     session: AsyncSession, actor: Principal, council_id: int, member_id: int
 ) -> None:
     """Members leave the council but stay on record: past meetings and quorums refer to them."""
+    permissions.require(actor, "council.remove_member")
     member = await get_member(session, council_id, member_id)
     member.active = False
     await _link_user(session, member, None)

@@ -17,7 +17,7 @@ from app.core.text import nfc, search_text
 from app.models import (
     Unit,
 )
-from app.services import audit
+from app.services import audit, permissions
 
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "aliases", "active")
 
@@ -58,6 +58,7 @@ async def get_unit(session: AsyncSession, unit_id: int) -> Unit:
 
 
 async def create_unit(session: AsyncSession, actor: Principal, data: dict) -> Unit:
+    permissions.require(actor, "unit.create")
     if await session.scalar(select(Unit.id).where(Unit.code == data["code"])):
         raise Conflict(f"Mã đơn vị '{data['code']}' đã tồn tại.", code="unit_code_taken")
     unit = Unit(
@@ -80,6 +81,7 @@ async def create_unit(session: AsyncSession, actor: Principal, data: dict) -> Un
 async def update_unit(
     session: AsyncSession, actor: Principal, unit_id: int, changes: dict, expected: int | None
 ) -> Unit:
+    permissions.require(actor, "unit.update")
     unit = await get_unit(session, unit_id)
 
     def apply() -> None:

@@ -18,7 +18,7 @@ from app.core.orm import check_version, touch
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus, RoundStatus
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
-from app.services import holidays, policies, rule_values, workflow
+from app.services import holidays, permissions, rule_values, workflow
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules
 
@@ -35,9 +35,11 @@ def _subject(dossier: Dossier) -> workflow.Subject:
 async def _load(
     session: AsyncSession, actor: Principal, dossier_id: int, action: str, expected: int | None
 ) -> Dossier:
+    # The role is refused before the dossier is looked up, the owner once it is loaded.
+    right = f"dossier.{action.replace('-', '_')}"
+    permissions.require(actor, right)
     dossier = await queries.get_dossier(session, actor, dossier_id)
-    if action in ("submit", "withdraw"):
-        policies.require_owner(actor, dossier)
+    permissions.require(actor, right, dossier)
     check_version(dossier, expected)
     workflow.check_move("dossier", action, dossier.status)
     return dossier
@@ -286,6 +288,7 @@ async def appraise_nomination(
     expected: int | None,
 ) -> tuple[Nomination, Dossier]:
     """Kết luận thẩm định of one nomination, while its dossier is under appraisal."""
+    permissions.require(actor, "nomination.appraise")
     nomination = await queries.get_nomination(session, actor, nomination_id)
     dossier = await queries.get_dossier(session, actor, nomination.dossier_id)
     check_version(nomination, expected)

@@ -21,7 +21,7 @@ from app.core.orm import flush_or_conflict, touch
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
 from app.models import Attachment, Dossier
-from app.services import audit, policies
+from app.services import audit, permissions, policies
 from app.services.award_types.catalogue import DOCUMENT_TYPES
 from app.services.dossiers import queries, uploads
 
@@ -91,7 +91,7 @@ async def upload(
     `end_reads` is the route's way to end a transaction that has written nothing: it runs
     once the dossier is checked, so that a slow upload does not hold SQLite's single write
     lock; the dossier is checked again once the file has arrived."""
-    await queries.get_editable_dossier(session, actor, dossier_id)
+    await queries.get_editable_dossier(session, actor, dossier_id, "attachment.upload")
     await end_reads(session)
     directory = settings.attachments_dir
     received = await uploads.receive(
@@ -115,7 +115,7 @@ async def _store(
     received: uploads.Upload,
     directory: Path,
 ) -> Attachment:
-    dossier = await queries.get_editable_dossier(session, actor, dossier_id)
+    dossier = await queries.get_editable_dossier(session, actor, dossier_id, "attachment.upload")
     document_type, nomination_id = _fields(received.fields, dossier)
     content_type = uploads.sniff(received.temp_path)
     row = Attachment(
@@ -177,8 +177,11 @@ async def delete_attachment(
     """Remove a paper from a draft dossier; the file goes once the row is gone.
 
     A returned dossier keeps the papers Sở Nội vụ already reviewed: the unit adds new ones."""
+    permissions.require(actor, "attachment.delete")
     row, _ = await get_attachment(session, actor, attachment_id)
-    dossier = await queries.get_editable_dossier(session, actor, row.dossier_id)
+    dossier = await queries.get_editable_dossier(
+        session, actor, row.dossier_id, "attachment.delete"
+    )
     if dossier.status != DossierStatus.DRAFT:
         raise Conflict(
             f"Hồ sơ {dossier.code} đã được trả lại để bổ sung: giữ các giấy tờ đã nộp, chỉ "

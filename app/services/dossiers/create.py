@@ -13,7 +13,7 @@ from app.core.principal import CLUSTER_HEAD, UNIT, Principal
 from app.core.statuses import DossierStatus, RoundStatus
 from app.core.text import nfc
 from app.models import Cluster, Dossier, DossierCounter, Round
-from app.services import audit, directory
+from app.services import audit, directory, permissions
 from app.services.dossiers import nominations, queries, rules
 
 AUDITED = ("code", "title", "kind", "round_id", "year", "status", "cluster_id")
@@ -103,6 +103,7 @@ async def _insert_numbered(session: AsyncSession, dossier: Dossier) -> None:
 
 async def create_dossier(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Dossier:
     """A new draft of the caller's unit, or of the cluster it heads."""
+    permissions.require(actor, "dossier.create")
     round_ = await _round_for(session, data.get("round_id"), data["kind"])
     year = round_.year if round_ else rules.today().year
     owner = await _owner(session, actor, year)
@@ -136,7 +137,7 @@ async def update_dossier(
     expected: int | None,
 ) -> Dossier:
     """Title, kind and round, while the dossier is a draft or returned (owner only)."""
-    dossier = await queries.get_editable_dossier(session, actor, dossier_id)
+    dossier = await queries.get_editable_dossier(session, actor, dossier_id, "dossier.update")
 
     async def apply() -> None:
         kind = changes.get("kind") or dossier.kind

@@ -128,7 +128,7 @@ async def add_nomination(
     session: AsyncSession, actor: Principal, dossier_id: int, data: dict[str, Any]
 ) -> tuple[Nomination, Dossier]:
     """Add a nomination to the caller's draft or returned dossier."""
-    dossier = await queries.get_editable_dossier(session, actor, dossier_id)
+    dossier = await queries.get_editable_dossier(session, actor, dossier_id, "nomination.add")
     if len(dossier.nominations) >= MAX_NOMINATIONS:
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
@@ -154,7 +154,7 @@ async def update_nomination(
     expected: int | None,
 ) -> tuple[Nomination, Dossier]:
     """Amend a nomination (If-Match on its version) while the dossier is editable."""
-    dossier = await queries.get_editable_dossier(session, actor, dossier_id)
+    dossier = await queries.get_editable_dossier(session, actor, dossier_id, "nomination.update")
     nomination = _find(dossier, nomination_id)
 
     async def amend() -> None:
@@ -176,7 +176,7 @@ async def delete_nomination(
     session: AsyncSession, actor: Principal, dossier_id: int, nomination_id: int
 ) -> None:
     """Remove a nomination while the dossier is editable."""
-    dossier = await queries.get_editable_dossier(session, actor, dossier_id)
+    dossier = await queries.get_editable_dossier(session, actor, dossier_id, "nomination.delete")
     nomination = _find(dossier, nomination_id)
     before = _audited(nomination)
     # Papers of this nominee stay with the dossier (nomination_id is set to NULL).

@@ -11,7 +11,7 @@ from app.core.orm import PageResult, like_folded, paginate
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
 from app.models import AuditEntry, Dossier, Nomination
-from app.services import policies
+from app.services import permissions, policies
 from app.services.dossiers import rules
 
 
@@ -100,11 +100,13 @@ async def history(
 
 
 async def get_editable_dossier(
-    session: AsyncSession, principal: Principal, dossier_id: int
+    session: AsyncSession, principal: Principal, dossier_id: int, action: str
 ) -> Dossier:
-    """The caller's own dossier, still a draft or returned for supplementation."""
+    """The caller's own dossier, still a draft or returned for supplementation, for `action`
+    (a row of the permissions table whose object rule is the dossier's owner)."""
+    permissions.require(principal, action)
     dossier = await get_dossier(session, principal, dossier_id)
-    policies.require_owner(principal, dossier)
+    permissions.require(principal, action, dossier)
     if dossier.status not in rules.EDITABLE_STATUSES:
         raise Conflict(
             f"Hồ sơ {dossier.code} đã nộp hoặc đã kết thúc; chỉ sửa được hồ sơ dự thảo hoặc "

@@ -13,7 +13,7 @@ from app.core.principal import Principal
 from app.core.text import nfc
 from app.core.working_days import HolidayCalendar
 from app.models import Holiday
-from app.services import audit
+from app.services import audit, permissions
 
 
 async def calendar(session: AsyncSession) -> HolidayCalendar:
@@ -46,6 +46,7 @@ async def set_holiday(
     session: AsyncSession, actor: Principal, day: date, off: bool, name: str
 ) -> dict[str, Any]:
     """Declare `day` a day off (`off=True`, e.g. a bridge day) or a working day (`off=False`)."""
+    permissions.require(actor, "holiday.set")
     row = await session.get(Holiday, day)
     before = None if row is None else {"off": row.off, "name": row.name}
     if row is None:
@@ -63,6 +64,7 @@ async def set_holiday(
 
 async def delete_holiday(session: AsyncSession, actor: Principal, day: date) -> None:
     """Drop Sở Nội vụ's amendment of `day`; the library's calendar applies again."""
+    permissions.require(actor, "holiday.delete")
     row = await session.get(Holiday, day)
     if row is None:
         raise NotFound(f"Ngày {day.isoformat()} không có điều chỉnh nào của Sở Nội vụ.")

@@ -19,7 +19,7 @@ from app.core.principal import Principal
 from app.core.statuses import DossierStatus, MeetingStatus, NominationStatus
 from app.core.working_days import VIETNAM_TZ, HolidayCalendar
 from app.models import AgendaItem, AwardType, Disclosure, Dossier, Meeting, Nomination
-from app.services import audit, holidays
+from app.services import audit, holidays, permissions
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import reload, require_status
 
@@ -181,6 +181,7 @@ async def set_agenda(
     expected: int | None,
 ) -> Meeting:
     """Replace the agenda of a scheduled meeting; any refused nomination refuses it all (422)."""
+    permissions.require(actor, "meeting.set_agenda")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(

@@ -31,6 +31,7 @@ from app.models import (
     MeetingVoter,
     SealedBallot,
 )
+from app.services import permissions
 from app.services.meetings.access import get_meeting
 from app.services.meetings.secrecy import BallotKeys, new_receipt, open_readback, seal_readback
 
@@ -135,6 +136,7 @@ async def cast(
 ) -> dict[str, Any]:
     """Cast the caller's ballot: as present when on the attendance list, else as a written
     ballot (phiếu gửi). 409 `already_voted` on a second one, `meeting_not_open` outside."""
+    permissions.require(actor, "ballot.cast")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     if meeting.status != MeetingStatus.OPEN:
         raise Conflict(
@@ -179,6 +181,7 @@ async def mine(
 ) -> dict[str, Any]:
     """A ballot read back through the receipt given when it was cast; the account alone is
     not enough (whoever can reset a member's password must not read their choices)."""
+    permissions.require(actor, "ballot.read_mine")
     meeting = await get_meeting(session, actor, meeting_id)
     if not receipt:
         raise Unauthorized(

@@ -12,7 +12,7 @@ from app.core.orm import PageResult, check_version, flush_or_conflict
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
-from app.services import workflow
+from app.services import permissions, workflow
 from app.services.dossiers import moves as nomination_moves
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import reload, subject
@@ -69,6 +69,7 @@ async def close(
 ) -> Meeting:
     """Close an open meeting: no ballot is taken after this; each item passes when approvals
     over the voter roll reach the threshold copied when the agenda was set."""
+    permissions.require(actor, "meeting.close")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     # Closed first, so that no ballot counts after this; recorded once the count is known.

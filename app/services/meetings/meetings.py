@@ -27,7 +27,7 @@ from app.models import (
     Nomination,
     Round,
 )
-from app.services import audit, rule_values, workflow
+from app.services import audit, permissions, rule_values, workflow
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
 
@@ -157,6 +157,7 @@ async def _check_references(session: AsyncSession, data: dict[str, Any]) -> None
 
 async def schedule(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Meeting:
     """Sở Nội vụ schedules a meeting of the council (lên lịch phiên họp)."""
+    permissions.require(actor, "meeting.schedule")
     await _check_references(session, data)
     meeting = Meeting(
         council_id=data["council_id"],
@@ -214,6 +215,7 @@ async def set_attendance(
     expected: int | None,
 ) -> Meeting:
     """Điểm danh: the members present, active members of the meeting's council only."""
+    permissions.require(actor, "meeting.set_attendance")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     require_status(
@@ -255,6 +257,7 @@ async def open_meeting(
     expected: int | None,
 ) -> Meeting:
     """Khai mạc: only when enough of the council's active members are present."""
+    permissions.require(actor, "meeting.open")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
     workflow.check_move("meeting", "open", meeting.status, obj=meeting)

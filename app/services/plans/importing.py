@@ -16,7 +16,7 @@ from app.core.principal import SYSTEM, Principal
 from app.core.statuses import TaskStatus
 from app.core.text import search_text
 from app.models import Plan, Task, TaskCoordinator
-from app.services import audit
+from app.services import audit, permissions
 from app.services.plans.parser import ParsedPlan, ParsedTask, PlanParseError, parse_plan
 from app.services.plans.units import UnitIndex, ensure_reference_units
 from app.services.tasks.rules import free_code, warning_dict
@@ -73,6 +73,7 @@ async def import_plan(
     The same file twice gives the first plan back. Unit names are matched to the directory;
     an unknown one stays as a label with an `unknown_unit` warning, never dropped.
     """
+    permissions.require(actor, "plan.import")
     digest = sha256(data)
     if (existing := await _imported_before(session, digest)) is not None:
         warnings = await _current_warnings(session, existing)

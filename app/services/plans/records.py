@@ -7,7 +7,7 @@ from app.core.orm import PageResult, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import Plan
-from app.services import audit
+from app.services import audit, permissions
 from app.services.plans.importing import PLAN_FIELDS
 
 
@@ -29,6 +29,7 @@ def _clean(data: dict) -> dict:
 
 
 async def create_plan(session: AsyncSession, actor: Principal, data: dict) -> Plan:
+    permissions.require(actor, "plan.create")
     plan = Plan(**_clean(data), warnings=[])
     session.add(plan)
     await session.flush()
@@ -40,6 +41,7 @@ async def create_plan(session: AsyncSession, actor: Principal, data: dict) -> Pl
 async def update_plan(
     session: AsyncSession, actor: Principal, plan_id: int, changes: dict, expected: int | None
 ) -> Plan:
+    permissions.require(actor, "plan.update")
     plan = await get_plan(session, plan_id)
     return await audit.audited_update(
         session, actor, plan, _clean(changes), expected,

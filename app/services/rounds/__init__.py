@@ -13,7 +13,7 @@ from app.core.principal import Principal
 from app.core.statuses import RoundStatus
 from app.core.text import nfc
 from app.models import Dossier, Round, RoundExtension, RoundTask, Task, Unit
-from app.services import audit, policies, workflow
+from app.services import audit, permissions, policies, workflow
 from app.services.dossiers import rules
 
 ROUND_FIELDS = (
@@ -94,6 +94,7 @@ async def _flush_unique(session: AsyncSession, year: int, number: int) -> None:
 
 async def create_round(session: AsyncSession, actor: Principal, data: dict) -> Round:
     """A new round in `draft`; one đợt 1 and one đợt 2 a year."""
+    permissions.require(actor, "round.create")
     _check_window(data["submission_opens_on"], data["submission_closes_on"])
     task_ids = data.pop("task_ids", None) or []
     name = data.pop("name", None) or f"Đợt {data['number']} năm {data['year']}"
@@ -131,6 +132,7 @@ async def update_round(
     session: AsyncSession, actor: Principal, round_id: int, changes: dict, expected: int | None
 ) -> Round:
     """Amend dates, name or tasks of a round that is not completed (If-Match)."""
+    permissions.require(actor, "round.update")
     row = await get_round(session, round_id)
 
     async def apply() -> None:
@@ -156,6 +158,7 @@ async def move_round(
     session: AsyncSession, actor: Principal, round_id: int, action: str, expected: int | None
 ) -> Round:
     """open | close | complete, through the one transition table."""
+    permissions.require(actor, f"round.{action}")
     row = await get_round(session, round_id)
     check_version(row, expected)
     subject = workflow.Subject(
@@ -183,6 +186,7 @@ async def grant_extension(
     session: AsyncSession, actor: Principal, round_id: int, data: dict
 ) -> RoundExtension:
     """Gia hạn: one unit may submit to this round until `until`, even after it closed."""
+    permissions.require(actor, "round.grant_extension")
     row = await get_round(session, round_id)
     if row.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         raise Conflict(

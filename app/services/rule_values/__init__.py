@@ -13,7 +13,7 @@ from app.core.orm import PageResult
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import RuleValue
-from app.services import audit
+from app.services import audit, permissions
 
 LEGAL_BASIS = "Nghị định 152/2025/NĐ-CP; Luật Thi đua, khen thưởng 2022"
 BOUNDS = {"working_days": (1, 60), "percent": (50, 100)}
@@ -122,6 +122,7 @@ async def update(
     expected_version: int | None,
 ) -> dict[str, Any]:
     """Sở Nội vụ amends one value (with its legal basis); every later clock or quorum uses it."""
+    permissions.require(actor, "rule_value.update")
     if key not in DEFAULTS:
         raise NotFound(f"Không có số liệu quy định “{key}”.")
     row = await session.get(RuleValue, key, with_for_update=True)

@@ -17,7 +17,7 @@ from app.core.text import nfc, search_text
 from app.core.working_days import today_in_vietnam
 from app.models import Plan, Task, TaskCoordinator, Unit
 from app.models.tasks import PERIODS
-from app.services import audit
+from app.services import audit, permissions
 from app.services.plans.records import get_plan
 from app.services.tasks.rules import (
     GROUP_LABELS,
@@ -213,6 +213,7 @@ async def _flush_unique(session: AsyncSession, task: Task) -> None:
 
 async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Task:
     """Sở Nội vụ adds a task to a plan by hand."""
+    permissions.require(actor, "task.create")
     if await session.get(Plan, data["plan_id"]) is None:
         raise Unprocessable(f"Không có kế hoạch mã số {data['plan_id']}.", code="unknown_reference")
     await _unit_names(session, {data.get("lead_unit_id")})
@@ -251,6 +252,7 @@ async def update_task(
     session: AsyncSession, actor: Principal, task_id: int, changes: dict, expected: int | None
 ) -> Task:
     """Sở Nội vụ corrects a task; warnings about the corrected fields are dropped."""
+    permissions.require(actor, "task.update")
     task = await get_task(session, task_id)
     fields = sorted(changes)
 

@@ -10,11 +10,10 @@ from app.core.principal import Principal
 from app.core.statuses import TaskStatus
 from app.core.working_days import today_in_vietnam
 from app.models import Attachment, Dossier, Plan, Task, TaskReport
-from app.services import audit
+from app.services import audit, permissions
 from app.services.directory import cluster_of_unit
 from app.services.policies import (
     can_attach_to_task_report,
-    can_report_task,
     report_moves_task,
     task_report_scope,
 )
@@ -31,6 +30,7 @@ async def submit_report(
     The task's row is locked first, so that reports sent together on one task wait for each
     other instead of failing; If-Match, when sent, is checked against the locked row.
     """
+    permissions.require(actor, "task.report")
     task = await _locked_task(session, task_id)
     check_version(task, expected)
     _check_may_report(actor, task, data["status"])
@@ -64,11 +64,7 @@ async def _locked_task(session: AsyncSession, task_id: int) -> Task:
 
 
 def _check_may_report(principal: Principal, task: Task, status: str) -> None:
-    if not can_report_task(principal, task):
-        raise Forbidden(
-            "Chỉ đơn vị chủ trì hoặc đơn vị phối hợp của nhiệm vụ được báo cáo tiến độ.",
-            code="not_task_participant",
-        )
+    permissions.require(principal, "task.report", task)
     if principal.is_noi_vu:
         return
     if task.status == TaskStatus.CANCELLED:

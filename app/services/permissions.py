@@ -1,0 +1,228 @@
+"""Who may do what, declared once: every operation of the API is one action of `ACTIONS`.
+
+An action names the roles that may call it and the object rule that narrows it further. The
+route's role gate is made from it (`app.api.deps.Allowed`), the service checks it again with
+`require` so it refuses a caller without the right even outside HTTP, and the permission tests
+take their role × endpoint matrix from it. Object rules are the pure functions of `policies`;
+reads are narrowed in SQL by the scopes there, which deny any role they do not name.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.errors import Forbidden
+from app.core.principal import (
+    ALL_ROLES,
+    CLUSTER_HEAD,
+    COUNCIL_MEMBER,
+    NOI_VU,
+    READER,
+    UNIT,
+    Principal,
+)
+from app.models import Dossier, Task
+from app.services import policies
+
+ROLE_REFUSED = "Vai trò của tài khoản không được phép thực hiện thao tác này."
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An object rule: `allows(principal, obj)` is a pure check of the caller against the
+    object, `refusal(obj)` the error when it fails. A rule without `allows` is enforced where
+    the object is read (a scope in SQL, or a row only the database knows)."""
+
+    name: str
+    allows: Callable[[Principal, Any], bool] | None = None
+    refusal: Callable[[Any], Forbidden] | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    roles: frozenset[str]
+    rule: Rule
+    public: bool = False  # called before signing in (log in, refresh): no role gate
+
+
+def _not_dossier_owner(dossier: Dossier) -> Forbidden:
+    return Forbidden(
+        f"Chỉ đơn vị lập hồ sơ {dossier.code} được sửa, nộp hoặc rút hồ sơ này.",
+        code="not_dossier_owner",
+    )
+
+
+def _not_task_participant(_: Task) -> Forbidden:
+    return Forbidden(
+        "Chỉ đơn vị chủ trì hoặc đơn vị phối hợp của nhiệm vụ được báo cáo tiến độ.",
+        code="not_task_participant",
+    )
+
+
+ANY = Rule("any")
+# The read is narrowed in SQL by the caller's scope: a hidden row is a 404 and never counted.
+IN_SCOPE = Rule("in_scope")
+# The service takes the unit or cluster from the caller itself: there is no other's to touch.
+OWN_UNIT = Rule("own_unit")
+# The council member's own council: the meeting's roll, fixed at the opening, is in the database.
+OWN_COUNCIL = Rule("own_council")
+OWNER_OF_DOSSIER = Rule("owner_of_dossier", policies.owns_dossier, _not_dossier_owner)
+PARTICIPANT_OF_TASK = Rule("participant_of_task", policies.can_report_task, _not_task_participant)
+
+EVERYONE = frozenset(ALL_ROLES)
+STAFF = EVERYONE - {READER}  # every signed-in person, not reporting scripts
+ONLY_NOI_VU = frozenset({NOI_VU})
+DRAFTERS = frozenset({UNIT, CLUSTER_HEAD})
+COUNCIL_READERS = frozenset({NOI_VU, COUNCIL_MEMBER, READER})
+COUNCIL_FOLLOWERS = frozenset({NOI_VU, COUNCIL_MEMBER})
+MEMBERS = frozenset({COUNCIL_MEMBER})
+NOI_VU_OR_READER = frozenset({NOI_VU, READER})
+REPORTERS = frozenset({NOI_VU, UNIT})
+REPORT_READERS = frozenset({NOI_VU, READER, UNIT, CLUSTER_HEAD})
+EXTENSION_READERS = frozenset({NOI_VU, UNIT, READER})
+
+_TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
+    # sign-in and service tokens
+    ("auth.logout", EVERYONE, ANY),
+    ("auth.me", EVERYONE, ANY),
+    ("service_token.create", ONLY_NOI_VU, ANY),
+    ("service_token.list", ONLY_NOI_VU, ANY),
+    ("service_token.revoke", ONLY_NOI_VU, ANY),
+    # accounts
+    ("user.list", ONLY_NOI_VU, ANY),
+    ("user.create", ONLY_NOI_VU, ANY),
+    ("user.read", ONLY_NOI_VU, ANY),
+    ("user.update", ONLY_NOI_VU, ANY),
+    # the directory
+    ("unit.list", EVERYONE, ANY),
+    ("unit.read", EVERYONE, ANY),
+    ("unit.create", ONLY_NOI_VU, ANY),
+    ("unit.update", ONLY_NOI_VU, ANY),
+    ("cluster.list", EVERYONE, IN_SCOPE),
+    ("cluster.read", EVERYONE, IN_SCOPE),
+    ("cluster.create", ONLY_NOI_VU, ANY),
+    ("cluster.update", ONLY_NOI_VU, ANY),
+    ("council.list", COUNCIL_READERS, IN_SCOPE),
+    ("council.read", COUNCIL_READERS, IN_SCOPE),
+    ("council.create", ONLY_NOI_VU, ANY),
+    ("council.update", ONLY_NOI_VU, ANY),
+    ("council.add_member", ONLY_NOI_VU, ANY),
+    ("council.update_member", ONLY_NOI_VU, ANY),
+    ("council.remove_member", ONLY_NOI_VU, ANY),
+    ("audit.list", ONLY_NOI_VU, ANY),
+    # plans and their tasks
+    ("plan.list", EVERYONE, ANY),
+    ("plan.read", EVERYONE, ANY),
+    ("plan.create", ONLY_NOI_VU, ANY),
+    ("plan.import", ONLY_NOI_VU, ANY),
+    ("plan.update", ONLY_NOI_VU, ANY),
+    ("plan.list_tasks", EVERYONE, ANY),
+    ("plan.calendar", EVERYONE, ANY),
+    ("task.list", EVERYONE, ANY),
+    ("task.read", EVERYONE, ANY),
+    ("task.export", NOI_VU_OR_READER, ANY),
+    ("task.counts", EVERYONE, ANY),
+    ("task.create", ONLY_NOI_VU, ANY),
+    ("task.update", ONLY_NOI_VU, ANY),
+    ("task.report", REPORTERS, PARTICIPANT_OF_TASK),
+    ("task.list_reports", REPORT_READERS, IN_SCOPE),
+    # award types, rounds and the rule values
+    ("award_type.list", EVERYONE, ANY),
+    ("award_type.read", EVERYONE, ANY),
+    ("award_type.update", ONLY_NOI_VU, ANY),
+    ("round.list", EVERYONE, ANY),
+    ("round.read", EVERYONE, ANY),
+    ("round.create", ONLY_NOI_VU, ANY),
+    ("round.update", ONLY_NOI_VU, ANY),
+    ("round.open", ONLY_NOI_VU, ANY),
+    ("round.close", ONLY_NOI_VU, ANY),
+    ("round.complete", ONLY_NOI_VU, ANY),
+    ("round.grant_extension", ONLY_NOI_VU, ANY),
+    ("round.list_extensions", EXTENSION_READERS, IN_SCOPE),
+    ("round.export_nominations", NOI_VU_OR_READER, ANY),
+    ("holiday.list", EVERYONE, ANY),
+    ("holiday.set", ONLY_NOI_VU, ANY),
+    ("holiday.delete", ONLY_NOI_VU, ANY),
+    ("rule_value.list", EVERYONE, ANY),
+    ("rule_value.update", ONLY_NOI_VU, ANY),
+    # dossiers, their nominations and papers
+    ("dossier.list", EVERYONE, IN_SCOPE),
+    ("dossier.read", EVERYONE, IN_SCOPE),
+    ("dossier.history", EVERYONE, IN_SCOPE),
+    ("dossier.export", EVERYONE, IN_SCOPE),
+    ("dossier.report", EVERYONE, IN_SCOPE),
+    ("dossier.create", DRAFTERS, OWN_UNIT),
+    ("dossier.update", DRAFTERS, OWNER_OF_DOSSIER),
+    ("dossier.submit", DRAFTERS, OWNER_OF_DOSSIER),
+    ("dossier.withdraw", DRAFTERS, OWNER_OF_DOSSIER),
+    ("dossier.return", ONLY_NOI_VU, ANY),
+    ("dossier.receive", ONLY_NOI_VU, ANY),
+    ("dossier.complete_appraisal", ONLY_NOI_VU, ANY),
+    ("nomination.add", DRAFTERS, OWNER_OF_DOSSIER),
+    ("nomination.update", DRAFTERS, OWNER_OF_DOSSIER),
+    ("nomination.delete", DRAFTERS, OWNER_OF_DOSSIER),
+    ("nomination.appraise", ONLY_NOI_VU, ANY),
+    ("attachment.upload", DRAFTERS, OWNER_OF_DOSSIER),
+    ("attachment.read", EVERYONE, IN_SCOPE),
+    ("attachment.download", STAFF, IN_SCOPE),
+    ("attachment.delete", DRAFTERS, OWNER_OF_DOSSIER),
+    ("event.list", EVERYONE, IN_SCOPE),
+    # the council's meetings and ballots
+    ("meeting.schedule", ONLY_NOI_VU, ANY),
+    ("meeting.list", COUNCIL_READERS, IN_SCOPE),
+    ("meeting.read", COUNCIL_READERS, IN_SCOPE),
+    ("meeting.set_agenda", ONLY_NOI_VU, ANY),
+    ("meeting.set_attendance", ONLY_NOI_VU, ANY),
+    ("meeting.open", ONLY_NOI_VU, ANY),
+    ("meeting.close", ONLY_NOI_VU, ANY),
+    ("meeting.results", COUNCIL_READERS, IN_SCOPE),
+    ("ballot.cast", MEMBERS, OWN_COUNCIL),
+    ("ballot.read_mine", MEMBERS, OWN_COUNCIL),
+    # decisions, disclosures, complaints and the award history
+    ("decision.record", ONLY_NOI_VU, ANY),
+    ("decision.list", COUNCIL_READERS, ANY),
+    ("decision.read", COUNCIL_READERS, ANY),
+    ("state_result.record", ONLY_NOI_VU, ANY),
+    ("disclosure.record", ONLY_NOI_VU, ANY),
+    ("disclosure.list", COUNCIL_FOLLOWERS, ANY),
+    ("complaint.record", ONLY_NOI_VU, ANY),
+    ("complaint.list", COUNCIL_FOLLOWERS, ANY),
+    ("complaint.read", COUNCIL_FOLLOWERS, ANY),
+    ("complaint.resolve", ONLY_NOI_VU, ANY),
+    ("award_history.list", EVERYONE, IN_SCOPE),
+    ("award_history.import", ONLY_NOI_VU, ANY),
+)
+_PUBLIC = ("auth.login", "auth.refresh")
+
+
+def _build() -> dict[str, Action]:
+    table = {name: Action(name, roles, rule) for name, roles, rule in _TABLE}
+    table.update({name: Action(name, frozenset(), ANY, public=True) for name in _PUBLIC})
+    if len(table) != len(_TABLE) + len(_PUBLIC):
+        raise RuntimeError("An action is declared twice in the permissions table.")
+    return table
+
+
+ACTIONS: Mapping[str, Action] = _build()
+
+
+def action(name: str) -> Action:
+    """The row of `name`; an unknown name is a programming error, not a refusal."""
+    try:
+        return ACTIONS[name]
+    except KeyError:
+        raise LookupError(f"No action {name!r} in the permissions table.") from None
+
+
+def require(principal: Principal, name: str, obj: Any = None) -> None:
+    """Refuse (403) a caller whose role may not do `name`, or whom the action's object rule
+    refuses on `obj`. Services call it first, whoever called them."""
+    entry = action(name)
+    if entry.public:
+        return
+    if principal.role not in entry.roles:
+        raise Forbidden(ROLE_REFUSED)
+    rule = entry.rule
+    if obj is not None and rule.allows is not None and not rule.allows(principal, obj):
+        raise rule.refusal(obj) if rule.refusal else Forbidden(ROLE_REFUSED)
