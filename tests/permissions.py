@@ -3,7 +3,7 @@
 A feature's test module declares rows of `Endpoint(method, path, action, body)`; the roles
 allowed come from `app.services.permissions.ACTIONS`, never restated here. `refusal_cases`
 gives each role the action does not admit, which must get 403 (the role gate answers before
-any object is looked up, so the path's ids need not exist); `admission_cases` gives each role
+any object is looked up, so the path's ids need not exist); `assert_admitted` tries each role
 it admits, which must get past the gate: with ids that do not exist, a 404, 409, 422 or 200,
 never 401 or 403. Each row is first checked to name the action its route is bound to.
 """
@@ -43,11 +43,6 @@ class Endpoint:
 def refusal_cases(endpoints: list[Endpoint]) -> list[tuple[Endpoint, str]]:
     """(endpoint, role) pairs that must be refused, for pytest.mark.parametrize."""
     return [(e, role) for e in endpoints for role in ALL_ROLES if role not in e.allowed]
-
-
-def admission_cases(endpoints: list[Endpoint]) -> list[tuple[Endpoint, str]]:
-    """(endpoint, role) pairs that must get past the role gate."""
-    return [(e, role) for e in endpoints for role in ALL_ROLES if role in e.allowed]
 
 
 def bound_action(app: FastAPI, method: str, path: str) -> str | None:
@@ -98,12 +93,13 @@ async def assert_admitted(
     client: httpx.AsyncClient,
     session: AsyncSession,
     endpoint: Endpoint,
-    role: str,
 ) -> None:
-    response = await _call(app, client, session, endpoint, role)
-    assert response.status_code not in (401, 403), (
-        f"{endpoint} as {role}: {response.status_code} {response.text}"
-    )
+    """Every role the action admits, one after the other (one database for them all)."""
+    for role in sorted(endpoint.allowed):
+        response = await _call(app, client, session, endpoint, role)
+        assert response.status_code not in (401, 403), (
+            f"{endpoint} as {role}: {response.status_code} {response.text}"
+        )
 
 
 async def assert_needs_token(client: httpx.AsyncClient, endpoint: Endpoint) -> None:

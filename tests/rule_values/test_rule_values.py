@@ -11,7 +11,6 @@ from tests.factories import make_unit, signed_in
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
 from tests.permissions import (
     Endpoint,
-    admission_cases,
     assert_admitted,
     assert_refused,
     refusal_cases,
@@ -134,6 +133,6 @@ async def test_role_is_refused(app, client, session, endpoint, role):
     await assert_refused(app, client, session, endpoint, role)
 
 
-@pytest.mark.parametrize(("endpoint", "role"), admission_cases(ENDPOINTS), ids=str)
-async def test_roles_listed_get_past_the_gate(app, client, session, endpoint, role):
-    await assert_admitted(app, client, session, endpoint, role)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint):
+    await assert_admitted(app, client, session, endpoint)
