@@ -1,6 +1,5 @@
 """The audit log, for Sở Nội vụ and auditors."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,7 +8,7 @@ from app.api.deps import NoiVu, PageDep, SessionDep
 from app.api.responses import PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
 from app.schemas.audit import AuditEntryRead
-from app.schemas.common import Id, ListEnvelope
+from app.schemas.common import DATETIME_QUERY_HELP, Id, ListEnvelope, QueryDateTime
 from app.services.audit import log as audit_log
 
 router = APIRouter(route_class=TransactionalRoute, responses=PROBLEMS, tags=["audit"])
@@ -24,8 +23,10 @@ async def list_audit_entries(
     entity_id: Id | None = None,
     actor_id: Id | None = None,
     action: str | None = None,
-    from_: Annotated[datetime | None, Query(alias="from")] = None,
-    to: datetime | None = None,
+    from_: Annotated[
+        QueryDateTime | None, Query(alias="from", description=DATETIME_QUERY_HELP)
+    ] = None,
+    to: Annotated[QueryDateTime | None, Query(description=DATETIME_QUERY_HELP)] = None,
 ):
     """Oldest first. Votes are never here: ballots are not audited per voter."""
     result = await audit_log.list_entries(

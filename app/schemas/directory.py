@@ -21,11 +21,12 @@ class UnitCreate(StrictModel):
 
 
 class UnitUpdate(StrictModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    # Not nullable: an absent field keeps its value, an explicit null is a 422.
+    name: str = Field(default=None, min_length=1, max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
-    kind: UnitKind | None = None
-    aliases: list[str] | None = Field(default=None, max_length=50)
-    active: bool | None = None
+    kind: UnitKind = None
+    aliases: list[str] = Field(default=None, max_length=50)
+    active: bool = None
 
 
 class UnitRead(ReadModel):
@@ -77,9 +78,9 @@ class CouncilMemberCreate(StrictModel):
 
 
 class CouncilMemberUpdate(StrictModel):
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: str = Field(default=None, min_length=1, max_length=200)
     position: str | None = Field(default=None, max_length=300)
-    council_role: CouncilRole | None = None
+    council_role: CouncilRole = None
     unit_id: Id | None = None
     user_id: Id | None = None
     monitored_cluster_ids: list[Id] | None = None
@@ -105,7 +106,7 @@ class CouncilCreate(StrictModel):
 
 
 class CouncilUpdate(StrictModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: str = Field(default=None, min_length=1, max_length=300)
     decision_no: str | None = Field(default=None, max_length=100)
     effective_from: date | None = None
 
