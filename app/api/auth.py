@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response, status
 
+from app.api import idempotency
 from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
 from app.api.responses import NOT_FOUND, PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
@@ -86,10 +87,13 @@ def _token_read(row) -> dict:
 async def create_service_token(
     request: Request, session: SessionDep, principal: NoiVu, body: ServiceTokenCreate
 ):
-    """A read-only token for a reporting script; the token is shown in this answer only."""
+    """A read-only token for a reporting script; the token is shown in this answer only. A
+    retry with the same Idempotency-Key replays this answer with `token: null`: the secret is
+    never kept, so revoke that token and create another if it was lost."""
     row, token = await accounts.create_service_token(
         session, principal, request.app.state.tokens, body.name, body.expires_on
     )
+    idempotency.replay_instead(request, {**_token_read(row), "token": None})
     return {**_token_read(row), "token": token}
 
 

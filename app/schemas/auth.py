@@ -41,4 +41,7 @@ class ServiceTokenRead(ReadModel):
 
 
 class ServiceTokenCreated(ServiceTokenRead):
-    token: str = Field(description="Shown this once; store it safely.")
+    token: str | None = Field(
+        description="Shown this once; store it safely. Null in an idempotent replay: the "
+        "secret is never stored, so a lost one is revoked and created anew."
+    )
