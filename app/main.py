@@ -11,6 +11,7 @@ from app.api.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import install_error_handlers
+from app.core.headers import install_security_headers
 from app.core.observability import RequestContextMiddleware, configure_logging
 from app.core.security import TokenCodec
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.tokens = TokenCodec(settings)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
+    install_security_headers(app, production=settings.env == "production")
     app.include_router(health.router)
     app.include_router(api_router)
     return app
