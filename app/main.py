@@ -41,6 +41,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _docs_urls(settings: Settings) -> dict[str, str | None]:
+    """Where the documentation is served, or nowhere (TDKT_PUBLIC_DOCS off)."""
+    if settings.docs_published:
+        return {"docs_url": "/docs", "redoc_url": "/redoc", "openapi_url": "/openapi.json"}
+    return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
     settings = settings or get_settings()
     if configure_logs:
@@ -58,6 +65,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
+        **_docs_urls(settings),
     )
     app.state.settings = settings
     app.state.db = Database(settings)

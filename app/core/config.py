@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = 20 * 1024 * 1024
     load_reference_data: bool = True
     log_level: str = "INFO"
+    # /docs, /redoc and /openapi.json without authentication. None: on in development and
+    # test, off in production (the committed openapi/openapi.json is the published contract).
+    public_docs: bool | None = None
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> "Settings":
@@ -55,6 +58,12 @@ class Settings(BaseSettings):
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
         return self
+
+    @property
+    def docs_published(self) -> bool:
+        if self.public_docs is not None:
+            return self.public_docs
+        return self.env != "production"
 
     @property
     def resolved_database_url(self) -> str:
