@@ -14,6 +14,7 @@ from app.core.errors import install_error_handlers
 from app.core.headers import install_security_headers
 from app.core.observability import RequestContextMiddleware, configure_logging
 from app.core.security import TokenCodec
+from app.services.dossiers import startup
 
 DESCRIPTION = """
 API công tác thi đua, khen thưởng tỉnh Sơn La — the API for the emulation and commendation
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        await startup.sweep_attachments(app.state.db, app.state.settings)
         settle_heap()
         yield
         await app.state.db.dispose()
