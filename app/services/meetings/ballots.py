@@ -156,7 +156,9 @@ async def cast(
         )
     )
     receipt = new_receipt()
-    readback = {"cast_as": cast_as, "votes": votes}
+    # The holder is sealed in too: a receipt read back by another member's account is refused
+    # exactly like a wrong receipt.
+    readback = {"cast_as": cast_as, "votes": votes, "member_id": member_id}
     session.add(
         BallotReceipt(
             receipt_key=keys.receipt_name(receipt),
@@ -179,8 +181,9 @@ async def mine(
     meeting_id: int,
     receipt: str | None,
 ) -> dict[str, Any]:
-    """A ballot read back through the receipt given when it was cast; the account alone is
-    not enough (whoever can reset a member's password must not read their choices)."""
+    """A ballot read back through the receipt given when it was cast, by the member who cast
+    it: the account alone is not enough (whoever can reset a member's password must not read
+    their choices), nor is the receipt alone (another member who got hold of it reads nothing)."""
     meeting = await get_meeting(session, actor, meeting_id)
     if not receipt:
         raise Unauthorized(
@@ -192,7 +195,7 @@ async def mine(
         select(BallotReceipt.sealed).where(BallotReceipt.receipt_key == keys.receipt_name(receipt))
     )
     data = open_readback(receipt, meeting.id, sealed) if sealed else None
-    if data is None:
+    if data is None or data.get("member_id") != actor.council_member_id:
         raise NotFound(
             "Không có phiếu nào ứng với biên nhận này trong phiên họp.", code="ballot_not_found"
         )
