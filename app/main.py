@@ -15,6 +15,7 @@ from app.core.headers import install_security_headers
 from app.core.observability import RequestContextMiddleware, configure_logging
 from app.core.security import TokenCodec
 from app.services.dossiers import startup
+from app.services.meetings import scrub
 
 DESCRIPTION = """
 API công tác thi đua, khen thưởng tỉnh Sơn La — the API for the emulation and commendation
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await startup.sweep_attachments(app.state.db, app.state.settings)
+        await scrub.scrub_closed_ballots(app.state.db.engine)
         settle_heap()
         yield
         await app.state.db.dispose()

@@ -12,6 +12,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from app.api import idempotency
+from app.core import after_commit
 from app.core.errors import DomainError, PayloadTooLarge
 
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -61,6 +62,7 @@ class TransactionalRoute(APIRoute):
                     )  # fmt: skip
                 if session is not None:
                     await session.commit()
+                    await after_commit.run(session)
                 return response
             except BaseException as exc:
                 session = getattr(request.state, "db_session", None)

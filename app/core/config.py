@@ -57,6 +57,16 @@ class Settings(BaseSettings):
                 "TDKT_ENV=production, e.g. the output of "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+        # The ballot key must not be derivable from anything beside the database (the JWT
+        # secret's development file lives in var/, next to the SQLite file).
+        if self.env == "production" and (
+            len(self.ballot_secret) < 32 or self.ballot_secret == self.jwt_secret
+        ):
+            raise SettingsError(
+                "TDKT_BALLOT_SECRET must be set, to at least 32 random characters other than "
+                "TDKT_JWT_SECRET, when TDKT_ENV=production: it seals the secret ballots and "
+                "must be kept apart from the database and its backups."
+            )
         return self
 
     @property
@@ -64,6 +74,11 @@ class Settings(BaseSettings):
         if self.public_docs is not None:
             return self.public_docs
         return self.env != "production"
+
+    @property
+    def resolved_ballot_secret(self) -> str:
+        """The material of the ballot key: TDKT_BALLOT_SECRET, else (development) the JWT key."""
+        return self.ballot_secret or self.resolved_jwt_secret
 
     @property
     def resolved_database_url(self) -> str:

@@ -53,7 +53,7 @@ async def test_a_route_that_chose_its_cache_control_keeps_it(app, client, sessio
 
 async def test_production_sends_strict_transport_security(tmp_path):
     settings = Settings(
-        env="production", jwt_secret=TEST_SECRET, ballot_secret=TEST_SECRET,
+        env="production", jwt_secret=TEST_SECRET, ballot_secret=TEST_SECRET + "-ballot",
         database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", var_dir=tmp_path,
         load_reference_data=False,
     )  # fmt: skip

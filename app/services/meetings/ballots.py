@@ -150,11 +150,7 @@ async def cast(
     cast_as = await _participate(session, meeting, member_id)
     position = {n: i for i, n in enumerate(agenda)}
     votes = sorted(_ordered(votes), key=lambda v: position[v["nomination_id"]])
-    session.add(
-        SealedBallot(
-            id=str(uuid.uuid4()), meeting_id=meeting.id, sealed=keys.seal_ballot(meeting.id, votes)
-        )
-    )
+    await _seal_apart(session, meeting.id, keys.seal_ballot(meeting.id, votes))
     receipt = new_receipt()
     # The holder is sealed in too: a receipt read back by another member's account is refused
     # exactly like a wrong receipt.
@@ -168,6 +164,15 @@ async def cast(
     _record_anonymous(session, meeting)
     await session.flush()
     return {"meeting_id": meeting.id, "cast_as": cast_as, "receipt": receipt}
+
+
+async def _seal_apart(session: AsyncSession, meeting_id: int, sealed: str) -> None:
+    """Write the sealed ballot in a subtransaction of its own (a savepoint): committed or
+    rolled back with the participation, yet PostgreSQL stamps it with its own transaction id,
+    so no `xmin` is shared by a member's participation row and their sealed ballot."""
+    async with session.begin_nested():
+        session.add(SealedBallot(id=str(uuid.uuid4()), meeting_id=meeting_id, sealed=sealed))
+        await session.flush()
 
 
 def _ordered(votes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import after_commit
 from app.core.errors import Conflict
 from app.core.orm import PageResult, check_version
 from app.core.principal import Principal
@@ -13,6 +14,7 @@ from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, N
 from app.models.base import utcnow
 from app.services import audit
 from app.services.dossiers import moves as nomination_moves
+from app.services.meetings import scrub
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import emit, reload, require_status
 from app.services.meetings.secrecy import BallotKeys
@@ -75,6 +77,7 @@ async def close(
     meeting.status, meeting.closed_at = "closed", utcnow()
     await flush_or_conflict(session)
     await unseal_all(session, keys, meeting.id)
+    after_commit.schedule(session, lambda: scrub.scrub_closed_ballots(session.bind))
     counts = await count_choices(session, meeting.id)
     passed = 0
     for nomination, dossier, threshold in await _items(session, meeting.id):
