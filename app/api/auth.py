@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response, status
 
 from app.api import idempotency
+from app.api.client_address import client_address
 from app.api.deps import AnyRole, NoiVu, PageDep, SessionDep
 from app.api.responses import NOT_FOUND, PROBLEMS, envelope
 from app.api.routing import TransactionalRoute
@@ -30,10 +31,12 @@ async def login(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
 ) -> TokenResponse:
-    """OAuth2 password flow. Repeated failures for one username are refused with 429."""
+    """OAuth2 password flow. Repeated failures for one username, or from one client address,
+    are refused with 429."""
     pair = await auth_service.login(
-        session, request.app.state.tokens, request.app.state.settings, username, password
-    )
+        session, request.app.state.tokens, request.app.state.settings, username, password,
+        address=client_address(request),
+    )  # fmt: skip
     return TokenResponse(
         access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
     )

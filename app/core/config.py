@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    # Failures from one client address (whatever the usernames) before it is locked out.
+    login_address_max_failures: int = Field(default=30, ge=1)
+    # Reverse proxies in front of the API that append to X-Forwarded-For: the client address
+    # is the one that many hops from the right. 0: the address the connection comes from.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     idempotency_ttl_hours: int = 24
     idempotency_lock_seconds: int = 120
