@@ -19,10 +19,10 @@ async def list_audit_entries(
     session: SessionDep,
     principal: NoiVu,
     page: PageDep,
-    entity_type: str | None = None,
+    entity_type: Annotated[str | None, Query(max_length=80)] = None,
     entity_id: Id | None = None,
     actor_id: Id | None = None,
-    action: str | None = None,
+    action: Annotated[str | None, Query(max_length=80)] = None,
     from_: Annotated[
         QueryDateTime | None, Query(alias="from", description=DATETIME_QUERY_HELP)
     ] = None,

@@ -13,7 +13,7 @@ class TokenResponse(ReadModel):
 
 
 class RefreshRequest(StrictModel):
-    refresh_token: str = Field(min_length=1)
+    refresh_token: str = Field(min_length=1, max_length=4096)
 
 
 class Me(ReadModel):
