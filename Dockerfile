@@ -28,5 +28,6 @@ COPY app ./app
 USER tdkt
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
-# TDKT_DATABASE_URL=postgresql+asyncpg://user:pass@host/db and TDKT_JWT_SECRET are required.
+# TDKT_DATABASE_URL=postgresql+asyncpg://user:pass@host/db, TDKT_JWT_SECRET and TDKT_BALLOT_SECRET
+# are required.
 CMD ["tdkt", "serve"]

@@ -11,8 +11,11 @@ from app.api.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import install_error_handlers
+from app.core.headers import install_security_headers
 from app.core.observability import RequestContextMiddleware, configure_logging
 from app.core.security import TokenCodec
+from app.services.dossiers import startup
+from app.services.meetings import scrub
 
 DESCRIPTION = """
 API công tác thi đua, khen thưởng tỉnh Sơn La — the API for the emulation and commendation
@@ -40,6 +43,13 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _docs_urls(settings: Settings) -> dict[str, str | None]:
+    """Where the documentation is served, or nowhere (TDKT_PUBLIC_DOCS off)."""
+    if settings.docs_published:
+        return {"docs_url": "/docs", "redoc_url": "/redoc", "openapi_url": "/openapi.json"}
+    return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
     settings = settings or get_settings()
     if configure_logs:
@@ -47,6 +57,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        await startup.sweep_attachments(app.state.db, app.state.settings)
+        await scrub.scrub_closed_ballots(app.state.db.engine)
         settle_heap()
         yield
         await app.state.db.dispose()
@@ -57,12 +69,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
+        **_docs_urls(settings),
     )
     app.state.settings = settings
     app.state.db = Database(settings)
     app.state.tokens = TokenCodec(settings)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
+    install_security_headers(app, production=settings.env == "production")
     app.include_router(health.router)
     app.include_router(api_router)
     return app

@@ -142,7 +142,7 @@ def test_only_the_route_class_ends_a_transaction():
 
 
 def test_dialect_branches_live_in_the_database_module():
-    branch = re.compile(r"dialect\.name|\bpg_|postgresql|sqlite")
+    branch = re.compile(r"dialect\.name|\bpg_|\bpostgresql\b|\bsqlite\b")
     assert _hits(branch, _sources(SERVICES)) == []
 
 

@@ -1,6 +1,5 @@
 """The audit log, for Sở Nội vụ and auditors."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
@@ -9,7 +8,7 @@ from app.api.deps import Allowed, PageDep, SessionDep
 from app.api.responses import envelope
 from app.api.routing import feature_router
 from app.schemas.audit import AuditEntryRead
-from app.schemas.common import Id, ListEnvelope
+from app.schemas.common import DATETIME_QUERY_HELP, Id, ListEnvelope, QueryDateTime
 from app.services.audit import log as audit_log
 
 router = feature_router(tags=["audit"])
@@ -20,12 +19,14 @@ async def list_audit_entries(
     session: SessionDep,
     principal: Allowed("audit.list"),
     page: PageDep,
-    entity_type: str | None = None,
+    entity_type: Annotated[str | None, Query(max_length=80)] = None,
     entity_id: Id | None = None,
     actor_id: Id | None = None,
-    action: str | None = None,
-    from_: Annotated[datetime | None, Query(alias="from")] = None,
-    to: datetime | None = None,
+    action: Annotated[str | None, Query(max_length=80)] = None,
+    from_: Annotated[
+        QueryDateTime | None, Query(alias="from", description=DATETIME_QUERY_HELP)
+    ] = None,
+    to: Annotated[QueryDateTime | None, Query(description=DATETIME_QUERY_HELP)] = None,
 ):
     """Oldest first. Votes are never here: ballots are not audited per voter."""
     result = await audit_log.list_entries(

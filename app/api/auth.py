@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import Form, Request, Response, status
 
+from app.api import idempotency
+from app.api.client_address import client_address
 from app.api.deps import Allowed, PageDep, Public, SessionDep
 from app.api.responses import NOT_FOUND, envelope
 from app.api.routing import feature_router
@@ -34,10 +36,12 @@ async def login(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
 ) -> TokenResponse:
-    """OAuth2 password flow. Repeated failures for one username are refused with 429."""
+    """OAuth2 password flow. Repeated failures for one username, or from one client address,
+    are refused with 429."""
     pair = await auth_service.login(
-        session, request.app.state.tokens, request.app.state.settings, username, password
-    )
+        session, request.app.state.tokens, request.app.state.settings, username, password,
+        address=client_address(request),
+    )  # fmt: skip
     return TokenResponse(
         access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
     )
@@ -99,10 +103,13 @@ async def create_service_token(
     principal: Allowed("service_token.create"),
     body: ServiceTokenCreate,
 ):
-    """A read-only token for a reporting script; the token is shown in this answer only."""
+    """A read-only token for a reporting script; the token is shown in this answer only. A
+    retry with the same Idempotency-Key replays this answer with `token: null`: the secret is
+    never kept, so revoke that token and create another if it was lost."""
     row, token = await accounts.create_service_token(
         session, principal, request.app.state.tokens, body.name, body.expires_on
     )
+    idempotency.replay_instead(request, {**_token_read(row), "token": None})
     return {**_token_read(row), "token": token}
 
 

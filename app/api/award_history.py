@@ -22,7 +22,7 @@ async def list_award_history(
     page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
     nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
-    award_type_code: str | None = None,
+    award_type_code: Annotated[str | None, Query(max_length=80)] = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     unit_id: Id | None = None,

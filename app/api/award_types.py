@@ -1,6 +1,8 @@
 """The award-type catalogue: danh hiệu thi đua and hình thức khen thưởng, editable by Sở Nội vụ."""
 
-from fastapi import Response
+from typing import Annotated
+
+from fastapi import Path, Response
 
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
 from app.api.responses import NOT_FOUND, VERSIONED, envelope, set_etag
@@ -8,6 +10,9 @@ from app.api.routing import feature_router
 from app.schemas.award_types import AwardTypeRead, AwardTypeUpdate, Level, Recipient
 from app.schemas.common import ListEnvelope
 from app.services import award_types
+
+# An award type's code in the path: the catalogue's codes are short snake_case words.
+AwardCode = Annotated[str, Path(max_length=80)]
 
 router = feature_router(tags=["award types"])
 
@@ -31,7 +36,7 @@ async def list_award_types(
 
 @router.get("/award-types/{code}", response_model=AwardTypeRead, responses=NOT_FOUND)
 async def get_award_type(
-    session: SessionDep, principal: Allowed("award_type.read"), code: str, response: Response
+    session: SessionDep, principal: Allowed("award_type.read"), code: AwardCode, response: Response
 ):
     row = await award_types.get_award_type(session, code)
     set_etag(response, row.version)
@@ -44,7 +49,7 @@ async def get_award_type(
 async def update_award_type(
     session: SessionDep,
     principal: Allowed("award_type.update"),
-    code: str,
+    code: AwardCode,
     body: AwardTypeUpdate,
     expected: IfMatch,
     response: Response,

@@ -59,7 +59,7 @@ async def list_decisions(
     kind: DecisionKind | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     nomination_id: Id | None = None,
-    q: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ):
     filters = {"kind": kind, "year": year, "nomination_id": nomination_id, "q": q}
     result = await records.list_decisions(session, filters, page.limit, page.offset)

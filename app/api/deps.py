@@ -1,5 +1,6 @@
 """Dependencies that make route signatures read like sentences."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -9,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import PreconditionRequired, Unauthorized, Unprocessable
+from app.core.orm import NO_VERSION
 from app.core.principal import Principal
 from app.schemas.common import Id
 from app.schemas.dossiers import DossierKind, DossierStatus
@@ -97,19 +99,31 @@ def page_params(
 PageDep = Annotated[Page, Depends(page_params)]
 
 
+# RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE. An unquoted number is also
+# taken, as clients have always sent it.
+_ENTITY_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"|([0-9]+)')
+
+
 def parse_etag(value: str) -> int | None:
-    """`"3"`, `W/"3"` → 3; `*` → None (any version)."""
+    """`"3"` → 3; `*` → None (any version); a well-formed tag this server never gave out
+    (`"stale"`, the weak `W/"3"`, several tags) → NO_VERSION, which no row has, so the write
+    is refused with 412 like any stale one. Only a malformed header is 422."""
     value = value.strip()
     if value == "*":
         return None
-    if value.startswith("W/"):
-        value = value[2:]
-    value = value.strip('"')
-    if not value.isdigit():
+    tags = [_ENTITY_TAG.fullmatch(part.strip()) for part in value.split(",")]
+    if not value or not all(tags):
         raise Unprocessable(
             'If-Match phải là ETag nhận được từ máy chủ, ví dụ "3".', code="invalid_if_match"
         )
-    return int(value)
+    if len(tags) > 1:
+        return NO_VERSION
+    weak, quoted, bare = tags[0].groups()
+    number = bare if bare is not None else quoted
+    # If-Match compares strongly: a weak tag never matches (RFC 9110 §13.1.1).
+    if weak or not number.isdigit() or len(number) > 9:
+        return NO_VERSION
+    return int(number)
 
 
 def if_match_required(request: Request) -> int | None:

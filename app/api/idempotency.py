@@ -6,17 +6,22 @@ record of it commit together: a retry after a crash either finds both or neither
 """
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, Unauthorized, Unprocessable
 from app.models import IdempotencyKey
+from app.services import auth as auth_service
 
 MAX_KEY_LENGTH = 200
 
@@ -32,6 +37,33 @@ class Replay:
     status_code: int
     headers: dict[str, str]
     body: str
+
+
+async def verified_caller(request: Request) -> str | None:
+    """Whom the key belongs to, when the bearer token is valid now — signature, expiry, the
+    account still active and its token version current, the service token not revoked — as
+    for any request. None otherwise: the request then runs without a replay and is refused
+    by its own authentication, so a token revoked by logout cannot fetch a stored answer."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    async with request.app.state.db.sessionmaker() as session:
+        try:
+            principal = await auth_service.authenticate(session, request.app.state.tokens, token)
+        except Unauthorized:
+            return None
+        finally:
+            await session.rollback()
+    # The same scopes as the keys stored before this check existed: the token type and `sub`.
+    if principal.service_token_id is not None:
+        return f"service:service:{principal.service_token_id}"
+    return f"access:{principal.user_id}"
+
+
+def replay_instead(request: Request, body: dict[str, Any]) -> None:
+    """Store `body` for a replay of this request instead of the answer sent now (which holds a
+    secret that must never sit in the replay store)."""
+    request.state.idempotent_replay_body = json.dumps(jsonable_encoder(body), ensure_ascii=False)
 
 
 def fingerprint(method: str, path: str, query: str, body: bytes) -> str:

@@ -59,7 +59,7 @@ def ballot_keys(request: Request) -> BallotKeys:
     keys = getattr(request.app.state, "ballot_keys", None)
     if keys is None:
         settings = request.app.state.settings
-        keys = BallotKeys.from_secret(settings.ballot_secret or settings.resolved_jwt_secret)
+        keys = BallotKeys.from_secret(settings.resolved_ballot_secret)
         request.app.state.ballot_keys = keys
     return keys
 

@@ -15,26 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api import idempotency
 from app.api.responses import PROBLEMS
+from app.core import after_commit
 from app.core.errors import DomainError, PayloadTooLarge
-from app.core.security import InvalidToken
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 _REPLAYED_HEADERS = ("location", "etag", "content-type")
-
-
-def _caller_key(request: Request) -> str | None:
-    """The verified subject of the bearer token, to scope idempotency keys to their caller."""
-    auth = request.headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    codec = request.app.state.tokens
-    for typ in ("access", "service"):
-        try:
-            return f"{typ}:{codec.decode(token, typ=typ)['sub']}"
-        except InvalidToken:
-            continue
-    return None
 
 
 async def read_body_capped(request: Request, limit: int) -> bytes:
@@ -66,7 +51,7 @@ class TransactionalRoute(APIRoute):
         async def handler(request: Request) -> Response:
             claim = None
             key = request.headers.get(IDEMPOTENCY_HEADER) if creates else None
-            caller = _caller_key(request) if key is not None else None
+            caller = await idempotency.verified_caller(request) if key is not None else None
             if key is not None and caller is not None:
                 outcome = await self._claim(request, key, caller)
                 if isinstance(outcome, idempotency.Replay):
@@ -81,10 +66,12 @@ class TransactionalRoute(APIRoute):
                 session = getattr(request.state, "db_session", None)
                 if claim is not None and session is not None and response.status_code < 400:
                     await idempotency.complete(
-                        session, claim, response.status_code, _replayable(response), _text(response)
-                    )
+                        session, claim, response.status_code, _replayable(response),
+                        getattr(request.state, "idempotent_replay_body", None) or _text(response),
+                    )  # fmt: skip
                 if session is not None:
                     await session.commit()
+                    await after_commit.run(session)
                 return response
             except BaseException as exc:
                 session = getattr(request.state, "db_session", None)

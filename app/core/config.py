@@ -39,12 +39,20 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    # Failures from one client address (whatever the usernames) before it is locked out.
+    login_address_max_failures: int = Field(default=30, ge=1)
+    # Reverse proxies in front of the API that append to X-Forwarded-For: the client address
+    # is the one that many hops from the right. 0: the address the connection comes from.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     idempotency_ttl_hours: int = 24
     idempotency_lock_seconds: int = 120
     attachment_max_bytes: int = 20 * 1024 * 1024
     load_reference_data: bool = True
     log_level: str = "INFO"
+    # /docs, /redoc and /openapi.json without authentication. None: on in development and
+    # test, off in production (the committed openapi/openapi.json is the published contract).
+    public_docs: bool | None = None
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> "Settings":
@@ -54,7 +62,28 @@ class Settings(BaseSettings):
                 "TDKT_ENV=production, e.g. the output of "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+        # The ballot key must not be derivable from anything beside the database (the JWT
+        # secret's development file lives in var/, next to the SQLite file).
+        if self.env == "production" and (
+            len(self.ballot_secret) < 32 or self.ballot_secret == self.jwt_secret
+        ):
+            raise SettingsError(
+                "TDKT_BALLOT_SECRET must be set, to at least 32 random characters other than "
+                "TDKT_JWT_SECRET, when TDKT_ENV=production: it seals the secret ballots and "
+                "must be kept apart from the database and its backups."
+            )
         return self
+
+    @property
+    def docs_published(self) -> bool:
+        if self.public_docs is not None:
+            return self.public_docs
+        return self.env != "production"
+
+    @property
+    def resolved_ballot_secret(self) -> str:
+        """The material of the ballot key: TDKT_BALLOT_SECRET, else (development) the JWT key."""
+        return self.ballot_secret or self.resolved_jwt_secret
 
     @property
     def resolved_database_url(self) -> str:

@@ -67,6 +67,9 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, so a closed meeting's sealed ballots do not
+        # linger in free space of the file (see services/meetings/scrub.py).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -105,3 +108,18 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def truncate_wal(engine: AsyncEngine) -> bool:
+    """Checkpoint SQLite's WAL into the database file and truncate it to zero bytes; False
+    when a reader held it. Nothing to do (True) on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return True
+    async with engine.connect() as conn:
+        # The raw connection: outside SQLAlchemy's transaction (a checkpoint inside one could
+        # not truncate the WAL).
+        raw = await conn.get_raw_connection()
+        cursor = await raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _, _ = await cursor.fetchone()
+        await cursor.close()
+    return not busy

@@ -30,12 +30,17 @@ async def get_or_404(session: AsyncSession, model: type[M], id_: int, what: str,
     return obj
 
 
+# The version an If-Match tag stands for when this server never gave it out: no row has it.
+NO_VERSION = 0
+
+
 def check_version(obj: Any, expected: int | None) -> None:
     """Refuse a write based on a stale read (If-Match); None means the caller sent `*`."""
     if expected is not None and obj.version != expected:
+        sent = "một ETag không khớp" if expected == NO_VERSION else str(expected)
         raise PreconditionFailed(
             f"Bản ghi đã được người khác sửa (phiên bản hiện tại {obj.version}, bạn gửi "
-            f"{expected}). Tải lại rồi thực hiện lại thay đổi.",
+            f"{sent}). Tải lại rồi thực hiện lại thay đổi.",
             current_version=obj.version,
         )
 

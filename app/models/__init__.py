@@ -2,7 +2,7 @@
 
 from app.models.accounts import ServiceToken, User
 from app.models.audit import AuditEntry
-from app.models.auth import LoginThrottle, RefreshToken
+from app.models.auth import LoginAddressThrottle, LoginThrottle, RefreshToken
 from app.models.award_history import AwardHistory
 from app.models.award_types import AwardType
 from app.models.base import Base
@@ -67,6 +67,7 @@ __all__ = [
     "Event",
     "Holiday",
     "IdempotencyKey",
+    "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
     "MeetingResult",

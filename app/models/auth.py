@@ -26,5 +26,18 @@ class LoginThrottle(Base):
 
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed so that rows whose window and lockout have passed are deleted cheaply.
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginAddressThrottle(Base):
+    """Failed logins per client address (an IPv6 address by its /64), whatever the username:
+    what slows a password spray over many usernames."""
+
+    __tablename__ = "login_address_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,9 +18,10 @@ class UserCreate(StrictModel):
 
 
 class UserUpdate(StrictModel):
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    # Not nullable: an absent field keeps its value, an explicit null is a 422.
+    full_name: str = Field(default=None, min_length=1, max_length=200)
     password: str | None = Field(default=None, min_length=10, max_length=200)
-    active: bool | None = None
+    active: bool = None
     unit_id: Id | None = None
     cluster_id: Id | None = None
     council_member_id: Id | None = None

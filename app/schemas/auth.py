@@ -13,7 +13,7 @@ class TokenResponse(ReadModel):
 
 
 class RefreshRequest(StrictModel):
-    refresh_token: str = Field(min_length=1)
+    refresh_token: str = Field(min_length=1, max_length=4096)
 
 
 class Me(ReadModel):
@@ -41,4 +41,7 @@ class ServiceTokenRead(ReadModel):
 
 
 class ServiceTokenCreated(ServiceTokenRead):
-    token: str = Field(description="Shown this once; store it safely.")
+    token: str | None = Field(
+        description="Shown this once; store it safely. Null in an idempotent replay: the "
+        "secret is never stored, so a lost one is revoked and created anew."
+    )

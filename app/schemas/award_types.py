@@ -1,4 +1,4 @@
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -41,6 +41,8 @@ class AwardTypeUpdate(StrictModel):
     name: str | None = Field(default=None, min_length=1, max_length=300)
     active: bool | None = None
     council_vote: CouncilVoteUpdate | None = None
-    required_documents: list[str] | None = Field(default=None, max_length=20)
+    required_documents: list[Annotated[str, Field(max_length=80)]] | None = Field(
+        default=None, max_length=20
+    )
     criteria: list[dict[str, Any]] | None = Field(default=None, max_length=50)
     legal_basis: str | None = Field(default=None, max_length=2000)

@@ -1,7 +1,9 @@
 """Shared schema pieces: strict request models, read models, the list envelope."""
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Le
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -54,3 +56,24 @@ def _no_control_characters(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_control_characters)]
+
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DATETIME_QUERY_HELP = (
+    "ISO 8601 date-time; without an offset it is read as Asia/Ho_Chi_Minh (UTC+7). "
+    "A value that falls outside years 1–9999 once converted to UTC is a 422."
+)
+
+
+def _as_utc(value: datetime) -> datetime:
+    """A query date-time in UTC; a naive one is Việt Nam's wall-clock time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("thời điểm nằm ngoài khoảng năm 1–9999 khi đổi sang UTC") from exc
+
+
+# A date-time in a query string, always compared in UTC.
+QueryDateTime = Annotated[datetime, AfterValidator(_as_utc)]

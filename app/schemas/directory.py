@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -10,6 +10,10 @@ UnitKind = Literal[
 ]
 ClusterKind = Literal["cum", "khoi"]
 CouncilRole = Literal["chu_tich", "pho_chu_tich", "uy_vien_thuong_truc", "uy_vien"]
+# Caps on what one request may carry, so no body or list page grows without bound.
+Alias = Annotated[str, Field(min_length=1, max_length=300)]
+MAX_UNIT_IDS = 1000
+MAX_CLUSTER_IDS = 200
 
 
 class UnitCreate(StrictModel):
@@ -17,15 +21,16 @@ class UnitCreate(StrictModel):
     name: str = Field(min_length=1, max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
     kind: UnitKind = "other"
-    aliases: list[str] = Field(default_factory=list, max_length=50)
+    aliases: list[Alias] = Field(default_factory=list, max_length=50)
 
 
 class UnitUpdate(StrictModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    # Not nullable: an absent field keeps its value, an explicit null is a 422.
+    name: str = Field(default=None, min_length=1, max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
-    kind: UnitKind | None = None
-    aliases: list[str] | None = Field(default=None, max_length=50)
-    active: bool | None = None
+    kind: UnitKind = None
+    aliases: list[Alias] = Field(default=None, max_length=50)
+    active: bool = None
 
 
 class UnitRead(ReadModel):
@@ -44,16 +49,16 @@ class ClusterCreate(StrictModel):
     kind: ClusterKind
     name: str = Field(min_length=1, max_length=300)
     head_unit_id: Id | None = None
-    deputy_head_unit_ids: list[Id] = Field(default_factory=list)
-    member_unit_ids: list[Id] = Field(default_factory=list)
+    deputy_head_unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_UNIT_IDS)
+    member_unit_ids: list[Id] = Field(default_factory=list, max_length=MAX_UNIT_IDS)
 
 
 class ClusterUpdate(StrictModel):
     kind: ClusterKind | None = None
     name: str | None = Field(default=None, min_length=1, max_length=300)
     head_unit_id: Id | None = None
-    deputy_head_unit_ids: list[Id] | None = None
-    member_unit_ids: list[Id] | None = None
+    deputy_head_unit_ids: list[Id] | None = Field(default=None, max_length=MAX_UNIT_IDS)
+    member_unit_ids: list[Id] | None = Field(default=None, max_length=MAX_UNIT_IDS)
 
 
 class ClusterRead(ReadModel):
@@ -73,16 +78,16 @@ class CouncilMemberCreate(StrictModel):
     council_role: CouncilRole = "uy_vien"
     unit_id: Id | None = None
     user_id: Id | None = None
-    monitored_cluster_ids: list[Id] = Field(default_factory=list)
+    monitored_cluster_ids: list[Id] = Field(default_factory=list, max_length=MAX_CLUSTER_IDS)
 
 
 class CouncilMemberUpdate(StrictModel):
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: str = Field(default=None, min_length=1, max_length=200)
     position: str | None = Field(default=None, max_length=300)
-    council_role: CouncilRole | None = None
+    council_role: CouncilRole = None
     unit_id: Id | None = None
     user_id: Id | None = None
-    monitored_cluster_ids: list[Id] | None = None
+    monitored_cluster_ids: list[Id] | None = Field(default=None, max_length=MAX_CLUSTER_IDS)
 
 
 class CouncilMemberRead(ReadModel):
@@ -105,7 +110,7 @@ class CouncilCreate(StrictModel):
 
 
 class CouncilUpdate(StrictModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name: str = Field(default=None, min_length=1, max_length=300)
     decision_no: str | None = Field(default=None, max_length=100)
     effective_from: date | None = None
 

@@ -1,8 +1,7 @@
 """Log in, refresh, log out, and turn a bearer token into a Principal."""
 
-import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -10,11 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.config import Settings
-from app.core.errors import TooManyRequests, Unauthorized
+from app.core.errors import Unauthorized
 from app.core.principal import Principal
 from app.core.security import DUMMY_PASSWORD_HASH, InvalidToken, TokenCodec, verify_password
-from app.models import LoginThrottle, RefreshToken, ServiceToken, User
+from app.models import RefreshToken, ServiceToken, User
 from app.services import audit, permissions
+from app.services.auth import throttle
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 INVALID_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -93,54 +93,34 @@ async def _issue_pair(session: AsyncSession, codec: TokenCodec, user: User) -> T
 
 
 async def login(
-    session: AsyncSession, codec: TokenCodec, settings: Settings, username: str, password: str
+    session: AsyncSession,
+    codec: TokenCodec,
+    settings: Settings,
+    username: str,
+    password: str,
+    *,
+    address: str | None = None,
 ) -> TokenPair:
-    """Check the password; count failures per username in the database and lock out floods."""
+    """Check the password; count failures per username and per client address in the
+    database and lock out floods of either."""
     username = username.strip().lower()
-    throttle = await _throttle(session, username)
-    _refuse_if_locked(throttle)
+    by_name = await throttle.username_counter(session, username)
+    by_address = await throttle.address_counter(session, throttle.address_key(address))
+    throttle.refuse_if_locked(by_name, by_address)
     user = await session.scalar(select(User).where(User.username == username))
     ok = verify_password(password, user.password_hash if user else DUMMY_PASSWORD_HASH)
     if not ok or user is None or not user.active:
-        _count_failure(throttle, settings)
+        throttle.count_failure(by_name, settings, settings.login_max_failures)
+        throttle.count_failure(by_address, settings, settings.login_address_max_failures)
+        await throttle.purge_expired(session, settings)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials", persist=True)
-    throttle.failures = 0
-    throttle.locked_until = None
+    # A success clears the username's count, not the address's: a sprayer who owns one
+    # account must not reset the address counter with it.
+    by_name.failures = 0
+    by_name.locked_until = None
     pair = await _issue_pair(session, codec, user)
     await audit.record(session, principal_of(user), "auth.login", "user", user.id)
     return pair
-
-
-async def _throttle(session: AsyncSession, username: str) -> LoginThrottle:
-    row = await session.get(LoginThrottle, username, with_for_update=True)
-    if row is None:
-        row = LoginThrottle(username=username, failures=0, window_started_at=utcnow())
-        session.add(row)
-        await session.flush()
-    return row
-
-
-def _refuse_if_locked(throttle: LoginThrottle) -> None:
-    now = utcnow()
-    if throttle.locked_until and throttle.locked_until > now:
-        wait = math.ceil((throttle.locked_until - now).total_seconds())
-        raise TooManyRequests(
-            f"Đăng nhập sai quá nhiều lần; thử lại sau {math.ceil(wait / 60)} phút.",
-            code="login_rate_limited",
-            headers={"Retry-After": str(wait)},
-        )
-
-
-def _count_failure(throttle: LoginThrottle, settings: Settings) -> None:
-    now = utcnow()
-    if now - throttle.window_started_at > timedelta(minutes=settings.login_window_minutes):
-        throttle.failures = 0
-        throttle.window_started_at = now
-    throttle.failures += 1
-    if throttle.failures >= settings.login_max_failures:
-        throttle.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-        throttle.failures = 0
-        throttle.window_started_at = now
 
 
 async def refresh(session: AsyncSession, codec: TokenCodec, token: str) -> TokenPair:

@@ -8,6 +8,7 @@ diacritics, award types by code or Vietnamese name. Everything is one transactio
 error refuses the whole file (422) unless the caller asks to skip invalid rows.
 """
 
+import asyncio
 import csv
 import io
 import re
@@ -86,7 +87,7 @@ def _read_rows(data: bytes) -> list[list[str]]:
         try:
             return read_xlsx_rows(data, FORMATS)
         except PlanParseError as exc:
-            raise Unprocessable(exc.message, code="unsupported_format") from exc
+            raise Unprocessable(exc.message, code=exc.code) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -277,7 +278,9 @@ async def import_history(
 ) -> ImportOutcome:
     """Parse and store past awards; rows already in the history are skipped, not doubled."""
     permissions.require(actor, "award_history.import")
-    parsed, errors = _parse_all(_read_rows(data), await _lookups(session))
+    lookups = await _lookups(session)
+    # Parsing is CPU work on an untrusted file: off the event loop, so other requests go on.
+    parsed, errors = await asyncio.to_thread(lambda: _parse_all(_read_rows(data), lookups))
     if errors and not skip_invalid:
         raise Unprocessable(
             f"{len(errors)} dòng có lỗi; không dòng nào được nhập. Sửa các dòng được nêu, hoặc "

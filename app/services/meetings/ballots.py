@@ -150,13 +150,11 @@ async def cast(
     cast_as = await _participate(session, meeting, member_id)
     position = {n: i for i, n in enumerate(agenda)}
     votes = sorted(_ordered(votes), key=lambda v: position[v["nomination_id"]])
-    session.add(
-        SealedBallot(
-            id=str(uuid.uuid4()), meeting_id=meeting.id, sealed=keys.seal_ballot(meeting.id, votes)
-        )
-    )
+    await _seal_apart(session, meeting.id, keys.seal_ballot(meeting.id, votes))
     receipt = new_receipt()
-    readback = {"cast_as": cast_as, "votes": votes}
+    # The holder is sealed in too: a receipt read back by another member's account is refused
+    # exactly like a wrong receipt.
+    readback = {"cast_as": cast_as, "votes": votes, "member_id": member_id}
     session.add(
         BallotReceipt(
             receipt_key=keys.receipt_name(receipt),
@@ -166,6 +164,15 @@ async def cast(
     _record_anonymous(session, meeting)
     await session.flush()
     return {"meeting_id": meeting.id, "cast_as": cast_as, "receipt": receipt}
+
+
+async def _seal_apart(session: AsyncSession, meeting_id: int, sealed: str) -> None:
+    """Write the sealed ballot in a subtransaction of its own (a savepoint): committed or
+    rolled back with the participation, yet PostgreSQL stamps it with its own transaction id,
+    so no `xmin` is shared by a member's participation row and their sealed ballot."""
+    async with session.begin_nested():
+        session.add(SealedBallot(id=str(uuid.uuid4()), meeting_id=meeting_id, sealed=sealed))
+        await session.flush()
 
 
 def _ordered(votes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -179,8 +186,9 @@ async def mine(
     meeting_id: int,
     receipt: str | None,
 ) -> dict[str, Any]:
-    """A ballot read back through the receipt given when it was cast; the account alone is
-    not enough (whoever can reset a member's password must not read their choices)."""
+    """A ballot read back through the receipt given when it was cast, by the member who cast
+    it: the account alone is not enough (whoever can reset a member's password must not read
+    their choices), nor is the receipt alone (another member who got hold of it reads nothing)."""
     permissions.require(actor, "ballot.read_mine")
     meeting = await get_meeting(session, actor, meeting_id)
     if not receipt:
@@ -193,7 +201,7 @@ async def mine(
         select(BallotReceipt.sealed).where(BallotReceipt.receipt_key == keys.receipt_name(receipt))
     )
     data = open_readback(receipt, meeting.id, sealed) if sealed else None
-    if data is None:
+    if data is None or data.get("member_id") != actor.council_member_id:
         raise NotFound(
             "Không có phiếu nào ứng với biên nhận này trong phiên họp.", code="ballot_not_found"
         )

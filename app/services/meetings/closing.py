@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import after_commit
 from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.orm import PageResult, check_version, flush_or_conflict
@@ -14,6 +15,7 @@ from app.core.statuses import MeetingStatus
 from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
 from app.services import permissions, workflow
 from app.services.dossiers import moves as nomination_moves
+from app.services.meetings import scrub
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import reload, subject
 from app.services.meetings.secrecy import BallotKeys
@@ -76,6 +78,7 @@ async def close(
     step = workflow.apply(meeting, "meeting", "close", changes={"closed_at": utcnow()})
     await flush_or_conflict(session)
     await unseal_all(session, keys, meeting.id)
+    after_commit.schedule(session, lambda: scrub.scrub_closed_ballots(session.bind))
     counts = await count_choices(session, meeting.id)
     passed = 0
     for nomination, dossier, threshold in await _items(session, meeting.id):

@@ -10,11 +10,12 @@ import uuid
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
 from app.models import BallotChoice, SealedBallot
+from app.services.meetings.purge import purge_sealed
 from app.services.meetings.secrecy import BallotKeys
 
 # The stored result of one agenda item (MeetingResult), beside its meeting and nomination ids.
@@ -104,7 +105,7 @@ async def unseal_all(session: AsyncSession, keys: BallotKeys, meeting_id: int) -
     meeting's lock, so no ballot comes in meanwhile), and write the choices as plain rows:
     shuffled, under random ids, in one statement, nothing grouping one ballot's choices. All
     rows share this transaction, so nothing in the storage (PostgreSQL's xmin, the heap order)
-    links a choice to a participation. The sealed rows are then deleted."""
+    links a choice to a participation. The sealed rows are then purged (purge.py)."""
     sealed = list(
         await session.scalars(
             select(SealedBallot.sealed).where(SealedBallot.meeting_id == meeting_id)
@@ -130,4 +131,4 @@ async def unseal_all(session: AsyncSession, keys: BallotKeys, meeting_id: int) -
     # same transaction.
     for start in range(0, len(rows), _CHUNK):
         await session.execute(insert(BallotChoice).values(rows[start : start + _CHUNK]))
-    await session.execute(delete(SealedBallot).where(SealedBallot.meeting_id == meeting_id))
+    await purge_sealed(session, meeting_id)

@@ -101,9 +101,11 @@ async def _import_new(
     year: int | None,
     dry_run: bool,
 ) -> ImportOutcome:
-    parsed = _parse(data, filename, year)
+    # Parsing is CPU work on an untrusted file: off the event loop, so other requests go on.
+    parsed = await asyncio.to_thread(_parse, data, filename, year)
     plan = _plan_of(parsed, digest)
-    mapped = _map_tasks(parsed, await UnitIndex.load(session))
+    units = await UnitIndex.load(session)
+    mapped = await asyncio.to_thread(_map_tasks, parsed, units)
     plan.warnings = _in_row_order([*plan.warnings, *mapped.plan_warnings])
     if not dry_run:
         await _save(session, actor, plan, mapped.tasks, filename)

@@ -14,6 +14,7 @@ from app.services import audit, permissions
 from app.services.directory import cluster_of_unit
 from app.services.policies import (
     can_attach_to_task_report,
+    dossier_scope,
     report_moves_task,
     task_report_scope,
 )
@@ -79,14 +80,19 @@ def _check_may_report(principal: Principal, task: Task, status: str) -> None:
 
 
 async def _attachments(session: AsyncSession, actor: Principal, ids: list[int]) -> list[int]:
-    """The papers the report cites, each once: uploaded to a dossier of the reporting unit."""
+    """The papers the report cites, each once: uploaded to a dossier of the reporting unit
+    that the caller may also read (a cluster's own dossier is not the head unit's), so the
+    answer is the same whether a hidden paper exists or not."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
     rows = await session.execute(
-        select(Attachment.id, Dossier.submitting_unit_id)
-        .join(Dossier, Dossier.id == Attachment.dossier_id)
-        .where(Attachment.id.in_(wanted))
+        dossier_scope(
+            select(Attachment.id, Dossier.submitting_unit_id)
+            .join(Dossier, Dossier.id == Attachment.dossier_id)
+            .where(Attachment.id.in_(wanted)),
+            actor,
+        )
     )
     usable = {a for a, unit_id in rows.all() if can_attach_to_task_report(actor, unit_id)}
     if unknown := [i for i in wanted if i not in usable]:
