@@ -1,72 +1,89 @@
 """Test harness: the real migrations, a fresh database per test, the app over ASGI.
 
-SQLite (default): migrations run once into a template file that each test copies.
+The suite runs in parallel (pytest-xdist, `-n auto` in pyproject); each worker is a process of
+its own with its own temporary directory, template and database; `-n 0` runs in one process.
+
+SQLite (default): migrations run once per worker into a template file that each test copies.
 PostgreSQL (`TDKT_TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/postgres`):
-the run creates its own database, migrates it once, and empties every table between tests.
+each worker creates its own database, migrates it once, and before each test empties the tables
+that hold rows (see tests/postgres.py).
+
+The app is imported inside the fixtures, not here: the xdist controller loads this file too and
+runs no test, and importing the app costs it seconds before any worker starts.
 """
 
-import asyncio
+from __future__ import annotations
+
 import os
 import shutil
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
-from alembic import command
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from app.core.config import Settings
-from app.core.db import Database, create_engine
-from app.core.migrations_info import alembic_config
-from app.core.security import TokenCodec
-from app.main import create_app
-from app.models import Base
+if TYPE_CHECKING:
+    import httpx
+
+    from app.core.config import Settings
 
 PG_URL = os.environ.get("TDKT_TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-" + "x" * 40
 
 
 def _migrate(url: str) -> None:
+    from alembic import command
+
+    from app.core.migrations_info import alembic_config
+
     cfg = alembic_config(url)
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
 
 
-async def _pg_admin(url: str, sql: str) -> None:
-    engine = create_engine(url)
-    async with engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text(sql))
-    await engine.dispose()
+def pytest_sessionstart(session) -> None:
+    # In the xdist controller (or the only process), before the workers start: the databases
+    # that killed runs left behind. Workers create and drop their own.
+    if PG_URL and not hasattr(session.config, "workerinput"):
+        from tests import postgres
+
+        postgres.drop_abandoned_databases(PG_URL)
+
+
+def pytest_unconfigure(config) -> None:
+    # After the workers are gone: those that an interrupt (Ctrl-C) stopped before their
+    # teardown leave their databases behind.
+    if PG_URL and not hasattr(config, "workerinput"):
+        from tests import postgres
+
+        postgres.drop_abandoned_databases(PG_URL)
 
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory) -> AsyncIterator[str]:
-    """Migrate once: a SQLite template file, or a PostgreSQL database of this run's own."""
+    """Migrate once per worker: a SQLite template file (under the worker's own temporary
+    directory), or a PostgreSQL database of the worker's own, dropped at the end."""
     if PG_URL:
-        name = f"tdkt_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin_url = make_url(PG_URL)
-        asyncio.run(_pg_admin(str(admin_url), f'CREATE DATABASE "{name}"'))
-        url = admin_url.set(database=name).render_as_string(hide_password=False)
-        _migrate(url)
-        yield url
-        asyncio.run(_pg_admin(str(admin_url), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        from tests import postgres
+
+        name = postgres.new_database_name()
+        url = postgres.create_database(PG_URL, name)
+        try:
+            _migrate(url)
+            postgres.check_tables(url)
+            yield url
+        finally:
+            postgres.drop_database(PG_URL, name)
         return
     path = tmp_path_factory.mktemp("template") / "template.db"
     _migrate(f"sqlite+aiosqlite:///{path}")
     yield str(path)
 
 
-def _truncate_sql() -> str:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    return f"TRUNCATE {tables} RESTART IDENTITY CASCADE"
-
-
 @pytest.fixture
 def settings(database_template: str, tmp_path: Path) -> Settings:
+    from app.core.config import Settings
+
     if PG_URL:
         url = database_template
     else:
@@ -88,6 +105,9 @@ def settings(database_template: str, tmp_path: Path) -> Settings:
 def _application(tmp_path_factory):
     """One app for the run: FastAPI prepares its routes on the first request, which costs far
     more than a test; each test gets the app with its own settings and database."""
+    from app.core.config import Settings
+    from app.main import create_app
+
     placeholder = Settings(
         env="test",
         database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('unused')}/unused.db",
@@ -99,18 +119,24 @@ def _application(tmp_path_factory):
 
 @pytest.fixture
 async def app(_application, settings: Settings):
+    from app.core.db import Database
+    from app.core.security import TokenCodec
+
     _application.state.settings = settings
     _application.state.db = Database(settings)
     _application.state.tokens = TokenCodec(settings)
     if PG_URL:
-        async with _application.state.db.engine.begin() as conn:
-            await conn.execute(text(_truncate_sql()))
+        from tests import postgres
+
+        await postgres.reset(_application.state.db.engine)
     yield _application
     await _application.state.db.dispose()
 
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    import httpx
+
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
