@@ -54,8 +54,9 @@ class ClusterCreate(StrictModel):
 
 
 class ClusterUpdate(StrictModel):
-    kind: ClusterKind | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=300)
+    # Not nullable: an absent field keeps its value, an explicit null is a 422.
+    kind: ClusterKind = None
+    name: str = Field(default=None, min_length=1, max_length=300)
     head_unit_id: Id | None = None
     deputy_head_unit_ids: list[Id] | None = Field(default=None, max_length=MAX_UNIT_IDS)
     member_unit_ids: list[Id] | None = Field(default=None, max_length=MAX_UNIT_IDS)

@@ -13,6 +13,7 @@ from tests.factories_dossiers import AWARD, load_catalogue, make_dossier, make_r
 REQUIRED_WHEN_SENT = {
     "users": {"full_name", "active"},
     "units": {"name", "kind", "aliases", "active"},
+    "clusters": {"kind", "name"},
     "councils": {"name"},
     "members": {"full_name", "council_role"},
 }
@@ -76,3 +77,18 @@ async def test_a_unit_keeps_its_value_after_a_refused_null(app, client, session,
 
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
     assert (await client.get(path, headers=admin)).json()[field] is not None
+
+
+async def test_a_null_kind_beside_new_memberships_is_a_422(app, client, session):
+    """Found by the fuzzer: the null travelled with membership changes and reached the row."""
+    _, admin = await signed_in(app, session)
+    unit = await make_unit(session)
+    cluster = await make_cluster(session, head=unit)
+    await session.commit()
+    body = {"deputy_head_unit_ids": [], "head_unit_id": unit.id, "kind": None,
+            "member_unit_ids": [unit.id], "name": "0"}  # fmt: skip
+    response = await client.patch(
+        f"/api/v1/clusters/{cluster.id}", json=body, headers={**admin, "If-Match": "*"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
