@@ -177,6 +177,12 @@ async def update_cluster(
             if changes.get(field) is not None:
                 setattr(cluster, field, nfc(changes[field]) if field == "name" else changes[field])
         cluster.search_text = search_text(cluster.name)
+        # A rename onto another cluster's name of the same year is a 409, never a 500 (read the
+        # name now: a failed flush expires the object).
+        year, name = cluster.year, cluster.name
+        await flush_or_conflict(
+            session, f"Năm {year} đã có cụm, khối tên '{name}'.", code="duplicate_cluster"
+        )
         if {"head_unit_id", "deputy_head_unit_ids", "member_unit_ids"} & changes.keys():
             merged = {k: v if v is not None else before[k] for k, v in changes.items()}
             roles = _roles_from(
