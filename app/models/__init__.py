@@ -22,6 +22,13 @@ from app.models.dossiers import (
     DossierSubmission,
     Nomination,
 )
+from app.models.emulation import (
+    ClusterStanding,
+    ScoreCriterion,
+    ScoreEntry,
+    ScoreSheet,
+    ScoreTable,
+)
 from app.models.events import Event
 from app.models.holidays import Holiday
 from app.models.idempotency import IdempotencyKey
@@ -54,6 +61,7 @@ __all__ = [
     "Base",
     "Cluster",
     "ClusterMembership",
+    "ClusterStanding",
     "Complaint",
     "Council",
     "CouncilMember",
@@ -79,6 +87,10 @@ __all__ = [
     "RoundExtension",
     "RoundTask",
     "RuleValue",
+    "ScoreCriterion",
+    "ScoreEntry",
+    "ScoreSheet",
+    "ScoreTable",
     "SealedBallot",
     "ServiceToken",
     "StateResult",

@@ -11,9 +11,15 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AwardHistory, AwardType, Nomination
+from app.models import AwardHistory, AwardType, Cluster, ClusterStanding, Nomination
 from app.services.award_types import award_types_by_code
-from app.services.award_types.criteria import AwardRecord, Check, NomineeFacts, evaluate
+from app.services.award_types.criteria import (
+    AwardRecord,
+    Check,
+    ClusterPlace,
+    NomineeFacts,
+    evaluate,
+)
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
@@ -50,7 +56,12 @@ async def load_history(
     return list(await session.scalars(stmt))
 
 
-def facts_for(nomination: Nomination, year: int, history: Iterable[AwardHistory]) -> NomineeFacts:
+def facts_for(
+    nomination: Nomination,
+    year: int,
+    history: Iterable[AwardHistory],
+    places: dict[tuple[int, int], ClusterPlace] | None = None,
+) -> NomineeFacts:
     """What the criteria see of a nominee: recorded history first, then declarations."""
     declared = [
         AwardRecord(str(p.get("award_type_code")), int(p.get("year") or 0), "declared")
@@ -61,9 +72,13 @@ def facts_for(nomination: Nomination, year: int, history: Iterable[AwardHistory]
         for row in history
         if _history_matches(row, nomination)
     ]
+    place = None
+    if nomination.nominee_kind == "collective" and nomination.nominee_unit_id is not None:
+        place = (places or {}).get((nomination.nominee_unit_id, year))
     return NomineeFacts(
-        nominee_kind=nomination.nominee_kind, year=year, awards=(*recorded, *declared)
-    )
+        nominee_kind=nomination.nominee_kind, year=year, awards=(*recorded, *declared),
+        cluster_place=place,
+    )  # fmt: skip
 
 
 def _criteria_of(row: AwardType | None, code: str) -> dict[str, Any]:
@@ -85,10 +100,37 @@ async def checks_for(
         return {}
     types = await award_types_by_code(session, {n.award_type_code for n in nominations})
     history = await load_history(session, nominations)
+    places = await _cluster_places(session, nominations, types) if _needs_places(types) else {}
     return {
         n.id: evaluate(
             _criteria_of(types.get(n.award_type_code), n.award_type_code),
-            facts_for(n, years[n.dossier_id], history),
+            facts_for(n, years[n.dossier_id], history, places),
         )
         for n in nominations
+    }
+
+
+def _needs_places(types: dict[str, AwardType]) -> bool:
+    return any("cluster_leader" in str(row.criteria or "") for row in types.values())
+
+
+async def _cluster_places(
+    session: AsyncSession, nominations: list[Nomination], types: dict[str, AwardType]
+) -> dict[tuple[int, int], ClusterPlace]:
+    """(unit, year) → the unit's recorded place in its cluster, for the `cluster_leader`
+    criterion: one query, only when an award type on the page has that criterion."""
+    units = {n.nominee_unit_id for n in nominations if n.nominee_kind == "collective"}
+    units.discard(None)
+    if not units:
+        return {}
+    rows = await session.execute(
+        select(ClusterStanding, Cluster.name)
+        .join(Cluster, Cluster.id == ClusterStanding.cluster_id)
+        .where(ClusterStanding.unit_id.in_(units))
+    )
+    return {
+        (s.unit_id, s.year): ClusterPlace(
+            name, s.year, s.rank, f"{s.total_centipoints / 100:.2f}", s.proposal == "co_thi_dua"
+        )
+        for s, name in rows
     }
