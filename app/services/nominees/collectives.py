@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.orm import flush_or_conflict
 from app.core.text import fold, nfc, search_text
 from app.models import Collective, Unit
 
@@ -88,16 +88,15 @@ class Register:
         shown = unit.name if key == "" and unit is not None else nfc(name)[:300]
         row = Collective(unit_id=unit_id, name=shown, name_key=key[:300])
         row.search_text = search_text(shown, unit.name if unit else None)
-        try:
-            # A concurrent request may register the same collective first: then use its row.
-            async with self._session.begin_nested():
-                self._session.add(row)
-                await self._session.flush()
-        except IntegrityError:
-            existing = await self._session.scalar(select(Collective).where(_same(unit_id, key)))
-            if existing is None:
-                raise
-            return existing
+        self._session.add(row)
+        # Two requests registering the same new collective at once: the second gets a 409 and
+        # its retry finds the row.
+        await flush_or_conflict(
+            self._session,
+            f"Tập thể “{shown}” vừa được đăng ký cùng lúc; hãy gửi lại.",
+            code="concurrent_update",
+            savepoint=True,
+        )
         return row
 
 
