@@ -43,6 +43,7 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
+from app.models.nominees import Collective
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
@@ -62,6 +63,7 @@ __all__ = [
     "Cluster",
     "ClusterMembership",
     "ClusterStanding",
+    "Collective",
     "Complaint",
     "Council",
     "CouncilMember",

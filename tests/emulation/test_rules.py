@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app.core.working_days import today_in_vietnam
+from app.models import CouncilMemberCluster
 from tests.factories import make_cluster, make_council, make_council_member, make_unit, signed_in
 from tests.factories_plans import make_papers
 from tests.permissions import (
@@ -89,7 +90,7 @@ def _full(table, **points):
 async def test_a_table_is_frozen_once_scoring_opens_and_changes_by_a_new_revision(
     app, client, session
 ):
-    cluster, _, admin, table = await _open_table(app, client, session)
+    _cluster, _, admin, table = await _open_table(app, client, session)
     url = f"/api/v1/emulation/tables/{table['id']}"
 
     frozen = await client.patch(url, json={"title": "Sửa"}, headers={**admin, "If-Match": '"2"'})
@@ -115,7 +116,7 @@ def _criteria(table):
 
 
 async def test_next_years_table_is_copied_from_this_years(app, client, session):
-    cluster, units, admin, table = await _open_table(app, client, session)
+    _cluster, units, admin, table = await _open_table(app, client, session)
     next_year = await make_cluster(session, year=2027, members=list(units.values())[:2])
     await session.commit()
 
@@ -278,12 +279,10 @@ async def test_only_the_clusters_head_verifies_and_a_dispute_needs_a_change(app,
 
 
 async def test_who_sees_the_scores(app, client, session):
-    cluster, units, admin, table, unit, sheet = await _submitted(app, client, session)
+    cluster, units, _admin, table, _unit, _sheet = await _submitted(app, client, session)
     council = await make_council(session)
     watching = await make_council_member(session, council)
     elsewhere = await make_council_member(session, council)
-    from app.models import CouncilMemberCluster
-
     session.add(CouncilMemberCluster(member_id=watching.id, cluster_id=cluster.id))
     await session.flush()
     _, member = await signed_in(app, session, "council_member", council_member_id=watching.id)
