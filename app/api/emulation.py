@@ -312,7 +312,7 @@ add_action_route(
 
 @router.get("/emulation/tables/{table_id}/result", response_model=ResultRead, responses=NOT_FOUND)
 async def get_cluster_result(
-    session: SessionDep, principal: Allowed("emulation.read_table"), table_id: Id
+    session: SessionDep, principal: Allowed("emulation.read_result"), table_id: Id
 ):
     """The recorded standings (empty before the result is recorded)."""
     await emulation.get_table(session, principal, table_id)

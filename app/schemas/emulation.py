@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from app.core import statuses
 from app.schemas.common import Id, ReadModel, StrictModel, Text
@@ -15,7 +15,11 @@ CriterionKind = Literal["base", "bonus", "penalty"]
 TieRule = Literal["shared", "fewer_penalties", "higher_base"]
 
 # Points: a decimal with at most two places, sent and shown as a JSON number (12.5).
-PointsIn = Annotated[Decimal, Field(ge=0, le=10000, max_digits=7, decimal_places=2)]
+PointsIn = Annotated[
+    Decimal,
+    Field(ge=0, le=10000, max_digits=7, decimal_places=2),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 10000, "multipleOf": 0.01}),
+]
 Points = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 

@@ -217,6 +217,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("emulation.revise_table", ONLY_NOI_VU, ANY),
     ("emulation.list_tables", EVERYONE, IN_SCOPE),
     ("emulation.read_table", EVERYONE, IN_SCOPE),
+    ("emulation.read_result", EVERYONE, IN_SCOPE),
     ("emulation.save_sheet", ONLY_UNITS, OWN_UNIT),
     ("emulation.submit_sheet", ONLY_UNITS, OWN_UNIT),
     ("emulation.list_sheets", EVERYONE, IN_SCOPE),

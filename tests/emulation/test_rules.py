@@ -42,7 +42,7 @@ ENDPOINTS = [
     Endpoint("POST", "/api/v1/emulation/tables/999999/publish", "emulation.publish_ranking"),
     Endpoint("POST", "/api/v1/emulation/tables/999999/result", "emulation.record_result",
              json={"round_id": 1, "leader_unit_id": 1}),
-    Endpoint("GET", "/api/v1/emulation/tables/999999/result", "emulation.read_table"),
+    Endpoint("GET", "/api/v1/emulation/tables/999999/result", "emulation.read_result"),
     Endpoint("GET", "/api/v1/emulation/tables/999999/export", "emulation.export_scores"),
     Endpoint("GET", "/api/v1/emulation/progress?year=2026", "emulation.progress"),
 ]  # fmt: skip
