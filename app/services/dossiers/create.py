@@ -110,7 +110,7 @@ async def create_dossier(session: AsyncSession, actor: Principal, body: DossierC
     year = round_.year if round_ else rules.today().year
     owner = await _owner(session, actor, year)
     items = body.nominations
-    await nominations.validate(session, items)
+    collective_ids = await nominations.validate(session, items)
     dossier = Dossier(
         **owner,
         year=year,
@@ -121,7 +121,7 @@ async def create_dossier(session: AsyncSession, actor: Principal, body: DossierC
         submission_count=0,
         created_by_id=actor.user_id,
     )
-    dossier.nominations = nominations.build(items)
+    dossier.nominations = nominations.build(items, collective_ids)
     dossier.attachments = []
     await _insert_numbered(session, dossier)
     await audit.record(

@@ -18,6 +18,7 @@ from app.schemas.dossiers import NominationCreate, NominationUpdate, PriorAward
 from app.services import audit
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules
+from app.services.nominees import collectives
 
 NOMINEE_FIELDS = (
     "nominee_kind",
@@ -69,8 +70,9 @@ def _check_award(item: NominationCreate, types: dict[str, AwardType]) -> None:
         )
 
 
-async def validate(session: AsyncSession, items: Sequence[NominationCreate]) -> None:
-    """Award types exist, are active and suit the nominee; units exist (two queries)."""
+async def validate(session: AsyncSession, items: Sequence[NominationCreate]) -> list[int | None]:
+    """Award types exist, are active and suit the nominee; units exist (two queries). Returns
+    each item's collective in the register (`collective_id`; None for an individual)."""
     if len(items) > MAX_NOMINATIONS:
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
@@ -79,10 +81,12 @@ async def validate(session: AsyncSession, items: Sequence[NominationCreate]) -> 
     for item in items:
         _check_award(item, types)
     await _check_units(session, items)
+    return await collectives.assign(session, items)
 
 
-def apply(nomination: Nomination, item: NominationCreate) -> None:
-    """Copy the nominee fields onto `nomination`, normalised, and refresh its matching key."""
+def apply(nomination: Nomination, item: NominationCreate, collective_id: int | None) -> None:
+    """Copy the nominee fields onto `nomination`, normalised, with its collective in the
+    register, and refresh its matching key."""
     for name in NOMINEE_FIELDS:
         value = getattr(item, name)
         if name == "prior_awards":
@@ -90,6 +94,7 @@ def apply(nomination: Nomination, item: NominationCreate) -> None:
         elif isinstance(value, str):
             value = nfc(value)
         setattr(nomination, name, value)
+    nomination.collective_id = collective_id
     nomination.nominee_key = rules.nominee_key(nomination.nominee_name)
 
 
@@ -103,14 +108,16 @@ def _amended(nomination: Nomination, changes: NominationUpdate) -> NominationCre
     return current.model_copy(update=sent)
 
 
-def build(items: Sequence[NominationCreate]) -> list[Nomination]:
-    """New draft nominations from validated request items."""
+def build(
+    items: Sequence[NominationCreate], collective_ids: Sequence[int | None]
+) -> list[Nomination]:
+    """New draft nominations from request items and what `validate` returned for them."""
     nominations = []
-    for item in items:
+    for item, collective_id in zip(items, collective_ids, strict=True):
         nomination = Nomination(
             status=NominationStatus.DRAFT, prior_awards=[], achievement_summary=""
         )
-        apply(nomination, item)
+        apply(nomination, item, collective_id)
         nominations.append(nomination)
     return nominations
 
@@ -140,8 +147,7 @@ async def add_nomination(
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
         )
-    await validate(session, [body])
-    (nomination,) = build([body])
+    (nomination,) = build([body], await validate(session, [body]))
     dossier.nominations.append(nomination)
     refresh_search(dossier)
     touch(dossier)
@@ -166,8 +172,8 @@ async def update_nomination(
 
     async def amend() -> None:
         merged = _amended(nomination, changes)
-        await validate(session, [merged])
-        apply(nomination, merged)
+        (collective_id,) = await validate(session, [merged])
+        apply(nomination, merged, collective_id)
         refresh_search(dossier)
         touch(dossier)
 
