@@ -210,6 +210,11 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("complaint.resolve", ONLY_NOI_VU, ANY),
     ("award_history.list", EVERYONE, IN_SCOPE),
     ("award_history.import", ONLY_NOI_VU, ANY),
+    # the papers printed from the data (văn bản)
+    ("document.dossier_submission", EVERYONE, IN_SCOPE),
+    ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
     ("emulation.create_table", ONLY_NOI_VU, ANY),
     ("emulation.update_table", ONLY_NOI_VU, ANY),

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app.core.working_days import today_in_vietnam
 from app.models import AuditEntry, Event
-from tests.factories import make_unit, signed_in
-from tests.factories_dossiers import load_catalogue, make_dossier, make_round
+from tests.factories import signed_in
+from tests.factories_dossiers import load_catalogue, make_round
 from tests.factories_plans import make_papers
 
 from .factories import KHOI_UNITS, TABLE, make_khoi
@@ -204,17 +204,17 @@ async def test_a_khoi_runs_its_year_and_the_leader_passes_the_co_thi_dua_check(
     assert "Khối các cơ quan tổng hợp năm" in check["message"] and "xếp thứ 1" in check["message"]
 
     # the second unit proposing itself for Cờ thi đua fails the check, with its place
-    own = await make_dossier(
-        session, await session.get_one(type(await make_unit(session)), second), round_,
-        nominee={"nominee_kind": "collective", "nominee_name": "Sở Tư pháp",
-                 "nominee_unit_id": second, "award_type_code": "co_thi_dua_ubnd_tinh",
-                 "position": None, "birth_year": None},
+    own = await client.post(
+        "/api/v1/dossiers",
+        json={"round_id": round_.id, "kind": "periodic", "title": "Tờ trình của Sở Tư pháp",
+              "nominations": [{"nominee_kind": "collective", "nominee_name": "Sở Tư pháp",
+                               "nominee_unit_id": second,
+                               "award_type_code": "co_thi_dua_ubnd_tinh"}]},
+        headers=year.unit_headers["Sở Tư pháp"],
     )  # fmt: skip
-    await session.commit()
-    theirs = await client.get(f"/api/v1/dossiers/{own.id}", headers=year.admin)
-    check = next(
-        c for c in theirs.json()["nominations"][0]["checks"] if c["rule"] == "cluster_leader"
-    )
+    assert own.status_code == 201, own.text
+    checks = own.json()["nominations"][0]["checks"]
+    check = next(c for c in checks if c["rule"] == "cluster_leader")
     assert check["result"] == "fail" and "xếp thứ 2 (93.00 điểm)" in check["message"]
 
     # Sở Nội vụ follows every cluster, and exports the score sheet

@@ -8,10 +8,17 @@ every nominee on the page.
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AwardHistory, AwardType, Cluster, ClusterStanding, Nomination
+from app.models import (
+    AwardHistory,
+    AwardType,
+    Cluster,
+    ClusterStanding,
+    Collective,
+    Nomination,
+)
 from app.services.award_types import award_types_by_code
 from app.services.award_types.criteria import (
     AwardRecord,
@@ -73,9 +80,7 @@ def facts_for(
         for row in history
         if _history_matches(row, nomination)
     ]
-    place = None
-    if nomination.nominee_kind == "collective" and nomination.nominee_unit_id is not None:
-        place = (places or {}).get((nomination.nominee_unit_id, year))
+    place = (places or {}).get((nomination.collective_id, year))
     return NomineeFacts(
         nominee_kind=nomination.nominee_kind, year=year, awards=(*recorded, *declared),
         cluster_place=place,
@@ -117,21 +122,25 @@ def _needs_places(types: dict[str, AwardType]) -> bool:
 
 async def _cluster_places(
     session: AsyncSession, nominations: list[Nomination], types: dict[str, AwardType]
-) -> dict[tuple[int, int], ClusterPlace]:
-    """(unit, year) → the unit's recorded place in its cluster, for the `cluster_leader`
-    criterion: one query, only when an award type on the page has that criterion."""
-    units = {n.nominee_unit_id for n in nominations if n.nominee_kind == "collective"}
-    units.discard(None)
-    if not units:
+) -> dict[tuple[int | None, int], ClusterPlace]:
+    """(collective, year) → the place the cluster's recorded result gives the unit that IS
+    this collective (its own row in the register, not a collective under it), for the
+    `cluster_leader` criterion: one query, only when an award type on the page has it."""
+    ids = {n.collective_id for n in nominations if n.collective_id is not None}
+    if not ids:
         return {}
     rows = await session.execute(
-        select(ClusterStanding, Cluster.name)
+        select(ClusterStanding, Cluster.name, Collective.id)
         .join(Cluster, Cluster.id == ClusterStanding.cluster_id)
-        .where(ClusterStanding.unit_id.in_(units))
+        .join(
+            Collective,
+            and_(Collective.unit_id == ClusterStanding.unit_id, Collective.name_key == ""),
+        )
+        .where(Collective.id.in_(ids))
     )
     return {
-        (s.unit_id, s.year): ClusterPlace(
+        (collective_id, s.year): ClusterPlace(
             name, s.year, s.rank, f"{s.total_centipoints / 100:.2f}", s.proposal == "co_thi_dua"
         )
-        for s, name in rows
+        for s, name, collective_id in rows
     }

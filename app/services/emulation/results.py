@@ -12,6 +12,7 @@ from app.core.errors import Unprocessable
 from app.core.orm import check_version, flush_or_conflict
 from app.core.principal import Principal
 from app.models import Cluster, ClusterStanding, Dossier
+from app.schemas.dossiers import DossierCreate, NominationCreate
 from app.services import permissions, workflow
 from app.services.dossiers.create import create_dossier
 from app.services.emulation.points import from_centi, to_centi
@@ -47,14 +48,14 @@ def _check_bang_khen(ranked: list[dict[str, Any]], leader_id: int, ids: list[int
         )
 
 
-def _nomination(row: dict[str, Any], award: str, cluster: Any) -> dict[str, Any]:
-    return {
-        "nominee_kind": "collective", "nominee_name": row["unit_name"],
-        "nominee_unit_id": row["unit_id"], "award_type_code": award,
-        "achievement_summary": f"Xếp thứ {row['rank']} {cluster.name} năm {cluster.year} "
+def _nomination(row: dict[str, Any], award: str, cluster: Any) -> NominationCreate:
+    """The unit itself (its own row in the collectives register), for `award`."""
+    return NominationCreate(
+        nominee_kind="collective", nominee_name=row["unit_name"], nominee_unit_id=row["unit_id"],
+        award_type_code=award,
+        achievement_summary=f"Xếp thứ {row['rank']} {cluster.name} năm {cluster.year} "
         f"với {row['total']} điểm.",
-        "prior_awards": [],
-    }  # fmt: skip
+    )  # fmt: skip
 
 
 async def record_result(
@@ -80,10 +81,12 @@ async def record_result(
     by_unit = {r["unit_id"]: r for r in ranked}
     dossier = await create_dossier(
         session, actor,
-        {"round_id": data["round_id"], "kind": "periodic",
-         "title": f"Đề nghị khen thưởng {cluster.name} năm {cluster.year}",
-         "nominations": [_nomination(by_unit[leader_id], CO_THI_DUA, cluster)]
-         + [_nomination(by_unit[u], BANG_KHEN, cluster) for u in bang_khen]},
+        DossierCreate(
+            round_id=data["round_id"], kind="periodic",
+            title=f"Đề nghị khen thưởng {cluster.name} năm {cluster.year}",
+            nominations=[_nomination(by_unit[leader_id], CO_THI_DUA, cluster)]
+            + [_nomination(by_unit[u], BANG_KHEN, cluster) for u in bang_khen],
+        ),
     )  # fmt: skip
     proposals = {leader_id: "co_thi_dua", **{u: "bang_khen" for u in bang_khen}}
     rows = [
