@@ -14,6 +14,7 @@ from app.api import (
     events,
     holidays,
     meetings,
+    nominees,
     plans,
     rounds,
     rule_values,
@@ -23,5 +24,5 @@ from app.api import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, accounts, directory, audit, plans, tasks, award_types, rounds, dossiers):
     api_router.include_router(module.router)
-for module in (holidays, events, meetings, decisions, award_history, rule_values):
+for module in (holidays, events, meetings, decisions, award_history, rule_values, nominees):
     api_router.include_router(module.router)

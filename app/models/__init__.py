@@ -36,7 +36,13 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
-from app.models.nominees import Collective
+from app.models.nominees import (
+    Collective,
+    DisciplineRecord,
+    Initiative,
+    InitiativeAuthor,
+    YearlyRating,
+)
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
@@ -62,6 +68,7 @@ __all__ = [
     "CouncilMemberCluster",
     "Decision",
     "DecisionItem",
+    "DisciplineRecord",
     "Disclosure",
     "Dossier",
     "DossierCounter",
@@ -69,6 +76,8 @@ __all__ = [
     "Event",
     "Holiday",
     "IdempotencyKey",
+    "Initiative",
+    "InitiativeAuthor",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
@@ -89,4 +98,5 @@ __all__ = [
     "TaskReport",
     "Unit",
     "User",
+    "YearlyRating",
 ]
