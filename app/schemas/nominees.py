@@ -1,7 +1,7 @@
 """Facts about nominees: yearly ratings, discipline and investigations, initiatives."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -78,7 +78,9 @@ class InitiativeCreate(StrictModel):
         default="initiative", description="initiative = sáng kiến, research = đề tài khoa học"
     )
     title: str = Field(min_length=1, max_length=500)
-    authors: list[str] = Field(min_length=1, max_length=50)
+    authors: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        min_length=1, max_length=50
+    )
     unit_id: Id | None = None
     scope: Scope = Field(description="Phạm vi ảnh hưởng: cơ sở, tỉnh, toàn quốc")
     year: int = Year
