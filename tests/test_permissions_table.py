@@ -215,6 +215,7 @@ MATRICES = (
     "tests.test_foundation_permissions",
     "tests.dossiers.test_permissions",
     "tests.dossiers.test_outputs",
+    "tests.documents.test_papers",
     "tests.meetings.test_permissions",
     "tests.nominees.test_permissions",
     "tests.plans.test_plans",

@@ -202,6 +202,11 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("discipline.record", FACT_ENTERERS, OWN_UNIT),
     ("initiative.list", EVERYONE, IN_SCOPE),
     ("initiative.record", FACT_ENTERERS, OWN_UNIT),
+    # the papers printed from the data (văn bản)
+    ("document.dossier_submission", EVERYONE, IN_SCOPE),
+    ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
 )
 _PUBLIC = ("auth.login", "auth.refresh")
 
