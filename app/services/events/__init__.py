@@ -7,7 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.models import Event
+from app.schemas.events import EventRead
 from app.services import policies
+
+
+def view(event: Event) -> dict[str, Any]:
+    """An event as the feed shows it, JSON-ready: the body of a webhook and of a stream
+    message is exactly this."""
+    return EventRead.model_validate(event).model_dump(mode="json")
 
 
 async def feed(
@@ -19,17 +26,4 @@ async def feed(
     if after is not None:
         stmt = stmt.where(Event.id > after)
     items = list(await session.scalars(policies.event_scope(stmt, principal)))
-    return {
-        "items": [
-            {
-                "id": e.id,
-                "type": e.type,
-                "occurred_at": e.occurred_at,
-                "entity_type": e.entity_type,
-                "entity_id": e.entity_id,
-                "data": e.data,
-            }
-            for e in items
-        ],
-        "next_after": items[-1].id if items else after,
-    }
+    return {"items": [view(e) for e in items], "next_after": items[-1].id if items else after}
