@@ -83,6 +83,9 @@ class NominationRead(ReadModel):
     nominee_kind: NomineeKind
     nominee_name: str
     nominee_unit_id: Id | None
+    collective_id: Id | None = Field(
+        description="Tập thể được đề nghị, trong sổ tập thể (null cho cá nhân)"
+    )
     position: str | None = Field(description="Omitted (null) for readers")
     birth_year: int | None = Field(description="Omitted (null) for readers")
     award_type_code: str

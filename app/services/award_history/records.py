@@ -19,8 +19,10 @@ FIELDS = (
     "nominee_kind",
     "nominee_name",
     "unit_id",
+    "collective_id",
     "award_type_code",
     "year",
+    "decision_year",
     "decision_no",
     "decided_on",
     "source",
@@ -81,7 +83,11 @@ def new_row(
     source: str,
     kind: str = "regular",
     nomination_id: int | None = None,
+    collective_id: int | None = None,
+    decision_year: int | None = None,
 ) -> AwardHistory:
+    """`year` is the achievement's (năm thành tích); `decision_year` defaults to the decision
+    date's."""
     return AwardHistory(
         nominee_kind=nominee_kind,
         nominee_name=nominee_name,
@@ -90,11 +96,13 @@ def new_row(
         unit_id=unit_id,
         award_type_code=award_type_code,
         year=year,
+        decision_year=decision_year or (decided_on.year if decided_on else None),
         decision_no=decision_no,
         decided_on=decided_on,
         source=source,
         kind=kind,
         nomination_id=nomination_id,
+        collective_id=collective_id,
     )
 
 
@@ -106,8 +114,8 @@ def from_nomination(
     decided_on: date | None,
     source: str = "decision",
 ) -> AwardHistory:
-    """The award history row of an awarded nomination: the year of its round (the dossier's
-    year), else the decision's; its kind from the dossier's."""
+    """The award history row of an awarded nomination, for the same collective: its achievement
+    year is its round's (the dossier's year), else the decision's; its kind the dossier's."""
     year = dossier.year if dossier.round_id is not None or decided_on is None else decided_on.year
     return new_row(
         nominee_kind=nomination.nominee_kind,
@@ -120,4 +128,5 @@ def from_nomination(
         source=source,
         kind=KIND_OF_DOSSIER.get(dossier.kind, "regular"),
         nomination_id=nomination.id,
+        collective_id=nomination.collective_id,
     )

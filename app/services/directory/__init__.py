@@ -22,6 +22,7 @@ from app.services.directory.councils import (
     update_council,
     update_member,
 )
+from app.services.directory.groups import groups_of_unit
 from app.services.directory.units import create_unit, get_unit, list_units, update_unit
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "get_council",
     "get_member",
     "get_unit",
+    "groups_of_unit",
     "list_clusters",
     "list_councils",
     "list_units",

@@ -16,18 +16,20 @@ from app.models import AwardType, Dossier, Nomination, Unit
 from app.services import audit
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules
+from app.services.nominees import collectives
 
 NOMINEE_FIELDS = (
     "nominee_kind",
     "nominee_name",
     "nominee_unit_id",
+    "collective_id",
     "position",
     "birth_year",
     "award_type_code",
     "achievement_summary",
     "prior_awards",
 )
-NULLABLE = frozenset({"nominee_unit_id", "position", "birth_year"})
+NULLABLE = frozenset({"nominee_unit_id", "collective_id", "position", "birth_year"})
 MAX_NOMINATIONS = 500
 
 
@@ -69,7 +71,8 @@ def _check_award(item: dict[str, Any], types: dict[str, AwardType]) -> None:
 
 
 async def validate(session: AsyncSession, items: list[dict[str, Any]]) -> None:
-    """Award types exist, are active and suit the nominee; units exist (two queries)."""
+    """Award types exist, are active and suit the nominee; units exist (two queries); each
+    collective is resolved to its row in the register (`collective_id`)."""
     if len(items) > MAX_NOMINATIONS:
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
@@ -78,6 +81,7 @@ async def validate(session: AsyncSession, items: list[dict[str, Any]]) -> None:
     for item in items:
         _check_award(item, types)
     await _check_units(session, items)
+    await collectives.assign(session, items)
 
 
 def apply(nomination: Nomination, data: dict[str, Any]) -> None:

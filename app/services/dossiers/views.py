@@ -41,6 +41,7 @@ NOMINATION_FIELDS = (
     "nominee_kind",
     "nominee_name",
     "nominee_unit_id",
+    "collective_id",
     "position",
     "birth_year",
     "award_type_code",

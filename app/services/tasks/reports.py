@@ -11,8 +11,9 @@ from app.core.statuses import TaskStatus
 from app.core.working_days import today_in_vietnam
 from app.models import Attachment, Dossier, Plan, Task, TaskReport
 from app.services import audit, permissions
-from app.services.directory import cluster_of_unit
+from app.services.directory import cluster_of_unit, groups_of_unit
 from app.services.policies import (
+    TaskPart,
     can_attach_to_task_report,
     dossier_scope,
     report_moves_task,
@@ -34,7 +35,7 @@ async def submit_report(
     permissions.require(actor, "task.report")
     task = await _locked_task(session, task_id)
     check_version(task, expected)
-    _check_may_report(actor, task, data["status"])
+    _check_may_report(actor, await _part(session, actor, task), data["status"])
     _check_progress(data["status"], data["progress_percent"])
     attachment_ids = await _attachments(session, actor, data.get("attachment_ids", []))
     report = await _record(session, actor, task, {**data, "attachment_ids": attachment_ids})
@@ -64,8 +65,18 @@ async def _locked_task(session: AsyncSession, task_id: int) -> Task:
     return task
 
 
-def _check_may_report(principal: Principal, task: Task, status: str) -> None:
-    permissions.require(principal, "task.report", task)
+async def _part(session: AsyncSession, actor: Principal, task: Task) -> TaskPart:
+    """The task with the groups the caller's unit is in for the plan's year: a coordinator
+    named as a group ("các cơ quan, đơn vị tham gia cụm, khối thi đua") is its units."""
+    if actor.unit_id is None or not any(c.group for c in task.coordinators):
+        return TaskPart(task)
+    year = await session.scalar(select(Plan.year).where(Plan.id == task.plan_id))
+    return TaskPart(task, await groups_of_unit(session, actor.unit_id, year))
+
+
+def _check_may_report(principal: Principal, part: TaskPart, status: str) -> None:
+    permissions.require(principal, "task.report", part)
+    task = part.task
     if principal.is_noi_vu:
         return
     if task.status == TaskStatus.CANCELLED:
