@@ -1,7 +1,7 @@
 """webhooks: subscriptions and their deliveries, derived from the event feed
 
 Revision ID: 20261206_webhooks
-Revises: 0008
+Revises: 20261206_collectives
 Create Date: 2026-12-06 18:47:35.681942
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import app.models.base
 
 revision: str = "20261206_webhooks"
-down_revision: str | None = "0008"
+down_revision: str | None = "20261206_collectives"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
