@@ -36,20 +36,20 @@ async def create_webhook(
     Idempotency-Key replays it with `secret: null` (rotate the secret if it was lost). The URL
     must be `https://` and resolve to public addresses (422 `webhook_url_refused`)."""
     subscription, secret = await webhooks.create(
-        session, principal, request.app.state.settings, body.model_dump()
+        session, principal, request.app.state.settings, body
     )
-    shown = webhooks.view(subscription)
-    idempotency.replay_instead(request, {**shown, "secret": None})
+    read = WebhookRead.model_validate(subscription).model_dump()
+    idempotency.replay_instead(request, WebhookCreated(**read, secret=None))
     response.headers["Location"] = f"/api/v1/webhooks/{subscription.id}"
     set_etag(response, subscription.version)
-    return {**shown, "secret": secret}
+    return WebhookCreated(**read, secret=secret)
 
 
 @router.get("/webhooks", response_model=ListEnvelope[WebhookRead])
 async def list_webhooks(session: SessionDep, principal: Allowed("webhook.list"), page: PageDep):
     """Sở Nội vụ sees every subscription; a reader its own."""
     result = await webhooks.list_(session, principal, page.limit, page.offset)
-    return envelope(result, [webhooks.view(s) for s in result.items])
+    return envelope(result)
 
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
@@ -58,7 +58,7 @@ async def get_webhook(
 ):
     subscription = await webhooks.get(session, principal, webhook_id)
     set_etag(response, subscription.version)
-    return webhooks.view(subscription)
+    return subscription
 
 
 @router.patch(
@@ -76,11 +76,10 @@ async def update_webhook(
     """`active: false` pauses it; `active: true` resumes it (also after a 410 turned it off)
     from where it stopped, while the events are kept."""
     subscription = await webhooks.update(
-        session, principal, request.app.state.settings, webhook_id,
-        body.model_dump(exclude_unset=True), expected,
-    )  # fmt: skip
+        session, principal, request.app.state.settings, webhook_id, body, expected
+    )
     set_etag(response, subscription.version)
-    return webhooks.view(subscription)
+    return subscription
 
 
 @router.delete(
@@ -105,9 +104,11 @@ async def rotate_webhook_secret(
     subscription, secret = await webhooks.rotate_secret(
         session, principal, request.app.state.settings, webhook_id
     )
-    until = webhooks.view(subscription)["previous_secret_valid_until"]
-    idempotency.replay_instead(request, {"secret": None, "previous_secret_valid_until": until})
-    return {"secret": secret, "previous_secret_valid_until": until}
+    until = subscription.previous_secret_valid_until
+    idempotency.replay_instead(
+        request, WebhookSecret(secret=None, previous_secret_valid_until=until)
+    )
+    return WebhookSecret(secret=secret, previous_secret_valid_until=until)
 
 
 @router.post(

@@ -48,6 +48,23 @@ class WebhookSubscription(TimestampMixin, VersionedMixin, Base):
     # Why the worker turned `active` off itself: "gone" (the receiver answered 410).
     disabled_reason: Mapped[str | None] = mapped_column(String(40))
 
+    @property
+    def failing(self) -> bool:
+        return self.failing_since is not None
+
+    @property
+    def owner(self) -> str:
+        """Who manages it: Sở Nội vụ, a reader's service token, or a reader's account."""
+        if self.owner_role == "noi_vu":
+            return "noi_vu"
+        return "service_token" if self.owner_service_token_id is not None else "reader"
+
+    @property
+    def previous_secret_valid_until(self) -> datetime | None:
+        """Until when the secret before the last rotation still signs; None once it is over."""
+        until = self.previous_secret_until
+        return until if until is not None and until > utcnow() else None
+
 
 class WebhookDelivery(Base):
     """One message to one subscription: an event (or a ping) and every attempt's outcome."""

@@ -1,7 +1,7 @@
 """Lịch sử khen thưởng: every award a person or collective received, searched and recorded."""
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,21 +14,18 @@ from app.services.dossiers.rules import nominee_key
 
 # Đột xuất and chuyên đề awards are kept apart: they do not count toward consecutive years.
 KIND_OF_DOSSIER = {"thematic": "thematic", "unscheduled": "unscheduled"}
-FIELDS = (
-    "id",
-    "nominee_kind",
-    "nominee_name",
-    "unit_id",
-    "collective_id",
-    "award_type_code",
-    "year",
-    "decision_year",
-    "decision_no",
-    "decided_on",
-    "source",
-    "kind",
-    "nomination_id",
-)
+
+
+@dataclass(frozen=True)
+class HistoryFilters:
+    """The filters of `GET /award-history`; `q` is a name, without diacritics."""
+
+    q: str | None = None
+    nominee_kind: str | None = None
+    award_type_code: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    unit_id: int | None = None
 
 
 def history_scope(stmt: Select, principal: Principal) -> Select:
@@ -49,26 +46,24 @@ def history_scope(stmt: Select, principal: Principal) -> Select:
 
 
 async def list_history(
-    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession, principal: Principal, filters: HistoryFilters, limit: int, offset: int
 ) -> PageResult:
-    """Filters: q (name, without diacritics), nominee_kind, award_type_code, year_from,
-    year_to, unit_id; newest year first."""
+    """The history the caller may see, newest year first."""
     stmt = history_scope(select(AwardHistory), principal)
-    for name in ("nominee_kind", "award_type_code", "unit_id"):
-        if filters.get(name) is not None:
-            stmt = stmt.where(getattr(AwardHistory, name) == filters[name])
-    if filters.get("year_from") is not None:
-        stmt = stmt.where(AwardHistory.year >= filters["year_from"])
-    if filters.get("year_to") is not None:
-        stmt = stmt.where(AwardHistory.year <= filters["year_to"])
-    if filters.get("q"):
-        stmt = stmt.where(like_folded(AwardHistory.search_text, filters["q"]))
+    equal = {
+        AwardHistory.nominee_kind: filters.nominee_kind,
+        AwardHistory.award_type_code: filters.award_type_code,
+        AwardHistory.unit_id: filters.unit_id,
+    }
+    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if filters.year_from is not None:
+        stmt = stmt.where(AwardHistory.year >= filters.year_from)
+    if filters.year_to is not None:
+        stmt = stmt.where(AwardHistory.year <= filters.year_to)
+    if filters.q:
+        stmt = stmt.where(like_folded(AwardHistory.search_text, filters.q))
     stmt = stmt.order_by(AwardHistory.year.desc(), AwardHistory.nominee_key, AwardHistory.id)
     return await paginate(session, stmt, limit, offset)
-
-
-def view(row: AwardHistory) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in FIELDS}
 
 
 def new_row(

@@ -3,7 +3,6 @@ council (Hội đồng TĐKT tỉnh)."""
 
 from app.services.directory.clusters import (
     cluster_of_unit,
-    cluster_view,
     create_cluster,
     get_cluster,
     list_clusters,
@@ -11,13 +10,10 @@ from app.services.directory.clusters import (
 )
 from app.services.directory.councils import (
     add_member,
-    council_views,
     create_council,
     get_council,
     get_member,
     list_councils,
-    member_user_ids,
-    member_view,
     remove_member,
     update_council,
     update_member,
@@ -28,8 +24,6 @@ from app.services.directory.units import create_unit, get_unit, list_units, upda
 __all__ = [
     "add_member",
     "cluster_of_unit",
-    "cluster_view",
-    "council_views",
     "create_cluster",
     "create_council",
     "create_unit",
@@ -41,8 +35,6 @@ __all__ = [
     "list_clusters",
     "list_councils",
     "list_units",
-    "member_user_ids",
-    "member_view",
     "remove_member",
     "update_cluster",
     "update_council",

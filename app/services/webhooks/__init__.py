@@ -17,6 +17,7 @@ from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.statuses import DeliveryStatus
 from app.models import Event, WebhookDelivery, WebhookSubscription
+from app.schemas.webhooks import WebhookCreate, WebhookUpdate
 from app.services import audit, permissions, policies
 from app.services.webhooks import signing, targets
 
@@ -24,44 +25,19 @@ AUDITED = ("url", "event_types", "description", "active")
 PING = "webhook.ping"
 
 
-def view(subscription: WebhookSubscription) -> dict[str, Any]:
-    """A subscription as the API shows it; never its secret."""
-    if subscription.owner_role == "noi_vu":
-        owner = "noi_vu"
-    elif subscription.owner_service_token_id is not None:
-        owner = "service_token"
-    else:
-        owner = "reader"
-    until = subscription.previous_secret_until
-    return {
-        "id": subscription.id,
-        "url": subscription.url,
-        "event_types": list(subscription.event_types or []),
-        "description": subscription.description,
-        "active": subscription.active,
-        "failing": subscription.failing_since is not None,
-        "failing_since": subscription.failing_since,
-        "disabled_reason": subscription.disabled_reason,
-        "owner": owner,
-        "previous_secret_valid_until": until if until and until > utcnow() else None,
-        "created_at": subscription.created_at,
-        "version": subscription.version,
-    }
-
-
 async def create(
-    session: AsyncSession, actor: Principal, settings: Settings, data: dict[str, Any]
+    session: AsyncSession, actor: Principal, settings: Settings, body: WebhookCreate
 ) -> tuple[WebhookSubscription, str]:
     """A subscription from the next event on, and its signing secret (shown this once)."""
     permissions.require(actor, "webhook.create")
-    await targets.target_of(data["url"], settings)
+    await targets.target_of(body.url, settings)
     secret = signing.new_secret()
     head = await session.scalar(select(func.max(Event.id))) or 0
     subscription = WebhookSubscription(
-        url=data["url"],
-        event_types=sorted(set(data.get("event_types") or [])),
-        description=data.get("description"),
-        active=data.get("active", True),
+        url=body.url,
+        event_types=sorted(set(body.event_types)),
+        description=body.description,
+        active=body.active,
         owner_role=actor.role,
         owner_user_id=actor.user_id if actor.service_token_id is None else None,
         owner_service_token_id=actor.service_token_id,
@@ -105,12 +81,13 @@ async def update(
     actor: Principal,
     settings: Settings,
     subscription_id: int,
-    changes: dict[str, Any],
+    body: WebhookUpdate,
     expected_version: int | None,
 ) -> WebhookSubscription:
-    """Change the URL, the types, the description or `active`; turning it back on clears
-    the reason it was turned off, and it resumes where it stopped."""
+    """Change the URL, the types, the description or `active` (the fields sent); turning it
+    back on clears the reason it was turned off, and it resumes where it stopped."""
     subscription = await get(session, actor, subscription_id, "webhook.update")
+    changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     if "url" in changes:
         await targets.target_of(changes["url"], settings)
     if "event_types" in changes:
