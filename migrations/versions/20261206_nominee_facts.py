@@ -1,7 +1,7 @@
 """nominee facts: yearly ratings, discipline and investigations, initiatives and their authors
 
 Revision ID: 20261206_nominee_facts
-Revises: 20261206_collectives
+Revises: 20261206_webhooks
 Create Date: 2026-12-06 18:59:25.478081
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261206_nominee_facts"
-down_revision: str | None = "20261206_collectives"
+down_revision: str | None = "20261206_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
