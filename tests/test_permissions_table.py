@@ -26,6 +26,7 @@ from app.models import (
     ScoreSheet,
     ScoreTable,
     TaskReport,
+    WebhookSubscription,
 )
 from app.services import (
     accounts,
@@ -36,6 +37,7 @@ from app.services import (
     permissions,
     policies,
     rounds,
+    webhooks,
 )
 from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
@@ -47,6 +49,8 @@ from app.services.directory import clusters, councils
 from app.services.dossiers import actions, attachments, create, nominations
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
+from app.services.nominees import importing as nominee_import
+from app.services.nominees import records as nominee_records
 from app.services.plans import importing as plan_import
 from app.services.plans import records as plans
 from app.services.tasks import records as tasks
@@ -121,6 +125,17 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (emulation.dispute_score, "emulation.dispute_score", None),
     (emulation.publish, "emulation.publish_ranking", None),
     (emulation.record_result, "emulation.record_result", None),
+    (nominee_records.record_rating, "rating.record", None),
+    (nominee_records.confirm_rating, "rating.confirm", None),
+    (nominee_import.import_ratings, "rating.import", None),
+    (nominee_records.record_discipline, "discipline.record", None),
+    (nominee_records.record_initiative, "initiative.record", None),
+    (webhooks.create, "webhook.create", None),
+    (webhooks.update, "webhook.update", None),
+    (webhooks.remove, "webhook.delete", None),
+    (webhooks.rotate_secret, "webhook.rotate_secret", None),
+    (webhooks.ping, "webhook.ping", None),
+    (webhooks.redeliver, "webhook.redeliver", None),
 ]
 
 
@@ -218,6 +233,7 @@ SCOPES = [
     (history_scope, AwardHistory),
     (policies.score_table_scope, ScoreTable),
     (policies.score_sheet_scope, ScoreSheet),
+    (policies.webhook_scope, WebhookSubscription),
 ]
 
 
@@ -234,12 +250,14 @@ MATRICES = (
     "tests.dossiers.test_outputs",
     "tests.documents.test_papers",
     "tests.meetings.test_permissions",
+    "tests.nominees.test_permissions",
     "tests.plans.test_plans",
     "tests.rule_values.test_rule_values",
     "tests.tasks.test_tasks",
     "tests.tasks.test_reports",
     "tests.tasks.test_outputs",
     "tests.emulation.test_rules",
+    "tests.webhooks.test_permissions",
 )
 
 

@@ -113,6 +113,14 @@ class ScoreSheetStatus(Status):
     VERIFIED = "verified", "đã được Trưởng khối thẩm tra"
 
 
+class DeliveryStatus(Status):
+    """One webhook delivery (một lần gửi sự kiện tới địa chỉ đăng ký)."""
+
+    PENDING = "pending", "đang chờ gửi"
+    DELIVERED = "delivered", "đã gửi thành công"
+    FAILED = "failed", "gửi thất bại"
+
+
 MACHINE_STATUSES: dict[str, type[Status]] = {
     "round": RoundStatus,
     "dossier": DossierStatus,
@@ -122,6 +130,7 @@ MACHINE_STATUSES: dict[str, type[Status]] = {
     "task": TaskStatus,
     "score_table": ScoreTableStatus,
     "score_sheet": ScoreSheetStatus,
+    "webhook_delivery": DeliveryStatus,
 }
 
 # The appraisal's conclusion is the nomination status it leads to; so is the centre's answer.

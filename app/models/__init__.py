@@ -43,11 +43,18 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
-from app.models.nominees import Collective
+from app.models.nominees import (
+    Collective,
+    DisciplineRecord,
+    Initiative,
+    InitiativeAuthor,
+    YearlyRating,
+)
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
 from app.models.tasks import Task, TaskCoordinator, TaskReport
+from app.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AgendaItem",
@@ -70,6 +77,7 @@ __all__ = [
     "CouncilMemberCluster",
     "Decision",
     "DecisionItem",
+    "DisciplineRecord",
     "Disclosure",
     "Dossier",
     "DossierCounter",
@@ -77,6 +85,8 @@ __all__ = [
     "Event",
     "Holiday",
     "IdempotencyKey",
+    "Initiative",
+    "InitiativeAuthor",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
@@ -101,4 +111,7 @@ __all__ = [
     "TaskReport",
     "Unit",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "YearlyRating",
 ]

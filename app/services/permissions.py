@@ -99,6 +99,7 @@ EXTENSION_READERS = frozenset({NOI_VU, UNIT, READER})
 ONLY_UNITS = frozenset({UNIT})
 ONLY_HEADS = frozenset({CLUSTER_HEAD})
 CLUSTER_FOLLOWERS = frozenset({NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER})
+FACT_ENTERERS = frozenset({NOI_VU, UNIT})
 
 _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     # sign-in and service tokens
@@ -186,6 +187,16 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("attachment.download", STAFF, IN_SCOPE),
     ("attachment.delete", DRAFTERS, OWNER_OF_DOSSIER),
     ("event.list", EVERYONE, IN_SCOPE),
+    # webhook subscriptions: Sở Nội vụ all, a reader (a script's service token) its own
+    ("webhook.create", NOI_VU_OR_READER, ANY),
+    ("webhook.list", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.read", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.update", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.delete", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.rotate_secret", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.ping", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.list_deliveries", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.redeliver", NOI_VU_OR_READER, IN_SCOPE),
     # the council's meetings and ballots
     ("meeting.schedule", ONLY_NOI_VU, ANY),
     ("meeting.list", COUNCIL_READERS, IN_SCOPE),
@@ -210,6 +221,15 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("complaint.resolve", ONLY_NOI_VU, ANY),
     ("award_history.list", EVERYONE, IN_SCOPE),
     ("award_history.import", ONLY_NOI_VU, ANY),
+    # facts about nominees: a unit enters its own people's, Sở Nội vụ any unit's
+    ("rating.list", EVERYONE, IN_SCOPE),
+    ("rating.record", FACT_ENTERERS, OWN_UNIT),
+    ("rating.import", FACT_ENTERERS, OWN_UNIT),
+    ("rating.confirm", ONLY_NOI_VU, ANY),
+    ("discipline.list", FACT_ENTERERS, IN_SCOPE),
+    ("discipline.record", FACT_ENTERERS, OWN_UNIT),
+    ("initiative.list", EVERYONE, IN_SCOPE),
+    ("initiative.record", FACT_ENTERERS, OWN_UNIT),
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),

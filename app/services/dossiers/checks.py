@@ -1,11 +1,12 @@
 """Kiểm tra tiêu chuẩn for nominations: the award type's criteria (as Sở Nội vụ keeps them)
 run on what the nominee declared and on the recorded award history.
 
-A page of nominations costs two queries whatever its size: the award types, and the history of
-every nominee on the page.
+A page of nominations costs the same few queries whatever its size: the award types, the history
+of every nominee on the page, their ratings, discipline records and initiatives.
 """
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -27,6 +28,8 @@ from app.services.award_types.criteria import (
     NomineeFacts,
     evaluate,
 )
+from app.services.dossiers import rules
+from app.services.nominees import facts
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
@@ -68,23 +71,36 @@ def facts_for(
     nomination: Nomination,
     year: int,
     history: Iterable[AwardHistory],
-    places: dict[tuple[int, int], ClusterPlace] | None = None,
+    known: facts.KnownFacts | None = None,
+    today: date | None = None,
+    places: dict[tuple[int | None, int], ClusterPlace] | None = None,
 ) -> NomineeFacts:
-    """What the criteria see of a nominee: recorded history first, then declarations."""
+    """What the criteria see of a nominee: recorded history first, then declarations, and the
+    ratings, initiatives and discipline recorded for it."""
     declared = [
-        AwardRecord(str(p.get("award_type_code")), int(p.get("year") or 0), "declared")
+        AwardRecord(
+            str(p.get("award_type_code")), int(p.get("year") or 0), "declared",
+            decision_no=p.get("decision_no"),
+        )
         for p in nomination.prior_awards or []
-    ]
+    ]  # fmt: skip
     recorded = [
-        AwardRecord(row.award_type_code, row.year, "history", row.kind)
+        AwardRecord(row.award_type_code, row.year, "history", row.kind, row.decision_no)
         for row in history
         if _history_matches(row, nomination)
     ]
-    place = (places or {}).get((nomination.collective_id, year))
+    extra = facts.extras(nomination, known or facts.KnownFacts(), today or rules.today())
     return NomineeFacts(
-        nominee_kind=nomination.nominee_kind, year=year, awards=(*recorded, *declared),
-        cluster_place=place,
-    )  # fmt: skip
+        nominee_kind=nomination.nominee_kind,
+        year=year,
+        awards=(*recorded, *declared),
+        ratings=extra.ratings,
+        initiatives=extra.initiatives,
+        under_discipline=extra.under_discipline if known is not None else None,
+        discipline_reason=extra.discipline_reason,
+        counting_from=extra.counting_from,
+        cluster_place=(places or {}).get((nomination.collective_id, year)),
+    )
 
 
 def _criteria_of(row: AwardType | None, code: str) -> dict[str, Any]:
@@ -106,11 +122,13 @@ async def checks_for(
         return {}
     types = await award_types_by_code(session, {n.award_type_code for n in nominations})
     history = await load_history(session, nominations)
-    places = await _cluster_places(session, nominations, types) if _needs_places(types) else {}
+    known = await facts.load(session, nominations)
+    today = rules.today()
+    places = await _cluster_places(session, nominations) if _needs_places(types) else {}
     return {
         n.id: evaluate(
             _criteria_of(types.get(n.award_type_code), n.award_type_code),
-            facts_for(n, years[n.dossier_id], history, places),
+            facts_for(n, years[n.dossier_id], history, known, today, places),
         )
         for n in nominations
     }
@@ -121,7 +139,7 @@ def _needs_places(types: dict[str, AwardType]) -> bool:
 
 
 async def _cluster_places(
-    session: AsyncSession, nominations: list[Nomination], types: dict[str, AwardType]
+    session: AsyncSession, nominations: list[Nomination]
 ) -> dict[tuple[int | None, int], ClusterPlace]:
     """(collective, year) → the place the cluster's recorded result gives the unit that IS
     this collective (its own row in the register, not a collective under it), for the
