@@ -15,6 +15,7 @@ from app.models.directory import (
     CouncilMemberCluster,
     Unit,
 )
+from app.models.documents import DocumentTemplate
 from app.models.dossiers import (
     Attachment,
     Dossier,
@@ -63,6 +64,7 @@ __all__ = [
     "Decision",
     "DecisionItem",
     "Disclosure",
+    "DocumentTemplate",
     "Dossier",
     "DossierCounter",
     "DossierSubmission",
