@@ -37,7 +37,13 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
-from app.models.nominees import Collective
+from app.models.nominees import (
+    Collective,
+    DisciplineRecord,
+    Initiative,
+    InitiativeAuthor,
+    YearlyRating,
+)
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
@@ -64,6 +70,7 @@ __all__ = [
     "CouncilMemberCluster",
     "Decision",
     "DecisionItem",
+    "DisciplineRecord",
     "Disclosure",
     "DocumentTemplate",
     "Dossier",
@@ -72,6 +79,8 @@ __all__ = [
     "Event",
     "Holiday",
     "IdempotencyKey",
+    "Initiative",
+    "InitiativeAuthor",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
@@ -94,4 +103,5 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookSubscription",
+    "YearlyRating",
 ]
