@@ -21,7 +21,7 @@ from app.core.principal import (
     UNIT,
     Principal,
 )
-from app.models import Dossier, Task
+from app.models import Dossier
 from app.services import policies
 
 ROLE_REFUSED = "Vai trò của tài khoản không được phép thực hiện thao tác này."
@@ -53,7 +53,7 @@ def _not_dossier_owner(dossier: Dossier) -> Forbidden:
     )
 
 
-def _not_task_participant(_: Task) -> Forbidden:
+def _not_task_participant(_: policies.TaskPart) -> Forbidden:
     return Forbidden(
         "Chỉ đơn vị chủ trì hoặc đơn vị phối hợp của nhiệm vụ được báo cáo tiến độ.",
         code="not_task_participant",
