@@ -255,6 +255,11 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("emulation.record_result", ONLY_HEADS, HEAD_OF_CLUSTER),
     ("emulation.export_scores", CLUSTER_FOLLOWERS, IN_SCOPE),
     ("emulation.progress", NOI_VU_OR_READER, ANY),
+    ("document_template.list", ONLY_NOI_VU, ANY),
+    ("document_template.read", ONLY_NOI_VU, ANY),
+    ("document_template.update", ONLY_NOI_VU, ANY),
+    ("document_template.versions", ONLY_NOI_VU, ANY),
+    ("document_template.revert", ONLY_NOI_VU, ANY),
 )
 _PUBLIC = ("auth.login", "auth.refresh")
 
