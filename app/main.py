@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.api import health
+from app.api.openapi import install_openapi
 from app.api.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.db import Database
@@ -79,4 +80,5 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     install_security_headers(app, production=settings.env == "production")
     app.include_router(health.router)
     app.include_router(api_router)
+    install_openapi(app)
     return app
