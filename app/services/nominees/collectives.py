@@ -8,8 +8,8 @@ collectives, and each spelling of one of them is the same one.
 """
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,16 @@ from app.core.text import fold, nfc, search_text
 from app.models import Collective, Unit
 
 COLLECTIVE = "collective"
+
+
+class Nominee(Protocol):
+    """What the register needs of a proposed nominee (a nomination body, for one)."""
+
+    nominee_kind: str
+    nominee_unit_id: int | None
+    nominee_name: str
+
+
 _PREFIX = re.compile(r"^(tap the)\s+")
 _SEPARATORS = " ,;.-–—()"
 _PROVINCE = " tinh son la"
@@ -105,18 +115,18 @@ def _same(unit_id: int | None, key: str):
     return and_(unit, Collective.name_key == key[:300])
 
 
-async def assign(session: AsyncSession, items: Iterable[dict[str, Any]]) -> None:
-    """Set `collective_id` on each nominee item: its register row for a collective, else None.
+async def assign(session: AsyncSession, nominees: Sequence[Nominee]) -> list[int | None]:
+    """The register id of each nominee that is a collective (created when new), None for an
+    individual: in the order of `nominees`.
 
     Called before the nominations are built, so that registering a new collective flushes
     nothing but the register row."""
-    items = list(items)
-    for item in items:
-        item["collective_id"] = None
-    collective = [i for i in items if i.get("nominee_kind") == COLLECTIVE]
+    ids: list[int | None] = [None] * len(nominees)
+    collective = [(i, n) for i, n in enumerate(nominees) if n.nominee_kind == COLLECTIVE]
     if not collective:
-        return
-    pairs = [(i.get("nominee_unit_id"), i["nominee_name"]) for i in collective]
+        return ids
+    pairs = [(n.nominee_unit_id, n.nominee_name) for _, n in collective]
     register = await Register.load(session, pairs)
-    for item, (unit_id, name) in zip(collective, pairs, strict=True):
-        item["collective_id"] = (await register.resolve(unit_id, name)).id
+    for (index, _), (unit_id, name) in zip(collective, pairs, strict=True):
+        ids[index] = (await register.resolve(unit_id, name)).id
+    return ids
