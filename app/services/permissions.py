@@ -192,6 +192,11 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("complaint.resolve", ONLY_NOI_VU, ANY),
     ("award_history.list", EVERYONE, IN_SCOPE),
     ("award_history.import", ONLY_NOI_VU, ANY),
+    # the papers printed from the data (văn bản)
+    ("document.dossier_submission", EVERYONE, IN_SCOPE),
+    ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
 )
 _PUBLIC = ("auth.login", "auth.refresh")
 
