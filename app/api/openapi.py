@@ -15,6 +15,8 @@ from app.schemas.common import Problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 REF_TEMPLATE = "#/components/schemas/{model}"
+# Readiness answers 503 with its own report (what is not ready), not with a problem.
+NOT_PROBLEMS = frozenset({"/readyz"})
 
 
 def problem_content() -> dict[str, Any]:
@@ -28,10 +30,12 @@ def declare_problems(document: dict[str, Any]) -> None:
     problem = Problem.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization")
     schemas.update(problem.pop("$defs", {}))
     schemas["Problem"] = problem
-    for operations in document.get("paths", {}).values():
+    for path, operations in document.get("paths", {}).items():
+        if path in NOT_PROBLEMS:
+            continue
         for operation in operations.values():
             for status, response in operation.get("responses", {}).items():
-                if status[:1] in ("4", "5") and status != "503":
+                if status[:1] in ("4", "5"):
                     response["content"] = problem_content()
     document["components"]["schemas"] = dict(sorted(schemas.items()))
 
