@@ -68,7 +68,10 @@ class DossierUpdate(StrictModel):
 class Check(ReadModel):
     rule: str
     result: Literal["pass", "fail", "unknown"]
-    message: str
+    message: str = Field(description="Lý do, với căn cứ: quyết định, xếp loại, sáng kiến đã dùng")
+    legal_basis: str | None = Field(
+        default=None, description="Căn cứ pháp lý của tiêu chí (văn bản, điều, khoản)"
+    )
 
 
 # Read from the nomination's `appraisal_*` columns (a docstring would enter the OpenAPI document).
