@@ -1,7 +1,7 @@
 """cluster_emulation: scoring tables, score sheets and the standings a cluster decides
 
 Revision ID: 20261206_cluster_emulation
-Revises: 20261206_document_templates
+Revises: 20261206_catalogue_law
 Create Date: 2026-12-06 18:53:37.726214
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import app.models.base
 
 revision: str = "20261206_cluster_emulation"
-down_revision: str | None = "20261206_document_templates"
+down_revision: str | None = "20261206_catalogue_law"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
