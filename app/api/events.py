@@ -53,7 +53,7 @@ async def list_events(
 async def stream_events(
     request: Request,
     session: SessionDep,
-    principal: Allowed("event.list"),
+    principal: Allowed("event.stream"),
     after: After = None,
     last_event_id: Annotated[
         str | None,
