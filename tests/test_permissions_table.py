@@ -46,6 +46,8 @@ from app.services.directory import clusters, councils
 from app.services.dossiers import actions, attachments, create, nominations
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
+from app.services.nominees import importing as nominee_import
+from app.services.nominees import records as nominee_records
 from app.services.plans import importing as plan_import
 from app.services.plans import records as plans
 from app.services.tasks import records as tasks
@@ -109,6 +111,11 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
+    (nominee_records.record_rating, "rating.record", None),
+    (nominee_records.confirm_rating, "rating.confirm", None),
+    (nominee_import.import_ratings, "rating.import", None),
+    (nominee_records.record_discipline, "discipline.record", None),
+    (nominee_records.record_initiative, "initiative.record", None),
     (webhooks.create, "webhook.create", None),
     (webhooks.update, "webhook.update", None),
     (webhooks.remove, "webhook.delete", None),
@@ -227,6 +234,7 @@ MATRICES = (
     "tests.dossiers.test_outputs",
     "tests.documents.test_papers",
     "tests.meetings.test_permissions",
+    "tests.nominees.test_permissions",
     "tests.plans.test_plans",
     "tests.rule_values.test_rule_values",
     "tests.tasks.test_tasks",

@@ -43,6 +43,11 @@ VERSIONED = {
 }
 
 
+# An operation called without a token (log in, refresh, health, the calendar feed), said so in
+# the document: `security: []` overrides any default and tells clients to send no token.
+NO_SECURITY: dict[str, Any] = {"security": []}
+
+
 def content_disposition(filename: str, ascii_fallback: str | None = None) -> str:
     """Always a download: `filename*` carries the Vietnamese name (RFC 6266), `filename` an
     optional ASCII fallback for old clients."""

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://tdkt.sonla.gov.vn/problems/"
@@ -126,6 +127,17 @@ class TooManyRequests(DomainError):
     title = "Quá nhiều yêu cầu"
 
 
+def problem_document(
+    *, status: int, code: str, title: str, detail: str, instance: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The RFC 9457 body every error answer carries."""
+    body: dict[str, Any] = {"type": PROBLEM_BASE + code, "title": title, "status": status}
+    body["detail"] = detail
+    if instance is not None:
+        body["instance"] = instance
+    return {**body, "code": code, **extra}
+
+
 def problem_response(
     request: Request,
     *,
@@ -136,15 +148,9 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {
-        "type": PROBLEM_BASE + code,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": code,
-        **extra,
-    }
+    body = problem_document(
+        status=status, code=code, title=title, detail=detail, instance=request.url.path, **extra
+    )
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
@@ -238,18 +244,53 @@ def install_error_handlers(app: FastAPI) -> None:
         # a text past its length) are the caller's to fix; anything else is our bug.
         if _is_data_error(exc):
             return _out_of_range(request)
-        return await _unexpected(request, exc)
+        return internal_error(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(
-            request,
-            status=500,
-            code="internal_error",
-            title="Lỗi hệ thống",
-            detail="Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại. Vui lòng thử lại sau.",
-        )
+        return internal_error(request, exc)
+
+
+def internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        title="Lỗi hệ thống",
+        detail="Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại. Vui lòng thử lại sau.",
+    )
+
+
+class UnexpectedErrorMiddleware:
+    """Answers an unexpected exception with the 500 problem from inside the middleware stack.
+
+    Starlette runs the handler of `Exception` outside every middleware, so its answer would
+    miss the CORS headers (a browser page would see a network error instead of the problem),
+    the security headers and `X-Request-ID`. Installed innermost, this turns the exception into
+    the same answer before those middlewares see it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:  # too late for another answer: let the server end the connection
+                raise
+            await internal_error(Request(scope), exc)(scope, receive, send)
 
 
 def _is_data_error(exc: DBAPIError) -> bool:

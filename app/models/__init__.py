@@ -36,7 +36,13 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
-from app.models.nominees import Collective
+from app.models.nominees import (
+    Collective,
+    DisciplineRecord,
+    Initiative,
+    InitiativeAuthor,
+    YearlyRating,
+)
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
@@ -63,6 +69,7 @@ __all__ = [
     "CouncilMemberCluster",
     "Decision",
     "DecisionItem",
+    "DisciplineRecord",
     "Disclosure",
     "Dossier",
     "DossierCounter",
@@ -70,6 +77,8 @@ __all__ = [
     "Event",
     "Holiday",
     "IdempotencyKey",
+    "Initiative",
+    "InitiativeAuthor",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
@@ -92,4 +101,5 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookSubscription",
+    "YearlyRating",
 ]

@@ -1,11 +1,12 @@
 """Kiểm tra tiêu chuẩn for nominations: the award type's criteria (as Sở Nội vụ keeps them)
 run on what the nominee declared and on the recorded award history.
 
-A page of nominations costs two queries whatever its size: the award types, and the history of
-every nominee on the page.
+A page of nominations costs the same few queries whatever its size: the award types, the history
+of every nominee on the page, their ratings, discipline records and initiatives.
 """
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -14,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import AwardHistory, AwardType, Nomination
 from app.services.award_types import award_types_by_code
 from app.services.award_types.criteria import AwardRecord, Check, NomineeFacts, evaluate
+from app.services.dossiers import rules
+from app.services.nominees import facts
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
@@ -51,19 +54,37 @@ async def load_history(
     return list(await session.scalars(stmt))
 
 
-def facts_for(nomination: Nomination, year: int, history: Iterable[AwardHistory]) -> NomineeFacts:
-    """What the criteria see of a nominee: recorded history first, then declarations."""
+def facts_for(
+    nomination: Nomination,
+    year: int,
+    history: Iterable[AwardHistory],
+    known: facts.KnownFacts | None = None,
+    today: date | None = None,
+) -> NomineeFacts:
+    """What the criteria see of a nominee: recorded history first, then declarations, and the
+    ratings, initiatives and discipline recorded for it."""
     declared = [
-        AwardRecord(str(p.get("award_type_code")), int(p.get("year") or 0), "declared")
+        AwardRecord(
+            str(p.get("award_type_code")), int(p.get("year") or 0), "declared",
+            decision_no=p.get("decision_no"),
+        )
         for p in nomination.prior_awards or []
-    ]
+    ]  # fmt: skip
     recorded = [
-        AwardRecord(row.award_type_code, row.year, "history", row.kind)
+        AwardRecord(row.award_type_code, row.year, "history", row.kind, row.decision_no)
         for row in history
         if _history_matches(row, nomination)
     ]
+    extra = facts.extras(nomination, known or facts.KnownFacts(), today or rules.today())
     return NomineeFacts(
-        nominee_kind=nomination.nominee_kind, year=year, awards=(*recorded, *declared)
+        nominee_kind=nomination.nominee_kind,
+        year=year,
+        awards=(*recorded, *declared),
+        ratings=extra.ratings,
+        initiatives=extra.initiatives,
+        under_discipline=extra.under_discipline if known is not None else None,
+        discipline_reason=extra.discipline_reason,
+        counting_from=extra.counting_from,
     )
 
 
@@ -86,10 +107,12 @@ async def checks_for(
         return {}
     types = await award_types_by_code(session, {n.award_type_code for n in nominations})
     history = await load_history(session, nominations)
+    known = await facts.load(session, nominations)
+    today = rules.today()
     return {
         n.id: evaluate(
             _criteria_of(types.get(n.award_type_code), n.award_type_code),
-            facts_for(n, years[n.dossier_id], history),
+            facts_for(n, years[n.dossier_id], history, known, today),
         )
         for n in nominations
     }
