@@ -60,7 +60,7 @@ ENDPOINTS = [
         "/api/v1/events/stream",
         "event.stream",
         headers={"Last-Event-ID": "999999999"},
-    ),  # fmt: skip
+    ),
 ]
 
 
