@@ -103,6 +103,7 @@ class ProblemCode(StrEnum):
     NOT_A_VOTING_MEMBER = "not_a_voting_member"
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_CLUSTER_HEAD = "not_cluster_head"
+    NOT_CLUSTER_LEADER = "not_cluster_leader"
     NOT_COUNCIL_MEMBERS = "not_council_members"
     NOT_DOSSIER_OWNER = "not_dossier_owner"
     NOT_FOUND = "not_found"

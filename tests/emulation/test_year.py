@@ -203,7 +203,7 @@ async def test_a_khoi_runs_its_year_and_the_leader_passes_the_co_thi_dua_check(
     assert check["result"] == "pass"
     assert "Khối các cơ quan tổng hợp năm" in check["message"] and "xếp thứ 1" in check["message"]
 
-    # the second unit proposing itself for Cờ thi đua fails the check, with its place
+    # the second unit cannot propose itself for Cờ thi đua outside the cluster's result
     own = await client.post(
         "/api/v1/dossiers",
         json={"round_id": round_.id, "kind": "periodic", "title": "Tờ trình của Sở Tư pháp",
@@ -212,10 +212,9 @@ async def test_a_khoi_runs_its_year_and_the_leader_passes_the_co_thi_dua_check(
                                "award_type_code": "co_thi_dua_ubnd_tinh"}]},
         headers=year.unit_headers["Sở Tư pháp"],
     )  # fmt: skip
-    assert own.status_code == 201, own.text
-    checks = own.json()["nominations"][0]["checks"]
-    check = next(c for c in checks if c["rule"] == "cluster_leader")
-    assert check["result"] == "fail" and "xếp thứ 2 (93.00 điểm)" in check["message"]
+    assert own.status_code == 422 and own.json()["code"] == "not_cluster_leader"
+    assert "xếp thứ 2 (93.00 điểm)" in own.json()["detail"]
+    assert "Khối các cơ quan tổng hợp" in own.json()["detail"]
 
     # Sở Nội vụ follows every cluster, and exports the score sheet
     progress = await client.get("/api/v1/emulation/progress?year=2026", headers=year.admin)

@@ -20,7 +20,7 @@ from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExten
 from app.schemas.dossiers import AppraisalBody, ReturnBody
 from app.services import holidays, permissions, rule_values, workflow
 from app.services.award_types import award_types_by_code
-from app.services.dossiers import queries, rules
+from app.services.dossiers import nominations, queries, rules
 
 
 def _subject(dossier: Dossier) -> workflow.Subject:
@@ -138,6 +138,16 @@ async def _lock_award_types(session: AsyncSession, dossier: Dossier) -> None:
         await advisory_lock(session, dossier.year, code)
 
 
+async def _check_cluster_results(session: AsyncSession, dossier: Dossier) -> None:
+    """A cluster's result recorded after the draft still binds it: the unit's own Cờ thi đua
+    proposal for a member that is not the leader is refused at submit too."""
+    mine = dossier.nominations
+    types = await award_types_by_code(session, {n.award_type_code for n in mine})
+    await nominations.check_cluster_results(
+        session, nominations.Owner.of(dossier), mine, [n.collective_id for n in mine], types
+    )
+
+
 async def _check_duplicates(session: AsyncSession, dossier: Dossier) -> None:
     """Điều 4 NĐ 152: the same nominee is not proposed twice for one award type in one year."""
     mine = dossier.nominations
@@ -178,6 +188,7 @@ async def submit(
         raise Unprocessable("Hồ sơ chưa có đề nghị nào.", code="no_nominations")
     today = rules.today()
     late = await _check_window(session, dossier, today)
+    await _check_cluster_results(session, dossier)
     await _check_documents(session, dossier)
     await _lock_award_types(session, dossier)
     await _check_duplicates(session, dossier)

@@ -110,7 +110,9 @@ async def create_dossier(session: AsyncSession, actor: Principal, body: DossierC
     year = round_.year if round_ else rules.today().year
     owner = await _owner(session, actor, year)
     items = body.nominations
-    collective_ids = await nominations.validate(session, items)
+    collective_ids = await nominations.validate(
+        session, items, nominations.Owner(owner["owner_kind"], year)
+    )
     dossier = Dossier(
         **owner,
         year=year,

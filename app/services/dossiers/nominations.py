@@ -2,7 +2,8 @@
 dossier is a draft or returned for supplementation."""
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +13,16 @@ from app.core.orm import flush_or_conflict, touch
 from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.core.text import nfc
-from app.models import AwardType, Dossier, Nomination, Unit
+from app.models import (
+    AwardType,
+    Cluster,
+    ClusterMembership,
+    ClusterStanding,
+    Collective,
+    Dossier,
+    Nomination,
+    Unit,
+)
 from app.schemas.common import sent_fields
 from app.schemas.dossiers import NominationCreate, NominationUpdate, PriorAward
 from app.services import audit
@@ -70,9 +80,119 @@ def _check_award(item: NominationCreate, types: dict[str, AwardType]) -> None:
         )
 
 
-async def validate(session: AsyncSession, items: Sequence[NominationCreate]) -> list[int | None]:
-    """Award types exist, are active and suit the nominee; units exist (two queries). Returns
-    each item's collective in the register (`collective_id`; None for an individual)."""
+@dataclass(frozen=True)
+class Owner:
+    """Who proposes (`unit`: a unit's own dossier; `cluster`: the cluster head's) and the year
+    the dossier is judged in."""
+
+    kind: str
+    year: int
+
+    @classmethod
+    def of(cls, dossier: Dossier) -> "Owner":
+        return cls(dossier.owner_kind, dossier.year)
+
+
+class Proposed(Protocol):
+    """A nomination or a request item: what the cluster-result check reads."""
+
+    nominee_kind: str
+    nominee_name: str
+    award_type_code: str
+
+
+def _cluster_bound(types: dict[str, AwardType]) -> dict[str, AwardType]:
+    """Award types whose criteria include `cluster_leader` (Cờ thi đua của UBND tỉnh)."""
+    return {code: t for code, t in types.items() if "cluster_leader" in str(t.criteria or "")}
+
+
+async def _units_themselves(session: AsyncSession, collective_ids: set[int]) -> dict[int, int]:
+    """Collective id → unit id, for the collectives that are a unit's own row in the register
+    (not a collective under it)."""
+    rows = await session.execute(
+        select(Collective.id, Collective.unit_id).where(
+            Collective.id.in_(collective_ids), Collective.name_key == "",
+            Collective.unit_id.is_not(None),
+        )
+    )  # fmt: skip
+    return {collective_id: unit_id for collective_id, unit_id in rows}
+
+
+async def _places(
+    session: AsyncSession, unit_ids: set[int], year: int
+) -> dict[int, tuple[str, ClusterStanding | None]]:
+    """Unit id → (its cluster's name, its recorded standing or None), for the units that are
+    a cluster member in `year` or have a recorded standing of that year."""
+    standings = await session.execute(
+        select(ClusterStanding, Cluster.name)
+        .join(Cluster, Cluster.id == ClusterStanding.cluster_id)
+        .where(ClusterStanding.unit_id.in_(unit_ids), ClusterStanding.year == year)
+    )
+    places: dict[int, tuple[str, ClusterStanding | None]] = {
+        s.unit_id: (name, s) for s, name in standings
+    }
+    members = await session.execute(
+        select(ClusterMembership.unit_id, Cluster.name)
+        .join(Cluster, Cluster.id == ClusterMembership.cluster_id)
+        .where(ClusterMembership.unit_id.in_(unit_ids), ClusterMembership.year == year)
+    )
+    for unit_id, name in members:
+        places.setdefault(unit_id, (name, None))
+    return places
+
+
+async def check_cluster_results(
+    session: AsyncSession,
+    owner: Owner,
+    items: Sequence[Proposed],
+    collective_ids: Sequence[int | None],
+    types: dict[str, AwardType],
+) -> None:
+    """A unit's own dossier may propose a cluster member for Cờ thi đua của UBND tỉnh only as
+    its cluster's recorded leader of the year: that award comes from the cluster's result,
+    which the cluster head proposes. Refuses (`not_cluster_leader`) a member with another
+    place, or one whose cluster has no recorded result yet. At most three queries, none when
+    no such nomination is there."""
+    if owner.kind != "unit":
+        return
+    bound = _cluster_bound(types)
+    wanted = {
+        c: item
+        for item, c in zip(items, collective_ids, strict=True)
+        if c is not None and item.award_type_code in bound
+    }
+    if not wanted:
+        return
+    units = await _units_themselves(session, set(wanted))
+    places = await _places(session, set(units.values()), owner.year)
+    for collective_id, unit_id in units.items():
+        if unit_id not in places:
+            continue
+        cluster, standing = places[unit_id]
+        if standing is not None and standing.proposal == "co_thi_dua":
+            continue
+        item = wanted[collective_id]
+        award = bound[item.award_type_code].name
+        where = (
+            f"xếp thứ {standing.rank} ({standing.total_centipoints / 100:.2f} điểm), "
+            "không phải đơn vị dẫn đầu"
+            if standing is not None
+            else "chưa có kết quả bình xét"
+        )
+        raise Unprocessable(
+            f"{item.nominee_name} là thành viên {cluster} năm {owner.year}: {award} của đơn vị "
+            "trong cụm, khối chỉ được đề nghị theo kết quả bình xét của cụm, khối, do Trưởng "
+            f"khối đề nghị; {item.nominee_name} {where}.",
+            code="not_cluster_leader",
+        )
+
+
+async def validate(
+    session: AsyncSession, items: Sequence[NominationCreate], owner: Owner
+) -> list[int | None]:
+    """Award types exist, are active and suit the nominee; units exist; a cluster member is
+    proposed for Cờ thi đua only from its cluster's result. Returns each item's collective in
+    the register (`collective_id`; None for an individual)."""
     if len(items) > MAX_NOMINATIONS:
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
@@ -81,7 +201,9 @@ async def validate(session: AsyncSession, items: Sequence[NominationCreate]) -> 
     for item in items:
         _check_award(item, types)
     await _check_units(session, items)
-    return await collectives.assign(session, items)
+    collective_ids = await collectives.assign(session, items)
+    await check_cluster_results(session, owner, items, collective_ids, types)
+    return collective_ids
 
 
 def apply(nomination: Nomination, item: NominationCreate, collective_id: int | None) -> None:
@@ -147,7 +269,7 @@ async def add_nomination(
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
         )
-    (nomination,) = build([body], await validate(session, [body]))
+    (nomination,) = build([body], await validate(session, [body], Owner.of(dossier)))
     dossier.nominations.append(nomination)
     refresh_search(dossier)
     touch(dossier)
@@ -172,7 +294,7 @@ async def update_nomination(
 
     async def amend() -> None:
         merged = _amended(nomination, changes)
-        (collective_id,) = await validate(session, [merged])
+        (collective_id,) = await validate(session, [merged], Owner.of(dossier))
         apply(nomination, merged, collective_id)
         refresh_search(dossier)
         touch(dossier)
