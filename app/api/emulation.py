@@ -78,7 +78,7 @@ async def create_score_table(
     deadline and the tie rule. Without `groups`, `copy_from_id` copies another table's criteria
     (last year's). One table per cluster (409 `duplicate_score_table`); a change after scoring
     started is a new revision (`POST /emulation/tables/{id}/revise`)."""
-    table = await emulation.create_table(session, principal, body.model_dump())
+    table = await emulation.create_table(session, principal, body)
     response.headers["Location"] = f"/api/v1/emulation/tables/{table.id}"
     set_etag(response, table.version)
     return emulation.table_view(table)
@@ -107,9 +107,7 @@ async def update_score_table(
 ):
     """Amend a draft table (`groups` replaces every criterion); once scoring started it is
     frozen: 409 `score_table_frozen`."""
-    table = await emulation.update_table(
-        session, principal, table_id, body.model_dump(exclude_unset=True), expected
-    )
+    table = await emulation.update_table(session, principal, table_id, body, expected)
     set_etag(response, table.version)
     return emulation.table_view(table)
 
@@ -179,9 +177,7 @@ async def save_own_score_sheet(
     """The member unit's scores (`points` ≤ the criterion's maximum, two decimals at most),
     with a short explanation and its papers per criterion; each save replaces the last, until
     the unit submits."""
-    sheet = await emulation.save_own_sheet(
-        session, principal, table_id, body.model_dump(), expected
-    )
+    sheet = await emulation.save_own_sheet(session, principal, table_id, body, expected)
     set_etag(response, sheet.version)
     return await _sheet_read(session, principal, sheet)
 
@@ -218,7 +214,7 @@ async def get_score_sheet(
 
 async def _adjust(call: ActionCall) -> dict:
     sheet = await emulation.adjust_score(
-        call.session, call.principal, call.id, call.body.model_dump(), call.expected
+        call.session, call.principal, call.id, call.body, call.expected
     )
     set_etag(call.response, sheet.version)
     return await _sheet_read(call.session, call.principal, sheet)
@@ -247,9 +243,7 @@ add_action_route(
 
 
 async def _dispute(call: ActionCall) -> dict:
-    sheet = await emulation.dispute_score(
-        call.session, call.principal, call.id, call.body.model_dump()
-    )
+    sheet = await emulation.dispute_score(call.session, call.principal, call.id, call.body)
     return await _sheet_read(call.session, call.principal, sheet)
 
 
@@ -290,7 +284,7 @@ add_action_route(
 
 async def _result(call: ActionCall) -> dict:
     rows, dossier = await emulation.record_result(
-        call.session, call.principal, call.id, call.body.model_dump(), call.expected
+        call.session, call.principal, call.id, call.body, call.expected
     )
     return {
         "table_id": call.id, "dossier_id": dossier.id,

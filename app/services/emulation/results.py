@@ -13,6 +13,7 @@ from app.core.orm import check_version, flush_or_conflict
 from app.core.principal import Principal
 from app.models import Cluster, ClusterStanding, Dossier
 from app.schemas.dossiers import DossierCreate, NominationCreate
+from app.schemas.emulation import ResultCreate
 from app.services import permissions, workflow
 from app.services.dossiers.create import create_dossier
 from app.services.emulation.points import from_centi, to_centi
@@ -59,7 +60,11 @@ def _nomination(row: dict[str, Any], award: str, cluster: Any) -> NominationCrea
 
 
 async def record_result(
-    session: AsyncSession, actor: Principal, table_id: int, data: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    table_id: int,
+    body: ResultCreate,
+    expected: int | None,
 ) -> tuple[list[ClusterStanding], Dossier]:
     """Record the cluster's decision on its published ranking: the leading unit must be a
     highest scorer; the draft dossier holds the Cờ thi đua and Bằng khen nominations."""
@@ -69,7 +74,7 @@ async def record_result(
     check_version(table, expected)
     workflow.check_move("score_table", "decide", table.status, obj=table)
     ranked = await standings(session, table)
-    leader_id, bang_khen = data["leader_unit_id"], list(dict.fromkeys(data["bang_khen_unit_ids"]))
+    leader_id, bang_khen = body.leader_unit_id, list(dict.fromkeys(body.bang_khen_unit_ids))
     _check_leader(ranked, leader_id)
     _check_bang_khen(ranked, leader_id, bang_khen)
     # Columns, not the entity: the dossier's owner check loads the cluster with its members.
@@ -82,7 +87,7 @@ async def record_result(
     dossier = await create_dossier(
         session, actor,
         DossierCreate(
-            round_id=data["round_id"], kind="periodic",
+            round_id=body.round_id, kind="periodic",
             title=f"Đề nghị khen thưởng {cluster.name} năm {cluster.year}",
             nominations=[_nomination(by_unit[leader_id], CO_THI_DUA, cluster)]
             + [_nomination(by_unit[u], BANG_KHEN, cluster) for u in bang_khen],

@@ -17,6 +17,7 @@ from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
 from app.models import ScoreCriterion, ScoreEntry, ScoreSheet, ScoreTable
+from app.schemas.emulation import Adjustment, Disagreement, SheetSave
 from app.services import audit, directory, permissions, workflow
 from app.services.emulation.points import from_centi, to_centi
 from app.services.emulation.ranking import totals_query
@@ -142,7 +143,7 @@ def _criteria_of(table: ScoreTable, ids: list[int]) -> dict[int, ScoreCriterion]
 
 
 async def save_own_sheet(
-    session: AsyncSession, actor: Principal, table_id: int, data: dict, expected: int | None
+    session: AsyncSession, actor: Principal, table_id: int, body: SheetSave, expected: int | None
 ) -> ScoreSheet:
     """The unit's scores, explanations and papers, replacing what it saved before, while its
     sheet is a draft (before it submits)."""
@@ -155,21 +156,21 @@ async def save_own_sheet(
             "Bản tự chấm đã nộp; không sửa được nữa.", code="invalid_transition",
             current_status=sheet.status,
         )  # fmt: skip
-    items = data["entries"]
-    criteria = _criteria_of(table, [i["criterion_id"] for i in items])
-    if len({i["criterion_id"] for i in items}) != len(items):
+    items = body.entries
+    criteria = _criteria_of(table, [i.criterion_id for i in items])
+    if len({i.criterion_id for i in items}) != len(items):
         raise Unprocessable("Mỗi tiêu chí chỉ chấm một lần.", code="duplicate_criterion")
     before = _audited(sheet)
     current = {e.criterion_id: e for e in sheet.entries}
     wanted: list[ScoreEntry] = []
     for item in items:
-        points = to_centi(item["points"])
-        _check_points(criteria[item["criterion_id"]], points)
-        papers = await unit_papers(session, actor, item.get("attachment_ids", []))
+        points = to_centi(item.points)
+        _check_points(criteria[item.criterion_id], points)
+        papers = await unit_papers(session, actor, item.attachment_ids)
         # The same row for the same criterion: the unique key never sees two at once.
-        entry = current.get(item["criterion_id"]) or ScoreEntry(criterion_id=item["criterion_id"])
+        entry = current.get(item.criterion_id) or ScoreEntry(criterion_id=item.criterion_id)
         entry.self_centipoints = points
-        entry.explanation = nfc(item.get("explanation") or "")
+        entry.explanation = nfc(item.explanation)
         entry.attachment_ids = papers
         wanted.append(entry)
     sheet.entries = wanted
@@ -248,7 +249,11 @@ async def _submitted_sheet(
 
 
 async def adjust_score(
-    session: AsyncSession, actor: Principal, sheet_id: int, data: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    sheet_id: int,
+    body: Adjustment,
+    expected: int | None,
 ) -> ScoreSheet:
     """The head changes one criterion's score of a submitted sheet, with the reason."""
     permissions.require(actor, "emulation.adjust_score")
@@ -259,8 +264,8 @@ async def adjust_score(
             "Chỉ điều chỉnh điểm của bản tự chấm đã nộp và chưa thẩm tra xong.",
             code="invalid_transition", current_status=sheet.status,
         )  # fmt: skip
-    criterion = _criteria_of(table, [data["criterion_id"]])[data["criterion_id"]]
-    points = to_centi(data["points"])
+    criterion = _criteria_of(table, [body.criterion_id])[body.criterion_id]
+    points = to_centi(body.points)
     _check_points(criterion, points)
     entry = next((e for e in sheet.entries if e.criterion_id == criterion.id), None)
     if entry is None:
@@ -269,7 +274,7 @@ async def adjust_score(
     before = {"criterion": criterion.code, "points": entry.verified_centipoints
               if entry.verified_centipoints is not None else entry.self_centipoints}  # fmt: skip
     entry.verified_centipoints = points
-    entry.adjustment_reason = nfc(data["reason"])
+    entry.adjustment_reason = nfc(body.reason)
     touch(sheet)
     await flush_or_conflict(session)
     await audit.record(
@@ -300,19 +305,19 @@ async def verify_sheet(
 
 
 async def dispute_score(
-    session: AsyncSession, actor: Principal, sheet_id: int, data: dict
+    session: AsyncSession, actor: Principal, sheet_id: int, body: Disagreement
 ) -> ScoreSheet:
     """The unit records that it disagrees with the head's change of one criterion."""
     permissions.require(actor, "emulation.dispute_score")
     sheet = await get_sheet(session, actor, sheet_id)
     permissions.require(actor, "emulation.dispute_score", sheet)
-    entry = next((e for e in sheet.entries if e.criterion_id == data["criterion_id"]), None)
+    entry = next((e for e in sheet.entries if e.criterion_id == body.criterion_id), None)
     if entry is None or entry.verified_centipoints is None:
         raise Conflict(
             "Trưởng khối chưa điều chỉnh điểm tiêu chí này; không có gì để ghi ý kiến.",
             code="score_not_adjusted",
         )
-    entry.disagreement = nfc(data["reason"])
+    entry.disagreement = nfc(body.reason)
     touch(sheet)
     await flush_or_conflict(session)
     await audit.record(

@@ -18,6 +18,7 @@ from app.core.principal import Principal
 from app.core.statuses import ScoreTableStatus
 from app.core.text import nfc
 from app.models import Cluster, ScoreCriterion, ScoreTable
+from app.schemas.emulation import GroupIn, TableCreate, TableUpdate
 from app.services import audit, permissions, workflow
 from app.services.emulation.points import from_centi, to_centi
 from app.services.policies import score_table_scope
@@ -82,16 +83,16 @@ async def list_tables(
     return await paginate(session, stmt, limit, offset)
 
 
-def _criteria(groups: list[dict[str, Any]]) -> list[ScoreCriterion]:
+def _criteria(groups: list[GroupIn]) -> list[ScoreCriterion]:
     rows: list[ScoreCriterion] = []
     for group in groups:
-        for item in group["criteria"]:
+        for item in group.criteria:
             rows.append(
                 ScoreCriterion(
-                    position=len(rows), group_name=nfc(group["name"]), code=item["code"],
-                    name=nfc(item["name"]), kind=item["kind"],
-                    max_centipoints=to_centi(item["max_points"]),
-                    evidence=nfc(item["evidence"]) if item.get("evidence") else None,
+                    position=len(rows), group_name=nfc(group.name), code=item.code,
+                    name=nfc(item.name), kind=item.kind,
+                    max_centipoints=to_centi(item.max_points),
+                    evidence=nfc(item.evidence) if item.evidence else None,
                 )
             )  # fmt: skip
     codes = [c.code for c in rows]
@@ -125,11 +126,11 @@ async def _cluster(session: AsyncSession, cluster_id: int) -> Cluster:
     return cluster
 
 
-async def create_table(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> ScoreTable:
+async def create_table(session: AsyncSession, actor: Principal, body: TableCreate) -> ScoreTable:
     """A draft table for a cluster's year: its criteria as sent, or copied from `copy_from_id`
     (typically the same khối's table of the previous year) when no groups are sent."""
     permissions.require(actor, "emulation.create_table")
-    cluster = await _cluster(session, data["cluster_id"])
+    cluster = await _cluster(session, body.cluster_id)
     existing = await session.scalar(
         select(func.count()).select_from(ScoreTable).where(ScoreTable.cluster_id == cluster.id)
     )
@@ -140,10 +141,10 @@ async def create_table(session: AsyncSession, actor: Principal, data: dict[str, 
             code="duplicate_score_table",
         )
     source = None
-    if data.get("copy_from_id") is not None:
-        source = await get_table(session, actor, data["copy_from_id"])
-    if data.get("groups"):
-        criteria = _criteria(data["groups"])
+    if body.copy_from_id is not None:
+        source = await get_table(session, actor, body.copy_from_id)
+    if body.groups:
+        criteria = _criteria(body.groups)
     elif source is not None:
         criteria = _copy(source)
     else:
@@ -153,9 +154,9 @@ async def create_table(session: AsyncSession, actor: Principal, data: dict[str, 
         )
     table = ScoreTable(
         cluster_id=cluster.id, year=cluster.year, revision=1,
-        title=nfc(data.get("title") or f"Bảng điểm thi đua {cluster.name} năm {cluster.year}"),
-        tie_rule=data.get("tie_rule") or (source.tie_rule if source else "shared"),
-        scoring_due_on=data["scoring_due_on"], status=ScoreTableStatus.DRAFT,
+        title=nfc(body.title or f"Bảng điểm thi đua {cluster.name} năm {cluster.year}"),
+        tie_rule=body.tie_rule or (source.tie_rule if source else "shared"),
+        scoring_due_on=body.scoring_due_on, status=ScoreTableStatus.DRAFT,
         copied_from_id=source.id if source else None,
     )  # fmt: skip
     table.criteria = criteria
@@ -185,19 +186,27 @@ def _check_draft(table: ScoreTable) -> None:
 
 
 async def update_table(
-    session: AsyncSession, actor: Principal, table_id: int, changes: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    table_id: int,
+    changes: TableUpdate,
+    expected: int | None,
 ) -> ScoreTable:
-    """Title, deadline, tie rule and criteria, while the table is a draft."""
+    """Title, deadline, tie rule and criteria, while the table is a draft; a field left out or
+    sent as null keeps its value."""
     permissions.require(actor, "emulation.update_table")
     table = await get_table(session, actor, table_id)
 
     async def apply() -> None:
         _check_draft(table)
-        for name in ("title", "tie_rule", "scoring_due_on"):
-            if changes.get(name) is not None:
-                setattr(table, name, nfc(changes[name]) if name == "title" else changes[name])
-        if changes.get("groups") is not None:
-            table.criteria = _criteria(changes["groups"])
+        if changes.title is not None:
+            table.title = nfc(changes.title)
+        if changes.tie_rule is not None:
+            table.tie_rule = changes.tie_rule
+        if changes.scoring_due_on is not None:
+            table.scoring_due_on = changes.scoring_due_on
+        if changes.groups is not None:
+            table.criteria = _criteria(changes.groups)
             await session.flush()
             touch(table)
 
