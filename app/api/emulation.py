@@ -34,6 +34,7 @@ from app.schemas.emulation import (
     TableUpdate,
 )
 from app.services import emulation
+from app.services.documents.render import DOCX_TYPE, PDF_TYPE
 from app.services.dossiers.exports import XLSX_TYPE
 
 router = feature_router(tags=["emulation"])
@@ -322,18 +323,24 @@ async def get_cluster_result(
     response_class=Response,
     responses={
         **NOT_FOUND,
-        200: {"description": "Bảng tổng hợp điểm (XLSX)", "content": {XLSX_TYPE: {}}},
+        200: {
+            "description": "Bảng tổng hợp điểm (XLSX, DOCX hoặc PDF)",
+            "content": {XLSX_TYPE: {}, DOCX_TYPE: {}, PDF_TYPE: {}},
+        },
     },
 )
 async def export_scores(
     session: SessionDep,
     principal: Allowed("emulation.export_scores"),
     table_id: Id,
-    format_: Annotated[Literal["xlsx"], Query(alias="format")] = "xlsx",
+    format_: Annotated[Literal["xlsx", "docx", "pdf"], Query(alias="format")] = "xlsx",
 ):
-    """The bảng tổng hợp điểm: one row per ranked unit in ranking order, a column per criterion
-    (points after verification), Tự chấm, Tổng điểm, Nộp muộn."""
-    exported = await emulation.export_scores(session, principal, table_id)
+    """The bảng tổng hợp điểm. `xlsx`: one row per ranked unit in ranking order, a column per
+    criterion (points after verification), Tự chấm, Tổng điểm, Nộp muộn. `docx` (or `pdf`,
+    503 `pdf_unavailable` without LibreOffice): the paper for the head to sign, in the layout
+    of NĐ 30/2020 from the template `bang-tong-hop-diem` (Sở Nội vụ may upload its own): the
+    ranking, then each unit's points per criterion, self-scored and verified, with reasons."""
+    exported = await emulation.export_scores(session, principal, table_id, format_)
     return Response(
         exported.content,
         media_type=exported.media_type,

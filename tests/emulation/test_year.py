@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
 
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.core.working_days import today_in_vietnam
 from app.models import AuditEntry, Event
+from app.services.documents.render import DOCX_TYPE
+from tests.documents.docx_reading import all_text, table_rows
 from tests.factories import signed_in
 from tests.factories_dossiers import load_catalogue, make_round
 from tests.factories_plans import make_papers
@@ -228,6 +231,24 @@ async def test_a_khoi_runs_its_year_and_the_leader_passes_the_co_thi_dua_check(
     rows = list(load_workbook(BytesIO(exported.content)).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("Xếp hạng", "Đơn vị") and rows[1][:2] == (1, "Văn phòng UBND tỉnh")
     assert rows[1][-2] == 98.0
+
+    # and as the paper the head signs (DOCX, NĐ 30/2020)
+    paper = await client.get(
+        f"/api/v1/emulation/tables/{table_id}/export?format=docx", headers=year.head_headers
+    )
+    assert paper.status_code == 200, paper.text
+    assert paper.headers["content-type"].startswith(DOCX_TYPE)
+    document = Document(BytesIO(paper.content))
+    text = all_text(document)
+    assert "BẢNG TỔNG HỢP ĐIỂM THI ĐUA" in text and "KHỐI CÁC CƠ QUAN TỔNG HỢP" in text
+    assert "TRƯỞNG KHỐI" in text and "VĂN PHÒNG UBND TỈNH" in text
+    ranking_rows = table_rows(document.tables[1])
+    assert ranking_rows[1][:4] == ["1", "Văn phòng UBND tỉnh", "98", "98"]
+    assert ranking_rows[3][:4] == ["3", "Sở Tài chính", "96", "93"]
+    details = table_rows(document.tables[2])
+    adjusted = next(r for r in details if r[0] == "1.1" and "Chưa hoàn thành" in r[5])
+    assert adjusted[2:6] == ["40", "39", "36", "Chưa hoàn thành 1 chỉ tiêu giao"]
+    assert "3. Sở Tài chính: 93 điểm, xếp thứ 3" in text
 
     # every change is audited and emitted as an event
     async with app.state.db.sessionmaker() as s:

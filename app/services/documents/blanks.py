@@ -144,11 +144,45 @@ def ballot_paper() -> object:
     return document
 
 
+RANKING_COLUMNS = (
+    Column("Xếp hạng", 1.8, "{{ row.rank }}", "center"),
+    Column("Đơn vị", 7.4, "{{ row.unit }}"),
+    Column("Tự chấm", 2.3, "{{ row.self_total }}", "center"),
+    Column("Tổng điểm", 2.3, "{{ row.total }}", "center"),
+    Column("Ghi chú", 2.7, "{{ row.note }}"),
+)
+SCORE_COLUMNS = (
+    Column("Mã", 1.3, "{{ row.code }}", "center"),
+    Column("Tiêu chí", 6.5, "{{ row.name }}", "justify"),
+    Column("Điểm tối đa", 1.9, "{{ row.max_points }}", "center"),
+    Column("Tự chấm", 1.9, "{{ row.points }}", "center"),
+    Column("Thẩm tra", 1.9, "{{ row.verified }}", "center"),
+    Column("Lý do điều chỉnh", 3.0, "{{ row.reason }}"),
+)
+
+
+def score_summary() -> object:
+    """Bảng tổng hợp điểm thi đua of a cụm, khối: the ranking, then each unit's points per
+    criterion (self-scored and after verification), signed by the cluster head."""
+    document = layout.new_document()
+    layout.heading_block(document)
+    layout.title_block(document, "BẢNG TỔNG HỢP ĐIỂM THI ĐUA")
+    layout.body_paragraphs(document, "intro")
+    _section_heading(document, "I. KẾT QUẢ XẾP HẠNG")
+    layout.data_table(document, RANKING_COLUMNS, rows="ranking", size=12)
+    _section_heading(document, "II. ĐIỂM TỪNG TIÊU CHÍ CỦA CÁC ĐƠN VỊ")
+    layout.data_table(document, SCORE_COLUMNS, rows="group.rows", group_loop="units", size=12)
+    layout.body_paragraphs(document, "closing")
+    layout.signature_block(document)
+    return document
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "to-trinh-don-vi": unit_submission,
     "bien-ban-hop-hoi-dong": council_minutes,
     "bien-ban-kiem-phieu": tally_minutes,
     "phieu-bau": ballot_paper,
+    "bang-tong-hop-diem": score_summary,
 }
 
 

@@ -123,6 +123,45 @@ SPECS: dict[str, Spec] = {
                 "footnote": "Thành viên Hội đồng không ghi tên vào phiếu.",
             },
         ),
+        Spec(
+            "bang-tong-hop-diem",
+            "Bảng tổng hợp điểm thi đua của cụm, khối",
+            {
+                **_HEAD,
+                **_SIGN,
+                "issuer": "KHỐI CÁC CƠ QUAN TỔNG HỢP",
+                "number": "\u00a0" * 6 + "/BTH-KTĐ",
+                "subject": "Khối các cơ quan tổng hợp năm 2026",
+                "sign_authority": "TRƯỞNG KHỐI",
+                "sign_title": "VĂN PHÒNG UBND TỈNH",
+                "intro": ["Bảng điểm: Bảng điểm thi đua Khối các cơ quan tổng hợp năm 2026."],
+                "ranking": [
+                    {
+                        "rank": "1",
+                        "unit": "Văn phòng UBND tỉnh",
+                        "self_total": "98",
+                        "total": "98",
+                        "note": "",
+                    }
+                ],
+                "units": [
+                    {
+                        "title": "1. Văn phòng UBND tỉnh: 98 điểm, xếp thứ 1",
+                        "rows": [
+                            {
+                                "code": "1.1",
+                                "name": "Hoàn thành chỉ tiêu, nhiệm vụ được giao",
+                                "max_points": "40",
+                                "points": "38",
+                                "verified": "38",
+                                "reason": "",
+                            }
+                        ],
+                    }
+                ],
+                "closing": ["Bảng tổng hợp gồm 01 đơn vị đã chấm điểm."],
+            },
+        ),
     )
 }
 

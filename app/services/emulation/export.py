@@ -1,6 +1,7 @@
 """Bảng tổng hợp điểm: a cluster's scores as a spreadsheet, one row per ranked unit, one column
 per criterion (the points after verification), then the unit's own total, the total and the
-rank."""
+rank; or as a Word paper in the layout of NĐ 30/2020 (the ranking, then each unit's points per
+criterion, self-scored and verified, with the head's reasons), for the head to sign."""
 
 import asyncio
 import re
@@ -10,20 +11,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.core.text import fold
-from app.models import Cluster, ScoreEntry, ScoreSheet
-from app.services import permissions
+from app.models import Cluster, ClusterMembership, ScoreEntry, ScoreSheet, ScoreTable, Unit
+from app.services import documents, permissions
+from app.services.documents.papers import Paper
+from app.services.documents.wording import (
+    PROVINCE_UPPER,
+    number_line,
+    place_date,
+    two_digits,
+    upper,
+    vn_number,
+)
 from app.services.dossiers.exports import XLSX_TYPE, ExportFile, table_xlsx
 from app.services.emulation.points import from_centi
 from app.services.emulation.ranking import standings
 from app.services.emulation.tables import get_table
 
 
-async def export_scores(session: AsyncSession, principal: Principal, table_id: int) -> ExportFile:
-    """The table's score sheet (bảng tổng hợp điểm) as XLSX, in ranking order."""
+async def export_scores(
+    session: AsyncSession, principal: Principal, table_id: int, fmt: str = "xlsx"
+) -> ExportFile:
+    """The table's score sheet (bảng tổng hợp điểm) in ranking order: XLSX, or the paper as
+    DOCX (or PDF)."""
     permissions.require(principal, "emulation.export_scores")
     table = await get_table(session, principal, table_id)
     cluster = await session.get(Cluster, table.cluster_id)
     ranked = await standings(session, table)
+    if fmt != "xlsx":
+        paper = await _paper(session, table, cluster, ranked)
+        produced = await documents.produce(session, paper, fmt)
+        return ExportFile(
+            produced.content, produced.media_type, produced.filename, produced.ascii_filename
+        )
     points: dict[tuple[int, int], int] = {}
     rows = await session.execute(
         select(
@@ -50,6 +69,71 @@ async def export_scores(session: AsyncSession, principal: Principal, table_id: i
     name = f"Bang tong hop diem {cluster.name} {table.year}"
     ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:150] or "bang-diem"
     return ExportFile(content, XLSX_TYPE, f"{ascii_name}.xlsx", f"{ascii_name}.xlsx")
+
+
+def _points(centipoints: int | None) -> str:
+    value = from_centi(centipoints)
+    return vn_number(value) if value is not None else ""
+
+
+async def _paper(
+    session: AsyncSession, table: ScoreTable, cluster: Cluster, ranked: list[dict]
+) -> Paper:
+    """The context of the `bang-tong-hop-diem` template."""
+    entries = await session.scalars(
+        select(ScoreEntry)
+        .join(ScoreSheet, ScoreSheet.id == ScoreEntry.sheet_id)
+        .where(ScoreSheet.table_id == table.id)
+    )
+    by_sheet: dict[int, dict[int, ScoreEntry]] = {}
+    for entry in entries:
+        by_sheet.setdefault(entry.sheet_id, {})[entry.criterion_id] = entry
+    head = await session.scalar(
+        select(Unit.name)
+        .join(ClusterMembership, ClusterMembership.unit_id == Unit.id)
+        .where(ClusterMembership.cluster_id == cluster.id, ClusterMembership.role == "head")
+    )
+    ranking = [
+        {"rank": str(r["rank"]), "unit": r["unit_name"], "self_total": vn_number(r["self_total"]),
+         "total": vn_number(r["total"]), "note": "Nộp muộn" if r["late"] else ""}
+        for r in ranked
+    ]  # fmt: skip
+    units = []
+    for number, r in enumerate(ranked, start=1):
+        mine = by_sheet.get(r["sheet_id"], {})
+        rows = []
+        for c in table.criteria:
+            e = mine.get(c.id)
+            verified = e.verified_centipoints if e and e.verified_centipoints is not None else None
+            rows.append(
+                {"code": c.code, "name": c.name, "max_points": _points(c.max_centipoints),
+                 "points": _points(e.self_centipoints) if e else "",
+                 "verified": _points(verified if verified is not None
+                                     else e.self_centipoints if e else None),
+                 "reason": (e.adjustment_reason or "") if e else ""}
+            )  # fmt: skip
+        title = f"{number}. {r['unit_name']}: {vn_number(r['total'])} điểm, xếp thứ {r['rank']}"
+        units.append({"title": title, "rows": rows})
+    context = {
+        "issuer_parent": PROVINCE_UPPER,
+        "issuer": upper(cluster.name),
+        "number": number_line("BTH"),
+        "place_date": place_date(None),
+        "subject": f"{cluster.name} năm {table.year}",
+        "intro": [
+            f"Bảng điểm: {table.title} (phiên bản {table.revision}).",
+            "Điểm thẩm tra là điểm sau khi Trưởng khối xem xét; ô để trống là giữ điểm tự chấm.",
+        ],
+        "ranking": ranking,
+        "units": units,
+        "closing": [f"Bảng tổng hợp gồm {two_digits(len(ranked))} đơn vị đã chấm điểm./."],
+        "recipients": ["Sở Nội vụ (Ban Thi đua - Khen thưởng);", "Các đơn vị trong khối;",
+                       "Lưu: VT."],
+        "sign_authority": "TRƯỞNG KHỐI",
+        "sign_title": upper(head or ""),
+        "signer_name": "",
+    }  # fmt: skip
+    return Paper("bang-tong-hop-diem", context, f"Bảng tổng hợp điểm {cluster.name} {table.year}")
 
 
 def _number(centipoints: int | None) -> float | None:
