@@ -4,7 +4,7 @@
 basis and effective date. Only award types whose criteria Sở Nội vụ never amended are updated.
 
 Revision ID: 20261206_catalogue_law
-Revises: 20261206_nominee_facts
+Revises: 20261206_document_templates
 Create Date: 2026-12-06 20:00:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from app.models.base import JSONType
 
 revision: str = "20261206_catalogue_law"
-down_revision: str | None = "20261206_nominee_facts"
+down_revision: str | None = "20261206_document_templates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
