@@ -82,6 +82,7 @@ REPORTERS = frozenset({NOI_VU, UNIT})
 REPORT_READERS = frozenset({NOI_VU, READER, UNIT, CLUSTER_HEAD})
 EXTENSION_READERS = frozenset({NOI_VU, UNIT, READER})
 FACT_ENTERERS = frozenset({NOI_VU, UNIT})
+NOMINEE_READERS = frozenset({NOI_VU, UNIT, COUNCIL_MEMBER, READER})
 
 _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     # sign-in and service tokens
@@ -212,6 +213,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("discipline.record", FACT_ENTERERS, OWN_UNIT),
     ("initiative.list", EVERYONE, IN_SCOPE),
     ("initiative.record", FACT_ENTERERS, OWN_UNIT),
+    ("nominee.read", NOMINEE_READERS, IN_SCOPE),
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
