@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.core.errors import NotFound, Unprocessable
+from app.core.errors import NotFound
 from app.core.principal import NOI_VU, UNIT, Principal
 from app.models import (
     AwardHistory,
@@ -44,8 +44,8 @@ async def person_record(
     permissions.require(principal, "nominee.read")
     _visible_unit(principal, unit_id)
     key = person_key(name)
-    if not key:
-        raise Unprocessable("Cần họ và tên của cá nhân.", code="missing_name")
+    if not key:  # only spaces: no one has that name
+        raise NotFound(HIDDEN)
 
     def same_unit(column):
         return column.is_(None) if unit_id is None else column == unit_id
