@@ -144,7 +144,7 @@ async def record_initiative(
 @router.get("/nominees/people", response_model=NomineeRecord, responses=NOT_FOUND)
 async def read_person_record(
     session: SessionDep,
-    principal: Allowed("nominee.read"),
+    principal: Allowed("nominee.read_person"),
     name: Annotated[
         str, Query(min_length=1, max_length=300, description="Họ và tên, không cần dấu")
     ],
@@ -159,7 +159,7 @@ async def read_person_record(
     "/nominees/collectives/{collective_id}", response_model=NomineeRecord, responses=NOT_FOUND
 )
 async def read_collective_record(
-    session: SessionDep, principal: Allowed("nominee.read"), collective_id: Id
+    session: SessionDep, principal: Allowed("nominee.read_collective"), collective_id: Id
 ):
     """Everything known about one collective of the register (`collective_id` of its
     nominations and history): awards, ratings and nominations."""

@@ -214,7 +214,8 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("discipline.record", FACT_ENTERERS, OWN_UNIT),
     ("initiative.list", EVERYONE, IN_SCOPE),
     ("initiative.record", FACT_ENTERERS, OWN_UNIT),
-    ("nominee.read", NOMINEE_READERS, IN_SCOPE),
+    ("nominee.read_person", NOMINEE_READERS, IN_SCOPE),
+    ("nominee.read_collective", NOMINEE_READERS, IN_SCOPE),
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),

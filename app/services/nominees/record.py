@@ -41,7 +41,7 @@ async def person_record(
     session: AsyncSession, principal: Principal, name: str, unit_id: int | None
 ) -> dict[str, Any]:
     """A person by name (without diacritics or case) and unit."""
-    permissions.require(principal, "nominee.read")
+    permissions.require(principal, "nominee.read_person")
     _visible_unit(principal, unit_id)
     key = person_key(name)
     if not key:  # only spaces: no one has that name
@@ -107,7 +107,7 @@ async def collective_record(
     session: AsyncSession, principal: Principal, collective_id: int
 ) -> dict[str, Any]:
     """A collective by its row in the register."""
-    permissions.require(principal, "nominee.read")
+    permissions.require(principal, "nominee.read_collective")
     collective = await session.get(Collective, collective_id)
     if collective is None:
         raise NotFound(HIDDEN)
