@@ -19,6 +19,8 @@ if render.soffice() is None or shutil.which("pdftotext") is None:
     pytest.skip("LibreOffice or poppler-utils not installed", allow_module_level=True)
 
 EXPECTED = {
+    "bang-tong-hop-diem": ["BẢNG TỔNG HỢP ĐIỂM THI ĐUA", "KẾT QUẢ XẾP HẠNG", "TRƯỞNG KHỐI",
+                           "1. Văn phòng UBND tỉnh: 98 điểm, xếp thứ 1"],
     "to-trinh-don-vi": ["TỜ TRÌNH", "/TTr-STP", "Ông Lò Văn Minh", "Tổng số: 01 đề nghị",
                         "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"],
     "bien-ban-hop-hoi-dong": ["BIÊN BẢN", "Nguyễn Văn A", "81,82%", "KẾT QUẢ BIỂU QUYẾT"],
