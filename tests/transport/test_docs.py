@@ -10,7 +10,7 @@ from app.main import create_app
 from tests.conftest import TEST_SECRET
 
 PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/refresh"),
-          ("get", "/healthz"), ("get", "/readyz")}  # fmt: skip
+          ("get", "/healthz"), ("get", "/readyz"), ("get", "/api/v1/calendar/{token}.ics")}  # fmt: skip
 
 
 def _links(html: str) -> list[str]:
