@@ -44,6 +44,7 @@ from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
 from app.services.decisions import records as decisions
 from app.services.directory import clusters, councils
+from app.services.documents import templates as document_templates
 from app.services.dossiers import actions, attachments, create, nominations
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
@@ -112,6 +113,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
+    (document_templates.upload, "document_template.update", None),
+    (document_templates.revert, "document_template.revert", None),
     (nominee_records.record_rating, "rating.record", None),
     (nominee_records.confirm_rating, "rating.confirm", None),
     (nominee_import.import_ratings, "rating.import", None),
@@ -237,6 +240,7 @@ MATRICES = (
     "tests.dossiers.test_permissions",
     "tests.dossiers.test_outputs",
     "tests.documents.test_papers",
+    "tests.documents.test_templates",
     "tests.meetings.test_permissions",
     "tests.nominees.test_permissions",
     "tests.plans.test_plans",

@@ -16,6 +16,7 @@ from app.models.directory import (
     CouncilMemberCluster,
     Unit,
 )
+from app.models.documents import DocumentTemplate
 from app.models.dossiers import (
     Attachment,
     Dossier,
@@ -73,6 +74,7 @@ __all__ = [
     "DecisionItem",
     "DisciplineRecord",
     "Disclosure",
+    "DocumentTemplate",
     "Dossier",
     "DossierCounter",
     "DossierSubmission",

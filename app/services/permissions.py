@@ -223,6 +223,11 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
+    ("document_template.list", ONLY_NOI_VU, ANY),
+    ("document_template.read", ONLY_NOI_VU, ANY),
+    ("document_template.update", ONLY_NOI_VU, ANY),
+    ("document_template.versions", ONLY_NOI_VU, ANY),
+    ("document_template.revert", ONLY_NOI_VU, ANY),
 )
 # Called without a Bearer token: signing in, and a calendar app reading a feed, whose secret
 # address is the credential (the feed shows what its owner may see).

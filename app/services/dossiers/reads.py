@@ -1,7 +1,10 @@
 """Dossiers, nominations and their history as the Read schemas answer them, for one caller:
 readers get the redacted variants. Checks, vote results and decisions are computed for a
 whole page at once (four queries, whatever its size) and handed to the schemas beside the rows.
+A list shows dossiers as summaries (`DossierSummary`), so that a page stays small.
 """
+
+from collections import Counter
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,7 +13,9 @@ from app.models import AuditEntry, Dossier, Nomination
 from app.schemas.common import RowWith
 from app.schemas.dossiers import (
     Appraisal,
+    CheckCounts,
     DossierRead,
+    DossierSummary,
     HistoryEntry,
     NominationRead,
     ReaderDossierRead,
@@ -18,7 +23,9 @@ from app.schemas.dossiers import (
     ReaderNominationRead,
 )
 from app.services import policies
+from app.services.award_types.criteria import Check
 from app.services.decisions import outcomes
+from app.services.dossiers import queries
 from app.services.dossiers.checks import checks_for
 
 
@@ -51,6 +58,29 @@ async def dossier_reads(
         schema.model_validate(RowWith(d, nominations=[facts[n.id] for n in d.nominations]))
         for d in dossiers
     ]
+
+
+async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> list[DossierSummary]:
+    """Dossiers (nominations loaded) as a list shows them: nominations as summaries with their
+    check counts, papers as a number. The same for every role: nothing personal is in it."""
+    nominations = [n for d in dossiers for n in d.nominations]
+    checks = await checks_for(session, nominations, {d.id: d.year for d in dossiers})
+    papers = await queries.attachment_counts(session, [d.id for d in dossiers])
+    return [
+        DossierSummary.model_validate(
+            RowWith(
+                d,
+                nominations=[RowWith(n, checks=_counted(checks[n.id])) for n in d.nominations],
+                attachment_count=papers.get(d.id, 0),
+            )
+        )
+        for d in dossiers
+    ]
+
+
+def _counted(checks: list[Check]) -> CheckCounts:
+    results = Counter(c.result for c in checks)
+    return CheckCounts.model_validate({r: results[r] for r in ("pass", "fail", "unknown")})
 
 
 async def dossier_read(
