@@ -8,6 +8,7 @@ from fastapi.routing import APIRoute
 
 from app.api import health
 from app.api.docs import install_docs
+from app.api.openapi import install_openapi
 from app.api.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.db import Database
@@ -86,4 +87,5 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         install_docs(app, OPENAPI_URL)
     app.include_router(health.router)
     app.include_router(api_router)
+    install_openapi(app)
     return app
