@@ -2,7 +2,7 @@
 shipped template, is not stored)
 
 Revision ID: 20261206_document_templates
-Revises: 20261206_catalogue_law
+Revises: 20261206_nominee_facts
 Create Date: 2026-12-06 19:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261206_document_templates"
-down_revision: str | None = "20261206_catalogue_law"
+down_revision: str | None = "20261206_nominee_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
