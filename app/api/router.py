@@ -13,6 +13,7 @@ from app.api import (
     directory,
     documents,
     dossiers,
+    emulation,
     events,
     holidays,
     meetings,
@@ -33,3 +34,4 @@ for module in (documents,):
     api_router.include_router(module.router)
 api_router.include_router(nominees.router)
 api_router.include_router(calendar_feeds.router)
+api_router.include_router(emulation.router)

@@ -24,6 +24,13 @@ from app.models.dossiers import (
     DossierSubmission,
     Nomination,
 )
+from app.models.emulation import (
+    ClusterStanding,
+    ScoreCriterion,
+    ScoreEntry,
+    ScoreSheet,
+    ScoreTable,
+)
 from app.models.events import Event
 from app.models.holidays import Holiday
 from app.models.idempotency import IdempotencyKey
@@ -65,6 +72,7 @@ __all__ = [
     "CalendarFeed",
     "Cluster",
     "ClusterMembership",
+    "ClusterStanding",
     "Collective",
     "Complaint",
     "Council",
@@ -95,6 +103,10 @@ __all__ = [
     "RoundExtension",
     "RoundTask",
     "RuleValue",
+    "ScoreCriterion",
+    "ScoreEntry",
+    "ScoreSheet",
+    "ScoreTable",
     "SealedBallot",
     "ServiceToken",
     "StateResult",
