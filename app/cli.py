@@ -110,27 +110,33 @@ def create_user(
     ] = "",
 ) -> None:
     """Create an account from the command line (e.g. a second Sở Nội vụ administrator)."""
+    from pydantic import ValidationError
+
     from app.core.db import Database
     from app.core.principal import SYSTEM
+    from app.schemas.accounts import UserCreate
     from app.services import accounts
+
+    try:
+        data = UserCreate(
+            username=username,
+            full_name=full_name or username,
+            password=password,
+            role=role,
+            unit_id=unit_id,
+            cluster_id=cluster_id,
+            council_member_id=council_member_id,
+        )
+    except ValidationError as exc:
+        fields = ", ".join(str(error["loc"][0]) for error in exc.errors())
+        typer.echo(f"Dữ liệu không hợp lệ: {fields}.", err=True)
+        raise typer.Exit(2) from exc
 
     async def run() -> int:
         db = Database(get_settings())
         try:
             async with db.session() as session:
-                user = await accounts.create_user(
-                    session,
-                    SYSTEM,
-                    {
-                        "username": username,
-                        "full_name": full_name or username,
-                        "password": password,
-                        "role": role,
-                        "unit_id": unit_id,
-                        "cluster_id": cluster_id,
-                        "council_member_id": council_member_id,
-                    },
-                )
+                user = await accounts.create_user(session, SYSTEM, data)
                 return user.id
         finally:
             await db.dispose()

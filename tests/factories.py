@@ -64,9 +64,9 @@ async def make_council(session: AsyncSession, members: int = 0) -> Council:
 async def make_council_member(
     session: AsyncSession, council: Council, **overrides
 ) -> CouncilMember:
-    values = {"full_name": f"Thành viên {next(_seq)}", "council_role": "uy_vien"}
+    values = {"full_name": f"Thành viên {next(_seq)}", "council_role": "uy_vien", "active": True}
     values.update(overrides)
-    member = CouncilMember(council_id=council.id, active=True, **values)
+    member = CouncilMember(council_id=council.id, **values)
     session.add(member)
     await session.flush()
     return member

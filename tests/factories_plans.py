@@ -60,6 +60,7 @@ async def make_task(
     plan: Plan,
     *,
     coordinators: list[Unit] = (),
+    groups: list[tuple[str, str]] = (),
     **overrides: Any,
 ) -> Task:
     n = next(_seq)
@@ -82,6 +83,9 @@ async def make_task(
     task.coordinators = [
         TaskCoordinator(position=i, unit_id=unit.id, label=unit.name)
         for i, unit in enumerate(coordinators)
+    ] + [
+        TaskCoordinator(position=len(coordinators) + i, group=group, label=label)
+        for i, (group, label) in enumerate(groups)
     ]
     session.add(task)
     await session.flush()

@@ -208,6 +208,7 @@ MATRICES = (
     "tests.test_foundation_permissions",
     "tests.dossiers.test_permissions",
     "tests.dossiers.test_outputs",
+    "tests.documents.test_papers",
     "tests.meetings.test_permissions",
     "tests.plans.test_plans",
     "tests.rule_values.test_rule_values",

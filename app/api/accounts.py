@@ -35,7 +35,7 @@ async def create_user(
     session: SessionDep, principal: Allowed("user.create"), body: UserCreate, response: Response
 ):
     """Create an account of any role; unit, cluster_head and council_member need their link."""
-    user = await accounts.create_user(session, principal, body.model_dump())
+    user = await accounts.create_user(session, principal, body)
     response.headers["Location"] = f"/api/v1/users/{user.id}"
     set_etag(response, user.version)
     return user
@@ -60,8 +60,6 @@ async def update_user(
     response: Response,
 ):
     """`{"active": false}` deactivates the account; its tokens stop working at once."""
-    user = await accounts.update_user(
-        session, principal, user_id, body.model_dump(exclude_unset=True), expected
-    )
+    user = await accounts.update_user(session, principal, user_id, body, expected)
     set_etag(response, user.version)
     return user

@@ -81,16 +81,6 @@ async def read_me(principal: Allowed("auth.me")) -> Me:
     )
 
 
-def _token_read(row) -> dict:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "role": row.role,
-        "expires_on": row.expires_on,
-        "revoked": row.revoked_at is not None,
-    }
-
-
 @router.post(
     "/service-tokens",
     response_model=ServiceTokenCreated,
@@ -109,8 +99,9 @@ async def create_service_token(
     row, token = await accounts.create_service_token(
         session, principal, request.app.state.tokens, body.name, body.expires_on
     )
-    idempotency.replay_instead(request, {**_token_read(row), "token": None})
-    return {**_token_read(row), "token": token}
+    read = ServiceTokenRead.model_validate(row).model_dump()
+    idempotency.replay_instead(request, ServiceTokenCreated(**read, token=None))
+    return ServiceTokenCreated(**read, token=token)
 
 
 @router.get("/service-tokens", response_model=ListEnvelope[ServiceTokenRead], tags=["auth"])
@@ -118,7 +109,7 @@ async def list_service_tokens(
     session: SessionDep, principal: Allowed("service_token.list"), page: PageDep
 ):
     result = await accounts.list_service_tokens(session, page.limit, page.offset)
-    return envelope(result, [_token_read(r) for r in result.items])
+    return envelope(result)
 
 
 @router.delete(

@@ -28,16 +28,16 @@ async def list_award_history(
     unit_id: Id | None = None,
 ):
     """A unit sees its own unit's history, a cluster head its cluster's units'; the others all."""
-    filters = {
-        "q": q,
-        "nominee_kind": nominee_kind,
-        "award_type_code": award_type_code,
-        "year_from": year_from,
-        "year_to": year_to,
-        "unit_id": unit_id,
-    }
+    filters = records.HistoryFilters(
+        q=q,
+        nominee_kind=nominee_kind,
+        award_type_code=award_type_code,
+        year_from=year_from,
+        year_to=year_to,
+        unit_id=unit_id,
+    )
     result = await records.list_history(session, principal, filters, page.limit, page.offset)
-    return envelope(result, [records.view(r) for r in result.items])
+    return envelope(result)
 
 
 @router.post("/award-history/import", response_model=AwardHistoryImportResult)

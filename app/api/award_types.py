@@ -31,7 +31,7 @@ async def list_award_types(
         session, level=level, recipient=recipient, active=active,
         limit=page.limit, offset=page.offset,
     )  # fmt: skip
-    return envelope(result, [award_types.award_type_view(row) for row in result.items])
+    return envelope(result)
 
 
 @router.get("/award-types/{code}", response_model=AwardTypeRead, responses=NOT_FOUND)
@@ -40,7 +40,7 @@ async def get_award_type(
 ):
     row = await award_types.get_award_type(session, code)
     set_etag(response, row.version)
-    return award_types.award_type_view(row)
+    return row
 
 
 @router.patch(
@@ -56,7 +56,6 @@ async def update_award_type(
 ):
     """Amend the vote threshold, required papers (codes of the document list), criteria, name
     or whether the type is in use. Criteria name known rules only (422 otherwise)."""
-    changes = body.model_dump(exclude_unset=True)
-    row = await award_types.update_award_type(session, principal, code, changes, expected)
+    row = await award_types.update_award_type(session, principal, code, body, expected)
     set_etag(response, row.version)
-    return award_types.award_type_view(row)
+    return row

@@ -13,7 +13,7 @@ from app.core.errors import PreconditionRequired, Unauthorized, Unprocessable
 from app.core.orm import NO_VERSION
 from app.core.principal import Principal
 from app.schemas.common import Id
-from app.schemas.dossiers import DossierKind, DossierStatus
+from app.schemas.dossiers import DossierFilter, DossierKind, DossierStatus
 from app.services import auth as auth_service
 from app.services import permissions
 
@@ -161,13 +161,13 @@ def dossier_filters(
     q: Annotated[str | None, Query(max_length=200)] = None,
     overdue: Literal["appraisal", "supplement"] | None = None,
     as_of: date | None = None,
-) -> dict[str, Any]:
+) -> DossierFilter:
     """The filters of `GET /dossiers`, shared by the list and its export."""
-    return {
-        "round_id": round_id, "status": status, "submitting_unit_id": submitting_unit_id,
-        "cluster_id": cluster_id, "award_type_code": award_type_code, "kind": kind, "q": q,
-        "overdue": overdue, "as_of": as_of,
-    }  # fmt: skip
+    return DossierFilter(
+        round_id=round_id, status=status, submitting_unit_id=submitting_unit_id,
+        cluster_id=cluster_id, award_type_code=award_type_code, kind=kind, q=q,
+        overdue=overdue, as_of=as_of,
+    )  # fmt: skip
 
 
-DossierFilters = Annotated[dict[str, Any], Depends(dossier_filters)]
+DossierFilters = Annotated[DossierFilter, Depends(dossier_filters)]

@@ -53,7 +53,7 @@ async def list_units(
 async def create_unit(
     session: SessionDep, principal: Allowed("unit.create"), body: UnitCreate, response: Response
 ):
-    unit = await directory.create_unit(session, principal, body.model_dump())
+    unit = await directory.create_unit(session, principal, body)
     response.headers["Location"] = f"/api/v1/units/{unit.id}"
     set_etag(response, unit.version)
     return unit
@@ -77,9 +77,7 @@ async def update_unit(
     expected: IfMatch,
     response: Response,
 ):
-    unit = await directory.update_unit(
-        session, principal, unit_id, body.model_dump(exclude_unset=True), expected
-    )
+    unit = await directory.update_unit(session, principal, unit_id, body, expected)
     set_etag(response, unit.version)
     return unit
 
@@ -99,7 +97,7 @@ async def list_clusters(
         session, principal, year=year, kind=kind, unit_id=unit_id, q=q,
         limit=page.limit, offset=page.offset,
     )  # fmt: skip
-    return envelope(result, [directory.cluster_view(c) for c in result.items])
+    return envelope(result)
 
 
 @router.post(
@@ -115,10 +113,10 @@ async def create_cluster(
     response: Response,
 ):
     """A unit is in at most one cluster a year (409 `unit_already_in_cluster`)."""
-    cluster = await directory.create_cluster(session, principal, body.model_dump())
+    cluster = await directory.create_cluster(session, principal, body)
     response.headers["Location"] = f"/api/v1/clusters/{cluster.id}"
     set_etag(response, cluster.version)
-    return directory.cluster_view(cluster)
+    return cluster
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterRead, responses=NOT_FOUND)
@@ -127,7 +125,7 @@ async def get_cluster(
 ):
     cluster = await directory.get_cluster(session, principal, cluster_id)
     set_etag(response, cluster.version)
-    return directory.cluster_view(cluster)
+    return cluster
 
 
 @router.patch(
@@ -143,18 +141,16 @@ async def update_cluster(
     expected: IfMatch,
     response: Response,
 ):
-    cluster = await directory.update_cluster(
-        session, principal, cluster_id, body.model_dump(exclude_unset=True), expected
-    )
+    cluster = await directory.update_cluster(session, principal, cluster_id, body, expected)
     set_etag(response, cluster.version)
-    return directory.cluster_view(cluster)
+    return cluster
 
 
 @router.get("/councils", response_model=ListEnvelope[CouncilRead])
 async def list_councils(session: SessionDep, principal: Allowed("council.list"), page: PageDep):
     """A council member sees the council they sit on."""
     result = await directory.list_councils(session, principal, page.limit, page.offset)
-    return envelope(result, await directory.council_views(session, result.items))
+    return envelope(result)
 
 
 @router.post("/councils", response_model=CouncilRead, status_code=status.HTTP_201_CREATED)
@@ -164,10 +160,10 @@ async def create_council(
     body: CouncilCreate,
     response: Response,
 ):
-    council = await directory.create_council(session, principal, body.model_dump())
+    council = await directory.create_council(session, principal, body)
     response.headers["Location"] = f"/api/v1/councils/{council.id}"
     set_etag(response, council.version)
-    return (await directory.council_views(session, [council]))[0]
+    return council
 
 
 @router.get("/councils/{council_id}", response_model=CouncilRead, responses=NOT_FOUND)
@@ -176,7 +172,7 @@ async def get_council(
 ):
     council = await directory.get_council(session, principal, council_id)
     set_etag(response, council.version)
-    return (await directory.council_views(session, [council]))[0]
+    return council
 
 
 @router.patch(
@@ -190,11 +186,9 @@ async def update_council(
     expected: IfMatch,
     response: Response,
 ):
-    council = await directory.update_council(
-        session, principal, council_id, body.model_dump(exclude_unset=True), expected
-    )
+    council = await directory.update_council(session, principal, council_id, body, expected)
     set_etag(response, council.version)
-    return (await directory.council_views(session, [council]))[0]
+    return council
 
 
 @router.post(
@@ -210,11 +204,10 @@ async def add_council_member(
     body: CouncilMemberCreate,
     response: Response,
 ):
-    member = await directory.add_member(session, principal, council_id, body.model_dump())
+    member = await directory.add_member(session, principal, council_id, body)
     response.headers["Location"] = f"/api/v1/councils/{council_id}/members/{member.id}"
     set_etag(response, member.version)
-    users = await directory.member_user_ids(session, [member.id])
-    return directory.member_view(member, users)
+    return member
 
 
 @router.patch(
@@ -232,11 +225,10 @@ async def update_council_member(
     response: Response,
 ):
     member = await directory.update_member(
-        session, principal, council_id, member_id, body.model_dump(exclude_unset=True), expected
+        session, principal, council_id, member_id, body, expected
     )
     set_etag(response, member.version)
-    users = await directory.member_user_ids(session, [member.id])
-    return directory.member_view(member, users)
+    return member
 
 
 @router.delete(

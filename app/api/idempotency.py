@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,7 +61,7 @@ async def verified_caller(request: Request) -> str | None:
     return f"access:{principal.user_id}"
 
 
-def replay_instead(request: Request, body: dict[str, Any]) -> None:
+def replay_instead(request: Request, body: BaseModel | dict[str, Any]) -> None:
     """Store `body` for a replay of this request instead of the answer sent now (which holds a
     secret that must never sit in the replay store)."""
     request.state.idempotent_replay_body = json.dumps(jsonable_encoder(body), ensure_ascii=False)

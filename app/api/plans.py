@@ -86,7 +86,7 @@ async def create_plan(
     session: SessionDep, principal: Allowed("plan.create"), body: PlanCreate, response: Response
 ):
     """Enter a plan by hand; `POST /plans/import` reads one from its document instead."""
-    plan = await plan_records.create_plan(session, principal, body.model_dump())
+    plan = await plan_records.create_plan(session, principal, body)
     response.headers["Location"] = f"/api/v1/plans/{plan.id}"
     set_etag(response, plan.version)
     return plan
@@ -117,13 +117,7 @@ async def import_plan(
         response.headers["Location"] = f"/api/v1/plans/{outcome.plan.id}"
     else:
         response.status_code = status.HTTP_200_OK
-    return {
-        "plan": outcome.plan,
-        "tasks_created": outcome.tasks_created,
-        "warnings": outcome.warnings,
-        "dry_run": outcome.dry_run,
-        "already_imported": outcome.already_imported,
-    }
+    return outcome
 
 
 router.add_api_route(
@@ -163,9 +157,7 @@ async def update_plan(
     expected: IfMatch,
     response: Response,
 ):
-    plan = await plan_records.update_plan(
-        session, principal, plan_id, body.model_dump(exclude_unset=True), expected
-    )
+    plan = await plan_records.update_plan(session, principal, plan_id, body, expected)
     set_etag(response, plan.version)
     return plan
 
@@ -180,7 +172,9 @@ async def list_plan_tasks(
 ):
     """The plan's tasks, with the filters of `GET /tasks`."""
     result = await task_records.list_plan_tasks(session, plan_id, filters, page.limit, page.offset)
-    return envelope(result, [task_records.task_view(t, filters.as_of) for t in result.items])
+    return envelope(
+        result, [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items]
+    )
 
 
 @router.get(

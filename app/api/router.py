@@ -10,6 +10,7 @@ from app.api import (
     award_types,
     decisions,
     directory,
+    documents,
     dossiers,
     events,
     holidays,
@@ -23,5 +24,5 @@ from app.api import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, accounts, directory, audit, plans, tasks, award_types, rounds, dossiers):
     api_router.include_router(module.router)
-for module in (holidays, events, meetings, decisions, award_history, rule_values):
+for module in (holidays, events, meetings, decisions, award_history, rule_values, documents):
     api_router.include_router(module.router)

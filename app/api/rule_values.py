@@ -39,8 +39,6 @@ async def update_rule_value(
 ):
     """Amend one value: working days 1–60 (integers), percent 50–100; else 422. Clocks started
     before keep their due dates; new ones count with the new value."""
-    result = await rule_values.update(
-        session, principal, key, body.value, body.legal_basis, expected
-    )
-    set_etag(response, result["version"])
-    return result
+    row = await rule_values.update(session, principal, key, body.value, body.legal_basis, expected)
+    set_etag(response, row.version)
+    return row

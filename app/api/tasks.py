@@ -126,7 +126,9 @@ async def list_tasks(
 ):
     """Plan tasks are public to every signed-in role."""
     result = await task_records.list_tasks(session, filters, page.limit, page.offset)
-    return envelope(result, [task_records.task_view(t, filters.as_of) for t in result.items])
+    return envelope(
+        result, [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items]
+    )
 
 
 @router.post(
@@ -140,10 +142,10 @@ async def create_task(
     session: SessionDep, principal: Allowed("task.create"), body: TaskCreate, response: Response
 ):
     """Add a task to a plan; `overdue` in the answer is as of today in Vietnam."""
-    task = await task_records.create_task(session, principal, body.model_dump())
+    task = await task_records.create_task(session, principal, body)
     response.headers["Location"] = f"/api/v1/tasks/{task.id}"
     set_etag(response, task.version)
-    return task_records.task_view(task, today_in_vietnam())
+    return TaskRead.model_validate(task, context={"as_of": today_in_vietnam()})
 
 
 @router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND, tags=["tasks"])
@@ -156,7 +158,7 @@ async def get_task(
 ):
     task = await task_records.get_task(session, task_id)
     set_etag(response, task.version)
-    return task_records.task_view(task, as_of)
+    return TaskRead.model_validate(task, context={"as_of": as_of})
 
 
 @router.patch(
@@ -175,11 +177,9 @@ async def update_task(
 ):
     """Correct a task; `status: done` stamps `completed_on`, another status clears it. Only the
     fields sent change; `overdue` in the answer is as of today in Vietnam."""
-    task = await task_records.update_task(
-        session, principal, task_id, body.model_dump(exclude_unset=True), expected
-    )
+    task = await task_records.update_task(session, principal, task_id, body, expected)
     set_etag(response, task.version)
-    return task_records.task_view(task, today_in_vietnam())
+    return TaskRead.model_validate(task, context={"as_of": today_in_vietnam()})
 
 
 @router.post(
@@ -202,9 +202,7 @@ async def submit_task_report(
     one task are applied one after the other. `progress_percent` must fit `status` (422
     `progress_mismatch`); `attachment_ids` name papers already uploaded to the reporting
     unit's dossiers (422 `unknown_attachment`)."""
-    report = await task_reports.submit_report(
-        session, principal, task_id, body.model_dump(), expected
-    )
+    report = await task_reports.submit_report(session, principal, task_id, body, expected)
     response.headers["Location"] = f"/api/v1/tasks/{task_id}/reports"
     return report
 

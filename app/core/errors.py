@@ -114,6 +114,12 @@ class Unprocessable(DomainError):
     title = "Dữ liệu không hợp lệ"
 
 
+class ServiceUnavailable(DomainError):
+    status = 503
+    default_code = "service_unavailable"
+    title = "Dịch vụ tạm thời không sẵn sàng"
+
+
 class TooManyRequests(DomainError):
     status = 429
     default_code = "too_many_requests"

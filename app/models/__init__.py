@@ -36,6 +36,7 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
+from app.models.nominees import Collective
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
@@ -54,6 +55,7 @@ __all__ = [
     "Base",
     "Cluster",
     "ClusterMembership",
+    "Collective",
     "Complaint",
     "Council",
     "CouncilMember",

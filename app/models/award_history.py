@@ -11,8 +11,13 @@ from app.models.base import Base, UTCDateTime, utcnow
 class AwardHistory(Base):
     """Một lần được khen của cá nhân / tập thể: from a decision recorded here or imported.
 
-    Individuals are matched by their folded name (`nominee_key`) and unit, collectives by unit.
-    Only `kind = 'regular'` awards count toward consecutive-year criteria.
+    Individuals are matched by their folded name (`nominee_key`) and unit, collectives by their
+    row in the register (`collective_id`), never by their unit alone. Only `kind = 'regular'`
+    awards count toward a higher award.
+
+    `year` is the year of the achievement (năm thành tích) that every criterion reads: a Chiến sĩ
+    thi đua cơ sở decided in March 2026 for the work of 2025 has `year` 2025 and
+    `decision_year` 2026.
     """
 
     __tablename__ = "award_history"
@@ -27,8 +32,10 @@ class AwardHistory(Base):
     nominee_key: Mapped[str] = mapped_column(String(300), index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"), index=True)
     award_type_code: Mapped[str] = mapped_column(String(80), index=True)
     year: Mapped[int] = mapped_column(Integer)
+    decision_year: Mapped[int | None] = mapped_column(Integer)
     decision_no: Mapped[str | None] = mapped_column(String(100))
     decided_on: Mapped[date | None] = mapped_column(Date)
     # "decision" (recorded here), "import" (past years), or another named source.

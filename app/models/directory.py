@@ -1,6 +1,7 @@
 """The directory: units (cơ quan, đơn vị, địa phương), clusters (cụm/khối) and the council."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -15,6 +16,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin
+
+if TYPE_CHECKING:
+    from app.models.accounts import User
 
 UNIT_KINDS = ("department", "agency", "commune", "ward", "enterprise", "mass_organization", "other")
 
@@ -62,6 +66,19 @@ class Cluster(TimestampMixin, VersionedMixin, Base):
         order_by="ClusterMembership.unit_id",
     )
 
+    # The contract's shape: head, deputies and every member unit (head and deputies included).
+    @property
+    def head_unit_id(self) -> int | None:
+        return next((m.unit_id for m in self.memberships if m.role == "head"), None)
+
+    @property
+    def deputy_head_unit_ids(self) -> list[int]:
+        return sorted(m.unit_id for m in self.memberships if m.role == "deputy")
+
+    @property
+    def member_unit_ids(self) -> list[int]:
+        return sorted(m.unit_id for m in self.memberships)
+
 
 class ClusterMembership(Base):
     """A unit's place in a cluster for one year; the unique key keeps it in one cluster a year."""
@@ -95,6 +112,11 @@ class Council(TimestampMixin, VersionedMixin, Base):
         back_populates="council", lazy="raise", order_by="CouncilMember.id"
     )
 
+    @property
+    def active_members(self) -> list["CouncilMember"]:
+        """The members sitting now; those who left stay on record for past meetings."""
+        return [m for m in self.members if m.active]
+
 
 class CouncilMember(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "council_members"
@@ -117,6 +139,23 @@ class CouncilMember(TimestampMixin, VersionedMixin, Base):
     monitored: Mapped[list["CouncilMemberCluster"]] = relationship(
         cascade="all, delete-orphan", lazy="raise", order_by="CouncilMemberCluster.cluster_id"
     )
+    # The council_member account linked to this member (the link is kept on the account).
+    account: Mapped["User | None"] = relationship(
+        "User",
+        primaryjoin="User.council_member_id == CouncilMember.id",
+        foreign_keys="User.council_member_id",
+        viewonly=True,
+        lazy="raise",
+        uselist=False,
+    )
+
+    @property
+    def user_id(self) -> int | None:
+        return self.account.id if self.account is not None else None
+
+    @property
+    def monitored_cluster_ids(self) -> list[int]:
+        return [m.cluster_id for m in self.monitored]
 
 
 class CouncilMemberCluster(Base):

@@ -97,6 +97,8 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     # Folded name: the key that matches a person across dossiers and the award history.
     nominee_key: Mapped[str] = mapped_column(String(300), index=True)
     nominee_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The collective nominated (register row), resolved from its unit and name.
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"), index=True)
     position: Mapped[str | None] = mapped_column(String(300))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     award_type_code: Mapped[str] = mapped_column(ForeignKey("award_types.code"), index=True)

@@ -1,5 +1,6 @@
 """Tasks of a plan (nhiệm vụ trọng tâm), their coordinating units and progress reports."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +37,21 @@ DUE_KINDS = ("month", "by_date", "recurring", "unspecified")
 TASK_STATUSES = TaskStatus.values()
 
 
+# Done and cancelled tasks are never overdue; nor are recurring or undated ones.
+CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+DATED_KINDS = ("month", "by_date")
+
+
+@dataclass(frozen=True)
+class Due:
+    """Thời hạn as the contract shows it: its kind, the month or date, the plan's wording."""
+
+    kind: str
+    month: str | None
+    date: date | None
+    text: str
+
+
 class Task(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "tasks"
     __table_args__ = (
@@ -69,6 +85,20 @@ class Task(TimestampMixin, VersionedMixin, Base):
     coordinators: Mapped[list["TaskCoordinator"]] = relationship(
         cascade="all, delete-orphan", lazy="raise", order_by="TaskCoordinator.position"
     )
+
+    @property
+    def due(self) -> Due:
+        return Due(self.due_kind, self.due_month, self.due_date, self.due_text)
+
+    def is_overdue(self, as_of: date) -> bool:
+        """Quá hạn: a dated deadline (a month counts to its last day) passed before `as_of`
+        and the task is neither done nor cancelled (`overdue_clause` says the same in SQL)."""
+        return (
+            self.due_kind in DATED_KINDS
+            and self.due_date is not None
+            and self.due_date < as_of
+            and self.status not in CLOSED_STATUSES
+        )
 
 
 class TaskCoordinator(Base):

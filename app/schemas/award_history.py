@@ -3,6 +3,8 @@
 from datetime import date
 from typing import Literal
 
+from pydantic import Field
+
 from app.schemas.common import Id, ReadModel
 
 
@@ -11,8 +13,12 @@ class AwardHistoryRead(ReadModel):
     nominee_kind: Literal["individual", "collective"]
     nominee_name: str
     unit_id: Id | None
+    collective_id: Id | None = Field(
+        description="Tập thể trong sổ tập thể (null cho cá nhân): lịch sử của tập thể nào."
+    )
     award_type_code: str
-    year: int
+    year: int = Field(description="Năm thành tích: năm mà các tiêu chuẩn xét đến.")
+    decision_year: int | None = Field(description="Năm ký quyết định khen thưởng.")
     decision_no: str | None
     decided_on: date | None
     source: str

@@ -1,6 +1,6 @@
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from app.schemas.common import ReadModel, StrictModel
 
@@ -12,6 +12,16 @@ class CouncilVote(ReadModel):
     required: bool
     threshold_percent: int | None
     base: str = Field(description="`all_members`: the share is of all council members")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_defaults(cls, value: Any) -> Any:
+        # The catalogue stores only what a decree says: no vote, or no base, means the defaults.
+        if value is None or isinstance(value, dict):
+            return {"required": False, "threshold_percent": None, "base": "all_members"} | {
+                k: v for k, v in (value or {}).items() if v is not None or k == "threshold_percent"
+            }
+        return value
 
 
 class CouncilVoteUpdate(StrictModel):
@@ -33,6 +43,11 @@ class AwardTypeRead(ReadModel):
     disclosure_working_days: int | None
     active: bool
     version: int
+
+    @field_validator("required_documents", "criteria", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
 
 
 class AwardTypeUpdate(StrictModel):

@@ -2,7 +2,7 @@
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Le
@@ -22,7 +22,31 @@ class StrictModel(BaseModel):
 
 
 class ReadModel(BaseModel):
+    """Answers: validated from the ORM row's attributes (`Model.model_validate(row)`)."""
+
     model_config = ConfigDict(from_attributes=True)
+
+
+class RowWith:
+    """An ORM row read together with values computed beside it (a nomination's checks, its
+    vote result): a Read schema validates from its attributes, and the computed values answer
+    before the row's own. `NominationRead.model_validate(RowWith(row, checks=[...]))`."""
+
+    __slots__ = ("_computed", "_row")
+
+    def __init__(self, row: object, **computed: Any) -> None:
+        self._row, self._computed = row, computed
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._computed:
+            return self._computed[name]
+        return getattr(self._row, name)
+
+
+def sent_fields(body: BaseModel) -> dict[str, Any]:
+    """The fields a PATCH body carried, `null` included, as their validated values (nested
+    models stay models): what a partial update applies, and nothing it left out."""
+    return {name: getattr(body, name) for name in body.model_fields_set}
 
 
 class ListEnvelope(BaseModel, Generic[T]):

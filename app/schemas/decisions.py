@@ -33,6 +33,16 @@ class DecisionRead(ReadModel):
     version: int
 
 
+class NominationDecision(ReadModel):
+    """The latest decision on a nomination, as the nomination's `decision` shows it."""
+
+    id: int
+    number: str
+    signed_on: date
+    signed_by: str
+    kind: DecisionKind
+
+
 class StateResultCreate(StrictModel):
     outcome: StateOutcome
     decision_no: str | None = Field(default=None, max_length=100)

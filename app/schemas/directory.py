@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from app.schemas.common import Id, ReadModel, StrictModel
 
@@ -121,5 +121,7 @@ class CouncilRead(ReadModel):
     name: str
     decision_no: str | None
     effective_from: date | None
-    members: list[CouncilMemberRead]
+    members: list[CouncilMemberRead] = Field(
+        validation_alias=AliasChoices("active_members", "members")
+    )
     version: int

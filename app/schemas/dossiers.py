@@ -1,7 +1,8 @@
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.core import statuses
 from app.schemas.common import Id, ReadModel, StrictModel
@@ -70,9 +71,10 @@ class Check(ReadModel):
     message: str
 
 
+# Read from the nomination's `appraisal_*` columns (a docstring would enter the OpenAPI document).
 class Appraisal(ReadModel):
-    conclusion: Conclusion
-    note: str | None
+    conclusion: Conclusion = Field(validation_alias="appraisal_conclusion")
+    note: str | None = Field(validation_alias="appraisal_note")
     appraised_at: datetime | None
     appraised_by_name: str | None
 
@@ -83,6 +85,9 @@ class NominationRead(ReadModel):
     nominee_kind: NomineeKind
     nominee_name: str
     nominee_unit_id: Id | None
+    collective_id: Id | None = Field(
+        description="Tập thể được đề nghị, trong sổ tập thể (null cho cá nhân)"
+    )
     position: str | None = Field(description="Omitted (null) for readers")
     birth_year: int | None = Field(description="Omitted (null) for readers")
     award_type_code: str
@@ -94,6 +99,18 @@ class NominationRead(ReadModel):
     vote_result: dict[str, Any] | None
     decision: dict[str, Any] | None
     version: int
+
+
+class ReaderNominationRead(NominationRead):
+    """A nomination as a reader sees it: no position or birth year, and an individual's own
+    account (achievement summary, declared prior awards) blank; a collective's stays."""
+
+    @model_validator(mode="after")
+    def _redact(self) -> Self:
+        self.position = self.birth_year = None
+        if self.nominee_kind == "individual":
+            self.achievement_summary, self.prior_awards = "", []
+        return self
 
 
 class AttachmentRead(ReadModel):
@@ -133,6 +150,27 @@ class DossierRead(ReadModel):
     version: int
 
 
+class ReaderDossierRead(DossierRead):
+    """A dossier as a reader sees it: its nominations redacted (`ReaderNominationRead`)."""
+
+    nominations: list[ReaderNominationRead]
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """The filters of `GET /dossiers`, shared by the list and its export; None: any."""
+
+    round_id: int | None = None
+    status: str | None = None
+    submitting_unit_id: int | None = None
+    cluster_id: int | None = None
+    award_type_code: str | None = None
+    kind: str | None = None
+    q: str | None = None
+    overdue: Literal["appraisal", "supplement"] | None = None
+    as_of: date | None = None  # default: today in Việt Nam
+
+
 class ActionBody(StrictModel):
     comment: str | None = Field(default=None, max_length=2000)
 
@@ -158,6 +196,15 @@ class HistoryEntry(ReadModel):
     comment: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+class ReaderHistoryEntry(HistoryEntry):
+    """A reader sees who did what and when, not the values recorded before and after."""
+
+    @model_validator(mode="after")
+    def _redact(self) -> Self:
+        self.before = self.after = None
+        return self
 
 
 NominationStatus = statuses.literal_of(statuses.NominationStatus)

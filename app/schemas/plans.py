@@ -65,7 +65,7 @@ class ImportedPlan(ReadModel):
     version: int | None
 
 
-class PlanImportResult(BaseModel):
+class PlanImportResult(ReadModel):
     plan: ImportedPlan
     tasks_created: int
     warnings: list[PlanWarning]

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from app.schemas.common import ReadModel, StrictModel
 
@@ -14,6 +14,17 @@ class RuleValueRead(ReadModel):
     legal_basis: str
     version: int
     updated_at: datetime | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _default_is_first(cls, value: int | None) -> int:
+        # A value never amended has no row yet: it is at its first version.
+        return value or 1
+
+    @model_validator(mode="after")
+    def _days_are_whole(self) -> "RuleValueRead":
+        self.value = int(self.value) if self.unit == "working_days" else float(self.value)
+        return self
 
 
 class RuleValueUpdate(StrictModel):

@@ -2,12 +2,12 @@
 
 import datetime as dt
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from app.core import statuses
-from app.models.tasks import DUE_KINDS, PERIODS
+from app.models.tasks import DUE_KINDS, PERIODS, Task
 from app.schemas.common import Id, ReadModel, StrictModel, Text
 from app.schemas.plans import PlanWarning
 
@@ -48,7 +48,7 @@ class DueIn(StrictModel):
         return self
 
 
-class DueRead(BaseModel):
+class DueRead(ReadModel):
     kind: DueKind
     month: str | None
     date: dt.date | None
@@ -69,7 +69,7 @@ class CoordinatorIn(StrictModel):
         return self
 
 
-class CoordinatorRead(BaseModel):
+class CoordinatorRead(ReadModel):
     unit_id: Id | None
     group: str | None
     label: str
@@ -105,7 +105,8 @@ class TaskUpdate(StrictModel):
     progress_percent: int = Field(default=None, ge=0, le=100)
 
 
-class TaskRead(BaseModel):
+class TaskRead(ReadModel):
+    # Built from a task with `context={"as_of": day}`: `overdue` depends on the day asked.
     id: int
     plan_id: Id
     code: str
@@ -125,6 +126,15 @@ class TaskRead(BaseModel):
     warnings: list[PlanWarning]
     progress_percent: int
     version: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _overdue_as_of(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, Task):
+            as_of: date = (info.context or {})["as_of"]
+            fields = {name: getattr(value, name) for name in cls.model_fields if name != "overdue"}
+            return {**fields, "overdue": value.is_overdue(as_of)}
+        return value
 
 
 # ---- progress reports ------------------------------------------------------------------------

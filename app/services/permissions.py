@@ -21,7 +21,7 @@ from app.core.principal import (
     UNIT,
     Principal,
 )
-from app.models import Dossier, Task
+from app.models import Dossier
 from app.services import policies
 
 ROLE_REFUSED = "Vai trò của tài khoản không được phép thực hiện thao tác này."
@@ -53,7 +53,7 @@ def _not_dossier_owner(dossier: Dossier) -> Forbidden:
     )
 
 
-def _not_task_participant(_: Task) -> Forbidden:
+def _not_task_participant(_: policies.TaskPart) -> Forbidden:
     return Forbidden(
         "Chỉ đơn vị chủ trì hoặc đơn vị phối hợp của nhiệm vụ được báo cáo tiến độ.",
         code="not_task_participant",
@@ -192,6 +192,11 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("complaint.resolve", ONLY_NOI_VU, ANY),
     ("award_history.list", EVERYONE, IN_SCOPE),
     ("award_history.import", ONLY_NOI_VU, ANY),
+    # the papers printed from the data (văn bản)
+    ("document.dossier_submission", EVERYONE, IN_SCOPE),
+    ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
 )
 _PUBLIC = ("auth.login", "auth.refresh")
 

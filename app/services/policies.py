@@ -2,6 +2,8 @@
 
 The roles each action admits, and which of these rules narrows it, are in `permissions`."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, false, or_, select
 
 from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
@@ -127,12 +129,25 @@ def leads_task(principal: Principal, task: Task) -> bool:
     )
 
 
-def coordinates_task(principal: Principal, task: Task) -> bool:
-    """The officer of one of the task's coordinating units (đơn vị phối hợp)."""
+@dataclass(frozen=True)
+class TaskPart:
+    """A task as one caller meets it: with the groups of units (nhóm đơn vị) the caller's unit
+    belongs to in the plan's year, so a coordinator named as a group resolves to real units."""
+
+    task: Task
+    unit_groups: frozenset[str] = frozenset()
+
+
+def coordinates_task(principal: Principal, part: TaskPart) -> bool:
+    """The officer of one of the task's coordinating units (đơn vị phối hợp), named or in a
+    group the plan names ("các cơ quan, đơn vị tham gia cụm, khối thi đua", …)."""
     return (
         principal.role == UNIT
         and principal.unit_id is not None
-        and any(c.unit_id == principal.unit_id for c in task.coordinators)
+        and any(
+            c.unit_id == principal.unit_id or (c.group is not None and c.group in part.unit_groups)
+            for c in part.task.coordinators
+        )
     )
 
 
@@ -141,9 +156,9 @@ def report_moves_task(principal: Principal, task: Task) -> bool:
     return principal.is_noi_vu or leads_task(principal, task)
 
 
-def can_report_task(principal: Principal, task: Task) -> bool:
+def can_report_task(principal: Principal, part: TaskPart) -> bool:
     """Sở Nội vụ, the lead unit and the coordinating units report progress on a task."""
-    return report_moves_task(principal, task) or coordinates_task(principal, task)
+    return report_moves_task(principal, part.task) or coordinates_task(principal, part)
 
 
 def can_attach_to_task_report(principal: Principal, dossier_unit_id: int) -> bool:

@@ -132,9 +132,14 @@ async def test_import_a_csv_with_vietnamese_headers(app, client, session):
     ).json()
     assert rows["items"][0] | {"id": 0} == {
         "id": 0, "nominee_kind": "individual", "nominee_name": "Lò Văn Páo",
-        "unit_id": office.id, "award_type_code": CSTDCS, "year": 2024, "decision_no": "12/QĐ-VP",
-        "decided_on": "2024-12-15", "source": "import", "kind": "regular", "nomination_id": None,
+        "unit_id": office.id, "collective_id": None, "award_type_code": CSTDCS, "year": 2024,
+        "decision_year": 2024, "decision_no": "12/QĐ-VP", "decided_on": "2024-12-15",
+        "source": "import", "kind": "regular", "nomination_id": None,
     }  # fmt: skip
+    team = (
+        await client.get(f"{API}/award-history", params={"q": "phong hanh"}, headers=admin)
+    ).json()["items"][0]
+    assert team["collective_id"] is not None and team["decision_year"] is None
 
 
 async def test_import_an_xlsx_with_english_headers_and_dates(app, client, session):

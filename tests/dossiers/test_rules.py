@@ -71,22 +71,25 @@ def test_missing_documents_counts_shared_and_own_papers():
     assert "Nguyễn Văn A: Báo cáo thành tích" in rules.missing_message(missing)
 
 
-def test_same_nominee_by_folded_name_and_birth_year_or_by_unit():
+def test_same_nominee_by_folded_name_and_birth_year_or_by_collective():
     assert rules.same_nominee(_nomination(1), _nomination(2, nominee_name="NGUYEN VAN  A"))
     assert not rules.same_nominee(_nomination(1), _nomination(2, birth_year=1981))
-    team = {"nominee_kind": "collective", "birth_year": None}
+    team = {"nominee_kind": "collective", "birth_year": None, "nominee_unit_id": 5}
     assert rules.same_nominee(
-        _nomination(1, nominee_unit_id=5, **team),
-        _nomination(2, nominee_unit_id=5, nominee_name="Tên khác", **team),
+        _nomination(1, collective_id=7, **team),
+        _nomination(2, collective_id=7, nominee_name="Tên khác", **team),
     )
+    # Two collectives of one unit (a sở and its hospital) are two nominees.
     assert not rules.same_nominee(
-        _nomination(1, nominee_unit_id=5, **team), _nomination(2, nominee_unit_id=6, **team)
+        _nomination(1, collective_id=7, **team), _nomination(2, collective_id=8, **team)
     )
 
 
-def test_history_matches_people_by_name_and_unit_and_collectives_by_unit():
+def test_history_matches_people_by_name_and_unit_and_collectives_by_register_row():
     person = _nomination(1, nominee_unit_id=3)
-    team = _nomination(2, nominee_kind="collective", nominee_unit_id=3, nominee_name="Phòng X")
+    team = _nomination(
+        2, nominee_kind="collective", nominee_unit_id=3, nominee_name="Phòng X", collective_id=9
+    )
 
     def row(**kw):
         values = {
@@ -104,8 +107,12 @@ def test_history_matches_people_by_name_and_unit_and_collectives_by_unit():
         row(),
         row(unit_id=4),
         row(nominee_key="nguyen van b"),
-        row(nominee_kind="collective", nominee_key="ten cu", award_type_code="t", year=2024),
-    ]
+        row(nominee_kind="collective", nominee_key="ten cu", award_type_code="t", year=2024,
+            collective_id=9),
+        # Another collective of the same unit: not this one's award.
+        row(nominee_kind="collective", nominee_key="benh vien", award_type_code="u", year=2024,
+            collective_id=10),
+    ]  # fmt: skip
 
     mine = checks.facts_for(person, 2026, history).awards
     ours = checks.facts_for(team, 2026, history).awards

@@ -8,8 +8,14 @@ from sqlalchemy import func, select
 
 from app.core.working_days import today_in_vietnam
 from app.models import AuditEntry, Event, Task, TaskReport
-from tests.factories import make_cluster, make_unit, signed_in
-from tests.factories_plans import make_papers, make_plan, make_task
+from tests.factories import (
+    make_cluster,
+    make_council,
+    make_council_member,
+    make_unit,
+    signed_in,
+)
+from tests.factories_plans import load_seed, make_papers, make_plan, make_task, seed_tasks
 from tests.permissions import (
     Endpoint,
     assert_admitted,
@@ -351,3 +357,66 @@ async def test_a_cluster_head_sees_its_cluster_units_reports(app, client, sessio
     _, head = await signed_in(app, session, "cluster_head", cluster_id=ours.id)
 
     assert await _unit_ids(client, task, head) == [helper.id]
+
+
+# ---- coordinators named as groups: the units of the plan's year ----------------------------
+
+
+async def _report(app, client, session, unit, task):
+    _, headers = await signed_in(app, session, "unit", unit_id=unit.id)
+    return await client.post(f"/api/v1/tasks/{task.id}/reports", json=REPORT, headers=headers)
+
+
+async def test_a_unit_that_joins_a_cluster_reports_on_the_clusters_task_i8(app, client, session):
+    """I.8 names "các cơ quan, đơn vị, địa phương tham gia cụm, khối thi đua của tỉnh"."""
+    plan = await load_seed(session)
+    task = (await seed_tasks(session, plan))["I.8"]
+    unit = await make_unit(session, name="Sở Xây dựng")
+    before = await _report(app, client, session, unit, task)
+
+    await make_cluster(session, year=2026, members=[unit])  # joins after the plan was imported
+    after = await _report(app, client, session, unit, task)
+
+    assert before.status_code == 403 and before.json()["code"] == "not_task_participant"
+    assert after.status_code == 201, after.text
+    assert after.json()["applied"] is False and after.json()["unit_id"] == unit.id
+
+
+async def test_a_cluster_of_another_year_does_not_make_a_unit_a_participant(app, client, session):
+    plan = await load_seed(session)
+    task = (await seed_tasks(session, plan))["I.8"]
+    unit = await make_unit(session)
+    await make_cluster(session, year=2025, members=[unit])
+
+    response = await _report(app, client, session, unit, task)
+
+    assert response.status_code == 403 and response.json()["code"] == "not_task_participant"
+
+
+async def test_a_council_members_unit_reports_on_a_task_of_the_council(app, client, session):
+    """I.6 names "Thành viên Hội đồng TĐKT tỉnh": the units the council's members sit for."""
+    plan = await load_seed(session)
+    task = (await seed_tasks(session, plan))["I.6"]
+    seated, left = await make_unit(session), await make_unit(session)
+    council = await make_council(session)
+    await make_council_member(session, council, unit_id=seated.id)
+    await make_council_member(session, council, unit_id=left.id, active=False)
+
+    admitted = await _report(app, client, session, seated, task)
+    refused = await _report(app, client, session, left, task)
+
+    assert admitted.status_code == 201, admitted.text
+    assert refused.status_code == 403 and refused.json()["code"] == "not_task_participant"
+
+
+async def test_a_group_coordinator_reaches_its_units_on_a_small_plan(app, client, session):
+    plan = await make_plan(session, year=2027)
+    member, outsider = await make_unit(session), await make_unit(session)
+    await make_cluster(session, year=2027, members=[member])
+    task = await make_task(
+        session, plan, groups=[("cluster_member_units", "Các đơn vị tham gia cụm, khối")]
+    )
+
+    assert (await _report(app, client, session, member, task)).status_code == 201
+    refused = await _report(app, client, session, outsider, task)
+    assert refused.status_code == 403 and refused.json()["code"] == "not_task_participant"

@@ -11,7 +11,7 @@ from app.api.routing import end_reads, feature_router
 from app.schemas.common import Id, Problem
 from app.schemas.dossiers import AttachmentRead
 from app.services.award_types.catalogue import DOCUMENT_TYPES
-from app.services.dossiers import attachments, views
+from app.services.dossiers import attachments
 
 router = feature_router(tags=["dossiers"])
 
@@ -70,7 +70,7 @@ async def upload_attachment(
         end_reads,
     )  # fmt: skip
     response.headers["Location"] = f"/api/v1/attachments/{row.id}"
-    return views.attachment_view(row)
+    return AttachmentRead.model_validate(row)
 
 
 @router.get("/attachments/{attachment_id}", response_model=AttachmentRead, responses=NOT_FOUND)
@@ -78,7 +78,7 @@ async def get_attachment(
     session: SessionDep, principal: Allowed("attachment.read"), attachment_id: Id
 ):
     row, _ = await attachments.get_attachment(session, principal, attachment_id)
-    return views.attachment_view(row)
+    return AttachmentRead.model_validate(row)
 
 
 @router.get(

@@ -18,16 +18,15 @@ from app.schemas.dossiers import (
     HistoryEntry,
     ReturnBody,
 )
-from app.services import policies
-from app.services.dossiers import actions, create, queries, views
+from app.services.dossiers import actions, create, queries, reads
 
 router = feature_router(tags=["dossiers"])
 ACTION = {"response_model": DossierRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
-async def _read(session, principal, dossier, response: Response) -> dict:
+async def _read(session, principal, dossier, response: Response) -> DossierRead:
     set_etag(response, dossier.version)
-    return await views.dossier_view(session, principal, dossier)
+    return await reads.dossier_read(session, principal, dossier)
 
 
 @router.get("/dossiers", response_model=ListEnvelope[DossierRead])
@@ -42,7 +41,7 @@ async def list_dossiers(
     `appraisal_due_on`; `overdue=supplement`: returned and past `supplement_due_on`, as of
     `as_of` (default today in Việt Nam)."""
     result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
-    return envelope(result, await views.dossier_views(session, principal, result.items))
+    return envelope(result, await reads.dossier_reads(session, principal, result.items))
 
 
 @router.post(
@@ -56,7 +55,7 @@ async def create_dossier(
 ):
     """A unit drafts its own dossier; a cluster head the cluster's own (e.g. Cờ thi đua for
     the leading unit). The draft gets a code such as `HS-2026-0001`."""
-    dossier = await create.create_dossier(session, principal, body.model_dump())
+    dossier = await create.create_dossier(session, principal, body)
     response.headers["Location"] = f"/api/v1/dossiers/{dossier.id}"
     return await _read(session, principal, dossier, response)
 
@@ -83,15 +82,14 @@ async def update_dossier(
     response: Response,
 ):
     """Title, kind and round, while the dossier is a draft or returned (its owner only)."""
-    changes = body.model_dump(exclude_unset=True)
-    dossier = await create.update_dossier(session, principal, dossier_id, changes, expected)
+    dossier = await create.update_dossier(session, principal, dossier_id, body, expected)
     return await _read(session, principal, dossier, response)
 
 
 def _moved_with_comment(move: Callable[..., Awaitable[Any]]) -> Handler:
     """A move whose body is an optional comment (`ActionBody`)."""
 
-    async def handle(call: ActionCall) -> dict:
+    async def handle(call: ActionCall) -> DossierRead:
         comment = call.body.comment if call.body else None
         dossier = await move(call.session, call.principal, call.id, comment, call.expected)
         return await _read(call.session, call.principal, dossier, call.response)
@@ -99,9 +97,9 @@ def _moved_with_comment(move: Callable[..., Awaitable[Any]]) -> Handler:
     return handle
 
 
-async def _returned(call: ActionCall) -> dict:
+async def _returned(call: ActionCall) -> DossierRead:
     dossier = await actions.return_dossier(
-        call.session, call.principal, call.id, call.body.model_dump(), call.expected
+        call.session, call.principal, call.id, call.body, call.expected
     )
     return await _read(call.session, call.principal, dossier, call.response)
 
@@ -164,5 +162,4 @@ async def get_dossier_history(
 ):
     """Every recorded step of the dossier, oldest first; readers get no recorded values."""
     result = await queries.history(session, principal, dossier_id, page.limit, page.offset)
-    personal = policies.sees_personal_data(principal)
-    return envelope(result, [views.history_view(e, personal) for e in result.items])
+    return envelope(result, reads.history_reads(principal, result.items))

@@ -7,7 +7,7 @@ from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id
 from app.schemas.dossiers import AppraisalBody, NominationCreate, NominationRead, NominationUpdate
-from app.services.dossiers import actions, nominations, views
+from app.services.dossiers import actions, nominations, reads
 
 router = feature_router(tags=["dossiers"])
 
@@ -26,12 +26,10 @@ async def add_nomination(
     response: Response,
 ):
     """Add a nominee × award type while the dossier is a draft or returned."""
-    nomination, dossier = await nominations.add_nomination(
-        session, principal, dossier_id, body.model_dump()
-    )
+    nomination, dossier = await nominations.add_nomination(session, principal, dossier_id, body)
     response.headers["Location"] = f"/api/v1/dossiers/{dossier_id}/nominations/{nomination.id}"
     set_etag(response, nomination.version)
-    return await views.nomination_read(session, principal, nomination, dossier.year)
+    return await reads.nomination_read(session, principal, nomination, dossier.year)
 
 
 @router.patch(
@@ -50,10 +48,10 @@ async def update_nomination(
 ):
     """If-Match carries the nomination's `version`."""
     nomination, dossier = await nominations.update_nomination(
-        session, principal, dossier_id, nomination_id, body.model_dump(exclude_unset=True), expected
+        session, principal, dossier_id, nomination_id, body, expected
     )
     set_etag(response, nomination.version)
-    return await views.nomination_read(session, principal, nomination, dossier.year)
+    return await reads.nomination_read(session, principal, nomination, dossier.year)
 
 
 @router.delete(
@@ -85,7 +83,7 @@ async def appraise_nomination(
     """Kết luận thẩm định: eligible or ineligible with a note, while the dossier is under
     appraisal; the criteria checks are shown beside it."""
     nomination, dossier = await actions.appraise_nomination(
-        session, principal, nomination_id, body.model_dump(), expected
+        session, principal, nomination_id, body, expected
     )
     set_etag(response, nomination.version)
-    return await views.nomination_read(session, principal, nomination, dossier.year)
+    return await reads.nomination_read(session, principal, nomination, dossier.year)

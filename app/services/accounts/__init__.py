@@ -13,6 +13,7 @@ from app.core.principal import Principal
 from app.core.security import TokenCodec, hash_password
 from app.core.text import fold
 from app.models import Cluster, CouncilMember, ServiceToken, Unit, User
+from app.schemas.accounts import UserCreate, UserUpdate
 from app.services import audit, permissions
 from app.services.auth import end_of_day_utc
 
@@ -66,21 +67,25 @@ async def _check_links(session: AsyncSession, role: str, values: dict[str, int |
             )
 
 
-async def create_user(session: AsyncSession, actor: Principal, data: dict) -> User:
+def _links(source: object) -> dict[str, int | None]:
+    return {link: getattr(source, link) for link in _LINKS}
+
+
+async def create_user(session: AsyncSession, actor: Principal, data: UserCreate) -> User:
     """Create an account of any role, linked to its unit, cluster or council member."""
     permissions.require(actor, "user.create")
-    await _check_links(session, data["role"], data)
-    username = data["username"].lower()
+    await _check_links(session, data.role, _links(data))
+    username = data.username.lower()
     if await session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"Tên đăng nhập '{username}' đã tồn tại.", code="username_taken")
     user = User(
         username=username,
-        full_name=data["full_name"],
-        password_hash=hash_password(data["password"]),
-        role=data["role"],
-        unit_id=data.get("unit_id"),
-        cluster_id=data.get("cluster_id"),
-        council_member_id=data.get("council_member_id"),
+        full_name=data.full_name,
+        password_hash=hash_password(data.password),
+        role=data.role,
+        unit_id=data.unit_id,
+        cluster_id=data.cluster_id,
+        council_member_id=data.council_member_id,
         active=True,
         token_version=1,
     )
@@ -105,23 +110,24 @@ async def update_user(
     session: AsyncSession,
     actor: Principal,
     user_id: int,
-    changes: dict,
+    changes: UserUpdate,
     expected_version: int | None,
 ) -> User:
     """Edit an account; deactivating it or changing its password revokes its tokens."""
     permissions.require(actor, "user.update")
     user = await get_user(session, user_id)
-    password = changes.pop("password", None)
+    sent = changes.model_fields_set - {"password"}
+    password = changes.password
 
     async def apply() -> None:
-        merged = {link: changes.get(link, getattr(user, link)) for link in _LINKS}
-        if any(link in changes for link in _LINKS):
+        if sent & set(_LINKS):
+            merged = {link: getattr(changes if link in sent else user, link) for link in _LINKS}
             await _check_links(session, user.role, merged)
-        for field, value in changes.items():
-            setattr(user, field, value)
+        for field in sent:
+            setattr(user, field, getattr(changes, field))
         if password is not None:
             user.password_hash = hash_password(password)
-        if password is not None or changes.get("active") is False:
+        if password is not None or ("active" in sent and changes.active is False):
             user.token_version += 1
 
     return await audit.audited_update(

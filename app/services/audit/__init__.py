@@ -4,6 +4,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import advisory_lock
@@ -85,11 +86,12 @@ def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 T = TypeVar("T")
 # What an audit entry shows of an object: the named fields, or a view built by a function.
 Audited = tuple[str, ...] | Callable[[Any], dict[str, Any]]
-Changes = Mapping[str, Any] | Callable[[], Awaitable[None] | None]
+# What an edit changes: the fields a PATCH body sent, named fields, or a function applying them.
+Changes = BaseModel | Mapping[str, Any] | Callable[[], Awaitable[None] | None]
 _OWN_ID: Any = object()
 
 
-def _view(obj: Any, audited: Audited) -> dict[str, Any]:
+def _state(obj: Any, audited: Audited) -> dict[str, Any]:
     return audited(obj) if callable(audited) else snapshot(obj, audited)
 
 
@@ -113,16 +115,20 @@ async def audited_update(
 ) -> T:
     """The one way an edit is written: check If-Match, snapshot, change, flush, audit.
 
-    `changes` is either the fields to set or a function that applies them (and may refuse
-    first: it runs after the version check and the snapshot). `flush` turns the database's
+    `changes` is a PATCH body (the fields it sent are set), the fields to set, or a function
+    that applies them (and may refuse first: it runs after the version check and the
+    snapshot). `flush` turns the database's
     refusals into domain errors (e.g. `flush_or_conflict`). The entry goes on `entity` with
     the object's own id unless `entity_id` says otherwise."""
     check_version(obj, expected_version)
-    before = _view(obj, audited)
+    before = _state(obj, audited)
     if callable(changes):
         applied = changes()
         if inspect.isawaitable(applied):
             await applied
+    elif isinstance(changes, BaseModel):
+        for name in changes.model_fields_set:
+            setattr(obj, name, getattr(changes, name))
     else:
         for name, value in changes.items():
             setattr(obj, name, value)
@@ -130,7 +136,7 @@ async def audited_update(
     audit_id = obj.id if entity_id is _OWN_ID else entity_id  # type: ignore[attr-defined]
     await record(
         session, actor, action, entity, audit_id,
-        before=before, after=_view(obj, audited), comment=comment,
+        before=before, after=_state(obj, audited), comment=comment,
     )  # fmt: skip
     return obj
 

@@ -1,8 +1,9 @@
 """Nhập lịch sử khen thưởng of past years from a CSV or XLSX table.
 
 Headers may be Vietnamese or English (`Họ và tên` / `nominee_name`, `Loại` (cá nhân/tập thể) /
-`nominee_kind`, `Đơn vị` / `unit`, `Danh hiệu` / `award_type_code`, `Năm` / `year`,
-`Số quyết định` / `decision_no`, `Ngày quyết định` / `decided_on`, optional `Hình thức` / `kind`:
+`nominee_kind`, `Đơn vị` / `unit`, `Danh hiệu` / `award_type_code`, `Năm` or `Năm thành tích` /
+`year` (the year of the achievement, which the criteria read), `Số quyết định` / `decision_no`,
+`Ngày quyết định` / `decided_on`, optional `Hình thức` / `kind`:
 thường xuyên, chuyên đề, đột xuất). Units are matched by code, name or alias without regard to
 diacritics, award types by code or Vietnamese name. Everything is one transaction: a row in
 error refuses the whole file (422) unless the caller asks to skip invalid rows.
@@ -26,6 +27,7 @@ from app.core.working_days import today_in_vietnam
 from app.models import AwardHistory, AwardType, Unit
 from app.services import audit, permissions
 from app.services.award_history.records import new_row
+from app.services.nominees.collectives import COLLECTIVE, Register
 from app.services.plans.parser import PlanParseError
 from app.services.plans.parser.xlsx import XLSX_MAGIC, read_xlsx_rows
 from app.services.plans.units import UnitIndex
@@ -42,7 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "award_type_code",
         "award_type",
     ),
-    "year": ("nam", "year"),
+    "year": ("nam thanh tich", "nam", "year"),
     "decision_no": ("so quyet dinh", "so qd", "decision_no"),
     "decided_on": ("ngay quyet dinh", "ngay qd", "decided_on"),
     "kind": ("hinh thuc", "loai khen thuong", "kind"),
@@ -267,6 +269,16 @@ def _parse_all(
     return parsed, errors
 
 
+async def _register_collectives(session: AsyncSession, rows: list[AwardHistory]) -> None:
+    """Each collective's awards go to its own row of the register, not to its whole unit."""
+    collective = [r for r in rows if r.nominee_kind == COLLECTIVE]
+    if not collective:
+        return
+    register = await Register.load(session, [(r.unit_id, r.nominee_name) for r in collective])
+    for row in collective:
+        row.collective_id = (await register.resolve(row.unit_id, row.nominee_name)).id
+
+
 async def import_history(
     session: AsyncSession,
     actor: Principal,
@@ -297,6 +309,7 @@ async def import_history(
     outcome = ImportOutcome(len(fresh), len(parsed) - len(fresh), errors, dry_run)
     if dry_run:
         return outcome
+    await _register_collectives(session, fresh)
     session.add_all(fresh)
     await session.flush()
     await audit.record(

@@ -1,7 +1,7 @@
 """Lịch sử khen thưởng: every award a person or collective received, searched and recorded."""
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,19 +14,18 @@ from app.services.dossiers.rules import nominee_key
 
 # Đột xuất and chuyên đề awards are kept apart: they do not count toward consecutive years.
 KIND_OF_DOSSIER = {"thematic": "thematic", "unscheduled": "unscheduled"}
-FIELDS = (
-    "id",
-    "nominee_kind",
-    "nominee_name",
-    "unit_id",
-    "award_type_code",
-    "year",
-    "decision_no",
-    "decided_on",
-    "source",
-    "kind",
-    "nomination_id",
-)
+
+
+@dataclass(frozen=True)
+class HistoryFilters:
+    """The filters of `GET /award-history`; `q` is a name, without diacritics."""
+
+    q: str | None = None
+    nominee_kind: str | None = None
+    award_type_code: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    unit_id: int | None = None
 
 
 def history_scope(stmt: Select, principal: Principal) -> Select:
@@ -47,26 +46,24 @@ def history_scope(stmt: Select, principal: Principal) -> Select:
 
 
 async def list_history(
-    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession, principal: Principal, filters: HistoryFilters, limit: int, offset: int
 ) -> PageResult:
-    """Filters: q (name, without diacritics), nominee_kind, award_type_code, year_from,
-    year_to, unit_id; newest year first."""
+    """The history the caller may see, newest year first."""
     stmt = history_scope(select(AwardHistory), principal)
-    for name in ("nominee_kind", "award_type_code", "unit_id"):
-        if filters.get(name) is not None:
-            stmt = stmt.where(getattr(AwardHistory, name) == filters[name])
-    if filters.get("year_from") is not None:
-        stmt = stmt.where(AwardHistory.year >= filters["year_from"])
-    if filters.get("year_to") is not None:
-        stmt = stmt.where(AwardHistory.year <= filters["year_to"])
-    if filters.get("q"):
-        stmt = stmt.where(like_folded(AwardHistory.search_text, filters["q"]))
+    equal = {
+        AwardHistory.nominee_kind: filters.nominee_kind,
+        AwardHistory.award_type_code: filters.award_type_code,
+        AwardHistory.unit_id: filters.unit_id,
+    }
+    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if filters.year_from is not None:
+        stmt = stmt.where(AwardHistory.year >= filters.year_from)
+    if filters.year_to is not None:
+        stmt = stmt.where(AwardHistory.year <= filters.year_to)
+    if filters.q:
+        stmt = stmt.where(like_folded(AwardHistory.search_text, filters.q))
     stmt = stmt.order_by(AwardHistory.year.desc(), AwardHistory.nominee_key, AwardHistory.id)
     return await paginate(session, stmt, limit, offset)
-
-
-def view(row: AwardHistory) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in FIELDS}
 
 
 def new_row(
@@ -81,7 +78,11 @@ def new_row(
     source: str,
     kind: str = "regular",
     nomination_id: int | None = None,
+    collective_id: int | None = None,
+    decision_year: int | None = None,
 ) -> AwardHistory:
+    """`year` is the achievement's (năm thành tích); `decision_year` defaults to the decision
+    date's."""
     return AwardHistory(
         nominee_kind=nominee_kind,
         nominee_name=nominee_name,
@@ -90,11 +91,13 @@ def new_row(
         unit_id=unit_id,
         award_type_code=award_type_code,
         year=year,
+        decision_year=decision_year or (decided_on.year if decided_on else None),
         decision_no=decision_no,
         decided_on=decided_on,
         source=source,
         kind=kind,
         nomination_id=nomination_id,
+        collective_id=collective_id,
     )
 
 
@@ -106,8 +109,8 @@ def from_nomination(
     decided_on: date | None,
     source: str = "decision",
 ) -> AwardHistory:
-    """The award history row of an awarded nomination: the year of its round (the dossier's
-    year), else the decision's; its kind from the dossier's."""
+    """The award history row of an awarded nomination, for the same collective: its achievement
+    year is its round's (the dossier's year), else the decision's; its kind the dossier's."""
     year = dossier.year if dossier.round_id is not None or decided_on is None else decided_on.year
     return new_row(
         nominee_kind=nomination.nominee_kind,
@@ -120,4 +123,5 @@ def from_nomination(
         source=source,
         kind=KIND_OF_DOSSIER.get(dossier.kind, "regular"),
         nomination_id=nomination.id,
+        collective_id=nomination.collective_id,
     )

@@ -11,6 +11,7 @@ from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import AwardType
+from app.schemas.award_types import AwardTypeUpdate
 from app.services import audit, permissions
 from app.services.award_types.catalogue import AWARD_TYPES, DOCUMENT_TYPES
 from app.services.award_types.criteria import RULES
@@ -30,30 +31,6 @@ async def load_award_types(session: AsyncSession) -> list[str]:
         added.append(spec.code)
     await session.flush()
     return [f"{len(added)} loại khen thưởng mới, {len(existing)} đã có"]
-
-
-def award_type_view(row: AwardType) -> dict[str, Any]:
-    """The contract's shape of one catalogue row."""
-    vote = row.council_vote or {}
-    return {
-        "code": row.code,
-        "name": row.name,
-        "level": row.level,
-        "recipient": row.recipient,
-        "decided_by": row.decided_by,
-        "council_vote": {
-            "required": bool(vote.get("required")),
-            "threshold_percent": vote.get("threshold_percent"),
-            "base": vote.get("base", "all_members"),
-        },
-        "required_documents": list(row.required_documents or []),
-        "criteria": list(row.criteria or []),
-        "legal_basis": row.legal_basis,
-        "needs_public_disclosure": row.needs_public_disclosure,
-        "disclosure_working_days": row.disclosure_working_days,
-        "active": row.active,
-        "version": row.version,
-    }
 
 
 async def list_award_types(
@@ -224,22 +201,31 @@ def _check_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return criteria
 
 
-def _apply(row: AwardType, changes: dict[str, Any]) -> None:
-    if "council_vote" in changes and changes["council_vote"] is not None:
+def _apply(row: AwardType, changes: AwardTypeUpdate) -> None:
+    if changes.council_vote is not None:
         vote = dict(row.council_vote or {})
-        vote.update({k: v for k, v in changes.pop("council_vote").items() if v is not None})
+        for key in changes.council_vote.model_fields_set:
+            if (value := getattr(changes.council_vote, key)) is not None:
+                vote[key] = value
         row.council_vote = vote
-    if changes.get("required_documents") is not None:
-        row.required_documents = _check_documents(changes.pop("required_documents"))
-    if changes.get("criteria") is not None:
-        row.criteria = _check_criteria(changes.pop("criteria"))
-    for field, value in changes.items():
-        if value is not None:
-            setattr(row, field, nfc(value) if isinstance(value, str) else value)
+    if changes.required_documents is not None:
+        row.required_documents = _check_documents(changes.required_documents)
+    if changes.criteria is not None:
+        row.criteria = _check_criteria(changes.criteria)
+    if changes.name is not None:
+        row.name = nfc(changes.name)
+    if changes.legal_basis is not None:
+        row.legal_basis = nfc(changes.legal_basis)
+    if changes.active is not None:
+        row.active = changes.active
 
 
 async def update_award_type(
-    session: AsyncSession, actor: Principal, code: str, changes: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    code: str,
+    changes: AwardTypeUpdate,
+    expected: int | None,
 ) -> AwardType:
     """Sở Nội vụ amends thresholds, papers and criteria when a decree changes them."""
     permissions.require(actor, "award_type.update")

@@ -3,7 +3,6 @@ council (Hội đồng TĐKT tỉnh)."""
 
 from app.services.directory.clusters import (
     cluster_of_unit,
-    cluster_view,
     create_cluster,
     get_cluster,
     list_clusters,
@@ -11,24 +10,20 @@ from app.services.directory.clusters import (
 )
 from app.services.directory.councils import (
     add_member,
-    council_views,
     create_council,
     get_council,
     get_member,
     list_councils,
-    member_user_ids,
-    member_view,
     remove_member,
     update_council,
     update_member,
 )
+from app.services.directory.groups import groups_of_unit
 from app.services.directory.units import create_unit, get_unit, list_units, update_unit
 
 __all__ = [
     "add_member",
     "cluster_of_unit",
-    "cluster_view",
-    "council_views",
     "create_cluster",
     "create_council",
     "create_unit",
@@ -36,11 +31,10 @@ __all__ = [
     "get_council",
     "get_member",
     "get_unit",
+    "groups_of_unit",
     "list_clusters",
     "list_councils",
     "list_units",
-    "member_user_ids",
-    "member_view",
     "remove_member",
     "update_cluster",
     "update_council",

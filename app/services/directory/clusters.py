@@ -19,23 +19,18 @@ from app.models import (
     ClusterMembership,
     Unit,
 )
+from app.schemas.directory import ClusterCreate, ClusterUpdate
 from app.services import audit, permissions
 
+# What an audit entry records of a cluster: the contract's shape, memberships included.
+CLUSTER_FIELDS = (
+    "id", "year", "kind", "name", "head_unit_id", "deputy_head_unit_ids", "member_unit_ids",
+    "version",
+)  # fmt: skip
 
-def cluster_view(cluster: Cluster) -> dict:
-    """The contract's shape: head, deputies and every member unit (head and deputies included)."""
-    members = cluster.memberships
-    head = next((m.unit_id for m in members if m.role == "head"), None)
-    return {
-        "id": cluster.id,
-        "year": cluster.year,
-        "kind": cluster.kind,
-        "name": cluster.name,
-        "head_unit_id": head,
-        "deputy_head_unit_ids": sorted(m.unit_id for m in members if m.role == "deputy"),
-        "member_unit_ids": sorted(m.unit_id for m in members),
-        "version": cluster.version,
-    }
+
+def _audited(cluster: Cluster) -> dict:
+    return audit.snapshot(cluster, CLUSTER_FIELDS)
 
 
 def _cluster_scope(stmt, principal: Principal):
@@ -144,38 +139,44 @@ async def _set_memberships(session: AsyncSession, cluster: Cluster, roles: dict[
     )
 
 
-async def create_cluster(session: AsyncSession, actor: Principal, data: dict) -> Cluster:
+async def create_cluster(session: AsyncSession, actor: Principal, data: ClusterCreate) -> Cluster:
     permissions.require(actor, "cluster.create")
-    cluster = Cluster(year=data["year"], kind=data["kind"], name=nfc(data["name"]))
+    cluster = Cluster(year=data.year, kind=data.kind, name=nfc(data.name))
     cluster.search_text = search_text(cluster.name)
     cluster.memberships = []
     session.add(cluster)
     await flush_or_conflict(
         session,
-        f"Năm {data['year']} đã có cụm, khối tên '{data['name']}'.",
+        f"Năm {data.year} đã có cụm, khối tên '{data.name}'.",
         code="duplicate_cluster",
     )
-    roles = _roles_from(
-        data.get("head_unit_id"), data.get("deputy_head_unit_ids", []), data["member_unit_ids"]
-    )
+    roles = _roles_from(data.head_unit_id, data.deputy_head_unit_ids, data.member_unit_ids)
     await _set_memberships(session, cluster, roles)
     await audit.record(
-        session, actor, "cluster.created", "cluster", cluster.id, after=cluster_view(cluster)
+        session, actor, "cluster.created", "cluster", cluster.id, after=_audited(cluster)
     )
     return cluster
 
 
 async def update_cluster(
-    session: AsyncSession, actor: Principal, cluster_id: int, changes: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    cluster_id: int,
+    changes: ClusterUpdate,
+    expected: int | None,
 ) -> Cluster:
     permissions.require(actor, "cluster.update")
     cluster = await get_cluster(session, actor, cluster_id)
+    sent = changes.model_fields_set
 
     async def apply() -> None:
-        before = cluster_view(cluster)
-        for field in ("kind", "name"):
-            if changes.get(field) is not None:
-                setattr(cluster, field, nfc(changes[field]) if field == "name" else changes[field])
+        head, deputies, members = (
+            cluster.head_unit_id, cluster.deputy_head_unit_ids, cluster.member_unit_ids
+        )  # fmt: skip
+        if changes.kind is not None:
+            cluster.kind = changes.kind
+        if changes.name is not None:
+            cluster.name = nfc(changes.name)
         cluster.search_text = search_text(cluster.name)
         # A rename onto another cluster's name of the same year is a 409, never a 500 (read the
         # name now: a failed flush expires the object).
@@ -183,19 +184,20 @@ async def update_cluster(
         await flush_or_conflict(
             session, f"Năm {year} đã có cụm, khối tên '{name}'.", code="duplicate_cluster"
         )
-        if {"head_unit_id", "deputy_head_unit_ids", "member_unit_ids"} & changes.keys():
-            merged = {k: v if v is not None else before[k] for k, v in changes.items()}
+        if {"head_unit_id", "deputy_head_unit_ids", "member_unit_ids"} & sent:
             roles = _roles_from(
-                changes.get("head_unit_id", before["head_unit_id"]),
-                merged.get("deputy_head_unit_ids", before["deputy_head_unit_ids"]),
-                merged.get("member_unit_ids", before["member_unit_ids"]),
+                changes.head_unit_id if "head_unit_id" in sent else head,
+                changes.deputy_head_unit_ids
+                if changes.deputy_head_unit_ids is not None
+                else deputies,
+                changes.member_unit_ids if changes.member_unit_ids is not None else members,
             )
             await _set_memberships(session, cluster, roles)
             touch(cluster)
 
     return await audit.audited_update(
         session, actor, cluster, apply, expected,
-        action="cluster.updated", entity="cluster", audited=cluster_view,
+        action="cluster.updated", entity="cluster", audited=_audited,
     )  # fmt: skip
 
 

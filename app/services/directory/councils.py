@@ -20,49 +20,21 @@ from app.models import (
     Unit,
     User,
 )
+from app.schemas.directory import (
+    CouncilCreate,
+    CouncilMemberCreate,
+    CouncilMemberUpdate,
+    CouncilUpdate,
+)
 from app.services import audit, permissions
 
 
 def _council_options():
-    return selectinload(Council.members).selectinload(CouncilMember.monitored)
-
-
-async def member_user_ids(session: AsyncSession, member_ids: list[int]) -> dict[int, int]:
-    rows = await session.execute(
-        select(User.council_member_id, User.id).where(User.council_member_id.in_(member_ids))
+    members = selectinload(Council.members)
+    return (
+        members.selectinload(CouncilMember.monitored),
+        members.selectinload(CouncilMember.account),
     )
-    return dict(rows.all())
-
-
-def member_view(member: CouncilMember, user_ids: dict[int, int]) -> dict:
-    return {
-        "id": member.id,
-        "council_id": member.council_id,
-        "full_name": member.full_name,
-        "position": member.position,
-        "council_role": member.council_role,
-        "unit_id": member.unit_id,
-        "user_id": user_ids.get(member.id),
-        "monitored_cluster_ids": [m.cluster_id for m in member.monitored],
-        "active": member.active,
-        "version": member.version,
-    }
-
-
-async def council_views(session: AsyncSession, councils: list[Council]) -> list[dict]:
-    ids = [m.id for c in councils for m in c.members]
-    users = await member_user_ids(session, ids)
-    return [
-        {
-            "id": c.id,
-            "name": c.name,
-            "decision_no": c.decision_no,
-            "effective_from": c.effective_from,
-            "version": c.version,
-            "members": [member_view(m, users) for m in c.members if m.active],
-        }
-        for c in councils
-    ]
 
 
 def _council_scope(stmt, principal: Principal):
@@ -80,14 +52,14 @@ async def list_councils(
     session: AsyncSession, principal: Principal, limit: int, offset: int
 ) -> PageResult:
     stmt = _council_scope(
-        select(Council).options(_council_options()).order_by(Council.id), principal
+        select(Council).options(*_council_options()).order_by(Council.id), principal
     )
     return await paginate(session, stmt, limit, offset)
 
 
 async def get_council(session: AsyncSession, principal: Principal, council_id: int) -> Council:
     stmt = _council_scope(
-        select(Council).options(_council_options()).where(Council.id == council_id), principal
+        select(Council).options(*_council_options()).where(Council.id == council_id), principal
     )
     council = await session.scalar(stmt)
     if council is None:
@@ -95,9 +67,11 @@ async def get_council(session: AsyncSession, principal: Principal, council_id: i
     return council
 
 
-async def create_council(session: AsyncSession, actor: Principal, data: dict) -> Council:
+async def create_council(session: AsyncSession, actor: Principal, data: CouncilCreate) -> Council:
     permissions.require(actor, "council.create")
-    council = Council(**{**data, "name": nfc(data["name"])})
+    council = Council(
+        name=nfc(data.name), decision_no=data.decision_no, effective_from=data.effective_from
+    )
     session.add(council)
     await session.flush()
     await audit.record(
@@ -108,7 +82,11 @@ async def create_council(session: AsyncSession, actor: Principal, data: dict) ->
 
 
 async def update_council(
-    session: AsyncSession, actor: Principal, council_id: int, changes: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    council_id: int,
+    changes: CouncilUpdate,
+    expected: int | None,
 ) -> Council:
     permissions.require(actor, "council.update")
     council = await get_council(session, actor, council_id)
@@ -144,7 +122,7 @@ async def _set_monitored(session: AsyncSession, member: CouncilMember, cluster_i
 async def get_member(session: AsyncSession, council_id: int, member_id: int) -> CouncilMember:
     member = await session.scalar(
         select(CouncilMember)
-        .options(selectinload(CouncilMember.monitored))
+        .options(selectinload(CouncilMember.monitored), selectinload(CouncilMember.account))
         .where(
             CouncilMember.id == member_id,
             CouncilMember.council_id == council_id,
@@ -156,27 +134,33 @@ async def get_member(session: AsyncSession, council_id: int, member_id: int) -> 
     return member
 
 
+async def _refresh_account(session: AsyncSession, member: CouncilMember) -> None:
+    """The account link lives on the account row: read it again after it was changed."""
+    await session.flush()
+    await session.refresh(member, ["account"])
+
+
 async def add_member(
-    session: AsyncSession, actor: Principal, council_id: int, data: dict
+    session: AsyncSession, actor: Principal, council_id: int, data: CouncilMemberCreate
 ) -> CouncilMember:
     permissions.require(actor, "council.add_member")
     await get_council(session, actor, council_id)
-    if data.get("unit_id") and not await session.get(Unit, data["unit_id"]):
-        raise Unprocessable(f"Không có đơn vị mã số {data['unit_id']}.", code="unknown_reference")
+    if data.unit_id and not await session.get(Unit, data.unit_id):
+        raise Unprocessable(f"Không có đơn vị mã số {data.unit_id}.", code="unknown_reference")
     member = CouncilMember(
         council_id=council_id,
-        full_name=nfc(data["full_name"]),
-        position=data.get("position"),
-        council_role=data.get("council_role", "uy_vien"),
-        unit_id=data.get("unit_id"),
+        full_name=nfc(data.full_name),
+        position=data.position,
+        council_role=data.council_role,
+        unit_id=data.unit_id,
         active=True,
     )
     member.monitored = []
     session.add(member)
     await session.flush()
-    await _set_monitored(session, member, data.get("monitored_cluster_ids", []))
-    await _link_user(session, member, data.get("user_id"))
-    await session.flush()
+    await _set_monitored(session, member, data.monitored_cluster_ids)
+    await _link_user(session, member, data.user_id)
+    await _refresh_account(session, member)
     await audit.record(
         session, actor, "council_member.added", "council_member", member.id,
         after={"council_id": council_id, "full_name": member.full_name,
@@ -190,19 +174,21 @@ async def update_member(
     actor: Principal,
     council_id: int,
     member_id: int,
-    changes: dict,
+    changes: CouncilMemberUpdate,
     expected: int | None,
 ) -> CouncilMember:
     permissions.require(actor, "council.update_member")
     member = await get_member(session, council_id, member_id)
+    sent = changes.model_fields_set
 
     async def apply() -> None:
-        if "monitored_cluster_ids" in changes:
-            await _set_monitored(session, member, changes.pop("monitored_cluster_ids") or [])
-        if "user_id" in changes:
-            await _link_user(session, member, changes.pop("user_id"))
-        for field, value in changes.items():
-            setattr(member, field, value)
+        if "monitored_cluster_ids" in sent:
+            await _set_monitored(session, member, changes.monitored_cluster_ids or [])
+        if "user_id" in sent:
+            await _link_user(session, member, changes.user_id)
+            await _refresh_account(session, member)
+        for field in sent & {"full_name", "position", "council_role", "unit_id"}:
+            setattr(member, field, getattr(changes, field))
         touch(member)
 
     return await audit.audited_update(

@@ -17,6 +17,7 @@ from app.core.text import nfc, search_text
 from app.models import (
     Unit,
 )
+from app.schemas.directory import UnitCreate, UnitUpdate
 from app.services import audit, permissions
 
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "aliases", "active")
@@ -57,16 +58,16 @@ async def get_unit(session: AsyncSession, unit_id: int) -> Unit:
     return await get_or_404(session, Unit, unit_id, "đơn vị")
 
 
-async def create_unit(session: AsyncSession, actor: Principal, data: dict) -> Unit:
+async def create_unit(session: AsyncSession, actor: Principal, data: UnitCreate) -> Unit:
     permissions.require(actor, "unit.create")
-    if await session.scalar(select(Unit.id).where(Unit.code == data["code"])):
-        raise Conflict(f"Mã đơn vị '{data['code']}' đã tồn tại.", code="unit_code_taken")
+    if await session.scalar(select(Unit.id).where(Unit.code == data.code)):
+        raise Conflict(f"Mã đơn vị '{data.code}' đã tồn tại.", code="unit_code_taken")
     unit = Unit(
-        code=data["code"],
-        name=nfc(data["name"]),
-        short_name=nfc(data["short_name"]) if data.get("short_name") else None,
-        kind=data.get("kind", "other"),
-        aliases=_clean_aliases(data.get("aliases", [])),
+        code=data.code,
+        name=nfc(data.name),
+        short_name=nfc(data.short_name) if data.short_name else None,
+        kind=data.kind,
+        aliases=_clean_aliases(data.aliases),
         active=True,
     )
     _refresh_unit_search(unit)
@@ -79,18 +80,18 @@ async def create_unit(session: AsyncSession, actor: Principal, data: dict) -> Un
 
 
 async def update_unit(
-    session: AsyncSession, actor: Principal, unit_id: int, changes: dict, expected: int | None
+    session: AsyncSession, actor: Principal, unit_id: int, changes: UnitUpdate, expected: int | None
 ) -> Unit:
     permissions.require(actor, "unit.update")
     unit = await get_unit(session, unit_id)
 
     def apply() -> None:
-        if "aliases" in changes and changes["aliases"] is not None:
-            changes["aliases"] = _clean_aliases(changes["aliases"])
-        for field in ("name", "short_name"):
-            if changes.get(field):
-                changes[field] = nfc(changes[field])
-        for field, value in changes.items():
+        for field in changes.model_fields_set:
+            value = getattr(changes, field)
+            if field == "aliases":
+                value = _clean_aliases(value)
+            elif field in ("name", "short_name") and value:
+                value = nfc(value)
             setattr(unit, field, value)
         _refresh_unit_search(unit)
 

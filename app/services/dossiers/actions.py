@@ -6,7 +6,6 @@ the audit entry and the event are written by `workflow.transition` in the same t
 """
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from app.core.orm import check_version, touch
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus, RoundStatus
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
+from app.schemas.dossiers import AppraisalBody, ReturnBody
 from app.services import holidays, permissions, rule_values, workflow
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules
@@ -214,14 +214,14 @@ async def return_dossier(
     session: AsyncSession,
     actor: Principal,
     dossier_id: int,
-    data: dict[str, Any],
+    body: ReturnBody,
     expected: int | None,
 ) -> Dossier:
     """Trả lại để bổ sung, with reasons and a deadline (default: the rule value
     `supplement_working_days` from today)."""
     dossier = await _load(session, actor, dossier_id, "return", expected)
     today = rules.today()
-    due = data.get("supplement_due_on")
+    due = body.supplement_due_on
     if due is None:
         days = (await rule_values.get_rules(session)).supplement_working_days
         due = (await holidays.calendar(session)).add_working_days(today, days)
@@ -230,7 +230,7 @@ async def return_dossier(
     _move_nominations(dossier, "return", clear_appraisal=True)
     await workflow.transition(
         session, actor, _subject(dossier), "return",
-        changes={"supplement_due_on": due}, comment=data["reason"],
+        changes={"supplement_due_on": due}, comment=body.reason,
     )  # fmt: skip
     return dossier
 
@@ -284,7 +284,7 @@ async def appraise_nomination(
     session: AsyncSession,
     actor: Principal,
     nomination_id: int,
-    data: dict[str, Any],
+    body: AppraisalBody,
     expected: int | None,
 ) -> tuple[Nomination, Dossier]:
     """Kết luận thẩm định of one nomination, while its dossier is under appraisal."""
@@ -303,15 +303,15 @@ async def appraise_nomination(
         data={"dossier_id": dossier.id, "award_type_code": nomination.award_type_code},
     )  # fmt: skip
     changes = {
-        "appraisal_conclusion": data["conclusion"],
-        "appraisal_note": data.get("note"),
+        "appraisal_conclusion": body.conclusion,
+        "appraisal_note": body.note,
         "appraised_at": utcnow(),
         "appraised_by_id": actor.user_id,
         "appraised_by_name": actor.full_name or actor.username,
     }
     touch(dossier)
     await workflow.transition(
-        session, actor, subject, "appraise", target=data["conclusion"], changes=changes,
-        comment=data.get("note"),
+        session, actor, subject, "appraise", target=body.conclusion, changes=changes,
+        comment=body.note,
     )  # fmt: skip
     return nomination, dossier

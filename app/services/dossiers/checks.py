@@ -8,7 +8,7 @@ every nominee on the page.
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AwardHistory, AwardType, Nomination
@@ -17,11 +17,12 @@ from app.services.award_types.criteria import AwardRecord, Check, NomineeFacts, 
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
-    """Individuals by folded name and unit; collectives by unit (by name when unit-less)."""
+    """Individuals by folded name and unit; collectives by their row in the register, never by
+    their unit alone (a hospital's awards are not its sở's)."""
     if row.nominee_kind != nomination.nominee_kind:
         return False
-    if nomination.nominee_kind == "collective" and nomination.nominee_unit_id is not None:
-        return row.unit_id == nomination.nominee_unit_id
+    if nomination.nominee_kind == "collective":
+        return row.collective_id is not None and row.collective_id == nomination.collective_id
     return row.nominee_key == nomination.nominee_key and row.unit_id == nomination.nominee_unit_id
 
 
@@ -38,13 +39,13 @@ async def load_history(
         return []
     mine = Nomination.dossier_id.in_(dossier_ids)
     names = select(Nomination.nominee_key).where(mine)
-    units = select(Nomination.nominee_unit_id).where(
-        mine, Nomination.nominee_kind == "collective", Nomination.nominee_unit_id.is_not(None)
+    collectives = select(Nomination.collective_id).where(
+        mine, Nomination.collective_id.is_not(None)
     )
     stmt = select(AwardHistory).where(
         or_(
             AwardHistory.nominee_key.in_(names),
-            and_(AwardHistory.nominee_kind == "collective", AwardHistory.unit_id.in_(units)),
+            AwardHistory.collective_id.in_(collectives),
         )
     )
     return list(await session.scalars(stmt))

@@ -13,6 +13,8 @@ from app.core.principal import CLUSTER_HEAD, UNIT, Principal
 from app.core.statuses import DossierStatus, RoundStatus
 from app.core.text import nfc
 from app.models import Cluster, Dossier, DossierCounter, Round
+from app.schemas.common import sent_fields
+from app.schemas.dossiers import DossierCreate, DossierUpdate
 from app.services import audit, directory, permissions
 from app.services.dossiers import nominations, queries, rules
 
@@ -101,25 +103,25 @@ async def _insert_numbered(session: AsyncSession, dossier: Dossier) -> None:
     await flush_or_conflict(session)
 
 
-async def create_dossier(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Dossier:
+async def create_dossier(session: AsyncSession, actor: Principal, body: DossierCreate) -> Dossier:
     """A new draft of the caller's unit, or of the cluster it heads."""
     permissions.require(actor, "dossier.create")
-    round_ = await _round_for(session, data.get("round_id"), data["kind"])
+    round_ = await _round_for(session, body.round_id, body.kind)
     year = round_.year if round_ else rules.today().year
     owner = await _owner(session, actor, year)
-    items = data.get("nominations") or []
-    await nominations.validate(session, items)
+    items = body.nominations
+    collective_ids = await nominations.validate(session, items)
     dossier = Dossier(
         **owner,
         year=year,
-        round_id=data.get("round_id"),
-        kind=data["kind"],
-        title=nfc(data["title"]),
+        round_id=body.round_id,
+        kind=body.kind,
+        title=nfc(body.title),
         status=DossierStatus.DRAFT,
         submission_count=0,
         created_by_id=actor.user_id,
     )
-    dossier.nominations = nominations.build(items)
+    dossier.nominations = nominations.build(items, collective_ids)
     dossier.attachments = []
     await _insert_numbered(session, dossier)
     await audit.record(
@@ -133,19 +135,21 @@ async def update_dossier(
     session: AsyncSession,
     actor: Principal,
     dossier_id: int,
-    changes: dict[str, Any],
+    changes: DossierUpdate,
     expected: int | None,
 ) -> Dossier:
-    """Title, kind and round, while the dossier is a draft or returned (owner only)."""
+    """Title, kind and round, while the dossier is a draft or returned (owner only); `round_id`
+    sent as null detaches the dossier from its round, a null kind or title changes nothing."""
     dossier = await queries.get_editable_dossier(session, actor, dossier_id, "dossier.update")
+    sent = sent_fields(changes)
 
     async def apply() -> None:
-        kind = changes.get("kind") or dossier.kind
-        round_id = changes["round_id"] if "round_id" in changes else dossier.round_id
+        kind = changes.kind or dossier.kind
+        round_id = sent.get("round_id", dossier.round_id)
         if kind != dossier.kind or round_id != dossier.round_id:
             await _move_to_round(session, actor, dossier, kind, round_id)
-        if changes.get("title"):
-            dossier.title = nfc(changes["title"])
+        if changes.title:
+            dossier.title = nfc(changes.title)
         nominations.refresh_search(dossier)
 
     return await audit.audited_update(

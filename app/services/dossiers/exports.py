@@ -29,6 +29,7 @@ from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus
 from app.core.text import fold
 from app.models import AwardType, Cluster, Dossier, Nomination, Round, Unit
+from app.schemas.dossiers import DossierFilter
 from app.services import policies
 from app.services.dossiers import queries, rules
 from app.services.rounds import get_round
@@ -89,14 +90,14 @@ class ListedNomination:
 
 
 async def export_dossiers(
-    session: AsyncSession, principal: Principal, filters: dict, fmt: str
+    session: AsyncSession, principal: Principal, filters: DossierFilter, fmt: str
 ) -> ExportFile:
     """The dossiers `GET /dossiers` lists with the same filters, one row per nomination (a
     dossier without nominations gets one row); with `award_type_code`, only those rows."""
     ids = queries.filtered_dossiers(principal, filters).with_only_columns(Dossier.id)
     on = Nomination.dossier_id == Dossier.id
-    if filters.get("award_type_code"):
-        on = and_(on, Nomination.award_type_code == filters["award_type_code"])
+    if filters.award_type_code:
+        on = and_(on, Nomination.award_type_code == filters.award_type_code)
     stmt = (
         select(Dossier.code, Unit.name.label("unit_name"), Cluster.name.label("cluster_name"),
                Round.name.label("round_name"), Dossier.kind, Dossier.status,

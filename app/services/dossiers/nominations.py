@@ -1,7 +1,7 @@
 """Nominations (đề nghị): one nominee × one award type inside a dossier, edited while the
 dossier is a draft or returned for supplementation."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -13,9 +13,12 @@ from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.models import AwardType, Dossier, Nomination, Unit
+from app.schemas.common import sent_fields
+from app.schemas.dossiers import NominationCreate, NominationUpdate, PriorAward
 from app.services import audit
 from app.services.award_types import award_types_by_code
 from app.services.dossiers import queries, rules
+from app.services.nominees import collectives
 
 NOMINEE_FIELDS = (
     "nominee_kind",
@@ -31,36 +34,35 @@ NULLABLE = frozenset({"nominee_unit_id", "position", "birth_year"})
 MAX_NOMINATIONS = 500
 
 
-def _codes(items: Iterable[dict[str, Any]]) -> set[str]:
+def _codes(items: Iterable[NominationCreate]) -> set[str]:
     codes: set[str] = set()
     for item in items:
-        if item.get("award_type_code"):
-            codes.add(item["award_type_code"])
-        codes |= {p["award_type_code"] for p in item.get("prior_awards") or []}
+        codes.add(item.award_type_code)
+        codes |= {p.award_type_code for p in item.prior_awards}
     return codes
 
 
-async def _check_units(session: AsyncSession, items: list[dict[str, Any]]) -> None:
-    wanted = {i["nominee_unit_id"] for i in items if i.get("nominee_unit_id") is not None}
+async def _check_units(session: AsyncSession, items: Sequence[NominationCreate]) -> None:
+    wanted = {i.nominee_unit_id for i in items if i.nominee_unit_id is not None}
     known = set(await session.scalars(select(Unit.id).where(Unit.id.in_(wanted))))
     if unknown := sorted(wanted - known):
         raise Unprocessable(f"Không có đơn vị mã số {unknown}.", code="unknown_reference")
 
 
-def _check_award(item: dict[str, Any], types: dict[str, AwardType]) -> None:
-    row = types.get(item["award_type_code"])
+def _check_award(item: NominationCreate, types: dict[str, AwardType]) -> None:
+    row = types.get(item.award_type_code)
     if row is None or not row.active:
         raise Unprocessable(
-            f"Không có loại khen thưởng đang áp dụng mã '{item['award_type_code']}'.",
+            f"Không có loại khen thưởng đang áp dụng mã '{item.award_type_code}'.",
             code="unknown_award_type",
         )
-    if row.recipient not in ("both", item["nominee_kind"]):
+    if row.recipient not in ("both", item.nominee_kind):
         whom = "cá nhân" if row.recipient == "individual" else "tập thể"
         raise Unprocessable(
             f"{row.name} chỉ xét tặng cho {whom}; kiểm tra lại loại đối tượng được đề nghị.",
             code="recipient_mismatch",
         )
-    unknown = [p["award_type_code"] for p in item.get("prior_awards") or []]
+    unknown = [p.award_type_code for p in item.prior_awards]
     if unknown := [code for code in unknown if code not in types]:
         raise Unprocessable(
             f"Khen thưởng đã nhận có mã không có trong danh mục: {', '.join(unknown)}.",
@@ -68,8 +70,9 @@ def _check_award(item: dict[str, Any], types: dict[str, AwardType]) -> None:
         )
 
 
-async def validate(session: AsyncSession, items: list[dict[str, Any]]) -> None:
-    """Award types exist, are active and suit the nominee; units exist (two queries)."""
+async def validate(session: AsyncSession, items: Sequence[NominationCreate]) -> list[int | None]:
+    """Award types exist, are active and suit the nominee; units exist (two queries). Returns
+    each item's collective in the register (`collective_id`; None for an individual)."""
     if len(items) > MAX_NOMINATIONS:
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
@@ -78,32 +81,43 @@ async def validate(session: AsyncSession, items: list[dict[str, Any]]) -> None:
     for item in items:
         _check_award(item, types)
     await _check_units(session, items)
+    return await collectives.assign(session, items)
 
 
-def apply(nomination: Nomination, data: dict[str, Any]) -> None:
-    """Copy nominee fields onto `nomination`, normalised, and refresh its matching key."""
+def apply(nomination: Nomination, item: NominationCreate, collective_id: int | None) -> None:
+    """Copy the nominee fields onto `nomination`, normalised, with its collective in the
+    register, and refresh its matching key."""
     for name in NOMINEE_FIELDS:
-        if name not in data:
-            continue
-        value = data[name]
+        value = getattr(item, name)
         if name == "prior_awards":
-            value = [
-                {k: p.get(k) for k in ("award_type_code", "year", "decision_no")} for p in value
-            ]
+            value = [p.model_dump() for p in value]
         elif isinstance(value, str):
             value = nfc(value)
         setattr(nomination, name, value)
+    nomination.collective_id = collective_id
     nomination.nominee_key = rules.nominee_key(nomination.nominee_name)
 
 
-def build(items: list[dict[str, Any]]) -> list[Nomination]:
-    """New draft nominations from validated request items."""
+def _amended(nomination: Nomination, changes: NominationUpdate) -> NominationCreate:
+    """The nomination as it stands with the fields a PATCH sent; a `null` sent for a field
+    that may not be empty keeps the current value."""
+    fields = {name: getattr(nomination, name) for name in NOMINEE_FIELDS}
+    fields["prior_awards"] = [PriorAward.model_construct(**p) for p in fields["prior_awards"] or []]
+    current = NominationCreate.model_construct(**fields)
+    sent = {k: v for k, v in sent_fields(changes).items() if v is not None or k in NULLABLE}
+    return current.model_copy(update=sent)
+
+
+def build(
+    items: Sequence[NominationCreate], collective_ids: Sequence[int | None]
+) -> list[Nomination]:
+    """New draft nominations from request items and what `validate` returned for them."""
     nominations = []
-    for item in items:
+    for item, collective_id in zip(items, collective_ids, strict=True):
         nomination = Nomination(
             status=NominationStatus.DRAFT, prior_awards=[], achievement_summary=""
         )
-        apply(nomination, item)
+        apply(nomination, item, collective_id)
         nominations.append(nomination)
     return nominations
 
@@ -125,7 +139,7 @@ def _audited(n: Nomination) -> dict[str, Any]:
 
 
 async def add_nomination(
-    session: AsyncSession, actor: Principal, dossier_id: int, data: dict[str, Any]
+    session: AsyncSession, actor: Principal, dossier_id: int, body: NominationCreate
 ) -> tuple[Nomination, Dossier]:
     """Add a nomination to the caller's draft or returned dossier."""
     dossier = await queries.get_editable_dossier(session, actor, dossier_id, "nomination.add")
@@ -133,8 +147,7 @@ async def add_nomination(
         raise Unprocessable(
             f"Một hồ sơ có tối đa {MAX_NOMINATIONS} đề nghị.", code="too_many_nominations"
         )
-    await validate(session, [data])
-    (nomination,) = build([data])
+    (nomination,) = build([body], await validate(session, [body]))
     dossier.nominations.append(nomination)
     refresh_search(dossier)
     touch(dossier)
@@ -150,7 +163,7 @@ async def update_nomination(
     actor: Principal,
     dossier_id: int,
     nomination_id: int,
-    changes: dict[str, Any],
+    changes: NominationUpdate,
     expected: int | None,
 ) -> tuple[Nomination, Dossier]:
     """Amend a nomination (If-Match on its version) while the dossier is editable."""
@@ -158,10 +171,9 @@ async def update_nomination(
     nomination = _find(dossier, nomination_id)
 
     async def amend() -> None:
-        merged = {name: getattr(nomination, name) for name in NOMINEE_FIELDS}
-        merged.update({k: v for k, v in changes.items() if v is not None or k in NULLABLE})
-        await validate(session, [merged])
-        apply(nomination, merged)
+        merged = _amended(nomination, changes)
+        (collective_id,) = await validate(session, [merged])
+        apply(nomination, merged, collective_id)
         refresh_search(dossier)
         touch(dossier)
 

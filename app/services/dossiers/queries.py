@@ -11,6 +11,7 @@ from app.core.orm import PageResult, like_folded, paginate
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
 from app.models import AuditEntry, Dossier, Nomination
+from app.schemas.dossiers import DossierFilter
 from app.services import permissions, policies
 from app.services.dossiers import rules
 
@@ -57,29 +58,32 @@ def _overdue(stmt: Select, which: str, as_of: date) -> Select:
     return stmt.where(Dossier.status == DossierStatus.RETURNED, Dossier.supplement_due_on < as_of)
 
 
-def filtered_dossiers(principal: Principal, filters: dict) -> Select:
-    """The scoped, filtered `select(Dossier)` behind `GET /dossiers` and its export.
-
-    Filters: round_id, status, submitting_unit_id, cluster_id, award_type_code, kind, q,
-    overdue (appraisal | supplement) as of `as_of` (default today in Việt Nam)."""
+def filtered_dossiers(principal: Principal, filters: DossierFilter) -> Select:
+    """The scoped, filtered `select(Dossier)` behind `GET /dossiers` and its export."""
     stmt = policies.dossier_scope(select(Dossier).order_by(Dossier.id), principal)
-    for name in ("round_id", "status", "submitting_unit_id", "cluster_id", "kind"):
-        if filters.get(name) is not None:
-            stmt = stmt.where(getattr(Dossier, name) == filters[name])
-    if filters.get("award_type_code"):
+    for column, value in (
+        (Dossier.round_id, filters.round_id),
+        (Dossier.status, filters.status),
+        (Dossier.submitting_unit_id, filters.submitting_unit_id),
+        (Dossier.cluster_id, filters.cluster_id),
+        (Dossier.kind, filters.kind),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if filters.award_type_code:
         having = select(Nomination.dossier_id).where(
-            Nomination.award_type_code == filters["award_type_code"]
+            Nomination.award_type_code == filters.award_type_code
         )
         stmt = stmt.where(Dossier.id.in_(having))
-    if filters.get("q"):
-        stmt = stmt.where(like_folded(Dossier.search_text, filters["q"]))
-    if filters.get("overdue"):
-        stmt = _overdue(stmt, filters["overdue"], filters.get("as_of") or rules.today())
+    if filters.q:
+        stmt = stmt.where(like_folded(Dossier.search_text, filters.q))
+    if filters.overdue:
+        stmt = _overdue(stmt, filters.overdue, filters.as_of or rules.today())
     return stmt
 
 
 async def list_dossiers(
-    session: AsyncSession, principal: Principal, filters: dict, limit: int, offset: int
+    session: AsyncSession, principal: Principal, filters: DossierFilter, limit: int, offset: int
 ) -> PageResult:
     """A page of `filtered_dossiers`, with their nominations and attachments."""
     stmt = with_children(filtered_dossiers(principal, filters))

@@ -88,11 +88,12 @@ def missing_message(missing: list[dict[str, Any]]) -> str:
 
 
 def same_nominee(a: Nomination, b: Nomination) -> bool:
-    """One person (folded name and birth year) or one collective (its unit, else its name)."""
+    """One person (folded name and birth year) or one collective (its row in the register;
+    two collectives of one unit, such as a sở and its hospital, are two nominees)."""
     if a.nominee_kind != b.nominee_kind:
         return False
-    if a.nominee_kind == "collective" and a.nominee_unit_id and b.nominee_unit_id:
-        return a.nominee_unit_id == b.nominee_unit_id
+    if a.nominee_kind == "collective" and a.collective_id and b.collective_id:
+        return a.collective_id == b.collective_id
     if a.nominee_kind == "collective":
         return a.nominee_key == b.nominee_key
     return a.nominee_key == b.nominee_key and a.birth_year == b.birth_year

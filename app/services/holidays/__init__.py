@@ -1,7 +1,8 @@
 """Lịch ngày nghỉ: the library's Vietnamese holidays, amended by Sở Nội vụ in `holidays`."""
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Literal
 
 import holidays as holiday_library
 from sqlalchemy import select
@@ -16,6 +17,16 @@ from app.models import Holiday
 from app.services import audit, permissions
 
 
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day the law (`library`) or Sở Nội vụ (`amended`) says something about."""
+
+    day: date
+    name: str
+    off: bool
+    source: Literal["library", "amended"]
+
+
 async def calendar(session: AsyncSession) -> HolidayCalendar:
     """The working-day calendar with every amendment applied (one small query)."""
     rows = (await session.execute(select(Holiday.day, Holiday.off))).all()
@@ -28,23 +39,21 @@ async def calendar(session: AsyncSession) -> HolidayCalendar:
 async def list_holidays(session: AsyncSession, year: int, limit: int, offset: int) -> PageResult:
     """Every day of `year` the library or Sở Nội vụ has something to say about, by date."""
     library = holiday_library.country_holidays("VN", years=year, language="vi")
-    days: dict[date, dict[str, Any]] = {
-        day: {"day": day, "name": name, "off": True, "source": "library"}
-        for day, name in library.items()
-    }
+    days = {day: CalendarDay(day, name, True, "library") for day, name in library.items()}
     rows = await session.scalars(
         select(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))
     )
     for row in rows:
-        name = row.name or days.get(row.day, {}).get("name", "")
-        days[row.day] = {"day": row.day, "name": name, "off": row.off, "source": "amended"}
+        known = days.get(row.day)
+        name = row.name or (known.name if known else "")
+        days[row.day] = CalendarDay(row.day, name, row.off, "amended")
     ordered = [days[d] for d in sorted(days)]
     return PageResult(ordered[offset : offset + limit], len(ordered), limit, offset)
 
 
 async def set_holiday(
     session: AsyncSession, actor: Principal, day: date, off: bool, name: str
-) -> dict[str, Any]:
+) -> CalendarDay:
     """Declare `day` a day off (`off=True`, e.g. a bridge day) or a working day (`off=False`)."""
     permissions.require(actor, "holiday.set")
     row = await session.get(Holiday, day)
@@ -59,7 +68,7 @@ async def set_holiday(
         session, actor, "holiday.set", "holiday", None,
         before=before, after={"day": day.isoformat(), "off": off, "name": row.name},
     )  # fmt: skip
-    return {"day": day, "name": row.name, "off": off, "source": "amended"}
+    return CalendarDay(day, row.name, off, "amended")
 
 
 async def delete_holiday(session: AsyncSession, actor: Principal, day: date) -> None:

@@ -7,6 +7,7 @@ from app.core.orm import PageResult, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
 from app.models import Plan
+from app.schemas.plans import PlanCreate, PlanUpdate
 from app.services import audit, permissions
 from app.services.plans.importing import PLAN_FIELDS
 
@@ -24,13 +25,21 @@ async def get_plan(session: AsyncSession, plan_id: int) -> Plan:
     return await get_or_404(session, Plan, plan_id, "kế hoạch")
 
 
-def _clean(data: dict) -> dict:
-    return {k: nfc(v) if isinstance(v, str) and k != "body" else v for k, v in data.items()}
+def _clean(value: object) -> object:
+    return nfc(value) if isinstance(value, str) else value
 
 
-async def create_plan(session: AsyncSession, actor: Principal, data: dict) -> Plan:
+async def create_plan(session: AsyncSession, actor: Principal, data: PlanCreate) -> Plan:
     permissions.require(actor, "plan.create")
-    plan = Plan(**_clean(data), warnings=[])
+    plan = Plan(
+        year=data.year,
+        number=_clean(data.number),
+        title=nfc(data.title),
+        issued_on=data.issued_on,
+        issuer=_clean(data.issuer),
+        body=data.body,  # the document as written, not normalised
+        warnings=[],
+    )
     session.add(plan)
     await session.flush()
     after = audit.snapshot(plan, PLAN_FIELDS)
@@ -39,11 +48,17 @@ async def create_plan(session: AsyncSession, actor: Principal, data: dict) -> Pl
 
 
 async def update_plan(
-    session: AsyncSession, actor: Principal, plan_id: int, changes: dict, expected: int | None
+    session: AsyncSession, actor: Principal, plan_id: int, changes: PlanUpdate, expected: int | None
 ) -> Plan:
     permissions.require(actor, "plan.update")
     plan = await get_plan(session, plan_id)
+
+    def apply() -> None:
+        for name in changes.model_fields_set:
+            value = getattr(changes, name)
+            setattr(plan, name, value if name == "body" else _clean(value))
+
     return await audit.audited_update(
-        session, actor, plan, _clean(changes), expected,
+        session, actor, plan, apply, expected,
         action="plan.updated", entity="plan", audited=PLAN_FIELDS,
     )  # fmt: skip

@@ -3,7 +3,6 @@ council meetings. They are data with a legal basis that Sở Nội vụ may amen
 are the one place the values in force are written down, used when a row is missing."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,23 +76,10 @@ async def get_rules(session: AsyncSession) -> Rules:
     )
 
 
-def view(row: RuleValue) -> dict[str, Any]:
-    value = int(row.value) if row.unit == "working_days" else float(row.value)
-    return {
-        "key": row.key,
-        "value": value,
-        "unit": row.unit,
-        "name": row.name,
-        "legal_basis": row.legal_basis,
-        "version": row.version or 1,
-        "updated_at": row.updated_at,
-    }
-
-
 async def list_rule_values(session: AsyncSession, limit: int, offset: int) -> PageResult:
     """Every rule value by key, the stored row or else its default."""
     rows = await _rows(session)
-    ordered = [view(rows.get(key) or _default_row(key)) for key in sorted(DEFAULTS)]
+    ordered = [rows.get(key) or _default_row(key) for key in sorted(DEFAULTS)]
     return PageResult(ordered[offset : offset + limit], len(ordered), limit, offset)
 
 
@@ -120,7 +106,7 @@ async def update(
     value: float,
     legal_basis: str | None,
     expected_version: int | None,
-) -> dict[str, Any]:
+) -> RuleValue:
     """Sở Nội vụ amends one value (with its legal basis); every later clock or quorum uses it."""
     permissions.require(actor, "rule_value.update")
     if key not in DEFAULTS:
@@ -142,4 +128,4 @@ async def update(
         action="rule_value.updated", entity="rule_value", entity_id=None,
         audited=lambda r: {"key": key, "value": r.value, "legal_basis": r.legal_basis},
     )  # fmt: skip
-    return view(row)
+    return row

@@ -13,7 +13,6 @@ from app.core.errors import Unprocessable
 from app.core.statuses import TaskStatus
 from app.models import Task
 from app.services.tasks.records import TaskFilters, lead_unit_name, lead_unit_names, task_query
-from app.services.tasks.rules import is_overdue
 
 HEADERS = (
     "TT",
@@ -67,7 +66,7 @@ def _row(task: Task, lead: str, filters: TaskFilters) -> list[str]:
         lead,
         "; ".join(c.label for c in task.coordinators),
         TaskStatus(task.status).display,
-        "Có" if is_overdue(task, filters.as_of) else "",
+        "Có" if task.is_overdue(filters.as_of) else "",
     ]
 
 

@@ -17,12 +17,12 @@ from app.core.text import nfc, search_text
 from app.core.working_days import today_in_vietnam
 from app.models import Plan, Task, TaskCoordinator, Unit
 from app.models.tasks import PERIODS
+from app.schemas.tasks import CoordinatorIn, DueIn, TaskCreate, TaskUpdate
 from app.services import audit, permissions
 from app.services.plans.records import get_plan
 from app.services.tasks.rules import (
     GROUP_LABELS,
     due_columns,
-    is_overdue,
     overdue_clause,
     set_status,
     without_stale_warnings,
@@ -64,36 +64,6 @@ class TaskFilters:
     due_to: date | None = None
     q: str | None = None
     sort: str | None = None
-
-
-def task_view(task: Task, as_of: date) -> dict[str, Any]:
-    """The contract's task shape, `overdue` computed for `as_of` without a query."""
-    return {
-        "id": task.id,
-        "plan_id": task.plan_id,
-        "code": task.code,
-        "period": task.period,
-        "seq": task.seq,
-        "content": task.content,
-        "note": task.note,
-        "due": {
-            "kind": task.due_kind,
-            "month": task.due_month,
-            "date": task.due_date,
-            "text": task.due_text,
-        },
-        "lead_unit_id": task.lead_unit_id,
-        "lead_unit_label": task.lead_unit_label,
-        "coordinators": [
-            {"unit_id": c.unit_id, "group": c.group, "label": c.label} for c in task.coordinators
-        ],
-        "status": task.status,
-        "completed_on": task.completed_on,
-        "overdue": is_overdue(task, as_of),
-        "warnings": task.warnings or [],
-        "progress_percent": task.progress_percent,
-        "version": task.version,
-    }
 
 
 def order_by(sort: str | None) -> list[Any]:
@@ -177,17 +147,17 @@ async def _unit_names(session: AsyncSession, unit_ids: set[int | None]) -> dict[
     return names
 
 
-async def _coordinators(session: AsyncSession, items: list[dict]) -> list[TaskCoordinator]:
-    names = await _unit_names(session, {item.get("unit_id") for item in items})
+async def _coordinators(session: AsyncSession, items: list[CoordinatorIn]) -> list[TaskCoordinator]:
+    names = await _unit_names(session, {item.unit_id for item in items})
     return [
         TaskCoordinator(
             position=position,
-            unit_id=item.get("unit_id"),
-            group=item.get("group"),
+            unit_id=item.unit_id,
+            group=item.group,
             label=nfc(
-                item.get("label")
-                or names.get(item.get("unit_id"))
-                or GROUP_LABELS.get(item.get("group"), "")
+                item.label
+                or (names.get(item.unit_id) if item.unit_id is not None else None)
+                or (GROUP_LABELS.get(item.group, "") if item.group is not None else "")
             ),
         )
         for position, item in enumerate(items)
@@ -211,31 +181,34 @@ async def _flush_unique(session: AsyncSession, task: Task) -> None:
     )
 
 
-async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Task:
+def _due_columns(due: DueIn) -> dict[str, Any]:
+    return due_columns(due.kind, due.month, due.date, due.text)
+
+
+async def create_task(session: AsyncSession, actor: Principal, data: TaskCreate) -> Task:
     """Sở Nội vụ adds a task to a plan by hand."""
     permissions.require(actor, "task.create")
-    if await session.get(Plan, data["plan_id"]) is None:
-        raise Unprocessable(f"Không có kế hoạch mã số {data['plan_id']}.", code="unknown_reference")
-    await _unit_names(session, {data.get("lead_unit_id")})
-    due = data["due"]
-    code = nfc(data["code"])
-    seq = data.get("seq")
+    if await session.get(Plan, data.plan_id) is None:
+        raise Unprocessable(f"Không có kế hoạch mã số {data.plan_id}.", code="unknown_reference")
+    await _unit_names(session, {data.lead_unit_id})
+    code = nfc(data.code)
+    seq = data.seq
     if seq is None:
         seq = int(m[1]) if (m := _SEQ_IN_CODE.search(code)) else 0
     task = Task(
-        plan_id=data["plan_id"],
+        plan_id=data.plan_id,
         code=code,
-        period=data["period"],
+        period=data.period,
         seq=seq,
-        content=nfc(data["content"]),
-        note=nfc(data["note"]) if data.get("note") else None,
-        **due_columns(due["kind"], due.get("month"), due.get("date"), due.get("text")),
-        lead_unit_id=data.get("lead_unit_id"),
-        lead_unit_label=nfc(data["lead_unit_label"]) if data.get("lead_unit_label") else None,
+        content=nfc(data.content),
+        note=nfc(data.note) if data.note else None,
+        **_due_columns(data.due),
+        lead_unit_id=data.lead_unit_id,
+        lead_unit_label=nfc(data.lead_unit_label) if data.lead_unit_label else None,
         status=TaskStatus.NOT_STARTED,
         progress_percent=0,
         warnings=[],
-        coordinators=await _coordinators(session, data.get("coordinators", [])),
+        coordinators=await _coordinators(session, data.coordinators),
     )
     task.search_text = _search(task)
     session.add(task)
@@ -249,12 +222,16 @@ async def create_task(session: AsyncSession, actor: Principal, data: dict) -> Ta
 
 
 async def update_task(
-    session: AsyncSession, actor: Principal, task_id: int, changes: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    task_id: int,
+    changes: TaskUpdate,
+    expected: int | None,
 ) -> Task:
     """Sở Nội vụ corrects a task; warnings about the corrected fields are dropped."""
     permissions.require(actor, "task.update")
     task = await get_task(session, task_id)
-    fields = sorted(changes)
+    fields = sorted(changes.model_fields_set)
 
     async def apply() -> None:
         await _apply_changes(session, task, changes)
@@ -274,27 +251,28 @@ async def update_task(
     return task
 
 
-async def _apply_changes(session: AsyncSession, task: Task, changes: dict) -> None:
+async def _apply_changes(session: AsyncSession, task: Task, changes: TaskUpdate) -> None:
+    sent = set(changes.model_fields_set)
+    # Every query comes before the first change: a query flushes what is already changed.
+    fields = {name: getattr(changes, name) for name in sent - {"due", "coordinators", "status"}}
     changed: set[str] = set()
-    if (due := changes.pop("due", None)) is not None:
-        task_due = due_columns(due["kind"], due.get("month"), due.get("date"), due.get("text"))
-        for column, value in task_due.items():
+    if "lead_unit_id" in sent:
+        await _unit_names(session, {changes.lead_unit_id})
+        # The plan's wording named the old lead unit; keep it only if it is sent again.
+        fields.setdefault("lead_unit_label", None)
+        changed.add("lead_unit")
+    if changes.coordinators is not None:
+        task.coordinators = await _coordinators(session, changes.coordinators)
+        changed.add("coordinators")
+    if changes.due is not None:
+        for column, value in _due_columns(changes.due).items():
             setattr(task, column, value)
         changed.add("due")
-    if "lead_unit_id" in changes:
-        await _unit_names(session, {changes["lead_unit_id"]})
-        # The plan's wording named the old lead unit; keep it only if it is sent again.
-        changes.setdefault("lead_unit_label", None)
-        changed.add("lead_unit")
-    if (items := changes.pop("coordinators", None)) is not None:
-        task.coordinators = await _coordinators(session, items)
-        changed.add("coordinators")
-    status = changes.pop("status", None)
-    for name, value in changes.items():
+    for name, value in fields.items():
         setattr(task, name, nfc(value) if isinstance(value, str) else value)
         changed.add(name)
-    if status is not None:  # last, so that finishing sets progress to 100
-        set_status(task, "correct", status, today_in_vietnam())
+    if changes.status is not None:  # last, so that finishing sets progress to 100
+        set_status(task, "correct", changes.status, today_in_vietnam())
     task.warnings = without_stale_warnings(task.warnings or [], changed)
 
 

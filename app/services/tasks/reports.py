@@ -10,9 +10,11 @@ from app.core.principal import Principal
 from app.core.statuses import TaskStatus
 from app.core.working_days import today_in_vietnam
 from app.models import Attachment, Dossier, Plan, Task, TaskReport
+from app.schemas.tasks import TaskReportCreate
 from app.services import audit, permissions
-from app.services.directory import cluster_of_unit
+from app.services.directory import cluster_of_unit, groups_of_unit
 from app.services.policies import (
+    TaskPart,
     can_attach_to_task_report,
     dossier_scope,
     report_moves_task,
@@ -24,7 +26,11 @@ REPORT_FIELDS = ("status", "progress_percent", "completed_on")
 
 
 async def submit_report(
-    session: AsyncSession, actor: Principal, task_id: int, data: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    task_id: int,
+    data: TaskReportCreate,
+    expected: int | None,
 ) -> TaskReport:
     """Record a report; the lead unit's (or Sở Nội vụ's) also moves the task.
 
@@ -34,10 +40,10 @@ async def submit_report(
     permissions.require(actor, "task.report")
     task = await _locked_task(session, task_id)
     check_version(task, expected)
-    _check_may_report(actor, task, data["status"])
-    _check_progress(data["status"], data["progress_percent"])
-    attachment_ids = await _attachments(session, actor, data.get("attachment_ids", []))
-    report = await _record(session, actor, task, {**data, "attachment_ids": attachment_ids})
+    _check_may_report(actor, await _part(session, actor, task), data.status)
+    _check_progress(data.status, data.progress_percent)
+    attachment_ids = await _attachments(session, actor, data.attachment_ids)
+    report = await _record(session, actor, task, data, attachment_ids)
     await _announce(session, actor, task, report)
     return report
 
@@ -64,8 +70,18 @@ async def _locked_task(session: AsyncSession, task_id: int) -> Task:
     return task
 
 
-def _check_may_report(principal: Principal, task: Task, status: str) -> None:
-    permissions.require(principal, "task.report", task)
+async def _part(session: AsyncSession, actor: Principal, task: Task) -> TaskPart:
+    """The task with the groups the caller's unit is in for the plan's year: a coordinator
+    named as a group ("các cơ quan, đơn vị tham gia cụm, khối thi đua") is its units."""
+    if actor.unit_id is None or not any(c.group for c in task.coordinators):
+        return TaskPart(task)
+    year = await session.scalar(select(Plan.year).where(Plan.id == task.plan_id))
+    return TaskPart(task, await groups_of_unit(session, actor.unit_id, year))
+
+
+def _check_may_report(principal: Principal, part: TaskPart, status: str) -> None:
+    permissions.require(principal, "task.report", part)
+    task = part.task
     if principal.is_noi_vu:
         return
     if task.status == TaskStatus.CANCELLED:
@@ -104,30 +120,36 @@ async def _attachments(session: AsyncSession, actor: Principal, ids: list[int]) 
     return wanted
 
 
-async def _record(session: AsyncSession, actor: Principal, task: Task, data: dict) -> TaskReport:
+async def _record(
+    session: AsyncSession,
+    actor: Principal,
+    task: Task,
+    data: TaskReportCreate,
+    attachment_ids: list[int],
+) -> TaskReport:
     applied = report_moves_task(actor, task)
     report = TaskReport(
         task_id=task.id,
         unit_id=actor.unit_id,
         author_id=actor.user_id,
-        status=data["status"],
-        progress_percent=data["progress_percent"],
-        content=data["content"],
-        attachment_ids=data["attachment_ids"],
+        status=data.status,
+        progress_percent=data.progress_percent,
+        content=data.content,
+        attachment_ids=attachment_ids,
         applied=applied,
     )
     session.add(report)
     before = audit.snapshot(task, REPORT_FIELDS)
     if applied:
-        task.progress_percent = data["progress_percent"]
+        task.progress_percent = data.progress_percent
         action = "correct" if actor.is_noi_vu else "report"
-        set_status(task, action, data["status"], today_in_vietnam())
+        set_status(task, action, data.status, today_in_vietnam())
     await session.flush()
     await audit.record(
         session, actor, "task.reported", "task", task.id,
         before=before, after={**audit.snapshot(task, REPORT_FIELDS), "report_id": report.id,
                               "applied": applied},
-        comment=data["content"][:2000],
+        comment=data.content[:2000],
     )  # fmt: skip
     return report
 

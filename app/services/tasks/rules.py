@@ -8,11 +8,10 @@ from sqlalchemy import ColumnElement, and_
 
 from app.core.statuses import TaskStatus
 from app.models import Task
+from app.models.tasks import CLOSED_STATUSES, DATED_KINDS
 from app.services import workflow
 from app.services.plans.parser.due import last_day_of_month
 
-CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
-DATED_KINDS = ("month", "by_date")
 # How the plans name the groups of coordinating units, for a group sent without a label.
 GROUP_LABELS = {
     "cluster_member_units": "Các cơ quan, đơn vị, địa phương tham gia cụm, khối thi đua của tỉnh",
@@ -34,19 +33,8 @@ _WARNING_FIELDS = {
 }
 
 
-def is_overdue(task: Task, as_of: date) -> bool:
-    """Quá hạn: a dated deadline (a month counts to its last day) passed before `as_of` and
-    the task is neither done nor cancelled. Recurring and undated tasks are never overdue."""
-    return (
-        task.due_kind in DATED_KINDS
-        and task.due_date is not None
-        and task.due_date < as_of
-        and task.status not in CLOSED_STATUSES
-    )
-
-
 def overdue_clause(as_of: date) -> ColumnElement[bool]:
-    """`is_overdue` in SQL, so that a filtered list's total and its pages agree."""
+    """`Task.is_overdue` in SQL, so that a filtered list's total and its pages agree."""
     return and_(
         Task.due_kind.in_(DATED_KINDS),
         Task.due_date.is_not(None),

@@ -1,0 +1,127 @@
+"""Documents (văn bản): the papers officials sign, as Word (DOCX) or PDF, in the format of
+Nghị định 30/2020/NĐ-CP — the tờ trình of a dossier, the biên bản of a council meeting and its
+kiểm phiếu, the blank phiếu bầu."""
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import Query, Response
+
+from app.api.deps import Allowed, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, content_disposition
+from app.api.routing import feature_router
+from app.schemas.common import Id
+from app.services import documents
+from app.services.documents import papers
+from app.services.documents.render import DOCX_TYPE, PDF_TYPE
+
+router = feature_router()
+Format = Annotated[
+    Literal["docx", "pdf"],
+    Query(alias="format", description="docx (mặc định) hoặc pdf (cần LibreOffice trên máy chủ)"),
+]
+OnDate = Annotated[
+    date | None,
+    Query(description="Ngày ghi ở dòng địa danh, ngày tháng; bỏ trống để người ký tự điền"),
+]
+_PDF_MISSING = {503: {"description": "Máy chủ chưa cài LibreOffice (pdf_unavailable)"}}
+
+
+def _responses(description: str, more: dict | None = None) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {"description": description, "content": {DOCX_TYPE: {}, PDF_TYPE: {}}},
+        **NOT_FOUND,
+        **_PDF_MISSING,
+        **(more or {}),
+    }
+
+
+def _download(document: documents.DocumentFile) -> Response:
+    return Response(
+        document.content,
+        media_type=document.media_type,
+        headers={
+            "Content-Disposition": content_disposition(document.filename, document.ascii_filename),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get(
+    "/dossiers/{dossier_id}/documents/to-trinh",
+    response_class=Response,
+    responses=_responses("Tờ trình đề nghị khen thưởng kèm danh sách (DOCX hoặc PDF)"),
+    tags=["documents"],
+)
+async def dossier_submission_paper(
+    session: SessionDep,
+    principal: Allowed("document.dossier_submission"),
+    dossier_id: Id,
+    format_: Format = "docx",
+    on: OnDate = None,
+):
+    """Tờ trình đề nghị khen thưởng of the unit that made the dossier, addressed to the Chủ
+    tịch UBND tỉnh: the unit's heading and the Quốc hiệu, số/ký hiệu (the number left for the
+    văn thư), place and date, the counts per award type, Nơi nhận and the signature block;
+    then, on landscape pages, the danh sách kèm theo grouped by award type (STT, Họ và tên /
+    Tên tập thể, Chức vụ, đơn vị công tác, Tóm tắt thành tích, Ghi chú). Whoever may read the
+    dossier may print it; readers get names and units only."""
+    paper = await papers.unit_submission(session, principal, dossier_id, on)
+    return _download(await documents.produce(paper, format_))
+
+
+@router.get(
+    "/meetings/{meeting_id}/documents/bien-ban",
+    response_class=Response,
+    responses=_responses("Biên bản họp Hội đồng (DOCX hoặc PDF)", CONFLICT),
+    tags=["documents"],
+)
+async def meeting_minutes_paper(
+    session: SessionDep,
+    principal: Allowed("document.meeting_minutes"),
+    meeting_id: Id,
+    format_: Format = "docx",
+):
+    """Biên bản họp Hội đồng Thi đua - Khen thưởng after the close: time, chủ trì, the members
+    on the roll present or absent, the agenda by award type, and per nomination the approvals,
+    rejections, abstentions and the share against the threshold, with the result. Before the
+    close: 409 `meeting_not_closed`."""
+    paper = await papers.council_minutes(session, principal, meeting_id)
+    return _download(await documents.produce(paper, format_))
+
+
+@router.get(
+    "/meetings/{meeting_id}/documents/bien-ban-kiem-phieu",
+    response_class=Response,
+    responses=_responses("Biên bản kiểm phiếu (DOCX hoặc PDF)", CONFLICT),
+    tags=["documents"],
+)
+async def tally_minutes_paper(
+    session: SessionDep,
+    principal: Allowed("document.tally_minutes"),
+    meeting_id: Id,
+    format_: Format = "docx",
+):
+    """Biên bản kiểm phiếu after the close: members, ballots received (at the meeting and in
+    writing), and the counts of each nomination against its threshold. Nothing in it links a
+    member to a choice. Before the close: 409 `meeting_not_closed`."""
+    paper = await papers.tally_minutes(session, principal, meeting_id)
+    return _download(await documents.produce(paper, format_))
+
+
+@router.get(
+    "/meetings/{meeting_id}/documents/phieu-bau",
+    response_class=Response,
+    responses=_responses("Phiếu bầu để trống (DOCX hoặc PDF)"),
+    tags=["documents"],
+)
+async def ballot_paper(
+    session: SessionDep,
+    principal: Allowed("document.ballot_paper"),
+    meeting_id: Id,
+    format_: Format = "docx",
+):
+    """The blank phiếu bầu of the meeting's agenda, grouped by award type, with a Tán thành and
+    a Không tán thành box per nominee, for members who vote on paper. It carries no name."""
+    paper = await papers.ballot_paper(session, principal, meeting_id)
+    return _download(await documents.produce(paper, format_))

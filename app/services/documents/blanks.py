@@ -1,0 +1,163 @@
+"""The shipped templates, one builder each, in the layout of `layout` (NĐ 30/2020).
+
+``python -m app.services.documents.blanks`` writes them to `templates/`. A builder writes
+only wording that every such paper carries and the placeholders of its context (listed with a
+sample in `catalogue`); what changes from one paper to the next comes from the context.
+"""
+
+from collections.abc import Callable
+
+from app.services.documents import layout
+from app.services.documents.layout import Column, para
+
+
+def _list_heading(document, title: str, subtitle: str = "{{ list_subtitle }}") -> None:
+    para(document, title, size=14, bold=True)
+    para(document, subtitle, size=14, italic=True)
+    width = layout.text_width_cm(document.sections[-1])
+    layout.rule(document, left_cm=width / 2 - 2, right_cm=width / 2 - 2, after=10)
+
+
+NOMINEE_COLUMNS = (
+    Column("STT", 1.3, "{{ row.no }}", "center"),
+    Column("Họ và tên / Tên tập thể", 5.4, "{{ row.name }}"),
+    Column("Chức vụ, đơn vị công tác", 6.0, "{{ row.position_unit }}"),
+    Column("Tóm tắt thành tích", 8.5, "{{ row.summary }}", "justify"),
+    Column("Ghi chú", 4.0, "{{ row.note }}"),
+)
+
+
+def unit_submission() -> object:
+    """Tờ trình đề nghị khen thưởng of a unit, and its danh sách kèm theo (landscape)."""
+    document = layout.new_document()
+    layout.heading_block(document)
+    layout.title_block(document, "TỜ TRÌNH")
+    layout.addressee(document)
+    layout.body_paragraphs(document)
+    layout.signature_block(document)
+    layout.landscape_section(document)
+    _list_heading(document, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
+    layout.data_table(document, NOMINEE_COLUMNS, rows="group.rows", group_loop="groups")
+    para(document, "Tổng số: {{ total }} đề nghị.", size=13, align="left", before=6)
+    return document
+
+
+def _two_signatures(document, left: tuple[str, str], right: tuple[str, str]) -> None:
+    """Two signers side by side (thư ký | chủ trì), each with a title and a name."""
+    para(document, size=8, after=6)
+    table = document.add_table(rows=1, cols=2)
+    layout._no_borders(table)
+    width = layout.text_width_cm(document.sections[-1])
+    layout._fixed_widths(table, (width / 2, width / 2))
+    for cell, (title, name) in zip(table.rows[0].cells, (left, right), strict=True):
+        layout._first(cell, title, size=14, bold=True)
+        para(cell, "(Ký, ghi rõ họ tên)", size=13, italic=True)
+        for _ in range(3):
+            para(cell, size=14)
+        para(cell, name, size=14, bold=True)
+
+
+def _section_heading(document, text: str) -> None:
+    para(document, text, size=14, bold=True, align="left", before=6, after=4, keep_next=True)
+
+
+def _field_lines(document, loop: str) -> None:
+    """'Label: value' lines, each a justified paragraph."""
+    para(document, f"{{%p for line in {loop} %}}")
+    para(document, "{{ line }}", align="justify", indent_cm=1.27, after=3)
+    para(document, "{%p endfor %}")
+
+
+ATTENDANCE_COLUMNS = (
+    Column("STT", 1.2, "{{ row.no }}", "center"),
+    Column("Họ và tên", 4.6, "{{ row.name }}"),
+    Column("Chức vụ", 5.0, "{{ row.position }}"),
+    Column("Chức danh trong Hội đồng", 3.2, "{{ row.council_role }}"),
+    Column("Dự họp", 2.5, "{{ row.attendance }}", "center"),
+)
+RESULT_COLUMNS = (
+    Column("STT", 1.2, "{{ row.no }}", "center"),
+    Column("Cá nhân / tập thể, đơn vị", 4.8, "{{ row.name }}"),
+    Column("Tán thành", 1.8, "{{ row.approve }}", "center"),
+    Column("Không tán thành", 1.9, "{{ row.reject }}", "center"),
+    Column("Không biểu quyết", 1.9, "{{ row.abstain }}", "center"),
+    Column("Tỷ lệ tán thành / ngưỡng", 2.6, "{{ row.share }}", "center"),
+    Column("Kết quả", 2.3, "{{ row.result }}", "center"),
+)
+
+
+def council_minutes() -> object:
+    """Biên bản họp Hội đồng Thi đua - Khen thưởng tỉnh."""
+    document = layout.new_document()
+    layout.heading_block(document)
+    layout.title_block(document, "BIÊN BẢN")
+    _field_lines(document, "opening")
+    _section_heading(document, "I. THÀNH PHẦN DỰ HỌP")
+    layout.data_table(document, ATTENDANCE_COLUMNS, rows="attendance", size=12)
+    para(document, "{{ attendance_summary }}", align="justify", indent_cm=1.27, before=6, after=6)
+    _section_heading(document, "II. NỘI DUNG")
+    layout.body_paragraphs(document, "agenda_text")
+    _section_heading(document, "III. KẾT QUẢ BIỂU QUYẾT")
+    layout.data_table(document, RESULT_COLUMNS, rows="group.rows", group_loop="groups", size=12)
+    para(document, "{{ result_summary }}", align="justify", indent_cm=1.27, before=6, after=6)
+    layout.body_paragraphs(document, "closing")
+    _two_signatures(document, ("THƯ KÝ HỘI ĐỒNG", "{{ secretary }}"),
+                    ("CHỦ TỊCH HỘI ĐỒNG", "{{ chair }}"))  # fmt: skip
+    return document
+
+
+def tally_minutes() -> object:
+    """Biên bản kiểm phiếu of the council's secret ballot."""
+    document = layout.new_document()
+    layout.heading_block(document)
+    layout.title_block(document, "BIÊN BẢN KIỂM PHIẾU")
+    _field_lines(document, "opening")
+    _section_heading(document, "I. SỐ PHIẾU")
+    _field_lines(document, "ballot_counts")
+    _section_heading(document, "II. KẾT QUẢ KIỂM PHIẾU")
+    layout.data_table(document, RESULT_COLUMNS, rows="group.rows", group_loop="groups", size=12)
+    para(document, "{{ result_summary }}", align="justify", indent_cm=1.27, before=6, after=6)
+    layout.body_paragraphs(document, "closing")
+    _two_signatures(document, ("THÀNH VIÊN BAN KIỂM PHIẾU", ""),
+                    ("TRƯỞNG BAN KIỂM PHIẾU", ""))  # fmt: skip
+    return document
+
+
+BALLOT_COLUMNS = (
+    Column("STT", 1.1, "{{ row.no }}", "center"),
+    Column("Cá nhân / tập thể", 5.5, "{{ row.name }}"),
+    Column("Đơn vị", 4.9, "{{ row.unit }}"),
+    Column("Tán thành", 2.5, "", "center"),
+    Column("Không tán thành", 2.5, "", "center"),
+)
+
+
+def ballot_paper() -> object:
+    """Phiếu bầu: the blank ballot of a meeting for members who vote on paper; no name."""
+    document = layout.new_document()
+    layout.heading_block(document, numbered=False)
+    layout.title_block(document, "PHIẾU BẦU")
+    layout.body_paragraphs(document, "instructions")
+    layout.data_table(document, BALLOT_COLUMNS, rows="group.rows", group_loop="groups", size=13)
+    para(document, "{{ footnote }}", size=12, italic=True, align="left", before=8)
+    return document
+
+
+BUILDERS: dict[str, Callable[[], object]] = {
+    "to-trinh-don-vi": unit_submission,
+    "bien-ban-hop-hoi-dong": council_minutes,
+    "bien-ban-kiem-phieu": tally_minutes,
+    "phieu-bau": ballot_paper,
+}
+
+
+def write_all() -> None:
+    layout.TEMPLATES_DIR.mkdir(exist_ok=True)
+    for name, build in BUILDERS.items():
+        document = build()
+        document.core_properties.author = "Sở Nội vụ tỉnh Sơn La"
+        document.save(layout.TEMPLATES_DIR / f"{name}.docx")
+
+
+if __name__ == "__main__":
+    write_all()

@@ -1,0 +1,131 @@
+"""The documents tdkt prints: each template's name, what it is, and a sample of its context.
+
+The sample is the contract of a template: an uploaded version may use only the names it has
+(`placeholders ⊆ sample`), and must fill from it without error before it is accepted. Tests
+render every sample through LibreOffice.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.services.documents.layout import TEMPLATES_DIR
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    title: str
+    sample: dict[str, Any]
+
+    @property
+    def path(self) -> Path:
+        return TEMPLATES_DIR / f"{self.name}.docx"
+
+    def shipped(self) -> bytes:
+        return self.path.read_bytes()
+
+
+_HEAD = {
+    "issuer_parent": "UBND TỈNH SƠN LA",
+    "issuer": "SỞ TƯ PHÁP",
+    "number": "\u00a0" * 6 + "/TTr-STP",
+    "place_date": "Sơn La, ngày 05 tháng 3 năm 2026",
+    "subject": "Về việc đề nghị khen thưởng Đợt 1 năm 2026",
+}
+_SIGN = {
+    "recipients": ["Như trên;", "Sở Nội vụ (Ban Thi đua - Khen thưởng);", "Lưu: VT."],
+    "sign_authority": "GIÁM ĐỐC",
+    "sign_title": "",
+    "signer_name": "Nguyễn Văn A",
+}
+_ROW = {
+    "no": "1",
+    "name": "Ông Lò Văn Minh",
+    "position_unit": "Phó Chánh Văn phòng, Sở Tư pháp",
+    "summary": "Hoàn thành xuất sắc nhiệm vụ năm 2025",
+    "note": "",
+}
+_RESULT = {
+    "no": "1",
+    "name": "Ông Lò Văn Minh, Sở Tư pháp",
+    "approve": "9",
+    "reject": "1",
+    "abstain": "0",
+    "share": "81,82% / 80%",
+    "result": "Đạt",
+}
+
+SPECS: dict[str, Spec] = {
+    spec.name: spec
+    for spec in (
+        Spec(
+            "to-trinh-don-vi",
+            "Tờ trình đề nghị khen thưởng của đơn vị, kèm danh sách",
+            {
+                **_HEAD,
+                **_SIGN,
+                "addressee": "Chủ tịch Ủy ban nhân dân tỉnh Sơn La",
+                "body": ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"],
+                "list_subtitle": "(Kèm theo Tờ trình số      /TTr-STP của Sở Tư pháp)",
+                "groups": [{"title": "I. BẰNG KHEN CỦA CHỦ TỊCH UBND TỈNH (01)", "rows": [_ROW]}],
+                "total": "01",
+            },
+        ),
+        Spec(
+            "bien-ban-hop-hoi-dong",
+            "Biên bản họp Hội đồng Thi đua - Khen thưởng tỉnh",
+            {
+                **_HEAD,
+                "opening": ["Thời gian: 14 giờ 00, ngày 05 tháng 3 năm 2026."],
+                "attendance": [
+                    {
+                        "no": "1",
+                        "name": "Nguyễn Văn A",
+                        "position": "Chủ tịch UBND tỉnh",
+                        "council_role": "Chủ tịch",
+                        "attendance": "Có mặt",
+                    }
+                ],
+                "attendance_summary": "Có mặt 10/11 thành viên (90,91%).",
+                "agenda_text": ["Hội đồng xem xét 03 đề nghị khen thưởng."],
+                "groups": [{"title": "I. CHIẾN SĨ THI ĐUA CẤP TỈNH", "rows": [_RESULT]}],
+                "result_summary": "01 đề nghị đạt, 00 đề nghị không đạt.",
+                "closing": ["Biên bản đã được thông qua tại phiên họp./."],
+                "secretary": "",
+                "chair": "Nguyễn Văn A",
+            },
+        ),
+        Spec(
+            "bien-ban-kiem-phieu",
+            "Biên bản kiểm phiếu biểu quyết của Hội đồng",
+            {
+                **_HEAD,
+                "opening": ["Thời gian: 14 giờ 00, ngày 05 tháng 3 năm 2026."],
+                "ballot_counts": ["Tổng số thành viên Hội đồng: 11."],
+                "groups": [{"title": "I. CHIẾN SĨ THI ĐUA CẤP TỈNH", "rows": [_RESULT]}],
+                "result_summary": "01 đề nghị đạt, 00 đề nghị không đạt.",
+                "closing": ["Biên bản kiểm phiếu lập xong hồi … giờ … cùng ngày./."],
+            },
+        ),
+        Spec(
+            "phieu-bau",
+            "Phiếu bầu (phiếu biểu quyết) của thành viên Hội đồng",
+            {
+                **_HEAD,
+                "instructions": ["Đánh dấu (X) vào một ô của mỗi dòng."],
+                "groups": [
+                    {
+                        "title": "I. CHIẾN SĨ THI ĐUA CẤP TỈNH",
+                        "rows": [{"no": "1", "name": "Ông Lò Văn Minh", "unit": "Sở Tư pháp"}],
+                    }
+                ],
+                "footnote": "Thành viên Hội đồng không ghi tên vào phiếu.",
+            },
+        ),
+    )
+}
+
+
+def spec(name: str) -> Spec | None:
+    return SPECS.get(name)

@@ -1,0 +1,431 @@
+"""The context of each paper, read from the database within what the caller may see.
+
+Each function returns a `Paper`: the template to fill, its context and the download name.
+Readers (reporting scripts) get names, units and counts, never a position or a person's own
+account of their work.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import Conflict
+from app.core.principal import Principal
+from app.core.statuses import MeetingStatus
+from app.models import (
+    AgendaItem,
+    AwardType,
+    BallotParticipation,
+    Council,
+    CouncilMember,
+    Dossier,
+    Meeting,
+    MeetingResult,
+    MeetingVoter,
+    Nomination,
+    Round,
+    Unit,
+)
+from app.models.meetings import Attendance
+from app.services import permissions, policies
+from app.services.documents.wording import (
+    PROVINCE_UPPER,
+    abbreviation,
+    issuer_lines,
+    number_line,
+    place_date,
+    two_digits,
+    upper,
+    vn_date,
+    vn_number,
+)
+from app.services.dossiers import queries
+from app.services.meetings.access import get_meeting
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+LAW = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
+DECREE = (
+    "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của Luật "
+    "Thi đua, khen thưởng;"
+)
+COUNCIL_ROLE = {"chu_tich": "Chủ tịch", "pho_chu_tich": "Phó Chủ tịch",
+                "uy_vien_thuong_truc": "Ủy viên thường trực", "uy_vien": "Ủy viên"}  # fmt: skip
+COUNCIL_SYMBOL = "BB-HĐTĐKT"
+DOTS = "." * 60  # a blank the secretary fills in by hand
+
+
+@dataclass(frozen=True)
+class Paper:
+    template: str
+    context: dict[str, Any]
+    name: str  # the download name, without extension
+
+
+# ---- the tờ trình of a unit -----------------------------------------------------------------
+
+
+def _signer(unit_name: str) -> tuple[str, str]:
+    """Quyền hạn and chức vụ of who signs for the unit (its head, by the kind of unit)."""
+    issuer_parent, _ = issuer_lines(unit_name)
+    if not issuer_parent:
+        return "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
+    if abbreviation(unit_name).startswith("S"):
+        return "GIÁM ĐỐC", ""
+    return "THỦ TRƯỞNG ĐƠN VỊ", ""
+
+
+def _kinds(items: list[Nomination]) -> str:
+    counts = Counter(n.nominee_kind for n in items)
+    parts = []
+    if counts["individual"]:
+        parts.append(f"{two_digits(counts['individual'])} cá nhân")
+    if counts["collective"]:
+        parts.append(f"{two_digits(counts['collective'])} tập thể")
+    return " và ".join(parts)
+
+
+async def _award_names(session: AsyncSession, codes: set[str]) -> dict[str, tuple[int, str]]:
+    rows = await session.execute(
+        select(AwardType.code, AwardType.position, AwardType.name).where(AwardType.code.in_(codes))
+    )
+    return {code: (position, name) for code, position, name in rows}
+
+
+async def _unit_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))
+    return dict(rows.all())
+
+
+def roman(number: int) -> str:
+    numerals = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, letters in numerals:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _by_award(items: list[Any], award_of, names: dict[str, tuple[int, str]]):
+    """[(award name, [items])] in the catalogue's order."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[award_of(item)].append(item)
+    order = sorted(grouped, key=lambda code: (names.get(code, (10**6, code))[0], code))
+    return [(names.get(code, (0, code))[1], grouped[code]) for code in order]
+
+
+async def unit_submission(
+    session: AsyncSession, principal: Principal, dossier_id: int, on: date | None
+) -> Paper:
+    """Tờ trình đề nghị khen thưởng of the unit that made the dossier, with its danh sách."""
+    permissions.require(principal, "document.dossier_submission")
+    dossier = await queries.get_dossier(session, principal, dossier_id)
+    nominations = list(dossier.nominations)
+    unit_ids = {dossier.submitting_unit_id} | {
+        n.nominee_unit_id for n in nominations if n.nominee_unit_id
+    }
+    units = await _unit_names(session, unit_ids)
+    awards = await _award_names(session, {n.award_type_code for n in nominations})
+    round_ = await session.get(Round, dossier.round_id) if dossier.round_id else None
+    unit = units[dossier.submitting_unit_id]
+    issuer_parent, issuer = issuer_lines(unit)
+    symbol = f"TTr-{abbreviation(unit)}"
+    authority, title = _signer(unit)
+    personal = policies.sees_personal_data(principal)
+    occasion = _lower_first(round_.name) if round_ else f"năm {dossier.year}"
+    groups, summary = [], []
+    for index, (award, items) in enumerate(
+        _by_award(nominations, lambda n: n.award_type_code, awards), start=1
+    ):
+        rows = [_nominee_row(number, n, units, unit, personal) for number, n in
+                enumerate(items, start=1)]  # fmt: skip
+        groups.append({"title": f"{roman(index)}. {upper(award)} ({two_digits(len(items))})",
+                       "rows": rows})  # fmt: skip
+        summary.append(f"- {award}: {_kinds(items)};")
+    if summary:
+        summary[-1] = summary[-1][:-1] + "."
+    body = [
+        LAW,
+        DECREE,
+        f"Xét thành tích đạt được, {unit} kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, "
+        f"khen thưởng {_kinds(nominations) or 'các trường hợp'} ({occasion}), cụ thể như sau:",
+        *summary,
+        "(Có danh sách và hồ sơ kèm theo).",
+        f"{unit} kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định./.",
+    ]
+    context = {
+        "issuer_parent": issuer_parent,
+        "issuer": issuer,
+        "number": number_line(symbol),
+        "place_date": place_date(on),
+        "subject": f"Về việc đề nghị khen thưởng {occasion}",
+        "addressee": "Chủ tịch Ủy ban nhân dân tỉnh Sơn La",
+        "body": body,
+        "recipients": ["Như trên;", "Sở Nội vụ (Ban Thi đua - Khen thưởng);", "Lưu: VT."],
+        "sign_authority": authority,
+        "sign_title": title,
+        "signer_name": "",
+        "list_subtitle": f"(Kèm theo Tờ trình số{number_line(symbol)} ngày"
+        f"{' ' + vn_date(on)[5:] if on else '      '} của {unit})",
+        "groups": groups,
+        "total": two_digits(len(nominations)),
+    }
+    return Paper("to-trinh-don-vi", context, f"Tờ trình đề nghị khen thưởng - {dossier.code}")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _nominee_row(number: int, n: Nomination, units: dict[int, str], unit: str, personal: bool):
+    nominee_unit = units.get(n.nominee_unit_id) if n.nominee_unit_id else unit
+    position = n.position if personal else None
+    # A person's own account of their work is personal data; a collective's is not.
+    summary = n.achievement_summary if personal or n.nominee_kind != "individual" else ""
+    return {
+        "no": str(number),
+        "name": n.nominee_name,
+        "position_unit": ", ".join(p for p in (position, nominee_unit) if p),
+        "summary": summary or "",
+        "note": "",
+    }
+
+
+# ---- the council's papers --------------------------------------------------------------------
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(VIETNAM)
+
+
+def _time_of_day(moment: datetime) -> str:
+    local = _local(moment)
+    return f"{local.hour:02d} giờ {local.minute:02d}"
+
+
+async def _council_heading(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
+    council = await session.get(Council, meeting.council_id)
+    return {
+        "issuer_parent": PROVINCE_UPPER,
+        "issuer": upper(council.name if council else "Hội đồng Thi đua - Khen thưởng tỉnh"),
+        "number": number_line(COUNCIL_SYMBOL),
+        "place_date": place_date(_local(meeting.scheduled_at).date()),
+        "subject": f"{meeting.title}",
+    }
+
+
+async def _agenda(session: AsyncSession, meeting_id: int) -> list[Any]:
+    """The agenda's nominations, their award type and unit, and (after the close) counts."""
+    nominee_unit = select(Unit.name).where(Unit.id == Nomination.nominee_unit_id)
+    dossier_unit = (
+        select(Unit.name)
+        .join(Dossier, Dossier.submitting_unit_id == Unit.id)
+        .where(Dossier.id == Nomination.dossier_id)
+    )
+    stmt = (
+        select(AgendaItem.position, Nomination.id, Nomination.nominee_name,
+               Nomination.award_type_code, AwardType.position.label("award_position"),
+               AwardType.name.label("award_name"),
+               func.coalesce(nominee_unit.scalar_subquery(),
+                             dossier_unit.scalar_subquery()).label("unit_name"),
+               MeetingResult.approve, MeetingResult.reject, MeetingResult.abstain,
+               MeetingResult.approve_percent, MeetingResult.threshold_percent,
+               MeetingResult.passed)
+        .select_from(AgendaItem)
+        .join(Nomination, Nomination.id == AgendaItem.nomination_id)
+        .join(AwardType, AwardType.code == Nomination.award_type_code)
+        .outerjoin(MeetingResult, (MeetingResult.meeting_id == AgendaItem.meeting_id)
+                   & (MeetingResult.nomination_id == AgendaItem.nomination_id))
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(AwardType.position, AgendaItem.position)
+    )  # fmt: skip
+    return list((await session.execute(stmt)).all())
+
+
+def _award_groups(rows: list[Any], make_row) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        if not groups or groups[-1]["code"] != row.award_type_code:
+            groups.append({"code": row.award_type_code,
+                           "title": f"{roman(len(groups) + 1)}. {upper(row.award_name)}",
+                           "rows": []})  # fmt: skip
+        group = groups[-1]
+        group["rows"].append(make_row(len(group["rows"]) + 1, row))
+    return groups
+
+
+def _result_row(number: int, row: Any) -> dict[str, str]:
+    return {
+        "no": str(number),
+        "name": f"{row.nominee_name}, {row.unit_name}" if row.unit_name else row.nominee_name,
+        "approve": str(row.approve),
+        "reject": str(row.reject),
+        "abstain": str(row.abstain),
+        "share": f"{vn_number(row.approve_percent)}% / {vn_number(row.threshold_percent)}%",
+        "result": "Đạt" if row.passed else "Không đạt",
+    }
+
+
+async def _closed_meeting(session: AsyncSession, principal: Principal, meeting_id: int):
+    meeting = await get_meeting(session, principal, meeting_id)
+    if meeting.status != MeetingStatus.CLOSED:
+        raise Conflict(
+            f"Phiên họp “{meeting.title}” chưa kết thúc; biên bản chỉ lập sau khi kiểm phiếu.",
+            code="meeting_not_closed",
+            current_status=meeting.status,
+        )
+    return meeting
+
+
+def _results_summary(rows: list[Any]) -> str:
+    passed = sum(1 for r in rows if r.passed)
+    return (
+        f"Có {two_digits(passed)} đề nghị đạt tỷ lệ phiếu tán thành theo quy định (tính trên "
+        f"tổng số thành viên Hội đồng) và {two_digits(len(rows) - passed)} đề nghị không đạt."
+    )
+
+
+async def _roll(session: AsyncSession, meeting: Meeting) -> list[CouncilMember]:
+    """The members the meeting counted: its voter roll (fixed at the opening)."""
+    stmt = (
+        select(CouncilMember)
+        .join(MeetingVoter, MeetingVoter.member_id == CouncilMember.id)
+        .where(MeetingVoter.meeting_id == meeting.id)
+        .order_by(CouncilMember.id)
+    )
+    return list(await session.scalars(stmt))
+
+
+async def council_minutes(session: AsyncSession, principal: Principal, meeting_id: int) -> Paper:
+    """Biên bản họp Hội đồng, after the close: who attended, the agenda, the results."""
+    permissions.require(principal, "document.meeting_minutes")
+    meeting = await _closed_meeting(session, principal, meeting_id)
+    heading = await _council_heading(session, meeting)
+    roll = await _roll(session, meeting)
+    attended = select(Attendance.member_id).where(Attendance.meeting_id == meeting.id)
+    present = set(await session.scalars(attended))
+    personal = policies.sees_personal_data(principal)
+    order = {"chu_tich": 0, "pho_chu_tich": 1, "uy_vien_thuong_truc": 2, "uy_vien": 3}
+    roll.sort(key=lambda m: (order.get(m.council_role, 9), m.id))
+    chair = next((m for m in roll if m.id in present), None)
+    attendance = [
+        {"no": str(i), "name": m.full_name, "position": (m.position or "") if personal else "",
+         "council_role": COUNCIL_ROLE.get(m.council_role, m.council_role),
+         "attendance": "Có mặt" if m.id in present else "Vắng mặt"}
+        for i, m in enumerate(roll, start=1)
+    ]  # fmt: skip
+    rows = await _agenda(session, meeting.id)
+    total = meeting.members_total or len(roll)
+    count = meeting.present if meeting.present is not None else len(present)
+    award_counts = Counter(r.award_name for r in rows)
+    opened = meeting.opened_at or meeting.scheduled_at
+    closed = meeting.closed_at or opened
+    context = {
+        **heading,
+        "opening": [
+            f"Thời gian: {_time_of_day(opened)}, {vn_date(_local(opened).date())}.",
+            f"Địa điểm: {DOTS}",
+            f"Chủ trì: {_member_line(chair, personal) if chair else DOTS}.",
+            f"Thư ký: {DOTS}",
+        ],
+        "attendance": attendance,
+        "attendance_summary": (
+            f"Tổng số thành viên Hội đồng: {two_digits(total)}; có mặt {two_digits(count)} "
+            f"thành viên ({vn_number(round(count * 100 / total, 2) if total else 0)}%), vắng mặt "
+            f"{two_digits(total - count)} thành viên."
+        ),
+        "agenda_text": [
+            f"Hội đồng xem xét, biểu quyết bằng phiếu kín {two_digits(len(rows))} đề nghị "
+            "khen thưởng do Sở Nội vụ trình, gồm:",
+            *[f"- {name}: {two_digits(n)} đề nghị;" for name, n in award_counts.items()],
+        ],
+        "groups": _award_groups(rows, _result_row),
+        "result_summary": _results_summary(rows),
+        "closing": [
+            f"Phiên họp kết thúc lúc {_time_of_day(closed)}, {vn_date(_local(closed).date())}.",
+            "Biên bản đã được đọc lại trước Hội đồng và các thành viên dự họp nhất trí "
+            "thông qua./.",
+        ],
+        "secretary": "",
+        "chair": chair.full_name if chair else "",
+    }
+    return Paper("bien-ban-hop-hoi-dong", context, f"Biên bản họp Hội đồng - {meeting.title}")
+
+
+def _member_line(member: CouncilMember, personal: bool) -> str:
+    role = COUNCIL_ROLE.get(member.council_role, member.council_role)
+    position = f", {member.position}" if personal and member.position else ""
+    return f"Ông/Bà {member.full_name}{position}, {role} Hội đồng"
+
+
+async def tally_minutes(session: AsyncSession, principal: Principal, meeting_id: int) -> Paper:
+    """Biên bản kiểm phiếu, after the close: ballots received, the counts of each item."""
+    permissions.require(principal, "document.tally_minutes")
+    meeting = await _closed_meeting(session, principal, meeting_id)
+    heading = await _council_heading(session, meeting)
+    cast = dict(
+        (await session.execute(
+            select(BallotParticipation.cast_as, func.count())
+            .where(BallotParticipation.meeting_id == meeting.id)
+            .group_by(BallotParticipation.cast_as)
+        )).all()
+    )  # fmt: skip
+    received = sum(cast.values())
+    rows = await _agenda(session, meeting.id)
+    total = meeting.members_total or 0
+    closed = meeting.closed_at or meeting.scheduled_at
+    context = {
+        **heading,
+        "subject": f"Biểu quyết bằng phiếu kín - {meeting.title}",
+        "opening": [
+            f"Thời gian: {_time_of_day(closed)}, {vn_date(_local(closed).date())}.",
+            f"Ban kiểm phiếu tiến hành kiểm phiếu biểu quyết {two_digits(len(rows))} đề nghị "
+            "khen thưởng, kết quả như sau:",
+        ],
+        "ballot_counts": [
+            f"Tổng số thành viên Hội đồng: {two_digits(total)}.",
+            f"Số phiếu thu về: {two_digits(received)} (bỏ phiếu tại phiên họp: "
+            f"{two_digits(cast.get('present', 0))}; phiếu gửi bằng văn bản: "
+            f"{two_digits(cast.get('written', 0))}).",
+            f"Số phiếu hợp lệ: {two_digits(received)}; số phiếu không hợp lệ: 00.",
+            f"Số thành viên không gửi phiếu: {two_digits(max(total - received, 0))}.",
+        ],
+        "groups": _award_groups(rows, _result_row),
+        "result_summary": _results_summary(rows),
+        "closing": [
+            f"Biên bản kiểm phiếu lập xong lúc {_time_of_day(closed)}, "
+            f"{vn_date(_local(closed).date())}./."
+        ],
+    }
+    return Paper("bien-ban-kiem-phieu", context, f"Biên bản kiểm phiếu - {meeting.title}")
+
+
+async def ballot_paper(session: AsyncSession, principal: Principal, meeting_id: int) -> Paper:
+    """The blank phiếu bầu of the meeting's agenda, for members who vote on paper."""
+    permissions.require(principal, "document.ballot_paper")
+    meeting = await get_meeting(session, principal, meeting_id)
+    heading = await _council_heading(session, meeting)
+    rows = await _agenda(session, meeting.id)
+    groups = _award_groups(
+        rows,
+        lambda number, row: {"no": str(number), "name": row.nominee_name,
+                             "unit": row.unit_name or ""},
+    )  # fmt: skip
+    context = {
+        **heading,
+        "subject": f"Biểu quyết đề nghị khen thưởng - {meeting.title}",
+        "instructions": [
+            "Với mỗi cá nhân, tập thể dưới đây, thành viên Hội đồng đánh dấu (X) vào một ô "
+            "“Tán thành” hoặc “Không tán thành”; để trống cả hai ô là không biểu quyết. Phiếu "
+            "đánh dấu cả hai ô của cùng một dòng không được tính cho dòng đó.",
+        ],
+        "groups": groups,
+        "footnote": "Thành viên Hội đồng không ghi tên vào phiếu. Phiếu gửi bằng văn bản "
+        "được niêm phong và gửi về Thường trực Hội đồng trước giờ kiểm phiếu.",
+    }
+    return Paper("phieu-bau", context, f"Phiếu bầu - {meeting.title}")

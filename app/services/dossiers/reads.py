@@ -1,0 +1,75 @@
+"""Dossiers, nominations and their history as the Read schemas answer them, for one caller:
+readers get the redacted variants. Checks, vote results and decisions are computed for a
+whole page at once (four queries, whatever its size) and handed to the schemas beside the rows.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.principal import Principal
+from app.models import AuditEntry, Dossier, Nomination
+from app.schemas.common import RowWith
+from app.schemas.dossiers import (
+    Appraisal,
+    DossierRead,
+    HistoryEntry,
+    NominationRead,
+    ReaderDossierRead,
+    ReaderHistoryEntry,
+    ReaderNominationRead,
+)
+from app.services import policies
+from app.services.decisions import outcomes
+from app.services.dossiers.checks import checks_for
+
+
+async def _nominations_with_facts(
+    session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
+) -> dict[int, RowWith]:
+    """Nomination id → the row with its checks, appraisal, vote result and decision."""
+    checks = await checks_for(session, nominations, years)
+    votes, decisions = await outcomes.of_dossiers(session, {n.dossier_id for n in nominations})
+    return {
+        n.id: RowWith(
+            n,
+            checks=checks[n.id],
+            appraisal=Appraisal.model_validate(n) if n.appraisal_conclusion else None,
+            vote_result=votes.get(n.id),
+            decision=decisions.get(n.id),
+        )
+        for n in nominations
+    }
+
+
+async def dossier_reads(
+    session: AsyncSession, principal: Principal, dossiers: list[Dossier]
+) -> list[DossierRead]:
+    """Dossiers (children loaded) as `principal` may read them."""
+    nominations = [n for d in dossiers for n in d.nominations]
+    facts = await _nominations_with_facts(session, nominations, {d.id: d.year for d in dossiers})
+    schema = DossierRead if policies.sees_personal_data(principal) else ReaderDossierRead
+    return [
+        schema.model_validate(RowWith(d, nominations=[facts[n.id] for n in d.nominations]))
+        for d in dossiers
+    ]
+
+
+async def dossier_read(
+    session: AsyncSession, principal: Principal, dossier: Dossier
+) -> DossierRead:
+    """One dossier as `principal` may read it."""
+    return (await dossier_reads(session, principal, [dossier]))[0]
+
+
+async def nomination_read(
+    session: AsyncSession, principal: Principal, nomination: Nomination, year: int
+) -> NominationRead:
+    """One nomination as `principal` may read it, judged in `year`."""
+    facts = await _nominations_with_facts(session, [nomination], {nomination.dossier_id: year})
+    schema = NominationRead if policies.sees_personal_data(principal) else ReaderNominationRead
+    return schema.model_validate(facts[nomination.id])
+
+
+def history_reads(principal: Principal, entries: list[AuditEntry]) -> list[HistoryEntry]:
+    """The dossier's audit entries; readers get who did what, not the recorded values."""
+    schema = HistoryEntry if policies.sees_personal_data(principal) else ReaderHistoryEntry
+    return [schema.model_validate(e) for e in entries]
