@@ -6,7 +6,7 @@ Builds a throw-away SQLite database (or TDKT_BENCH_DATABASE_URL, an empty Postgr
 database), seeds what `../shared/bench/api_ratio.sh` seeds (a unit officer, a round, 60 draft
 dossiers of three nominations each), then prints the statements one request runs and a
 pyinstrument profile of `--repeat` requests. `{id}` is replaced by the last dossier's id.
-Needs pyinstrument (`.venv/bin/pip install pyinstrument`); it is not a dependency of the app.
+pyinstrument is a development dependency.
 """
 
 import argparse
