@@ -1,19 +1,25 @@
 """Kiểm tra tiêu chuẩn for nominations: the award type's criteria (as Sở Nội vụ keeps them)
 run on what the nominee declared and on the recorded award history.
 
-A page of nominations costs two queries whatever its size: the award types, and the history of
-every nominee on the page.
+Checks are stored on the nomination (`criteria_checks`) once computed, and forgotten when an
+input changes (services/nominees/criteria_inputs.py), so a read costs nothing for them. Those
+not stored are computed for a whole page at once: two queries whatever its size (the award
+types, and the history of every nominee on the page), and stored by a request that may write.
 """
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.core.db import READ_ONLY
 from app.models import AwardHistory, AwardType, Nomination
 from app.services.award_types import award_types_by_code
 from app.services.award_types.criteria import AwardRecord, Check, NomineeFacts, evaluate
+from app.services.nominees import criteria_inputs  # noqa: F401  (watches the criteria's inputs)
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
@@ -93,3 +99,37 @@ async def checks_for(
         )
         for n in nominations
     }
+
+
+_STORE = (
+    update(Nomination.__table__)
+    .where(
+        and_(
+            Nomination.__table__.c.id == bindparam("nomination_id"),
+            Nomination.__table__.c.checks_stamp == bindparam("stamp"),
+        )
+    )
+    .values(criteria_checks=bindparam("checks"))
+)
+
+
+async def stored_checks(
+    session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Nomination id → its checks: as stored, or computed now for those not stored (and then
+    stored, when the session may write and no input has changed meanwhile: the row's
+    `checks_stamp` must still be the one they were computed from)."""
+    missing = [n for n in nominations if n.criteria_checks is None]
+    if missing:
+        fresh = await checks_for(session, missing, years)
+        for n in missing:
+            set_committed_value(n, "criteria_checks", [asdict(c) for c in fresh[n.id]])
+        if not session.info.get(READ_ONLY):
+            await session.execute(
+                _STORE,
+                [
+                    {"nomination_id": n.id, "stamp": n.checks_stamp, "checks": n.criteria_checks}
+                    for n in missing
+                ],
+            )
+    return {n.id: n.criteria_checks for n in nominations}

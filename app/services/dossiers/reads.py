@@ -1,7 +1,12 @@
 """Dossiers, nominations and their history as the Read schemas answer them, for one caller:
-readers get the redacted variants. Checks, vote results and decisions are computed for a
-whole page at once (four queries, whatever its size) and handed to the schemas beside the rows.
+readers get the redacted variants. Checks are read as stored (computed only for the
+nominations whose inputs changed); vote results and decisions are read for a whole page at
+once (two queries, whatever its size), and only for dossiers that Sở Nội vụ has received: a
+nomination is voted on or decided only after it was appraised eligible, which needs its dossier
+under appraisal. They are handed to the schemas beside the rows.
 """
+
+from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,15 +24,19 @@ from app.schemas.dossiers import (
 )
 from app.services import policies
 from app.services.decisions import outcomes
-from app.services.dossiers.checks import checks_for
+from app.services.dossiers.checks import stored_checks
 
 
 async def _nominations_with_facts(
-    session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
+    session: AsyncSession,
+    nominations: list[Nomination],
+    years: dict[int, int],
+    received: Collection[int],
 ) -> dict[int, RowWith]:
-    """Nomination id → the row with its checks, appraisal, vote result and decision."""
-    checks = await checks_for(session, nominations, years)
-    votes, decisions = await outcomes.of_dossiers(session, {n.dossier_id for n in nominations})
+    """Nomination id → the row with its checks, appraisal, vote result and decision;
+    `received` are the dossiers that may have vote results or decisions."""
+    checks = await stored_checks(session, nominations, years)
+    votes, decisions = await outcomes.of_dossiers(session, received)
     return {
         n.id: RowWith(
             n,
@@ -45,7 +54,9 @@ async def dossier_reads(
 ) -> list[DossierRead]:
     """Dossiers (children loaded) as `principal` may read them."""
     nominations = [n for d in dossiers for n in d.nominations]
-    facts = await _nominations_with_facts(session, nominations, {d.id: d.year for d in dossiers})
+    received = {d.id for d in dossiers if d.received_at is not None}
+    years = {d.id: d.year for d in dossiers}
+    facts = await _nominations_with_facts(session, nominations, years, received)
     schema = DossierRead if policies.sees_personal_data(principal) else ReaderDossierRead
     return [
         schema.model_validate(RowWith(d, nominations=[facts[n.id] for n in d.nominations]))
@@ -64,7 +75,9 @@ async def nomination_read(
     session: AsyncSession, principal: Principal, nomination: Nomination, year: int
 ) -> NominationRead:
     """One nomination as `principal` may read it, judged in `year`."""
-    facts = await _nominations_with_facts(session, [nomination], {nomination.dossier_id: year})
+    facts = await _nominations_with_facts(
+        session, [nomination], {nomination.dossier_id: year}, {nomination.dossier_id}
+    )
     schema = NominationRead if policies.sees_personal_data(principal) else ReaderNominationRead
     return schema.model_validate(facts[nomination.id])
 
