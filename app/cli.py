@@ -1,4 +1,4 @@
-"""The `tdkt` command: serve, migrate, bootstrap, create-user, export-openapi."""
+"""The `tdkt` command: serve, worker, migrate, bootstrap, create-user, export-openapi."""
 
 import asyncio
 import json
@@ -77,22 +77,52 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Default: TDKT_PORT")] = None,
     migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
     workers: int = 1,
+    webhook_worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="Also run one webhook worker")
+    ] = True,
 ) -> None:
-    """Migrate, load reference data, and serve the API with uvicorn."""
+    """Migrate, load reference data, and serve the API with uvicorn, beside one webhook
+    worker in a process of its own (`--no-worker` serves the API alone)."""
+    import subprocess
+    import sys
+
     import uvicorn
 
     settings = get_settings()
     if migrate_first:
         migrate_database()
         run_bootstrap()
-    uvicorn.run(
-        "app.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_config=None,
-        proxy_headers=True,
+    child = (
+        subprocess.Popen([sys.executable, "-m", "app.cli", "worker"]) if webhook_worker else None
     )
+    try:
+        uvicorn.run(
+            "app.asgi:app",
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            log_config=None,
+            proxy_headers=True,
+        )
+    finally:
+        if child is not None:
+            child.terminate()
+            try:
+                child.wait(timeout=settings.webhooks_timeout_seconds + 5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks: derive deliveries from new events and send them, until stopped.
+    Several may run against one PostgreSQL database; on SQLite run one."""
+    from app.core.observability import configure_logging
+    from app.worker import main as run_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_worker(settings))
 
 
 @cli.command("create-user")

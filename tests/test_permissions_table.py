@@ -24,8 +24,18 @@ from app.models import (
     Meeting,
     RoundExtension,
     TaskReport,
+    WebhookSubscription,
 )
-from app.services import accounts, award_types, directory, holidays, permissions, policies, rounds
+from app.services import (
+    accounts,
+    award_types,
+    directory,
+    holidays,
+    permissions,
+    policies,
+    rounds,
+    webhooks,
+)
 from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
 from app.services.award_history import importing as history_import
@@ -99,6 +109,12 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
+    (webhooks.create, "webhook.create", None),
+    (webhooks.update, "webhook.update", None),
+    (webhooks.remove, "webhook.delete", None),
+    (webhooks.rotate_secret, "webhook.rotate_secret", None),
+    (webhooks.ping, "webhook.ping", None),
+    (webhooks.redeliver, "webhook.redeliver", None),
 ]
 
 
@@ -194,6 +210,7 @@ SCOPES = [
     (clusters._cluster_scope, Cluster),
     (councils._council_scope, Council),
     (history_scope, AwardHistory),
+    (policies.webhook_scope, WebhookSubscription),
 ]
 
 
@@ -215,6 +232,7 @@ MATRICES = (
     "tests.tasks.test_tasks",
     "tests.tasks.test_reports",
     "tests.tasks.test_outputs",
+    "tests.webhooks.test_permissions",
 )
 
 

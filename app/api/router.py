@@ -19,10 +19,13 @@ from app.api import (
     rounds,
     rule_values,
     tasks,
+    webhooks,
 )
 
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, accounts, directory, audit, plans, tasks, award_types, rounds, dossiers):
     api_router.include_router(module.router)
-for module in (holidays, events, meetings, decisions, award_history, rule_values, documents):
+for module in (holidays, events, webhooks, meetings, decisions, award_history, rule_values):
+    api_router.include_router(module.router)
+for module in (documents,):
     api_router.include_router(module.router)

@@ -54,6 +54,22 @@ class Settings(BaseSettings):
     # test, off in production (the committed openapi/openapi.json is the published contract).
     public_docs: bool | None = None
 
+    # Webhooks (app/services/webhooks, `tdkt worker`). The two `allow` switches are for
+    # development only: plain http:// URLs, and receivers on loopback or private addresses.
+    webhooks_allow_http: bool = False
+    webhooks_allow_private_addresses: bool = False
+    webhooks_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    # Retries: exponential from the base, capped per wait, for at most the window.
+    webhooks_retry_base_seconds: float = Field(default=15, gt=0)
+    webhooks_retry_max_delay_seconds: float = Field(default=4 * 3600, gt=0)
+    webhooks_retry_window_seconds: float = Field(default=24 * 3600, gt=0)
+    # How often an idle worker looks for new events and due deliveries.
+    webhooks_poll_seconds: float = Field(default=0.25, gt=0)
+    # Receivers sent to at once by one worker (one at a time per subscription).
+    webhooks_concurrency: int = Field(default=16, ge=1, le=256)
+    # After a rotation the old secret still signs (beside the new one) this long.
+    webhooks_secret_grace_hours: int = Field(default=24, ge=0)
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> "Settings":
         if self.env == "production" and len(self.jwt_secret) < 32:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Insert, Table, event, text
+from sqlalchemy import Insert, Select, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -46,6 +46,14 @@ def upsert_insert(session: AsyncSession, table: Table | Any) -> Insert:
     """An INSERT of the session's dialect, which has `on_conflict_do_nothing` and friends."""
     dialect = postgresql if is_postgresql(session) else sqlite
     return dialect.insert(table)
+
+
+def skip_locked(stmt: Select, *of: Any) -> Select:
+    """Lock the rows `stmt` selects until the transaction ends, passing over rows another
+    transaction holds: PostgreSQL's `FOR UPDATE SKIP LOCKED`, so several workers share one
+    queue without taking the same row. SQLite renders no lock clause; there `BEGIN IMMEDIATE`
+    lets one writer in at a time, which serialises the claims as well."""
+    return stmt.with_for_update(skip_locked=True, of=list(of) or None)
 
 
 async def advisory_lock(session: AsyncSession, key: int, name: str | None = None) -> None:

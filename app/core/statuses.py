@@ -95,6 +95,14 @@ class TaskStatus(Status):
     CANCELLED = "cancelled", "hủy"
 
 
+class DeliveryStatus(Status):
+    """One webhook delivery (một lần gửi sự kiện tới địa chỉ đăng ký)."""
+
+    PENDING = "pending", "đang chờ gửi"
+    DELIVERED = "delivered", "đã gửi thành công"
+    FAILED = "failed", "gửi thất bại"
+
+
 MACHINE_STATUSES: dict[str, type[Status]] = {
     "round": RoundStatus,
     "dossier": DossierStatus,
@@ -102,6 +110,7 @@ MACHINE_STATUSES: dict[str, type[Status]] = {
     "meeting": MeetingStatus,
     "complaint": ComplaintStatus,
     "task": TaskStatus,
+    "webhook_delivery": DeliveryStatus,
 }
 
 # The appraisal's conclusion is the nomination status it leads to; so is the centre's answer.

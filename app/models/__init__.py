@@ -41,6 +41,7 @@ from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
 from app.models.tasks import Task, TaskCoordinator, TaskReport
+from app.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AgendaItem",
@@ -89,4 +90,6 @@ __all__ = [
     "TaskReport",
     "Unit",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

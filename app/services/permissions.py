@@ -168,6 +168,16 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("attachment.download", STAFF, IN_SCOPE),
     ("attachment.delete", DRAFTERS, OWNER_OF_DOSSIER),
     ("event.list", EVERYONE, IN_SCOPE),
+    # webhook subscriptions: Sở Nội vụ all, a reader (a script's service token) its own
+    ("webhook.create", NOI_VU_OR_READER, ANY),
+    ("webhook.list", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.read", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.update", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.delete", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.rotate_secret", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.ping", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.list_deliveries", NOI_VU_OR_READER, IN_SCOPE),
+    ("webhook.redeliver", NOI_VU_OR_READER, IN_SCOPE),
     # the council's meetings and ballots
     ("meeting.schedule", ONLY_NOI_VU, ANY),
     ("meeting.list", COUNCIL_READERS, IN_SCOPE),

@@ -19,6 +19,7 @@ from app.models import (
     RoundExtension,
     Task,
     TaskReport,
+    WebhookSubscription,
 )
 
 # ---- dossiers (hồ sơ đề nghị khen thưởng) ----------------------------------------------------
@@ -106,6 +107,18 @@ def event_scope(stmt: Select, principal: Principal) -> Select:
                 Event.meeting_id.in_(_council_meetings(principal)),
             )
         )
+    return stmt.where(false())
+
+
+def webhook_scope(stmt: Select, principal: Principal) -> Select:
+    """Subscriptions a caller manages: Sở Nội vụ all; a reader its own (its service token's,
+    or its account's)."""
+    if principal.role == NOI_VU:
+        return stmt
+    if principal.role == READER and principal.service_token_id is not None:
+        return stmt.where(WebhookSubscription.owner_service_token_id == principal.service_token_id)
+    if principal.role == READER and principal.user_id is not None:
+        return stmt.where(WebhookSubscription.owner_user_id == principal.user_id)
     return stmt.where(false())
 
 

@@ -21,6 +21,7 @@ from app.core.orm import flush_or_conflict
 from app.core.principal import Principal
 from app.core.statuses import (
     ComplaintStatus,
+    DeliveryStatus,
     DossierStatus,
     MeetingStatus,
     NominationStatus,
@@ -226,6 +227,15 @@ MACHINES: Mapping[str, Machine] = MappingProxyType(
                         with_status=False,
                     ),
                 ),
+            },
+        ),
+        # A webhook delivery: the worker's bookkeeping, recorded in the delivery log itself
+        # (no audit entry, no event: an event about a delivery would be delivered in turn).
+        "webhook_delivery": Machine(
+            DeliveryStatus,
+            {
+                "deliver": _move((DeliveryStatus.PENDING,), (DeliveryStatus.DELIVERED,), None),
+                "fail": _move((DeliveryStatus.PENDING,), (DeliveryStatus.FAILED,), None),
             },
         ),
     }

@@ -131,7 +131,7 @@ def test_every_move_is_in_the_one_table():
     with pytest.raises(InvalidTransition):
         check_move("dossier", "teleport", "draft")
     assert {entity for entity, _ in TRANSITIONS} == {
-        "round", "dossier", "nomination", "meeting", "complaint", "task",
+        "round", "dossier", "nomination", "meeting", "complaint", "task", "webhook_delivery",
     }  # fmt: skip
 
 

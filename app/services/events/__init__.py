@@ -1,13 +1,21 @@
 """The event feed (`GET /events`): domain events after a cursor, oldest first, in scope."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
 from app.models import Event
+from app.schemas.events import EventRead
 from app.services import policies
+
+
+def as_message(event: Event) -> dict[str, Any]:
+    """An event as the feed shows it, JSON-ready: the body of a webhook and of a stream
+    message is exactly this."""
+    return EventRead.model_validate(event).model_dump(mode="json")
 
 
 @dataclass(frozen=True)

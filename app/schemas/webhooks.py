@@ -1,0 +1,79 @@
+"""Webhook subscriptions, their signing secret and their delivery log."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from app.schemas.common import ReadModel, StrictModel, Text
+
+# An event type as `GET /events` names it, e.g. `dossier.returned`.
+EventType = Annotated[
+    str, StringConstraints(pattern=r"^[a-z_]{1,30}\.[a-z_]{1,30}$", max_length=61)
+]
+WebhookUrl = Annotated[str, StringConstraints(min_length=8, max_length=2000)]
+DeliveryStatus = Literal["pending", "delivered", "failed"]
+
+EVENT_TYPES_HELP = "Loại sự kiện muốn nhận, ví dụ `dossier.returned`; để trống: mọi loại."
+
+
+class WebhookCreate(StrictModel):
+    url: WebhookUrl = Field(description="Địa chỉ `https://` nhận sự kiện (POST)")
+    event_types: list[EventType] = Field(
+        default_factory=list, max_length=100, description=EVENT_TYPES_HELP
+    )
+    description: Text | None = Field(default=None, max_length=500)
+    active: bool = True
+
+
+class WebhookUpdate(StrictModel):
+    # Not nullable: an absent field keeps its value, an explicit null is a 422.
+    url: WebhookUrl = None
+    event_types: list[EventType] = Field(default=None, max_length=100)
+    description: Text | None = Field(default=None, max_length=500)
+    active: bool = None
+
+
+class WebhookRead(ReadModel):
+    id: int
+    url: str
+    event_types: list[str]
+    description: str | None
+    active: bool
+    failing: bool = Field(description="Lần gửi gần nhất đã thất bại sau mọi lần thử lại")
+    failing_since: datetime | None
+    disabled_reason: Literal["gone"] | None = Field(
+        description="`gone`: địa chỉ nhận trả lời 410, đăng ký đã tự tắt"
+    )
+    owner: Literal["noi_vu", "service_token", "reader"]
+    previous_secret_valid_until: datetime | None
+    created_at: datetime
+    version: int
+
+
+class WebhookCreated(WebhookRead):
+    secret: str | None = Field(
+        description="Khóa ký `whsec_…`, chỉ hiện một lần; `null` khi trả lời lặp lại "
+        "(Idempotency-Key)"
+    )
+
+
+class WebhookSecret(ReadModel):
+    secret: str | None = Field(description="Khóa ký mới, chỉ hiện một lần")
+    previous_secret_valid_until: datetime | None
+
+
+class DeliveryRead(ReadModel):
+    id: int
+    event_id: int | None
+    event_type: str
+    message_id: str = Field(description="Header `webhook-id`: giống nhau ở mọi lần gửi lại")
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    last_duration_ms: int | None
+    created_at: datetime
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None

@@ -1,0 +1,118 @@
+"""The webhook worker (`tdkt worker`): derives deliveries from the event feed and sends them.
+
+Each step runs in a short transaction of its own (`Database.session` is the commit point, as
+for the CLI): derive the new deliveries, claim the due ones, and — after each send, which runs
+outside any transaction — write the attempt. Up to `TDKT_WEBHOOKS_CONCURRENCY` receivers are
+sent to at once, one message at a time per subscription, so a receiver that hangs delays only
+its own messages. Several workers may run against one PostgreSQL database (the claims use
+`FOR UPDATE SKIP LOCKED`); on SQLite run one.
+"""
+
+import asyncio
+import contextlib
+import logging
+
+import httpx
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.services.webhooks import queue, sending
+
+log = logging.getLogger("tdkt.webhooks")
+
+
+class Worker:
+    def __init__(
+        self, db: Database, settings: Settings, client: httpx.AsyncClient | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self._client = client
+        self._in_flight: set[asyncio.Task] = set()
+        self._wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until `stop` is set, then let the sends under way finish (bounded by their
+        timeout); a send cut short is sent again once its claim runs out."""
+        client = self._client or sending.new_client(self.settings)
+        try:
+            while not stop.is_set():
+                try:
+                    await self.tick(client)
+                except Exception:
+                    log.exception("webhook worker pass failed; retrying")
+                self._wake.clear()
+                waits = [asyncio.ensure_future(e.wait()) for e in (stop, self._wake)]
+                await asyncio.wait(
+                    waits,
+                    timeout=self.settings.webhooks_poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for waiting in waits:
+                    waiting.cancel()
+            if self._in_flight:
+                await asyncio.wait(self._in_flight, timeout=self.settings.webhooks_timeout_seconds)
+        finally:
+            if self._client is None:
+                await client.aclose()
+
+    async def tick(self, client: httpx.AsyncClient) -> int:
+        """One pass: queue deliveries for new events, start the due ones. Returns how many
+        sends it started."""
+        async with self.db.session() as session:
+            await queue.derive(session)
+        free = self.settings.webhooks_concurrency - len(self._in_flight)
+        if free <= 0:
+            return 0
+        async with self.db.session() as session:
+            leases = await queue.lease(session, self.settings, free)
+        for claimed in leases:
+            task = asyncio.create_task(self._deliver(client, claimed))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return len(leases)
+
+    async def drain(self, client: httpx.AsyncClient) -> None:
+        """Pass until nothing is due or under way (tests and benchmarks)."""
+        while await self.tick(client) or self._in_flight:
+            if self._in_flight:
+                await asyncio.wait(self._in_flight)
+
+    async def _deliver(self, client: httpx.AsyncClient, claimed: queue.Lease) -> None:
+        attempt = await sending.send(
+            client, self.settings, claimed.url, claimed.signing_secrets,
+            claimed.message_id, claimed.payload,
+        )  # fmt: skip
+        try:
+            async with self.db.session() as session:
+                await queue.record(session, self.settings, claimed, attempt)
+        except Exception:
+            log.exception("recording webhook delivery %s failed", claimed.delivery_id)
+        log.info(
+            "webhook delivery",
+            extra={
+                "delivery_id": claimed.delivery_id,
+                "subscription_id": claimed.subscription_id,
+                "status_code": attempt.status_code,
+                "duration_ms": attempt.duration_ms,
+            },
+        )
+        # The subscription's next message may be due now: do not wait for the poll.
+        self._wake.set()
+
+
+async def main(settings: Settings) -> None:
+    """Run one worker until SIGINT or SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    db = Database(settings)
+    try:
+        log.info("webhook worker started")
+        await Worker(db, settings).run(stop)
+    finally:
+        await db.dispose()
