@@ -2,7 +2,7 @@
 of the criteria changes), so reads do not evaluate the criteria again
 
 Revision ID: 20261206_stored_checks
-Revises: 20261206_collectives
+Revises: 20261206_webhooks
 Create Date: 2026-12-06 19:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261206_stored_checks"
-down_revision: str | None = "20261206_collectives"
+down_revision: str | None = "20261206_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
