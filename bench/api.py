@@ -257,7 +257,7 @@ def draft_ids(api: Api, token: str, need: int) -> list[int]:
     return ids
 
 
-def measure(database: str, seconds: int, pairs: int, only: str = "") -> dict:
+def measure(database: str, seconds: int, pairs: int, only: str = "", project: Path = ROOT) -> dict:
     work = Path(tempfile.mkdtemp(prefix="tdkt-bench-"))
     env = {
         **os.environ,
@@ -275,33 +275,21 @@ def measure(database: str, seconds: int, pairs: int, only: str = "") -> dict:
         env["TDKT_DATABASE_URL"] = env["TDKT_ANCHOR_URL"] = f"{PG_URL}/{PG_NAME}"
     else:
         env["TDKT_ANCHOR_DB"] = str(work / "var" / "tdkt.db")
-    bin_ = ROOT / ".venv" / "bin"
+    bin_ = project / ".venv" / "bin"
     for step in ("migrate", "bootstrap"):
-        subprocess.run([bin_ / "tdkt", step], env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([bin_ / "tdkt", step], env=env, cwd=project, check=True, capture_output=True)
     procs = []
     try:
+        # The app of `project`; the anchor from this checkout, on the same packages.
         for module, port, log in (
             ("app.asgi:app", PORT_APP, "app.log"),
             ("bench.anchor_app:app", PORT_ANCHOR, "anchor.log"),
         ):
-            procs.append(
-                subprocess.Popen(
-                    [
-                        "taskset",
-                        "-c",
-                        "0",
-                        bin_ / "uvicorn",
-                        module,
-                        "--port",
-                        str(port),
-                        "--no-access-log",
-                    ],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=open(work / log, "w"),
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            procs.append(subprocess.Popen(
+                ["taskset", "-c", "0", bin_ / "uvicorn", module, "--port", str(port),
+                 "--no-access-log", "--app-dir", str(project if port == PORT_APP else ROOT)],
+                env=env, cwd=project, stdout=open(work / log, "w"), stderr=subprocess.STDOUT,
+            ))  # fmt: skip
         wait_up(f"http://127.0.0.1:{PORT_APP}/healthz")
         wait_up(f"http://127.0.0.1:{PORT_ANCHOR}/core")
         api = Api(f"http://127.0.0.1:{PORT_APP}")
@@ -412,6 +400,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--only", default="", help="endpoint keys, e.g. me,dossier")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=ROOT,
+        help="measure another checkout (with its .venv), e.g. the commit before",
+    )
+    parser.add_argument("--tag", default="", help="suffix of the results file")
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
@@ -420,8 +415,10 @@ def main() -> int:
     ok = True
     RESULTS.mkdir(exist_ok=True)
     for database in args.databases.split(","):
-        result = measure(database, args.seconds, args.pairs, args.only)
-        (RESULTS / f"api-{database}.json").write_text(json.dumps(result, indent=2) + "\n")
+        result = measure(database, args.seconds, args.pairs, args.only, args.project.resolve())
+        result["project"] = str(args.project)
+        name = f"api-{database}{'-' + args.tag if args.tag else ''}.json"
+        (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
         ok &= report(result)
     return 0 if ok else 1
 

@@ -17,7 +17,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.statuses import DossierStatus, NominationStatus
-from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from app.models.base import (
+    Base,
+    JSONType,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    trigram_index,
+    utcnow,
+)
 
 DOSSIER_KINDS = ("periodic", "thematic", "unscheduled", "dedication")
 DOSSIER_STATUSES = DossierStatus.values()
@@ -42,6 +50,7 @@ class Dossier(TimestampMixin, VersionedMixin, Base):
         CheckConstraint(_in("kind", DOSSIER_KINDS), name="kind"),
         CheckConstraint(_in("status", DOSSIER_STATUSES), name="status"),
         CheckConstraint(_in("owner_kind", OWNER_KINDS), name="owner_kind"),
+        trigram_index("dossiers"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
