@@ -7,13 +7,16 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.api import health
+from app.api.docs import install_docs
+from app.api.openapi import install_openapi
 from app.api.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.db import Database
-from app.core.errors import install_error_handlers
+from app.core.errors import UnexpectedErrorMiddleware, install_error_handlers
 from app.core.headers import install_security_headers
 from app.core.observability import RequestContextMiddleware, configure_logging
 from app.core.security import TokenCodec
+from app.core.transport import install_compression, install_cors
 from app.services.dossiers import startup
 from app.services.meetings import scrub
 
@@ -43,11 +46,7 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def _docs_urls(settings: Settings) -> dict[str, str | None]:
-    """Where the documentation is served, or nowhere (TDKT_PUBLIC_DOCS off)."""
-    if settings.docs_published:
-        return {"docs_url": "/docs", "redoc_url": "/redoc", "openapi_url": "/openapi.json"}
-    return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+OPENAPI_URL = "/openapi.json"
 
 
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
@@ -69,14 +68,24 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
         lifespan=lifespan,
-        **_docs_urls(settings),
+        docs_url=None,
+        redoc_url=None,
+        # /docs, /redoc and /openapi.json, or none of them (TDKT_PUBLIC_DOCS off)
+        openapi_url=OPENAPI_URL if settings.docs_published else None,
     )
     app.state.settings = settings
     app.state.db = Database(settings)
     app.state.tokens = TokenCodec(settings)
     install_error_handlers(app)
+    # Middleware, innermost first: each answer, a 500 included, passes every later one.
+    app.add_middleware(UnexpectedErrorMiddleware)
+    install_compression(app)
     app.add_middleware(RequestContextMiddleware)
     install_security_headers(app, production=settings.env == "production")
+    install_cors(app, settings.cors_origins)
+    if settings.docs_published:
+        install_docs(app, OPENAPI_URL)
     app.include_router(health.router)
     app.include_router(api_router)
+    install_openapi(app)
     return app

@@ -110,6 +110,13 @@ def auth(app: FastAPI, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(app, user)}"}
 
 
+def etag_version(response) -> int:
+    """The row version an `ETag: "<version>-<digest>"` names."""
+    tag = response.headers["etag"]
+    assert tag.startswith('"') and tag.endswith('"'), tag
+    return int(tag.strip('"').split("-")[0])
+
+
 async def signed_in(app: FastAPI, session: AsyncSession, role: str = "noi_vu", **kw: Any):
     """Make a user of `role`, commit, and return (user, headers)."""
     user = await make_user(session, role, **kw)

@@ -43,9 +43,12 @@ from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
 from app.services.decisions import records as decisions
 from app.services.directory import clusters, councils
+from app.services.documents import templates as document_templates
 from app.services.dossiers import actions, attachments, create, nominations
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
+from app.services.nominees import importing as nominee_import
+from app.services.nominees import records as nominee_records
 from app.services.plans import importing as plan_import
 from app.services.plans import records as plans
 from app.services.tasks import records as tasks
@@ -109,6 +112,13 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
+    (document_templates.upload, "document_template.update", None),
+    (document_templates.revert, "document_template.revert", None),
+    (nominee_records.record_rating, "rating.record", None),
+    (nominee_records.confirm_rating, "rating.confirm", None),
+    (nominee_import.import_ratings, "rating.import", None),
+    (nominee_records.record_discipline, "discipline.record", None),
+    (nominee_records.record_initiative, "initiative.record", None),
     (webhooks.create, "webhook.create", None),
     (webhooks.update, "webhook.update", None),
     (webhooks.remove, "webhook.delete", None),
@@ -226,7 +236,9 @@ MATRICES = (
     "tests.dossiers.test_permissions",
     "tests.dossiers.test_outputs",
     "tests.documents.test_papers",
+    "tests.documents.test_templates",
     "tests.meetings.test_permissions",
+    "tests.nominees.test_permissions",
     "tests.plans.test_plans",
     "tests.rule_values.test_rule_values",
     "tests.tasks.test_tasks",

@@ -7,7 +7,7 @@ from fastapi import Form, Request, Response, status
 from app.api import idempotency
 from app.api.client_address import client_address
 from app.api.deps import Allowed, PageDep, Public, SessionDep
-from app.api.responses import NOT_FOUND, envelope
+from app.api.responses import NO_SECURITY, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.schemas.auth import (
     Me,
@@ -29,6 +29,7 @@ router = feature_router()
     response_model=TokenResponse,
     tags=["auth"],
     dependencies=[Public("auth.login")],
+    openapi_extra=NO_SECURITY,
 )
 async def login(
     request: Request,
@@ -52,6 +53,7 @@ async def login(
     response_model=TokenResponse,
     tags=["auth"],
     dependencies=[Public("auth.refresh")],
+    openapi_extra=NO_SECURITY,
 )
 async def refresh_token(request: Request, session: SessionDep, body: RefreshRequest):
     """A new token pair; the refresh token sent is spent and will not work again."""

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import PreconditionRequired, Unauthorized, Unprocessable
@@ -17,7 +17,21 @@ from app.schemas.dossiers import DossierFilter, DossierKind, DossierStatus
 from app.services import auth as auth_service
 from app.services import permissions
 
-_bearer = HTTPBearer(auto_error=False, description="Mã truy cập (access token) hoặc service token")
+TOKEN_URL = "/api/v1/auth/token"
+# Two ways to present the same Bearer token, both declared on every protected operation so
+# Swagger UI's "Authorize" offers them: paste a token (a service token, or an access token got
+# elsewhere), or log in with a username and password through the OAuth2 password flow.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="Mã truy cập (access token) hoặc service token, gửi trong header Authorization.",
+)
+_password_flow = OAuth2PasswordBearer(
+    tokenUrl=TOKEN_URL,
+    auto_error=False,
+    scheme_name="password",
+    description="Đăng nhập bằng tên đăng nhập và mật khẩu (OAuth2 password flow).",
+)
 
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
@@ -42,6 +56,7 @@ async def get_principal(
     request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _: Annotated[str | None, Depends(_password_flow)],  # the same header, declared for the docs
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized()
@@ -108,6 +123,7 @@ PageDep = Annotated[Page, Depends(page_params)]
 # RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE. An unquoted number is also
 # taken, as clients have always sent it.
 _ENTITY_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"|([0-9]+)')
+_VERSION = re.compile(r"([0-9]{1,9})(?:-[0-9a-f]{16})?")
 
 
 def parse_etag(value: str) -> int | None:
@@ -125,11 +141,13 @@ def parse_etag(value: str) -> int | None:
     if len(tags) > 1:
         return NO_VERSION
     weak, quoted, bare = tags[0].groups()
-    number = bare if bare is not None else quoted
+    # The tag handed out is "<version>-<digest of the representation>" (app/api/conditional);
+    # a write compares the version alone. A bare "<version>" is taken as well.
+    found = _VERSION.fullmatch(bare if bare is not None else quoted)
     # If-Match compares strongly: a weak tag never matches (RFC 9110 §13.1.1).
-    if weak or not number.isdigit() or len(number) > 9:
+    if weak or found is None:
         return NO_VERSION
-    return int(number)
+    return int(found.group(1))
 
 
 def if_match_required(request: Request) -> int | None:

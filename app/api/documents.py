@@ -1,18 +1,26 @@
 """Documents (văn bản): the papers officials sign, as Word (DOCX) or PDF, in the format of
 Nghị định 30/2020/NĐ-CP — the tờ trình of a dossier, the biên bản of a council meeting and its
-kiểm phiếu, the blank phiếu bầu."""
+kiểm phiếu, the blank phiếu bầu — and the Word templates they are printed from, which Sở Nội
+vụ may change and upload back."""
 
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Response
+from fastapi import File, Form, Query, Response, UploadFile
 
 from app.api.deps import Allowed, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, content_disposition
+from app.api.responses import CONFLICT, NOT_FOUND, PROBLEMS, content_disposition
 from app.api.routing import feature_router
+from app.core.errors import PayloadTooLarge
 from app.schemas.common import Id
+from app.schemas.documents import (
+    DocumentTemplateRead,
+    DocumentTemplateRevert,
+    DocumentTemplateVersionRead,
+    TemplateName,
+)
 from app.services import documents
-from app.services.documents import papers
+from app.services.documents import papers, templates
 from app.services.documents.render import DOCX_TYPE, PDF_TYPE
 
 router = feature_router()
@@ -67,7 +75,7 @@ async def dossier_submission_paper(
     Tên tập thể, Chức vụ, đơn vị công tác, Tóm tắt thành tích, Ghi chú). Whoever may read the
     dossier may print it; readers get names and units only."""
     paper = await papers.unit_submission(session, principal, dossier_id, on)
-    return _download(await documents.produce(paper, format_))
+    return _download(await documents.produce(session, paper, format_))
 
 
 @router.get(
@@ -87,7 +95,7 @@ async def meeting_minutes_paper(
     rejections, abstentions and the share against the threshold, with the result. Before the
     close: 409 `meeting_not_closed`."""
     paper = await papers.council_minutes(session, principal, meeting_id)
-    return _download(await documents.produce(paper, format_))
+    return _download(await documents.produce(session, paper, format_))
 
 
 @router.get(
@@ -106,7 +114,7 @@ async def tally_minutes_paper(
     writing), and the counts of each nomination against its threshold. Nothing in it links a
     member to a choice. Before the close: 409 `meeting_not_closed`."""
     paper = await papers.tally_minutes(session, principal, meeting_id)
-    return _download(await documents.produce(paper, format_))
+    return _download(await documents.produce(session, paper, format_))
 
 
 @router.get(
@@ -124,4 +132,89 @@ async def ballot_paper(
     """The blank phiếu bầu of the meeting's agenda, grouped by award type, with a Tán thành and
     a Không tán thành box per nominee, for members who vote on paper. It carries no name."""
     paper = await papers.ballot_paper(session, principal, meeting_id)
-    return _download(await documents.produce(paper, format_))
+    return _download(await documents.produce(session, paper, format_))
+
+
+# ---- the templates ----------------------------------------------------------------------------
+
+
+@router.get("/document-templates", response_model=list[DocumentTemplateRead], tags=["documents"])
+async def list_document_templates(
+    session: SessionDep, principal: Allowed("document_template.list")
+):
+    """Every template: its name, the paper it prints, the version in use (0: as shipped) and
+    the placeholders it may use."""
+    return await templates.list_templates(session, principal)
+
+
+@router.get(
+    "/document-templates/{name}",
+    response_class=Response,
+    responses={200: {"description": "Mẫu Word (DOCX)", "content": {DOCX_TYPE: {}}}, **NOT_FOUND},
+    tags=["documents"],
+)
+async def download_document_template(
+    session: SessionDep,
+    principal: Allowed("document_template.read"),
+    name: TemplateName,
+    version: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+):
+    """The template as a Word document to edit: the version in use, or `version` (0: the
+    one shipped). Placeholders are Jinja: `{{ number }}`, `{%p for text in body %}` repeats a
+    paragraph, `{%tr for row in group.rows %}` a table row."""
+    content, used = await templates.download(session, principal, name, version)
+    return _download(
+        documents.DocumentFile(content, DOCX_TYPE, *documents.names(f"{name}-v{used}", "docx"))
+    )
+
+
+@router.put(
+    "/document-templates/{name}",
+    response_model=DocumentTemplateRead,
+    responses={**NOT_FOUND, **PROBLEMS, 413: {"description": "Tệp mẫu quá lớn"}},
+    tags=["documents"],
+)
+async def upload_document_template(
+    session: SessionDep,
+    principal: Allowed("document_template.update"),
+    name: TemplateName,
+    file: Annotated[UploadFile, File(description="Mẫu Word (.docx), tối đa 5 MiB")],
+    note: Annotated[str, Form(max_length=500, description="Ghi chú thay đổi")] = "",
+):
+    """Upload a changed template; it is used for the next paper printed. Refused (422) when
+    it is not a Word document (`invalid_template`), uses a placeholder the paper does not give
+    (`unknown_placeholders`, with `unknown` and `allowed`), or does not fill from the sample
+    data (`invalid_template`). Each upload is a new version, audited."""
+    data = await file.read(templates.MAX_TEMPLATE_BYTES + 1)
+    if len(data) > templates.MAX_TEMPLATE_BYTES:
+        raise PayloadTooLarge("Tệp mẫu vượt quá 5 MiB.")
+    return await templates.upload(session, principal, name, data, note)
+
+
+@router.get(
+    "/document-templates/{name}/versions",
+    response_model=list[DocumentTemplateVersionRead],
+    responses=NOT_FOUND,
+    tags=["documents"],
+)
+async def list_document_template_versions(
+    session: SessionDep, principal: Allowed("document_template.versions"), name: TemplateName
+):
+    """The stored versions, newest first; version 0 (the shipped template) is always there."""
+    return await templates.versions(session, principal, name)
+
+
+@router.post(
+    "/document-templates/{name}/revert",
+    response_model=DocumentTemplateRead,
+    responses=NOT_FOUND,
+    tags=["documents"],
+)
+async def revert_document_template(
+    session: SessionDep,
+    principal: Allowed("document_template.revert"),
+    name: TemplateName,
+    body: DocumentTemplateRevert,
+):
+    """Use an earlier version again (0: the shipped template); stored as a new version."""
+    return await templates.revert(session, principal, name, body.version)

@@ -4,18 +4,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from app.api.responses import NO_SECURITY
 from app.core.migrations_info import head_revision
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", openapi_extra=NO_SECURITY)
 async def healthz() -> dict[str, str]:
     """The process is alive."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "Database unreachable or not migrated"}})
+@router.get(
+    "/readyz",
+    responses={503: {"description": "Database unreachable or not migrated"}},
+    openapi_extra=NO_SECURITY,
+)
 async def readyz(request: Request) -> JSONResponse:
     """Ready when the database answers and its schema is at the latest migration."""
     try:

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import Depends, File, Query, Request, Response, UploadFile, status
 
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute, feature_router, read_body_capped
 from app.api.tasks import CommonTaskFilters
 from app.core.errors import PayloadTooLarge
-from app.schemas.common import Id, ListEnvelope, Problem
+from app.schemas.common import Id, ListEnvelope
 from app.schemas.plans import PlanCreate, PlanImportResult, PlanRead, PlanUpdate
 from app.schemas.tasks import TaskRead
 from app.services.plans import importing
@@ -128,11 +128,7 @@ router.add_api_route(
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": PlanImportResult, "description": "Chạy thử, hoặc tệp đã được nhập"},
-        413: {
-            "model": Problem,
-            "description": "Tệp quá lớn",
-            "content": {"application/problem+json": {}},
-        },
+        **TOO_LARGE,
         **CONFLICT,
     },
     route_class_override=CappedUploadRoute,

@@ -5,8 +5,8 @@ from urllib.parse import quote
 
 from fastapi import Response
 
+from app.core.errors import PROBLEM_JSON
 from app.core.orm import PageResult
-from app.schemas.common import Problem
 
 
 def set_etag(response: Response, version: int) -> None:
@@ -23,10 +23,11 @@ def envelope(page: PageResult, items: list[Any] | None = None) -> dict[str, Any]
 
 
 def _problem(description: str) -> dict[str, Any]:
+    """An error answer: `application/problem+json` with the `Problem` schema (app/api/openapi.py
+    declares the schema and holds every error response of the document to this)."""
     return {
-        "model": Problem,
         "description": description,
-        "content": {"application/problem+json": {}},
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
 
 
@@ -37,10 +38,16 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 NOT_FOUND = {404: _problem("Không tìm thấy (hoặc không được phép xem)")}
 CONFLICT = {409: _problem("Xung đột trạng thái hoặc dữ liệu")}
+TOO_LARGE = {413: _problem("Tệp quá lớn")}
 VERSIONED = {
     412: _problem("ETag đã cũ (version_mismatch)"),
     428: _problem("Thiếu If-Match"),
 }
+
+
+# An operation called without a token (log in, refresh, health, the calendar feed), said so in
+# the document: `security: []` overrides any default and tells clients to send no token.
+NO_SECURITY: dict[str, Any] = {"security": []}
 
 
 def content_disposition(filename: str, ascii_fallback: str | None = None) -> str:

@@ -15,6 +15,7 @@ from app.api import (
     events,
     holidays,
     meetings,
+    nominees,
     plans,
     rounds,
     rule_values,
@@ -29,3 +30,4 @@ for module in (holidays, events, webhooks, meetings, decisions, award_history, r
     api_router.include_router(module.router)
 for module in (documents,):
     api_router.include_router(module.router)
+api_router.include_router(nominees.router)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import idempotency
+from app.api import conditional, idempotency
 from app.api.responses import PROBLEMS
 from app.core import after_commit
 from app.core.errors import DomainError, PayloadTooLarge
@@ -63,6 +63,7 @@ class TransactionalRoute(APIRoute):
                 claim = outcome
             try:
                 response = await inner(request)
+                conditional.tag_representation(response)
                 session = getattr(request.state, "db_session", None)
                 if claim is not None and session is not None and response.status_code < 400:
                     await idempotency.complete(
@@ -72,7 +73,7 @@ class TransactionalRoute(APIRoute):
                 if session is not None:
                     await session.commit()
                     await after_commit.run(session)
-                return response
+                return conditional.not_modified(request, response)
             except BaseException as exc:
                 session = getattr(request.state, "db_session", None)
                 if session is not None:

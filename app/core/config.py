@@ -3,10 +3,11 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +54,36 @@ class Settings(BaseSettings):
     # /docs, /redoc and /openapi.json without authentication. None: on in development and
     # test, off in production (the committed openapi/openapi.json is the published contract).
     public_docs: bool | None = None
+    # Origins (scheme://host[:port]) whose pages may call the API from a browser, comma
+    # separated. Empty: no cross-origin access at all.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            parts = urlsplit(origin)
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or parts.path
+                or parts.query
+                or parts.fragment
+                or parts.username
+            ):
+                raise SettingsError(
+                    f"TDKT_CORS_ORIGINS: {origin!r} is not an origin; give each as "
+                    "scheme://host[:port], e.g. https://tdkt.sonla.gov.vn, without a path "
+                    "or a trailing slash (a wildcard is not accepted)."
+                )
+        return [origin.lower() for origin in origins]
 
     # Webhooks (app/services/webhooks, `tdkt worker`). The two `allow` switches are for
     # development only: plain http:// URLs, and receivers on loopback or private addresses.

@@ -5,6 +5,7 @@ are Vietnamese, for the official who reads them; `code` is stable, for programs.
 """
 
 import logging
+from enum import StrEnum
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -14,11 +15,131 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.validation_messages import vietnamese_message
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://tdkt.sonla.gov.vn/problems/"
 
 log = logging.getLogger("tdkt.errors")
+
+
+class ProblemCode(StrEnum):
+    """Every stable `code` a problem answer may carry (a guard test keeps this list complete:
+    tests/test_problem_codes.py). Programs branch on it; `title` and `detail` are for people."""
+
+    AGENDA_REFUSED = "agenda_refused"
+    ALREADY_VOTED = "already_voted"
+    APPRAISAL_INCOMPLETE = "appraisal_incomplete"
+    BAD_HEADER = "bad_header"
+    BAD_REQUEST = "bad_request"
+    BALLOT_INCOMPLETE = "ballot_incomplete"
+    BALLOT_NOT_FOUND = "ballot_not_found"
+    BALLOT_UNREADABLE = "ballot_unreadable"
+    CANCEL_NOT_ALLOWED = "cancel_not_allowed"
+    CLUSTER_WITHOUT_HEAD = "cluster_without_head"
+    CLUSTER_YEAR_MISMATCH = "cluster_year_mismatch"
+    CONCURRENT_UPDATE = "concurrent_update"
+    CONFLICT = "conflict"
+    DELIVERY_PENDING = "delivery_pending"
+    DOSSIER_NOT_DRAFT = "dossier_not_draft"
+    DOSSIER_NOT_EDITABLE = "dossier_not_editable"
+    DUE_IN_PAST = "due_in_past"
+    DUPLICATE = "duplicate"
+    DUPLICATE_CLUSTER = "duplicate_cluster"
+    DUPLICATE_DECISION_NUMBER = "duplicate_decision_number"
+    DUPLICATE_NOMINATION = "duplicate_nomination"
+    DUPLICATE_RATING = "duplicate_rating"
+    DUPLICATE_ROUND = "duplicate_round"
+    DUPLICATE_TASK_CODE = "duplicate_task_code"
+    EMPTY_AGENDA = "empty_agenda"
+    EMPTY_FILE = "empty_file"
+    EXPORT_TOO_LARGE = "export_too_large"
+    FIELD_TOO_LONG = "field_too_long"
+    FILE_REQUIRED = "file_required"
+    FORBIDDEN = "forbidden"
+    HEAD_IS_DEPUTY = "head_is_deputy"
+    HTTP_ERROR = "http_error"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IF_MATCH_REQUIRED = "if_match_required"
+    IMPORT_ROWS_INVALID = "import_rows_invalid"
+    INTERNAL_ERROR = "internal_error"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    INVALID_CRITERION_PARAMETERS = "invalid_criterion_parameters"
+    INVALID_EXPIRY = "invalid_expiry"
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
+    INVALID_IF_MATCH = "invalid_if_match"
+    INVALID_MULTIPART = "invalid_multipart"
+    INVALID_PERIOD = "invalid_period"
+    INVALID_SORT = "invalid_sort"
+    INVALID_TEMPLATE = "invalid_template"
+    INVALID_TRANSITION = "invalid_transition"
+    INVALID_USER_LINK = "invalid_user_link"
+    INVALID_WINDOW = "invalid_window"
+    LOGIN_RATE_LIMITED = "login_rate_limited"
+    MEETING_NOT_CLOSED = "meeting_not_closed"
+    MEETING_NOT_OPEN = "meeting_not_open"
+    MEETING_NOT_SCHEDULED = "meeting_not_scheduled"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    MISSING_COLUMNS = "missing_columns"
+    MISSING_DOCUMENTS = "missing_documents"
+    MISSING_LINK = "missing_link"
+    MULTIPART_REQUIRED = "multipart_required"
+    NO_NOMINATIONS = "no_nominations"
+    NO_TASKS = "no_tasks"
+    NO_THRESHOLD = "no_threshold"
+    NOMINATIONS_NOT_DECIDABLE = "nominations_not_decidable"
+    NOT_A_PLAN = "not_a_plan"
+    NOT_A_VOTING_MEMBER = "not_a_voting_member"
+    NOT_AUTHENTICATED = "not_authenticated"
+    NOT_COUNCIL_MEMBERS = "not_council_members"
+    NOT_DOSSIER_OWNER = "not_dossier_owner"
+    NOT_FOUND = "not_found"
+    NOT_OWN_UNIT = "not_own_unit"
+    NOT_TASK_PARTICIPANT = "not_task_participant"
+    ONE_FILE_ONLY = "one_file_only"
+    OPEN_COMPLAINT = "open_complaint"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    PDF_UNAVAILABLE = "pdf_unavailable"
+    PLAN_ALREADY_IMPORTED = "plan_already_imported"
+    PLAN_YEAR_MISSING = "plan_year_missing"
+    PROGRESS_MISMATCH = "progress_mismatch"
+    PUBLISHED_IN_FUTURE = "published_in_future"
+    QUORUM_NOT_MET = "quorum_not_met"
+    RECEIPT_REQUIRED = "receipt_required"
+    RECIPIENT_MISMATCH = "recipient_mismatch"
+    REPORT_SCOPE_REQUIRED = "report_scope_required"
+    ROUND_CLOSED = "round_closed"
+    ROUND_COMPLETED = "round_completed"
+    ROUND_HAS_DOSSIERS = "round_has_dossiers"
+    ROUND_NOT_OPEN = "round_not_open"
+    ROUND_REQUIRED = "round_required"
+    RULE_VALUE_NOT_INTEGER = "rule_value_not_integer"
+    RULE_VALUE_OUT_OF_RANGE = "rule_value_out_of_range"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    TASK_CANCELLED = "task_cancelled"
+    TOO_MANY_NOMINATIONS = "too_many_nominations"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    TOO_MANY_ROWS = "too_many_rows"
+    UNEXPECTED_LINK = "unexpected_link"
+    UNIT_ALREADY_IN_CLUSTER = "unit_already_in_cluster"
+    UNIT_CODE_TAKEN = "unit_code_taken"
+    UNKNOWN_ATTACHMENT = "unknown_attachment"
+    UNKNOWN_AWARD_TYPE = "unknown_award_type"
+    UNKNOWN_CRITERION_RULE = "unknown_criterion_rule"
+    UNKNOWN_DOCUMENT_TYPE = "unknown_document_type"
+    UNKNOWN_REFERENCE = "unknown_reference"
+    UNPROCESSABLE = "unprocessable"
+    UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    UNTIL_IN_PAST = "until_in_past"
+    USERNAME_TAKEN = "username_taken"
+    VALIDATION_ERROR = "validation_error"
+    VALUE_OUT_OF_RANGE = "value_out_of_range"
+    VERSION_MISMATCH = "version_mismatch"
 
 
 class DomainError(Exception):
@@ -126,6 +247,17 @@ class TooManyRequests(DomainError):
     title = "Quá nhiều yêu cầu"
 
 
+def problem_document(
+    *, status: int, code: str, title: str, detail: str, instance: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The RFC 9457 body every error answer carries."""
+    body: dict[str, Any] = {"type": PROBLEM_BASE + code, "title": title, "status": status}
+    body["detail"] = detail
+    if instance is not None:
+        body["instance"] = instance
+    return {**body, "code": code, **extra}
+
+
 def problem_response(
     request: Request,
     *,
@@ -136,18 +268,14 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {
-        "type": PROBLEM_BASE + code,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-        "code": code,
-        **extra,
-    }
+    body = problem_document(
+        status=status, code=code, title=title, detail=detail, instance=request.url.path, **extra
+    )
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+# Any other status the framework answers with (406, ...) keeps its English reason phrase.
+HTTP_ERROR = "http_error"
 _HTTP_CODES = {
     400: ("bad_request", "Yêu cầu không hợp lệ", "Yêu cầu không đúng định dạng."),
     401: ("not_authenticated", "Chưa xác thực", "Cần đăng nhập bằng mã truy cập hợp lệ."),
@@ -182,7 +310,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"loc": _loc(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type")}
+            {
+                "loc": _loc(err.get("loc", ())),
+                "msg": vietnamese_message(err),
+                "type": err.get("type"),
+            }
             for err in exc.errors()
         ]
         return problem_response(
@@ -196,10 +328,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, title, detail = _HTTP_CODES.get(
-            exc.status_code,
-            ("http_error", HTTPStatus(exc.status_code).phrase, HTTPStatus(exc.status_code).phrase),
-        )
+        phrase = HTTPStatus(exc.status_code).phrase
+        code, title, detail = _HTTP_CODES.get(exc.status_code, (HTTP_ERROR, phrase, phrase))
         return problem_response(
             request,
             status=exc.status_code,
@@ -238,18 +368,53 @@ def install_error_handlers(app: FastAPI) -> None:
         # a text past its length) are the caller's to fix; anything else is our bug.
         if _is_data_error(exc):
             return _out_of_range(request)
-        return await _unexpected(request, exc)
+        return internal_error(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem_response(
-            request,
-            status=500,
-            code="internal_error",
-            title="Lỗi hệ thống",
-            detail="Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại. Vui lòng thử lại sau.",
-        )
+        return internal_error(request, exc)
+
+
+def internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        title="Lỗi hệ thống",
+        detail="Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại. Vui lòng thử lại sau.",
+    )
+
+
+class UnexpectedErrorMiddleware:
+    """Answers an unexpected exception with the 500 problem from inside the middleware stack.
+
+    Starlette runs the handler of `Exception` outside every middleware, so its answer would
+    miss the CORS headers (a browser page would see a network error instead of the problem),
+    the security headers and `X-Request-ID`. Installed innermost, this turns the exception into
+    the same answer before those middlewares see it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:  # too late for another answer: let the server end the connection
+                raise
+            await internal_error(Request(scope), exc)(scope, receive, send)
 
 
 def _is_data_error(exc: DBAPIError) -> bool:

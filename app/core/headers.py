@@ -2,8 +2,13 @@
 
 Every answer carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and
 `X-Frame-Options: DENY`; in production also `Strict-Transport-Security` (the API is served
-over HTTPS there, behind the proxy). Answers hold personal data and tokens, so any response
-without a `Cache-Control` of its own gets `no-store`; a route that chose one keeps it.
+over HTTPS there, behind the proxy).
+
+Caching, for a response without a `Cache-Control` of its own (a route that chose one keeps
+it: downloads and ballots are `no-store`): a successful JSON read (GET) is
+`private, no-cache` with `Vary: Authorization` — a browser may keep it for its own user but
+must ask again each time, with `If-None-Match`, and gets a 304 while it has not changed; no
+shared cache may keep it. Everything else — tokens, writes, errors — is `no-store`.
 """
 
 from secure import Secure
@@ -19,6 +24,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 3600
 DEFAULT_CACHE_CONTROL = CacheControl().no_store().header_value
+READ_CACHE_CONTROL = "private, no-cache"
+_READS = frozenset({"GET", "HEAD"})
+_JSON_TYPES = (b"application/json",)
 
 
 def security_headers(*, production: bool) -> Secure:
@@ -35,12 +43,22 @@ def security_headers(*, production: bool) -> Secure:
     )
 
 
+def _is_json_read(method: str, status: int, headers: list[tuple[bytes, bytes]]) -> bool:
+    if method not in _READS:
+        return False
+    if status == 304:  # the answer to a revalidation repeats the 200's caching headers
+        return True
+    content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    return 200 <= status < 300 and content_type.split(b";")[0].strip() in _JSON_TYPES
+
+
 class DefaultCacheControlMiddleware:
-    """`Cache-Control: no-store` on a response that did not say how it may be cached."""
+    """The `Cache-Control` of a response that did not say how it may be cached."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.value = DEFAULT_CACHE_CONTROL.encode("latin-1")
+        self.default = DEFAULT_CACHE_CONTROL.encode("latin-1")
+        self.read = READ_CACHE_CONTROL.encode("latin-1")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,7 +69,11 @@ class DefaultCacheControlMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 if not any(name.lower() == b"cache-control" for name, _ in headers):
-                    headers.append((b"cache-control", self.value))
+                    if _is_json_read(scope["method"], message["status"], headers):
+                        headers.append((b"cache-control", self.read))
+                        headers.append((b"vary", b"Authorization"))
+                    else:
+                        headers.append((b"cache-control", self.default))
                 message["headers"] = headers
             await send(message)
 

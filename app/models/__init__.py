@@ -15,6 +15,7 @@ from app.models.directory import (
     CouncilMemberCluster,
     Unit,
 )
+from app.models.documents import DocumentTemplate
 from app.models.dossiers import (
     Attachment,
     Dossier,
@@ -36,7 +37,13 @@ from app.models.meetings import (
     MeetingVoter,
     SealedBallot,
 )
-from app.models.nominees import Collective
+from app.models.nominees import (
+    Collective,
+    DisciplineRecord,
+    Initiative,
+    InitiativeAuthor,
+    YearlyRating,
+)
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
 from app.models.rule_values import RuleValue
@@ -63,13 +70,17 @@ __all__ = [
     "CouncilMemberCluster",
     "Decision",
     "DecisionItem",
+    "DisciplineRecord",
     "Disclosure",
+    "DocumentTemplate",
     "Dossier",
     "DossierCounter",
     "DossierSubmission",
     "Event",
     "Holiday",
     "IdempotencyKey",
+    "Initiative",
+    "InitiativeAuthor",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
@@ -92,4 +103,5 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookSubscription",
+    "YearlyRating",
 ]

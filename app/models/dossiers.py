@@ -113,9 +113,9 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     award_type_code: Mapped[str] = mapped_column(ForeignKey("award_types.code"), index=True)
     achievement_summary: Mapped[str] = mapped_column(Text, default="")
     prior_awards: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    # Kiểm tra tiêu chuẩn as last computed from the criteria's inputs; NULL when an input has
-    # changed since (services/dossiers/checks.py invalidates and fills it).
-    criteria_checks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    # Kiểm tra tiêu chuẩn as last computed, {"on": day, "checks": [...]}; NULL when an input
+    # has changed since (services/nominees/criteria_inputs.py forgets, dossiers/checks.py fills).
+    criteria_checks: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # Moves on at every invalidation: a check computed from older inputs is never stored.
     checks_stamp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(20), default=NominationStatus.DRAFT, index=True)

@@ -6,7 +6,9 @@ from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.core.errors import ProblemCode
 
 T = TypeVar("T")
 
@@ -56,16 +58,103 @@ class ListEnvelope(BaseModel, Generic[T]):
     offset: int
 
 
-class Problem(BaseModel):
-    """RFC 9457 problem details, as every 4xx and 5xx answer is shaped."""
+class ValidationIssue(BaseModel):
+    """One field in error: where it is (`["body", "nominations", 0, "nominee_name"]`), what is
+    wrong in Vietnamese (`msg`), and the stable kind of error (`type`, e.g. `missing`)."""
 
+    loc: list[str | int]
+    msg: str
     type: str
+
+
+class RowIssue(BaseModel):
+    """A row of an imported table that could not be read (`import_rows_invalid`)."""
+
+    row: int
+    message: str
+
+
+class MissingDocument(BaseModel):
+    """A required paper not yet uploaded (`missing_documents`)."""
+
+    nomination_id: int
+    nominee_name: str
+    award_type_code: str
+    document_type: str
+    document_name: str
+
+
+class DuplicateNomination(BaseModel):
+    """A nomination proposed twice for the same award in a year (`duplicate_nomination`)."""
+
+    nomination_id: int
+    nominee_name: str
+    award_type_code: str
+
+
+class RefusedNomination(BaseModel):
+    """A nomination that cannot go on an agenda or into a decision, and why."""
+
+    nomination_id: int
+    reason: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every 4xx and 5xx answer is shaped (`application/problem+json`).
+    Programs branch on `code`; `title` and `detail` are Vietnamese, for people. The members after
+    `code` appear only with the codes named in their descriptions."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="A URI naming the kind of problem; ends with `code`")
     title: str
     status: int
     detail: str
-    instance: str
-    code: str
-    errors: list[dict] | None = None
+    instance: str = Field(description="The path of the request")
+    code: ProblemCode
+    errors: list[ValidationIssue | RowIssue] | None = Field(
+        default=None,
+        description="`validation_error`, `invalid_criterion_parameters`: the fields in error; "
+        "`import_rows_invalid`: the rows in error",
+    )
+    current_status: str | None = Field(
+        default=None, description="Refused moves (`invalid_transition`, ...): the status now"
+    )
+    current_version: int | None = Field(
+        default=None, description="`version_mismatch`: the version the ETag must name"
+    )
+    missing: list[MissingDocument] | list[str] | list[int] | None = Field(
+        default=None,
+        description="`missing_documents`: the papers still required; `missing_columns`: the "
+        "columns; `ballot_incomplete`: the agenda nominations not voted",
+    )
+    duplicates: list[DuplicateNomination] | None = Field(
+        default=None, description="`duplicate_nomination`"
+    )
+    refused: list[RefusedNomination] | None = Field(
+        default=None, description="`agenda_refused`, `nominations_not_decidable`"
+    )
+    pending_nomination_ids: list[int] | None = Field(
+        default=None, description="`appraisal_incomplete`: nominations without a conclusion"
+    )
+    nomination_ids: list[int] | None = Field(
+        default=None, description="`open_complaint`: nominations with an open complaint"
+    )
+    member_ids: list[int] | None = Field(
+        default=None, description="`not_council_members`: ids that are not active members"
+    )
+    not_on_agenda: list[int] | None = Field(default=None, description="`ballot_incomplete`")
+    repeated: list[int] | None = Field(default=None, description="`ballot_incomplete`")
+    present: int | None = Field(default=None, description="`quorum_not_met`")
+    members_total: int | None = Field(default=None, description="`quorum_not_met`")
+    present_percent: float | None = Field(default=None, description="`quorum_not_met`")
+    required_percent: float | None = Field(default=None, description="`quorum_not_met`")
+    required_present: int | None = Field(default=None, description="`quorum_not_met`")
+    limit_bytes: int | None = Field(default=None, description="`payload_too_large`: the limit")
+    minimum: float | None = Field(default=None, description="`rule_value_out_of_range`")
+    maximum: float | None = Field(default=None, description="`rule_value_out_of_range`")
+    row: int | None = Field(default=None, description="`unsupported_format`: the row unread")
 
 
 # Control characters other than tab and line breaks cannot be written to a spreadsheet cell

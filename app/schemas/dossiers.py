@@ -68,7 +68,10 @@ class DossierUpdate(StrictModel):
 class Check(ReadModel):
     rule: str
     result: Literal["pass", "fail", "unknown"]
-    message: str
+    message: str = Field(description="Lý do, với căn cứ: quyết định, xếp loại, sáng kiến đã dùng")
+    legal_basis: str | None = Field(
+        default=None, description="Căn cứ pháp lý của tiêu chí (văn bản, điều, khoản)"
+    )
 
 
 # Read from the nomination's `appraisal_*` columns (a docstring would enter the OpenAPI document).
@@ -125,7 +128,7 @@ class AttachmentRead(ReadModel):
     created_at: datetime
 
 
-class DossierRead(ReadModel):
+class _DossierHeader(ReadModel):
     id: int
     code: str
     year: int
@@ -143,6 +146,9 @@ class DossierRead(ReadModel):
     appraisal_due_on: date | None
     supplement_due_on: date | None
     submission_count: int
+
+
+class DossierRead(_DossierHeader):
     nominations: list[NominationRead]
     attachments: list[AttachmentRead]
     created_at: datetime
@@ -154,6 +160,39 @@ class ReaderDossierRead(DossierRead):
     """A dossier as a reader sees it: its nominations redacted (`ReaderNominationRead`)."""
 
     nominations: list[ReaderNominationRead]
+
+
+class CheckCounts(ReadModel):
+    """How many of the nomination's criteria checks came out each way."""
+
+    passed: int = Field(alias="pass")
+    failed: int = Field(alias="fail")
+    unknown: int
+
+
+class NominationSummary(ReadModel):
+    """A nomination as a dossier list shows it: who, for what, where it stands; its summary,
+    prior awards and checks in full are at `GET /dossiers/{id}`."""
+
+    id: int
+    nominee_kind: NomineeKind
+    nominee_name: str
+    nominee_unit_id: Id | None
+    collective_id: Id | None
+    award_type_code: str
+    status: str
+    checks: CheckCounts
+
+
+class DossierSummary(_DossierHeader):
+    """A dossier as `GET /dossiers` lists it: its nominations as summaries and the number of
+    its papers, so that a page stays small whatever the dossiers hold."""
+
+    nominations: list[NominationSummary]
+    attachment_count: int = Field(description="Papers attached (listed at `GET /dossiers/{id}`)")
+    created_at: datetime
+    updated_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ NOI_VU_OR_READER = frozenset({NOI_VU, READER})
 REPORTERS = frozenset({NOI_VU, UNIT})
 REPORT_READERS = frozenset({NOI_VU, READER, UNIT, CLUSTER_HEAD})
 EXTENSION_READERS = frozenset({NOI_VU, UNIT, READER})
+FACT_ENTERERS = frozenset({NOI_VU, UNIT})
 
 _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     # sign-in and service tokens
@@ -202,11 +203,25 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("complaint.resolve", ONLY_NOI_VU, ANY),
     ("award_history.list", EVERYONE, IN_SCOPE),
     ("award_history.import", ONLY_NOI_VU, ANY),
+    # facts about nominees: a unit enters its own people's, Sở Nội vụ any unit's
+    ("rating.list", EVERYONE, IN_SCOPE),
+    ("rating.record", FACT_ENTERERS, OWN_UNIT),
+    ("rating.import", FACT_ENTERERS, OWN_UNIT),
+    ("rating.confirm", ONLY_NOI_VU, ANY),
+    ("discipline.list", FACT_ENTERERS, IN_SCOPE),
+    ("discipline.record", FACT_ENTERERS, OWN_UNIT),
+    ("initiative.list", EVERYONE, IN_SCOPE),
+    ("initiative.record", FACT_ENTERERS, OWN_UNIT),
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
+    ("document_template.list", ONLY_NOI_VU, ANY),
+    ("document_template.read", ONLY_NOI_VU, ANY),
+    ("document_template.update", ONLY_NOI_VU, ANY),
+    ("document_template.versions", ONLY_NOI_VU, ANY),
+    ("document_template.revert", ONLY_NOI_VU, ANY),
 )
 _PUBLIC = ("auth.login", "auth.refresh")
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from app.models import CouncilMemberCluster
 from app.services.dossiers.rules import today
 from tests.factories import (
+    etag_version,
     make_cluster,
     make_council,
     make_council_member,
@@ -57,7 +58,7 @@ async def test_unit_drafts_a_dossier_of_its_own_in_its_cluster(app, client, sess
     assert nomination["status"] == "draft" and nomination["dossier_id"] == body["id"]
     assert nomination["vote_result"] is None and nomination["decision"] is None
     assert {c["rule"] for c in nomination["checks"]} >= {"recipient_kind", "no_discipline"}
-    assert response.headers["etag"] == f'"{body["version"]}"'
+    assert etag_version(response) == body["version"]
 
 
 async def test_codes_count_up_within_the_year(app, client, session):
@@ -397,8 +398,53 @@ async def test_a_page_of_200_costs_what_a_page_of_1_costs(app, client, session, 
         large = await client.get("/api/v1/dossiers?limit=200", headers=admin)
 
     assert small.json()["total"] == 1 and len(large.json()["items"]) == 200
-    assert all(len(d["attachments"]) == 3 for d in large.json()["items"])
+    assert all(d["attachment_count"] == 3 for d in large.json()["items"])
     assert many.count == one.count
+
+
+# What the README promises of a `GET /dossiers` page: each dossier at most 4,000 bytes besides
+# its nominations, each nomination at most 2,200 bytes, whatever their summaries, prior awards and
+# papers hold. The worst name escapes each of its 300 characters to six bytes (\u0001).
+DOSSIER_BYTES = 4_000
+NOMINATION_SUMMARY_BYTES = 2_200
+
+
+async def test_a_list_page_of_the_largest_dossiers_stays_within_its_stated_bound(
+    app, client, session
+):
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    unit = await make_unit(session)
+    prior = {"award_type_code": "chien_si_thi_dua_co_so", "year": 2024, "decision_no": "Q" * 100}
+    largest = {
+        "nominee_name": "\x01" * 300,
+        "achievement_summary": "Ữ" * 20_000,
+        "prior_awards": [prior] * 100,
+    }
+    for _ in range(2):
+        await make_dossier(
+            session, unit, round_, nominations=500, nominee=largest, title="\x01" * 500
+        )
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    page = await client.get("/api/v1/dossiers?limit=200", headers=admin)
+
+    assert page.status_code == 200, page.text
+    assert len(page.content) <= 2 * (DOSSIER_BYTES + 500 * NOMINATION_SUMMARY_BYTES)
+    listed = page.json()["items"][0]
+    summary = listed["nominations"][0]
+    assert "achievement_summary" not in summary and "prior_awards" not in summary
+    assert listed["attachment_count"] == 3 and "attachments" not in listed
+    # The full nomination is one request away, and the list's counts are its checks counted.
+    full = (await client.get(f"/api/v1/dossiers/{listed['id']}", headers=admin)).json()
+    nomination = next(n for n in full["nominations"] if n["id"] == summary["id"])
+    assert len(nomination["achievement_summary"]) == 20_000
+    assert len(nomination["prior_awards"]) == 100
+    results = [c["result"] for c in nomination["checks"]]
+    assert summary["checks"] == {r: results.count(r) for r in ("pass", "fail", "unknown")}
+    assert summary["checks"]["pass"] > 0
+    assert {summary["nominee_name"], summary["status"]} == {"\x01" * 300, "draft"}
 
 
 def _parameters(statement: str) -> int:

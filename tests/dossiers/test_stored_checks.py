@@ -2,7 +2,7 @@
 and forgotten when one of their inputs changes, so a stale check is never shown."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.models import Dossier, Nomination
 from app.services.dossiers import queries
@@ -136,3 +136,19 @@ async def test_checks_computed_before_an_input_changed_are_not_stored(
         select(Nomination.criteria_checks).where(Nomination.dossier_id == dossier["id"])
     )
     assert stored is None
+
+
+async def test_checks_stored_on_another_day_are_computed_again(app, client, session):
+    # Discipline runs by date: what was true yesterday is not shown today.
+    dossier, _, headers = await _drafted(app, client, session)
+    stale = {"on": "2000-01-01", "checks": [{"rule": "old", "result": "pass", "message": "cũ"}]}
+    await session.execute(
+        update(Nomination)
+        .where(Nomination.dossier_id == dossier["id"])
+        .values(criteria_checks=stale)
+    )
+    await session.commit()
+
+    shown = await client.get(f"{API}/dossiers/{dossier['id']}", headers=headers)
+
+    assert shown.json()["nominations"][0]["checks"] == dossier["nominations"][0]["checks"]

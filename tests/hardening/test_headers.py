@@ -1,5 +1,6 @@
-"""Security headers: nosniff and a referrer policy everywhere, no caching of answers that did
-not choose otherwise, no-store on tokens, HSTS in production."""
+"""Security headers: nosniff and a referrer policy everywhere; JSON reads revalidated by the
+browser of their own user only, everything else (errors, tokens) never stored; HSTS in
+production."""
 
 import httpx
 
@@ -15,16 +16,26 @@ def _assert_common(response: httpx.Response) -> None:
     assert response.headers["x-frame-options"] == "DENY"
 
 
-async def test_json_answers_and_errors_are_not_cached(app, client, session):
+async def test_json_reads_are_private_and_revalidated_and_errors_are_not_stored(
+    app, client, session
+):
     _, admin = await signed_in(app, session)
 
     for response in (
         await client.get("/api/v1/units", headers=admin),
-        await client.get("/api/v1/units/999", headers=admin),
-        await client.get("/api/v1/units"),
         await client.get("/healthz"),
     ):
         _assert_common(response)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "private, no-cache"
+        assert "Authorization" in response.headers["vary"]
+    for response in (
+        await client.get("/api/v1/units/999", headers=admin),
+        await client.get("/api/v1/units"),
+        await client.post("/api/v1/units", json={}, headers=admin),
+    ):
+        _assert_common(response)
+        assert response.status_code >= 400
         assert response.headers["cache-control"] == "no-store"
         assert "strict-transport-security" not in response.headers  # not in development
 

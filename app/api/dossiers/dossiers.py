@@ -14,6 +14,7 @@ from app.schemas.dossiers import (
     ActionBody,
     DossierCreate,
     DossierRead,
+    DossierSummary,
     DossierUpdate,
     HistoryEntry,
     ReturnBody,
@@ -29,7 +30,7 @@ async def _read(session, principal, dossier, response: Response) -> DossierRead:
     return await reads.dossier_read(session, principal, dossier)
 
 
-@router.get("/dossiers", response_model=ListEnvelope[DossierRead])
+@router.get("/dossiers", response_model=ListEnvelope[DossierSummary])
 async def list_dossiers(
     session: SessionDep,
     principal: Allowed("dossier.list"),
@@ -39,9 +40,11 @@ async def list_dossiers(
     """Each caller sees its own scope (a unit its dossiers, a cluster head its cluster's, a
     council member the clusters it monitors). `overdue=appraisal`: under appraisal past
     `appraisal_due_on`; `overdue=supplement`: returned and past `supplement_due_on`, as of
-    `as_of` (default today in Việt Nam)."""
+    `as_of` (default today in Việt Nam). Each dossier shows its nominations as summaries
+    (who, which award, status, how many criteria checks pass, fail or are unknown) and the
+    number of its papers: the full nominations and papers are at `GET /dossiers/{id}`."""
     result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
-    return envelope(result, await reads.dossier_reads(session, principal, result.items))
+    return envelope(result, await reads.dossier_summaries(session, result.items))
 
 
 @router.post(

@@ -10,6 +10,7 @@ from app.core.errors import NotFound, Unprocessable
 from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
+from app.core.validation_messages import vietnamese_message
 from app.models import AwardType
 from app.schemas.award_types import AwardTypeUpdate
 from app.services import audit, permissions
@@ -166,21 +167,28 @@ def _unknown_rules(criteria: list[Any]) -> list[str]:
     return unknown
 
 
-def _parameter_errors(criteria: list[dict[str, Any]], where: str = "criteria") -> list[str]:
+def _parameter_errors(
+    criteria: list[dict[str, Any]], where: tuple[str | int, ...] = ("body", "criteria")
+) -> list[dict[str, Any]]:
     """Each criterion's parameters against its rule's model (e.g. `interval` ≥ 1, `years` ≤ 20),
-    so a stored criterion can never make an evaluation fail or run without end."""
-    errors: list[str] = []
+    so a stored criterion can never make an evaluation fail or run without end. The errors are
+    shaped like a 422's `errors`: `{loc, msg, type}`."""
+    errors: list[dict[str, Any]] = []
     for i, criterion in enumerate(criteria):
         try:
             PARAMETERS.get(criterion["rule"], _Criterion).model_validate(criterion)
         except ValidationError as exc:
             errors += [
-                f"{where}[{i}].{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                {"loc": [*where, i, *e["loc"]], "msg": vietnamese_message(e), "type": e["type"]}
                 for e in exc.errors(include_url=False)
             ]
         if isinstance(criterion.get("options"), list):
-            errors += _parameter_errors(criterion["options"], f"{where}[{i}].options")
+            errors += _parameter_errors(criterion["options"], (*where, i, "options"))
     return errors
+
+
+def _text(error: dict[str, Any]) -> str:
+    return f"{'.'.join(str(part) for part in error['loc'][1:])}: {error['msg']}"
 
 
 def _check_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -194,7 +202,7 @@ def _check_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if errors := _parameter_errors(criteria):
         raise Unprocessable(
             "Tham số của tiêu chí không hợp lệ (số năm 1–20, khoảng cách năm 1–20, độ lệch năm "
-            f"0–50, số lượng 1–20, chỉ số nguyên): {'; '.join(errors[:10])}.",
+            f"0–50, số lượng 1–20, chỉ số nguyên): {'; '.join(_text(e) for e in errors[:10])}.",
             code="invalid_criterion_parameters",
             errors=errors[:50],
         )

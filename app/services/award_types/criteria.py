@@ -7,7 +7,7 @@ with a message naming what is missing (domain.md: never `pass` on missing data).
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.services.award_types.catalogue import GENERAL_CRITERIA, AwardTypeSpec, award_type_name
@@ -23,7 +23,9 @@ RATING_NAMES = {
 SCOPE_RANKS = {"grassroots": 1, "provincial": 2, "national": 3}
 SCOPE_NAMES = {"grassroots": "cấp cơ sở", "provincial": "cấp tỉnh", "national": "toàn quốc"}
 RECIPIENT_NAMES = {"individual": "cá nhân", "collective": "tập thể"}
-# Đột xuất and chuyên đề awards do not count toward consecutive-year criteria (NĐ 152, Điều 4).
+# Đột xuất and chuyên đề awards are never the basis of a higher award for công trạng (NĐ 98/2023
+# Điều 4 khoản 3, kept by NĐ 152/2025): neither consecutive nor single prior-award criteria
+# count them.
 COUNTING_KINDS = frozenset({"regular"})
 
 
@@ -35,6 +37,7 @@ class AwardRecord:
     year: int
     source: str
     kind: str = "regular"
+    decision_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class YearRating:
 
     year: int
     rating: str
+    decision_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,10 @@ class NomineeFacts:
     under_discipline: bool | None = None
     open_complaint: bool = False
     is_cluster_leader: bool | None = None
+    # Why `under_discipline` (which record), and the first year that counts again after a
+    # discipline ended: years before it never make a consecutive run (NĐ 152/2025).
+    discipline_reason: str | None = None
+    counting_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ class Check:
     rule: str
     result: str
     message: str
+    legal_basis: str | None = None
 
 
 Criterion = Mapping[str, Any]
@@ -106,8 +115,11 @@ def evaluate_criterion(criterion: Criterion, facts: NomineeFacts) -> Check:
     evaluator = RULES.get(criterion.get("rule", ""))
     if evaluator is None:
         name = criterion.get("check") or criterion.get("rule") or "unknown_rule"
-        return Check(name, UNKNOWN, f"Tiêu chí “{name}” chưa được hỗ trợ kiểm tra tự động.")
-    return evaluator(criterion, facts)
+        check = Check(name, UNKNOWN, f"Tiêu chí “{name}” chưa được hỗ trợ kiểm tra tự động.")
+    else:
+        check = evaluator(criterion, facts)
+    basis = criterion.get("legal_basis")
+    return replace(check, legal_basis=basis) if basis else check
 
 
 def _field(award: AwardTypeSpec | Mapping, name: str) -> Any:
@@ -160,8 +172,11 @@ def _no_discipline(criterion: Criterion, facts: NomineeFacts) -> Check:
             name, UNKNOWN, "Chưa có thông tin về việc bị kỷ luật, điều tra, thanh tra, kiểm tra."
         )
     if facts.under_discipline:
-        return Check(name, FAIL, "Đang bị kỷ luật hoặc đang bị điều tra, thanh tra, kiểm tra.")
-    return Check(name, PASS, "Không bị kỷ luật, điều tra, thanh tra, kiểm tra.")
+        reason = facts.discipline_reason or "Đang bị kỷ luật hoặc đang bị điều tra, thanh tra"
+        return Check(name, FAIL, f"{reason}: chưa được xét khen thưởng.")
+    return Check(
+        name, PASS, "Không có kỷ luật, điều tra, thanh tra nào đang có hiệu lực trong dữ liệu."
+    )
 
 
 @_rule("no_open_complaint")
@@ -221,13 +236,15 @@ def _required_years(criterion: Criterion, year: int) -> list[int]:
 def _proved_years(
     facts: NomineeFacts, codes: list[str], ratings: list[str], by_year: dict[int, str]
 ) -> dict[int, str]:
-    """Year → source of its proof; recorded history and ratings outrank a declaration."""
+    """Year → source of its proof; recorded history and ratings outrank a declaration. Years
+    before `counting_from` (a discipline ended after them) prove nothing."""
     found = {year: "history" for year, rating in by_year.items() if rating in ratings}
     for record in facts.awards:
         if record.award_type_code in codes and record.kind in COUNTING_KINDS:
             if found.get(record.year) != "history":
                 found[record.year] = record.source
-    return found
+    start = facts.counting_from
+    return {y: source for y, source in found.items() if start is None or y >= start}
 
 
 def _consecutive_subject(codes: list[str], ratings: list[str]) -> str:
@@ -247,13 +264,45 @@ def _consecutive(criterion: Criterion, facts: NomineeFacts) -> Check:
     subject = _consecutive_subject(codes, ratings)
     ending, interval = required[-1], criterion.get("interval", 1)
     if consecutive_years(sources, ending, interval) >= len(required):
-        return Check(name, PASS, _consecutive_pass_message(subject, required, sources))
+        message = _consecutive_pass_message(subject, required, sources)
+        return Check(name, PASS, message + _evidence_text(facts, codes, ratings, required))
+    if facts.counting_from is not None and required[0] < facts.counting_from:
+        return Check(
+            name,
+            FAIL,
+            f"Không đủ {subject} {_years_text(required)}: thời gian trước khi hết kỷ luật "
+            f"không được tính, các năm liên tục tính lại từ năm {facts.counting_from}.",
+        )
     disproved = _disproved_years(criterion, required, sources, by_year)
     if disproved:
         detail = "; ".join(f"năm {y}: {RATING_NAMES.get(r, r)}" for y, r in disproved)
         return Check(name, FAIL, f"Không đạt {subject} {_years_text(required)} ({detail}).")
     missing = [y for y in required if y not in sources]
     return Check(name, UNKNOWN, _consecutive_unknown_message(subject, required, missing))
+
+
+def _evidence_text(
+    facts: NomineeFacts, codes: list[str], ratings: list[str], years: list[int]
+) -> str:
+    """ " Căn cứ: năm 2024: HTXS (QĐ 5/QĐ-UBND); …" — the records that proved each year."""
+    parts = []
+    for year in years:
+        rating = next((r for r in facts.ratings if r.year == year and r.rating in ratings), None)
+        award = next(
+            (a for a in facts.awards
+             if a.year == year and a.award_type_code in codes and a.kind in COUNTING_KINDS),
+            None,
+        )  # fmt: skip
+        if rating is not None:
+            parts.append(f"năm {year}: {rating.rating.upper()}" + _decision(rating.decision_no))
+        elif award is not None:
+            parts.append(f"năm {year}: {award_type_name(award.award_type_code)}"
+                         + _decision(award.decision_no))  # fmt: skip
+    return f" Căn cứ: {'; '.join(parts)}." if parts else ""
+
+
+def _decision(number: str | None) -> str:
+    return f" (QĐ {number})" if number else ""
 
 
 def _consecutive_default_name(criterion: Criterion, codes: list[str], ratings: list[str]) -> str:
@@ -293,7 +342,7 @@ def _consecutive_unknown_message(subject: str, required: list[int], missing: lis
 
 @_rule("prior_award")
 def _prior_award(criterion: Criterion, facts: NomineeFacts) -> Check:
-    """Any earlier award counts here, đột xuất included: only consecutive criteria exclude it."""
+    """An earlier regular award: đột xuất and chuyên đề awards are no basis for a higher one."""
     codes = _codes(criterion)
     earliest, latest = _award_window(criterion, facts.year)
     subject = " hoặc ".join(award_type_name(code) for code in codes)
@@ -303,10 +352,17 @@ def _prior_award(criterion: Criterion, facts: NomineeFacts) -> Check:
         for r in facts.awards
         if r.award_type_code in codes and (earliest or r.year) <= r.year <= latest
     ]
-    if not hits:
-        return Check(name, UNKNOWN, f"Chưa có dữ liệu {subject} {_window_text(earliest, latest)}.")
-    best = max(hits, key=lambda r: (r.source == "history", r.year))
-    source = " (theo kê khai)" if best.source == "declared" else ""
+    counting = [r for r in hits if r.kind in COUNTING_KINDS]
+    if not counting:
+        excluded = (
+            f" ({_years_text(r.year for r in hits)} là khen đột xuất/chuyên đề, không làm căn "
+            "cứ khen thưởng cao hơn)" if hits else ""
+        )  # fmt: skip
+        return Check(
+            name, UNKNOWN, f"Chưa có dữ liệu {subject} {_window_text(earliest, latest)}{excluded}."
+        )
+    best = max(counting, key=lambda r: (r.source == "history", r.year))
+    source = " (theo kê khai)" if best.source == "declared" else _decision(best.decision_no)
     return Check(name, PASS, f"Đã được tặng {subject} năm {best.year}{source}.")
 
 
@@ -337,7 +393,14 @@ def _initiative(criterion: Criterion, facts: NomineeFacts) -> Check:
     subject = f"sáng kiến, đề tài phạm vi {SCOPE_NAMES.get(min_scope, min_scope)} trở lên"
     period = f" trong các năm {earliest}–{facts.year}" if earliest else ""
     if len(matching) >= needed:
-        return Check(_name(criterion, default), PASS, f"Có {len(matching)} {subject}{period}.")
+        used = "; ".join(
+            f"“{i.get('title')}” ({i.get('year')}{_decision(i.get('decision_no'))})"
+            for i in matching[:needed] if i.get("title")
+        )  # fmt: skip
+        used = f" Căn cứ: {used}." if used else ""
+        return Check(
+            _name(criterion, default), PASS, f"Có {len(matching)} {subject}{period}.{used}"
+        )
     return Check(
         _name(criterion, default),
         UNKNOWN,

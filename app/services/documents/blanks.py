@@ -124,9 +124,9 @@ def tally_minutes() -> object:
 
 
 BALLOT_COLUMNS = (
-    Column("STT", 1.1, "{{ row.no }}", "center"),
+    Column("STT", 1.3, "{{ row.no }}", "center"),
     Column("Cá nhân / tập thể", 5.5, "{{ row.name }}"),
-    Column("Đơn vị", 4.9, "{{ row.unit }}"),
+    Column("Đơn vị", 4.7, "{{ row.unit }}"),
     Column("Tán thành", 2.5, "", "center"),
     Column("Không tán thành", 2.5, "", "center"),
 )
@@ -138,7 +138,8 @@ def ballot_paper() -> object:
     layout.heading_block(document, numbered=False)
     layout.title_block(document, "PHIẾU BẦU")
     layout.body_paragraphs(document, "instructions")
-    layout.data_table(document, BALLOT_COLUMNS, rows="group.rows", group_loop="groups", size=13)
+    layout.data_table(document, BALLOT_COLUMNS, rows="group.rows", group_loop="groups", size=13,
+                      row_height_cm=0.9)  # fmt: skip
     para(document, "{{ footnote }}", size=12, italic=True, align="left", before=8)
     return document
 

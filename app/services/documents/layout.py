@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -301,6 +301,7 @@ def data_table(
     group_title: str | None = None,
     total_row: Iterable[str] | None = None,
     size: float = 12,
+    row_height_cm: float | None = None,
 ) -> None:
     """A bordered table with real widths, its header row repeated on every page, and a row
     per item of `rows` (docxtpl `{%tr for %}`); with `group_loop`, a full-width title row per
@@ -326,6 +327,8 @@ def data_table(
     control(f"{{%tr for row in {rows} %}}")
     row = table.add_row()
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if row_height_cm:
+        row.height, row.height_rule = Cm(row_height_cm), WD_ROW_HEIGHT_RULE.AT_LEAST
     for cell, column in zip(row.cells, columns, strict=True):
         _first(cell, column.cell, size=size, align=column.align)
     control("{%tr endfor %}")

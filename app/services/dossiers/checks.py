@@ -1,14 +1,17 @@
 """Kiểm tra tiêu chuẩn for nominations: the award type's criteria (as Sở Nội vụ keeps them)
 run on what the nominee declared and on the recorded award history.
 
-Checks are stored on the nomination (`criteria_checks`) once computed, and forgotten when an
-input changes (services/nominees/criteria_inputs.py), so a read costs nothing for them. Those
-not stored are computed for a whole page at once: two queries whatever its size (the award
-types, and the history of every nominee on the page), and stored by a request that may write.
+Checks are stored on the nomination (`criteria_checks`, with the day they were computed for:
+discipline runs by date) and forgotten when an input changes (services/nominees/
+criteria_inputs.py), so a read costs nothing for them. Those not stored, or stored another day,
+are computed for a whole page at once, in the same few queries whatever its size (the award
+types, the history of every nominee on the page, their ratings, discipline records and
+initiatives), and stored by a request that may write.
 """
 
 from collections.abc import Iterable
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
@@ -19,7 +22,11 @@ from app.core.db import READ_ONLY
 from app.models import AwardHistory, AwardType, Nomination
 from app.services.award_types import award_types_by_code
 from app.services.award_types.criteria import AwardRecord, Check, NomineeFacts, evaluate
-from app.services.nominees import criteria_inputs  # noqa: F401  (watches the criteria's inputs)
+from app.services.dossiers import rules
+from app.services.nominees import (
+    criteria_inputs,  # noqa: F401  (watches the criteria's inputs)
+    facts,
+)
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
@@ -57,19 +64,37 @@ async def load_history(
     return list(await session.scalars(stmt))
 
 
-def facts_for(nomination: Nomination, year: int, history: Iterable[AwardHistory]) -> NomineeFacts:
-    """What the criteria see of a nominee: recorded history first, then declarations."""
+def facts_for(
+    nomination: Nomination,
+    year: int,
+    history: Iterable[AwardHistory],
+    known: facts.KnownFacts | None = None,
+    today: date | None = None,
+) -> NomineeFacts:
+    """What the criteria see of a nominee: recorded history first, then declarations, and the
+    ratings, initiatives and discipline recorded for it."""
     declared = [
-        AwardRecord(str(p.get("award_type_code")), int(p.get("year") or 0), "declared")
+        AwardRecord(
+            str(p.get("award_type_code")), int(p.get("year") or 0), "declared",
+            decision_no=p.get("decision_no"),
+        )
         for p in nomination.prior_awards or []
-    ]
+    ]  # fmt: skip
     recorded = [
-        AwardRecord(row.award_type_code, row.year, "history", row.kind)
+        AwardRecord(row.award_type_code, row.year, "history", row.kind, row.decision_no)
         for row in history
         if _history_matches(row, nomination)
     ]
+    extra = facts.extras(nomination, known or facts.KnownFacts(), today or rules.today())
     return NomineeFacts(
-        nominee_kind=nomination.nominee_kind, year=year, awards=(*recorded, *declared)
+        nominee_kind=nomination.nominee_kind,
+        year=year,
+        awards=(*recorded, *declared),
+        ratings=extra.ratings,
+        initiatives=extra.initiatives,
+        under_discipline=extra.under_discipline if known is not None else None,
+        discipline_reason=extra.discipline_reason,
+        counting_from=extra.counting_from,
     )
 
 
@@ -92,10 +117,12 @@ async def checks_for(
         return {}
     types = await award_types_by_code(session, {n.award_type_code for n in nominations})
     history = await load_history(session, nominations)
+    known = await facts.load(session, nominations)
+    today = rules.today()
     return {
         n.id: evaluate(
             _criteria_of(types.get(n.award_type_code), n.award_type_code),
-            facts_for(n, years[n.dossier_id], history),
+            facts_for(n, years[n.dossier_id], history, known, today),
         )
         for n in nominations
     }
@@ -116,14 +143,16 @@ _STORE = (
 async def stored_checks(
     session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
 ) -> dict[int, list[dict[str, Any]]]:
-    """Nomination id → its checks: as stored, or computed now for those not stored (and then
+    """Nomination id → its checks: as stored today, or computed now for the others (and then
     stored, when the session may write and no input has changed meanwhile: the row's
     `checks_stamp` must still be the one they were computed from)."""
-    missing = [n for n in nominations if n.criteria_checks is None]
+    today = rules.today().isoformat()
+    missing = [n for n in nominations if (n.criteria_checks or {}).get("on") != today]
     if missing:
         fresh = await checks_for(session, missing, years)
         for n in missing:
-            set_committed_value(n, "criteria_checks", [asdict(c) for c in fresh[n.id]])
+            value = {"on": today, "checks": [asdict(c) for c in fresh[n.id]]}
+            set_committed_value(n, "criteria_checks", value)
         if not session.info.get(READ_ONLY):
             await session.execute(
                 _STORE,
@@ -132,4 +161,4 @@ async def stored_checks(
                     for n in missing
                 ],
             )
-    return {n.id: n.criteria_checks for n in nominations}
+    return {n.id: n.criteria_checks["checks"] for n in nominations}

@@ -3,10 +3,13 @@ readers get the redacted variants. Checks are read as stored (computed only for 
 nominations whose inputs changed); vote results and decisions are read for a whole page at
 once (two queries, whatever its size), and only for dossiers that Sở Nội vụ has received: a
 nomination is voted on or decided only after it was appraised eligible, which needs its dossier
-under appraisal. They are handed to the schemas beside the rows.
+under appraisal. They are handed to the schemas beside the rows. A list shows dossiers as
+summaries (`DossierSummary`), so that a page stays small.
 """
 
+from collections import Counter
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +18,9 @@ from app.models import AuditEntry, Dossier, Nomination
 from app.schemas.common import RowWith
 from app.schemas.dossiers import (
     Appraisal,
+    CheckCounts,
     DossierRead,
+    DossierSummary,
     HistoryEntry,
     NominationRead,
     ReaderDossierRead,
@@ -24,6 +29,7 @@ from app.schemas.dossiers import (
 )
 from app.services import policies
 from app.services.decisions import outcomes
+from app.services.dossiers import queries
 from app.services.dossiers.checks import stored_checks
 
 
@@ -62,6 +68,29 @@ async def dossier_reads(
         schema.model_validate(RowWith(d, nominations=[facts[n.id] for n in d.nominations]))
         for d in dossiers
     ]
+
+
+async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> list[DossierSummary]:
+    """Dossiers (nominations loaded) as a list shows them: nominations as summaries with their
+    check counts, papers as a number. The same for every role: nothing personal is in it."""
+    nominations = [n for d in dossiers for n in d.nominations]
+    checks = await stored_checks(session, nominations, {d.id: d.year for d in dossiers})
+    papers = await queries.attachment_counts(session, [d.id for d in dossiers])
+    return [
+        DossierSummary.model_validate(
+            RowWith(
+                d,
+                nominations=[RowWith(n, checks=_counted(checks[n.id])) for n in d.nominations],
+                attachment_count=papers.get(d.id, 0),
+            )
+        )
+        for d in dossiers
+    ]
+
+
+def _counted(checks: list[dict[str, Any]]) -> CheckCounts:
+    results = Counter(c["result"] for c in checks)
+    return CheckCounts.model_validate({r: results[r] for r in ("pass", "fail", "unknown")})
 
 
 async def dossier_read(

@@ -4,9 +4,9 @@ forgotten in the same transaction, and the next read computes them again
 
 Two ways in, both generic:
 - `watch(Model, affected)`: every row of `Model` added, changed or deleted through the ORM
-  forgets the checks that `affected(row)` names, at the flush. Award history and award types
-  are watched here; a new register the criteria read (ratings, initiatives, discipline, ...)
-  adds one `watch` line beside its model's service.
+  forgets the checks that `affected(row)` names, at the flush. Award history, award types,
+  yearly ratings, discipline records and initiatives (with their authors) are watched at the
+  end of this module; a new register the criteria read adds one `watch` line there.
 - `await inputs_changed(session, ...)`: for a change the ORM does not see (a bulk UPDATE, a
   dossier moved to another year).
 
@@ -24,7 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.models import AwardHistory, AwardType, Nomination
+from app.models import (
+    AwardHistory,
+    AwardType,
+    DisciplineRecord,
+    Initiative,
+    InitiativeAuthor,
+    Nomination,
+    YearlyRating,
+)
 
 CHUNK = 1000  # ids or keys per statement, far below PostgreSQL's 32,767 parameters
 Affected = Callable[[Any], dict[str, Iterable[Any]]]
@@ -125,3 +133,15 @@ watch(
     lambda row: {"nominee_keys": [row.nominee_key], "collective_ids": [row.collective_id]},
 )
 watch(AwardType, lambda row: {"award_type_codes": [row.code]})
+watch(
+    YearlyRating,
+    lambda row: {"nominee_keys": [row.nominee_key], "collective_ids": [row.collective_id]},
+)
+watch(DisciplineRecord, lambda row: {"nominee_keys": [row.nominee_key]})
+watch(InitiativeAuthor, lambda row: {"nominee_keys": [row.name_key]})
+watch(
+    Initiative,
+    lambda row: {
+        "nominee_keys": [a.name_key for a in getattr(row, "__dict__", {}).get("authors", ())]
+    },
+)

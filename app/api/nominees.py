@@ -1,0 +1,140 @@
+"""Facts about nominees: yearly ratings (xếp loại), discipline and investigations, initiatives."""
+
+from typing import Annotated
+
+from fastapi import File, Query, Request, UploadFile, status
+
+from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.responses import CONFLICT, NOT_FOUND, envelope
+from app.api.routing import feature_router
+from app.core.errors import PayloadTooLarge
+from app.schemas.common import Id, ListEnvelope
+from app.schemas.nominees import (
+    DisciplineCreate,
+    DisciplineRead,
+    InitiativeCreate,
+    InitiativeRead,
+    Rating,
+    RatingCreate,
+    RatingImportResult,
+    RatingRead,
+    Scope,
+)
+from app.services.nominees import importing, records
+
+router = feature_router(tags=["nominees"])
+Q = Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")]
+YearQ = Annotated[int | None, Query(ge=1945, le=2100)]
+
+
+@router.get("/ratings", response_model=ListEnvelope[RatingRead])
+async def list_ratings(
+    session: SessionDep,
+    principal: Allowed("rating.list"),
+    page: PageDep,
+    q: Q = None,
+    year: YearQ = None,
+    unit_id: Id | None = None,
+    collective_id: Id | None = None,
+    rating: Rating | None = None,
+):
+    """A unit sees its own unit's ratings; Sở Nội vụ, council members and readers all."""
+    filters = {"q": q, "year": year, "unit_id": unit_id, "collective_id": collective_id,
+               "rating": rating}  # fmt: skip
+    result = await records.list_ratings(session, principal, filters, page.limit, page.offset)
+    return envelope(result, [records.rating_view(r) for r in result.items])
+
+
+@router.post(
+    "/ratings", response_model=RatingRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+)
+async def record_rating(
+    session: SessionDep, principal: Allowed("rating.record"), body: RatingCreate
+):
+    """A unit records the yearly rating of its own people and collectives (Sở Nội vụ for any
+    unit); another unit's: 403 `not_own_unit`; a second rating of one year: 409
+    `duplicate_rating`."""
+    return records.rating_view(await records.record_rating(session, principal, body.model_dump()))
+
+
+@router.post("/ratings/{rating_id}/confirm", response_model=RatingRead, responses=NOT_FOUND)
+async def confirm_rating(session: SessionDep, principal: Allowed("rating.confirm"), rating_id: Id):
+    """Sở Nội vụ confirms a rating against the unit's decision."""
+    return records.rating_view(await records.confirm_rating(session, principal, rating_id))
+
+
+@router.post("/ratings/import", response_model=RatingImportResult)
+async def import_ratings(
+    request: Request,
+    session: SessionDep,
+    principal: Allowed("rating.import"),
+    file: Annotated[UploadFile, File(description="Bảng CSV (UTF-8) hoặc .xlsx có dòng tiêu đề")],
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+):
+    """Columns: Họ và tên, Đơn vị, Năm, Xếp loại (HTXS, HTTT, HTNV, KHTNV or in words), Số
+    quyết định/văn bản, optional Loại (cá nhân/tập thể). A row in error refuses the whole file
+    (422 `import_rows_invalid` with `errors: [{row, message}]`) unless `skip_invalid=true`;
+    ratings already recorded are skipped; `dry_run=true` saves nothing. A unit imports only
+    its own unit's rows."""
+    limit = request.app.state.settings.attachment_max_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(
+            f"Tệp vượt quá {limit // (1024 * 1024)} MiB; hãy tách thành nhiều tệp."
+        )
+    return await importing.import_ratings(
+        session, principal, data, file.filename, dry_run=dry_run, skip_invalid=skip_invalid
+    )
+
+
+@router.get("/discipline-records", response_model=ListEnvelope[DisciplineRead])
+async def list_discipline_records(
+    session: SessionDep,
+    principal: Allowed("discipline.list"),
+    page: PageDep,
+    q: Q = None,
+    unit_id: Id | None = None,
+):
+    """A unit sees its own people's records; Sở Nội vụ all."""
+    filters = {"q": q, "unit_id": unit_id}
+    result = await records.list_discipline(session, principal, filters, page.limit, page.offset)
+    return envelope(result, [records.discipline_view(r) for r in result.items])
+
+
+@router.post(
+    "/discipline-records", response_model=DisciplineRead, status_code=status.HTTP_201_CREATED
+)
+async def record_discipline(
+    session: SessionDep, principal: Allowed("discipline.record"), body: DisciplineCreate
+):
+    """Kỷ luật, đang xem xét kỷ luật, điều tra or thanh tra of a person, with its dates. While
+    it runs the person's checks fail `no_discipline`; after a discipline ends, consecutive years
+    count again from the year after."""
+    row = await records.record_discipline(session, principal, body.model_dump())
+    return records.discipline_view(row)
+
+
+@router.get("/initiatives", response_model=ListEnvelope[InitiativeRead])
+async def list_initiatives(
+    session: SessionDep,
+    principal: Allowed("initiative.list"),
+    page: PageDep,
+    q: Q = None,
+    year: YearQ = None,
+    unit_id: Id | None = None,
+    scope: Scope | None = None,
+):
+    """Search by title or author without diacritics."""
+    filters = {"q": q, "year": year, "unit_id": unit_id, "scope": scope}
+    result = await records.list_initiatives(session, principal, filters, page.limit, page.offset)
+    return envelope(result, [records.initiative_view(r) for r in result.items])
+
+
+@router.post("/initiatives", response_model=InitiativeRead, status_code=status.HTTP_201_CREATED)
+async def record_initiative(
+    session: SessionDep, principal: Allowed("initiative.record"), body: InitiativeCreate
+):
+    """Sáng kiến or đề tài khoa học: title, authors, recognising body, decision, scope, year."""
+    row = await records.record_initiative(session, principal, body.model_dump())
+    return records.initiative_view(row)

@@ -1,0 +1,102 @@
+"""Facts about nominees: yearly ratings, discipline and investigations, initiatives."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from app.schemas.award_history import ImportRowError
+from app.schemas.common import Id, ReadModel, StrictModel
+
+Rating = Literal["htxs", "httt", "ht", "kht"]
+RatedKind = Literal["individual", "collective"]
+DisciplineKind = Literal["discipline", "pending_discipline", "investigation", "inspection"]
+Scope = Literal["grassroots", "provincial", "national"]
+Year = Field(ge=1945, le=2100)
+
+
+class RatingCreate(StrictModel):
+    nominee_kind: RatedKind = "individual"
+    nominee_name: str = Field(min_length=1, max_length=300)
+    unit_id: Id | None = Field(default=None, description="Đơn vị; mặc định là đơn vị của mình")
+    year: int = Year
+    rating: Rating = Field(description="htxs = HTXS, httt = HTTT, ht = HTNV, kht = KHTNV")
+    decision_no: str | None = Field(default=None, max_length=100)
+
+
+class RatingRead(ReadModel):
+    id: int
+    nominee_kind: RatedKind
+    nominee_name: str
+    unit_id: Id | None
+    collective_id: Id | None
+    year: int
+    rating: Rating
+    decision_no: str | None
+    source: str
+    confirmed: bool = Field(description="Sở Nội vụ đã xác nhận")
+    confirmed_at: datetime | None
+
+
+class RatingImportResult(ReadModel):
+    imported: int
+    skipped_duplicates: int
+    errors: list[ImportRowError]
+    dry_run: bool
+
+
+class DisciplineCreate(StrictModel):
+    nominee_name: str = Field(min_length=1, max_length=300)
+    unit_id: Id | None = None
+    kind: DisciplineKind = Field(
+        description="discipline = kỷ luật, pending_discipline = đang xem xét kỷ luật, "
+        "investigation = điều tra, inspection = thanh tra, kiểm tra"
+    )
+    form: str | None = Field(default=None, max_length=200, description="Hình thức kỷ luật")
+    decision_no: str | None = Field(default=None, max_length=100)
+    started_on: date
+    ended_on: date | None = Field(
+        default=None, description="Hết thời hạn kỷ luật / kết thúc; trống khi còn đang"
+    )
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class DisciplineRead(ReadModel):
+    id: int
+    nominee_name: str
+    unit_id: Id | None
+    kind: DisciplineKind
+    form: str | None
+    decision_no: str | None
+    started_on: date
+    ended_on: date | None
+    note: str | None
+
+
+class InitiativeCreate(StrictModel):
+    kind: Literal["initiative", "research"] = Field(
+        default="initiative", description="initiative = sáng kiến, research = đề tài khoa học"
+    )
+    title: str = Field(min_length=1, max_length=500)
+    authors: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        min_length=1, max_length=50
+    )
+    unit_id: Id | None = None
+    scope: Scope = Field(description="Phạm vi ảnh hưởng: cơ sở, tỉnh, toàn quốc")
+    year: int = Year
+    recognised_by: str | None = Field(default=None, max_length=300)
+    decision_no: str | None = Field(default=None, max_length=100)
+    decided_on: date | None = None
+
+
+class InitiativeRead(ReadModel):
+    id: int
+    kind: Literal["initiative", "research"]
+    title: str
+    authors: list[str]
+    unit_id: Id | None
+    scope: Scope
+    year: int
+    recognised_by: str | None
+    decision_no: str | None
+    decided_on: date | None

@@ -1,0 +1,261 @@
+"""Facts about nominees that the criteria read: yearly ratings (xếp loại), discipline and
+investigations (kỷ luật, điều tra, thanh tra), initiatives and research (sáng kiến, đề tài).
+
+A unit enters them for its own people and collectives; Sở Nội vụ enters them for any unit,
+sees all of them and confirms ratings. Council members and readers see ratings and
+initiatives; discipline records only the unit and Sở Nội vụ.
+"""
+
+from typing import Any
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.core.clock import utcnow
+from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.orm import PageResult, get_or_404, like_folded, paginate
+from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
+from app.core.text import fold, nfc, search_text
+from app.models import DisciplineRecord, Initiative, InitiativeAuthor, Unit, YearlyRating
+from app.services import audit, permissions
+from app.services.nominees.collectives import COLLECTIVE, Register
+
+RATING_FIELDS = ("id", "nominee_kind", "nominee_name", "unit_id", "collective_id", "year",
+                 "rating", "decision_no", "source", "confirmed_at")  # fmt: skip
+DISCIPLINE_FIELDS = ("id", "nominee_name", "unit_id", "kind", "form", "decision_no",
+                     "started_on", "ended_on", "note")  # fmt: skip
+INITIATIVE_FIELDS = ("id", "kind", "title", "unit_id", "scope", "year", "recognised_by",
+                     "decision_no", "decided_on")  # fmt: skip
+
+
+def person_key(name: str) -> str:
+    """The folded name a person is matched by (as in the award history and nominations)."""
+    return fold(name)[:300]
+
+
+def scope(stmt: Select, model: Any, principal: Principal, readers: frozenset[str]) -> Select:
+    """A unit sees its own unit's rows; the roles in `readers` see all; any other none."""
+    if principal.role == UNIT:
+        return stmt.where(model.unit_id == principal.unit_id)
+    if principal.role in readers:
+        return stmt
+    return stmt.where(false())
+
+
+FACT_READERS = frozenset({NOI_VU, COUNCIL_MEMBER, READER})
+DISCIPLINE_READERS = frozenset({NOI_VU})
+
+
+def _unit_of(actor: Principal, unit_id: int | None) -> int | None:
+    """A unit enters facts for its own people only; Sở Nội vụ for any unit."""
+    if actor.role == UNIT:
+        if unit_id not in (None, actor.unit_id):
+            raise Forbidden(
+                "Đơn vị chỉ nhập thông tin của cá nhân, tập thể thuộc đơn vị mình.",
+                code="not_own_unit",
+            )
+        return actor.unit_id
+    return unit_id
+
+
+async def _check_unit(session: AsyncSession, unit_id: int | None) -> None:
+    if unit_id is not None and await session.get(Unit, unit_id) is None:
+        raise Unprocessable(f"Không có đơn vị mã số {unit_id}.", code="unknown_reference")
+
+
+# ---- yearly ratings --------------------------------------------------------------------------
+
+
+async def new_rating(
+    session: AsyncSession,
+    actor: Principal,
+    data: dict[str, Any],
+    *,
+    source: str,
+    register: Register | None = None,
+    preview: bool = False,
+) -> YearlyRating:
+    """A rating row, its collective resolved (not registered in a `preview`); refused when the
+    nominee already has one that year (409 `duplicate_rating`)."""
+    unit_id = _unit_of(actor, data.get("unit_id"))
+    name = nfc(data["nominee_name"])[:300]
+    collective_id = None
+    if data["nominee_kind"] == COLLECTIVE and not preview:
+        register = register or await Register.load(session, [(unit_id, name)])
+        collective_id = (await register.resolve(unit_id, name)).id
+    row = YearlyRating(
+        nominee_kind=data["nominee_kind"], nominee_name=name, nominee_key=person_key(name),
+        unit_id=unit_id, collective_id=collective_id, year=data["year"], rating=data["rating"],
+        decision_no=nfc(data.get("decision_no") or "")[:100] or None, source=source,
+        search_text=search_text(name), created_by_id=actor.user_id,
+    )  # fmt: skip
+    if await _rating_exists(session, row):
+        raise Conflict(
+            f"{name} đã có xếp loại năm {row.year}; sửa bản ghi đó thay vì nhập thêm.",
+            code="duplicate_rating",
+        )
+    return row
+
+
+async def _rating_exists(session: AsyncSession, row: YearlyRating) -> bool:
+    stmt = select(YearlyRating.id).where(
+        YearlyRating.year == row.year, YearlyRating.nominee_kind == row.nominee_kind
+    )
+    if row.collective_id is not None:
+        stmt = stmt.where(YearlyRating.collective_id == row.collective_id)
+    else:
+        stmt = stmt.where(
+            YearlyRating.nominee_key == row.nominee_key,
+            YearlyRating.unit_id.is_(None)
+            if row.unit_id is None
+            else YearlyRating.unit_id == row.unit_id,
+        )
+    return await session.scalar(stmt.limit(1)) is not None
+
+
+async def record_rating(
+    session: AsyncSession, actor: Principal, data: dict[str, Any]
+) -> YearlyRating:
+    """Xếp loại một năm of one person or collective of the caller's unit."""
+    permissions.require(actor, "rating.record")
+    await _check_unit(session, data.get("unit_id"))
+    row = await new_rating(session, actor, data, source="entry")
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session, actor, "rating.recorded", "yearly_rating", row.id,
+        after=audit.snapshot(row, RATING_FIELDS[1:-1]),
+    )  # fmt: skip
+    return row
+
+
+async def confirm_rating(session: AsyncSession, actor: Principal, rating_id: int) -> YearlyRating:
+    """Sở Nội vụ confirms a rating against the unit's decision (idempotent)."""
+    permissions.require(actor, "rating.confirm")
+    row = await get_or_404(session, YearlyRating, rating_id, "xếp loại")
+    if row.confirmed_at is None:
+        row.confirmed_at, row.confirmed_by_id = utcnow(), actor.user_id
+        await session.flush()
+        await audit.record(
+            session, actor, "rating.confirmed", "yearly_rating", row.id,
+            before={"confirmed": False}, after={"confirmed": True},
+        )  # fmt: skip
+    return row
+
+
+async def list_ratings(
+    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+) -> PageResult:
+    """Filters: q (name, without diacritics), year, unit_id, collective_id, rating."""
+    stmt = scope(select(YearlyRating), YearlyRating, principal, FACT_READERS)
+    for name in ("year", "unit_id", "collective_id", "rating", "nominee_kind"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(YearlyRating, name) == filters[name])
+    if filters.get("q"):
+        stmt = stmt.where(like_folded(YearlyRating.search_text, filters["q"]))
+    stmt = stmt.order_by(YearlyRating.year.desc(), YearlyRating.nominee_key, YearlyRating.id)
+    return await paginate(session, stmt, limit, offset)
+
+
+def rating_view(row: YearlyRating) -> dict[str, Any]:
+    view = {name: getattr(row, name) for name in RATING_FIELDS}
+    view["confirmed"] = row.confirmed_at is not None
+    return view
+
+
+# ---- discipline and investigations -----------------------------------------------------------
+
+
+async def record_discipline(
+    session: AsyncSession, actor: Principal, data: dict[str, Any]
+) -> DisciplineRecord:
+    """Kỷ luật / đang xem xét kỷ luật / điều tra / thanh tra of a person of the caller's unit."""
+    permissions.require(actor, "discipline.record")
+    await _check_unit(session, data.get("unit_id"))
+    if data.get("ended_on") and data["ended_on"] < data["started_on"]:
+        raise Unprocessable("Ngày kết thúc không được trước ngày bắt đầu.", code="invalid_period")
+    name = nfc(data["nominee_name"])[:300]
+    row = DisciplineRecord(
+        nominee_name=name, nominee_key=person_key(name),
+        unit_id=_unit_of(actor, data.get("unit_id")), kind=data["kind"],
+        form=nfc(data.get("form") or "") or None,
+        decision_no=nfc(data.get("decision_no") or "") or None,
+        started_on=data["started_on"], ended_on=data.get("ended_on"),
+        note=data.get("note"), search_text=search_text(name), created_by_id=actor.user_id,
+    )  # fmt: skip
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session, actor, "discipline.recorded", "discipline_record", row.id,
+        after=audit.snapshot(row, DISCIPLINE_FIELDS[1:]),
+    )  # fmt: skip
+    return row
+
+
+async def list_discipline(
+    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+) -> PageResult:
+    stmt = scope(select(DisciplineRecord), DisciplineRecord, principal, DISCIPLINE_READERS)
+    if filters.get("unit_id") is not None:
+        stmt = stmt.where(DisciplineRecord.unit_id == filters["unit_id"])
+    if filters.get("q"):
+        stmt = stmt.where(like_folded(DisciplineRecord.search_text, filters["q"]))
+    stmt = stmt.order_by(DisciplineRecord.started_on.desc(), DisciplineRecord.id)
+    return await paginate(session, stmt, limit, offset)
+
+
+def discipline_view(row: DisciplineRecord) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in DISCIPLINE_FIELDS}
+
+
+# ---- initiatives and research ----------------------------------------------------------------
+
+
+async def record_initiative(
+    session: AsyncSession, actor: Principal, data: dict[str, Any]
+) -> Initiative:
+    """Sáng kiến / đề tài with its authors, recognising body, decision, scope and year."""
+    permissions.require(actor, "initiative.record")
+    await _check_unit(session, data.get("unit_id"))
+    authors = [nfc(a)[:300] for a in data["authors"]]
+    title = nfc(data["title"])[:500]
+    row = Initiative(
+        kind=data["kind"], title=title, unit_id=_unit_of(actor, data.get("unit_id")),
+        scope=data["scope"], year=data["year"],
+        recognised_by=nfc(data.get("recognised_by") or "") or None,
+        decision_no=nfc(data.get("decision_no") or "") or None,
+        decided_on=data.get("decided_on"), search_text=search_text(title, *authors),
+        created_by_id=actor.user_id,
+    )  # fmt: skip
+    row.authors = [
+        InitiativeAuthor(position=i, name=a, name_key=person_key(a)) for i, a in enumerate(authors)
+    ]
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session, actor, "initiative.recorded", "initiative", row.id,
+        after={**audit.snapshot(row, INITIATIVE_FIELDS[1:]), "authors": authors},
+    )  # fmt: skip
+    return row
+
+
+async def list_initiatives(
+    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+) -> PageResult:
+    """Filters: q (title or author, without diacritics), year, unit_id, scope."""
+    stmt = scope(select(Initiative), Initiative, principal, FACT_READERS)
+    for name in ("year", "unit_id", "scope"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Initiative, name) == filters[name])
+    if filters.get("q"):
+        stmt = stmt.where(like_folded(Initiative.search_text, filters["q"]))
+    stmt = stmt.options(selectinload(Initiative.authors))
+    stmt = stmt.order_by(Initiative.year.desc(), Initiative.id)
+    return await paginate(session, stmt, limit, offset)
+
+
+def initiative_view(row: Initiative) -> dict[str, Any]:
+    view = {name: getattr(row, name) for name in INITIATIVE_FIELDS}
+    view["authors"] = [a.name for a in row.authors]
+    return view

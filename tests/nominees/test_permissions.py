@@ -1,0 +1,41 @@
+"""Who may call the rating, discipline and initiative endpoints."""
+
+import pytest
+
+from tests.permissions import (
+    Endpoint,
+    assert_admitted,
+    assert_needs_token,
+    assert_refused,
+    refusal_cases,
+)
+
+CSV = {"files": {"file": ("x.csv", b"Ho va ten,Nam,Xep loai\n", "text/csv")}}
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/ratings", "rating.list"),
+    Endpoint("POST", "/api/v1/ratings", "rating.record",
+             {"nominee_name": "A", "year": 2025, "rating": "htxs"}),
+    Endpoint("POST", "/api/v1/ratings/999999/confirm", "rating.confirm"),
+    Endpoint("POST", "/api/v1/ratings/import", "rating.import", kwargs=CSV),
+    Endpoint("GET", "/api/v1/discipline-records", "discipline.list"),
+    Endpoint("POST", "/api/v1/discipline-records", "discipline.record",
+             {"nominee_name": "A", "kind": "discipline", "started_on": "2025-01-01"}),
+    Endpoint("GET", "/api/v1/initiatives", "initiative.list"),
+    Endpoint("POST", "/api/v1/initiatives", "initiative.record",
+             {"title": "T", "authors": ["A"], "scope": "grassroots", "year": 2025}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
+async def test_role_is_refused(app, client, session, endpoint, role):
+    await assert_refused(app, client, session, endpoint, role)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_roles_listed_get_past_the_gate(app, client, session, endpoint):
+    await assert_admitted(app, client, session, endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_no_token_is_401(client, endpoint):
+    await assert_needs_token(client, endpoint)
