@@ -40,6 +40,7 @@ PORT_APP, PORT_ANCHOR = 18890, 18892
 ADMIN_PASSWORD = "Bench-Admin-Pass-1"
 UNIT_PASSWORD = "Bench-Unit-Pass-1"
 AWARD = "bang_khen_chu_tich_ubnd_tinh"
+DRAFTS_PER_SUBMIT_RUN = 2500
 
 
 @dataclass
@@ -307,8 +308,14 @@ def measure(database: str, seconds: int, pairs: int, only: str = "", project: Pa
                         create_lua(ctx["round_id"], f"{database}-{i}-{time.time_ns()}")
                     )
                 elif ep.lua == "submit":
-                    # Drafts no earlier pair sent (some of its requests end after wrk stops).
+                    # Drafts no earlier pair sent (some of its requests end after wrk stops),
+                    # drafted beforehand (unmeasured) until there are enough.
                     ids = [d for d in draft_ids(api, ctx["admin"], 100_000) if d not in sent]
+                    while len(ids) < DRAFTS_PER_SUBMIT_RUN:
+                        filler = work / "fill.lua"
+                        filler.write_text(create_lua(ctx["round_id"], f"fill-{time.time_ns()}"))
+                        wrk(api.base + "/api/v1/dossiers", seconds, ctx["unit"], filler)
+                        ids = [d for d in draft_ids(api, ctx["admin"], 100_000) if d not in sent]
                     script = work / "submit.lua"
                     script.write_text(SUBMIT_LUA % {"ids": ",".join(map(str, ids))})
                     url = api.base + "/api/v1/dossiers"
