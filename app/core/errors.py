@@ -130,6 +130,7 @@ class ProblemCode(StrEnum):
     UNKNOWN_AWARD_TYPE = "unknown_award_type"
     UNKNOWN_CRITERION_RULE = "unknown_criterion_rule"
     UNKNOWN_DOCUMENT_TYPE = "unknown_document_type"
+    UNKNOWN_PLACEHOLDERS = "unknown_placeholders"
     UNKNOWN_REFERENCE = "unknown_reference"
     UNPROCESSABLE = "unprocessable"
     UNSUPPORTED_FILE_TYPE = "unsupported_file_type"

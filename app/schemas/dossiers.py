@@ -23,8 +23,16 @@ CODE = r"^[a-z0-9_]{1,80}$"
 
 
 class PriorAward(StrictModel):
+    """Khen thưởng đã nhận, as the nominee declares it."""
+
     award_type_code: str = Field(pattern=CODE)
-    year: int = Field(ge=1945, le=2100)
+    year: int = Field(
+        ge=1945,
+        le=2100,
+        description="Năm thành tích (the year the award was for, which the criteria read), not "
+        "the year the decision was signed: a Chiến sĩ thi đua cơ sở decided in 03/2026 for the "
+        "work of 2025 is 2025.",
+    )
     decision_no: str | None = Field(default=None, max_length=100)
 
 

@@ -168,17 +168,65 @@ def test_public_disclosure_is_left_to_the_meeting():
         assert "10 ngày làm việc" in check.message
 
 
-def test_bang_khen_thu_tuong_needs_earlier_bang_khen_and_five_htxs():
+def test_bang_khen_thu_tuong_follows_luat_2022_dieu_73_1_b():
+    # Bằng khen tỉnh in 2020, then 2021–2025 "hoàn thành tốt nhiệm vụ trở lên" (not HTXS each
+    # year) with 3 times Chiến sĩ thi đua cơ sở in them.
     spec = get_award_type("bang_khen_thu_tuong")
-    ratings = tuple(YearRating(y, "htxs") for y in range(2021, 2026))
-    facts = _facts(
-        ratings=ratings, awards=[AwardRecord("bang_khen_chu_tich_ubnd_tinh", 2020, "history")]
+    ratings = tuple(
+        YearRating(y, r)
+        for y, r in zip(range(2021, 2026), "httt htxs httt htxs htxs".split(), strict=True)
     )
+    awards = [AwardRecord("bang_khen_chu_tich_ubnd_tinh", 2020, "history", decision_no="9/QĐ")]
+    facts = _facts(ratings=ratings, awards=[*awards, *_cstdcs(2022, 2024, 2025)])
     checks = evaluate(spec, facts)
     assert _check(checks, "prior_bang_khen_tinh").result == "pass"
-    assert _check(checks, "consecutive_htxs_5").result == "pass"
+    assert "9/QĐ" in _check(checks, "prior_bang_khen_tinh").message
+    assert _check(checks, "consecutive_httt_5").result == "pass"
+    assert _check(checks, "cstdcs_3_in_5").result == "pass"
+    assert "Luật Thi đua, khen thưởng 2022" in _check(checks, "cstdcs_3_in_5").legal_basis
+    assert "Điều 73 khoản 1 điểm b" in _check(checks, "cstdcs_3_in_5").legal_basis
+    # One year rated only "hoàn thành nhiệm vụ" breaks the five years.
+    weak = tuple(YearRating(y, "ht" if y == 2023 else "htxs") for y in range(2021, 2026))
+    broken = evaluate(spec, _facts(ratings=weak, awards=awards))
+    assert _check(broken, "consecutive_httt_5").result == "fail"
+    # Two years rated "hoàn thành nhiệm vụ" leave room for at most 3 CSTĐCS... three do not.
+    three_weak = tuple(YearRating(y, "ht" if y in (2021, 2022, 2023) else "htxs")
+                       for y in range(2021, 2026))  # fmt: skip
+    assert _check(evaluate(spec, _facts(ratings=three_weak)), "cstdcs_3_in_5").result == "fail"
     too_recent = _facts(awards=[AwardRecord("bang_khen_chu_tich_ubnd_tinh", 2023, "history")])
     assert _check(evaluate(spec, too_recent), "prior_bang_khen_tinh").result == "unknown"
+
+
+def test_unscheduled_awards_are_no_basis_for_a_higher_one():
+    spec = get_award_type("bang_khen_thu_tuong")
+    sudden = [AwardRecord("bang_khen_chu_tich_ubnd_tinh", 2019, "history", "unscheduled")]
+    check = _check(evaluate(spec, _facts(awards=sudden)), "prior_bang_khen_tinh")
+    assert check.result == "unknown"
+    assert "đột xuất" in check.message
+
+
+def test_huan_chuong_lao_dong_hang_ba_follows_dieu_44():
+    spec = get_award_type("huan_chuong_lao_dong_hang_ba")
+    ratings = tuple(YearRating(y, "htxs") for y in range(2021, 2026))
+    ttg = [AwardRecord("bang_khen_thu_tuong", 2020, "history")]
+    provincial = [AwardRecord("chien_si_thi_dua_cap_tinh", y, "history") for y in (2022, 2025)]
+    passed = evaluate(spec, _facts(ratings=ratings, awards=[*ttg, *provincial]))
+    assert _check(passed, "hcld3_individual").result == "pass"
+    one_short = evaluate(spec, _facts(ratings=ratings, awards=[*ttg, *provincial[:1]]))
+    assert _check(one_short, "hcld3_individual").result == "unknown"
+    team = _facts(kind="collective", ratings=ratings,
+                  awards=[*ttg, AwardRecord("co_thi_dua_ubnd_tinh", 2023, "history")])  # fmt: skip
+    assert _check(evaluate(spec, team), "hcld3_collective").result == "pass"
+    weak_team = _facts(kind="collective", awards=ttg,
+                       ratings=tuple(YearRating(y, "httt") for y in range(2021, 2026)))  # fmt: skip
+    assert _check(evaluate(spec, weak_team), "hcld3_collective").result == "fail"
+
+
+def test_tap_the_lao_dong_xuat_sac_asks_for_every_member_completing_the_task():
+    spec = get_award_type("tap_the_lao_dong_xuat_sac")
+    check = _check(evaluate(spec, _facts(kind="collective")), "members_all_completed")
+    assert check.result == "unknown" and "100% cá nhân" in check.message
+    assert "Điều 27" in check.legal_basis
 
 
 def test_toan_quoc_counts_provincial_cycles():

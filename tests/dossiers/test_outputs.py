@@ -4,14 +4,17 @@ danh sách đề nghị khen thưởng, each counted and listed within what the 
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from app.models import Cluster, Dossier, Round, Unit
-from tests.factories import make_cluster, make_unit, signed_in
+from app.core.statuses import NominationStatus
+from app.models import Cluster, Decision, DecisionItem, Dossier, MeetingResult, Round, Unit
+from tests.factories import make_cluster, make_council, make_unit, signed_in
+from tests.factories_council import make_meeting
 from tests.factories_dossiers import AWARD, load_catalogue, make_dossier, make_round
 from tests.permissions import (
     Endpoint,
@@ -391,8 +394,8 @@ async def test_the_word_list_groups_the_submitted_nominations_by_award(app, clie
     assert bang_khen[2][2] == "Phó Giám đốc Sở, Sở Tài chính"
     assert bang_khen[2][3] == "Hoàn thành xuất sắc nhiệm vụ năm 2025."
     assert [row[4] for row in bang_khen[1:]] == [
-        "Chưa thẩm định", "Chưa thẩm định", "Đủ điều kiện: Đủ tiêu chuẩn", "Đủ điều kiện",
-        "Không đủ điều kiện: Thiếu sáng kiến",
+        "Chưa thẩm định", "Chưa thẩm định", "Đủ điều kiện: Đủ tiêu chuẩn",
+        "Được Hội đồng thông qua", "Không đủ điều kiện: Thiếu sáng kiến",
     ]  # fmt: skip
     assert cstd[1][:2] == ["1", "Hà Văn Khen"]
 
@@ -425,14 +428,25 @@ async def test_the_spreadsheet_list_has_an_award_column_and_restarts_numbering(
     )
 
     assert response.status_code == 200 and response.headers["content-type"] == XLSX
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Danh sách đề nghị", "Thông tin"]
+    about = [row[0] for row in workbook["Thông tin"].iter_rows(values_only=True)]
+    assert about == ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", "Đợt 1 năm 2026", "Tổng số: 6 đề nghị"]
     rows = _sheet_rows(response.content)
-    assert rows[0][0] == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" and rows[1][0] == "Đợt 1 năm 2026"
-    assert rows[3] == ["STT", "Danh hiệu/hình thức", "Họ và tên / Tên tập thể",
-                       "Chức vụ, đơn vị", "Tóm tắt thành tích",
-                       "Ghi chú (kết luận thẩm định)"]  # fmt: skip
-    listed = rows[4:]
+    # One header row at the top: ids and codes beside the labels, numbers as numbers.
+    assert rows[0] == ["Mã đề nghị", "STT", "Mã danh hiệu", "Danh hiệu/hình thức",
+                       "Họ và tên / Tên tập thể", "Chức vụ, đơn vị", "Tóm tắt thành tích",
+                       "Trạng thái", "Tên trạng thái", "Tỷ lệ tán thành (%)", "Ngưỡng (%)",
+                       "Số quyết định", "Ghi chú"]  # fmt: skip
+    listed = [row[1:] for row in rows[1:]]
+    assert all(isinstance(row[0], int) for row in rows[1:])
     assert [row[0] for row in listed] == [1, 2, 3, 4, 5, 1]
-    assert listed[-1][1:3] == ["Chiến sĩ thi đua cấp tỉnh", "Hà Văn Khen"]
+    assert listed[-1][2:4] == ["Chiến sĩ thi đua cấp tỉnh", "Hà Văn Khen"]
+    assert listed[-1][6:8] == ["awarded", NominationStatus.display_of("awarded")]
+    listed = [[row[0], row[2], *row[3:]] for row in listed]
+    sheet = workbook.active
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$1:$1" and sheet["A2"].font.name == "Times New Roman"
     # A reader sees the name and the unit, never the position.
     assert listed[1][2:4] == ["Lò Văn Hùng", "Sở Tài chính"]
     assert not any("Phó Giám đốc" in str(cell) for row in rows for cell in row)
@@ -481,3 +495,50 @@ async def test_the_list_of_a_missing_round_is_404(app, client, session):
 
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_list_tells_where_each_nominee_stands_now(app, client, session):
+    """Appraised eligible, then rejected by the council: printed as rejected with the vote,
+    never as eligible; an awarded nominee carries the decision's number; a position naming
+    the unit is not followed by the unit again."""
+    await load_catalogue(session)
+    round_ = await make_round(session, name="Đợt 1 năm 2026")
+    unit = await make_unit(session, name="Sở Tài chính")
+    dossier = await make_dossier(session, unit, round_, status="appraised", nominations=2)
+    rejected, awarded = dossier.nominations
+    _set(rejected, nominee_name="Lò Văn Trượt", status="rejected",
+         appraisal_conclusion="eligible", award_type_code=CSTD)  # fmt: skip
+    _set(awarded, nominee_name="Hà Thị Khen", status="awarded", appraisal_conclusion="eligible",
+         award_type_code=CSTD, position="Phó Giám đốc Sở Tài chính")  # fmt: skip
+    meeting = await make_meeting(session, await make_council(session), status="closed")
+    for nomination, approve in ((rejected, 60.0), (awarded, 100.0)):
+        session.add(MeetingResult(
+            meeting_id=meeting.id, nomination_id=nomination.id, approve=3 if approve < 90 else 5,
+            reject=2 if approve < 90 else 0, abstain=0, members_total=5, present=5,
+            approve_percent=approve, threshold_percent=90.0, passed=approve >= 90))  # fmt: skip
+    decision = Decision(
+        kind="provincial_award",
+        number="125/QĐ-UBND",
+        number_key="125/qd-ubnd",
+        year=2026,
+        signed_on=date(2026, 4, 2),
+        signed_by="Chủ tịch UBND tỉnh",
+    )
+    decision.items = [DecisionItem(nomination_id=awarded.id)]
+    session.add(decision)
+    await session.commit()
+    _, noi_vu = await signed_in(app, session)
+
+    response = await client.get(
+        f"/api/v1/rounds/{round_.id}/nominations/export?format=docx", headers=noi_vu
+    )
+
+    rows = {row[1]: row for row in _table(Document(io.BytesIO(response.content)).tables[0])}
+    assert rows["Lò Văn Trượt"][4] == (
+        "Không được khen thưởng; Hội đồng tán thành 60% (ngưỡng 90%)"
+    )
+    assert "đủ điều kiện" not in rows["Lò Văn Trượt"][4].lower()
+    assert rows["Hà Thị Khen"][4] == (
+        "Đã được khen thưởng; Hội đồng tán thành 100% (ngưỡng 90%); Số quyết định: 125/QĐ-UBND"
+    )
+    assert rows["Hà Thị Khen"][2] == "Phó Giám đốc Sở Tài chính"

@@ -170,3 +170,45 @@ async def test_ratings_import_in_the_officials_layout_with_row_errors(app, clien
         (2024, "htxs"),
         (2025, "httt"),
     ]
+
+
+async def test_a_year_through_the_api_decides_every_check_of_two_proposals(app, client, session):
+    # The officer: Bằng khen tỉnh in 2020 and CSTĐCS 2023–2025 (imported by Sở Nội vụ); five
+    # years of ratings and two provincial initiatives entered by her unit.
+    round_, unit, _, admin, officer = await _world(app, session)
+    history = "Họ và tên,Loại,Đơn vị,Danh hiệu,Năm,Số quyết định\n" + "".join(
+        f"{NAME},Cá nhân,STP,{title},{y},{y}/QĐ\n"
+        for title, y in [("Bằng khen của Chủ tịch UBND tỉnh", 2020),
+                         *(("Chiến sĩ thi đua cơ sở", y) for y in (2023, 2024, 2025))]
+    )  # fmt: skip
+    await client.post(
+        f"{API}/award-history/import",
+        files={"file": ("h.csv", history.encode(), "text/csv")}, headers=admin,
+    )  # fmt: skip
+    for year, rating in [(2021, "httt"), (2022, "httt"), (2023, "htxs"), (2024, "htxs"),
+                         (2025, "htxs")]:  # fmt: skip
+        await client.post(f"{API}/ratings", json=_rating(year, rating), headers=officer)
+    for title, year in [("Số hoá hộ tịch", 2024), ("Một cửa liên thông", 2025)]:
+        await client.post(
+            f"{API}/initiatives",
+            json={"title": title, "authors": [NAME], "scope": "provincial", "year": year},
+            headers=officer,
+        )
+    body = {
+        "round_id": round_.id, "kind": "periodic", "title": "Tờ trình",
+        "nominations": [
+            nomination_body(nominee_name=NAME, nominee_unit_id=unit.id, award_type_code=code)
+            for code in (CSTD_TINH, "bang_khen_thu_tuong")
+        ],
+    }  # fmt: skip
+
+    drafted = await client.post(f"{API}/dossiers", json=body, headers=officer)
+
+    provincial, national = drafted.json()["nominations"]
+    for nomination in (provincial, national):
+        undecided = [c for c in nomination["checks"] if c["result"] == "unknown"]
+        assert undecided == [], undecided
+    checks = {c["rule"]: c for c in national["checks"]}
+    assert checks["cstdcs_3_in_5"]["result"] == "pass"
+    assert "2020/QĐ" in checks["prior_bang_khen_tinh"]["message"]
+    assert "Điều 73 khoản 1 điểm b" in checks["consecutive_httt_5"]["legal_basis"]

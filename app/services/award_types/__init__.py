@@ -96,6 +96,9 @@ class _Criterion(BaseModel):
     check: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
     applies_to: Literal["individual", "collective", "both"] | None = None
     note: Annotated[StrictStr, Field(max_length=2000)] | None = None
+    # Căn cứ pháp lý (văn bản, điều, khoản) and the date it takes effect (YYYY-MM-DD).
+    legal_basis: Annotated[StrictStr, Field(max_length=500)] | None = None
+    effective_from: Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
 
 
 class _PublicDisclosure(_Criterion):
@@ -128,6 +131,11 @@ class _PriorAward(_Criterion):
     earliest_year_offset: Offset | None = None
 
 
+class _AwardCount(_PriorAward):
+    count: Count = 1
+    requires_rating: Annotated[list[Rating], Field(max_length=4)] | None = None
+
+
 class _Initiative(_Criterion):
     min_scope: Literal["grassroots", "provincial", "national"] = "grassroots"
     count: Count = 1
@@ -148,6 +156,7 @@ PARAMETERS: dict[str, type[_Criterion]] = {
     "prior_consecutive": _Consecutive,
     "consecutive_rating": _Consecutive,
     "prior_award": _PriorAward,
+    "award_count": _AwardCount,
     "initiative": _Initiative,
     "any_of": _Combined,
     "all_of": _Combined,

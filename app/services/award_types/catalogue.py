@@ -27,8 +27,17 @@ RECIPIENTS = ("individual", "collective", "both")
 
 # Nghị định 152/2025/NĐ-CP, Điều 4: apply to every award type, so they are not repeated per row.
 GENERAL_CRITERIA: tuple[dict[str, Any], ...] = (
-    {"rule": "no_discipline"},
-    {"rule": "no_open_complaint"},
+    {
+        "rule": "no_discipline",
+        "legal_basis": "Nghị định 152/2025/NĐ-CP, Điều 4 (không khen thưởng khi đang bị kỷ luật, "
+        "điều tra, thanh tra; thời gian kỷ luật không tính vào thời gian xét)",
+        "effective_from": "2025-07-01",
+    },
+    {
+        "rule": "no_open_complaint",
+        "legal_basis": "Luật Thi đua, khen thưởng 2022, Điều 5 (nguyên tắc khen thưởng)",
+        "effective_from": "2024-01-01",
+    },
 )
 
 
@@ -73,7 +82,33 @@ _CSTDCS = "chien_si_thi_dua_co_so"
 # LĐTT, the floor of CSTĐCS, needs at least "hoàn thành tốt nhiệm vụ": a lower rating of a year
 # proves there was no CSTĐCS that year.
 _CSTDCS_RATINGS = ["htxs", "httt"]
-_DISCLOSURE = {"rule": "public_disclosure", "working_days": 10}
+# Where each criterion comes from, and from when it applies. Luật 06/2022/QH15 took effect on
+# 01/01/2024; Nghị định 152/2025/NĐ-CP (replacing 98/2023) on 01/07/2025.
+_LUAT = "Luật Thi đua, khen thưởng 2022 (06/2022/QH15)"
+_LUAT_FROM = "2024-01-01"
+_ND152 = "Nghị định 152/2025/NĐ-CP"
+_ND152_FROM = "2025-07-01"
+
+
+def _law(article: str, **criterion: Any) -> dict[str, Any]:
+    """A criterion from Luật Thi đua, khen thưởng 2022, `article` as "Điều 73 khoản 1 điểm b"."""
+    return {**criterion, "legal_basis": f"{_LUAT}, {article}", "effective_from": _LUAT_FROM}
+
+
+def _decree(article: str, **criterion: Any) -> dict[str, Any]:
+    return {**criterion, "legal_basis": f"{_ND152}, {article}", "effective_from": _ND152_FROM}
+
+
+_DISCLOSURE = _decree(
+    "quy định công khai danh sách trước khi trình khen thưởng cấp Nhà nước",
+    rule="public_disclosure",
+    working_days=10,
+)
+_BK_TTG = "bang_khen_thu_tuong"
+_BK_TINH = "bang_khen_chu_tich_ubnd_tinh"
+_CSTD_TINH = "chien_si_thi_dua_cap_tinh"
+_TTLDXS = "tap_the_lao_dong_xuat_sac"
+_CO_TINH = "co_thi_dua_ubnd_tinh"
 
 
 def _grassroots(code: str, name: str, recipient: str, criteria: tuple = ()) -> AwardTypeSpec:
@@ -97,11 +132,12 @@ _GRASSROOTS_TYPES = (
         "individual",
         (
             # Voted by the unit's own council, not the provincial one: only its minutes show it.
-            {
-                "rule": "unit_council_vote",
-                "unit_council_threshold_percent": 80,
-                "base": "all_members",
-            },
+            _law(
+                "Điều 23 khoản 1 (tỷ lệ do Nghị định hướng dẫn)",
+                rule="unit_council_vote",
+                unit_council_threshold_percent=80,
+                base="all_members",
+            ),
         ),
     ),
     _grassroots("lao_dong_tien_tien", "Lao động tiên tiến", "individual"),
@@ -119,17 +155,32 @@ _PROVINCIAL_TYPES = (
         required_documents=_BASE_DOCS,
         criteria=(
             # A round of year Y weighs the results of year Y-1, as for every consecutive criterion.
-            {"rule": "consecutive_rating", "check": "rating_htxs", "ratings": ["htxs"], "years": 1},
-            {
-                "rule": "manual",
-                "check": "members_ldtt_70_percent",
-                "message": "Cần đối chiếu hồ sơ: ít nhất 70% thành viên đạt Lao động tiên tiến.",
-            },
-            {
-                "rule": "manual",
-                "check": "member_cstdcs",
-                "message": "Cần đối chiếu hồ sơ: ít nhất 1 thành viên đạt Chiến sĩ thi đua cơ sở.",
-            },
+            _law(
+                "Điều 27 khoản 1 điểm a",
+                rule="consecutive_rating",
+                check="rating_htxs",
+                ratings=["htxs"],
+                years=1,
+            ),
+            _law(
+                "Điều 27 khoản 1 điểm b",
+                rule="manual",
+                check="members_all_completed",
+                message="Cần đối chiếu hồ sơ: 100% cá nhân trong tập thể hoàn thành nhiệm vụ "
+                "được giao.",
+            ),
+            _law(
+                "Điều 27 khoản 1 điểm b",
+                rule="manual",
+                check="members_ldtt_70_percent",
+                message="Cần đối chiếu hồ sơ: ít nhất 70% cá nhân đạt Lao động tiên tiến.",
+            ),
+            _law(
+                "Điều 27 khoản 1 điểm c",
+                rule="manual",
+                check="member_cstdcs",
+                message="Cần đối chiếu hồ sơ: có cá nhân đạt Chiến sĩ thi đua cơ sở.",
+            ),
         ),
         legal_basis=_LEGAL_BASIS,
     ),
@@ -142,16 +193,20 @@ _PROVINCIAL_TYPES = (
         council_vote=_NO_VOTE,
         required_documents=_BASE_DOCS,
         criteria=(
-            {
-                "rule": "any_of",
-                "check": "bang_khen_individual",
-                "applies_to": "individual",
-                "options": [
-                    {"rule": "prior_consecutive", "award_type_code": _CSTDCS, "years": 2},
-                    {
-                        "rule": "all_of",
-                        "check": "htxs_2_and_initiatives_2",
-                        "options": [
+            _law(
+                "Điều 74 khoản 1",
+                rule="any_of",
+                check="bang_khen_individual",
+                applies_to="individual",
+                options=[
+                    # Điều 74.1.c: 02 năm liên tục HTXS, trong đó có 02 sáng kiến được công nhận
+                    # ở cơ sở — hoặc 02 đề tài khoa học được nghiệm thu (both are recorded as
+                    # initiatives, of kind `initiative` or `research`).
+                    _law(
+                        "Điều 74 khoản 1 điểm c",
+                        rule="all_of",
+                        check="htxs_2_and_initiatives_2",
+                        options=[
                             {"rule": "consecutive_rating", "ratings": ["htxs"], "years": 2},
                             {
                                 "rule": "initiative",
@@ -160,18 +215,35 @@ _PROVINCIAL_TYPES = (
                                 "within_years": 2,
                             },
                         ],
-                    },
+                    ),
+                    # Kept from the provincial practice (two consecutive CSTĐCS imply two
+                    # years of HTXS with a recognised initiative each).
+                    _decree(
+                        "hướng dẫn Điều 74 Luật 2022",
+                        rule="prior_consecutive",
+                        award_type_code=_CSTDCS,
+                        years=2,
+                    ),
+                    _law(
+                        "Điều 74 khoản 1 điểm a, b, d",
+                        rule="manual",
+                        check="bang_khen_other_grounds",
+                        message="Thành tích xuất sắc trong phong trào thi đua do tỉnh phát động, "
+                        "thành tích có phạm vi ảnh hưởng trong tỉnh, hoặc thành tích đột xuất: "
+                        "đối chiếu báo cáo thành tích.",
+                    ),
                 ],
-            },
-            {
+            ),
+            _law(
                 # TTLĐXS presupposes HTXS, so either proves the year.
-                "rule": "consecutive_rating",
-                "check": "collective_htxs_2",
-                "applies_to": "collective",
-                "ratings": ["htxs"],
-                "award_type_codes": ["tap_the_lao_dong_xuat_sac"],
-                "years": 2,
-            },
+                "Điều 74 khoản 2 điểm b",
+                rule="consecutive_rating",
+                check="collective_htxs_2",
+                applies_to="collective",
+                ratings=["htxs"],
+                award_type_codes=[_TTLDXS],
+                years=2,
+            ),
         ),
         legal_basis=_LEGAL_BASIS,
     ),
@@ -184,13 +256,20 @@ _PROVINCIAL_TYPES = (
         council_vote=CouncilVote(required=True, threshold_percent=90),
         required_documents=(*_BASE_DOCS, "minh_chung_sang_kien"),
         criteria=(
-            {
-                "rule": "prior_consecutive",
-                "award_type_code": _CSTDCS,
-                "years": 3,
-                "requires_rating": _CSTDCS_RATINGS,
-            },
-            {"rule": "initiative", "min_scope": "provincial", "count": 1, "within_years": 3},
+            _law(
+                "Điều 22",
+                rule="prior_consecutive",
+                award_type_code=_CSTDCS,
+                years=3,
+                requires_rating=_CSTDCS_RATINGS,
+            ),
+            _law(
+                "Điều 22",
+                rule="initiative",
+                min_scope="provincial",
+                count=1,
+                within_years=3,
+            ),
         ),
         legal_basis=_LEGAL_BASIS,
     ),
@@ -202,7 +281,7 @@ _PROVINCIAL_TYPES = (
         decided_by="UBND tỉnh",
         council_vote=CouncilVote(required=True, threshold_percent=80),
         required_documents=(*_BASE_DOCS, "ket_qua_binh_xet"),
-        criteria=({"rule": "cluster_leader"},),
+        criteria=(_law("Điều 26 khoản 2", rule="cluster_leader"),),
         legal_basis=_LEGAL_BASIS,
     ),
 )
@@ -218,14 +297,79 @@ _STATE_TYPES = (
         council_vote=CouncilVote(required=True, threshold_percent=80),
         required_documents=_BASE_DOCS,
         criteria=(
-            {
-                "rule": "prior_award",
-                "check": "prior_bang_khen_tinh",
-                "award_type_code": "bang_khen_chu_tich_ubnd_tinh",
-                "latest_year_offset": 6,
-                "note": "Đã được tặng Bằng khen cấp tỉnh, sau đó 5 năm liên tục HTXS.",
-            },
-            {"rule": "consecutive_rating", "ratings": ["htxs"], "years": 5},
+            # Cá nhân: Bằng khen cấp tỉnh, then 05 years in a row "hoàn thành tốt nhiệm vụ trở
+            # lên" with 03 times Chiến sĩ thi đua cơ sở in them.
+            _law(
+                "Điều 73 khoản 1 điểm b",
+                rule="prior_award",
+                check="prior_bang_khen_tinh",
+                applies_to="individual",
+                award_type_code=_BK_TINH,
+                latest_year_offset=6,
+                note="Đã được tặng Bằng khen cấp tỉnh, 05 năm tiếp theo trở lên liên tục hoàn "
+                "thành tốt nhiệm vụ trở lên, trong đó có 03 lần Chiến sĩ thi đua cơ sở.",
+            ),
+            _law(
+                "Điều 73 khoản 1 điểm b",
+                rule="consecutive_rating",
+                check="consecutive_httt_5",
+                applies_to="individual",
+                ratings=["htxs", "httt"],
+                award_type_codes=[_CSTDCS, _CSTD_TINH],
+                years=5,
+            ),
+            _law(
+                "Điều 73 khoản 1 điểm b",
+                rule="award_count",
+                check="cstdcs_3_in_5",
+                applies_to="individual",
+                award_type_code=_CSTDCS,
+                count=3,
+                earliest_year_offset=5,
+                latest_year_offset=1,
+                requires_rating=_CSTDCS_RATINGS,
+            ),
+            # Tập thể: Bằng khen cấp tỉnh, then 05 years in a row HTXS with 01 Cờ thi đua cấp
+            # tỉnh or 02 times Tập thể lao động xuất sắc in them.
+            _law(
+                "Điều 73 khoản 2 điểm b",
+                rule="prior_award",
+                check="collective_prior_bang_khen_tinh",
+                applies_to="collective",
+                award_type_code=_BK_TINH,
+                latest_year_offset=6,
+            ),
+            _law(
+                "Điều 73 khoản 2 điểm b",
+                rule="consecutive_rating",
+                check="collective_htxs_5",
+                applies_to="collective",
+                ratings=["htxs"],
+                award_type_codes=[_TTLDXS],
+                years=5,
+            ),
+            _law(
+                "Điều 73 khoản 2 điểm b",
+                rule="any_of",
+                check="collective_flag_or_ttldxs_2",
+                applies_to="collective",
+                options=[
+                    {
+                        "rule": "award_count",
+                        "award_type_code": _CO_TINH,
+                        "count": 1,
+                        "earliest_year_offset": 5,
+                        "latest_year_offset": 1,
+                    },
+                    {
+                        "rule": "award_count",
+                        "award_type_code": _TTLDXS,
+                        "count": 2,
+                        "earliest_year_offset": 5,
+                        "latest_year_offset": 1,
+                    },
+                ],
+            ),
         ),
         legal_basis=_LEGAL_BASIS,
     ),
@@ -238,19 +382,20 @@ _STATE_TYPES = (
         council_vote=CouncilVote(required=True, threshold_percent=80),
         required_documents=_BASE_DOCS,
         criteria=(
-            {
-                "rule": "any_of",
-                "check": "meets_co_thi_dua_ubnd_tinh",
-                "options": [
+            _law(
+                "Điều 25",
+                rule="any_of",
+                check="meets_co_thi_dua_ubnd_tinh",
+                options=[
                     {"rule": "cluster_leader"},
                     {
                         "rule": "prior_award",
-                        "award_type_code": "co_thi_dua_ubnd_tinh",
+                        "award_type_code": _CO_TINH,
                         "latest_year_offset": 0,
                         "earliest_year_offset": 0,
                     },
                 ],
-            },
+            ),
         ),
         legal_basis=_LEGAL_BASIS,
     ),
@@ -264,13 +409,20 @@ _STATE_TYPES = (
         required_documents=(*_BASE_DOCS, "minh_chung_sang_kien"),
         criteria=(
             # CSTĐ cấp tỉnh is earned per 3-year cycle, so consecutive "times" are 3 years apart.
-            {
-                "rule": "prior_consecutive",
-                "award_type_code": "chien_si_thi_dua_cap_tinh",
-                "years": 2,
-                "interval": 3,
-            },
-            {"rule": "initiative", "min_scope": "national", "count": 1, "within_years": 6},
+            _law(
+                "Điều 21",
+                rule="prior_consecutive",
+                award_type_code=_CSTD_TINH,
+                years=2,
+                interval=3,
+            ),
+            _law(
+                "Điều 21",
+                rule="initiative",
+                min_scope="national",
+                count=1,
+                within_years=6,
+            ),
         ),
         legal_basis=_LEGAL_BASIS,
     ),
@@ -283,7 +435,94 @@ _STATE_TYPES = (
         # 80 is only a shipped default: the share is configurable and Sở Nội vụ amends it.
         council_vote=CouncilVote(required=True, threshold_percent=80),
         required_documents=_BASE_DOCS,
-        criteria=(_DISCLOSURE,),
+        criteria=(
+            # Cá nhân (cán bộ, công chức, viên chức): Bằng khen Thủ tướng, then 05 years in a
+            # row HTXS with 02 times Chiến sĩ thi đua cấp tỉnh or 02 provincial initiatives in
+            # them; or a long career (quá trình cống hiến) per Nghị định 152.
+            _law(
+                "Điều 44 khoản 1",
+                rule="any_of",
+                check="hcld3_individual",
+                applies_to="individual",
+                options=[
+                    _law(
+                        "Điều 44 khoản 1 điểm a",
+                        rule="all_of",
+                        check="hcld3_bang_khen_ttg_then_5_years",
+                        options=[
+                            {
+                                "rule": "prior_award",
+                                "award_type_code": _BK_TTG,
+                                "latest_year_offset": 6,
+                            },
+                            {"rule": "consecutive_rating", "ratings": ["htxs"], "years": 5},
+                            {
+                                "rule": "any_of",
+                                "options": [
+                                    {
+                                        "rule": "award_count",
+                                        "award_type_code": _CSTD_TINH,
+                                        "count": 2,
+                                        "earliest_year_offset": 5,
+                                        "latest_year_offset": 1,
+                                    },
+                                    {
+                                        "rule": "initiative",
+                                        "min_scope": "provincial",
+                                        "count": 2,
+                                        "within_years": 5,
+                                    },
+                                ],
+                            },
+                        ],
+                    ),
+                    _decree(
+                        "quy định về khen thưởng quá trình cống hiến",
+                        rule="manual",
+                        check="hcld3_dedication",
+                        message="Quá trình cống hiến: đối chiếu thời gian giữ chức vụ lãnh đạo, "
+                        "quản lý theo Nghị định 152/2025/NĐ-CP.",
+                    ),
+                ],
+            ),
+            # Tập thể: Bằng khen Thủ tướng, then 05 years in a row HTXS with 01 Cờ thi đua cấp
+            # tỉnh or 02 times Tập thể lao động xuất sắc in them.
+            _law(
+                "Điều 44 khoản 4",
+                rule="all_of",
+                check="hcld3_collective",
+                applies_to="collective",
+                options=[
+                    {"rule": "prior_award", "award_type_code": _BK_TTG, "latest_year_offset": 6},
+                    {
+                        "rule": "consecutive_rating",
+                        "ratings": ["htxs"],
+                        "award_type_codes": [_TTLDXS],
+                        "years": 5,
+                    },
+                    {
+                        "rule": "any_of",
+                        "options": [
+                            {
+                                "rule": "award_count",
+                                "award_type_code": _CO_TINH,
+                                "count": 1,
+                                "earliest_year_offset": 5,
+                                "latest_year_offset": 1,
+                            },
+                            {
+                                "rule": "award_count",
+                                "award_type_code": _TTLDXS,
+                                "count": 2,
+                                "earliest_year_offset": 5,
+                                "latest_year_offset": 1,
+                            },
+                        ],
+                    },
+                ],
+            ),
+            _DISCLOSURE,
+        ),
         legal_basis=_LEGAL_BASIS,
         needs_public_disclosure=True,
         disclosure_working_days=10,

@@ -119,6 +119,9 @@ def evaluate_criterion(criterion: Criterion, facts: NomineeFacts) -> Check:
     else:
         check = evaluator(criterion, facts)
     basis = criterion.get("legal_basis")
+    if basis and criterion.get("effective_from"):
+        day = criterion["effective_from"]
+        basis = f"{basis} (hiệu lực từ {day[8:10]}/{day[5:7]}/{day[:4]})"
     return replace(check, legal_basis=basis) if basis else check
 
 
@@ -378,6 +381,51 @@ def _window_text(earliest: int | None, latest: int) -> str:
     if earliest == latest:
         return f"năm {latest}"
     return f"các năm {earliest}–{latest}"
+
+
+@_rule("award_count")
+def _award_count(criterion: Criterion, facts: NomineeFacts) -> Check:
+    """At least `count` regular awards of the codes in the window (e.g. 3 times Chiến sĩ thi đua
+    cơ sở within the last 5 years). A year whose rating is outside `requires_rating` cannot
+    have held the title: when too few years remain possible, the check fails."""
+    codes = _codes(criterion)
+    needed = max(1, criterion.get("count", 1))
+    earliest, latest = _award_window(criterion, facts.year)
+    earliest = latest if earliest is None else earliest
+    start = max(earliest, facts.counting_from or earliest)
+    subject = " hoặc ".join(award_type_name(code) for code in codes)
+    name = _name(criterion, f"count_{_abbr(codes[0]) if codes else 'award'}_{needed}")
+    window = _window_text(earliest, latest)
+    years = {
+        r.year: r for r in facts.awards
+        if r.award_type_code in codes and r.kind in COUNTING_KINDS and start <= r.year <= latest
+    }  # fmt: skip
+    if len(years) >= needed:
+        used = sorted(years)[-needed:]
+        proof = "; ".join(
+            f"năm {y}" + (" (theo kê khai)" if years[y].source == "declared"
+                          else _decision(years[y].decision_no))
+            for y in used
+        )  # fmt: skip
+        return Check(name, PASS, f"Đã được tặng {needed} lần {subject} {window}: {proof}.")
+    allowed = criterion.get("requires_rating")
+    rated = {r.year: r.rating for r in facts.ratings}
+    impossible = [
+        y for y in range(start, latest + 1)
+        if y not in years and allowed and y in rated and rated[y] not in allowed
+    ]  # fmt: skip
+    possible = (latest - start + 1) - len(impossible)
+    if possible < needed:
+        reason = "; ".join(f"năm {y}: {RATING_NAMES.get(rated[y], rated[y])}" for y in impossible)
+        if start > earliest:
+            reason = f"chỉ tính từ năm {start} sau khi hết kỷ luật" + (
+                f"; {reason}" if reason else ""
+            )
+        return Check(name, FAIL, f"Không thể đủ {needed} lần {subject} {window} ({reason}).")
+    return Check(
+        name, UNKNOWN,
+        f"Chưa có dữ liệu đủ {needed} lần {subject} {window} (đã có {len(years)}).",
+    )  # fmt: skip
 
 
 @_rule("initiative")

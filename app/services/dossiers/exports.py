@@ -19,7 +19,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.page import PageMargins
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -28,7 +29,17 @@ from app.core.errors import Unprocessable
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus
 from app.core.text import fold
-from app.models import AwardType, Cluster, Dossier, Nomination, Round, Unit
+from app.models import (
+    AwardType,
+    Cluster,
+    Decision,
+    DecisionItem,
+    Dossier,
+    MeetingResult,
+    Nomination,
+    Round,
+    Unit,
+)
 from app.schemas.dossiers import DossierFilter
 from app.services import policies
 from app.services.dossiers import queries, rules
@@ -74,7 +85,7 @@ class ExportFile:
 
 @dataclass(frozen=True)
 class ListedNomination:
-    """One line of the danh sách: a nominee under its award type."""
+    """One line of the danh sách: a nominee under its award type, where it stands now."""
 
     award_type_code: str
     award_name: str
@@ -84,6 +95,11 @@ class ListedNomination:
     unit_name: str | None
     achievement_summary: str
     note: str
+    nomination_id: int = 0
+    status: str = ""
+    approve_percent: float | None = None
+    threshold_percent: float | None = None
+    decision_no: str | None = None
 
 
 # ---- queries ---------------------------------------------------------------------------------
@@ -132,12 +148,29 @@ async def export_round_nominations(
     ones), by award type; `status` keeps one nomination status (e.g. `eligible`)."""
     round_ = await get_round(session, round_id)
     nominee_unit = aliased(Unit)
+
+    def last_vote(column):  # the latest council vote on the nomination
+        return (select(column).where(MeetingResult.nomination_id == Nomination.id)
+                .order_by(MeetingResult.meeting_id.desc()).limit(1).scalar_subquery())  # fmt: skip
+
+    decision_no = (
+        select(Decision.number)
+        .join(DecisionItem, DecisionItem.decision_id == Decision.id)
+        .where(DecisionItem.nomination_id == Nomination.id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     stmt = (
-        select(Nomination.award_type_code, AwardType.name.label("award_name"),
+        select(Nomination.id, Nomination.status, Nomination.award_type_code,
+               AwardType.name.label("award_name"),
                Nomination.nominee_name, Nomination.nominee_kind, Nomination.position,
                Nomination.achievement_summary, Nomination.appraisal_conclusion,
                Nomination.appraisal_note, nominee_unit.name.label("nominee_unit_name"),
-               Unit.name.label("unit_name"))
+               Unit.name.label("unit_name"),
+               last_vote(MeetingResult.approve_percent).label("approve_percent"),
+               last_vote(MeetingResult.threshold_percent).label("threshold_percent"),
+               decision_no.label("decision_no"))
         .select_from(Nomination)
         .join(Dossier, Dossier.id == Nomination.dossier_id)
         .join(Unit, Unit.id == Dossier.submitting_unit_id)
@@ -183,8 +216,38 @@ def _listed(row: Any, personal: bool) -> ListedNomination:
         achievement_summary=(
             row.achievement_summary or "" if personal or row.nominee_kind != "individual" else ""
         ),
-        note=conclusion_text(row.appraisal_conclusion, row.appraisal_note),
+        note=standing_note(row),
+        nomination_id=row.id,
+        status=row.status,
+        approve_percent=row.approve_percent,
+        threshold_percent=row.threshold_percent,
+        decision_no=row.decision_no,
     )
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def standing_note(row: Any) -> str:
+    """Where a nominee stands now: its status first — a nominee found ineligible, rejected
+    by the council or withdrawn is never printed as eligible — then the appraisal's note, the
+    council's share against its threshold, and the decision's number."""
+    if row.status in (NominationStatus.SUBMITTED, NominationStatus.DRAFT) and (
+        row.appraisal_conclusion is None
+    ):
+        parts = ["Chưa thẩm định"]
+    else:
+        label = NominationStatus.display_of(row.status) or ""
+        parts = [label[:1].upper() + label[1:]]
+    if row.appraisal_note:
+        parts[0] = f"{parts[0]}: {row.appraisal_note}"
+    if row.approve_percent is not None:
+        parts.append(f"Hội đồng tán thành {_percent(row.approve_percent)}% "
+                     f"(ngưỡng {_percent(row.threshold_percent)}%)")  # fmt: skip
+    if row.decision_no:
+        parts.append(f"Số quyết định: {row.decision_no}")
+    return "; ".join(parts)
 
 
 # ---- pure builders ---------------------------------------------------------------------------
@@ -278,35 +341,73 @@ def table_xlsx(title: str, headers: list[str], rows: list[list[Any]], widths: li
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    print_ready(sheet)
     return _save(workbook)
 
 
 def _position_and_unit(item: ListedNomination) -> str:
+    """'Phó Giám đốc, Sở Tài chính' — but the unit once: a position that already names it
+    ('Giám đốc Sở Tài chính') is not followed by it again."""
+    if item.position and item.unit_name and fold(item.unit_name) in fold(item.position):
+        return item.position
     return ", ".join(part for part in (item.position, item.unit_name) if part)
 
 
+ROUND_XLSX_COLUMNS = (
+    ("Mã đề nghị", 11), ("STT", 6), ("Mã danh hiệu", 22), ("Danh hiệu/hình thức", 30),
+    ("Họ và tên / Tên tập thể", 28), ("Chức vụ, đơn vị", 30), ("Tóm tắt thành tích", 50),
+    ("Trạng thái", 16), ("Tên trạng thái", 22), ("Tỷ lệ tán thành (%)", 12),
+    ("Ngưỡng (%)", 10), ("Số quyết định", 18), ("Ghi chú", 40),
+)  # fmt: skip
+
+
 def nominations_xlsx(round_name: str, groups: list[tuple[str, list[ListedNomination]]]) -> bytes:
-    """One sheet: the title and the round on top, then STT (per award type), the award type
-    and the columns of the Word list."""
+    """The data sheet first, with one header row at the top: ids and codes beside the
+    Vietnamese labels, shares as numbers, STT restarting per award type; the title block on
+    a sheet of its own ("Thông tin"), so a script reads the data with no rows to skip."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Danh sách đề nghị"
-    headers = [LIST_HEADERS[0], "Danh hiệu/hình thức", *LIST_HEADERS[1:]]
-    _append(sheet, [LIST_TITLE])
-    _append(sheet, [round_name])
-    _append(sheet, [])
-    _append(sheet, headers)
-    for row in (1, 2, 4):
-        for cell in sheet[row]:
-            cell.font = Font(bold=True, size=14 if row == 1 else 11)
+    _append(sheet, [header for header, _ in ROUND_XLSX_COLUMNS])
     for award_name, items in groups:
         for number, item in enumerate(items, start=1):
-            _append(sheet, [number, award_name, item.nominee_name, _position_and_unit(item),
-                            item.achievement_summary, item.note])  # fmt: skip
-    for letter, width in zip("ABCDEF", (6, 32, 30, 32, 60, 36), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A5"
+            _append(sheet, [item.nomination_id, number, item.award_type_code, award_name,
+                            item.nominee_name, _position_and_unit(item),
+                            item.achievement_summary, item.status,
+                            NominationStatus.display_of(item.status), item.approve_percent,
+                            item.threshold_percent, item.decision_no, item.note])  # fmt: skip
+    for index, (_, width) in enumerate(ROUND_XLSX_COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    print_ready(sheet)
+    about = workbook.create_sheet("Thông tin")
+    total = sum(len(items) for _, items in groups)
+    for row in ([LIST_TITLE], [round_name], [f"Tổng số: {total} đề nghị"]):
+        _append(about, row)
+    about["A1"].font = Font(name=PRINT_FONT, bold=True, size=14)
+    about.column_dimensions["A"].width = 60
     return _save(workbook)
+
+
+PRINT_FONT = "Times New Roman"
+_THIN = Side(style="thin", color="000000")
+
+
+def print_ready(sheet: Any, *, landscape: bool = True) -> None:
+    """Set a data sheet up to print as an official would: A4 (landscape where wide), one page
+    wide, the header row repeated on every page, thin borders, Times New Roman."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.page_margins = PageMargins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+    border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.border = border
+            cell.font = Font(name=PRINT_FONT, size=11, bold=cell.row == 1)
 
 
 def roman(number: int) -> str:
