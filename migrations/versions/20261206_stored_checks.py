@@ -3,7 +3,7 @@ of the criteria changes), so reads do not evaluate the criteria again; trigram i
 GIN on PostgreSQL) behind the searches of units, dossiers and award history without diacritics
 
 Revision ID: 20261206_stored_checks
-Revises: 20261206_catalogue_law
+Revises: 20261206_cluster_emulation
 Create Date: 2026-12-06 19:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261206_stored_checks"
-down_revision: str | None = "20261206_catalogue_law"
+down_revision: str | None = "20261206_cluster_emulation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
