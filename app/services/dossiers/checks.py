@@ -14,18 +14,11 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-<<<<<<< HEAD
 from sqlalchemy import and_, bindparam, or_, select, update
-=======
-from sqlalchemy import and_, or_, select
->>>>>>> main
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-<<<<<<< HEAD
 from app.core.db import READ_ONLY
-from app.models import AwardHistory, AwardType, Nomination
-=======
 from app.models import (
     AwardHistory,
     AwardType,
@@ -34,7 +27,6 @@ from app.models import (
     Collective,
     Nomination,
 )
->>>>>>> main
 from app.services.award_types import award_types_by_code
 from app.services.award_types.criteria import (
     AwardRecord,
@@ -152,7 +144,36 @@ async def checks_for(
     }
 
 
-<<<<<<< HEAD
+def _needs_places(types: dict[str, AwardType]) -> bool:
+    return any("cluster_leader" in str(row.criteria or "") for row in types.values())
+
+
+async def _cluster_places(
+    session: AsyncSession, nominations: list[Nomination]
+) -> dict[tuple[int | None, int], ClusterPlace]:
+    """(collective, year) → the place the cluster's recorded result gives the unit that IS
+    this collective (its own row in the register, not a collective under it), for the
+    `cluster_leader` criterion: one query, only when an award type on the page has it."""
+    ids = {n.collective_id for n in nominations if n.collective_id is not None}
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(ClusterStanding, Cluster.name, Collective.id)
+        .join(Cluster, Cluster.id == ClusterStanding.cluster_id)
+        .join(
+            Collective,
+            and_(Collective.unit_id == ClusterStanding.unit_id, Collective.name_key == ""),
+        )
+        .where(Collective.id.in_(ids))
+    )
+    return {
+        (collective_id, s.year): ClusterPlace(
+            name, s.year, s.rank, f"{s.total_centipoints / 100:.2f}", s.proposal == "co_thi_dua"
+        )
+        for s, name, collective_id in rows
+    }
+
+
 _STORE = (
     update(Nomination.__table__)
     .where(
@@ -187,33 +208,3 @@ async def stored_checks(
                 ],
             )
     return {n.id: n.criteria_checks["checks"] for n in nominations}
-=======
-def _needs_places(types: dict[str, AwardType]) -> bool:
-    return any("cluster_leader" in str(row.criteria or "") for row in types.values())
-
-
-async def _cluster_places(
-    session: AsyncSession, nominations: list[Nomination]
-) -> dict[tuple[int | None, int], ClusterPlace]:
-    """(collective, year) → the place the cluster's recorded result gives the unit that IS
-    this collective (its own row in the register, not a collective under it), for the
-    `cluster_leader` criterion: one query, only when an award type on the page has it."""
-    ids = {n.collective_id for n in nominations if n.collective_id is not None}
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(ClusterStanding, Cluster.name, Collective.id)
-        .join(Cluster, Cluster.id == ClusterStanding.cluster_id)
-        .join(
-            Collective,
-            and_(Collective.unit_id == ClusterStanding.unit_id, Collective.name_key == ""),
-        )
-        .where(Collective.id.in_(ids))
-    )
-    return {
-        (collective_id, s.year): ClusterPlace(
-            name, s.year, s.rank, f"{s.total_centipoints / 100:.2f}", s.proposal == "co_thi_dua"
-        )
-        for s, name, collective_id in rows
-    }
->>>>>>> main

@@ -5,8 +5,9 @@ forgotten in the same transaction, and the next read computes them again
 Two ways in, both generic:
 - `watch(Model, affected)`: every row of `Model` added, changed or deleted through the ORM
   forgets the checks that `affected(row)` names, at the flush. Award history, award types,
-  yearly ratings, discipline records and initiatives (with their authors) are watched at the
-  end of this module; a new register the criteria read adds one `watch` line there.
+  yearly ratings, discipline records, initiatives (with their authors), cluster standings and
+  clusters are watched at the end of this module; a new register the criteria read adds one
+  `watch` line there.
 - `await inputs_changed(session, ...)`: for a change the ORM does not see (a bulk UPDATE, a
   dossier moved to another year).
 
@@ -19,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -27,6 +28,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.models import (
     AwardHistory,
     AwardType,
+    ClusterStanding,
+    Collective,
     DisciplineRecord,
     Initiative,
     InitiativeAuthor,
@@ -43,6 +46,16 @@ _COLUMNS = {
     "collective_ids": Nomination.collective_id,
     "award_type_codes": Nomination.award_type_code,
 }
+# Collectives named through what they are: the units' own rows in the register (a cluster's
+# standings place a unit), or the units placed in a cluster's standings.
+_SUBQUERIES = {
+    "collective_unit_ids": lambda ids: select(Collective.id).where(Collective.unit_id.in_(ids)),
+    "cluster_ids": lambda ids: (
+        select(Collective.id)
+        .join(ClusterStanding, ClusterStanding.unit_id == Collective.unit_id)
+        .where(ClusterStanding.cluster_id.in_(ids))
+    ),
+}
 _WATCHED: dict[type, Affected] = {}
 
 
@@ -57,9 +70,15 @@ def _statements(named: dict[str, Iterable[Any]]) -> list:
     for keyword, values in named.items():
         distinct = sorted({v for v in values if v is not None})
         for start in range(0, len(distinct), CHUNK):
+            chunk = distinct[start : start + CHUNK]
+            named_by = (
+                Nomination.collective_id.in_(_SUBQUERIES[keyword](chunk))
+                if keyword in _SUBQUERIES
+                else _COLUMNS[keyword].in_(chunk)
+            )
             statements.append(
                 update(Nomination)
-                .where(_COLUMNS[keyword].in_(distinct[start : start + CHUNK]))
+                .where(named_by)
                 .values(criteria_checks=None, checks_stamp=Nomination.checks_stamp + 1)
                 .execution_options(synchronize_session=False)
             )
