@@ -1,7 +1,7 @@
 """calendar feeds: each user's secret calendar subscription addresses (token stored hashed)
 
 Revision ID: 20261206_calendar_feeds
-Revises: 20261206_cluster_emulation
+Revises: 20261206_stored_checks
 Create Date: 2026-12-06 19:50:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261206_calendar_feeds"
-down_revision: str | None = "20261206_cluster_emulation"
+down_revision: str | None = "20261206_stored_checks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
