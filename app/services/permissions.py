@@ -216,6 +216,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     ("document_template.list", ONLY_NOI_VU, ANY),
     ("document_template.read", ONLY_NOI_VU, ANY),
