@@ -11,14 +11,18 @@ its own messages. Several workers may run against one PostgreSQL database (the c
 import asyncio
 import contextlib
 import logging
+import time
 
 import httpx
 
 from app.core.config import Settings
 from app.core.db import Database
+from app.services import events
 from app.services.webhooks import queue, sending
 
 log = logging.getLogger("tdkt.webhooks")
+# How often the worker deletes events and deliveries past TDKT_EVENTS_RETENTION_DAYS.
+PURGE_EVERY_SECONDS = 3600
 
 
 class Worker:
@@ -30,6 +34,7 @@ class Worker:
         self._client = client
         self._in_flight: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
+        self._purged_at: float | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set, then let the sends under way finish (bounded by their
@@ -59,6 +64,7 @@ class Worker:
     async def tick(self, client: httpx.AsyncClient) -> int:
         """One pass: queue deliveries for new events, start the due ones. Returns how many
         sends it started."""
+        await self.purge()
         async with self.db.session() as session:
             await queue.derive(session)
         free = self.settings.webhooks_concurrency - len(self._in_flight)
@@ -71,6 +77,21 @@ class Worker:
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         return len(leases)
+
+    async def purge(self) -> None:
+        """Delete what is past the retention, at most once an hour (nothing when it is 0)."""
+        days = self.settings.events_retention_days
+        now = time.monotonic()
+        if not days or (
+            self._purged_at is not None and now - self._purged_at < PURGE_EVERY_SECONDS
+        ):
+            return
+        self._purged_at = now
+        async with self.db.session() as session:
+            gone = await events.purge_expired(session, days)
+            gone_deliveries = await queue.purge_deliveries(session, days)
+        if gone or gone_deliveries:
+            log.info("retention", extra={"events": gone, "deliveries": gone_deliveries})
 
     async def drain(self, client: httpx.AsyncClient) -> None:
         """Pass until nothing is due or under way (tests and benchmarks)."""

@@ -101,6 +101,14 @@ class Settings(BaseSettings):
     # After a rotation the old secret still signs (beside the new one) this long.
     webhooks_secret_grace_hours: int = Field(default=24, ge=0)
 
+    # Events (and the webhook delivery log) older than this are deleted by the worker; 0 keeps
+    # them for ever. A follower further behind than this misses what was deleted.
+    events_retention_days: int = Field(default=0, ge=0)
+    # The event stream (GET /events/stream): a comment line this often keeps proxies from
+    # closing an idle connection; new events are looked for this often.
+    events_stream_heartbeat_seconds: float = Field(default=15, gt=0)
+    events_stream_poll_seconds: float = Field(default=1, gt=0)
+
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> "Settings":
         if self.env == "production" and len(self.jwt_secret) < 32:

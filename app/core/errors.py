@@ -42,6 +42,7 @@ class ProblemCode(StrEnum):
     CLUSTER_YEAR_MISMATCH = "cluster_year_mismatch"
     CONCURRENT_UPDATE = "concurrent_update"
     CONFLICT = "conflict"
+    CURSOR_BEYOND_HEAD = "cursor_beyond_head"
     DELIVERY_PENDING = "delivery_pending"
     DOSSIER_NOT_DRAFT = "dossier_not_draft"
     DOSSIER_NOT_EDITABLE = "dossier_not_editable"

@@ -169,6 +169,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("attachment.download", STAFF, IN_SCOPE),
     ("attachment.delete", DRAFTERS, OWNER_OF_DOSSIER),
     ("event.list", EVERYONE, IN_SCOPE),
+    ("event.stream", EVERYONE, IN_SCOPE),
     # webhook subscriptions: Sở Nội vụ all, a reader (a script's service token) its own
     ("webhook.create", NOI_VU_OR_READER, ANY),
     ("webhook.list", NOI_VU_OR_READER, IN_SCOPE),

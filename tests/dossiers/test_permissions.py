@@ -54,6 +54,13 @@ ENDPOINTS = [
     Endpoint("PUT", "/api/v1/holidays/2026-05-04", "holiday.set", {"off": True}),
     Endpoint("DELETE", "/api/v1/holidays/2026-05-04", "holiday.delete"),
     Endpoint("GET", "/api/v1/events", "event.list"),
+    # A cursor beyond the head is refused (422) once past the gate, before anything streams.
+    Endpoint(
+        "GET",
+        "/api/v1/events/stream",
+        "event.stream",
+        headers={"Last-Event-ID": "999999999"},
+    ),
 ]
 
 

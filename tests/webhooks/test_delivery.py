@@ -1,13 +1,18 @@
 """Deliveries to a real receiver: signed, in order, retried, disabled on 410, replayed; a
 rolled-back change sends nothing."""
 
-from sqlalchemy import select
+import asyncio
+import time
+from datetime import timedelta
 
-from app.models import WebhookDelivery
+from sqlalchemy import select, update
+
+from app.core.clock import utcnow
+from app.models import Event, WebhookDelivery
 from app.services import audit
 from app.services.webhooks import queue
 from tests.factories import make_unit, signed_in
-from tests.factories_dossiers import make_round
+from tests.factories_dossiers import load_catalogue, make_dossier, make_round
 from tests.webhooks.support import (
     deliveries,
     eventually,
@@ -277,3 +282,51 @@ async def test_the_loopback_receiver_is_refused_at_delivery_when_the_setting_is_
     assert "127.0.0.1" in refused["last_error"] and refused["last_status_code"] is None
     rows = (await session.scalars(select(WebhookDelivery))).all()
     assert rows and all(r.status == "pending" for r in rows)
+
+
+async def test_a_returned_dossier_reaches_the_mobile_backend_within_a_second(
+    app, client, session, receiver
+):
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    unit = await make_unit(session)
+    dossier = await make_dossier(session, unit, round_, status="submitted")
+    await session.commit()
+    _, admin = await signed_in(app, session)
+    created = await subscribe(client, admin, receiver.url, event_types=["dossier.returned"])
+    receiver.secret = created["secret"]
+
+    async with running_worker(app):
+        await asyncio.sleep(0.2)  # the worker is idle, polling
+        returned = await client.post(
+            f"/api/v1/dossiers/{dossier.id}/return", json={"reason": "Thiếu biên bản họp"},
+            headers=admin,
+        )  # fmt: skip
+        committed = time.monotonic()
+        await eventually(lambda: len(receiver.verified_payloads()) == 1)
+
+    (message,) = receiver.received
+    assert message.verified and message.at - committed < 1.0
+    data = message.payload["data"]
+    assert data["submitting_unit_id"] == unit.id and data["reason"] == "Thiếu biên bản họp"
+    assert data["supplement_due_on"] == returned.json()["supplement_due_on"]
+
+
+async def test_the_worker_deletes_what_is_past_the_retention(app, client, session, receiver):
+    _, admin = await signed_in(app, session)
+    created = await subscribe(client, admin, receiver.url)
+    receiver.secret = created["secret"]
+    await _emit(session, 2)
+    async with running_worker(app):
+        await eventually(lambda: len(receiver.verified_payloads()) == 2)
+    old = utcnow() - timedelta(days=40)
+    await session.execute(update(Event).values(occurred_at=old))
+    await session.execute(update(WebhookDelivery).values(created_at=old))
+    await session.commit()
+    app.state.settings.events_retention_days = 30
+
+    async with running_worker(app):
+        logged = await until_deliveries(client, admin, created["id"], lambda d: d == [])
+
+    assert logged == []
+    assert len((await session.scalars(select(Event))).all()) == 1  # the newest stays

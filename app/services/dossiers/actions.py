@@ -28,8 +28,17 @@ def _subject(dossier: Dossier) -> workflow.Subject:
     unit_id = dossier.submitting_unit_id if dossier.owner_kind == "unit" else None
     return workflow.Subject(
         "dossier", dossier, "dossier", dossier.id, unit_id=unit_id, cluster_id=dossier.cluster_id,
-        data={"code": dossier.code, "round_id": dossier.round_id, "kind": dossier.kind},
+        data=event_data(dossier),
     )  # fmt: skip
+
+
+def event_data(dossier: Dossier) -> dict:
+    """What a follower of a dossier's events needs without another call: its code, kind,
+    round, unit and cluster (the move adds its status before and after)."""
+    return {
+        "code": dossier.code, "kind": dossier.kind, "round_id": dossier.round_id,
+        "submitting_unit_id": dossier.submitting_unit_id, "cluster_id": dossier.cluster_id,
+    }  # fmt: skip
 
 
 async def _load(
@@ -231,6 +240,7 @@ async def return_dossier(
     await workflow.transition(
         session, actor, _subject(dossier), "return",
         changes={"supplement_due_on": due}, comment=body.reason,
+        event_data={"reason": body.reason, "supplement_due_on": due.isoformat()},
     )  # fmt: skip
     return dossier
 
@@ -251,8 +261,9 @@ async def receive(
         "appraisal_due_on": calendar.add_working_days(rules.today(), days),
     }
     await workflow.transition(
-        session, actor, _subject(dossier), "receive", changes=changes, comment=comment
-    )
+        session, actor, _subject(dossier), "receive", changes=changes, comment=comment,
+        event_data={"appraisal_due_on": changes["appraisal_due_on"].isoformat()},
+    )  # fmt: skip
     return dossier
 
 

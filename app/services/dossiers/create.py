@@ -16,7 +16,7 @@ from app.models import Cluster, Dossier, DossierCounter, Round
 from app.schemas.common import sent_fields
 from app.schemas.dossiers import DossierCreate, DossierUpdate
 from app.services import audit, directory, permissions
-from app.services.dossiers import nominations, queries, rules
+from app.services.dossiers import actions, nominations, queries, rules
 
 AUDITED = ("code", "title", "kind", "round_id", "year", "status", "cluster_id")
 
@@ -127,6 +127,12 @@ async def create_dossier(session: AsyncSession, actor: Principal, body: DossierC
     await audit.record(
         session, actor, "dossier.created", "dossier", dossier.id,
         after={**audit.snapshot(dossier, AUDITED), "nominations": len(dossier.nominations)},
+    )  # fmt: skip
+    await audit.emit(
+        session, "dossier.created", "dossier", dossier.id,
+        {**actions.event_data(dossier), "status": dossier.status},
+        unit_id=dossier.submitting_unit_id if dossier.owner_kind == "unit" else None,
+        cluster_id=dossier.cluster_id,
     )  # fmt: skip
     return dossier
 

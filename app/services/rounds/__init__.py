@@ -104,6 +104,10 @@ async def create_round(session: AsyncSession, actor: Principal, data: dict) -> R
     session.add(row)
     await _flush_unique(session, row.year, row.number)
     await audit.record(session, actor, "round.created", "round", row.id, after=_audited(row))
+    await audit.emit(
+        session, "round.created", "round", row.id,
+        {"year": row.year, "number": row.number, "status": row.status},
+    )  # fmt: skip
     return row
 
 

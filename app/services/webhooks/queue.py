@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
@@ -170,6 +170,19 @@ async def lease(session: AsyncSession, settings: Settings, limit: int) -> list[L
         )
     await session.flush()
     return leases
+
+
+async def purge_deliveries(session: AsyncSession, retention_days: int) -> int:
+    """Delete delivered and failed deliveries older than `retention_days` (0: keep all)."""
+    if retention_days <= 0:
+        return 0
+    result = await session.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.status != DeliveryStatus.PENDING,
+            WebhookDelivery.created_at < utcnow() - timedelta(days=retention_days),
+        )
+    )
+    return result.rowcount or 0
 
 
 def backoff_seconds(settings: Settings, attempts: int) -> float:
