@@ -23,6 +23,8 @@ from app.models import (
     Event,
     Meeting,
     RoundExtension,
+    ScoreSheet,
+    ScoreTable,
     TaskReport,
     WebhookSubscription,
 )
@@ -30,6 +32,7 @@ from app.services import (
     accounts,
     award_types,
     directory,
+    emulation,
     holidays,
     permissions,
     policies,
@@ -112,6 +115,17 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
+    (emulation.create_table, "emulation.create_table", None),
+    (emulation.update_table, "emulation.update_table", None),
+    (emulation.open_table, "emulation.open_table", None),
+    (emulation.revise_table, "emulation.revise_table", None),
+    (emulation.save_own_sheet, "emulation.save_sheet", None),
+    (emulation.submit_own_sheet, "emulation.submit_sheet", None),
+    (emulation.adjust_score, "emulation.adjust_score", None),
+    (emulation.verify_sheet, "emulation.verify_sheet", None),
+    (emulation.dispute_score, "emulation.dispute_score", None),
+    (emulation.publish, "emulation.publish_ranking", None),
+    (emulation.record_result, "emulation.record_result", None),
     (document_templates.upload, "document_template.update", None),
     (document_templates.revert, "document_template.revert", None),
     (nominee_records.record_rating, "rating.record", None),
@@ -220,6 +234,8 @@ SCOPES = [
     (clusters._cluster_scope, Cluster),
     (councils._council_scope, Council),
     (history_scope, AwardHistory),
+    (policies.score_table_scope, ScoreTable),
+    (policies.score_sheet_scope, ScoreSheet),
     (policies.webhook_scope, WebhookSubscription),
 ]
 
@@ -244,6 +260,7 @@ MATRICES = (
     "tests.tasks.test_tasks",
     "tests.tasks.test_reports",
     "tests.tasks.test_outputs",
+    "tests.emulation.test_rules",
     "tests.webhooks.test_permissions",
 )
 

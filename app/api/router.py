@@ -12,6 +12,7 @@ from app.api import (
     directory,
     documents,
     dossiers,
+    emulation,
     events,
     holidays,
     meetings,
@@ -31,3 +32,4 @@ for module in (holidays, events, webhooks, meetings, decisions, award_history, r
 for module in (documents,):
     api_router.include_router(module.router)
 api_router.include_router(nominees.router)
+api_router.include_router(emulation.router)

@@ -95,6 +95,24 @@ class TaskStatus(Status):
     CANCELLED = "cancelled", "hủy"
 
 
+class ScoreTableStatus(Status):
+    """Bảng điểm thi đua của một cụm, khối trong năm."""
+
+    DRAFT = "draft", "dự thảo"
+    SCORING = "scoring", "đang chấm điểm"
+    PUBLISHED = "published", "đã công bố xếp hạng"
+    DECIDED = "decided", "đã có kết quả bình xét"
+    SUPERSEDED = "superseded", "đã thay bằng phiên bản mới"
+
+
+class ScoreSheetStatus(Status):
+    """Bản tự chấm điểm của một đơn vị."""
+
+    DRAFT = "draft", "đang tự chấm"
+    SUBMITTED = "submitted", "đã nộp"
+    VERIFIED = "verified", "đã được Trưởng khối thẩm tra"
+
+
 class DeliveryStatus(Status):
     """One webhook delivery (một lần gửi sự kiện tới địa chỉ đăng ký)."""
 
@@ -110,6 +128,8 @@ MACHINE_STATUSES: dict[str, type[Status]] = {
     "meeting": MeetingStatus,
     "complaint": ComplaintStatus,
     "task": TaskStatus,
+    "score_table": ScoreTableStatus,
+    "score_sheet": ScoreSheetStatus,
     "webhook_delivery": DeliveryStatus,
 }
 

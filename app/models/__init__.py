@@ -23,6 +23,13 @@ from app.models.dossiers import (
     DossierSubmission,
     Nomination,
 )
+from app.models.emulation import (
+    ClusterStanding,
+    ScoreCriterion,
+    ScoreEntry,
+    ScoreSheet,
+    ScoreTable,
+)
 from app.models.events import Event
 from app.models.holidays import Holiday
 from app.models.idempotency import IdempotencyKey
@@ -63,6 +70,7 @@ __all__ = [
     "Base",
     "Cluster",
     "ClusterMembership",
+    "ClusterStanding",
     "Collective",
     "Complaint",
     "Council",
@@ -93,6 +101,10 @@ __all__ = [
     "RoundExtension",
     "RoundTask",
     "RuleValue",
+    "ScoreCriterion",
+    "ScoreEntry",
+    "ScoreSheet",
+    "ScoreTable",
     "SealedBallot",
     "ServiceToken",
     "StateResult",

@@ -60,6 +60,19 @@ def _not_task_participant(_: policies.TaskPart) -> Forbidden:
     )
 
 
+def _not_cluster_head(_: Any) -> Forbidden:
+    return Forbidden(
+        "Chỉ Trưởng khối của cụm, khối này được thẩm tra điểm và ghi kết quả bình xét.",
+        code="not_cluster_head",
+    )
+
+
+def _not_sheet_owner(_: Any) -> Forbidden:
+    return Forbidden(
+        "Chỉ đơn vị tự chấm được ghi ý kiến về bản chấm điểm của mình.", code="not_sheet_owner"
+    )
+
+
 ANY = Rule("any")
 # The read is narrowed in SQL by the caller's scope: a hidden row is a 404 and never counted.
 IN_SCOPE = Rule("in_scope")
@@ -69,6 +82,8 @@ OWN_UNIT = Rule("own_unit")
 OWN_COUNCIL = Rule("own_council")
 OWNER_OF_DOSSIER = Rule("owner_of_dossier", policies.owns_dossier, _not_dossier_owner)
 PARTICIPANT_OF_TASK = Rule("participant_of_task", policies.can_report_task, _not_task_participant)
+HEAD_OF_CLUSTER = Rule("head_of_cluster", policies.heads_cluster_of, _not_cluster_head)
+OWNER_OF_SHEET = Rule("owner_of_score_sheet", policies.owns_score_sheet, _not_sheet_owner)
 
 EVERYONE = frozenset(ALL_ROLES)
 STAFF = EVERYONE - {READER}  # every signed-in person, not reporting scripts
@@ -81,6 +96,9 @@ NOI_VU_OR_READER = frozenset({NOI_VU, READER})
 REPORTERS = frozenset({NOI_VU, UNIT})
 REPORT_READERS = frozenset({NOI_VU, READER, UNIT, CLUSTER_HEAD})
 EXTENSION_READERS = frozenset({NOI_VU, UNIT, READER})
+ONLY_UNITS = frozenset({UNIT})
+ONLY_HEADS = frozenset({CLUSTER_HEAD})
+CLUSTER_FOLLOWERS = frozenset({NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER})
 FACT_ENTERERS = frozenset({NOI_VU, UNIT})
 
 _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
@@ -218,6 +236,26 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
+    # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
+    ("emulation.create_table", ONLY_NOI_VU, ANY),
+    ("emulation.update_table", ONLY_NOI_VU, ANY),
+    ("emulation.open_table", ONLY_NOI_VU, ANY),
+    ("emulation.revise_table", ONLY_NOI_VU, ANY),
+    ("emulation.list_tables", EVERYONE, IN_SCOPE),
+    ("emulation.read_table", EVERYONE, IN_SCOPE),
+    ("emulation.read_result", EVERYONE, IN_SCOPE),
+    ("emulation.save_sheet", ONLY_UNITS, OWN_UNIT),
+    ("emulation.submit_sheet", ONLY_UNITS, OWN_UNIT),
+    ("emulation.list_sheets", EVERYONE, IN_SCOPE),
+    ("emulation.read_sheet", STAFF, IN_SCOPE),
+    ("emulation.adjust_score", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.verify_sheet", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.dispute_score", ONLY_UNITS, OWNER_OF_SHEET),
+    ("emulation.ranking", EVERYONE, IN_SCOPE),
+    ("emulation.publish_ranking", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.record_result", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.export_scores", CLUSTER_FOLLOWERS, IN_SCOPE),
+    ("emulation.progress", NOI_VU_OR_READER, ANY),
     ("document_template.list", ONLY_NOI_VU, ANY),
     ("document_template.read", ONLY_NOI_VU, ANY),
     ("document_template.update", ONLY_NOI_VU, ANY),

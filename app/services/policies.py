@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, false, or_, select
 
 from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
+from app.core.statuses import ScoreTableStatus
 from app.models import (
     AgendaItem,
     ClusterMembership,
@@ -17,6 +18,8 @@ from app.models import (
     Meeting,
     Nomination,
     RoundExtension,
+    ScoreSheet,
+    ScoreTable,
     Task,
     TaskReport,
     WebhookSubscription,
@@ -194,3 +197,65 @@ def task_report_scope(stmt: Select, principal: Principal) -> Select:
     if principal.role in (NOI_VU, READER):
         return stmt
     return stmt.where(false())
+
+
+# ---- cluster emulation (thi đua cụm, khối): scoring tables, score sheets, rankings ------------
+
+
+def _clusters_of_unit(principal: Principal) -> Select:
+    return select(ClusterMembership.cluster_id).where(
+        ClusterMembership.unit_id == principal.unit_id
+    )
+
+
+def score_table_scope(stmt: Select, principal: Principal) -> Select:
+    """The tables of the caller's clusters: a unit its own clusters' (any year), a cluster head
+    its cluster's, a council member those of the clusters it monitors; Sở Nội vụ and readers
+    all."""
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    if principal.role == UNIT and principal.unit_id is not None:
+        return stmt.where(ScoreTable.cluster_id.in_(_clusters_of_unit(principal)))
+    if principal.role == CLUSTER_HEAD:
+        return stmt.where(ScoreTable.cluster_id == principal.cluster_id)
+    if principal.role == COUNCIL_MEMBER:
+        return stmt.where(ScoreTable.cluster_id.in_(_monitored_clusters(principal)))
+    return stmt.where(false())
+
+
+def score_sheet_scope(stmt: Select, principal: Principal) -> Select:
+    """A unit sees its own sheets, a cluster head its cluster's, a council member the clusters
+    it monitors; Sở Nội vụ and readers all (readers the totals only)."""
+    if principal.role in (NOI_VU, READER):
+        return stmt
+    if principal.role == UNIT and principal.unit_id is not None:
+        return stmt.where(ScoreSheet.unit_id == principal.unit_id)
+    if principal.role == CLUSTER_HEAD:
+        return stmt.where(ScoreSheet.cluster_id == principal.cluster_id)
+    if principal.role == COUNCIL_MEMBER:
+        return stmt.where(ScoreSheet.cluster_id.in_(_monitored_clusters(principal)))
+    return stmt.where(false())
+
+
+def heads_cluster_of(principal: Principal, obj: ScoreTable | ScoreSheet) -> bool:
+    """The cluster head (Trưởng khối) of the table's or sheet's cluster."""
+    return principal.role == CLUSTER_HEAD and principal.cluster_id == obj.cluster_id
+
+
+def owns_score_sheet(principal: Principal, sheet: ScoreSheet) -> bool:
+    """The member unit whose scores the sheet holds."""
+    return principal.role == UNIT and principal.unit_id == sheet.unit_id
+
+
+RANKING_PUBLIC = (ScoreTableStatus.PUBLISHED, ScoreTableStatus.DECIDED)
+
+
+def sees_ranking(principal: Principal, table: ScoreTable) -> bool:
+    """A member unit sees its cluster's ranking once the head has verified and published it;
+    everyone who sees the table sees the ranking as it stands."""
+    return principal.role != UNIT or table.status in RANKING_PUBLIC
+
+
+def sees_score_details(principal: Principal) -> bool:
+    """Readers (reporting scripts) get totals only, not the criteria, explanations or papers."""
+    return principal.role != READER

@@ -26,6 +26,8 @@ from app.core.statuses import (
     MeetingStatus,
     NominationStatus,
     RoundStatus,
+    ScoreSheetStatus,
+    ScoreTableStatus,
     Status,
     TaskStatus,
 )
@@ -102,6 +104,7 @@ class Machine:
 
 R, D, N = RoundStatus, DossierStatus, NominationStatus
 M, C, T = MeetingStatus, ComplaintStatus, TaskStatus
+ST, SS = ScoreTableStatus, ScoreSheetStatus
 _STARTED_TASK = (T.NOT_STARTED, T.IN_PROGRESS, T.DONE)
 
 #     eligible ──approve──▶ approved ──award──▶ awarded
@@ -227,6 +230,24 @@ MACHINES: Mapping[str, Machine] = MappingProxyType(
                         with_status=False,
                     ),
                 ),
+            },
+        ),
+        # A cluster's scoring table: frozen once scoring starts; a new revision replaces it.
+        "score_table": Machine(
+            ScoreTableStatus,
+            {
+                "open": _move((ST.DRAFT,), (ST.SCORING,), "score_table.opened"),
+                "publish": _move((ST.SCORING,), (ST.PUBLISHED,), "score_table.published"),
+                "decide": _move((ST.PUBLISHED,), (ST.DECIDED,), "score_table.decided"),
+                # The revision that opens in its place records it.
+                "supersede": _move((ST.SCORING,), (ST.SUPERSEDED,), None),
+            },
+        ),
+        "score_sheet": Machine(
+            ScoreSheetStatus,
+            {
+                "submit": _move((SS.DRAFT,), (SS.SUBMITTED,), "score_sheet.submitted"),
+                "verify": _move((SS.SUBMITTED,), (SS.VERIFIED,), "score_sheet.verified"),
             },
         ),
         # A webhook delivery: the worker's bookkeeping, recorded in the delivery log itself

@@ -50,6 +50,17 @@ class YearRating:
 
 
 @dataclass(frozen=True)
+class ClusterPlace:
+    """A collective's place in its cụm/khối's year, as the cluster's recorded result has it."""
+
+    cluster_name: str
+    year: int
+    rank: int
+    total: str
+    leader: bool
+
+
+@dataclass(frozen=True)
 class NomineeFacts:
     """What the system knows about one nominee (cá nhân or tập thể) for a nomination."""
 
@@ -65,6 +76,7 @@ class NomineeFacts:
     # discipline ended: years before it never make a consecutive run (NĐ 152/2025).
     discipline_reason: str | None = None
     counting_from: int | None = None
+    cluster_place: ClusterPlace | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +205,12 @@ def _no_open_complaint(criterion: Criterion, facts: NomineeFacts) -> Check:
 @_rule("cluster_leader")
 def _cluster_leader(criterion: Criterion, facts: NomineeFacts) -> Check:
     name = _name(criterion, "cluster_leader")
+    place = facts.cluster_place
+    if place is not None:
+        where = f"{place.cluster_name} năm {place.year}: xếp thứ {place.rank} ({place.total} điểm)"
+        if place.leader:
+            return Check(name, PASS, f"Đơn vị dẫn đầu {where}, theo kết quả bình xét đã ghi.")
+        return Check(name, FAIL, f"Không phải đơn vị dẫn đầu {where}.")
     if facts.is_cluster_leader is None:
         return Check(name, UNKNOWN, f"Chưa có kết quả bình xét cụm, khối thi đua năm {facts.year}.")
     if facts.is_cluster_leader:

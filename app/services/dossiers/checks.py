@@ -9,12 +9,25 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AwardHistory, AwardType, Nomination
+from app.models import (
+    AwardHistory,
+    AwardType,
+    Cluster,
+    ClusterStanding,
+    Collective,
+    Nomination,
+)
 from app.services.award_types import award_types_by_code
-from app.services.award_types.criteria import AwardRecord, Check, NomineeFacts, evaluate
+from app.services.award_types.criteria import (
+    AwardRecord,
+    Check,
+    ClusterPlace,
+    NomineeFacts,
+    evaluate,
+)
 from app.services.dossiers import rules
 from app.services.nominees import facts
 
@@ -60,6 +73,7 @@ def facts_for(
     history: Iterable[AwardHistory],
     known: facts.KnownFacts | None = None,
     today: date | None = None,
+    places: dict[tuple[int | None, int], ClusterPlace] | None = None,
 ) -> NomineeFacts:
     """What the criteria see of a nominee: recorded history first, then declarations, and the
     ratings, initiatives and discipline recorded for it."""
@@ -85,6 +99,7 @@ def facts_for(
         under_discipline=extra.under_discipline if known is not None else None,
         discipline_reason=extra.discipline_reason,
         counting_from=extra.counting_from,
+        cluster_place=(places or {}).get((nomination.collective_id, year)),
     )
 
 
@@ -109,10 +124,41 @@ async def checks_for(
     history = await load_history(session, nominations)
     known = await facts.load(session, nominations)
     today = rules.today()
+    places = await _cluster_places(session, nominations) if _needs_places(types) else {}
     return {
         n.id: evaluate(
             _criteria_of(types.get(n.award_type_code), n.award_type_code),
-            facts_for(n, years[n.dossier_id], history, known, today),
+            facts_for(n, years[n.dossier_id], history, known, today, places),
         )
         for n in nominations
+    }
+
+
+def _needs_places(types: dict[str, AwardType]) -> bool:
+    return any("cluster_leader" in str(row.criteria or "") for row in types.values())
+
+
+async def _cluster_places(
+    session: AsyncSession, nominations: list[Nomination]
+) -> dict[tuple[int | None, int], ClusterPlace]:
+    """(collective, year) → the place the cluster's recorded result gives the unit that IS
+    this collective (its own row in the register, not a collective under it), for the
+    `cluster_leader` criterion: one query, only when an award type on the page has it."""
+    ids = {n.collective_id for n in nominations if n.collective_id is not None}
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(ClusterStanding, Cluster.name, Collective.id)
+        .join(Cluster, Cluster.id == ClusterStanding.cluster_id)
+        .join(
+            Collective,
+            and_(Collective.unit_id == ClusterStanding.unit_id, Collective.name_key == ""),
+        )
+        .where(Collective.id.in_(ids))
+    )
+    return {
+        (collective_id, s.year): ClusterPlace(
+            name, s.year, s.rank, f"{s.total_centipoints / 100:.2f}", s.proposal == "co_thi_dua"
+        )
+        for s, name, collective_id in rows
     }

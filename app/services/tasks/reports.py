@@ -42,7 +42,7 @@ async def submit_report(
     check_version(task, expected)
     _check_may_report(actor, await _part(session, actor, task), data.status)
     _check_progress(data.status, data.progress_percent)
-    attachment_ids = await _attachments(session, actor, data.attachment_ids)
+    attachment_ids = await unit_papers(session, actor, data.attachment_ids)
     report = await _record(session, actor, task, data, attachment_ids)
     await _announce(session, actor, task, report)
     return report
@@ -95,7 +95,7 @@ def _check_may_report(principal: Principal, part: TaskPart, status: str) -> None
         )
 
 
-async def _attachments(session: AsyncSession, actor: Principal, ids: list[int]) -> list[int]:
+async def unit_papers(session: AsyncSession, actor: Principal, ids: list[int]) -> list[int]:
     """The papers the report cites, each once: uploaded to a dossier of the reporting unit
     that the caller may also read (a cluster's own dossier is not the head unit's), so the
     answer is the same whether a hidden paper exists or not."""
