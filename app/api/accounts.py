@@ -20,12 +20,14 @@ async def list_users(
     principal: Allowed("user.list"),
     page: PageDep,
     role: Role | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    unit_id: Annotated[Id | None, Query(description="Tài khoản của một đơn vị")] = None,
+    active: Annotated[
+        bool | None, Query(description="true: đang hoạt động; false: đã khóa")
+    ] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Một phần tên đăng nhập")] = None,
 ):
-    result = await accounts.list_users(
-        session, role=role, q=q, limit=page.limit, offset=page.offset
-    )
-    return envelope(result)
+    filters = accounts.UserFilters(role=role, unit_id=unit_id, active=active, q=q)
+    return envelope(await accounts.list_users(session, filters, page.limit, page.offset))
 
 
 @router.post(

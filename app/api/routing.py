@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api import conditional, idempotency
 from app.api.responses import PROBLEMS
 from app.core import after_commit
-from app.core.errors import DomainError, PayloadTooLarge
+from app.core.errors import DomainError, PayloadTooLarge, Unprocessable
+from app.core.validation_messages import UNKNOWN_FIELD
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 _REPLAYED_HEADERS = ("location", "etag", "content-type")
@@ -43,12 +44,40 @@ async def end_reads(session: AsyncSession) -> None:
     await session.rollback()
 
 
+def _query_names(route: APIRoute) -> frozenset[str]:
+    """The query parameters a route declares, its dependencies' included (by their alias)."""
+    names: set[str] = set()
+    pending = [route.dependant]
+    while pending:
+        dependant = pending.pop()
+        names.update(field.alias for field in dependant.query_params)
+        pending.extend(dependant.dependencies)
+    return frozenset(names)
+
+
+def refuse_unknown_query(request: Request, known: frozenset[str]) -> None:
+    """A query parameter the route does not declare is a 422, like an unknown body field: a
+    misspelt or unsupported filter must not silently return everything."""
+    unknown = sorted({name for name in request.query_params if name not in known})
+    if unknown:
+        raise Unprocessable(
+            f"Tham số truy vấn không được hỗ trợ: {', '.join(unknown)}.",
+            code="validation_error",
+            errors=[
+                {"loc": ["query", name], "msg": UNKNOWN_FIELD, "type": "extra_forbidden"}
+                for name in unknown
+            ],
+        )
+
+
 class TransactionalRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         inner = super().get_route_handler()
         creates = "POST" in self.methods
+        known_query = _query_names(self)
 
         async def handler(request: Request) -> Response:
+            refuse_unknown_query(request, known_query)
             claim = None
             key = request.headers.get(IDEMPOTENCY_HEADER) if creates else None
             caller = await idempotency.verified_caller(request) if key is not None else None

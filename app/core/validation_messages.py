@@ -8,9 +8,10 @@ Pydantic's English prefix.
 
 from typing import Any
 
+UNKNOWN_FIELD = "Trường không được phép gửi."
 _MESSAGES: dict[str, str] = {
     "missing": "Trường bắt buộc, chưa có giá trị.",
-    "extra_forbidden": "Trường không được phép gửi.",
+    "extra_forbidden": UNKNOWN_FIELD,
     "string_type": "Phải là chuỗi ký tự.",
     "string_too_short": "Cần ít nhất {min_length} ký tự.",
     "string_too_long": "Tối đa {max_length} ký tự.",

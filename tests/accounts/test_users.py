@@ -2,7 +2,14 @@
 
 import pytest
 
-from tests.factories import make_cluster, make_council, make_council_member, make_unit, signed_in
+from tests.factories import (
+    make_cluster,
+    make_council,
+    make_council_member,
+    make_unit,
+    make_user,
+    signed_in,
+)
 
 
 async def test_noi_vu_creates_accounts_of_every_role(app, client, session):
@@ -127,3 +134,66 @@ async def test_user_changes_are_audited(app, client, session):
     assert [e["action"] for e in entries] == ["user.created"]
     assert entries[0]["after"]["username"] == "audited"
     assert "password" not in str(entries[0])
+
+
+async def test_users_are_filtered_by_unit_role_and_active(app, client, session):
+    admin_user, admin = await signed_in(app, session)
+    unit, other = await make_unit(session), await make_unit(session)
+    clerk = await make_user(session, "unit", unit_id=unit.id)
+    await make_user(session, "unit", unit_id=other.id)
+    gone = await make_user(session, "unit", unit_id=unit.id, active=False)
+    reader = await make_user(session, "reader")
+    await session.commit()
+
+    def ids(response):
+        assert response.status_code == 200, response.text
+        return [u["id"] for u in response.json()["items"]]
+
+    of_unit = await client.get(f"/api/v1/users?unit_id={unit.id}", headers=admin)
+    active_of_unit = await client.get(f"/api/v1/users?unit_id={unit.id}&active=true", headers=admin)
+    inactive = await client.get("/api/v1/users?active=false", headers=admin)
+    readers = await client.get("/api/v1/users?role=reader", headers=admin)
+
+    assert ids(of_unit) == [clerk.id, gone.id]
+    assert ids(active_of_unit) == [clerk.id]
+    assert ids(inactive) == [gone.id]
+    assert ids(readers) == [reader.id]
+    assert admin_user.id not in ids(of_unit)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/users?unitid=3",
+        "/api/v1/units?kind=agency&colour=red",
+        "/api/v1/tasks?updatedsince=x",
+    ],
+)
+async def test_an_unknown_query_parameter_is_422_not_ignored(app, client, session, path):
+    _, admin = await signed_in(app, session)
+
+    response = await client.get(path, headers=admin)
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert response.headers["content-type"] == "application/problem+json"
+    assert problem["code"] == "validation_error"
+    unknown = path.split("?")[1].split("&")[-1].split("=")[0]
+    assert problem["errors"] == [
+        {"loc": ["query", unknown], "msg": "Trường không được phép gửi.", "type": "extra_forbidden"}
+    ]
+
+
+async def test_declared_aliases_and_dependency_parameters_are_known(app, client, session):
+    _, admin = await signed_in(app, session)
+
+    # `limit`/`offset` come from the paging dependency, `from` is the alias of `from_`.
+    audit = await client.get(
+        "/api/v1/audit?from=2026-01-01T00:00:00&limit=5&offset=0", headers=admin
+    )
+    tasks = await client.get(
+        "/api/v1/tasks?as_of=2026-04-01&overdue=true&sort=-code", headers=admin
+    )
+
+    assert audit.status_code == 200, audit.text
+    assert tasks.status_code == 200, tasks.text

@@ -1,6 +1,7 @@
 """Users and service tokens (noi_vu only)."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -32,14 +33,24 @@ _LINK_MODELS = {"unit_id": Unit, "cluster_id": Cluster, "council_member_id": Cou
 _LINK_NAMES = {"unit_id": "đơn vị", "cluster_id": "cụm, khối", "council_member_id": "thành viên HĐ"}
 
 
+@dataclass(frozen=True)
+class UserFilters:
+    """The filters of `GET /users`; `q` is part of the username."""
+
+    role: str | None = None
+    unit_id: int | None = None
+    active: bool | None = None
+    q: str | None = None
+
+
 async def list_users(
-    session: AsyncSession, *, role: str | None, q: str | None, limit: int, offset: int
+    session: AsyncSession, filters: UserFilters, limit: int, offset: int
 ) -> PageResult:
     stmt = select(User).order_by(User.id)
-    if role:
-        stmt = stmt.where(User.role == role)
-    if q:
-        stmt = stmt.where(User.username.contains(fold(q)))
+    equal = {User.role: filters.role, User.unit_id: filters.unit_id, User.active: filters.active}
+    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if filters.q:
+        stmt = stmt.where(User.username.contains(fold(filters.q)))
     return await paginate(session, stmt, limit, offset)
 
 
