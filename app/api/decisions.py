@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from app.api.deps import Allowed, OptionalIfMatch, PageDep, SessionDep
+from app.api.action_routes import ActionCall, add_action_route
+from app.api.deps import Allowed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope, RowWith
@@ -177,23 +178,24 @@ async def get_complaint(
     return ComplaintRead.model_validate(row)
 
 
-@router.post(
+async def _resolved(call: ActionCall) -> ComplaintRead:
+    row = await complaints.resolve(call.session, call.principal, call.id, call.body, call.expected)
+    set_etag(call.response, row.version)
+    return ComplaintRead.model_validate(row)
+
+
+add_action_route(
+    router,
     "/complaints/{complaint_id}/resolve",
+    _resolved,
+    name="resolve_complaint",
+    action="complaint.resolve",
+    body=ComplaintResolve,
+    body_required=True,
+    doc="""`upheld: true` (có cơ sở) rejects a nomination not yet decided (submitted, eligible,
+    approved or submitted to the centre); an award already conferred keeps its status, since
+    revoking it is a separate procedure.""",
     response_model=ComplaintRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
     tags=["complaints"],
 )
-async def resolve_complaint(
-    session: SessionDep,
-    principal: Allowed("complaint.resolve"),
-    complaint_id: Id,
-    body: ComplaintResolve,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """`upheld: true` (có cơ sở) rejects a nomination not yet decided (submitted, eligible,
-    approved or submitted to the centre); an award already conferred keeps its status, since
-    revoking it is a separate procedure."""
-    row = await complaints.resolve(session, principal, complaint_id, body, expected)
-    set_etag(response, row.version)
-    return ComplaintRead.model_validate(row)
