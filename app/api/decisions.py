@@ -5,15 +5,17 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from app.api.deps import Allowed, OptionalIfMatch, PageDep, SessionDep
+from app.api.action_routes import ActionCall, add_action_route
+from app.api.deps import Allowed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
-from app.schemas.common import Id, ListEnvelope
+from app.schemas.common import Id, ListEnvelope, RowWith
 from app.schemas.decisions import (
     ComplaintCreate,
     ComplaintRead,
     ComplaintResolve,
     DecisionCreate,
+    DecisionFilter,
     DecisionKind,
     DecisionRead,
     DisclosureCreate,
@@ -45,10 +47,10 @@ async def record_decision(
     nominations: 422 `nominations_not_decidable` with `refused`; an open complaint: 409
     `open_complaint`; a number already used for that kind and year: 409
     `duplicate_decision_number`."""
-    decision = await records.record(session, principal, body.model_dump())
+    decision = await records.record(session, principal, body)
     response.headers["Location"] = f"/api/v1/decisions/{decision.id}"
     set_etag(response, decision.version)
-    return records.view(decision)
+    return DecisionRead.model_validate(decision)
 
 
 @router.get("/decisions", response_model=ListEnvelope[DecisionRead], tags=["decisions"])
@@ -61,9 +63,9 @@ async def list_decisions(
     nomination_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ):
-    filters = {"kind": kind, "year": year, "nomination_id": nomination_id, "q": q}
+    filters = DecisionFilter(kind=kind, year=year, nomination_id=nomination_id, q=q)
     result = await records.list_decisions(session, filters, page.limit, page.offset)
-    return envelope(result, [records.view(d) for d in result.items])
+    return envelope(result, [DecisionRead.model_validate(d) for d in result.items])
 
 
 @router.get(
@@ -74,7 +76,7 @@ async def get_decision(
 ):
     decision = await records.get(session, decision_id)
     set_etag(response, decision.version)
-    return records.view(decision)
+    return DecisionRead.model_validate(decision)
 
 
 @router.post(
@@ -92,8 +94,8 @@ async def record_state_result(
 ):
     """The centre's answer on a nomination `submitted_to_state`: `awarded` enters the award
     history, `rejected` ends it."""
-    result = await state.record_result(session, principal, nomination_id, body.model_dump())
-    return state.view(result, body.outcome)
+    result = await state.record_result(session, principal, nomination_id, body)
+    return StateResultRead.model_validate(RowWith(result, status=body.outcome))
 
 
 @router.post(
@@ -111,8 +113,8 @@ async def record_disclosure(
 ):
     """Công khai: Huân chương and titles of honour go on a meeting's agenda only when published
     at least the award type's `disclosure_working_days` working days before the meeting."""
-    row = await disclosures.record(session, principal, nomination_id, body.model_dump())
-    return disclosures.view(row)
+    row = await disclosures.record(session, principal, nomination_id, body)
+    return DisclosureRead.model_validate(row)
 
 
 @router.get(
@@ -125,7 +127,7 @@ async def list_disclosures(
     session: SessionDep, principal: Allowed("disclosure.list"), nomination_id: Id
 ):
     rows = await disclosures.for_nomination(session, principal, nomination_id)
-    return [disclosures.view(r) for r in rows]
+    return [DisclosureRead.model_validate(r) for r in rows]
 
 
 @router.post(
@@ -143,10 +145,10 @@ async def record_complaint(
     response: Response,
 ):
     """While open, no decision is taken on the nomination (409 `open_complaint`)."""
-    row = await complaints.record(session, principal, nomination_id, body.model_dump())
+    row = await complaints.record(session, principal, nomination_id, body)
     response.headers["Location"] = f"/api/v1/complaints/{row.id}"
     set_etag(response, row.version)
-    return complaints.view(row)
+    return ComplaintRead.model_validate(row)
 
 
 @router.get(
@@ -159,7 +161,7 @@ async def list_complaints(
     session: SessionDep, principal: Allowed("complaint.list"), nomination_id: Id
 ):
     rows = await complaints.for_nomination(session, principal, nomination_id)
-    return [complaints.view(r) for r in rows]
+    return [ComplaintRead.model_validate(r) for r in rows]
 
 
 @router.get(
@@ -173,26 +175,27 @@ async def get_complaint(
 ):
     row = await complaints.get(session, principal, complaint_id)
     set_etag(response, row.version)
-    return complaints.view(row)
+    return ComplaintRead.model_validate(row)
 
 
-@router.post(
+async def _resolved(call: ActionCall) -> ComplaintRead:
+    row = await complaints.resolve(call.session, call.principal, call.id, call.body, call.expected)
+    set_etag(call.response, row.version)
+    return ComplaintRead.model_validate(row)
+
+
+add_action_route(
+    router,
     "/complaints/{complaint_id}/resolve",
+    _resolved,
+    name="resolve_complaint",
+    action="complaint.resolve",
+    body=ComplaintResolve,
+    body_required=True,
+    doc="""`upheld: true` (có cơ sở) rejects a nomination not yet decided (submitted, eligible,
+    approved or submitted to the centre); an award already conferred keeps its status, since
+    revoking it is a separate procedure.""",
     response_model=ComplaintRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
     tags=["complaints"],
 )
-async def resolve_complaint(
-    session: SessionDep,
-    principal: Allowed("complaint.resolve"),
-    complaint_id: Id,
-    body: ComplaintResolve,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """`upheld: true` (có cơ sở) rejects a nomination not yet decided (submitted, eligible,
-    approved or submitted to the centre); an award already conferred keeps its status, since
-    revoking it is a separate procedure."""
-    row = await complaints.resolve(session, principal, complaint_id, body.model_dump(), expected)
-    set_etag(response, row.version)
-    return complaints.view(row)

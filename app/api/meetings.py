@@ -18,10 +18,12 @@ from app.schemas.meetings import (
     BallotCreate,
     BallotRead,
     MeetingCreate,
+    MeetingFilter,
     MeetingKind,
     MeetingRead,
     MeetingResults,
     MeetingStatus,
+    ResultRead,
 )
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.secrecy import BallotKeys
@@ -67,9 +69,9 @@ def ballot_keys(request: Request) -> BallotKeys:
 KeysDep = Annotated[BallotKeys, Depends(ballot_keys)]
 
 
-async def _read(session, meeting, response: Response) -> dict:
+async def _read(session, meeting, response: Response) -> MeetingRead:
     set_etag(response, meeting.version)
-    return await meetings.view(session, meeting)
+    return await meetings.read(session, meeting)
 
 
 @router.post("/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED)
@@ -80,7 +82,7 @@ async def schedule_meeting(
     response: Response,
 ):
     """Sở Nội vụ schedules a meeting of the council."""
-    meeting = await meetings.schedule(session, principal, body.model_dump())
+    meeting = await meetings.schedule(session, principal, body)
     response.headers["Location"] = f"/api/v1/meetings/{meeting.id}"
     return await _read(session, meeting, response)
 
@@ -96,9 +98,9 @@ async def list_meetings(
     kind: MeetingKind | None = None,
 ):
     """A council member sees the meetings of their council."""
-    filters = {"council_id": council_id, "round_id": round_id, "status": status, "kind": kind}
+    filters = MeetingFilter(council_id=council_id, round_id=round_id, status=status, kind=kind)
     result = await meetings.list_meetings(session, principal, filters, page.limit, page.offset)
-    return envelope(result, await meetings.views(session, result.items))
+    return envelope(result, await meetings.reads(session, result.items))
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingRead, responses=NOT_FOUND)
@@ -111,25 +113,25 @@ async def get_meeting(
 _MOVE = {"response_model": MeetingRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
-async def _agenda_set(call: ActionCall) -> dict:
+async def _agenda_set(call: ActionCall) -> MeetingRead:
     ids = call.body.nomination_ids
     meeting = await agenda.set_agenda(call.session, call.principal, call.id, ids, call.expected)
     return await _read(call.session, meeting, call.response)
 
 
-async def _attendance_set(call: ActionCall) -> dict:
+async def _attendance_set(call: ActionCall) -> MeetingRead:
     meeting = await meetings.set_attendance(
         call.session, call.principal, call.id, call.body.member_ids, call.expected
     )
     return await _read(call.session, meeting, call.response)
 
 
-async def _opened(call: ActionCall) -> dict:
+async def _opened(call: ActionCall) -> MeetingRead:
     meeting = await meetings.open_meeting(call.session, call.principal, call.id, call.expected)
     return await _read(call.session, meeting, call.response)
 
 
-async def _closed(call: ActionCall) -> dict:
+async def _closed(call: ActionCall) -> MeetingRead:
     keys = call.extras["keys"]
     meeting = await closing.close(call.session, call.principal, keys, call.id, call.expected)
     return await _read(call.session, meeting, call.response)
@@ -198,7 +200,8 @@ async def get_meeting_results(
     """After the close only (409 `meeting_not_closed` before): counts per nomination, never
     who voted how."""
     result = await closing.results(session, principal, meeting_id)
-    return {"meeting_id": meeting_id, "items": [closing.result_view(r) for r in result.items]}
+    items = [ResultRead.model_validate(r) for r in result.items]
+    return MeetingResults(meeting_id=meeting_id, items=items)
 
 
 @ballot_router.post(
@@ -221,8 +224,7 @@ async def cast_ballot(
     carries a one-time `receipt`, never stored: with it (header `X-Ballot-Receipt`) the member
     reads the ballot back at `GET /meetings/{id}/ballots/mine`; without it nobody — Sở Nội vụ
     included — can. Idempotency-Key is ignored here."""
-    votes = [v.model_dump() for v in body.votes]
-    return await ballots.cast(session, principal, keys, meeting_id, votes)
+    return await ballots.cast(session, principal, keys, meeting_id, body)
 
 
 @ballot_router.get(

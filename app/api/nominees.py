@@ -14,13 +14,14 @@ from app.schemas.nominees import (
     DisciplineRead,
     InitiativeCreate,
     InitiativeRead,
+    NomineeRecord,
     Rating,
     RatingCreate,
     RatingImportResult,
     RatingRead,
     Scope,
 )
-from app.services.nominees import importing, records
+from app.services.nominees import importing, record, records
 
 router = feature_router(tags=["nominees"])
 Q = Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")]
@@ -138,3 +139,28 @@ async def record_initiative(
     """Sáng kiến or đề tài khoa học: title, authors, recognising body, decision, scope, year."""
     row = await records.record_initiative(session, principal, body.model_dump())
     return records.initiative_view(row)
+
+
+@router.get("/nominees/people", response_model=NomineeRecord, responses=NOT_FOUND)
+async def read_person_record(
+    session: SessionDep,
+    principal: Allowed("nominee.read_person"),
+    name: Annotated[
+        str, Query(min_length=1, max_length=300, description="Họ và tên, không cần dấu")
+    ],
+    unit_id: Id | None = None,
+):
+    """Everything known about one person of a unit: awards, ratings, initiatives, discipline
+    (unit and Sở Nội vụ only) and nominations. A unit reads its own people only (404 else)."""
+    return await record.person_record(session, principal, name, unit_id)
+
+
+@router.get(
+    "/nominees/collectives/{collective_id}", response_model=NomineeRecord, responses=NOT_FOUND
+)
+async def read_collective_record(
+    session: SessionDep, principal: Allowed("nominee.read_collective"), collective_id: Id
+):
+    """Everything known about one collective of the register (`collective_id` of its
+    nominations and history): awards, ratings and nominations."""
+    return await record.collective_record(session, principal, collective_id)

@@ -33,7 +33,7 @@ async def list_rounds(
     result = await rounds.list_rounds(
         session, year=year, status=status, limit=page.limit, offset=page.offset
     )
-    return envelope(result, [rounds.round_view(r) for r in result.items])
+    return envelope(result, [RoundRead.model_validate(r) for r in result.items])
 
 
 @router.post(
@@ -44,10 +44,10 @@ async def create_round(
 ):
     """One đợt 1 and one đợt 2 a year (409 `duplicate_round`); `task_ids` link the plan's tasks
     the round carries out (e.g. I.8 and I.9 for đợt 1 of 2026)."""
-    row = await rounds.create_round(session, principal, body.model_dump())
+    row = await rounds.create_round(session, principal, body)
     response.headers["Location"] = f"/api/v1/rounds/{row.id}"
     set_etag(response, row.version)
-    return rounds.round_view(row)
+    return RoundRead.model_validate(row)
 
 
 @router.get("/rounds/{round_id}", response_model=RoundRead, responses=NOT_FOUND)
@@ -56,7 +56,7 @@ async def get_round(
 ):
     row = await rounds.get_round(session, round_id)
     set_etag(response, row.version)
-    return rounds.round_view(row)
+    return RoundRead.model_validate(row)
 
 
 @router.patch(
@@ -72,21 +72,19 @@ async def update_round(
     expected: IfMatch,
     response: Response,
 ):
-    row = await rounds.update_round(
-        session, principal, round_id, body.model_dump(exclude_unset=True), expected
-    )
+    row = await rounds.update_round(session, principal, round_id, body, expected)
     set_etag(response, row.version)
-    return rounds.round_view(row)
+    return RoundRead.model_validate(row)
 
 
 _MOVE = {"response_model": RoundRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
 
 
 def _moved(verb: str) -> Handler:
-    async def handle(call: ActionCall) -> dict:
+    async def handle(call: ActionCall) -> RoundRead:
         row = await rounds.move_round(call.session, call.principal, call.id, verb, call.expected)
         set_etag(call.response, row.version)
-        return rounds.round_view(row)
+        return RoundRead.model_validate(row)
 
     return handle
 
@@ -115,8 +113,8 @@ async def grant_round_extension(
     body: ExtensionCreate,
 ):
     """Let one unit submit until `until`, even after the round closed; the approver is kept."""
-    extension = await rounds.grant_extension(session, principal, round_id, body.model_dump())
-    return rounds.extension_view(extension)
+    extension = await rounds.grant_extension(session, principal, round_id, body)
+    return ExtensionRead.model_validate(extension)
 
 
 @router.get(
@@ -129,4 +127,4 @@ async def list_round_extensions(
 ):
     """A unit sees the extensions granted to itself."""
     result = await rounds.list_extensions(session, principal, round_id, page.limit, page.offset)
-    return envelope(result, [rounds.extension_view(e) for e in result.items])
+    return envelope(result, [ExtensionRead.model_validate(e) for e in result.items])

@@ -53,6 +53,11 @@ class Decision(TimestampMixin, VersionedMixin, Base):
         cascade="all, delete-orphan", lazy="raise", order_by="DecisionItem.nomination_id"
     )
 
+    @property
+    def nomination_ids(self) -> list[int]:
+        """The nominations the decision covers (its items loaded)."""
+        return [item.nomination_id for item in self.items]
+
 
 class DecisionItem(Base):
     __tablename__ = "decision_items"

@@ -44,6 +44,11 @@ class Round(TimestampMixin, VersionedMixin, Base):
         cascade="all, delete-orphan", lazy="raise", order_by="RoundTask.task_id"
     )
 
+    @property
+    def task_ids(self) -> list[int]:
+        """The plan tasks the round carries out (its task links loaded)."""
+        return [link.task_id for link in self.task_links]
+
 
 class RoundTask(Base):
     """A plan task (nhiệm vụ) that this round carries out, e.g. I.8 / I.9 for đợt 1 of 2026."""

@@ -1,5 +1,6 @@
 """Decisions, state-level results, complaints, public disclosures and the award history."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -41,6 +42,16 @@ class NominationDecision(ReadModel):
     signed_on: date
     signed_by: str
     kind: DecisionKind
+
+
+@dataclass(frozen=True)
+class DecisionFilter:
+    """The filters of `GET /decisions`; None: any. `q` searches the decision number."""
+
+    kind: str | None = None
+    year: int | None = None
+    nomination_id: int | None = None
+    q: str | None = None
 
 
 class StateResultCreate(StrictModel):

@@ -1,5 +1,6 @@
 """Council meetings, their agenda and attendance, ballots and results."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -24,6 +25,16 @@ class MeetingCreate(StrictModel):
         default="award",
         description="`award`: phiên xét khen thưởng (quorum 80%); `regular`: họp thường kỳ (2/3)",
     )
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    """The filters of `GET /meetings`; None: any."""
+
+    council_id: int | None = None
+    round_id: int | None = None
+    status: str | None = None
+    kind: str | None = None
 
 
 class AgendaBody(StrictModel):

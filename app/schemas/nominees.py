@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.schemas.award_history import ImportRowError
+from app.schemas.award_history import AwardHistoryRead, ImportRowError
 from app.schemas.common import Id, ReadModel, StrictModel
 
 Rating = Literal["htxs", "httt", "ht", "kht"]
@@ -100,3 +100,30 @@ class InitiativeRead(ReadModel):
     recognised_by: str | None
     decision_no: str | None
     decided_on: date | None
+
+
+class NomineeNomination(ReadModel):
+    id: int
+    dossier_id: Id
+    dossier_code: str
+    year: int
+    award_type_code: str
+    status: str
+    appraisal_conclusion: str | None
+
+
+class NomineeRecord(ReadModel):
+    """Hồ sơ đối tượng: everything recorded about one person or collective."""
+
+    nominee_kind: RatedKind
+    nominee_name: str
+    unit_id: Id | None
+    collective_id: Id | None
+    awards: list[AwardHistoryRead] = Field(description="Lịch sử khen thưởng, theo năm thành tích")
+    ratings: list[RatingRead]
+    initiatives: list[InitiativeRead]
+    discipline: list[DisciplineRead] | None = Field(
+        description="Kỷ luật, điều tra, thanh tra: chỉ đơn vị và Sở Nội vụ thấy (null cho "
+        "vai trò khác)"
+    )
+    nominations: list[NomineeNomination]

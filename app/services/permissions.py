@@ -100,6 +100,7 @@ ONLY_UNITS = frozenset({UNIT})
 ONLY_HEADS = frozenset({CLUSTER_HEAD})
 CLUSTER_FOLLOWERS = frozenset({NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER})
 FACT_ENTERERS = frozenset({NOI_VU, UNIT})
+NOMINEE_READERS = frozenset({NOI_VU, UNIT, COUNCIL_MEMBER, READER})
 
 _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     # sign-in and service tokens
@@ -231,6 +232,8 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("discipline.record", FACT_ENTERERS, OWN_UNIT),
     ("initiative.list", EVERYONE, IN_SCOPE),
     ("initiative.record", FACT_ENTERERS, OWN_UNIT),
+    ("nominee.read_person", NOMINEE_READERS, IN_SCOPE),
+    ("nominee.read_collective", NOMINEE_READERS, IN_SCOPE),
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),

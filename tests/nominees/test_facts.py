@@ -212,3 +212,60 @@ async def test_a_year_through_the_api_decides_every_check_of_two_proposals(app, 
     assert checks["cstdcs_3_in_5"]["result"] == "pass"
     assert "2020/QĐ" in checks["prior_bang_khen_tinh"]["message"]
     assert "Điều 73 khoản 1 điểm b" in checks["consecutive_httt_5"]["legal_basis"]
+
+
+async def test_the_nominee_record_shows_everything_known_to_who_may_see_it(app, client, session):
+    round_, unit, other, admin, officer = await _world(app, session)
+    await client.post(f"{API}/ratings", json=_rating(2025), headers=officer)
+    await client.post(
+        f"{API}/discipline-records",
+        json={"nominee_name": NAME, "kind": "inspection", "started_on": "2020-01-01",
+              "ended_on": "2020-06-30"},
+        headers=officer,
+    )  # fmt: skip
+    await client.post(
+        f"{API}/initiatives",
+        json={"title": "Số hoá hộ tịch", "authors": [NAME], "scope": "grassroots", "year": 2025},
+        headers=officer,
+    )
+    await _propose(client, officer, round_.id, unit.id)
+    _, council = await signed_in(app, session, "council_member")
+    _, stranger = await signed_in(app, session, "unit", unit_id=other.id)
+    path = f"{API}/nominees/people?name=lo thi mai&unit_id={unit.id}"
+
+    mine = await client.get(path, headers=officer)
+    theirs = await client.get(path, headers=council)
+    hidden = await client.get(path, headers=stranger)
+    nobody = await client.get(f"{API}/nominees/people?name=ai do&unit_id={unit.id}", headers=admin)
+
+    assert mine.status_code == 200, mine.text
+    record = mine.json()
+    assert record["nominee_name"] == NAME
+    assert [r["year"] for r in record["ratings"]] == [2025]
+    assert [i["title"] for i in record["initiatives"]] == ["Số hoá hộ tịch"]
+    assert [d["kind"] for d in record["discipline"]] == ["inspection"]
+    assert [n["award_type_code"] for n in record["nominations"]] == [CSTD_TINH]
+    assert theirs.status_code == 200 and theirs.json()["discipline"] is None
+    assert hidden.status_code == 404
+    assert nobody.status_code == 404
+
+
+async def test_a_collectives_record_follows_its_register_row(app, client, session):
+    _, _, other, admin, officer = await _world(app, session)
+    rated = await client.post(
+        f"{API}/ratings",
+        json={"nominee_kind": "collective", "nominee_name": "Phòng Hộ tịch, Sở Tư pháp",
+              "year": 2025, "rating": "htxs"},
+        headers=officer,
+    )  # fmt: skip
+    collective_id = rated.json()["collective_id"]
+    _, stranger = await signed_in(app, session, "unit", unit_id=other.id)
+
+    record = await client.get(f"{API}/nominees/collectives/{collective_id}", headers=officer)
+    hidden = await client.get(f"{API}/nominees/collectives/{collective_id}", headers=stranger)
+    missing = await client.get(f"{API}/nominees/collectives/999999", headers=admin)
+
+    assert record.status_code == 200, record.text
+    assert record.json()["nominee_name"] == "Phòng Hộ tịch, Sở Tư pháp"
+    assert [r["rating"] for r in record.json()["ratings"]] == ["htxs"]
+    assert hidden.status_code == 404 and missing.status_code == 404

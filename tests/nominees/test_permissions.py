@@ -23,6 +23,8 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/initiatives", "initiative.list"),
     Endpoint("POST", "/api/v1/initiatives", "initiative.record",
              {"title": "T", "authors": ["A"], "scope": "grassroots", "year": 2025}),
+    Endpoint("GET", "/api/v1/nominees/people?name=A", "nominee.read_person"),
+    Endpoint("GET", "/api/v1/nominees/collectives/999999", "nominee.read_collective"),
 ]  # fmt: skip
 
 

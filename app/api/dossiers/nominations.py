@@ -2,7 +2,8 @@
 
 from fastapi import Response, status
 
-from app.api.deps import Allowed, IfMatch, OptionalIfMatch, SessionDep
+from app.api.action_routes import ActionCall, add_action_route
+from app.api.deps import Allowed, IfMatch, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id
@@ -67,23 +68,24 @@ async def delete_nomination(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post(
+async def _appraised(call: ActionCall) -> NominationRead:
+    nomination, dossier = await actions.appraise_nomination(
+        call.session, call.principal, call.id, call.body, call.expected
+    )
+    set_etag(call.response, nomination.version)
+    return await reads.nomination_read(call.session, call.principal, nomination, dossier.year)
+
+
+add_action_route(
+    router,
     "/nominations/{nomination_id}/appraisal",
+    _appraised,
+    name="appraise_nomination",
+    action="nomination.appraise",
+    body=AppraisalBody,
+    body_required=True,
+    doc="""Kết luận thẩm định: eligible or ineligible with a note, while the dossier is under
+    appraisal; the criteria checks are shown beside it.""",
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )
-async def appraise_nomination(
-    session: SessionDep,
-    principal: Allowed("nomination.appraise"),
-    nomination_id: Id,
-    body: AppraisalBody,
-    expected: OptionalIfMatch,
-    response: Response,
-):
-    """Kết luận thẩm định: eligible or ineligible with a note, while the dossier is under
-    appraisal; the criteria checks are shown beside it."""
-    nomination, dossier = await actions.appraise_nomination(
-        session, principal, nomination_id, body, expected
-    )
-    set_etag(response, nomination.version)
-    return await reads.nomination_read(session, principal, nomination, dossier.year)

@@ -7,8 +7,6 @@ award already conferred is not undone here: revoking one is a separate legal pro
 resolution is recorded and the status kept.
 """
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,27 +17,11 @@ from app.core.principal import Principal
 from app.core.statuses import ComplaintStatus
 from app.core.text import nfc
 from app.models import Complaint, Dossier, Nomination
+from app.schemas.decisions import ComplaintCreate, ComplaintResolve
 from app.services import audit, permissions, workflow
 from app.services.decisions import guards
 from app.services.dossiers import moves as nomination_moves
 from app.services.dossiers import queries
-
-FIELDS = (
-    "id",
-    "nomination_id",
-    "received_on",
-    "summary",
-    "status",
-    "resolution",
-    "upheld",
-    "resolved_at",
-    "created_at",
-    "version",
-)
-
-
-def view(row: Complaint) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in FIELDS}
 
 
 def _subject(row: Complaint, dossier: Dossier) -> workflow.Subject:
@@ -59,14 +41,14 @@ async def _emit(session: AsyncSession, type_: str, row: Complaint, dossier: Doss
 
 
 async def record(
-    session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
+    session: AsyncSession, actor: Principal, nomination_id: int, body: ComplaintCreate
 ) -> Complaint:
     permissions.require(actor, "complaint.record")
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
     row = Complaint(
         nomination_id=nomination.id,
-        received_on=data["received_on"],
-        summary=nfc(data["summary"]),
+        received_on=body.received_on,
+        summary=nfc(body.summary),
         status=ComplaintStatus.OPEN,
         created_by_id=actor.user_id,
     )
@@ -107,7 +89,7 @@ async def resolve(
     session: AsyncSession,
     actor: Principal,
     complaint_id: int,
-    data: dict[str, Any],
+    body: ComplaintResolve,
     expected: int | None,
 ) -> Complaint:
     permissions.require(actor, "complaint.resolve")
@@ -115,12 +97,12 @@ async def resolve(
     check_version(row, expected)
     workflow.check_move("complaint", "resolve", row.status, obj=row)
     nomination, dossier, _ = await guards.load_one(session, actor, row.nomination_id)
-    resolution = nfc(data["resolution"])
+    resolution = nfc(body.resolution)
     await workflow.transition(
         session, actor, _subject(row, dossier), "resolve",
-        changes={"resolution": resolution, "upheld": data["upheld"], "resolved_at": utcnow()},
-        after={"upheld": data["upheld"], "nomination_id": nomination.id},
-        event_data={"upheld": data["upheld"]}, comment=resolution,
+        changes={"resolution": resolution, "upheld": body.upheld, "resolved_at": utcnow()},
+        after={"upheld": body.upheld, "nomination_id": nomination.id},
+        event_data={"upheld": body.upheld}, comment=resolution,
     )  # fmt: skip
     if row.upheld:
         await _reject(session, actor, nomination, dossier, row)

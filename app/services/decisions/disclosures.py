@@ -1,8 +1,6 @@
 """Công khai: the public disclosure of a nomination for Huân chương or a title of honour, which
 must be published a number of working days before the council meets on it."""
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,18 +10,13 @@ from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
 from app.models import Disclosure
+from app.schemas.decisions import DisclosureCreate
 from app.services import audit, permissions
 from app.services.decisions import guards
 
-FIELDS = ("id", "nomination_id", "published_on", "channel", "url", "created_at")
-
-
-def view(row: Disclosure) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in FIELDS}
-
 
 async def record(
-    session: AsyncSession, actor: Principal, nomination_id: int, data: dict[str, Any]
+    session: AsyncSession, actor: Principal, nomination_id: int, body: DisclosureCreate
 ) -> Disclosure:
     permissions.require(actor, "disclosure.record")
     nomination, dossier, _ = await guards.load_one(session, actor, nomination_id)
@@ -33,17 +26,17 @@ async def record(
             code="invalid_transition",
             current_status=nomination.status,
         )
-    if data["published_on"] > today_in_vietnam():
+    if body.published_on > today_in_vietnam():
         raise Unprocessable(
-            f"Ngày công khai {data['published_on']:%d/%m/%Y} chưa tới; chỉ ghi nhận việc công "
+            f"Ngày công khai {body.published_on:%d/%m/%Y} chưa tới; chỉ ghi nhận việc công "
             "khai đã diễn ra.",
             code="published_in_future",
         )
     row = Disclosure(
         nomination_id=nomination.id,
-        published_on=data["published_on"],
-        channel=nfc(data["channel"]),
-        url=str(data["url"]) if data.get("url") else None,
+        published_on=body.published_on,
+        channel=nfc(body.channel),
+        url=str(body.url) if body.url else None,
         created_by_id=actor.user_id,
     )
     session.add(row)

@@ -6,8 +6,6 @@ a state submission moves them to `submitted_to_state`. Either takes nominations 
 approved, or — for award types decided without a vote — nominations appraised eligible.
 """
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -18,6 +16,7 @@ from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.core.text import fold, nfc
 from app.models import AwardType, Decision, DecisionItem, Nomination
+from app.schemas.decisions import DecisionCreate, DecisionFilter
 from app.services import audit, permissions
 from app.services.award_history.records import from_nomination
 from app.services.decisions import guards
@@ -88,17 +87,17 @@ def _duplicate(decision: Decision) -> Conflict:
     return Conflict(_duplicate_message(decision), code="duplicate_decision_number")
 
 
-async def record(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Decision:
+async def record(session: AsyncSession, actor: Principal, body: DecisionCreate) -> Decision:
     """Record a signed decision and move its nominations; awarded ones enter the history."""
     permissions.require(actor, "decision.record")
-    kind, ids = data["kind"], list(dict.fromkeys(data["nomination_ids"]))
+    kind, ids = body.kind, list(dict.fromkeys(body.nomination_ids))
     loaded = await guards.load_many(session, ids)
     _check(kind, ids, loaded)
     await guards.refuse_open_complaints(session, [loaded[i][0] for i in ids])
-    number = nfc(data["number"])
+    number = nfc(body.number)
     decision = Decision(
-        kind=kind, number=number, number_key=fold(number)[:100], year=data["signed_on"].year,
-        signed_on=data["signed_on"], signed_by=nfc(data["signed_by"]),
+        kind=kind, number=number, number_key=fold(number)[:100], year=body.signed_on.year,
+        signed_on=body.signed_on, signed_by=nfc(body.signed_by),
         created_by_id=actor.user_id,
     )  # fmt: skip
     await _refuse_duplicate_number(session, decision)
@@ -146,27 +145,20 @@ async def get(session: AsyncSession, decision_id: int) -> Decision:
 
 
 async def list_decisions(
-    session: AsyncSession, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession, filters: DecisionFilter, limit: int, offset: int
 ) -> PageResult:
-    """Filters: kind, year, nomination_id, q (the number); newest first."""
+    """The decisions, filtered; newest first."""
     stmt = _with_items(select(Decision))
-    for name in ("kind", "year"):
-        if filters.get(name) is not None:
-            stmt = stmt.where(getattr(Decision, name) == filters[name])
-    if filters.get("nomination_id") is not None:
+    if filters.kind is not None:
+        stmt = stmt.where(Decision.kind == filters.kind)
+    if filters.year is not None:
+        stmt = stmt.where(Decision.year == filters.year)
+    if filters.nomination_id is not None:
         having = select(DecisionItem.decision_id).where(
-            DecisionItem.nomination_id == filters["nomination_id"]
+            DecisionItem.nomination_id == filters.nomination_id
         )
         stmt = stmt.where(Decision.id.in_(having))
-    if filters.get("q"):
-        stmt = stmt.where(like_folded(Decision.number_key, filters["q"]))
+    if filters.q:
+        stmt = stmt.where(like_folded(Decision.number_key, filters.q))
     stmt = stmt.order_by(Decision.signed_on.desc(), Decision.id.desc())
     return await paginate(session, stmt, limit, offset)
-
-
-def view(decision: Decision) -> dict[str, Any]:
-    fields = ("id", "kind", "number", "year", "signed_on", "signed_by", "created_at", "version")
-    return {
-        **{name: getattr(decision, name) for name in fields},
-        "nomination_ids": [item.nomination_id for item in decision.items],
-    }

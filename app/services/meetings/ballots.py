@@ -12,7 +12,6 @@ What is written when a ballot is cast, and what is not:
 """
 
 import uuid
-from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +30,7 @@ from app.models import (
     MeetingVoter,
     SealedBallot,
 )
+from app.schemas.meetings import BallotCast, BallotCreate, BallotRead, Vote
 from app.services import permissions
 from app.services.meetings.access import get_meeting
 from app.services.meetings.secrecy import BallotKeys, new_receipt, open_readback, seal_readback
@@ -59,9 +59,9 @@ async def _agenda(session: AsyncSession, meeting_id: int) -> list[int]:
     )
 
 
-def _check_votes(agenda: list[int], votes: list[dict[str, Any]]) -> None:
+def _check_votes(agenda: list[int], votes: list[Vote]) -> None:
     """Every agenda item voted exactly once, nothing else."""
-    given = [v["nomination_id"] for v in votes]
+    given = [v.nomination_id for v in votes]
     missing = [n for n in agenda if n not in given]
     extra = sorted({n for n in given if n not in agenda})
     repeated = sorted({n for n in given if given.count(n) > 1})
@@ -132,8 +132,8 @@ async def cast(
     actor: Principal,
     keys: BallotKeys,
     meeting_id: int,
-    votes: list[dict[str, Any]],
-) -> dict[str, Any]:
+    ballot: BallotCreate,
+) -> BallotCast:
     """Cast the caller's ballot: as present when on the attendance list, else as a written
     ballot (phiếu gửi). 409 `already_voted` on a second one, `meeting_not_open` outside."""
     permissions.require(actor, "ballot.cast")
@@ -146,10 +146,12 @@ async def cast(
         )
     member_id = await _voter(session, actor, meeting)
     agenda = await _agenda(session, meeting.id)
-    _check_votes(agenda, votes)
+    _check_votes(agenda, ballot.votes)
     cast_as = await _participate(session, meeting, member_id)
     position = {n: i for i, n in enumerate(agenda)}
-    votes = sorted(_ordered(votes), key=lambda v: position[v["nomination_id"]])
+    ordered = sorted(ballot.votes, key=lambda v: position[v.nomination_id])
+    # What is sealed: the choices in agenda order, as plain data.
+    votes = [v.model_dump() for v in ordered]
     await _seal_apart(session, meeting.id, keys.seal_ballot(meeting.id, votes))
     receipt = new_receipt()
     # The holder is sealed in too: a receipt read back by another member's account is refused
@@ -163,7 +165,7 @@ async def cast(
     )
     _record_anonymous(session, meeting)
     await session.flush()
-    return {"meeting_id": meeting.id, "cast_as": cast_as, "receipt": receipt}
+    return BallotCast(meeting_id=meeting.id, cast_as=cast_as, receipt=receipt)
 
 
 async def _seal_apart(session: AsyncSession, meeting_id: int, sealed: str) -> None:
@@ -175,17 +177,13 @@ async def _seal_apart(session: AsyncSession, meeting_id: int, sealed: str) -> No
         await session.flush()
 
 
-def _ordered(votes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"nomination_id": v["nomination_id"], "choice": v["choice"]} for v in votes]
-
-
 async def mine(
     session: AsyncSession,
     actor: Principal,
     keys: BallotKeys,
     meeting_id: int,
     receipt: str | None,
-) -> dict[str, Any]:
+) -> BallotRead:
     """A ballot read back through the receipt given when it was cast, by the member who cast
     it: the account alone is not enough (whoever can reset a member's password must not read
     their choices), nor is the receipt alone (another member who got hold of it reads nothing)."""
@@ -205,4 +203,4 @@ async def mine(
         raise NotFound(
             "Không có phiếu nào ứng với biên nhận này trong phiên họp.", code="ballot_not_found"
         )
-    return {"meeting_id": meeting.id, "cast_as": data["cast_as"], "votes": data["votes"]}
+    return BallotRead(meeting_id=meeting.id, cast_as=data["cast_as"], votes=data["votes"])

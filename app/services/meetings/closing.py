@@ -126,7 +126,3 @@ async def results(session: AsyncSession, principal: Principal, meeting_id: int) 
         )
     )
     return PageResult(rows, len(rows), len(rows), 0)
-
-
-def result_view(row: MeetingResult) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in ("meeting_id", *RESULT_FIELDS)}

@@ -27,6 +27,8 @@ from app.models import (
     Nomination,
     Round,
 )
+from app.schemas.common import RowWith
+from app.schemas.meetings import AgendaEntry, MeetingCreate, MeetingFilter, MeetingRead
 from app.services import audit, permissions, rule_values, workflow
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
@@ -51,13 +53,18 @@ async def get(session: AsyncSession, principal: Principal, meeting_id: int) -> M
 
 
 async def list_meetings(
-    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession, principal: Principal, filters: MeetingFilter, limit: int, offset: int
 ) -> PageResult:
-    """Filters: council_id, round_id, status, kind; newest meeting first."""
+    """The meetings the caller may see, filtered; newest meeting first."""
     stmt = meeting_scope(_with_children(select(Meeting)), principal)
-    for name in ("council_id", "round_id", "status", "kind"):
-        if filters.get(name) is not None:
-            stmt = stmt.where(getattr(Meeting, name) == filters[name])
+    for column, value in (
+        (Meeting.council_id, filters.council_id),
+        (Meeting.round_id, filters.round_id),
+        (Meeting.status, filters.status),
+        (Meeting.kind, filters.kind),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
     stmt = stmt.order_by(Meeting.scheduled_at.desc(), Meeting.id.desc())
     return await paginate(session, stmt, limit, offset)
 
@@ -71,10 +78,10 @@ async def active_members(session: AsyncSession, council_id: int) -> set[int]:
     return set(rows)
 
 
-# ---- views -----------------------------------------------------------------------------------
+# ---- reads -----------------------------------------------------------------------------------
 
 
-async def _agendas(session: AsyncSession, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+async def _agendas(session: AsyncSession, ids: list[int]) -> dict[int, list[AgendaEntry]]:
     rows = await session.execute(
         select(
             AgendaItem.meeting_id,
@@ -87,16 +94,9 @@ async def _agendas(session: AsyncSession, ids: list[int]) -> dict[int, list[dict
         .where(AgendaItem.meeting_id.in_(ids))
         .order_by(AgendaItem.meeting_id, AgendaItem.position)
     )
-    agendas: dict[int, list[dict[str, Any]]] = {}
-    for meeting_id, nomination_id, code, name, dossier_id in rows:
-        agendas.setdefault(meeting_id, []).append(
-            {
-                "nomination_id": nomination_id,
-                "award_type_code": code,
-                "nominee_name": name,
-                "dossier_id": dossier_id,
-            }
-        )
+    agendas: dict[int, list[AgendaEntry]] = {}
+    for row in rows:
+        agendas.setdefault(row.meeting_id, []).append(AgendaEntry.model_validate(row))
     return agendas
 
 
@@ -109,62 +109,56 @@ async def _member_counts(session: AsyncSession, council_ids: set[int]) -> dict[i
     return {council_id: int(n) for council_id, n in rows}
 
 
-def _view(m: Meeting, agenda: list[dict[str, Any]], live_total: int) -> dict[str, Any]:
+def _read(m: Meeting, agenda: list[AgendaEntry], live_total: int) -> MeetingRead:
     attendance = sorted(a.member_id for a in m.attendance)
     opened = m.status != MeetingStatus.SCHEDULED
-    return {
-        **{name: getattr(m, name) for name in ("id", "council_id", "round_id", "title")},
-        "scheduled_at": m.scheduled_at,
-        "kind": m.kind,
-        "status": m.status,
-        "agenda": agenda,
-        "attendance": attendance,
-        # Fixed when the meeting opened; until then, what opening now would count.
-        "members_total": m.members_total if opened else live_total,
-        "present": m.present if opened else len(attendance),
-        "opened_at": m.opened_at,
-        "closed_at": m.closed_at,
-        "version": m.version,
-    }
+    # The counts are fixed when the meeting opens; until then, what opening now would count.
+    return MeetingRead.model_validate(
+        RowWith(
+            m,
+            agenda=agenda,
+            attendance=attendance,
+            members_total=m.members_total if opened else live_total,
+            present=m.present if opened else len(attendance),
+        )
+    )
 
 
-async def views(session: AsyncSession, meetings: list[Meeting]) -> list[dict[str, Any]]:
-    """Meetings (attendance loaded) shaped for reading: two queries whatever their number."""
+async def reads(session: AsyncSession, meetings: list[Meeting]) -> list[MeetingRead]:
+    """Meetings (attendance loaded) as `MeetingRead`: two queries whatever their number."""
     if not meetings:
         return []
     agendas = await _agendas(session, [m.id for m in meetings])
     totals = await _member_counts(session, {m.council_id for m in meetings})
-    return [_view(m, agendas.get(m.id, []), totals.get(m.council_id, 0)) for m in meetings]
+    return [_read(m, agendas.get(m.id, []), totals.get(m.council_id, 0)) for m in meetings]
 
 
-async def view(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
-    return (await views(session, [meeting]))[0]
+async def read(session: AsyncSession, meeting: Meeting) -> MeetingRead:
+    return (await reads(session, [meeting]))[0]
 
 
 # ---- scheduling ------------------------------------------------------------------------------
 
 
-async def _check_references(session: AsyncSession, data: dict[str, Any]) -> None:
-    if await session.get(Council, data["council_id"]) is None:
+async def _check_references(session: AsyncSession, body: MeetingCreate) -> None:
+    if await session.get(Council, body.council_id) is None:
+        raise Unprocessable(f"Không có Hội đồng mã số {body.council_id}.", code="unknown_reference")
+    if body.round_id is not None and await session.get(Round, body.round_id) is None:
         raise Unprocessable(
-            f"Không có Hội đồng mã số {data['council_id']}.", code="unknown_reference"
-        )
-    if data.get("round_id") is not None and await session.get(Round, data["round_id"]) is None:
-        raise Unprocessable(
-            f"Không có đợt xét khen thưởng mã số {data['round_id']}.", code="unknown_reference"
+            f"Không có đợt xét khen thưởng mã số {body.round_id}.", code="unknown_reference"
         )
 
 
-async def schedule(session: AsyncSession, actor: Principal, data: dict[str, Any]) -> Meeting:
+async def schedule(session: AsyncSession, actor: Principal, body: MeetingCreate) -> Meeting:
     """Sở Nội vụ schedules a meeting of the council (lên lịch phiên họp)."""
     permissions.require(actor, "meeting.schedule")
-    await _check_references(session, data)
+    await _check_references(session, body)
     meeting = Meeting(
-        council_id=data["council_id"],
-        round_id=data.get("round_id"),
-        title=nfc(data["title"]),
-        scheduled_at=data["scheduled_at"],
-        kind=data.get("kind") or "award",
+        council_id=body.council_id,
+        round_id=body.round_id,
+        title=nfc(body.title),
+        scheduled_at=body.scheduled_at,
+        kind=body.kind,
         status=MeetingStatus.SCHEDULED,
     )
     session.add(meeting)

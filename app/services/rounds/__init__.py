@@ -13,6 +13,8 @@ from app.core.principal import Principal
 from app.core.statuses import RoundStatus
 from app.core.text import nfc
 from app.models import Dossier, Round, RoundExtension, RoundTask, Task, Unit
+from app.schemas.common import sent_fields
+from app.schemas.rounds import ExtensionCreate, ExtensionRead, RoundCreate, RoundUpdate
 from app.services import audit, permissions, policies, workflow
 from app.services.dossiers import rules
 
@@ -30,18 +32,8 @@ ROUND_FIELDS = (
 _REQUIRED = frozenset(ROUND_FIELDS[:5])
 
 
-def round_view(row: Round) -> dict[str, Any]:
-    """The contract's shape of a round, with the ids of its plan tasks."""
-    view = {name: getattr(row, name) for name in ("id", *ROUND_FIELDS, "status", "version")}
-    view["task_ids"] = [link.task_id for link in row.task_links]
-    return view
-
-
 def _audited(row: Round) -> dict[str, Any]:
-    return {
-        **audit.snapshot(row, (*ROUND_FIELDS, "status")),
-        "task_ids": round_view(row)["task_ids"],
-    }
+    return {**audit.snapshot(row, (*ROUND_FIELDS, "status")), "task_ids": row.task_ids}
 
 
 async def list_rounds(
@@ -92,15 +84,18 @@ async def _flush_unique(session: AsyncSession, year: int, number: int) -> None:
     )
 
 
-async def create_round(session: AsyncSession, actor: Principal, data: dict) -> Round:
+async def create_round(session: AsyncSession, actor: Principal, body: RoundCreate) -> Round:
     """A new round in `draft`; one đợt 1 and one đợt 2 a year."""
     permissions.require(actor, "round.create")
-    _check_window(data["submission_opens_on"], data["submission_closes_on"])
-    task_ids = data.pop("task_ids", None) or []
-    name = data.pop("name", None) or f"Đợt {data['number']} năm {data['year']}"
-    row = Round(**data, name=nfc(name), status=RoundStatus.DRAFT)
+    _check_window(body.submission_opens_on, body.submission_closes_on)
+    name = body.name or f"Đợt {body.number} năm {body.year}"
+    row = Round(
+        **{field: getattr(body, field) for field in ROUND_FIELDS if field != "name"},
+        name=nfc(name),
+        status=RoundStatus.DRAFT,
+    )
     row.task_links = []
-    await _set_tasks(session, row, task_ids)
+    await _set_tasks(session, row, body.task_ids)
     session.add(row)
     await _flush_unique(session, row.year, row.number)
     await audit.record(session, actor, "round.created", "round", row.id, after=_audited(row))
@@ -111,13 +106,13 @@ async def create_round(session: AsyncSession, actor: Principal, data: dict) -> R
     return row
 
 
-async def _check_renumbering(session: AsyncSession, row: Round, changes: dict) -> None:
+async def _check_renumbering(session: AsyncSession, row: Round, changes: RoundUpdate) -> None:
     """Year and number are fixed once dossiers belong to the round: each dossier took its year
     (and its code) from the round."""
     moved = [
         name
         for name in ("year", "number")
-        if changes.get(name) is not None and changes[name] != getattr(row, name)
+        if getattr(changes, name) is not None and getattr(changes, name) != getattr(row, name)
     ]
     if not moved:
         return
@@ -133,9 +128,14 @@ async def _check_renumbering(session: AsyncSession, row: Round, changes: dict) -
 
 
 async def update_round(
-    session: AsyncSession, actor: Principal, round_id: int, changes: dict, expected: int | None
+    session: AsyncSession,
+    actor: Principal,
+    round_id: int,
+    changes: RoundUpdate,
+    expected: int | None,
 ) -> Round:
-    """Amend dates, name or tasks of a round that is not completed (If-Match)."""
+    """Amend dates, name or tasks of a round that is not completed (If-Match); a `null` sent
+    for a required date, the year or the number changes nothing."""
     permissions.require(actor, "round.update")
     row = await get_round(session, round_id)
 
@@ -143,8 +143,9 @@ async def update_round(
         if row.status == RoundStatus.COMPLETED:
             raise Conflict("Đợt đã kết thúc, không sửa được nữa.", code="round_completed")
         await _check_renumbering(session, row, changes)
-        task_ids = changes.pop("task_ids", None)
-        for name, value in changes.items():
+        sent = sent_fields(changes)
+        task_ids = sent.pop("task_ids", None)
+        for name, value in sent.items():
             if value is not None or name not in _REQUIRED:
                 setattr(row, name, nfc(value) if isinstance(value, str) else value)
         _check_window(row.submission_opens_on, row.submission_closes_on)
@@ -172,22 +173,8 @@ async def move_round(
     return row
 
 
-def extension_view(row: RoundExtension) -> dict[str, Any]:
-    """The contract's shape of an extension."""
-    return {
-        "id": row.id,
-        "round_id": row.round_id,
-        "unit_id": row.unit_id,
-        "until": row.until,
-        "reason": row.reason,
-        "approved_by_id": row.approved_by_id,
-        "approved_by_name": row.approved_by_name,
-        "created_at": row.created_at,
-    }
-
-
 async def grant_extension(
-    session: AsyncSession, actor: Principal, round_id: int, data: dict
+    session: AsyncSession, actor: Principal, round_id: int, body: ExtensionCreate
 ) -> RoundExtension:
     """Gia hạn: one unit may submit to this round until `until`, even after it closed."""
     permissions.require(actor, "round.grant_extension")
@@ -197,24 +184,24 @@ async def grant_extension(
             "Chỉ gia hạn được cho đợt đang nhận hồ sơ hoặc đã hết hạn nộp (chưa kết thúc).",
             code="round_not_open",
         )
-    if await session.get(Unit, data["unit_id"]) is None:
-        raise Unprocessable(f"Không có đơn vị mã số {data['unit_id']}.", code="unknown_reference")
-    if data["until"] < rules.today():
+    if await session.get(Unit, body.unit_id) is None:
+        raise Unprocessable(f"Không có đơn vị mã số {body.unit_id}.", code="unknown_reference")
+    if body.until < rules.today():
         raise Unprocessable("Hạn gia hạn đã qua; chọn một ngày từ hôm nay.", code="until_in_past")
     extension = RoundExtension(
         round_id=row.id,
-        unit_id=data["unit_id"],
-        until=data["until"],
-        reason=nfc(data["reason"]),
+        unit_id=body.unit_id,
+        until=body.until,
+        reason=nfc(body.reason),
         approved_by_id=actor.user_id,
         approved_by_name=actor.full_name or actor.username,
     )
     session.add(extension)
     await session.flush()
-    view = extension_view(extension)
+    granted = ExtensionRead.model_validate(extension).model_dump(mode="json")
     await audit.record(
         session, actor, "round.extension_granted", "round", row.id,
-        after={**view, "until": extension.until.isoformat(), "created_at": None},
+        after={**granted, "created_at": None},
     )  # fmt: skip
     await audit.emit(
         session, "round.extension_granted", "round", row.id,
