@@ -244,6 +244,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
     ("emulation.create_table", ONLY_NOI_VU, ANY),
