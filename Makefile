@@ -36,7 +36,11 @@ openapi: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/tdkt migrate
 
+## make bench: throughput as ratios of a one-query anchor on SQLite and PostgreSQL (needs wrk),
+## then the in-process latency scenarios; exits non-zero when a target is missed
+BENCH_DATABASES ?= sqlite,postgresql
 bench: $(STAMP)
+	$(BIN)/python -m bench.api --databases $(BENCH_DATABASES)
 	$(BIN)/python -m bench.run
 
 clean:

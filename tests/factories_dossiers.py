@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.clock import utcnow
 from app.core.text import search_text
 from app.models import (
     Attachment,
@@ -135,6 +136,8 @@ async def make_dossier(
         "title": f"Tờ trình đề nghị khen thưởng {n}",
         "status": status,
         "submission_count": 0 if status == "draft" else 1,
+        # Sở Nội vụ received it before it could be under appraisal or appraised.
+        "received_at": utcnow() if status in ("under_appraisal", "appraised") else None,
     }
     values.update(overrides)
     dossier = Dossier(**values)

@@ -31,6 +31,7 @@ from app.models import (
 from app.services import (
     accounts,
     award_types,
+    calendar_feeds,
     directory,
     emulation,
     holidays,
@@ -133,6 +134,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (nominee_import.import_ratings, "rating.import", None),
     (nominee_records.record_discipline, "discipline.record", None),
     (nominee_records.record_initiative, "initiative.record", None),
+    (calendar_feeds.create, "calendar_feed.create", None),
+    (calendar_feeds.revoke, "calendar_feed.revoke", None),
     (webhooks.create, "webhook.create", None),
     (webhooks.update, "webhook.update", None),
     (webhooks.remove, "webhook.delete", None),
@@ -248,6 +251,7 @@ def test_a_scope_shows_nothing_to_a_role_it_does_not_name(scope, model):
 
 
 MATRICES = (
+    "tests.calendar_feeds.test_calendar_feeds",
     "tests.test_foundation_permissions",
     "tests.dossiers.test_permissions",
     "tests.dossiers.test_outputs",

@@ -10,7 +10,7 @@ from app.services.plans.parser import ERROR_CODES
 
 APP = Path(__file__).resolve().parent.parent / "app"
 # The callables whose `code=` (or, for the plan reader, first argument) becomes a problem's code.
-RAISERS = {"problem_response", "Refusal", "PlanParseError", "flush_or_conflict"}
+RAISERS = {"problem_response", "problem_document", "Refusal", "PlanParseError", "flush_or_conflict"}
 
 
 def _error_classes(cls: type) -> set[type]:

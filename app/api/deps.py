@@ -34,11 +34,17 @@ _password_flow = OAuth2PasswordBearer(
 )
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def get_session(request: Request) -> AsyncSession:
-    """The request's session; `TransactionalRoute` commits or rolls it back."""
+    """The request's session; `TransactionalRoute` commits or rolls it back. A GET's is
+    read-only: on SQLite it does not take the write lock, so readers never queue."""
     session = getattr(request.state, "db_session", None)
     if session is None:
-        session = request.app.state.db.sessionmaker()
+        db = request.app.state.db
+        read_only = request.method in READ_ONLY_METHODS
+        session = db.read_sessionmaker() if read_only else db.sessionmaker()
         request.state.db_session = session
     return session
 

@@ -99,6 +99,26 @@ async def meeting_minutes_paper(
 
 
 @router.get(
+    "/meetings/{meeting_id}/documents/to-trinh",
+    response_class=Response,
+    responses=_responses("Tờ trình của Sở Nội vụ kèm danh sách (DOCX hoặc PDF)", CONFLICT),
+    tags=["documents"],
+)
+async def meeting_submission_paper(
+    session: SessionDep,
+    principal: Allowed("document.meeting_submission"),
+    meeting_id: Id,
+    format_: Format = "docx",
+    on: OnDate = None,
+):
+    """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after the council's meeting: the
+    nominations that reached their threshold, counted per award type (cá nhân, tập thể), and
+    the danh sách kèm theo with each one's share. Before the close: 409 `meeting_not_closed`."""
+    paper = await papers.meeting_submission(session, principal, meeting_id, on)
+    return _download(await documents.produce(session, paper, format_))
+
+
+@router.get(
     "/meetings/{meeting_id}/documents/bien-ban-kiem-phieu",
     response_class=Response,
     responses=_responses("Biên bản kiểm phiếu (DOCX hoặc PDF)", CONFLICT),

@@ -8,6 +8,7 @@ from app.api import (
     auth,
     award_history,
     award_types,
+    calendar_feeds,
     decisions,
     directory,
     documents,
@@ -32,4 +33,5 @@ for module in (holidays, events, webhooks, meetings, decisions, award_history, r
 for module in (documents,):
     api_router.include_router(module.router)
 api_router.include_router(nominees.router)
+api_router.include_router(calendar_feeds.router)
 api_router.include_router(emulation.router)

@@ -1,7 +1,10 @@
 """Engine and session factory.
 
 SQLite is the embedded default: WAL, foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` so
-that two writers queue instead of failing half-way. PostgreSQL needs nothing special.
+that two writers queue instead of failing half-way. A read-only request (GET, HEAD) gets its
+session from `Database.read_sessionmaker`: on SQLite its transaction is a deferred `BEGIN`, a
+snapshot that neither waits for nor blocks the writers (WAL), and it refuses to flush a change.
+PostgreSQL needs nothing special.
 """
 
 from collections.abc import AsyncIterator
@@ -17,10 +20,17 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+# The execution option and session-info key of read-only transactions.
+READ_ONLY = "tdkt_read_only"
+
+
+class WriteInReadOnlyTransaction(RuntimeError):
+    """A change flushed in a read-only request: a GET must not write (a programming error)."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -81,12 +91,27 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _begin_immediate(conn) -> None:
+    def _begin(conn) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            # A snapshot for a read-only request: no lock taken, nobody waits for it.
+            conn.exec_driver_sql("BEGIN")
+            return
         # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
         # waiting; taking the write lock up front makes concurrent requests queue instead.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_in_reads(session: Session, _context, _instances) -> None:
+    if not session.info.get(READ_ONLY):
+        return
+    changed = [o for o in session.dirty if session.is_modified(o)]
+    if session.new or session.deleted or changed:
+        raise WriteInReadOnlyTransaction(
+            "a read-only request flushed a change; make the route a POST, PUT, PATCH or DELETE"
+        )
 
 
 class Database:
@@ -98,6 +123,12 @@ class Database:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(self.url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Sessions of read-only requests (GET, HEAD): a deferred transaction on SQLite.
+        self.read_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}),
+            expire_on_commit=False,
+            info={READ_ONLY: True},
+        )
 
     @property
     def dialect(self) -> str:

@@ -51,7 +51,12 @@ async def paginate(
     """One scoped query gives both the page and the total, so they always agree."""
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     paged = stmt.limit(limit).offset(offset)
-    rows = (await session.scalars(paged)).all() if scalars else (await session.execute(paged)).all()
+    # unique(): a page whose children are joined has one row per child.
+    rows = (
+        (await session.scalars(paged)).unique().all()
+        if scalars
+        else (await session.execute(paged)).all()
+    )
     return PageResult(list(rows), int(total or 0), limit, offset)
 
 

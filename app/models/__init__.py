@@ -6,6 +6,7 @@ from app.models.auth import LoginAddressThrottle, LoginThrottle, RefreshToken
 from app.models.award_history import AwardHistory
 from app.models.award_types import AwardType
 from app.models.base import Base
+from app.models.calendar_feeds import CalendarFeed
 from app.models.decisions import Complaint, Decision, DecisionItem, Disclosure, StateResult
 from app.models.directory import (
     Cluster,
@@ -68,6 +69,7 @@ __all__ = [
     "BallotParticipation",
     "BallotReceipt",
     "Base",
+    "CalendarFeed",
     "Cluster",
     "ClusterMembership",
     "ClusterStanding",

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, UTCDateTime, utcnow
+from app.models.base import Base, UTCDateTime, trigram_index, utcnow
 
 
 class AwardHistory(Base):
@@ -24,6 +24,7 @@ class AwardHistory(Base):
     __table_args__ = (
         CheckConstraint("nominee_kind IN ('individual', 'collective')", name="nominee_kind"),
         CheckConstraint("kind IN ('regular', 'thematic', 'unscheduled')", name="kind"),
+        trigram_index("award_history"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, func
+from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -70,3 +70,14 @@ class VersionedMixin:
 def one_of(column: str, values: tuple[str, ...]) -> str:
     """The SQL of a CHECK constraint that keeps a column within a fixed list of codes."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def trigram_index(table: str) -> Index:
+    """The index behind `q=` (a `LIKE '%…%'` on the folded `search_text`): a pg_trgm GIN index
+    on PostgreSQL, which finds a needle anywhere in millions of rows; a plain one on SQLite."""
+    return Index(
+        f"ix_{table}_search_text_trgm",
+        "search_text",
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    )

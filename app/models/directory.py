@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin
+from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin, trigram_index
 
 if TYPE_CHECKING:
     from app.models.accounts import User
@@ -34,6 +34,7 @@ COUNCIL_ROLES = ("chu_tich", "pho_chu_tich", "uy_vien_thuong_truc", "uy_vien")
 
 class Unit(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "units"
+    __table_args__ = (trigram_index("units"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(50), unique=True)

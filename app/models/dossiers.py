@@ -17,7 +17,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.statuses import DossierStatus, NominationStatus
-from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from app.models.base import (
+    Base,
+    JSONType,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    trigram_index,
+    utcnow,
+)
 
 DOSSIER_KINDS = ("periodic", "thematic", "unscheduled", "dedication")
 DOSSIER_STATUSES = DossierStatus.values()
@@ -42,6 +50,7 @@ class Dossier(TimestampMixin, VersionedMixin, Base):
         CheckConstraint(_in("kind", DOSSIER_KINDS), name="kind"),
         CheckConstraint(_in("status", DOSSIER_STATUSES), name="status"),
         CheckConstraint(_in("owner_kind", OWNER_KINDS), name="owner_kind"),
+        trigram_index("dossiers"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +113,11 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     award_type_code: Mapped[str] = mapped_column(ForeignKey("award_types.code"), index=True)
     achievement_summary: Mapped[str] = mapped_column(Text, default="")
     prior_awards: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # Kiểm tra tiêu chuẩn as last computed, {"on": day, "checks": [...]}; NULL when an input
+    # has changed since (services/nominees/criteria_inputs.py forgets, dossiers/checks.py fills).
+    criteria_checks: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Moves on at every invalidation: a check computed from older inputs is never stored.
+    checks_stamp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(20), default=NominationStatus.DRAFT, index=True)
     appraisal_conclusion: Mapped[str | None] = mapped_column(String(20))
     appraisal_note: Mapped[str | None] = mapped_column(Text)

@@ -1,10 +1,18 @@
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import Field
 
 from app.schemas.common import Id, ReadModel, StrictModel
 
-Role = Literal["noi_vu", "cluster_head", "council_member", "unit", "reader"]
+
+class Role(StrEnum):
+    """Vai trò: Sở Nội vụ, Trưởng khối (cụm, khối), thành viên Hội đồng, đơn vị, chỉ đọc."""
+
+    NOI_VU = "noi_vu"
+    CLUSTER_HEAD = "cluster_head"
+    COUNCIL_MEMBER = "council_member"
+    UNIT = "unit"
+    READER = "reader"
 
 
 class UserCreate(StrictModel):
@@ -31,7 +39,7 @@ class UserRead(ReadModel):
     id: int
     username: str
     full_name: str
-    role: str
+    role: Role
     unit_id: Id | None
     cluster_id: Id | None
     council_member_id: Id | None

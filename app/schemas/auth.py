@@ -2,6 +2,7 @@ from datetime import date
 
 from pydantic import Field
 
+from app.schemas.accounts import Role
 from app.schemas.common import Id, ReadModel, StrictModel
 
 
@@ -20,7 +21,7 @@ class Me(ReadModel):
     id: int | None
     username: str
     full_name: str
-    role: str
+    role: Role
     unit_id: Id | None
     cluster_id: Id | None
     council_member_id: Id | None

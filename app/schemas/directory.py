@@ -1,15 +1,40 @@
 from datetime import date
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 
 from pydantic import AliasChoices, Field
 
 from app.schemas.common import Id, ReadModel, StrictModel
 
-UnitKind = Literal[
-    "department", "agency", "commune", "ward", "enterprise", "mass_organization", "other"
-]
-ClusterKind = Literal["cum", "khoi"]
-CouncilRole = Literal["chu_tich", "pho_chu_tich", "uy_vien_thuong_truc", "uy_vien"]
+
+class UnitKind(StrEnum):
+    """Loại đơn vị: sở, ngành; cơ quan; xã; phường; doanh nghiệp; đoàn thể; khác."""
+
+    DEPARTMENT = "department"
+    AGENCY = "agency"
+    COMMUNE = "commune"
+    WARD = "ward"
+    ENTERPRISE = "enterprise"
+    MASS_ORGANIZATION = "mass_organization"
+    OTHER = "other"
+
+
+class ClusterKind(StrEnum):
+    """Cụm thi đua (`cum`) or khối thi đua (`khoi`)."""
+
+    CUM = "cum"
+    KHOI = "khoi"
+
+
+class CouncilRole(StrEnum):
+    """Chức danh trong Hội đồng: Chủ tịch, Phó Chủ tịch, Ủy viên thường trực, Ủy viên."""
+
+    CHU_TICH = "chu_tich"
+    PHO_CHU_TICH = "pho_chu_tich"
+    UY_VIEN_THUONG_TRUC = "uy_vien_thuong_truc"
+    UY_VIEN = "uy_vien"
+
+
 # Caps on what one request may carry, so no body or list page grows without bound.
 Alias = Annotated[str, Field(min_length=1, max_length=300)]
 MAX_UNIT_IDS = 1000
@@ -20,7 +45,7 @@ class UnitCreate(StrictModel):
     code: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z0-9._-]+$")
     name: str = Field(min_length=1, max_length=300)
     short_name: str | None = Field(default=None, max_length=100)
-    kind: UnitKind = "other"
+    kind: UnitKind = UnitKind.OTHER
     aliases: list[Alias] = Field(default_factory=list, max_length=50)
 
 
@@ -38,7 +63,7 @@ class UnitRead(ReadModel):
     code: str
     name: str
     short_name: str | None
-    kind: str
+    kind: UnitKind
     aliases: list[str]
     active: bool
     version: int
@@ -65,7 +90,7 @@ class ClusterUpdate(StrictModel):
 class ClusterRead(ReadModel):
     id: int
     year: int
-    kind: str
+    kind: ClusterKind
     name: str
     head_unit_id: Id | None
     deputy_head_unit_ids: list[Id]
@@ -76,7 +101,7 @@ class ClusterRead(ReadModel):
 class CouncilMemberCreate(StrictModel):
     full_name: str = Field(min_length=1, max_length=200)
     position: str | None = Field(default=None, max_length=300)
-    council_role: CouncilRole = "uy_vien"
+    council_role: CouncilRole = CouncilRole.UY_VIEN
     unit_id: Id | None = None
     user_id: Id | None = None
     monitored_cluster_ids: list[Id] = Field(default_factory=list, max_length=MAX_CLUSTER_IDS)
@@ -96,7 +121,7 @@ class CouncilMemberRead(ReadModel):
     council_id: Id
     full_name: str
     position: str | None
-    council_role: str
+    council_role: CouncilRole
     unit_id: Id | None
     user_id: Id | None
     monitored_cluster_ids: list[Id]

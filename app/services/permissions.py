@@ -78,6 +78,8 @@ ANY = Rule("any")
 IN_SCOPE = Rule("in_scope")
 # The service takes the unit or cluster from the caller itself: there is no other's to touch.
 OWN_UNIT = Rule("own_unit")
+# The caller's own rows only (the service takes the account from the caller itself).
+OWN_ACCOUNT = Rule("own_account")
 # The council member's own council: the meeting's roll, fixed at the opening, is in the database.
 OWN_COUNCIL = Rule("own_council")
 OWNER_OF_DOSSIER = Rule("owner_of_dossier", policies.owns_dossier, _not_dossier_owner)
@@ -222,6 +224,10 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("complaint.read", COUNCIL_FOLLOWERS, ANY),
     ("complaint.resolve", ONLY_NOI_VU, ANY),
     ("award_history.list", EVERYONE, IN_SCOPE),
+    # calendar subscriptions: each person's own feed addresses
+    ("calendar_feed.create", STAFF, OWN_ACCOUNT),
+    ("calendar_feed.list", STAFF, OWN_ACCOUNT),
+    ("calendar_feed.revoke", STAFF, OWN_ACCOUNT),
     ("award_history.import", ONLY_NOI_VU, ANY),
     # facts about nominees: a unit enters its own people's, Sở Nội vụ any unit's
     ("rating.list", EVERYONE, IN_SCOPE),
@@ -238,6 +244,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
+    ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
     ("emulation.create_table", ONLY_NOI_VU, ANY),
@@ -265,7 +272,9 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document_template.versions", ONLY_NOI_VU, ANY),
     ("document_template.revert", ONLY_NOI_VU, ANY),
 )
-_PUBLIC = ("auth.login", "auth.refresh")
+# Called without a Bearer token: signing in, and a calendar app reading a feed, whose secret
+# address is the credential (the feed shows what its owner may see).
+_PUBLIC = ("auth.login", "auth.refresh", "calendar.feed")
 
 
 def _build() -> dict[str, Action]:
@@ -285,6 +294,11 @@ def action(name: str) -> Action:
         return ACTIONS[name]
     except KeyError:
         raise LookupError(f"No action {name!r} in the permissions table.") from None
+
+
+def admits(principal: Principal, name: str) -> bool:
+    """Whether the role gate of `name` lets `principal` through (the object rule aside)."""
+    return principal.role in action(name).roles
 
 
 def require(principal: Principal, name: str, obj: Any = None) -> None:

@@ -285,3 +285,22 @@ async def test_service_token_role_is_reader_only(app, client, session):
     )
 
     assert response.status_code == 422
+
+
+async def test_who_am_i_costs_one_statement(app, client, session, count_queries):
+    _, headers = await signed_in(app, session, "unit")
+
+    with count_queries() as counter:
+        me = await client.get("/api/v1/auth/me", headers=headers)
+
+    assert me.status_code == 200 and me.json()["role"] == "unit"
+    assert counter.count == 1, counter.statements
+
+
+async def test_a_deactivated_caller_is_refused_on_the_next_read(app, client, session):
+    user, headers = await signed_in(app, session, "unit")
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 200
+    user.active = False
+    await session.commit()
+
+    assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401

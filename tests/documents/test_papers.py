@@ -34,6 +34,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/meetings/1/documents/bien-ban", "document.meeting_minutes"),
     Endpoint("GET", "/api/v1/meetings/1/documents/bien-ban-kiem-phieu", "document.tally_minutes"),
     Endpoint("GET", "/api/v1/meetings/1/documents/phieu-bau", "document.ballot_paper"),
+    Endpoint("GET", "/api/v1/meetings/1/documents/to-trinh", "document.meeting_submission"),
 ]
 DOCX = render.DOCX_TYPE
 
@@ -270,3 +271,31 @@ async def test_a_member_of_another_council_does_not_find_the_meeting(app, client
                                 headers=stranger.headers[0])  # fmt: skip
 
     assert response.status_code == 404
+
+
+async def test_noi_vus_tờ_trình_proposes_only_what_passed(app, client, session):
+    _, mid, admin, _ = await _closed_meeting(app, client, session)
+    early = await client.get(f"{API}/meetings/{mid}/documents/to-trinh", headers=admin)
+    assert early.status_code == 409
+    await client.post(f"{API}/meetings/{mid}/close", headers=admin)
+
+    response = await client.get(f"{API}/meetings/{mid}/documents/to-trinh?on=2026-04-01",
+                                headers=admin)  # fmt: skip
+
+    assert response.status_code == 200, response.text
+    document = Document(io.BytesIO(response.content))
+    text = all_text(document)
+    for expected in (
+        "SỞ NỘI VỤ",
+        "/TTr-SNV",
+        "Sơn La, ngày 01 tháng 4 năm 2026",
+        "TỜ TRÌNH",
+        "quyết định khen thưởng 01 trường hợp",
+        "- Cờ thi đua của UBND tỉnh: 01 tập thể.",
+        "Tổng số: 01 đề nghị.",
+    ):
+        assert expected in text, expected
+    listed = [row for row in table_rows(document.tables[-1]) if row[0].isdigit()]
+    assert [row[1] for row in listed] == ["Phòng Quản lý xây dựng"]
+    assert listed[0][4] == "Tán thành 80% (ngưỡng 80%)"
+    assert "Lò Văn Đạt" not in text and "Hà Thị Trượt" not in text

@@ -23,11 +23,12 @@ EXPECTED = {
                            "1. Văn phòng UBND tỉnh: 98 điểm, xếp thứ 1"],
     "to-trinh-don-vi": ["TỜ TRÌNH", "/TTr-STP", "Ông Lò Văn Minh", "Tổng số: 01 đề nghị",
                         "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"],
+    "to-trinh-so-noi-vu": ["TỜ TRÌNH", "/TTr-SNV", "SỞ NỘI VỤ", "Tổng số: 01 đề nghị"],
     "bien-ban-hop-hoi-dong": ["BIÊN BẢN", "Nguyễn Văn A", "81,82%", "KẾT QUẢ BIỂU QUYẾT"],
     "bien-ban-kiem-phieu": ["BIÊN BẢN KIỂM PHIẾU", "Tổng số thành viên Hội đồng: 11"],
     "phieu-bau": ["PHIẾU BẦU", "Ông Lò Văn Minh", "Tán thành", "không ghi tên"],
 }  # fmt: skip
-PAGES = {"to-trinh-don-vi": 2}
+PAGES = {"to-trinh-don-vi": 2, "to-trinh-so-noi-vu": 2}
 
 
 def _pdf_text(pdf: bytes, tmp_path) -> tuple[str, str]:

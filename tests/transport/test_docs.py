@@ -9,8 +9,13 @@ from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import TEST_SECRET
 
-PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/refresh"),
-          ("get", "/healthz"), ("get", "/readyz")}  # fmt: skip
+PUBLIC = {
+    ("post", "/api/v1/auth/token"),
+    ("post", "/api/v1/auth/refresh"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/api/v1/calendar/{token}.ics"),
+}
 
 
 def _links(html: str) -> list[str]:

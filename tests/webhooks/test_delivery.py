@@ -330,3 +330,24 @@ async def test_the_worker_deletes_what_is_past_the_retention(app, client, sessio
 
     assert logged == []
     assert len((await session.scalars(select(Event))).all()) == 1  # the newest stays
+
+
+async def test_revoking_the_owners_token_stops_its_webhooks(app, client, session, receiver):
+    _, admin = await signed_in(app, session)
+    token = await client.post(
+        "/api/v1/service-tokens", json={"name": "app di động", "expires_on": "2030-12-31"},
+        headers=admin,
+    )  # fmt: skip
+    reader = {"Authorization": f"Bearer {token.json()['token']}"}
+    created = await subscribe(client, reader, receiver.url)
+    receiver.secret = created["secret"]
+    await _emit(session, 1)
+    async with running_worker(app):
+        await eventually(lambda: len(receiver.verified_payloads()) == 1)
+        revoked = await client.delete(f"/api/v1/service-tokens/{token.json()['id']}", headers=admin)
+        await _emit(session, 2)
+        await asyncio.sleep(0.5)  # ten polls of the worker
+
+    assert revoked.status_code == 204
+    assert len(receiver.received) == 1
+    assert len(await deliveries(client, admin, created["id"])) == 1

@@ -179,6 +179,7 @@ def score_summary() -> object:
 
 BUILDERS: dict[str, Callable[[], object]] = {
     "to-trinh-don-vi": unit_submission,
+    "to-trinh-so-noi-vu": unit_submission,
     "bien-ban-hop-hoi-dong": council_minutes,
     "bien-ban-kiem-phieu": tally_minutes,
     "phieu-bau": ballot_paper,

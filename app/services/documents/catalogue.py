@@ -73,6 +73,21 @@ SPECS: dict[str, Spec] = {
             },
         ),
         Spec(
+            "to-trinh-so-noi-vu",
+            "Tờ trình của Sở Nội vụ trình Chủ tịch UBND tỉnh kết quả họp Hội đồng, kèm danh sách",
+            {
+                **_HEAD,
+                **_SIGN,
+                "issuer": "SỞ NỘI VỤ",
+                "number": "\u00a0" * 6 + "/TTr-SNV",
+                "addressee": "Chủ tịch Ủy ban nhân dân tỉnh Sơn La",
+                "body": ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"],
+                "list_subtitle": "(Kèm theo Tờ trình số      /TTr-SNV của Sở Nội vụ)",
+                "groups": [{"title": "I. CHIẾN SĨ THI ĐUA CẤP TỈNH (01)", "rows": [_ROW]}],
+                "total": "01",
+            },
+        ),
+        Spec(
             "bien-ban-hop-hoi-dong",
             "Biên bản họp Hội đồng Thi đua - Khen thưởng tỉnh",
             {

@@ -229,6 +229,7 @@ async def _agenda(session: AsyncSession, meeting_id: int) -> list[Any]:
     )
     stmt = (
         select(AgendaItem.position, Nomination.id, Nomination.nominee_name,
+               Nomination.nominee_kind,
                Nomination.award_type_code, AwardType.position.label("award_position"),
                AwardType.name.label("award_name"),
                func.coalesce(nominee_unit.scalar_subquery(),
@@ -429,3 +430,66 @@ async def ballot_paper(session: AsyncSession, principal: Principal, meeting_id: 
         "được niêm phong và gửi về Thường trực Hội đồng trước giờ kiểm phiếu.",
     }
     return Paper("phieu-bau", context, f"Phiếu bầu - {meeting.title}")
+
+
+async def meeting_submission(
+    session: AsyncSession, principal: Principal, meeting_id: int, on: date | None
+) -> Paper:
+    """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after a council meeting: the nominations
+    that reached their threshold, by award type, with the list attached."""
+    permissions.require(principal, "document.meeting_submission")
+    meeting = await _closed_meeting(session, principal, meeting_id)
+    rows = [row for row in await _agenda(session, meeting.id) if row.passed]
+    held = vn_date(_local(meeting.opened_at or meeting.scheduled_at).date())
+    groups = _award_groups(rows, _passed_row)
+    for group in groups:
+        group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
+    summary = []
+    for group in groups:
+        kinds = Counter(r.nominee_kind for r in rows if r.award_type_code == group["code"])
+        parts = [f"{two_digits(kinds[k])} {label}" for k, label in
+                 (("individual", "cá nhân"), ("collective", "tập thể")) if kinds[k]]  # fmt: skip
+        award = next(r.award_name for r in rows if r.award_type_code == group["code"])
+        summary.append(f"- {award}: {' và '.join(parts)};")
+    if summary:
+        summary[-1] = summary[-1][:-1] + "."
+    context = {
+        "issuer_parent": PROVINCE_UPPER,
+        "issuer": "SỞ NỘI VỤ",
+        "number": number_line("TTr-SNV"),
+        "place_date": place_date(on),
+        "subject": f"Về việc đề nghị khen thưởng theo kết quả {_lower_first(meeting.title)}",
+        "addressee": "Chủ tịch Ủy ban nhân dân tỉnh Sơn La",
+        "body": [
+            LAW,
+            DECREE,
+            f"Căn cứ kết quả biểu quyết tại {_lower_first(meeting.title)} của Hội đồng Thi đua "
+            f"- Khen thưởng tỉnh, {held};",
+            f"Sở Nội vụ kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định khen "
+            f"thưởng {two_digits(len(rows))} trường hợp đạt tỷ lệ phiếu tán thành theo quy "
+            "định, cụ thể như sau:",
+            *summary,
+            "(Có danh sách và biên bản họp Hội đồng kèm theo).",
+            "Sở Nội vụ kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định./.",
+        ],
+        "recipients": ["Như trên;", "Hội đồng Thi đua - Khen thưởng tỉnh;", "Lưu: VT, TĐKT."],
+        "sign_authority": "GIÁM ĐỐC",
+        "sign_title": "",
+        "signer_name": "",
+        "list_subtitle": f"(Kèm theo Tờ trình số{number_line('TTr-SNV')} ngày"
+        f"{' ' + vn_date(on)[5:] if on else '      '} của Sở Nội vụ)",
+        "groups": groups,
+        "total": two_digits(len(rows)),
+    }
+    return Paper("to-trinh-so-noi-vu", context, f"Tờ trình Sở Nội vụ - {meeting.title}")
+
+
+def _passed_row(number: int, row: Any) -> dict[str, str]:
+    return {
+        "no": str(number),
+        "name": row.nominee_name,
+        "position_unit": row.unit_name or "",
+        "summary": "",
+        "note": f"Tán thành {vn_number(row.approve_percent)}% "
+        f"(ngưỡng {vn_number(row.threshold_percent)}%)",
+    }

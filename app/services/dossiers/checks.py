@@ -1,17 +1,24 @@
 """Kiểm tra tiêu chuẩn for nominations: the award type's criteria (as Sở Nội vụ keeps them)
 run on what the nominee declared and on the recorded award history.
 
-A page of nominations costs the same few queries whatever its size: the award types, the history
-of every nominee on the page, their ratings, discipline records and initiatives.
+Checks are stored on the nomination (`criteria_checks`, with the day they were computed for:
+discipline runs by date) and forgotten when an input changes (services/nominees/
+criteria_inputs.py), so a read costs nothing for them. Those not stored, or stored another day,
+are computed for a whole page at once, in the same few queries whatever its size (the award
+types, the history of every nominee on the page, their ratings, discipline records and
+initiatives), and stored by a request that may write.
 """
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.core.db import READ_ONLY
 from app.models import (
     AwardHistory,
     AwardType,
@@ -29,7 +36,10 @@ from app.services.award_types.criteria import (
     evaluate,
 )
 from app.services.dossiers import rules
-from app.services.nominees import facts
+from app.services.nominees import (
+    criteria_inputs,  # noqa: F401  (watches the criteria's inputs)
+    facts,
+)
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
@@ -162,3 +172,39 @@ async def _cluster_places(
         )
         for s, name, collective_id in rows
     }
+
+
+_STORE = (
+    update(Nomination.__table__)
+    .where(
+        and_(
+            Nomination.__table__.c.id == bindparam("nomination_id"),
+            Nomination.__table__.c.checks_stamp == bindparam("stamp"),
+        )
+    )
+    .values(criteria_checks=bindparam("checks"))
+)
+
+
+async def stored_checks(
+    session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Nomination id → its checks: as stored today, or computed now for the others (and then
+    stored, when the session may write and no input has changed meanwhile: the row's
+    `checks_stamp` must still be the one they were computed from)."""
+    today = rules.today().isoformat()
+    missing = [n for n in nominations if (n.criteria_checks or {}).get("on") != today]
+    if missing:
+        fresh = await checks_for(session, missing, years)
+        for n in missing:
+            value = {"on": today, "checks": [asdict(c) for c in fresh[n.id]]}
+            set_committed_value(n, "criteria_checks", value)
+        if not session.info.get(READ_ONLY):
+            await session.execute(
+                _STORE,
+                [
+                    {"nomination_id": n.id, "stamp": n.checks_stamp, "checks": n.criteria_checks}
+                    for n in missing
+                ],
+            )
+    return {n.id: n.criteria_checks["checks"] for n in nominations}

@@ -17,6 +17,7 @@ from app.schemas.common import sent_fields
 from app.schemas.dossiers import DossierCreate, DossierUpdate
 from app.services import audit, directory, permissions
 from app.services.dossiers import actions, nominations, queries, rules
+from app.services.nominees.criteria_inputs import inputs_changed
 
 AUDITED = ("code", "title", "kind", "round_id", "year", "status", "cluster_id")
 
@@ -178,4 +179,6 @@ async def _move_to_round(
         )
     else:
         await _cluster_owner(session, actor, year)
+    if year != dossier.year:  # the criteria judge the nominations in the dossier's year
+        await inputs_changed(session, dossier_ids=[dossier.id])
     dossier.kind, dossier.round_id, dossier.year = kind, round_id, year

@@ -208,7 +208,7 @@ async def validate(
 
 def apply(nomination: Nomination, item: NominationCreate, collective_id: int | None) -> None:
     """Copy the nominee fields onto `nomination`, normalised, with its collective in the
-    register, and refresh its matching key."""
+    register, and refresh its matching key; its stored checks are forgotten."""
     for name in NOMINEE_FIELDS:
         value = getattr(item, name)
         if name == "prior_awards":
@@ -218,6 +218,7 @@ def apply(nomination: Nomination, item: NominationCreate, collective_id: int | N
         setattr(nomination, name, value)
     nomination.collective_id = collective_id
     nomination.nominee_key = rules.nominee_key(nomination.nominee_name)
+    nomination.criteria_checks = None  # computed again from the new facts when read
 
 
 def _amended(nomination: Nomination, changes: NominationUpdate) -> NominationCreate:

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.errors import Conflict, NotFound
 from app.core.orm import PageResult, like_folded, paginate
@@ -17,8 +17,9 @@ from app.services.dossiers import rules
 
 
 def with_children(stmt: Select) -> Select:
-    """Nominations and attachments in one statement each, whatever the number of dossiers."""
-    return stmt.options(selectinload(Dossier.nominations), selectinload(Dossier.attachments))
+    """The nominations joined to their dossiers, and the attachments in a second statement,
+    whatever the number of dossiers (results need `.unique()`)."""
+    return stmt.options(joinedload(Dossier.nominations), selectinload(Dossier.attachments))
 
 
 async def get_dossier(
@@ -26,7 +27,7 @@ async def get_dossier(
 ) -> Dossier:
     """A dossier the caller may see (with its children by default), or 404."""
     stmt = policies.dossier_scope(select(Dossier).where(Dossier.id == dossier_id), principal)
-    dossier = await session.scalar(with_children(stmt) if children else stmt)
+    dossier = (await session.scalars(with_children(stmt) if children else stmt)).unique().first()
     if dossier is None:
         raise NotFound(f"Không tìm thấy hồ sơ có mã số {dossier_id}.")
     return dossier

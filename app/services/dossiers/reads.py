@@ -1,10 +1,15 @@
 """Dossiers, nominations and their history as the Read schemas answer them, for one caller:
-readers get the redacted variants. Checks, vote results and decisions are computed for a
-whole page at once (four queries, whatever its size) and handed to the schemas beside the rows.
-A list shows dossiers as summaries (`DossierSummary`), so that a page stays small.
+readers get the redacted variants. Checks are read as stored (computed only for the
+nominations whose inputs changed); vote results and decisions are read for a whole page at
+once (two queries, whatever its size), and only for dossiers that Sở Nội vụ has received: a
+nomination is voted on or decided only after it was appraised eligible, which needs its dossier
+under appraisal. They are handed to the schemas beside the rows. A list shows dossiers as
+summaries (`DossierSummary`), so that a page stays small.
 """
 
 from collections import Counter
+from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,18 +28,21 @@ from app.schemas.dossiers import (
     ReaderNominationRead,
 )
 from app.services import policies
-from app.services.award_types.criteria import Check
 from app.services.decisions import outcomes
 from app.services.dossiers import queries
-from app.services.dossiers.checks import checks_for
+from app.services.dossiers.checks import stored_checks
 
 
 async def _nominations_with_facts(
-    session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
+    session: AsyncSession,
+    nominations: list[Nomination],
+    years: dict[int, int],
+    received: Collection[int],
 ) -> dict[int, RowWith]:
-    """Nomination id → the row with its checks, appraisal, vote result and decision."""
-    checks = await checks_for(session, nominations, years)
-    votes, decisions = await outcomes.of_dossiers(session, {n.dossier_id for n in nominations})
+    """Nomination id → the row with its checks, appraisal, vote result and decision;
+    `received` are the dossiers that may have vote results or decisions."""
+    checks = await stored_checks(session, nominations, years)
+    votes, decisions = await outcomes.of_dossiers(session, received)
     return {
         n.id: RowWith(
             n,
@@ -52,7 +60,9 @@ async def dossier_reads(
 ) -> list[DossierRead]:
     """Dossiers (children loaded) as `principal` may read them."""
     nominations = [n for d in dossiers for n in d.nominations]
-    facts = await _nominations_with_facts(session, nominations, {d.id: d.year for d in dossiers})
+    received = {d.id for d in dossiers if d.received_at is not None}
+    years = {d.id: d.year for d in dossiers}
+    facts = await _nominations_with_facts(session, nominations, years, received)
     schema = DossierRead if policies.sees_personal_data(principal) else ReaderDossierRead
     return [
         schema.model_validate(RowWith(d, nominations=[facts[n.id] for n in d.nominations]))
@@ -64,7 +74,7 @@ async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> l
     """Dossiers (nominations loaded) as a list shows them: nominations as summaries with their
     check counts, papers as a number. The same for every role: nothing personal is in it."""
     nominations = [n for d in dossiers for n in d.nominations]
-    checks = await checks_for(session, nominations, {d.id: d.year for d in dossiers})
+    checks = await stored_checks(session, nominations, {d.id: d.year for d in dossiers})
     papers = await queries.attachment_counts(session, [d.id for d in dossiers])
     return [
         DossierSummary.model_validate(
@@ -78,8 +88,8 @@ async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> l
     ]
 
 
-def _counted(checks: list[Check]) -> CheckCounts:
-    results = Counter(c.result for c in checks)
+def _counted(checks: list[dict[str, Any]]) -> CheckCounts:
+    results = Counter(c["result"] for c in checks)
     return CheckCounts.model_validate({r: results[r] for r in ("pass", "fail", "unknown")})
 
 
@@ -94,7 +104,9 @@ async def nomination_read(
     session: AsyncSession, principal: Principal, nomination: Nomination, year: int
 ) -> NominationRead:
     """One nomination as `principal` may read it, judged in `year`."""
-    facts = await _nominations_with_facts(session, [nomination], {nomination.dossier_id: year})
+    facts = await _nominations_with_facts(
+        session, [nomination], {nomination.dossier_id: year}, {nomination.dossier_id}
+    )
     schema = NominationRead if policies.sees_personal_data(principal) else ReaderNominationRead
     return schema.model_validate(facts[nomination.id])
 

@@ -35,11 +35,12 @@ async def plan_calendar(session: AsyncSession, plan_id: int) -> bytes:
     calendar.add("x-wr-calname", plan.title)
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     for task in tasks:
-        calendar.add_component(_event(task, lead_unit_name(task, names)))
+        calendar.add_component(task_event(task, lead_unit_name(task, names)))
     return calendar.to_ical()
 
 
-def _event(task: Task, lead: str) -> Event:
+def task_event(task: Task, lead: str) -> Event:
+    """A dated task's deadline as an all-day event."""
     event = Event()
     event.add("uid", f"task-{task.id}@{UID_DOMAIN}")
     event.add("dtstamp", task.updated_at)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
@@ -21,7 +21,7 @@ from app.core.config import Settings
 from app.core.db import skip_locked
 from app.core.principal import Principal
 from app.core.statuses import DeliveryStatus
-from app.models import Event, WebhookDelivery, WebhookSubscription
+from app.models import Event, ServiceToken, User, WebhookDelivery, WebhookSubscription
 from app.services import events, policies, workflow
 from app.services.webhooks.sending import Attempt
 
@@ -49,6 +49,26 @@ def signing_secrets(subscription: WebhookSubscription, now: datetime) -> list[st
     return found
 
 
+def owner_still_entitled():
+    """The subscriptions whose owner may still read the feed: a service token neither revoked
+    nor expired, an account still active and in the role it had. Others send nothing (their
+    cursor waits) — revoking a script's token stops its webhooks too."""
+    today = utcnow().date()
+    tokens = select(ServiceToken.id).where(
+        ServiceToken.revoked_at.is_(None), ServiceToken.expires_on >= today
+    )
+    accounts = select(User.id).where(
+        User.active.is_(True), User.role == WebhookSubscription.owner_role
+    )
+    return or_(
+        WebhookSubscription.owner_service_token_id.in_(tokens),
+        and_(
+            WebhookSubscription.owner_service_token_id.is_(None),
+            WebhookSubscription.owner_user_id.in_(accounts),
+        ),
+    )
+
+
 def matching_events(subscription: WebhookSubscription):
     """The events the subscription delivers: those its owner may read on `GET /events`
     (the same scope), of the types it asked for."""
@@ -65,7 +85,7 @@ async def derive(session: AsyncSession, batch: int = DERIVE_BATCH) -> int:
     subscriptions = await session.scalars(
         skip_locked(
             select(WebhookSubscription)
-            .where(WebhookSubscription.active.is_(True))
+            .where(WebhookSubscription.active.is_(True), owner_still_entitled())
             .where(WebhookSubscription.event_cursor < head)
             .order_by(WebhookSubscription.id)
         )
@@ -145,6 +165,7 @@ async def lease(session: AsyncSession, settings: Settings, limit: int) -> list[L
         .where(
             WebhookDelivery.id.in_(heads),
             WebhookSubscription.active.is_(True),
+            owner_still_entitled(),
             WebhookDelivery.next_attempt_at <= now,
             or_(WebhookDelivery.leased_until.is_(None), WebhookDelivery.leased_until < now),
         )

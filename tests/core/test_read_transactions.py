@@ -1,0 +1,52 @@
+"""Reads do not queue behind writers: a GET's transaction never takes SQLite's write lock, and
+a read-only request cannot write."""
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+
+from app.core.db import WriteInReadOnlyTransaction
+from app.models import Unit
+from tests.factories import signed_in
+
+
+async def test_a_read_answers_while_a_writer_holds_the_write_lock(
+    app, client, session, is_postgres
+):
+    _, headers = await signed_in(app, session)
+    async with app.state.db.engine.connect() as writer:
+        # A request that writes has begun (BEGIN IMMEDIATE on SQLite, a row lock on PostgreSQL)
+        # and has not committed yet.
+        await writer.execute(text("UPDATE users SET full_name = full_name WHERE id > 0"))
+        me = await asyncio.wait_for(client.get("/api/v1/auth/me", headers=headers), timeout=5)
+        units = await asyncio.wait_for(client.get("/api/v1/units", headers=headers), timeout=5)
+        await writer.rollback()
+
+    assert me.status_code == 200 and units.status_code == 200
+
+
+async def test_writers_still_queue_behind_each_other(app, client, session, is_postgres):
+    if is_postgres:
+        pytest.skip("PostgreSQL queues writers by row locks, not by a database-wide lock")
+    _, headers = await signed_in(app, session)
+    async with app.state.db.engine.connect() as writer:
+        await writer.execute(text("UPDATE users SET full_name = full_name WHERE id > 0"))
+        create = asyncio.ensure_future(
+            client.post(
+                "/api/v1/units",
+                headers=headers,
+                json={"code": "Q1", "name": "Đơn vị xếp hàng", "aliases": []},
+            )
+        )
+        await asyncio.sleep(0.5)
+        assert not create.done()  # the second writer waits for the lock...
+        await writer.commit()
+    assert (await asyncio.wait_for(create, timeout=10)).status_code == 201  # ...then goes
+
+
+async def test_a_read_only_session_refuses_to_flush_a_change(app):
+    async with app.state.db.read_sessionmaker() as session:
+        session.add(Unit(code="RO1", name="Không được ghi", kind="department", aliases=[]))
+        with pytest.raises(WriteInReadOnlyTransaction):
+            await session.flush()
