@@ -26,7 +26,7 @@ async def running_worker(app):
         await asyncio.wait_for(task, timeout=10)
 
 
-async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
+async def eventually(check: Callable[[], bool], within: float = 30.0) -> None:
     deadline = time.monotonic() + within
     while not check():
         if time.monotonic() > deadline:
@@ -40,7 +40,7 @@ async def deliveries(client, headers, webhook_id) -> list[dict]:
     return response.json()["items"]
 
 
-async def until_deliveries(client, headers, webhook_id, check, within: float = 5.0) -> list:
+async def until_deliveries(client, headers, webhook_id, check, within: float = 30.0) -> list:
     deadline = time.monotonic() + within
     while True:
         items = await deliveries(client, headers, webhook_id)
