@@ -10,9 +10,6 @@ error refuses the whole file (422) unless the caller asks to skip invalid rows.
 """
 
 import asyncio
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -27,12 +24,10 @@ from app.core.working_days import today_in_vietnam
 from app.models import AwardHistory, AwardType, Unit
 from app.services import audit, permissions
 from app.services.award_history.records import new_row
+from app.services.award_history.tables import match_columns, parse_rows, read_rows
 from app.services.nominees.collectives import COLLECTIVE, Register
-from app.services.plans.parser import PlanParseError
-from app.services.plans.parser.xlsx import XLSX_MAGIC, read_xlsx_rows
 from app.services.plans.units import UnitIndex
 
-MAX_ROWS = 20_000
 COLUMNS: dict[str, tuple[str, ...]] = {
     "nominee_name": ("ho va ten", "ho ten", "ten", "ten doi tuong", "nominee_name", "name"),
     "nominee_kind": ("loai", "loai doi tuong", "doi tuong", "nominee_kind"),
@@ -65,8 +60,6 @@ AWARD_KINDS = {
     "dot xuat": "unscheduled",
     "unscheduled": "unscheduled",
 }
-FORMATS = "Chấp nhận bảng CSV (UTF-8) hoặc Excel .xlsx có dòng tiêu đề."
-_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 @dataclass
@@ -77,60 +70,8 @@ class ImportOutcome:
     dry_run: bool = False
 
 
-# ---- reading the table -----------------------------------------------------------------------
-
-
-def _header_key(label: str) -> str:
-    return fold(_PARENTHESES.sub("", label)).strip(" :*.")
-
-
-def _read_rows(data: bytes) -> list[list[str]]:
-    if data.startswith(XLSX_MAGIC):
-        try:
-            return read_xlsx_rows(data, FORMATS)
-        except PlanParseError as exc:
-            raise Unprocessable(exc.message, code=exc.code) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unprocessable(
-            "Tệp CSV phải mã hoá UTF-8 (Excel: Lưu thành “CSV UTF-8”). " + FORMATS,
-            code="unsupported_format",
-        ) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    try:
-        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    except csv.Error as exc:
-        # A cell past the csv module's field limit (128 KiB), or a malformed quote.
-        raise Unprocessable(
-            f"Không đọc được tệp CSV ({exc}). " + FORMATS, code="unsupported_format"
-        ) from exc
-    for number, row in enumerate(rows, 1):
-        if any("\x00" in cell for cell in row):
-            raise Unprocessable(
-                f"Dòng {number} chứa ký tự rỗng (NUL); hãy lưu lại tệp dưới dạng CSV UTF-8.",
-                code="unsupported_format",
-                row=number,
-            )
-    return rows
-
-
 def _columns(header: list[str]) -> dict[str, int]:
-    keys = [_header_key(h) for h in header]
-    found: dict[str, int] = {}
-    for name, labels in COLUMNS.items():
-        for index, key in enumerate(keys):
-            if key in labels and name not in found:
-                found[name] = index
-    if missing := [c for c in REQUIRED if c not in found]:
-        raise Unprocessable(
-            f"Bảng thiếu cột bắt buộc: {', '.join(missing)} (ví dụ “Họ và tên”, “Danh hiệu”, "
-            "“Năm”).",
-            code="missing_columns",
-            missing=missing,
-        )
-    return found
+    return match_columns(header, COLUMNS, REQUIRED, "ví dụ “Họ và tên”, “Danh hiệu”, “Năm”")
 
 
 # ---- one row ---------------------------------------------------------------------------------
@@ -249,26 +190,6 @@ async def _existing(session: AsyncSession, rows: list[AwardHistory]) -> set[tupl
     return {tuple(r) for r in await session.execute(stmt)}
 
 
-def _parse_all(
-    table: list[list[str]], lookups: _Lookups
-) -> tuple[list[AwardHistory], list[dict[str, Any]]]:
-    body = [(i, r) for i, r in enumerate(table, 1) if any(c.strip() for c in r)]
-    if not body:
-        raise Unprocessable("Tệp không có dữ liệu. " + FORMATS, code="empty_file")
-    (_, header), rows = body[0], body[1:]
-    if len(rows) > MAX_ROWS:
-        raise Unprocessable(f"Mỗi lần nhập tối đa {MAX_ROWS} dòng.", code="too_many_rows")
-    columns = _columns(header)
-    parsed, errors = [], []
-    for number, raw in rows:
-        cells = {n: (raw[i].strip() if i < len(raw) else "") for n, i in columns.items()}
-        try:
-            parsed.append(_parse_row(cells, lookups))
-        except ValueError as exc:
-            errors.append({"row": number, "message": f"Dòng {number}: {exc}."})
-    return parsed, errors
-
-
 async def _register_collectives(session: AsyncSession, rows: list[AwardHistory]) -> None:
     """Each collective's awards go to its own row of the register, not to its whole unit."""
     collective = [r for r in rows if r.nominee_kind == COLLECTIVE]
@@ -292,7 +213,10 @@ async def import_history(
     permissions.require(actor, "award_history.import")
     lookups = await _lookups(session)
     # Parsing is CPU work on an untrusted file: off the event loop, so other requests go on.
-    parsed, errors = await asyncio.to_thread(lambda: _parse_all(_read_rows(data), lookups))
+    numbered, errors = await asyncio.to_thread(
+        lambda: parse_rows(read_rows(data), _columns, lambda cells: _parse_row(cells, lookups))
+    )
+    parsed = [row for _, row in numbered]
     if errors and not skip_invalid:
         raise Unprocessable(
             f"{len(errors)} dòng có lỗi; không dòng nào được nhập. Sửa các dòng được nêu, hoặc "
@@ -318,8 +242,3 @@ async def import_history(
                "invalid_rows": len(errors), "filename": filename},
     )  # fmt: skip
     return outcome
-
-
-# The table reader and header folding serve the other imports of officials' tables too.
-read_rows = _read_rows
-header_key = _header_key

@@ -19,7 +19,7 @@ from app.core.text import fold
 from app.core.working_days import today_in_vietnam
 from app.models import Unit, YearlyRating
 from app.services import audit, permissions
-from app.services.award_history.importing import FORMATS, MAX_ROWS, header_key, read_rows
+from app.services.award_history.tables import match_columns, parse_rows, read_rows
 from app.services.nominees.collectives import COLLECTIVE, Register
 from app.services.nominees.records import new_rating
 from app.services.plans.units import UnitIndex
@@ -54,19 +54,7 @@ class RatingImportOutcome:
 
 
 def _columns(header: list[str]) -> dict[str, int]:
-    keys = [header_key(h) for h in header]
-    found = {}
-    for name, labels in COLUMNS.items():
-        hit = next((i for i, k in enumerate(keys) if k in labels), None)
-        if hit is not None:
-            found[name] = hit
-    if missing := [c for c in REQUIRED if c not in found]:
-        raise Unprocessable(
-            f"Bảng thiếu cột bắt buộc: {', '.join(missing)} (“Họ và tên”, “Năm”, “Xếp loại”).",
-            code="missing_columns",
-            missing=missing,
-        )
-    return found
+    return match_columns(header, COLUMNS, REQUIRED, "“Họ và tên”, “Năm”, “Xếp loại”")
 
 
 def _parse(cells: dict[str, str], units: UnitIndex, codes: dict[str, int]) -> dict[str, Any]:
@@ -93,24 +81,6 @@ def _parse(cells: dict[str, str], units: UnitIndex, codes: dict[str, int]) -> di
             "rating": rating, "decision_no": cells.get("decision_no") or None}  # fmt: skip
 
 
-def _parse_all(table, units, codes) -> tuple[list[tuple[int, dict]], list[dict[str, Any]]]:
-    body = [(i, r) for i, r in enumerate(table, 1) if any(c.strip() for c in r)]
-    if not body:
-        raise Unprocessable("Tệp không có dữ liệu. " + FORMATS, code="empty_file")
-    (_, header), rows = body[0], body[1:]
-    if len(rows) > MAX_ROWS:
-        raise Unprocessable(f"Mỗi lần nhập tối đa {MAX_ROWS} dòng.", code="too_many_rows")
-    columns = _columns(header)
-    parsed, errors = [], []
-    for number, raw in rows:
-        cells = {n: (raw[i].strip() if i < len(raw) else "") for n, i in columns.items()}
-        try:
-            parsed.append((number, _parse(cells, units, codes)))
-        except ValueError as exc:
-            errors.append({"row": number, "message": f"Dòng {number}: {exc}."})
-    return parsed, errors
-
-
 async def import_ratings(
     session: AsyncSession,
     actor: Principal,
@@ -124,7 +94,9 @@ async def import_ratings(
     permissions.require(actor, "rating.import")
     units = await UnitIndex.load(session)
     codes = {fold(c): i for c, i in await session.execute(select(Unit.code, Unit.id))}
-    parsed, errors = await asyncio.to_thread(lambda: _parse_all(read_rows(data), units, codes))
+    parsed, errors = await asyncio.to_thread(
+        lambda: parse_rows(read_rows(data), _columns, lambda cells: _parse(cells, units, codes))
+    )
     # A preview registers no new collective.
     register = await Register.load(
         session, [] if dry_run else [(i["unit_id"], i["nominee_name"]) for _, i in parsed
