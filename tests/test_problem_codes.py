@@ -9,8 +9,13 @@ from app.core.errors import ProblemCode
 from app.services.plans.parser import ERROR_CODES
 
 APP = Path(__file__).resolve().parent.parent / "app"
-# The callables whose `code=` (or, for the plan reader, first argument) becomes a problem's code.
-RAISERS = {"problem_response", "problem_document", "Refusal", "PlanParseError", "flush_or_conflict"}
+# The callables whose `code=` (or, for the plan reader, first argument) becomes a problem's code;
+# `__init__` is an error class's constructor handing its own code to its base
+# (`super().__init__(detail, code="...")`).
+RAISERS = {
+    "problem_response", "problem_document", "Refusal", "PlanParseError", "flush_or_conflict",
+    "__init__",
+}  # fmt: skip
 
 
 def _error_classes(cls: type) -> set[type]:

@@ -162,6 +162,7 @@ class ProblemCode(StrEnum):
     VALIDATION_ERROR = "validation_error"
     VALUE_OUT_OF_RANGE = "value_out_of_range"
     VERSION_MISMATCH = "version_mismatch"
+    WEBHOOK_URL_REFUSED = "webhook_url_refused"
 
 
 class DomainError(Exception):
