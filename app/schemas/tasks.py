@@ -33,7 +33,7 @@ class DueIn(StrictModel):
     `month`; `recurring` and `unspecified` take neither. `text` is optional."""
 
     kind: DueKind
-    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: str | None = Field(default=None, pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")
     date: dt.date | None = None
     text: Text | None = Field(default=None, max_length=200)
 
