@@ -244,7 +244,7 @@ class SupplementRequest(StrictModel):
     nomination_id: Id | None = Field(
         default=None, description="Đề nghị của hồ sơ này; bỏ trống: yêu cầu chung cho cả hồ sơ"
     )
-    document_types: list[str] = Field(
+    document_types: list[Annotated[str, Field(max_length=40)]] = Field(
         default_factory=list,
         max_length=10,
         description="Loại giấy tờ phải bổ sung (mã như khi đính kèm: `bao_cao_thanh_tich`…)",
