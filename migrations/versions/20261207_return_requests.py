@@ -3,7 +3,7 @@ papers to add per nominee) as fields of its own, for the dossier read and the c�
 hồ sơ, instead of only in the history
 
 Revision ID: 20261207_return_requests
-Revises: 20261206_calendar_feeds
+Revises: 20261207_role_grants
 Create Date: 2026-12-07 09:00:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "20261207_return_requests"
-down_revision: str | None = "20261206_calendar_feeds"
+down_revision: str | None = "20261207_role_grants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
