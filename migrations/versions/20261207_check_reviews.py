@@ -3,7 +3,7 @@ checks, kept on the nomination; the nomination each initiative justified (one in
 award)
 
 Revision ID: 20261207_check_reviews
-Revises: 20261207_role_grants
+Revises: 20261207_return_requests
 Create Date: 2026-12-07 09:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from app.models.base import UTCDateTime
 
 revision: str = "20261207_check_reviews"
-down_revision: str | None = "20261207_role_grants"
+down_revision: str | None = "20261207_return_requests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
