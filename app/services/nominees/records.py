@@ -75,6 +75,7 @@ async def new_rating(
     source: str,
     register: Register | None = None,
     preview: bool = False,
+    check_duplicate: bool = True,
 ) -> YearlyRating:
     """A rating row, its collective resolved (not registered in a `preview`); refused when the
     nominee already has one that year (409 `duplicate_rating`)."""
@@ -90,12 +91,44 @@ async def new_rating(
         decision_no=nfc(data.get("decision_no") or "")[:100] or None, source=source,
         search_text=search_text(name), created_by_id=actor.user_id,
     )  # fmt: skip
-    if await _rating_exists(session, row):
+    if check_duplicate and await _rating_exists(session, row):
         raise Conflict(
             f"{name} đã có xếp loại năm {row.year}; sửa bản ghi đó thay vì nhập thêm.",
             code="duplicate_rating",
         )
     return row
+
+
+def rating_key(row: YearlyRating) -> tuple:
+    """What makes two ratings the same: a collective's register row and year; a person's folded
+    name, unit and year."""
+    if row.collective_id is not None:
+        return (row.nominee_kind, "collective", row.collective_id, row.year)
+    return (row.nominee_kind, row.nominee_key, row.unit_id, row.year)
+
+
+async def existing_rating_keys(session: AsyncSession, rows: list[YearlyRating]) -> set[tuple]:
+    """The `rating_key`s of `rows` already recorded: one query per 1,000 nominees (far below
+    PostgreSQL's bound on parameters), not one per row."""
+    keys = sorted({r.nominee_key for r in rows if r.collective_id is None})
+    teams = sorted({r.collective_id for r in rows if r.collective_id is not None})
+    years = sorted({r.year for r in rows})
+    found: set[tuple] = set()
+    columns = (YearlyRating.nominee_kind, YearlyRating.nominee_key, YearlyRating.unit_id,
+               YearlyRating.collective_id, YearlyRating.year)  # fmt: skip
+    batches = [(YearlyRating.nominee_key, keys[i : i + 1000]) for i in range(0, len(keys), 1000)]
+    batches += [
+        (YearlyRating.collective_id, teams[i : i + 1000]) for i in range(0, len(teams), 1000)
+    ]
+    for column, chunk in batches:
+        stmt = select(*columns).where(column.in_(chunk), YearlyRating.year.in_(years))
+        for kind, key, unit_id, collective_id, year in await session.execute(stmt):
+            found.add(
+                (kind, "collective", collective_id, year)
+                if collective_id is not None
+                else (kind, key, unit_id, year)
+            )
+    return found
 
 
 async def _rating_exists(session: AsyncSession, row: YearlyRating) -> bool:
