@@ -14,7 +14,7 @@ from app.services import accounts
 router = feature_router(tags=["users"])
 
 
-@router.get("/users", response_model=ListEnvelope[UserRead])
+@router.get("/users", summary="List user accounts", response_model=ListEnvelope[UserRead])
 async def list_users(
     session: SessionDep,
     principal: Allowed("user.list"),
@@ -26,12 +26,17 @@ async def list_users(
     ] = None,
     q: Annotated[str | None, Query(max_length=100, description="Một phần tên đăng nhập")] = None,
 ):
+    """Accounts (tài khoản người dùng), filtered by `unit_id`, `role` and `active`."""
     filters = accounts.UserFilters(role=role, unit_id=unit_id, active=active, q=q)
     return envelope(await accounts.list_users(session, filters, page.limit, page.offset))
 
 
 @router.post(
-    "/users", response_model=UserRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/users",
+    summary="Create a user account",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
 )
 async def create_user(
     session: SessionDep, principal: Allowed("user.create"), body: UserCreate, response: Response
@@ -43,16 +48,24 @@ async def create_user(
     return user
 
 
-@router.get("/users/{user_id}", response_model=UserRead, responses=NOT_FOUND)
+@router.get(
+    "/users/{user_id}", summary="Read a user account", response_model=UserRead, responses=NOT_FOUND
+)
 async def get_user(
     session: SessionDep, principal: Allowed("user.read"), user_id: Id, response: Response
 ):
+    """One account (tài khoản) with its role and link."""
     user = await accounts.get_user(session, user_id)
     set_etag(response, user.version)
     return user
 
 
-@router.patch("/users/{user_id}", response_model=UserRead, responses={**NOT_FOUND, **VERSIONED})
+@router.patch(
+    "/users/{user_id}",
+    summary="Change or deactivate a user account",
+    response_model=UserRead,
+    responses={**NOT_FOUND, **VERSIONED},
+)
 async def update_user(
     session: SessionDep,
     principal: Allowed("user.update"),

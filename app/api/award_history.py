@@ -15,7 +15,11 @@ from app.services.award_history import importing, records
 router = feature_router(tags=["award history"])
 
 
-@router.get("/award-history", response_model=ListEnvelope[AwardHistoryRead])
+@router.get(
+    "/award-history",
+    summary="Search the award history",
+    response_model=ListEnvelope[AwardHistoryRead],
+)
 async def list_award_history(
     session: SessionDep,
     principal: Allowed("award_history.list"),
@@ -40,7 +44,11 @@ async def list_award_history(
     return envelope(result)
 
 
-@router.post("/award-history/import", response_model=AwardHistoryImportResult)
+@router.post(
+    "/award-history/import",
+    summary="Import past awards from a spreadsheet",
+    response_model=AwardHistoryImportResult,
+)
 async def import_award_history(
     request: Request,
     session: SessionDep,

@@ -57,6 +57,7 @@ def _download(document: documents.DocumentFile) -> Response:
 
 @router.get(
     "/dossiers/{dossier_id}/documents/to-trinh",
+    summary="Print a dossier's submission letter",
     response_class=Response,
     responses=_responses("Tờ trình đề nghị khen thưởng kèm danh sách (DOCX hoặc PDF)"),
     tags=["documents"],
@@ -80,6 +81,7 @@ async def dossier_submission_paper(
 
 @router.get(
     "/meetings/{meeting_id}/documents/bien-ban",
+    summary="Print a meeting's minutes",
     response_class=Response,
     responses=_responses("Biên bản họp Hội đồng (DOCX hoặc PDF)", CONFLICT),
     tags=["documents"],
@@ -100,6 +102,7 @@ async def meeting_minutes_paper(
 
 @router.get(
     "/meetings/{meeting_id}/documents/to-trinh",
+    summary="Print the submission letter after a meeting",
     response_class=Response,
     responses=_responses("Tờ trình của Sở Nội vụ kèm danh sách (DOCX hoặc PDF)", CONFLICT),
     tags=["documents"],
@@ -120,6 +123,7 @@ async def meeting_submission_paper(
 
 @router.get(
     "/meetings/{meeting_id}/documents/bien-ban-kiem-phieu",
+    summary="Print a meeting's vote-count minutes",
     response_class=Response,
     responses=_responses("Biên bản kiểm phiếu (DOCX hoặc PDF)", CONFLICT),
     tags=["documents"],
@@ -139,6 +143,7 @@ async def tally_minutes_paper(
 
 @router.get(
     "/meetings/{meeting_id}/documents/phieu-bau",
+    summary="Print a meeting's blank ballot paper",
     response_class=Response,
     responses=_responses("Phiếu bầu để trống (DOCX hoặc PDF)"),
     tags=["documents"],
@@ -158,7 +163,12 @@ async def ballot_paper(
 # ---- the templates ----------------------------------------------------------------------------
 
 
-@router.get("/document-templates", response_model=list[DocumentTemplateRead], tags=["documents"])
+@router.get(
+    "/document-templates",
+    summary="List the document templates",
+    response_model=list[DocumentTemplateRead],
+    tags=["documents"],
+)
 async def list_document_templates(
     session: SessionDep, principal: Allowed("document_template.list")
 ):
@@ -169,6 +179,7 @@ async def list_document_templates(
 
 @router.get(
     "/document-templates/{name}",
+    summary="Download a document template",
     response_class=Response,
     responses={200: {"description": "Mẫu Word (DOCX)", "content": {DOCX_TYPE: {}}}, **NOT_FOUND},
     tags=["documents"],
@@ -190,6 +201,7 @@ async def download_document_template(
 
 @router.put(
     "/document-templates/{name}",
+    summary="Replace a document template",
     response_model=DocumentTemplateRead,
     responses={**NOT_FOUND, **PROBLEMS, 413: {"description": "Tệp mẫu quá lớn"}},
     tags=["documents"],
@@ -213,6 +225,7 @@ async def upload_document_template(
 
 @router.get(
     "/document-templates/{name}/versions",
+    summary="List a template's versions",
     response_model=list[DocumentTemplateVersionRead],
     responses=NOT_FOUND,
     tags=["documents"],
@@ -226,6 +239,7 @@ async def list_document_template_versions(
 
 @router.post(
     "/document-templates/{name}/revert",
+    summary="Go back to an earlier template version",
     response_model=DocumentTemplateRead,
     responses=NOT_FOUND,
     tags=["documents"],

@@ -30,7 +30,7 @@ After = Annotated[
 STREAM_BATCH = 100
 
 
-@router.get("/events", response_model=EventPage)
+@router.get("/events", summary="Read the event feed", response_model=EventPage)
 async def list_events(
     session: SessionDep,
     principal: Allowed("event.list"),
@@ -47,6 +47,7 @@ async def list_events(
 
 @router.get(
     "/events/stream",
+    summary="Follow the event feed live (SSE)",
     response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}},
 )

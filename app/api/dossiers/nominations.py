@@ -15,6 +15,7 @@ router = feature_router(tags=["dossiers"])
 
 @router.post(
     "/dossiers/{dossier_id}/nominations",
+    summary="Add a nomination to a dossier",
     response_model=NominationRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -35,6 +36,7 @@ async def add_nomination(
 
 @router.patch(
     "/dossiers/{dossier_id}/nominations/{nomination_id}",
+    summary="Change a nomination",
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )
@@ -57,6 +59,7 @@ async def update_nomination(
 
 @router.delete(
     "/dossiers/{dossier_id}/nominations/{nomination_id}",
+    summary="Remove a nomination from a dossier",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**NOT_FOUND, **CONFLICT},
 )
@@ -81,6 +84,7 @@ add_action_route(
     "/nominations/{nomination_id}/appraisal",
     _appraised,
     name="appraise_nomination",
+    summary="Record the appraisal of a nomination",
     action="nomination.appraise",
     body=AppraisalBody,
     body_required=True,
