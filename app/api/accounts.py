@@ -6,6 +6,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.orm import PageResult
@@ -28,6 +29,7 @@ router = feature_router(tags=["users"])
 async def list_users(
     session: SessionDep,
     principal: Allowed("user.list"),
+    fields: Fields(UserRead),
     page: PageDep,
     role: Role | None = None,
     unit_id: Annotated[Id | None, Query(description="Tài khoản của một đơn vị")] = None,
@@ -38,7 +40,9 @@ async def list_users(
 ):
     """Accounts (tài khoản người dùng), filtered by `unit_id`, `role` and `active`."""
     filters = accounts.UserFilters(role=role, unit_id=unit_id, active=active, q=q)
-    return envelope(await accounts.list_users(session, filters, page.limit, page.offset))
+    return fields.apply(
+        envelope(await accounts.list_users(session, filters, page.limit, page.offset))
+    )
 
 
 @router.post(

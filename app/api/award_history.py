@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import File, Query, Request, UploadFile
 
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
@@ -23,6 +24,7 @@ router = feature_router(tags=["award history"])
 async def list_award_history(
     session: SessionDep,
     principal: Allowed("award_history.list"),
+    fields: Fields(AwardHistoryRead),
     page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
     nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
@@ -41,7 +43,7 @@ async def list_award_history(
         unit_id=unit_id,
     )
     result = await records.list_history(session, principal, filters, page.limit, page.offset)
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.post(

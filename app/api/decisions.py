@@ -7,6 +7,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope, RowWith
@@ -63,6 +64,7 @@ async def record_decision(
 async def list_decisions(
     session: SessionDep,
     principal: Allowed("decision.list"),
+    fields: Fields(DecisionRead),
     page: PageDep,
     kind: DecisionKind | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
@@ -73,7 +75,7 @@ async def list_decisions(
     `nomination_id` or `q`."""
     filters = DecisionFilter(kind=kind, year=year, nomination_id=nomination_id, q=q)
     result = await records.list_decisions(session, filters, page.limit, page.offset)
-    return envelope(result, [DecisionRead.model_validate(d) for d in result.items])
+    return fields.apply(envelope(result, [DecisionRead.model_validate(d) for d in result.items]))
 
 
 @router.get(

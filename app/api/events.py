@@ -10,10 +10,11 @@ from fastapi import Header, Query, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.api.deps import Allowed, SessionDep
+from app.api.fields import Fields
 from app.api.routing import feature_router
 from app.core.errors import Unauthorized
 from app.core.principal import Principal
-from app.schemas.events import EventPage
+from app.schemas.events import EventPage, EventRead
 from app.services import auth as auth_service
 from app.services import events
 
@@ -34,6 +35,7 @@ STREAM_BATCH = 100
 async def list_events(
     session: SessionDep,
     principal: Allowed("event.list"),
+    fields: Fields(EventRead),
     after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
@@ -42,7 +44,7 @@ async def list_events(
     ones. Event data carries ids, codes and statuses (and a return's reason), never personal
     data. Events older than `TDKT_EVENTS_RETENTION_DAYS` (if set) are deleted."""
     start = await events.cursor(session, after)
-    return await events.feed(session, principal, start, limit)
+    return fields.apply(await events.feed(session, principal, start, limit))
 
 
 @router.get(

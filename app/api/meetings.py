@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute, feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -98,6 +99,7 @@ async def schedule_meeting(
 async def list_meetings(
     session: SessionDep,
     principal: Allowed("meeting.list"),
+    fields: Fields(MeetingRead),
     page: PageDep,
     council_id: Id | None = None,
     round_id: Id | None = None,
@@ -107,7 +109,7 @@ async def list_meetings(
     """A council member sees the meetings of their council."""
     filters = MeetingFilter(council_id=council_id, round_id=round_id, status=status, kind=kind)
     result = await meetings.list_meetings(session, principal, filters, page.limit, page.offset)
-    return envelope(result, await meetings.reads(session, result.items))
+    return fields.apply(envelope(result, await meetings.reads(session, result.items)))
 
 
 @router.get(

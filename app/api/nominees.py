@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import File, Query, Request, UploadFile, status
 
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
@@ -32,6 +33,7 @@ YearQ = Annotated[int | None, Query(ge=1945, le=2100)]
 async def list_ratings(
     session: SessionDep,
     principal: Allowed("rating.list"),
+    fields: Fields(RatingRead),
     page: PageDep,
     q: Q = None,
     year: YearQ = None,
@@ -43,7 +45,7 @@ async def list_ratings(
     filters = {"q": q, "year": year, "unit_id": unit_id, "collective_id": collective_id,
                "rating": rating}  # fmt: skip
     result = await records.list_ratings(session, principal, filters, page.limit, page.offset)
-    return envelope(result, [records.rating_view(r) for r in result.items])
+    return fields.apply(envelope(result, [records.rating_view(r) for r in result.items]))
 
 
 @router.post(
@@ -110,6 +112,7 @@ async def import_ratings(
 async def list_discipline_records(
     session: SessionDep,
     principal: Allowed("discipline.list"),
+    fields: Fields(DisciplineRead),
     page: PageDep,
     q: Q = None,
     unit_id: Id | None = None,
@@ -117,7 +120,7 @@ async def list_discipline_records(
     """A unit sees its own people's records; Sở Nội vụ all."""
     filters = {"q": q, "unit_id": unit_id}
     result = await records.list_discipline(session, principal, filters, page.limit, page.offset)
-    return envelope(result, [records.discipline_view(r) for r in result.items])
+    return fields.apply(envelope(result, [records.discipline_view(r) for r in result.items]))
 
 
 @router.post(
@@ -144,6 +147,7 @@ async def record_discipline(
 async def list_initiatives(
     session: SessionDep,
     principal: Allowed("initiative.list"),
+    fields: Fields(InitiativeRead),
     page: PageDep,
     q: Q = None,
     year: YearQ = None,
@@ -153,7 +157,7 @@ async def list_initiatives(
     """Search by title or author without diacritics."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "scope": scope}
     result = await records.list_initiatives(session, principal, filters, page.limit, page.offset)
-    return envelope(result, [records.initiative_view(r) for r in result.items])
+    return fields.apply(envelope(result, [records.initiative_view(r) for r in result.items]))
 
 
 @router.post(

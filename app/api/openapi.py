@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.api.deps import ActionGate, PublicGate
+from app.api.fields import ALWAYS, FieldSelector
 from app.core.errors import PROBLEM_JSON
 from app.core.principal import ALL_ROLES, CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT
 from app.schemas.common import Problem
@@ -172,6 +173,76 @@ def describe_operations(app: FastAPI, document: dict[str, Any]) -> None:
     document["servers"] = SERVERS
 
 
+def _field_selectors(app: FastAPI) -> dict[str, FieldSelector]:
+    """operationId → the `fields` parameter of each list that takes one."""
+    found: dict[str, FieldSelector] = {}
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            for dependency in route.dependant.dependencies:
+                if isinstance(dependency.call, FieldSelector):
+                    found[route.operation_id or route.name] = dependency.call
+    return found
+
+
+def _component(ref: str) -> str:
+    return ref.rsplit("/", 1)[1]
+
+
+def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
+    """Each list with `fields`: the parameter is an array of the item's field names (an enum,
+    comma-separated: `fields=id,status`), and its 200 answer is either the full page or the
+    page cut to those fields, a schema of its own in which only `id` is required and which
+    says which fields it carries (`fields`)."""
+    schemas = document["components"]["schemas"]
+    selectors = _field_selectors(app)
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            selector = selectors.get(operation.get("operationId", ""))
+            if selector is None:
+                continue
+            for parameter in operation["parameters"]:
+                if parameter["name"] == "fields":
+                    parameter["schema"] = {
+                        "type": "array",
+                        "items": {"type": "string", "enum": selector.names},
+                        "minItems": 1,
+                        "title": "Fields",
+                    }
+                    parameter["style"], parameter["explode"] = "form", False
+            answer = operation["responses"]["200"]["content"]["application/json"]
+            page = _component(answer["schema"]["$ref"])
+            item = _component(schemas[page]["properties"]["items"]["items"]["$ref"])
+            cut_item, cut_page = f"{item}Fields", f"{page}Fields"
+            schemas[cut_item] = {
+                **schemas[item],
+                "title": cut_item,
+                "description": f"{item} with only the members asked for by `fields`.",
+                "required": [ALWAYS],
+            }
+            schemas[cut_page] = {
+                **schemas[page],
+                "title": cut_page,
+                "properties": {
+                    **schemas[page]["properties"],
+                    "items": {
+                        "type": "array",
+                        "items": {"$ref": REF_TEMPLATE.format(model=cut_item)},
+                    },
+                    "fields": {
+                        "type": "array",
+                        "items": {"type": "string", "enum": selector.names},
+                        "description": "The members each item carries (`id` first)",
+                    },
+                },
+                "required": [*schemas[page].get("required", []), "fields"],
+            }
+            answer["schema"] = {
+                "anyOf": [answer["schema"], {"$ref": REF_TEMPLATE.format(model=cut_page)}]
+            }
+    document["components"]["schemas"] = dict(sorted(schemas.items()))
+
+
 def install_openapi(app: FastAPI) -> None:
     build = app.openapi
 
@@ -180,6 +251,7 @@ def install_openapi(app: FastAPI) -> None:
             document = build()
             declare_problems(document)
             describe_operations(app, document)
+            declare_field_sets(app, document)
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, File, Query, Request, Response, UploadFile, status
 
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute, feature_router, read_body_capped
 from app.api.tasks import CommonTaskFilters
@@ -182,14 +183,18 @@ async def update_plan(
 async def list_plan_tasks(
     session: SessionDep,
     principal: Allowed("plan.list_tasks"),
+    fields: Fields(TaskRead),
     page: PageDep,
     plan_id: Id,
     filters: CommonTaskFilters,
 ):
     """The plan's tasks, with the filters of `GET /tasks`."""
     result = await task_records.list_plan_tasks(session, plan_id, filters, page.limit, page.offset)
-    return envelope(
-        result, [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items]
+    return fields.apply(
+        envelope(
+            result,
+            [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items],
+        )
     )
 
 

@@ -6,6 +6,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -26,6 +27,7 @@ router = feature_router(tags=["rounds"])
 async def list_rounds(
     session: SessionDep,
     principal: Allowed("round.list"),
+    fields: Fields(RoundRead),
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: RoundStatus | None = None,
@@ -34,7 +36,7 @@ async def list_rounds(
     result = await rounds.list_rounds(
         session, year=year, status=status, limit=page.limit, offset=page.offset
     )
-    return envelope(result, [RoundRead.model_validate(r) for r in result.items])
+    return fields.apply(envelope(result, [RoundRead.model_validate(r) for r in result.items]))
 
 
 @router.post(

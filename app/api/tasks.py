@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.working_days import today_in_vietnam
@@ -128,12 +129,19 @@ async def export_tasks(
     tags=["tasks"],
 )
 async def list_tasks(
-    session: SessionDep, principal: Allowed("task.list"), page: PageDep, filters: TaskFilterDep
+    session: SessionDep,
+    principal: Allowed("task.list"),
+    fields: Fields(TaskRead),
+    page: PageDep,
+    filters: TaskFilterDep,
 ):
     """Plan tasks are public to every signed-in role."""
     result = await task_records.list_tasks(session, filters, page.limit, page.offset)
-    return envelope(
-        result, [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items]
+    return fields.apply(
+        envelope(
+            result,
+            [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items],
+        )
     )
 
 

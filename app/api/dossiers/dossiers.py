@@ -7,6 +7,7 @@ from fastapi import Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, DossierFilters, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -38,6 +39,7 @@ async def _read(session, principal, dossier, response: Response) -> DossierRead:
 async def list_dossiers(
     session: SessionDep,
     principal: Allowed("dossier.list"),
+    fields: Fields(DossierSummary),
     filters: DossierFilters,
     page: PageDep,
 ):
@@ -48,7 +50,7 @@ async def list_dossiers(
     (who, which award, status, how many criteria checks pass, fail or are unknown) and the
     number of its papers: the full nominations and papers are at `GET /dossiers/{id}`."""
     result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
-    return envelope(result, await reads.dossier_summaries(session, result.items))
+    return fields.apply(envelope(result, await reads.dossier_summaries(session, result.items)))
 
 
 @router.post(
