@@ -5,8 +5,9 @@ every nomination.
 A list route takes `fields: Fields(ItemModel)` and answers `fields.apply(page)`. Without the
 parameter the page is answered as before; with it, every item is serialised by its own model
 and cut to the fields asked, and the page says which fields it carries (`fields`). An unknown
-name is a 422 `invalid_fields` naming the allowed ones. The OpenAPI document declares each
-list's allowed names as an enum and the cut answer as its own schema (`app.api.openapi`).
+or empty name, or more names than the list has, is a 422 `invalid_fields` naming the allowed
+ones. The OpenAPI document declares each list's allowed names as an enum and the cut answer as
+its own schema (`app.api.openapi`).
 """
 
 from dataclasses import dataclass, is_dataclass
@@ -53,12 +54,20 @@ class FieldSelector:
         if fields is None:
             return Selection(self, None)
         asked = [name.strip() for value in fields for name in value.split(",")]
-        unknown = sorted({name for name in asked if name not in self.attributes})
-        if unknown or not any(asked):
-            shown = ", ".join(repr(name) for name in unknown) or "(trống)"
+        unknown = sorted({name for name in asked if name and name not in self.attributes})
+        if unknown:
+            problem = (
+                f"Không có trường {', '.join(repr(name) for name in unknown)} trong danh sách này."
+            )
+        elif not all(asked):
+            problem = "Có tên trường để trống (hai dấu phẩy liền nhau hoặc `fields=` rỗng)."
+        elif len(asked) > len(self.attributes):
+            problem = f"Chỉ được nêu tối đa {len(self.attributes)} tên trường."
+        else:
+            problem = None
+        if problem:
             raise Unprocessable(
-                f"Không có trường {shown} trong danh sách này. Các trường được chọn: "
-                f"{', '.join(self.names)}.",
+                f"{problem} Các trường được chọn: {', '.join(self.names)}.",
                 code="invalid_fields",
                 allowed=self.names,
             )

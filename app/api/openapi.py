@@ -207,6 +207,7 @@ def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
                         "type": "array",
                         "items": {"type": "string", "enum": selector.names},
                         "minItems": 1,
+                        "maxItems": len(selector.names),
                         "title": "Fields",
                     }
                     parameter["style"], parameter["explode"] = "form", False
