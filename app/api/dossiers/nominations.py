@@ -105,6 +105,7 @@ add_action_route(
 
 @router.put(
     "/nominations/{nomination_id}/checks/{rule}/review",
+    summary="Verify or override a criteria check",
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )
@@ -133,6 +134,7 @@ async def review_check(
 
 @router.delete(
     "/nominations/{nomination_id}/checks/{rule}/review",
+    summary="Withdraw a check's review",
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )
