@@ -214,7 +214,12 @@ async def read_collective_record(
 EDITED = {**NOT_FOUND, **CONFLICT, **VERSIONED}
 
 
-@router.patch("/ratings/{rating_id}", response_model=RatingRead, responses=EDITED)
+@router.patch(
+    "/ratings/{rating_id}",
+    summary="Correct a yearly rating",
+    response_model=RatingRead,
+    responses=EDITED,
+)
 async def update_rating(
     session: SessionDep,
     principal: Allowed("rating.update"),
@@ -232,7 +237,12 @@ async def update_rating(
     return records.rating_view(row)
 
 
-@router.delete("/ratings/{rating_id}", status_code=status.HTTP_204_NO_CONTENT, responses=EDITED)
+@router.delete(
+    "/ratings/{rating_id}",
+    summary="Delete a yearly rating",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=EDITED,
+)
 async def delete_rating(
     session: SessionDep, principal: Allowed("rating.delete"), rating_id: Id, expected: IfMatch
 ) -> Response:
@@ -241,7 +251,12 @@ async def delete_rating(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.patch("/discipline-records/{record_id}", response_model=DisciplineRead, responses=EDITED)
+@router.patch(
+    "/discipline-records/{record_id}",
+    summary="Correct a discipline record",
+    response_model=DisciplineRead,
+    responses=EDITED,
+)
 async def update_discipline_record(
     session: SessionDep,
     principal: Allowed("discipline.update"),
@@ -260,7 +275,10 @@ async def update_discipline_record(
 
 
 @router.delete(
-    "/discipline-records/{record_id}", status_code=status.HTTP_204_NO_CONTENT, responses=EDITED
+    "/discipline-records/{record_id}",
+    summary="Delete a discipline record",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=EDITED,
 )
 async def delete_discipline_record(
     session: SessionDep, principal: Allowed("discipline.delete"), record_id: Id, expected: IfMatch
@@ -270,7 +288,12 @@ async def delete_discipline_record(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.patch("/initiatives/{initiative_id}", response_model=InitiativeRead, responses=EDITED)
+@router.patch(
+    "/initiatives/{initiative_id}",
+    summary="Correct an initiative",
+    response_model=InitiativeRead,
+    responses=EDITED,
+)
 async def update_initiative(
     session: SessionDep,
     principal: Allowed("initiative.update"),
@@ -290,7 +313,10 @@ async def update_initiative(
 
 
 @router.delete(
-    "/initiatives/{initiative_id}", status_code=status.HTTP_204_NO_CONTENT, responses=EDITED
+    "/initiatives/{initiative_id}",
+    summary="Delete an initiative",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=EDITED,
 )
 async def delete_initiative(
     session: SessionDep,
