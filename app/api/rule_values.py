@@ -25,7 +25,8 @@ async def list_rule_values(
     session: SessionDep, principal: Allowed("rule_value.list"), page: PageDep
 ):
     """The working-day clocks and quorum shares in force, each with its legal basis."""
-    return envelope(await rule_values.list_rule_values(session, page.limit, page.offset))
+    result = await rule_values.list_rule_values(session, page.limit, page.offset)
+    return envelope(result, [rule_values.read(row) for row in result.items])
 
 
 @router.patch(
@@ -44,6 +45,8 @@ async def update_rule_value(
 ):
     """Amend one value: working days 1–60 (integers), percent 50–100; else 422. Clocks started
     before keep their due dates; new ones count with the new value."""
-    row = await rule_values.update(session, principal, key, body.value, body.legal_basis, expected)
+    row = await rule_values.update(
+        session, principal, key, body.value, body.legal_basis, expected, body.effective_from
+    )
     set_etag(response, row.version)
-    return row
+    return rule_values.read(row)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -12,6 +12,12 @@ class RuleValueRead(ReadModel):
     unit: Literal["working_days", "percent"]
     name: str
     legal_basis: str
+    effective_from: date | None = Field(
+        default=None, description="Ngày có hiệu lực of `value` (null: in force since set)"
+    )
+    value_in_force: float | None = Field(
+        default=None, description="The value that holds today: `value` once it is in effect"
+    )
     version: int
     updated_at: datetime | None = None
 
@@ -30,3 +36,8 @@ class RuleValueRead(ReadModel):
 class RuleValueUpdate(StrictModel):
     value: float = Field(description="Working days: an integer 1–60; percent: 50–100")
     legal_basis: str | None = Field(default=None, min_length=1, max_length=2000)
+    effective_from: date | None = Field(
+        default=None,
+        description="The day the value takes effect (the issuing decision's); the value before "
+        "holds until then. Omitted: at once",
+    )

@@ -1,12 +1,15 @@
 """The legal clocks and quorum shares are data: listed with their legal basis, amended by Sở
 Nội vụ within bounds, audited, and used by the next clock that starts."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from app.core.working_days import HolidayCalendar
 from app.models import AuditEntry
 from app.services.dossiers.rules import today
+from app.services.rule_values import get_rules
 from tests.factories import etag_version, make_unit, signed_in
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
 from tests.permissions import (
@@ -42,7 +45,11 @@ async def test_everyone_sees_the_five_values_with_their_legal_basis(app, client,
         "quorum_percent": (66.67, "percent"),
         "award_quorum_percent": (80, "percent"),
     }
-    assert all("Nghị định 152/2025/NĐ-CP" in item["legal_basis"] for item in items.values())
+    clocks = ("return_working_days", "supplement_working_days", "appraisal_working_days")
+    assert all("Nghị định 152/2025/NĐ-CP" in items[key]["legal_basis"] for key in clocks)
+    # The quorums are the council's own rules, not yet issued: they say so.
+    assert all("Quy chế hoạt động" in items[key]["legal_basis"]
+               for key in ("quorum_percent", "award_quorum_percent"))  # fmt: skip
     assert all(item["name"] for item in items.values())
 
 
@@ -136,3 +143,30 @@ async def test_role_is_refused(app, client, session, endpoint, role):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
 async def test_roles_listed_get_past_the_gate(app, client, session, endpoint):
     await assert_admitted(app, client, session, endpoint)
+
+
+async def test_a_quorum_takes_effect_on_the_day_its_decision_sets(app, client, session):
+    _, admin = await signed_in(app, session)
+    later = (today() + timedelta(days=30)).isoformat()
+
+    listed = {i["key"]: i for i in (await client.get(API, headers=admin)).json()["items"]}
+    pending = await _patch(
+        client, "award_quorum_percent",
+        {"value": 75, "legal_basis": "Quyết định 99/QĐ-HĐTĐKT, Quy chế hoạt động",
+         "effective_from": later},
+        admin,
+    )  # fmt: skip
+    waiting = await get_rules(session)
+    await session.commit()
+    now = await _patch(
+        client, "award_quorum_percent", {"value": 75, "effective_from": today().isoformat()},
+        admin, etag=pending.headers["etag"],
+    )  # fmt: skip
+    in_force = await get_rules(session)
+
+    assert "Quy chế hoạt động của Hội đồng" in listed["award_quorum_percent"]["legal_basis"]
+    assert "chưa ban hành" in listed["quorum_percent"]["legal_basis"]
+    assert pending.status_code == 200, pending.text
+    assert pending.json()["value"] == 75 and pending.json()["effective_from"] == later
+    assert pending.json()["value_in_force"] == 80 and waiting.award_quorum_percent == 80
+    assert now.json()["value_in_force"] == 75 and in_force.award_quorum_percent == 75

@@ -3,6 +3,7 @@ council meetings. They are data with a legal basis that Sở Nội vụ may amen
 are the one place the values in force are written down, used when a row is missing."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,10 +12,19 @@ from app.core.errors import NotFound, Unprocessable
 from app.core.orm import PageResult
 from app.core.principal import Principal
 from app.core.text import nfc
+from app.core.working_days import today_in_vietnam
 from app.models import RuleValue
+from app.schemas.common import RowWith
+from app.schemas.rule_values import RuleValueRead
 from app.services import audit, permissions
 
 LEGAL_BASIS = "Nghị định 152/2025/NĐ-CP; Luật Thi đua, khen thưởng 2022"
+# No legal text fixes the council's quorums: they are the province's council rules, to be set
+# from the Quy chế hoạt động của Hội đồng when it is issued (plan task I.7).
+COUNCIL_RULES = (
+    "Quy chế hoạt động của Hội đồng Thi đua - Khen thưởng tỉnh (Kế hoạch 2026, nhiệm vụ I.7): "
+    "chưa ban hành; Sở Nội vụ cập nhật số liệu, căn cứ và ngày hiệu lực khi quy chế được ban hành"
+)
 BOUNDS = {"working_days": (1, 60), "percent": (50, 100)}
 
 
@@ -23,6 +33,7 @@ class RuleDefault:
     value: float
     unit: str
     name: str
+    legal_basis: str = LEGAL_BASIS
 
 
 DEFAULTS: dict[str, RuleDefault] = {
@@ -34,10 +45,13 @@ DEFAULTS: dict[str, RuleDefault] = {
         20, "working_days", "Thời hạn thẩm định hồ sơ (ngày làm việc)"
     ),
     "quorum_percent": RuleDefault(
-        66.67, "percent", "Tỷ lệ thành viên Hội đồng dự họp tối thiểu (%)"
+        66.67, "percent", "Tỷ lệ thành viên Hội đồng dự họp tối thiểu (%)", COUNCIL_RULES
     ),
     "award_quorum_percent": RuleDefault(
-        80, "percent", "Tỷ lệ thành viên Hội đồng dự phiên xét khen thưởng tối thiểu (%)"
+        80,
+        "percent",
+        "Tỷ lệ thành viên Hội đồng dự phiên xét khen thưởng tối thiểu (%)",
+        COUNCIL_RULES,
     ),
 }
 
@@ -54,7 +68,7 @@ class Rules:
 def _default_row(key: str) -> RuleValue:
     spec = DEFAULTS[key]
     return RuleValue(
-        key=key, value=spec.value, unit=spec.unit, name=spec.name, legal_basis=LEGAL_BASIS
+        key=key, value=spec.value, unit=spec.unit, name=spec.name, legal_basis=spec.legal_basis
     )
 
 
@@ -66,7 +80,8 @@ async def _rows(session: AsyncSession) -> dict[str, RuleValue]:
 async def get_rules(session: AsyncSession) -> Rules:
     """The values in force (one query); a missing row means its default."""
     values = {key: spec.value for key, spec in DEFAULTS.items()}
-    values.update({key: row.value for key, row in (await _rows(session)).items()})
+    today = today_in_vietnam()
+    values.update({key: row.in_force(today) for key, row in (await _rows(session)).items()})
     return Rules(
         return_working_days=int(values["return_working_days"]),
         supplement_working_days=int(values["supplement_working_days"]),
@@ -106,8 +121,10 @@ async def update(
     value: float,
     legal_basis: str | None,
     expected_version: int | None,
+    effective_from: date | None = None,
 ) -> RuleValue:
-    """Sở Nội vụ amends one value (with its legal basis); every later clock or quorum uses it."""
+    """Sở Nội vụ amends one value with its legal basis and the day it takes effect (default:
+    at once); every clock or quorum from that day uses it, the value before it until then."""
     permissions.require(actor, "rule_value.update")
     if key not in DEFAULTS:
         raise NotFound(f"Không có số liệu quy định “{key}”.")
@@ -119,13 +136,31 @@ async def update(
 
     def apply() -> None:
         _check_bounds(row.unit, value)
+        today = today_in_vietnam()
+        pending = effective_from is not None and effective_from > today
+        row.previous_value = row.in_force(today) if pending else None
         row.value = float(value)
+        row.effective_from = effective_from
         if legal_basis is not None:
             row.legal_basis = nfc(legal_basis)
 
     await audit.audited_update(
         session, actor, row, apply, expected_version,
         action="rule_value.updated", entity="rule_value", entity_id=None,
-        audited=lambda r: {"key": key, "value": r.value, "legal_basis": r.legal_basis},
+        audited=lambda r: {
+            "key": key, "value": r.value, "legal_basis": r.legal_basis,
+            "effective_from": r.effective_from.isoformat() if r.effective_from else None,
+        },
     )  # fmt: skip
     return row
+
+
+def read(row: RuleValue) -> RuleValueRead:
+    """A rule value with the value that holds today beside it."""
+    return RuleValueRead.model_validate(
+        RowWith(row, value_in_force=_whole(row, row.in_force(today_in_vietnam())))
+    )
+
+
+def _whole(row: RuleValue, value: float) -> float:
+    return int(value) if row.unit == "working_days" else float(value)
