@@ -168,6 +168,7 @@ _paper_route(
 _paper_route(
     "/meetings/{meeting_id}/documents/du-thao-quyet-dinh",
     "decision_draft_paper",
+    "Print the draft award decision with its prizes",
     papers.decision_draft,
     "Dự thảo Quyết định khen thưởng kèm danh sách và tiền thưởng (DOCX hoặc PDF)",
     """Dự thảo Quyết định of the Chủ tịch UBND tỉnh for the provincial awards the meeting
