@@ -60,7 +60,11 @@ async def update_rule_value(
 DatedKey = Annotated[str, Path(max_length=120)]
 
 
-@router.get("/dated-rule-values", response_model=list[DatedRuleValueRead])
+@router.get(
+    "/dated-rule-values",
+    summary="List the dated rule values (base salary, prize multiples)",
+    response_model=list[DatedRuleValueRead],
+)
 async def list_dated_rule_values(
     session: SessionDep,
     principal: Allowed("dated_rule_value.list"),
@@ -77,6 +81,7 @@ async def list_dated_rule_values(
 
 @router.post(
     "/dated-rule-values",
+    summary="Set a rule value from a date",
     response_model=DatedRuleValueRead,
     status_code=status.HTTP_201_CREATED,
     responses=CONFLICT,
@@ -97,6 +102,7 @@ async def create_dated_rule_value(
 
 @router.patch(
     "/dated-rule-values/{key}/{effective_from}",
+    summary="Confirm or correct a dated rule value",
     response_model=DatedRuleValueRead,
     responses={**NOT_FOUND, **VERSIONED},
 )
