@@ -3,7 +3,7 @@ cơ sở (đồng) and the multiples of it paid with each award (tiền thưởn
 a key with the latest effective date not after the day asked
 
 Revision ID: 20261207_dated_rule_values
-Revises: 20261207_editable_facts
+Revises: 20261207_unit_titles
 Create Date: 2026-12-07 10:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261207_dated_rule_values"
-down_revision: str | None = "20261207_editable_facts"
+down_revision: str | None = "20261207_unit_titles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
