@@ -182,8 +182,25 @@ _STORE = (
             Nomination.__table__.c.checks_stamp == bindparam("stamp"),
         )
     )
-    .values(criteria_checks=bindparam("checks"))
+    .values(criteria_checks=bindparam("checks"), checks_tally=bindparam("tally"))
 )
+RESULTS = ("pass", "fail", "unknown")
+
+
+def tally(stored: dict[str, Any] | None) -> str | None:
+    """The `checks_tally` of stored checks: their day and how many came out each way."""
+    if stored is None:
+        return None
+    results = [c["result"] for c in stored["checks"]]
+    return " ".join([stored["on"], *(str(results.count(r)) for r in RESULTS)])
+
+
+def tally_counts(value: str | None, today: str) -> dict[str, int] | None:
+    """Result → count, from a `checks_tally` that holds for `today`; None otherwise."""
+    if value is None:
+        return None
+    on, *counts = value.split(" ")
+    return dict(zip(RESULTS, map(int, counts), strict=True)) if on == today else None
 
 
 async def stored_checks(
@@ -199,11 +216,17 @@ async def stored_checks(
         for n in missing:
             value = {"on": today, "checks": [asdict(c) for c in fresh[n.id]]}
             set_committed_value(n, "criteria_checks", value)
+            set_committed_value(n, "checks_tally", tally(value))
         if not session.info.get(READ_ONLY):
             await session.execute(
                 _STORE,
                 [
-                    {"nomination_id": n.id, "stamp": n.checks_stamp, "checks": n.criteria_checks}
+                    {
+                        "nomination_id": n.id,
+                        "stamp": n.checks_stamp,
+                        "checks": n.criteria_checks,
+                        "tally": n.checks_tally,
+                    }
                     for n in missing
                 ],
             )

@@ -1,6 +1,7 @@
 """Scoped reads of dossiers, nominations and their history: hidden rows are never counted."""
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,13 +84,45 @@ def filtered_dossiers(principal: Principal, filters: DossierFilter) -> Select:
     return stmt
 
 
+# What a list shows of a dossier and of its nominations (`DossierSummary`), read as plain
+# columns: a page of 50 dossiers with their nominations builds no ORM entity.
+SUMMARY_COLUMNS = tuple(
+    getattr(Dossier, name)
+    for name in (
+        "id", "code", "year", "round_id", "kind", "owner_kind", "submitting_unit_id",
+        "cluster_id", "title", "status", "submitted_at", "received_at", "appraised_at",
+        "return_due_on", "appraisal_due_on", "supplement_due_on", "submission_count",
+        "created_at", "updated_at", "version",
+    )
+)  # fmt: skip
+NOMINATION_SUMMARY_COLUMNS = tuple(
+    getattr(Nomination, name)
+    for name in (
+        "id", "dossier_id", "nominee_kind", "nominee_name", "nominee_unit_id", "collective_id",
+        "award_type_code", "status", "checks_tally",
+    )
+)  # fmt: skip
+
+
 async def list_dossiers(
     session: AsyncSession, principal: Principal, filters: DossierFilter, limit: int, offset: int
 ) -> PageResult:
-    """A page of `filtered_dossiers`, with their nominations (not their papers: see
-    `attachment_counts`)."""
-    stmt = filtered_dossiers(principal, filters).options(selectinload(Dossier.nominations))
-    return await paginate(session, stmt, limit, offset)
+    """A page of `filtered_dossiers` as rows of `SUMMARY_COLUMNS` (their nominations: see
+    `nomination_summaries`; their papers: `attachment_counts`)."""
+    stmt = filtered_dossiers(principal, filters).with_only_columns(*SUMMARY_COLUMNS)
+    return await paginate(session, stmt, limit, offset, scalars=False)
+
+
+async def nomination_summaries(session: AsyncSession, dossier_ids: list[int]) -> list[Any]:
+    """The nominations of these dossiers as rows of `NOMINATION_SUMMARY_COLUMNS`, in order."""
+    if not dossier_ids:
+        return []
+    rows = await session.execute(
+        select(*NOMINATION_SUMMARY_COLUMNS)
+        .where(Nomination.dossier_id.in_(dossier_ids))
+        .order_by(Nomination.id)
+    )
+    return list(rows)
 
 
 async def attachment_counts(session: AsyncSession, dossier_ids: list[int]) -> dict[int, int]:

@@ -7,10 +7,10 @@ under appraisal. They are handed to the schemas beside the rows. A list shows do
 summaries (`DossierSummary`), so that a page stays small.
 """
 
-from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
@@ -18,9 +18,7 @@ from app.models import AuditEntry, Dossier, Nomination
 from app.schemas.common import RowWith
 from app.schemas.dossiers import (
     Appraisal,
-    CheckCounts,
     DossierRead,
-    DossierSummary,
     HistoryEntry,
     NominationRead,
     ReaderDossierRead,
@@ -29,8 +27,8 @@ from app.schemas.dossiers import (
 )
 from app.services import policies
 from app.services.decisions import outcomes
-from app.services.dossiers import queries
-from app.services.dossiers.checks import stored_checks
+from app.services.dossiers import queries, rules
+from app.services.dossiers.checks import RESULTS, stored_checks, tally_counts
 
 
 async def _nominations_with_facts(
@@ -70,27 +68,54 @@ async def dossier_reads(
     ]
 
 
-async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> list[DossierSummary]:
-    """Dossiers (nominations loaded) as a list shows them: nominations as summaries with their
-    check counts, papers as a number. The same for every role: nothing personal is in it."""
-    nominations = [n for d in dossiers for n in d.nominations]
-    checks = await stored_checks(session, nominations, {d.id: d.year for d in dossiers})
-    papers = await queries.attachment_counts(session, [d.id for d in dossiers])
+async def dossier_summaries(
+    session: AsyncSession, dossiers: list[Row[Any]]
+) -> list[dict[str, Any]]:
+    """Dossiers (rows of `queries.SUMMARY_COLUMNS`) as a list shows them: nominations as
+    summaries with their check counts, papers as a number. The same for every role: nothing
+    personal is in it. Plain values, which the route's `DossierSummary` validates once."""
+    ids = [d.id for d in dossiers]
+    nominations = await queries.nomination_summaries(session, ids)
+    counts = await _check_counts(session, nominations, {d.id: d.year for d in dossiers})
+    papers = await queries.attachment_counts(session, ids)
+    by_dossier: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for n in nominations:
+        summary = n._asdict()
+        del summary["dossier_id"], summary["checks_tally"]
+        summary["checks"] = counts[n.id]
+        by_dossier[n.dossier_id].append(summary)
     return [
-        DossierSummary.model_validate(
-            RowWith(
-                d,
-                nominations=[RowWith(n, checks=_counted(checks[n.id])) for n in d.nominations],
-                attachment_count=papers.get(d.id, 0),
-            )
-        )
+        {**d._asdict(), "nominations": by_dossier[d.id], "attachment_count": papers.get(d.id, 0)}
         for d in dossiers
     ]
 
 
-def _counted(checks: list[dict[str, Any]]) -> CheckCounts:
-    results = Counter(c["result"] for c in checks)
-    return CheckCounts.model_validate({r: results[r] for r in ("pass", "fail", "unknown")})
+async def _check_counts(
+    session: AsyncSession, nominations: list[Row[Any]], years: dict[int, int]
+) -> dict[int, dict[str, int]]:
+    """Nomination id → how its checks came out: from the stored tally, when it holds for
+    today; the others (an input changed since) through `stored_checks`, which computes them
+    on the full rows (read by their dossiers: a page never binds one parameter per nominee)."""
+    today = rules.today().isoformat()
+    counts: dict[int, dict[str, int]] = {}
+    stale: dict[int, set[int]] = {}
+    for n in nominations:
+        found = tally_counts(n.checks_tally, today)
+        if found is None:
+            stale.setdefault(n.dossier_id, set()).add(n.id)
+        else:
+            counts[n.id] = found
+    if stale:
+        rows = [
+            row
+            for row in await session.scalars(
+                select(Nomination).where(Nomination.dossier_id.in_(stale))
+            )
+            if row.id in stale[row.dossier_id]
+        ]
+        for nomination_id, checks in (await stored_checks(session, rows, years)).items():
+            counts[nomination_id] = {r: sum(c["result"] == r for c in checks) for r in RESULTS}
+    return counts
 
 
 async def dossier_read(

@@ -79,7 +79,11 @@ def _statements(named: dict[str, Iterable[Any]]) -> list:
             statements.append(
                 update(Nomination)
                 .where(named_by)
-                .values(criteria_checks=None, checks_stamp=Nomination.checks_stamp + 1)
+                .values(
+                    criteria_checks=None,
+                    checks_tally=None,
+                    checks_stamp=Nomination.checks_stamp + 1,
+                )
                 .execution_options(synchronize_session=False)
             )
     return statements
@@ -91,6 +95,7 @@ def _forget_held(session: Session) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Nomination):
             set_committed_value(obj, "criteria_checks", None)
+            set_committed_value(obj, "checks_tally", None)
 
 
 async def inputs_changed(
