@@ -1,9 +1,9 @@
 """checks tally: beside its stored criteria checks, a nomination keeps how they came out
-("<day> <pass> <fail> <unknown>"), so that a list of dossiers shows the counts without reading
+("<day> <pass> <fail> <unknown>", and "frozen" for the checks frozen at its conclusion), so that a list of dossiers shows the counts without reading
 every nomination's checks
 
 Revision ID: 20261207_checks_tally
-Revises: 20261206_calendar_feeds
+Revises: 20261207_check_reviews
 Create Date: 2026-12-07 00:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_checks_tally"
-down_revision: str | None = "20261206_calendar_feeds"
+down_revision: str | None = "20261207_check_reviews"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,7 +28,8 @@ def _tally(stored) -> str | None:
     if not stored or "on" not in stored:
         return None
     results = [c.get("result") for c in stored.get("checks", [])]
-    return " ".join([stored["on"], *(str(results.count(r)) for r in RESULTS)])
+    counts = (str(results.count(r)) for r in RESULTS)
+    return " ".join([stored["on"], *counts, *(["frozen"] if stored.get("frozen_on") else [])])
 
 
 def upgrade() -> None:

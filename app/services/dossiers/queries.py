@@ -99,7 +99,7 @@ NOMINATION_SUMMARY_COLUMNS = tuple(
     getattr(Nomination, name)
     for name in (
         "id", "dossier_id", "nominee_kind", "nominee_name", "nominee_unit_id", "collective_id",
-        "award_type_code", "status", "checks_tally",
+        "award_type_code", "status", "checks_tally", "check_reviews",
     )
 )  # fmt: skip
 

@@ -27,8 +27,8 @@ from app.schemas.dossiers import (
 )
 from app.services import policies
 from app.services.decisions import outcomes
-from app.services.dossiers import queries, rules
-from app.services.dossiers.checks import RESULTS, stored_checks, tally_counts
+from app.services.dossiers import queries, reviews, rules
+from app.services.dossiers.checks import RESULTS, prior_awards_of, stored_checks, tally_counts
 
 
 async def _nominations_with_facts(
@@ -41,10 +41,13 @@ async def _nominations_with_facts(
     `received` are the dossiers that may have vote results or decisions."""
     checks = await stored_checks(session, nominations, years)
     votes, decisions = await outcomes.of_dossiers(session, received)
+    reviewed = {n.id: reviews.merged(checks[n.id], n.check_reviews) for n in nominations}
     return {
         n.id: RowWith(
             n,
-            checks=checks[n.id],
+            checks=reviewed[n.id],
+            eligibility=reviews.eligibility(reviewed[n.id]),
+            prior_awards=prior_awards_of(n),
             appraisal=Appraisal.model_validate(n) if n.appraisal_conclusion else None,
             vote_result=votes.get(n.id),
             decision=decisions.get(n.id),
@@ -81,8 +84,9 @@ async def dossier_summaries(
     by_dossier: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for n in nominations:
         summary = n._asdict()
-        del summary["dossier_id"], summary["checks_tally"]
-        summary["checks"] = counts[n.id]
+        for column in ("dossier_id", "checks_tally", "check_reviews"):
+            del summary[column]
+        summary["checks"], summary["eligibility"] = counts[n.id]
         by_dossier[n.dossier_id].append(summary)
     return [
         {**d._asdict(), "nominations": by_dossier[d.id], "attachment_count": papers.get(d.id, 0)}
@@ -92,30 +96,41 @@ async def dossier_summaries(
 
 async def _check_counts(
     session: AsyncSession, nominations: list[Row[Any]], years: dict[int, int]
-) -> dict[int, dict[str, int]]:
-    """Nomination id → how its checks came out: from the stored tally, when it holds for
-    today; the others (an input changed since) through `stored_checks`, which computes them
-    on the full rows (read by their dossiers: a page never binds one parameter per nominee)."""
+) -> dict[int, tuple[dict[str, int], reviews.Eligibility]]:
+    """Nomination id → how its checks came out, and its eligibility: from the stored tally,
+    while it holds and no check was reviewed by hand; the others (an input changed since, or a
+    review to merge) from their full rows, through `stored_checks` and `reviews.merged` (read
+    by their dossiers: a page never binds one parameter per nominee)."""
     today = rules.today().isoformat()
-    counts: dict[int, dict[str, int]] = {}
-    stale: dict[int, set[int]] = {}
+    counts: dict[int, tuple[dict[str, int], reviews.Eligibility]] = {}
+    full: dict[int, set[int]] = {}
     for n in nominations:
-        found = tally_counts(n.checks_tally, today)
+        found = None if n.check_reviews else tally_counts(n.checks_tally, n.status, today)
         if found is None:
-            stale.setdefault(n.dossier_id, set()).add(n.id)
+            full.setdefault(n.dossier_id, set()).add(n.id)
         else:
-            counts[n.id] = found
-    if stale:
+            counts[n.id] = (found, _eligibility(found))
+    if full:
         rows = [
             row
             for row in await session.scalars(
-                select(Nomination).where(Nomination.dossier_id.in_(stale))
+                select(Nomination).where(Nomination.dossier_id.in_(full))
             )
-            if row.id in stale[row.dossier_id]
+            if row.id in full[row.dossier_id]
         ]
-        for nomination_id, checks in (await stored_checks(session, rows, years)).items():
-            counts[nomination_id] = {r: sum(c["result"] == r for c in checks) for r in RESULTS}
+        checks = await stored_checks(session, rows, years)
+        for row in rows:
+            reviewed = reviews.merged(checks[row.id], row.check_reviews)
+            found = {r: sum(c["effective_result"] == r for c in reviewed) for r in RESULTS}
+            counts[row.id] = (found, reviews.eligibility(reviewed))
     return counts
+
+
+def _eligibility(counts: dict[str, int]) -> reviews.Eligibility:
+    """`reviews.eligibility` of checks with these counts (and no review)."""
+    if counts["fail"]:
+        return "ineligible"
+    return "undetermined" if counts["unknown"] else "eligible"
 
 
 async def dossier_read(
