@@ -3,7 +3,7 @@
 every nomination's checks
 
 Revision ID: 20261207_checks_tally
-Revises: 20261207_check_reviews
+Revises: 20261207_editable_facts
 Create Date: 2026-12-07 00:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_checks_tally"
-down_revision: str | None = "20261207_check_reviews"
+down_revision: str | None = "20261207_editable_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

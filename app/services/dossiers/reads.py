@@ -72,13 +72,15 @@ async def dossier_reads(
 
 
 async def dossier_summaries(
-    session: AsyncSession, dossiers: list[Row[Any]]
+    session: AsyncSession, dossiers: list[Row[Any]], *, with_nominations: bool = True
 ) -> list[dict[str, Any]]:
     """Dossiers (rows of `queries.SUMMARY_COLUMNS`) as a list shows them: nominations as
     summaries with their check counts, papers as a number. The same for every role: nothing
-    personal is in it. Plain values, which the route's `DossierSummary` validates once."""
+    personal is in it. Plain values, which the route's `DossierSummary` validates once.
+    `with_nominations=False` (a list cut by `fields=` without them) leaves them empty and
+    reads neither them nor their checks."""
     ids = [d.id for d in dossiers]
-    nominations = await queries.nomination_summaries(session, ids)
+    nominations = await queries.nomination_summaries(session, ids) if with_nominations else []
     counts = await _check_counts(session, nominations, {d.id: d.year for d in dossiers})
     papers = await queries.attachment_counts(session, ids)
     by_dossier: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
