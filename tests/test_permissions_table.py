@@ -44,6 +44,7 @@ from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
 from app.services.accounts import grants
 from app.services.award_history import importing as history_import
+from app.services.award_history import unit_titles
 from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
 from app.services.decisions import records as decisions
@@ -56,6 +57,7 @@ from app.services.nominees import importing as nominee_import
 from app.services.nominees import records as nominee_records
 from app.services.plans import importing as plan_import
 from app.services.plans import records as plans
+from app.services.rule_values import dated as dated_rule_values
 from app.services.tasks import records as tasks
 from app.services.tasks import reports as task_reports
 
@@ -94,6 +96,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (holidays.set_holiday, "holiday.set", None),
     (holidays.delete_holiday, "holiday.delete", None),
     (rule_value_service.update, "rule_value.update", None),
+    (dated_rule_values.create, "dated_rule_value.create", None),
+    (dated_rule_values.update, "dated_rule_value.update", None),
     (create.create_dossier, "dossier.create", None),
     (create.update_dossier, "dossier.update", None),
     (actions.submit, "dossier.submit", None),
@@ -122,6 +126,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
+    (unit_titles.record_title, "award_history.record", None),
+    (unit_titles.confirm_title, "award_history.confirm", None),
     (emulation.create_table, "emulation.create_table", None),
     (emulation.update_table, "emulation.update_table", None),
     (emulation.open_table, "emulation.open_table", None),
@@ -273,6 +279,7 @@ MATRICES = (
     "tests.nominees.test_permissions",
     "tests.plans.test_plans",
     "tests.rule_values.test_rule_values",
+    "tests.rule_values.test_dated_rule_values",
     "tests.tasks.test_tasks",
     "tests.tasks.test_reports",
     "tests.tasks.test_outputs",
