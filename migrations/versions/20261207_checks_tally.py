@@ -3,7 +3,7 @@
 every nomination's checks
 
 Revision ID: 20261207_checks_tally
-Revises: 20261207_editable_facts
+Revises: 20261207_dated_rule_values
 Create Date: 2026-12-07 00:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_checks_tally"
-down_revision: str | None = "20261207_editable_facts"
+down_revision: str | None = "20261207_dated_rule_values"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
