@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.accounts import Role, UserCreate, UserRead, UserUpdate
 from app.schemas.common import Id, ListEnvelope
@@ -31,7 +31,10 @@ async def list_users(
 
 
 @router.post(
-    "/users", response_model=UserRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/users",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_user(
     session: SessionDep, principal: Allowed("user.create"), body: UserCreate, response: Response

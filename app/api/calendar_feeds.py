@@ -58,7 +58,14 @@ async def revoke_calendar_feed(
 @router.get(
     "/calendar/{token}.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar"}, **NOT_FOUND},
+    responses={
+        200: {
+            "content": {"text/calendar": {}},
+            "description": "iCalendar",
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+        },
+        **NOT_FOUND,
+    },
     dependencies=[Public("calendar.feed")],
     openapi_extra=NO_SECURITY,
 )

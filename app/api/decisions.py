@@ -7,7 +7,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope, RowWith
 from app.schemas.decisions import (
@@ -32,7 +32,7 @@ router = feature_router()
     "/decisions",
     response_model=DecisionRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
     tags=["decisions"],
 )
 async def record_decision(
@@ -134,7 +134,7 @@ async def list_disclosures(
     "/nominations/{nomination_id}/complaints",
     response_model=ComplaintRead,
     status_code=status.HTTP_201_CREATED,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **CREATED},
     tags=["complaints"],
 )
 async def record_complaint(

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.directory import (
@@ -48,7 +48,10 @@ async def list_units(
 
 
 @router.post(
-    "/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/units",
+    response_model=UnitRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_unit(
     session: SessionDep, principal: Allowed("unit.create"), body: UnitCreate, response: Response
@@ -104,7 +107,7 @@ async def list_clusters(
     "/clusters",
     response_model=ClusterRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_cluster(
     session: SessionDep,
@@ -153,7 +156,9 @@ async def list_councils(session: SessionDep, principal: Allowed("council.list"),
     return envelope(result)
 
 
-@router.post("/councils", response_model=CouncilRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/councils", response_model=CouncilRead, status_code=status.HTTP_201_CREATED, responses=CREATED
+)
 async def create_council(
     session: SessionDep,
     principal: Allowed("council.create"),
@@ -195,7 +200,7 @@ async def update_council(
     "/councils/{council_id}/members",
     response_model=CouncilMemberRead,
     status_code=status.HTTP_201_CREATED,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **CREATED},
 )
 async def add_council_member(
     session: SessionDep,

@@ -10,6 +10,7 @@ from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
 from app.api.responses import (
     CONFLICT,
+    CREATED,
     NOT_FOUND,
     VERSIONED,
     content_disposition,
@@ -66,7 +67,7 @@ async def list_score_tables(
     "/emulation/tables",
     response_model=TableRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def create_score_table(
     session: SessionDep,
@@ -131,7 +132,7 @@ add_action_route(
     "/emulation/tables/{table_id}/revise",
     response_model=TableRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def revise_score_table(
     session: SessionDep,
@@ -244,7 +245,10 @@ add_action_route(
 
 
 async def _dispute(call: ActionCall) -> dict:
-    sheet = await emulation.dispute_score(call.session, call.principal, call.id, call.body)
+    sheet = await emulation.dispute_score(
+        call.session, call.principal, call.id, call.body, call.expected
+    )
+    set_etag(call.response, sheet.version)
     return await _sheet_read(call.session, call.principal, sheet)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, File, Query, Request, Response, UploadFile, status
 
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute, feature_router, read_body_capped
 from app.api.tasks import CommonTaskFilters
 from app.core.errors import PayloadTooLarge
@@ -81,7 +81,9 @@ async def list_plans(
     return envelope(result)
 
 
-@router.post("/plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED, responses=CREATED
+)
 async def create_plan(
     session: SessionDep, principal: Allowed("plan.create"), body: PlanCreate, response: Response
 ):
@@ -130,6 +132,7 @@ router.add_api_route(
         200: {"model": PlanImportResult, "description": "Chạy thử, hoặc tệp đã được nhập"},
         **TOO_LARGE,
         **CONFLICT,
+        **CREATED,
     },
     route_class_override=CappedUploadRoute,
 )

@@ -7,7 +7,7 @@ from fastapi import Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, DossierFilters, IfMatch, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.dossiers import (
@@ -48,7 +48,10 @@ async def list_dossiers(
 
 
 @router.post(
-    "/dossiers", response_model=DossierRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/dossiers",
+    response_model=DossierRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_dossier(
     session: SessionDep,

@@ -4,7 +4,7 @@ from fastapi import Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id
 from app.schemas.dossiers import AppraisalBody, NominationCreate, NominationRead, NominationUpdate
@@ -17,7 +17,7 @@ router = feature_router(tags=["dossiers"])
     "/dossiers/{dossier_id}/nominations",
     response_model=NominationRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def add_nomination(
     session: SessionDep,
