@@ -42,6 +42,7 @@ from app.services import (
 )
 from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
+from app.services.accounts import grants
 from app.services.award_history import importing as history_import
 from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
@@ -61,6 +62,9 @@ from app.services.tasks import reports as task_reports
 # (service function, its action, the arguments after the caller when None will not do)
 SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (auth_service.logout, "auth.logout", None),
+    (auth_service.switch, "auth.switch", None),
+    (grants.grant_role, "user.grant_role", None),
+    (grants.revoke_grant, "user.revoke_grant", None),
     (accounts.create_service_token, "service_token.create", None),
     (accounts.revoke_service_token, "service_token.revoke", None),
     (accounts.create_user, "user.create", None),

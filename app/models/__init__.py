@@ -1,6 +1,6 @@
 """SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
 
-from app.models.accounts import ServiceToken, User
+from app.models.accounts import RoleGrant, ServiceToken, User
 from app.models.audit import AuditEntry
 from app.models.auth import LoginAddressThrottle, LoginThrottle, RefreshToken
 from app.models.award_history import AwardHistory
@@ -99,6 +99,7 @@ __all__ = [
     "Nomination",
     "Plan",
     "RefreshToken",
+    "RoleGrant",
     "Round",
     "RoundExtension",
     "RoundTask",

@@ -108,6 +108,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     # sign-in and service tokens
     ("auth.logout", EVERYONE, ANY),
     ("auth.me", EVERYONE, ANY),
+    ("auth.switch", EVERYONE, OWN_ACCOUNT),
     ("service_token.create", ONLY_NOI_VU, ANY),
     ("service_token.list", ONLY_NOI_VU, ANY),
     ("service_token.revoke", ONLY_NOI_VU, ANY),
@@ -116,6 +117,9 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("user.create", ONLY_NOI_VU, ANY),
     ("user.read", ONLY_NOI_VU, ANY),
     ("user.update", ONLY_NOI_VU, ANY),
+    ("user.grant_role", ONLY_NOI_VU, ANY),
+    ("user.list_grants", ONLY_NOI_VU, ANY),
+    ("user.revoke_grant", ONLY_NOI_VU, ANY),
     # the directory
     ("unit.list", EVERYONE, ANY),
     ("unit.read", EVERYONE, ANY),
