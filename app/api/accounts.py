@@ -84,7 +84,7 @@ async def update_user(
     "/users/{user_id}/grants",
     response_model=RoleGrantRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def grant_role(
     session: SessionDep,

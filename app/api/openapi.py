@@ -6,6 +6,7 @@ as what the error handlers send: `application/problem+json` with the `Problem` s
 `code` a named enum of every stable code, its extension members typed).
 """
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from app.api import deps
+from app.api.idempotency import MAX_KEY_LENGTH
 from app.core.errors import PROBLEM_JSON
 from app.schemas.common import Problem
 
@@ -44,6 +46,58 @@ def declare_problems(document: dict[str, Any]) -> None:
     document["components"]["schemas"] = dict(sorted(schemas.items()))
 
 
+def _schema_names(node: Any, schemas: dict[str, Any], found: set[str]) -> set[str]:
+    """The component schemas `node` uses, directly or through others."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in found:
+                found.add(name)
+                _schema_names(schemas.get(name, {}), schemas, found)
+        for value in node.values():
+            _schema_names(value, schemas, found)
+    elif isinstance(node, list):
+        for value in node:
+            _schema_names(value, schemas, found)
+    return found
+
+
+def declare_request_defaults(document: dict[str, Any]) -> None:
+    """What a client may leave out of a request body is optional in the types generated from it.
+
+    A property the server fills in when it is absent is not `required`; generators such as
+    openapi-typescript still make a property with a `default` required (it always has a value
+    in an answer), so in request bodies the default is said in the description instead. A file
+    of a multipart body is `format: binary`, which generators map to a file or blob type.
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    bodies: list[Any] = [
+        operation["requestBody"]
+        for operations in document.get("paths", {}).values()
+        for operation in operations.values()
+        if "requestBody" in operation
+    ]
+    for name in sorted(_schema_names(bodies, schemas, set())):
+        for prop in schemas[name].get("properties", {}).values():
+            _request_property(prop)
+    for body in bodies:
+        for content in body.get("content", {}).values():
+            for prop in content.get("schema", {}).get("properties", {}).values():
+                _request_property(prop)
+
+
+def _request_property(prop: dict[str, Any]) -> None:
+    if "default" in prop:
+        default = prop.pop("default")
+        if default is not None and default != [] and default != "":
+            said = default if isinstance(default, str) else json.dumps(default, ensure_ascii=False)
+            text = prop.get("description", "").rstrip()
+            prop["description"] = f"{text}{' ' if text else ''}Mặc định (khi không gửi): `{said}`."
+    if prop.get("type") == "string" and "contentMediaType" in prop:
+        prop["format"] = "binary"
+
+
 def install_openapi(app: FastAPI) -> None:
     build = app.openapi
 
@@ -52,6 +106,7 @@ def install_openapi(app: FastAPI) -> None:
             document = build()
             declare_problems(document)
             declare_headers(app.routes, document, app.state.settings.idempotency_ttl_hours)
+            declare_request_defaults(document)
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -127,13 +182,24 @@ def _has_version(model: Any) -> bool:
     )
 
 
+# RFC 9110 §8.8.3: `*` or a list of entity tags (a bare version number is taken too); any
+# other If-Match is refused with 422 `invalid_if_match`.
+_TAG = r'(W/)?"[^"]*"|[0-9]+'
+ENTITY_TAGS = {"type": "string", "pattern": rf"^\s*(\*|({_TAG})(\s*,\s*({_TAG}))*)\s*$"}
+HEADER_SCHEMAS = {
+    IF_MATCH: ENTITY_TAGS,
+    IF_NONE_MATCH: ENTITY_TAGS,
+    IDEMPOTENCY_KEY: {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+}
+
+
 def _parameter(name: str, required: bool, description: str) -> dict[str, Any]:
     return {
         "name": name,
         "in": "header",
         "required": required,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": dict(HEADER_SCHEMAS[name]),
     }
 
 
