@@ -50,6 +50,7 @@ from app.models.nominees import (
     DisciplineRecord,
     Initiative,
     InitiativeAuthor,
+    InitiativeUse,
     YearlyRating,
 )
 from app.models.plans import Plan
@@ -91,6 +92,7 @@ __all__ = [
     "IdempotencyKey",
     "Initiative",
     "InitiativeAuthor",
+    "InitiativeUse",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
