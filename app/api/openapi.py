@@ -150,7 +150,7 @@ IF_NONE_MATCH = "If-None-Match"
 IDEMPOTENCY_KEY = "Idempotency-Key"
 # Answers that may carry Retry-After: the login's throttle (429).
 RETRY_AFTER_STATUSES = frozenset({"429"})
-TAGGED_METHODS = frozenset({"get", "post", "put", "patch"})
+TAGGED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 
 
 def _header_ref(name: str) -> dict[str, str]:
