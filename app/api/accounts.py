@@ -4,12 +4,13 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.accounts import Role, UserCreate, UserRead, UserUpdate
 from app.schemas.common import Id, ListEnvelope
 from app.services import accounts
+from app.services.accounts import USER_SORTING
 
 router = feature_router(tags=["users"])
 
@@ -19,6 +20,7 @@ async def list_users(
     session: SessionDep,
     principal: Allowed("user.list"),
     page: PageDep,
+    listing: Listed(USER_SORTING),
     role: Role | None = None,
     unit_id: Annotated[Id | None, Query(description="Tài khoản của một đơn vị")] = None,
     active: Annotated[
@@ -27,7 +29,9 @@ async def list_users(
     q: Annotated[str | None, Query(max_length=100, description="Một phần tên đăng nhập")] = None,
 ):
     filters = accounts.UserFilters(role=role, unit_id=unit_id, active=active, q=q)
-    return envelope(await accounts.list_users(session, filters, page.limit, page.offset))
+    return envelope(
+        await accounts.list_users(session, filters, page.limit, page.offset, listing=listing)
+    )
 
 
 @router.post(

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
-from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope, RowWith
@@ -24,6 +24,7 @@ from app.schemas.decisions import (
     StateResultRead,
 )
 from app.services.decisions import complaints, disclosures, records, state
+from app.services.decisions.records import DECISION_SORTING
 
 router = feature_router()
 
@@ -58,13 +59,16 @@ async def list_decisions(
     session: SessionDep,
     principal: Allowed("decision.list"),
     page: PageDep,
+    listing: Listed(DECISION_SORTING),
     kind: DecisionKind | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     nomination_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ):
     filters = DecisionFilter(kind=kind, year=year, nomination_id=nomination_id, q=q)
-    result = await records.list_decisions(session, filters, page.limit, page.offset)
+    result = await records.list_decisions(
+        session, filters, page.limit, page.offset, listing=listing
+    )
     return envelope(result, [DecisionRead.model_validate(d) for d in result.items])
 
 

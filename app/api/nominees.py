@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import File, Query, Request, UploadFile, status
 
-from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
@@ -22,6 +22,7 @@ from app.schemas.nominees import (
     Scope,
 )
 from app.services.nominees import importing, record, records
+from app.services.nominees.records import DISCIPLINE_SORTING, INITIATIVE_SORTING, RATING_SORTING
 
 router = feature_router(tags=["nominees"])
 Q = Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")]
@@ -33,6 +34,7 @@ async def list_ratings(
     session: SessionDep,
     principal: Allowed("rating.list"),
     page: PageDep,
+    listing: Listed(RATING_SORTING),
     q: Q = None,
     year: YearQ = None,
     unit_id: Id | None = None,
@@ -42,7 +44,9 @@ async def list_ratings(
     """A unit sees its own unit's ratings; Sở Nội vụ, council members and readers all."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "collective_id": collective_id,
                "rating": rating}  # fmt: skip
-    result = await records.list_ratings(session, principal, filters, page.limit, page.offset)
+    result = await records.list_ratings(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return envelope(result, [records.rating_view(r) for r in result.items])
 
 
@@ -94,12 +98,15 @@ async def list_discipline_records(
     session: SessionDep,
     principal: Allowed("discipline.list"),
     page: PageDep,
+    listing: Listed(DISCIPLINE_SORTING),
     q: Q = None,
     unit_id: Id | None = None,
 ):
     """A unit sees its own people's records; Sở Nội vụ all."""
     filters = {"q": q, "unit_id": unit_id}
-    result = await records.list_discipline(session, principal, filters, page.limit, page.offset)
+    result = await records.list_discipline(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return envelope(result, [records.discipline_view(r) for r in result.items])
 
 
@@ -121,6 +128,7 @@ async def list_initiatives(
     session: SessionDep,
     principal: Allowed("initiative.list"),
     page: PageDep,
+    listing: Listed(INITIATIVE_SORTING),
     q: Q = None,
     year: YearQ = None,
     unit_id: Id | None = None,
@@ -128,7 +136,9 @@ async def list_initiatives(
 ):
     """Search by title or author without diacritics."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "scope": scope}
-    result = await records.list_initiatives(session, principal, filters, page.limit, page.offset)
+    result = await records.list_initiatives(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return envelope(result, [records.initiative_view(r) for r in result.items])
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -18,6 +18,7 @@ from app.schemas.rounds import (
     RoundUpdate,
 )
 from app.services import rounds
+from app.services.rounds import EXTENSION_SORTING, ROUND_SORTING
 
 router = feature_router(tags=["rounds"])
 
@@ -27,11 +28,12 @@ async def list_rounds(
     session: SessionDep,
     principal: Allowed("round.list"),
     page: PageDep,
+    listing: Listed(ROUND_SORTING),
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: RoundStatus | None = None,
 ):
     result = await rounds.list_rounds(
-        session, year=year, status=status, limit=page.limit, offset=page.offset
+        session, year=year, status=status, limit=page.limit, offset=page.offset, listing=listing
     )
     return envelope(result, [RoundRead.model_validate(r) for r in result.items])
 
@@ -123,8 +125,14 @@ async def grant_round_extension(
     responses=NOT_FOUND,
 )
 async def list_round_extensions(
-    session: SessionDep, principal: Allowed("round.list_extensions"), round_id: Id, page: PageDep
+    session: SessionDep,
+    principal: Allowed("round.list_extensions"),
+    round_id: Id,
+    page: PageDep,
+    listing: Listed(EXTENSION_SORTING),
 ):
     """A unit sees the extensions granted to itself."""
-    result = await rounds.list_extensions(session, principal, round_id, page.limit, page.offset)
+    result = await rounds.list_extensions(
+        session, principal, round_id, page.limit, page.offset, listing=listing
+    )
     return envelope(result, [ExtensionRead.model_validate(e) for e in result.items])

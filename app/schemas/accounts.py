@@ -1,8 +1,9 @@
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import Field
 
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 
 class Role(StrEnum):
@@ -45,3 +46,4 @@ class UserRead(ReadModel):
     council_member_id: Id | None
     active: bool
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)

@@ -1,11 +1,11 @@
 """Award history (lịch sử khen thưởng): records and the result of an import."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import Id, ReadModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel
 
 
 class AwardHistoryRead(ReadModel):
@@ -24,6 +24,7 @@ class AwardHistoryRead(ReadModel):
     source: str
     kind: str
     nomination_id: Id | None
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class ImportRowError(ReadModel):

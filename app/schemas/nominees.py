@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from app.schemas.award_history import AwardHistoryRead, ImportRowError
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 Rating = Literal["htxs", "httt", "ht", "kht"]
 RatedKind = Literal["individual", "collective"]
@@ -36,6 +36,7 @@ class RatingRead(ReadModel):
     source: str
     confirmed: bool = Field(description="Sở Nội vụ đã xác nhận")
     confirmed_at: datetime | None
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class RatingImportResult(ReadModel):
@@ -71,6 +72,7 @@ class DisciplineRead(ReadModel):
     started_on: date
     ended_on: date | None
     note: str | None
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class InitiativeCreate(StrictModel):
@@ -100,6 +102,7 @@ class InitiativeRead(ReadModel):
     recognised_by: str | None
     decision_no: str | None
     decided_on: date | None
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class NomineeNomination(ReadModel):

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.errors import Conflict, NotFound
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, like_folded, paginate
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
@@ -83,13 +84,34 @@ def filtered_dossiers(principal: Principal, filters: DossierFilter) -> Select:
     return stmt
 
 
+DOSSIER_SORTING = sorting(
+    Dossier,
+    "id",
+    [
+        "code",
+        "year",
+        "status",
+        "round_id",
+        "submitting_unit_id",
+        "submitted_at",
+        "return_due_on",
+        "appraisal_due_on",
+    ],
+)
+
+
 async def list_dossiers(
-    session: AsyncSession, principal: Principal, filters: DossierFilter, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: DossierFilter,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """A page of `filtered_dossiers`, with their nominations (not their papers: see
     `attachment_counts`)."""
     stmt = filtered_dossiers(principal, filters).options(selectinload(Dossier.nominations))
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, DOSSIER_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def attachment_counts(session: AsyncSession, dossier_ids: list[int]) -> dict[int, int]:
@@ -102,8 +124,18 @@ async def attachment_counts(session: AsyncSession, dossier_ids: list[int]) -> di
     return {dossier_id: count for dossier_id, count in rows}
 
 
+HISTORY_SORTING = sorting(
+    AuditEntry, "id", ["occurred_at", "action"], updated_at=AuditEntry.occurred_at
+)
+
+
 async def history(
-    session: AsyncSession, principal: Principal, dossier_id: int, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    dossier_id: int,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The dossier's audit entries, oldest first, for whoever may see the dossier."""
     await get_dossier(session, principal, dossier_id, children=False)
@@ -112,7 +144,7 @@ async def history(
         .where(AuditEntry.entity_type == "dossier", AuditEntry.entity_id == dossier_id)
         .order_by(AuditEntry.id)
     )
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, HISTORY_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_editable_dossier(
