@@ -42,13 +42,14 @@ from app.services import (
 )
 from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
+from app.services.accounts import grants
 from app.services.award_history import importing as history_import
 from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
 from app.services.decisions import records as decisions
 from app.services.directory import clusters, councils
 from app.services.documents import templates as document_templates
-from app.services.dossiers import actions, attachments, create, nominations
+from app.services.dossiers import actions, attachments, create, nominations, reviews
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
 from app.services.nominees import importing as nominee_import
@@ -61,6 +62,9 @@ from app.services.tasks import reports as task_reports
 # (service function, its action, the arguments after the caller when None will not do)
 SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (auth_service.logout, "auth.logout", None),
+    (auth_service.switch, "auth.switch", None),
+    (grants.grant_role, "user.grant_role", None),
+    (grants.revoke_grant, "user.revoke_grant", None),
     (accounts.create_service_token, "service_token.create", None),
     (accounts.revoke_service_token, "service_token.revoke", None),
     (accounts.create_user, "user.create", None),
@@ -101,6 +105,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (nominations.update_nomination, "nomination.update", None),
     (nominations.delete_nomination, "nomination.delete", None),
     (actions.appraise_nomination, "nomination.appraise", None),
+    (reviews.review_check, "nomination.review_check", None),
+    (reviews.withdraw_review, "nomination.withdraw_check_review", None),
     (attachments.upload, "attachment.upload", None),
     (attachments.delete_attachment, "attachment.delete", None),
     (meetings.schedule, "meeting.schedule", None),

@@ -4,13 +4,21 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
+from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
-from app.schemas.accounts import Role, UserCreate, UserRead, UserUpdate
+from app.schemas.accounts import (
+    Role,
+    RoleGrantCreate,
+    RoleGrantRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from app.schemas.common import Id, ListEnvelope
 from app.services import accounts
-from app.services.accounts import USER_SORTING
+from app.services.accounts import USER_SORTING, grants
 
 router = feature_router(tags=["users"])
 
@@ -69,3 +77,55 @@ async def update_user(
     user = await accounts.update_user(session, principal, user_id, body, expected)
     set_etag(response, user.version)
     return user
+
+
+@router.post(
+    "/users/{user_id}/grants",
+    response_model=RoleGrantRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def grant_role(
+    session: SessionDep,
+    principal: Allowed("user.grant_role"),
+    user_id: Id,
+    body: RoleGrantCreate,
+    response: Response,
+):
+    """Give the account one more role with its scope (vai trò được giao), e.g. the unit
+    officer of a khối's head unit as its Trưởng khối. Every token of the account stops
+    working; it signs in again and picks the role with `grant` (or `POST /auth/switch`).
+    409 `grant_already_held` when it holds that role and scope already."""
+    grant = await grants.grant_role(session, principal, user_id, body)
+    response.headers["Location"] = f"/api/v1/users/{user_id}/grants"
+    set_etag(response, grant.version)
+    return grant
+
+
+@router.get(
+    "/users/{user_id}/grants", response_model=ListEnvelope[RoleGrantRead], responses=NOT_FOUND
+)
+async def list_role_grants(
+    session: SessionDep,
+    principal: Allowed("user.list_grants"),
+    user_id: Id,
+    page: PageDep,
+    listing: Listed(grants.GRANT_SORTING),
+):
+    """The account's role grants, revoked ones included (`active: false`)."""
+    return envelope(await grants.list_grants(session, user_id, page.limit, page.offset, listing))
+
+
+async def _revoke(call: ActionCall) -> RoleGrantRead:
+    grant = await grants.revoke_grant(call.session, call.principal, call.id, call.expected)
+    set_etag(call.response, grant.version)
+    return grant
+
+
+add_action_route(
+    router, "/role-grants/{grant_id}/revoke", _revoke, name="revoke_role_grant",
+    action="user.revoke_grant", response_model=RoleGrantRead,
+    responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]},
+    doc="Take a role grant back: every token of the account stops working at once, those "
+    "acting under its other roles too (they sign in again). 409 `grant_already_revoked`.",
+)  # fmt: skip

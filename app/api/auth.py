@@ -10,11 +10,13 @@ from app.api.deps import Allowed, Listed, PageDep, Public, SessionDep
 from app.api.responses import NO_SECURITY, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.schemas.auth import (
+    GrantOption,
     Me,
     RefreshRequest,
     ServiceTokenCreate,
     ServiceTokenCreated,
     ServiceTokenRead,
+    SwitchRequest,
     TokenResponse,
 )
 from app.schemas.common import Id, ListEnvelope
@@ -37,12 +39,20 @@ async def login(
     session: SessionDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
+    grant: Annotated[
+        Id | None,
+        Form(
+            description="The role grant to act under (see `GET /auth/me`); absent: the "
+            "account's own role."
+        ),
+    ] = None,
 ) -> TokenResponse:
     """OAuth2 password flow. Repeated failures for one username, or from one client address,
-    are refused with 429."""
+    are refused with 429. An account holding several roles picks one with `grant`
+    (422 `unknown_grant` when the account does not hold it)."""
     pair = await auth_service.login(
         session, request.app.state.tokens, request.app.state.settings, username, password,
-        address=client_address(request),
+        address=client_address(request), grant_id=grant,
     )  # fmt: skip
     return TokenResponse(
         access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
@@ -72,7 +82,10 @@ async def logout(session: SessionDep, principal: Allowed("auth.logout")) -> Resp
 
 
 @router.get("/auth/me", response_model=Me, tags=["auth"])
-async def read_me(principal: Allowed("auth.me")) -> Me:
+async def read_me(session: SessionDep, principal: Allowed("auth.me")) -> Me:
+    """Who the token acts as (`role` and its scope, `grant_id`), and every role the account
+    may act under (`grants`)."""
+    options = await auth_service.role_options(session, principal)
     return Me(
         id=principal.user_id,
         username=principal.username,
@@ -81,6 +94,21 @@ async def read_me(principal: Allowed("auth.me")) -> Me:
         unit_id=principal.unit_id,
         cluster_id=principal.cluster_id,
         council_member_id=principal.council_member_id,
+        grant_id=principal.grant_id,
+        grants=[GrantOption.model_validate(o) for o in options],
+    )
+
+
+@router.post("/auth/switch", response_model=TokenResponse, tags=["auth"])
+async def switch_role(
+    request: Request, session: SessionDep, principal: Allowed("auth.switch"), body: SwitchRequest
+) -> TokenResponse:
+    """A new token pair for the same account acting under another of its roles (`grant_id`
+    from `GET /auth/me`; null: the account's own role). 422 `unknown_grant` for a grant the
+    account does not hold or that was revoked."""
+    pair = await auth_service.switch(session, request.app.state.tokens, principal, body.grant_id)
+    return TokenResponse(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
     )
 
 

@@ -20,6 +20,11 @@ class Principal:
     unit_id: int | None = None
     cluster_id: int | None = None
     council_member_id: int | None = None
+    # The role grant the token acts under; None: the account's own role.
+    grant_id: int | None = None
+    # Whether the account held role grants when the token was issued; granting or revoking
+    # revokes its tokens, so for a valid token this is still true now.
+    holds_grants: bool = False
 
     @property
     def key(self) -> str:

@@ -1,6 +1,6 @@
 """SQLAlchemy models; importing this package registers every table on `Base.metadata`."""
 
-from app.models.accounts import ServiceToken, User
+from app.models.accounts import RoleGrant, ServiceToken, User
 from app.models.audit import AuditEntry
 from app.models.auth import LoginAddressThrottle, LoginThrottle, RefreshToken
 from app.models.award_history import AwardHistory
@@ -50,6 +50,7 @@ from app.models.nominees import (
     DisciplineRecord,
     Initiative,
     InitiativeAuthor,
+    InitiativeUse,
     YearlyRating,
 )
 from app.models.plans import Plan
@@ -91,6 +92,7 @@ __all__ = [
     "IdempotencyKey",
     "Initiative",
     "InitiativeAuthor",
+    "InitiativeUse",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",
@@ -99,6 +101,7 @@ __all__ = [
     "Nomination",
     "Plan",
     "RefreshToken",
+    "RoleGrant",
     "Round",
     "RoundExtension",
     "RoundTask",

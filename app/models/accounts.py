@@ -44,3 +44,26 @@ class ServiceToken(TimestampMixin, Base):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class RoleGrant(TimestampMixin, VersionedMixin, Base):
+    """One more role an account holds beside its own (a unit officer who is also Trưởng khối,
+    a council member who leads a unit): the role and its scope, like an account's own. A token
+    acts under one grant at a time; granting or revoking bumps the account's token version."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"))
+    council_member_id: Mapped[int | None] = mapped_column(ForeignKey("council_members.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

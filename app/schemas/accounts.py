@@ -47,3 +47,29 @@ class UserRead(ReadModel):
     active: bool
     version: int
     updated_at: datetime = Field(description=UPDATED_AT)
+
+
+class RoleGrantCreate(StrictModel):
+    """One more role for an account, with its scope as for an account's own role: `unit`
+    needs `unit_id`, `cluster_head` (Trưởng khối) `cluster_id`, `council_member`
+    `council_member_id`."""
+
+    role: Role
+    unit_id: Id | None = None
+    cluster_id: Id | None = None
+    council_member_id: Id | None = None
+
+
+class RoleGrantRead(ReadModel):
+    id: int
+    user_id: int
+    role: Role
+    unit_id: Id | None
+    cluster_id: Id | None
+    council_member_id: Id | None
+    granted_by_id: int | None
+    granted_at: datetime
+    revoked_at: datetime | None
+    active: bool
+    version: int
+    updated_at: datetime = Field(description=UPDATED_AT)

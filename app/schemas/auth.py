@@ -17,14 +17,37 @@ class RefreshRequest(StrictModel):
     refresh_token: str = Field(min_length=1, max_length=4096)
 
 
-class Me(ReadModel):
-    id: int | None
-    username: str
-    full_name: str
+class GrantOption(ReadModel):
+    """A role the account may act under: its own (`id` null) or a role grant."""
+
+    id: int | None = Field(description="The grant's id; null for the account's own role.")
     role: Role
     unit_id: Id | None
     cluster_id: Id | None
     council_member_id: Id | None
+
+
+class Me(ReadModel):
+    id: int | None
+    username: str
+    full_name: str
+    role: Role = Field(description="The role the token acts under.")
+    unit_id: Id | None
+    cluster_id: Id | None
+    council_member_id: Id | None
+    grant_id: int | None = Field(
+        default=None, description="The grant the token acts under; null: the account's own role."
+    )
+    grants: list[GrantOption] = Field(
+        default_factory=list,
+        description="Every role the account may act under (`POST /auth/switch` changes it).",
+    )
+
+
+class SwitchRequest(StrictModel):
+    grant_id: Id | None = Field(
+        description="The grant to act under (from `GET /auth/me`); null: the account's own role."
+    )
 
 
 class ServiceTokenCreate(StrictModel):

@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -73,12 +73,57 @@ class DossierUpdate(StrictModel):
     title: str | None = Field(default=None, min_length=1, max_length=500)
 
 
+CheckResult = Literal["pass", "fail", "unknown"]
+Eligibility = Literal["eligible", "ineligible", "undetermined"]
+
+
+class CheckReview(ReadModel):
+    """Sở Nội vụ's review of one check: `verified` (đã đối chiếu với quyết định gốc) or
+    `overridden` to `result` with `reason`. `stale`: the check (its result or evidence) changed
+    since, so the review no longer counts and the check needs reviewing again."""
+
+    action: Literal["verified", "overridden"]
+    result: Literal["pass", "fail"] | None
+    reason: str | None
+    reviewed_by_name: str | None
+    reviewed_at: datetime
+    stale: bool
+
+
 class Check(ReadModel):
     rule: str
-    result: Literal["pass", "fail", "unknown"]
+    result: CheckResult = Field(description="Kết quả tính từ dữ liệu")
     message: str = Field(description="Lý do, với căn cứ: quyết định, xếp loại, sáng kiến đã dùng")
     legal_basis: str | None = Field(
         default=None, description="Căn cứ pháp lý của tiêu chí (văn bản, điều, khoản)"
+    )
+    initiative_ids: list[int] = Field(
+        default_factory=list,
+        description="Sáng kiến, đề tài a passing check stood on (each justifies one award only)",
+    )
+    review: CheckReview | None = None
+    effective_result: CheckResult = Field(
+        description="The result that counts: a current override's, else `result`"
+    )
+
+
+class PriorAwardRead(PriorAward):
+    """A declared prior award and how it stands against the award history: `confirmed` when a
+    record of the same nominee, award type and achievement year exists (`history_id`), else
+    `declared` only."""
+
+    status: Literal["confirmed", "declared"]
+    history_id: int | None
+
+
+class CheckReviewBody(StrictModel):
+    action: Literal["verified", "overridden"] = Field(
+        description="`verified`: đã đối chiếu với quyết định gốc; `overridden`: the result is "
+        "changed to `result`, with a `reason`"
+    )
+    result: Literal["pass", "fail"] | None = Field(default=None, description="Only to override")
+    reason: str | None = Field(
+        default=None, max_length=2000, description="Required to override; a note to verify"
     )
 
 
@@ -103,9 +148,13 @@ class NominationRead(ReadModel):
     birth_year: int | None = Field(description="Omitted (null) for readers")
     award_type_code: str
     achievement_summary: str
-    prior_awards: list[dict[str, Any]]
+    prior_awards: list[PriorAwardRead]
     status: str
     checks: list[Check]
+    eligibility: Eligibility = Field(
+        description="From the checks' effective results: `ineligible` when one fails, "
+        "`undetermined` while one is unknown, else `eligible`"
+    )
     appraisal: Appraisal | None
     vote_result: dict[str, Any] | None
     decision: dict[str, Any] | None
@@ -136,6 +185,16 @@ class AttachmentRead(ReadModel):
     created_at: datetime
 
 
+class ReturnRequestRead(ReadModel):
+    """A line of the last return as stored: the nominee and the papers, by name."""
+
+    nomination_id: Id | None
+    nominee_name: str | None = Field(description="Null: a request for the whole dossier")
+    document_types: list[str]
+    papers: list[str] = Field(description="Every paper asked for, by name (types first)")
+    note: str | None
+
+
 class _DossierHeader(ReadModel):
     id: int
     code: str
@@ -154,9 +213,14 @@ class _DossierHeader(ReadModel):
     appraisal_due_on: date | None
     supplement_due_on: date | None
     submission_count: int
+    returned_at: datetime | None = Field(description="Lần trả hồ sơ gần nhất")
+    return_reason: str | None = Field(description="Lý do trả hồ sơ lần gần nhất")
 
 
 class DossierRead(_DossierHeader):
+    return_requests: list[ReturnRequestRead] = Field(
+        description="Giấy tờ yêu cầu bổ sung theo từng đề nghị, lần trả gần nhất"
+    )
     nominations: list[NominationRead]
     attachments: list[AttachmentRead]
     created_at: datetime
@@ -171,7 +235,7 @@ class ReaderDossierRead(DossierRead):
 
 
 class CheckCounts(ReadModel):
-    """How many of the nomination's criteria checks came out each way."""
+    """How many of the nomination's criteria checks came out each way (effective results)."""
 
     passed: int = Field(alias="pass")
     failed: int = Field(alias="fail")
@@ -190,6 +254,7 @@ class NominationSummary(ReadModel):
     award_type_code: str
     status: str
     checks: CheckCounts
+    eligibility: Eligibility
 
 
 class DossierSummary(_DossierHeader):
@@ -222,10 +287,41 @@ class ActionBody(StrictModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
+class SupplementRequest(StrictModel):
+    """Phiếu yêu cầu bổ sung, one line: what one nominee (or, without `nomination_id`, the
+    dossier as a whole) must add or correct before submitting again."""
+
+    nomination_id: Id | None = Field(
+        default=None, description="Đề nghị của hồ sơ này; bỏ trống: yêu cầu chung cho cả hồ sơ"
+    )
+    document_types: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Loại giấy tờ phải bổ sung (mã như khi đính kèm: `bao_cao_thanh_tich`…)",
+    )
+    papers: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Giấy tờ, nội dung phải bổ sung hoặc sửa, ghi bằng lời",
+    )
+    note: str | None = Field(default=None, max_length=2000, description="Ghi chú, hướng dẫn")
+
+    @model_validator(mode="after")
+    def _asks_something(self) -> Self:
+        if not (self.document_types or self.papers or self.note):
+            raise ValueError("Mỗi yêu cầu bổ sung phải nêu ít nhất một giấy tờ hoặc ghi chú.")
+        return self
+
+
 class ReturnBody(StrictModel):
     reason: str = Field(min_length=1, max_length=2000)
     supplement_due_on: date | None = Field(
         default=None, description="Default: 5 working days from today"
+    )
+    requests: list[SupplementRequest] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Danh sách giấy tờ phải bổ sung theo từng đề nghị (phiếu yêu cầu bổ sung)",
     )
 
 

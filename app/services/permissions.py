@@ -108,6 +108,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     # sign-in and service tokens
     ("auth.logout", EVERYONE, ANY),
     ("auth.me", EVERYONE, ANY),
+    ("auth.switch", EVERYONE, OWN_ACCOUNT),
     ("service_token.create", ONLY_NOI_VU, ANY),
     ("service_token.list", ONLY_NOI_VU, ANY),
     ("service_token.revoke", ONLY_NOI_VU, ANY),
@@ -116,6 +117,9 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("user.create", ONLY_NOI_VU, ANY),
     ("user.read", ONLY_NOI_VU, ANY),
     ("user.update", ONLY_NOI_VU, ANY),
+    ("user.grant_role", ONLY_NOI_VU, ANY),
+    ("user.list_grants", ONLY_NOI_VU, ANY),
+    ("user.revoke_grant", ONLY_NOI_VU, ANY),
     # the directory
     ("unit.list", EVERYONE, ANY),
     ("unit.read", EVERYONE, ANY),
@@ -185,6 +189,8 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("nomination.update", DRAFTERS, OWNER_OF_DOSSIER),
     ("nomination.delete", DRAFTERS, OWNER_OF_DOSSIER),
     ("nomination.appraise", ONLY_NOI_VU, ANY),
+    ("nomination.review_check", ONLY_NOI_VU, ANY),
+    ("nomination.withdraw_check_review", ONLY_NOI_VU, ANY),
     ("attachment.upload", DRAFTERS, OWNER_OF_DOSSIER),
     ("attachment.read", EVERYONE, IN_SCOPE),
     ("attachment.download", STAFF, IN_SCOPE),
@@ -242,6 +248,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("nominee.read_collective", NOMINEE_READERS, IN_SCOPE),
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
+    ("document.return_letter", EVERYONE, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),

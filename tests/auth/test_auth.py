@@ -37,7 +37,12 @@ async def test_login_returns_a_token_pair_that_opens_me(app, client, session):
         "unit_id": user.unit_id,
         "cluster_id": None,
         "council_member_id": None,
-    }
+        "grant_id": None,
+        "grants": [
+            {"id": None, "role": "unit", "unit_id": user.unit_id, "cluster_id": None,
+             "council_member_id": None},
+        ],
+    }  # fmt: skip
 
 
 async def test_wrong_password_is_a_401_problem(app, client, session):

@@ -27,6 +27,7 @@ from app.models import (
     Initiative,
     Meeting,
     Plan,
+    RoleGrant,
     Round,
     RoundExtension,
     ScoreSheet,
@@ -93,6 +94,17 @@ async def _service_tokens(session, me):
     session.add_all(rows)
     await session.flush()
     return Made("/service-tokens", ServiceToken, [r.id for r in rows])
+
+
+async def _role_grants(session, me):
+    user = await make_user(session, "unit")
+    rows = [
+        RoleGrant(user_id=user.id, role="reader", granted_at=OLD, granted_by_id=me.id)
+        for _ in range(3)
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return Made(f"/users/{user.id}/grants", RoleGrant, [r.id for r in rows])
 
 
 async def _plans(session, me):
@@ -286,7 +298,8 @@ async def _calendar_feeds(session, me):
 
 MAKERS: dict[str, Maker] = {
     "units": _units, "clusters": _clusters, "councils": _councils, "users": _users,
-    "service-tokens": _service_tokens, "plans": _plans, "tasks": _tasks,
+    "service-tokens": _service_tokens, "role-grants": _role_grants, "plans": _plans,
+    "tasks": _tasks,
     "plan-tasks": _plan_tasks, "task-reports": _task_reports, "rounds": _rounds,
     "round-extensions": _extensions, "dossiers": _dossiers, "audit": _audit_log,
     "dossier-history": _dossier_history, "award-types": _award_types,

@@ -4,15 +4,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.config import Settings
-from app.core.errors import Unauthorized
+from app.core.errors import Unauthorized, Unprocessable
 from app.core.principal import Principal
 from app.core.security import DUMMY_PASSWORD_HASH, InvalidToken, TokenCodec, verify_password
-from app.models import RefreshToken, ServiceToken, User
+from app.models import RefreshToken, RoleGrant, ServiceToken, User
 from app.services import audit, permissions
 from app.services.auth import throttle
 
@@ -27,15 +27,18 @@ class TokenPair:
     expires_in: int
 
 
-def principal_of(user: User) -> Principal:
+def principal_of(user: User, grant: RoleGrant | None = None) -> Principal:
+    """The account acting under its own role, or under `grant` (one of its role grants)."""
+    scope = grant if grant is not None else user
     return Principal(
-        role=user.role,
+        role=scope.role,
         user_id=user.id,
         username=user.username,
         full_name=user.full_name,
-        unit_id=user.unit_id,
-        cluster_id=user.cluster_id,
-        council_member_id=user.council_member_id,
+        unit_id=scope.unit_id,
+        cluster_id=scope.cluster_id,
+        council_member_id=scope.council_member_id,
+        grant_id=grant.id if grant is not None else None,
     )
 
 
@@ -66,11 +69,41 @@ _PRINCIPAL_COLUMNS = select(
 )
 
 
+# The same, acting under one of the account's role grants: the grant's role and scope replace
+# the account's own, in the same one statement. A revoked grant finds no row.
+_GRANT_COLUMNS = select(
+    RoleGrant.role,
+    User.id,
+    User.username,
+    User.full_name,
+    RoleGrant.unit_id,
+    RoleGrant.cluster_id,
+    RoleGrant.council_member_id,
+    User.active,
+    User.token_version,
+    RoleGrant.id.label("grant_id"),
+).join(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
+
+
+def _grant_claim(claims: dict) -> int | None:
+    grant = claims.get("grant")
+    if grant is None:
+        return None
+    if not isinstance(grant, int) or isinstance(grant, bool) or not 0 < grant < 2**62:
+        raise Unauthorized()
+    return grant
+
+
 async def _user_principal(session: AsyncSession, claims: dict) -> Principal:
     sub = str(claims.get("sub", ""))
     if not sub.isdigit() or len(sub) > 18:
         raise Unauthorized()
-    row = (await session.execute(_PRINCIPAL_COLUMNS.where(User.id == int(sub)))).first()
+    grant = _grant_claim(claims)
+    if grant is None:
+        stmt = _PRINCIPAL_COLUMNS.where(User.id == int(sub))
+    else:
+        stmt = _GRANT_COLUMNS.where(User.id == int(sub), RoleGrant.id == grant)
+    row = (await session.execute(stmt)).first()
     if row is None or not row.active or claims.get("ver") != row.token_version:
         raise Unauthorized()
     return Principal(
@@ -81,6 +114,8 @@ async def _user_principal(session: AsyncSession, claims: dict) -> Principal:
         unit_id=row.unit_id,
         cluster_id=row.cluster_id,
         council_member_id=row.council_member_id,
+        grant_id=grant,
+        holds_grants=bool(claims.get("grants")),
     )
 
 
@@ -93,24 +128,37 @@ async def _service_principal(session: AsyncSession, claims: dict) -> Principal:
     return Principal(role=row.role, service_token_id=row.id, username=f"service:{row.name}")
 
 
-def _issue(codec: TokenCodec, user: User) -> tuple[str, str, str]:
+def _issue(
+    codec: TokenCodec, user: User, grant: RoleGrant | None, grants: int
+) -> tuple[str, str, str]:
+    acting = {"grant": grant.id} if grant is not None else {}
     access, _ = codec.encode(
         subject=str(user.id),
         typ="access",
         ttl=codec.access_ttl,
-        claims={"ver": user.token_version, "role": user.role},
-    )
+        claims={
+            "ver": user.token_version, "role": (grant or user).role, **acting,
+            **({"grants": grants} if grants else {}),
+        },
+    )  # fmt: skip
     refresh, jti = codec.encode(
         subject=str(user.id),
         typ="refresh",
         ttl=codec.refresh_ttl,
-        claims={"ver": user.token_version},
+        claims={"ver": user.token_version, **acting},
     )
     return access, refresh, jti
 
 
-async def _issue_pair(session: AsyncSession, codec: TokenCodec, user: User) -> TokenPair:
-    access, refresh, jti = _issue(codec, user)
+async def _issue_pair(
+    session: AsyncSession, codec: TokenCodec, user: User, grant: RoleGrant | None = None
+) -> TokenPair:
+    grants = await session.scalar(
+        select(func.count())
+        .select_from(RoleGrant)
+        .where(RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None))
+    )
+    access, refresh, jti = _issue(codec, user, grant, grants or 0)
     session.add(RefreshToken(jti=jti, user_id=user.id, expires_at=utcnow() + codec.refresh_ttl))
     await session.flush()
     return TokenPair(access, refresh, int(codec.access_ttl.total_seconds()))
@@ -124,9 +172,11 @@ async def login(
     password: str,
     *,
     address: str | None = None,
+    grant_id: int | None = None,
 ) -> TokenPair:
     """Check the password; count failures per username and per client address in the
-    database and lock out floods of either."""
+    database and lock out floods of either. `grant_id` picks the role grant the tokens act
+    under (none: the account's own role)."""
     username = username.strip().lower()
     by_name = await throttle.username_counter(session, username)
     by_address = await throttle.address_counter(session, throttle.address_key(address))
@@ -142,8 +192,50 @@ async def login(
     # account must not reset the address counter with it.
     by_name.failures = 0
     by_name.locked_until = None
-    pair = await _issue_pair(session, codec, user)
-    await audit.record(session, principal_of(user), "auth.login", "user", user.id)
+    grant = await acting_grant(session, user, grant_id)
+    pair = await _issue_pair(session, codec, user, grant)
+    await audit.record(session, principal_of(user, grant), "auth.login", "user", user.id)
+    return pair
+
+
+async def acting_grant(session: AsyncSession, user: User, grant_id: int | None) -> RoleGrant | None:
+    """The account's grant `grant_id`, in force; None for the account's own role."""
+    if grant_id is None:
+        return None
+    grant = await session.scalar(
+        select(RoleGrant).where(
+            RoleGrant.id == grant_id, RoleGrant.user_id == user.id, RoleGrant.revoked_at.is_(None)
+        )
+    )
+    if grant is None:
+        raise Unprocessable(
+            f"Tài khoản không có vai trò được giao mã số {grant_id} (hoặc vai trò đó đã bị thu "
+            "hồi); xem danh sách vai trò ở GET /auth/me.",
+            code="unknown_grant",
+            grant_id=grant_id,
+        )
+    return grant
+
+
+async def switch(
+    session: AsyncSession, codec: TokenCodec, principal: Principal, grant_id: int | None
+) -> TokenPair:
+    """A new token pair for the same account acting under another of its grants (None: its
+    own role). The token presented keeps working until it expires, as after a refresh."""
+    permissions.require(principal, "auth.switch")
+    user = await session.get(User, principal.user_id) if principal.user_id is not None else None
+    if user is None:
+        raise Unprocessable(
+            "Service token không đổi được vai trò; chỉ tài khoản người dùng mới có vai trò "
+            "được giao.",
+            code="unknown_grant",
+        )
+    grant = await acting_grant(session, user, grant_id)
+    pair = await _issue_pair(session, codec, user, grant)
+    await audit.record(
+        session, principal, "auth.switched", "user", user.id,
+        before={"grant_id": principal.grant_id}, after={"grant_id": grant_id},
+    )  # fmt: skip
     return pair
 
 
@@ -166,7 +258,11 @@ async def refresh(session: AsyncSession, codec: TokenCodec, token: str) -> Token
         or claims.get("ver") != user.token_version
     ):
         raise Unauthorized("Refresh token không hợp lệ hoặc đã được dùng.")
-    return await _issue_pair(session, codec, user)
+    try:
+        grant = await acting_grant(session, user, _grant_claim(claims))
+    except Unprocessable as exc:
+        raise Unauthorized("Vai trò của refresh token đã bị thu hồi; đăng nhập lại.") from exc
+    return await _issue_pair(session, codec, user, grant)
 
 
 async def logout(session: AsyncSession, principal: Principal) -> None:
@@ -183,3 +279,45 @@ async def logout(session: AsyncSession, principal: Principal) -> None:
 def end_of_day_utc(day) -> datetime:
     """The last moment of a calendar day in Việt Nam, in UTC (service tokens expire then)."""
     return datetime.combine(day, time(23, 59, 59), VN_TZ).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class RoleOption:
+    """A role an account may act under: its own (`id` None) or one of its grants in force."""
+
+    id: int | None
+    role: str
+    unit_id: int | None
+    cluster_id: int | None
+    council_member_id: int | None
+
+
+async def role_options(session: AsyncSession, principal: Principal) -> list[RoleOption]:
+    """The caller's own role then its grants in force, read in one statement; none when the
+    token says the account holds no grant (its own role is then the one it acts under)."""
+    if principal.user_id is None or not principal.holds_grants:
+        own = (principal.unit_id, principal.cluster_id, principal.council_member_id)
+        return [RoleOption(None, principal.role, *own)]
+    rows = await session.execute(
+        select(
+            User.role, User.unit_id, User.cluster_id, User.council_member_id,
+            RoleGrant.id.label("g_id"), RoleGrant.role.label("g_role"),
+            RoleGrant.unit_id.label("g_unit"), RoleGrant.cluster_id.label("g_cluster"),
+            RoleGrant.council_member_id.label("g_member"),
+        )
+        .outerjoin(
+            RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None)
+        )
+        .where(User.id == principal.user_id)
+        .order_by(RoleGrant.id)
+    )  # fmt: skip
+    options: list[RoleOption] = []
+    for row in rows:
+        if not options:
+            options.append(
+                RoleOption(None, row.role, row.unit_id, row.cluster_id, row.council_member_id)
+            )
+        if row.g_id is not None:
+            grant = (row.g_id, row.g_role, row.g_unit, row.g_cluster, row.g_member)
+            options.append(RoleOption(*grant))
+    return options
