@@ -38,7 +38,7 @@ def upgrade() -> None:
         # Nullable first (SQLite cannot add a column defaulting to CURRENT_TIMESTAMP), filled,
         # then NOT NULL with its default (a table rebuild on SQLite).
         op.add_column(table, sa.Column("updated_at", app.models.base.UTCDateTime(timezone=True)))
-        op.execute(f"UPDATE {table} SET updated_at = {source}")
+        op.execute(f"UPDATE {table} SET updated_at = {source}")  # noqa: S608 (constants above)
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(
                 "updated_at",
