@@ -54,7 +54,10 @@ async def list_dossiers(
     result = await queries.list_dossiers(
         session, principal, filters, page.limit, page.offset, listing=listing
     )
-    return fields.apply(envelope(result, await reads.dossier_summaries(session, result.items)))
+    summaries = await reads.dossier_summaries(
+        session, result.items, with_nominations=fields.wants("nominations")
+    )
+    return fields.apply(envelope(result, summaries))
 
 
 @router.post(
