@@ -5,7 +5,7 @@ and webhook deliveries get the column every other resource has; existing rows ta
 they were created (a delivery: its last attempt), the closest truth there is.
 
 Revision ID: 20261207_updated_at_everywhere
-Revises: 20261207_dated_rule_values
+Revises: 20261207_checks_tally
 Create Date: 2026-12-07 00:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261207_updated_at_everywhere"
-down_revision: str | None = "20261207_dated_rule_values"
+down_revision: str | None = "20261207_checks_tally"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
