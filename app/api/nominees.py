@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import File, Query, Request, Response, UploadFile, status
 
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
@@ -26,6 +26,7 @@ from app.schemas.nominees import (
     Scope,
 )
 from app.services.nominees import importing, record, records
+from app.services.nominees.records import DISCIPLINE_SORTING, INITIATIVE_SORTING, RATING_SORTING
 
 router = feature_router(tags=["nominees"])
 Q = Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")]
@@ -38,6 +39,7 @@ async def list_ratings(
     principal: Allowed("rating.list"),
     fields: Fields(RatingRead),
     page: PageDep,
+    listing: Listed(RATING_SORTING),
     q: Q = None,
     year: YearQ = None,
     unit_id: Id | None = None,
@@ -47,7 +49,9 @@ async def list_ratings(
     """A unit sees its own unit's ratings; Sở Nội vụ, council members and readers all."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "collective_id": collective_id,
                "rating": rating}  # fmt: skip
-    result = await records.list_ratings(session, principal, filters, page.limit, page.offset)
+    result = await records.list_ratings(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, [records.rating_view(r) for r in result.items]))
 
 
@@ -59,12 +63,14 @@ async def list_ratings(
     responses=CONFLICT,
 )
 async def record_rating(
-    session: SessionDep, principal: Allowed("rating.record"), body: RatingCreate
+    session: SessionDep, principal: Allowed("rating.record"), body: RatingCreate, response: Response
 ):
     """A unit records the yearly rating of its own people and collectives (Sở Nội vụ for any
     unit); another unit's: 403 `not_own_unit`; a second rating of one year: 409
     `duplicate_rating`."""
-    return records.rating_view(await records.record_rating(session, principal, body.model_dump()))
+    row = await records.record_rating(session, principal, body.model_dump())
+    set_etag(response, row.version)
+    return records.rating_view(row)
 
 
 @router.post(
@@ -73,9 +79,13 @@ async def record_rating(
     response_model=RatingRead,
     responses=NOT_FOUND,
 )
-async def confirm_rating(session: SessionDep, principal: Allowed("rating.confirm"), rating_id: Id):
+async def confirm_rating(
+    session: SessionDep, principal: Allowed("rating.confirm"), rating_id: Id, response: Response
+):
     """Sở Nội vụ confirms a rating against the unit's decision."""
-    return records.rating_view(await records.confirm_rating(session, principal, rating_id))
+    row = await records.confirm_rating(session, principal, rating_id)
+    set_etag(response, row.version)
+    return records.rating_view(row)
 
 
 @router.post(
@@ -117,12 +127,15 @@ async def list_discipline_records(
     principal: Allowed("discipline.list"),
     fields: Fields(DisciplineRead),
     page: PageDep,
+    listing: Listed(DISCIPLINE_SORTING),
     q: Q = None,
     unit_id: Id | None = None,
 ):
     """A unit sees its own people's records; Sở Nội vụ all."""
     filters = {"q": q, "unit_id": unit_id}
-    result = await records.list_discipline(session, principal, filters, page.limit, page.offset)
+    result = await records.list_discipline(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, [records.discipline_view(r) for r in result.items]))
 
 
@@ -133,12 +146,16 @@ async def list_discipline_records(
     status_code=status.HTTP_201_CREATED,
 )
 async def record_discipline(
-    session: SessionDep, principal: Allowed("discipline.record"), body: DisciplineCreate
+    session: SessionDep,
+    principal: Allowed("discipline.record"),
+    body: DisciplineCreate,
+    response: Response,
 ):
     """Kỷ luật, đang xem xét kỷ luật, điều tra or thanh tra of a person, with its dates. While
     it runs the person's checks fail `no_discipline`; after a discipline ends, consecutive years
     count again from the year after."""
     row = await records.record_discipline(session, principal, body.model_dump())
+    set_etag(response, row.version)
     return records.discipline_view(row)
 
 
@@ -152,6 +169,7 @@ async def list_initiatives(
     principal: Allowed("initiative.list"),
     fields: Fields(InitiativeRead),
     page: PageDep,
+    listing: Listed(INITIATIVE_SORTING),
     q: Q = None,
     year: YearQ = None,
     unit_id: Id | None = None,
@@ -159,7 +177,9 @@ async def list_initiatives(
 ):
     """Search by title or author without diacritics."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "scope": scope}
-    result = await records.list_initiatives(session, principal, filters, page.limit, page.offset)
+    result = await records.list_initiatives(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, [records.initiative_view(r) for r in result.items]))
 
 
@@ -170,10 +190,14 @@ async def list_initiatives(
     status_code=status.HTTP_201_CREATED,
 )
 async def record_initiative(
-    session: SessionDep, principal: Allowed("initiative.record"), body: InitiativeCreate
+    session: SessionDep,
+    principal: Allowed("initiative.record"),
+    body: InitiativeCreate,
+    response: Response,
 ):
     """Sáng kiến or đề tài khoa học: title, authors, recognising body, decision, scope, year."""
     row = await records.record_initiative(session, principal, body.model_dump())
+    set_etag(response, row.version)
     return records.initiative_view(row)
 
 

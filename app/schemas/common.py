@@ -6,7 +6,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.core.errors import ProblemCode
 
@@ -17,6 +17,12 @@ T = TypeVar("T")
 Id = Annotated[int, Ge(1), Le(2_147_483_647)]
 
 
+UPDATED_AT = (
+    "Thời điểm bản ghi thay đổi lần cuối (UTC): giá trị để gửi lại làm `updated_since` khi đồng "
+    "bộ gia tăng."
+)
+
+
 class StrictModel(BaseModel):
     """Request bodies: unknown fields are refused (422), so `status` or `id` cannot slip in."""
 
@@ -24,9 +30,12 @@ class StrictModel(BaseModel):
 
 
 class ReadModel(BaseModel):
-    """Answers: validated from the ORM row's attributes (`Model.model_validate(row)`)."""
+    """Answers: validated from the ORM row's attributes (`Model.model_validate(row)`). Every
+    field is always sent, those with a default too: the document says so (`required`)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class RowWith:
@@ -193,3 +202,5 @@ def _as_utc(value: datetime) -> datetime:
 
 # A date-time in a query string, always compared in UTC.
 QueryDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+# One that must carry its offset (`updated_since`: a moment a client got from the server).
+AwareQueryDateTime = Annotated[AwareDatetime, AfterValidator(_as_utc)]
