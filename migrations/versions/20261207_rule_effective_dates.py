@@ -2,7 +2,7 @@
 that holds until then (the council's quorums are set from its rules when they are issued)
 
 Revision ID: 20261207_rule_effective_dates
-Revises: 20261207_checks_tally
+Revises: 20261207_updated_at_everywhere
 Create Date: 2026-12-07 12:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_rule_effective_dates"
-down_revision: str | None = "20261207_checks_tally"
+down_revision: str | None = "20261207_updated_at_everywhere"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
