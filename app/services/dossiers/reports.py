@@ -31,7 +31,7 @@ def _count_when(condition: Any, name: str) -> Any:
 
 def _nomination_measures() -> list[Any]:
     return [
-        func.count(Nomination.id).label("total"),
+        func.count().label("total"),
         _count_when(Nomination.nominee_kind == "individual", "individual"),
         _count_when(Nomination.nominee_kind == "collective", "collective"),
         _count_when(Nomination.appraisal_conclusion == NominationStatus.ELIGIBLE, "eligible"),
@@ -101,7 +101,7 @@ async def _dossier_statuses(session: AsyncSession, scope: _Scope) -> dict[str, i
 async def _nomination_totals(session: AsyncSession, scope: _Scope) -> dict[str, Any]:
     totals = (await session.execute(scope.nominations(*_nomination_measures()))).one()
     statuses = await session.execute(
-        scope.nominations(Nomination.status, func.count(Nomination.id)).group_by(Nomination.status)
+        scope.nominations(Nomination.status, func.count()).group_by(Nomination.status)
     )
     counts = _measures(totals)
     del counts["eligible"]  # the contract's nomination totals carry no appraisal figure
@@ -130,7 +130,8 @@ async def _by_group(
                 key.label("id"),
                 model.name,
                 func.count(distinct(Dossier.id)).label("dossiers"),
-                func.count(Nomination.id).label("nominations"),
+                # dossier_id, not id: counted from `ix_nominations_dossier_counts` alone.
+                func.count(Nomination.dossier_id).label("nominations"),
             )
             .select_from(Dossier)
             .outerjoin(Nomination, Nomination.dossier_id == Dossier.id)
