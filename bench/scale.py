@@ -293,7 +293,9 @@ async def build(conn: asyncpg.Connection, nominations: int, units: int, seed: in
         await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
         )
-    await conn.execute("ANALYZE")
+    # VACUUM as autovacuum would on a live database: the visibility map lets PostgreSQL answer
+    # counts from an index alone (index-only scans) instead of visiting every row.
+    await conn.execute("VACUUM ANALYZE")
     return {"seconds": round(time.perf_counter() - started, 1)}
 
 

@@ -1,7 +1,10 @@
 """Collectives have an identity of their own: a hospital's awards are not its sở's."""
 
 import pytest
+from sqlalchemy import select
 
+from app.models import Nomination
+from app.services.dossiers import checks
 from app.services.nominees.collectives import name_key
 from tests.factories import make_unit, signed_in
 from tests.factories_dossiers import (
@@ -142,3 +145,35 @@ def test_a_collective_is_keyed_by_its_name_within_its_unit(name, key):
         name, short_name, aliases = "Sở Y tế", "SYT", []
 
     assert name_key(name, Unit()) == key
+
+
+async def test_a_record_found_by_name_and_by_register_row_is_loaded_once(app, client, session):
+    """The checks look a page's history up by folded name and by register row; a collective's
+    record matches both ways and must come back once, not once per way."""
+    await load_catalogue(session)
+    round_ = await make_round(session, year=2026)
+    so_y_te = await make_unit(session, name="Sở Y tế", code="SYT")
+    await session.commit()
+    _, admin = await signed_in(app, session)
+    _, unit = await signed_in(app, session, "unit", unit_id=so_y_te.id)
+    row = "Bệnh viện Đa khoa tỉnh Sơn La,Tập thể,Sở Y tế,Tập thể lao động xuất sắc,2025,"
+    await _import(client, admin, HEADER + row + "9/QĐ-UBND,20/12/2025\n")
+    drafted = await client.post(
+        f"{API}/dossiers",
+        json={"round_id": round_.id, "kind": "periodic", "title": "Tờ trình Sở Y tế",
+              "nominations": [_collective("Bệnh viện Đa khoa tỉnh Sơn La", so_y_te.id)]},
+        headers=unit,
+    )  # fmt: skip
+    assert drafted.status_code == 201, drafted.text
+    nominations = list(
+        await session.scalars(
+            select(Nomination).where(Nomination.dossier_id == drafted.json()["id"])
+        )
+    )
+
+    history = await checks.load_history(session, nominations)
+
+    (nomination,) = nominations
+    assert [r.decision_no for r in history] == ["9/QĐ-UBND"]
+    assert history[0].nominee_key == nomination.nominee_key  # found by name
+    assert history[0].collective_id == nomination.collective_id  # and by register row

@@ -6,7 +6,7 @@ Every figure is a GROUP BY in the database over the dossiers the caller may see
 
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Unprocessable
@@ -25,23 +25,26 @@ APPROVED_STATUSES = (
 NOMINATION_MEASURES = ("total", "individual", "collective", "eligible", "approved", "awarded")
 
 
-def _count_when(condition: Any, name: str) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(name)
+def _measure(name: str, nominee_kind: str, status: str, conclusion: str | None) -> bool:
+    """Whether a nomination of this kind, status and appraisal counts in measure `name`."""
+    return {
+        "total": True,
+        "individual": nominee_kind == "individual",
+        "collective": nominee_kind == "collective",
+        "eligible": conclusion == NominationStatus.ELIGIBLE,
+        "approved": status in APPROVED_STATUSES,
+        "awarded": status == NominationStatus.AWARDED,
+    }[name]
 
 
-def _nomination_measures() -> list[Any]:
-    return [
-        func.count(Nomination.id).label("total"),
-        _count_when(Nomination.nominee_kind == "individual", "individual"),
-        _count_when(Nomination.nominee_kind == "collective", "collective"),
-        _count_when(Nomination.appraisal_conclusion == NominationStatus.ELIGIBLE, "eligible"),
-        _count_when(Nomination.status.in_(APPROVED_STATUSES), "approved"),
-        _count_when(Nomination.status == NominationStatus.AWARDED, "awarded"),
-    ]
+def _add(counts: dict[str, Any], n: int, kind: str, status: str, conclusion: str | None) -> None:
+    for name in NOMINATION_MEASURES:
+        if _measure(name, kind, status, conclusion):
+            counts[name] = counts.get(name, 0) + n
 
 
-def _measures(row: Any) -> dict[str, int]:
-    return {name: int(getattr(row, name) or 0) for name in NOMINATION_MEASURES}
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(NOMINATION_MEASURES, 0)
 
 
 class _Scope:
@@ -79,13 +82,14 @@ async def dossier_report(
         await get_or_404(session, Round, round_id, "đợt xét khen thưởng")
     scope = _Scope(principal, round_id, year)
     by_status = await _dossier_statuses(session, scope)
+    totals, by_award_type = await _nomination_counts(session, scope)
     return {
         "round_id": round_id,
         "year": year,
         "total_dossiers": sum(by_status.values()),
         "dossiers_by_status": by_status,
-        "nominations": await _nomination_totals(session, scope),
-        "by_award_type": await _by_award_type(session, scope),
+        "nominations": totals,
+        "by_award_type": by_award_type,
         "by_cluster": await _by_group(session, scope, Dossier.cluster_id, Cluster, "cluster_id"),
         "by_unit": await _by_group(session, scope, Dossier.submitting_unit_id, Unit, "unit_id"),
     }
@@ -98,26 +102,35 @@ async def _dossier_statuses(session: AsyncSession, scope: _Scope) -> dict[str, i
     return {status: int(n) for status, n in sorted(rows.all())}
 
 
-async def _nomination_totals(session: AsyncSession, scope: _Scope) -> dict[str, Any]:
-    totals = (await session.execute(scope.nominations(*_nomination_measures()))).one()
-    statuses = await session.execute(
-        scope.nominations(Nomination.status, func.count(Nomination.id)).group_by(Nomination.status)
+async def _nomination_counts(
+    session: AsyncSession, scope: _Scope
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The nomination totals and the figures per award type, from one pass over the
+    nominations (grouped by award type, status, kind and appraisal: a few hundred rows at
+    most), not one scan per figure; counted from `ix_nominations_dossier_counts` alone."""
+    group = (
+        AwardType.position,
+        Nomination.award_type_code,
+        AwardType.name,
+        Nomination.status,
+        Nomination.nominee_kind,
+        Nomination.appraisal_conclusion,
     )
-    counts = _measures(totals)
-    del counts["eligible"]  # the contract's nomination totals carry no appraisal figure
-    return {**counts, "by_status": {status: int(n) for status, n in sorted(statuses.all())}}
-
-
-async def _by_award_type(session: AsyncSession, scope: _Scope) -> list[dict[str, Any]]:
     rows = await session.execute(
-        scope.nominations(Nomination.award_type_code, AwardType.name, *_nomination_measures())
+        scope.nominations(*group, func.count().label("n"))
         .outerjoin(AwardType, AwardType.code == Nomination.award_type_code)
-        .group_by(Nomination.award_type_code, AwardType.name, AwardType.position)
+        .group_by(*group)
         .order_by(AwardType.position, Nomination.award_type_code)
     )
-    return [
-        {"award_type_code": row.award_type_code, "name": row.name, **_measures(row)} for row in rows
-    ]
+    totals, by_status = _zero(), {}
+    per_type: dict[str, dict[str, Any]] = {}
+    for _, code, name, status, kind, conclusion, n in rows:
+        _add(totals, n, kind, status, conclusion)
+        of_type = per_type.setdefault(code, {"award_type_code": code, "name": name, **_zero()})
+        _add(of_type, n, kind, status, conclusion)
+        by_status[status] = by_status.get(status, 0) + n
+    del totals["eligible"]  # the contract's nomination totals carry no appraisal figure
+    return {**totals, "by_status": dict(sorted(by_status.items()))}, list(per_type.values())
 
 
 async def _by_group(
@@ -130,7 +143,8 @@ async def _by_group(
                 key.label("id"),
                 model.name,
                 func.count(distinct(Dossier.id)).label("dossiers"),
-                func.count(Nomination.id).label("nominations"),
+                # dossier_id, not id: counted from `ix_nominations_dossier_counts` alone.
+                func.count(Nomination.dossier_id).label("nominations"),
             )
             .select_from(Dossier)
             .outerjoin(Nomination, Nomination.dossier_id == Dossier.id)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -73,12 +73,14 @@ async def load(session: AsyncSession, nominations: Iterable[Nomination]) -> Know
     mine = Nomination.dossier_id.in_(dossier_ids)
     people = select(Nomination.nominee_key).where(mine, Nomination.nominee_kind == "individual")
     teams = select(Nomination.collective_id).where(mine, Nomination.collective_id.is_not(None))
-    ratings = select(YearlyRating).where(
-        or_(
-            (YearlyRating.nominee_kind == "individual") & YearlyRating.nominee_key.in_(people),
-            YearlyRating.collective_id.in_(teams),
-        )
-    )
+    # A UNION of the two indexed lookups, not an OR (which PostgreSQL answers by a full scan).
+    rated = union(
+        select(YearlyRating.id).where(
+            YearlyRating.nominee_kind == "individual", YearlyRating.nominee_key.in_(people)
+        ),
+        select(YearlyRating.id).where(YearlyRating.collective_id.in_(teams)),
+    ).subquery()
+    ratings = select(YearlyRating).where(YearlyRating.id.in_(select(rated.c.id)))
     discipline = select(DisciplineRecord).where(DisciplineRecord.nominee_key.in_(people))
     authored = select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.name_key.in_(people))
     initiatives = (
