@@ -7,11 +7,15 @@ record in the same transaction — and on any error it rolls back.
 """
 
 import json
+import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import Match
+from starlette.types import Scope
 
 from app.api import conditional, idempotency, openapi
 from app.api.responses import PROBLEMS
@@ -73,6 +77,19 @@ def refuse_unknown_query(request: Request, known: frozenset[str]) -> None:
 class TransactionalRoute(APIRoute):
     # A signed-in caller's POST sent again with its Idempotency-Key gets the stored answer.
     honours_idempotency_key = True
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        # The route's own path pattern, unanchored at the start: a request path that does not
+        # end with it cannot be this route, whatever prefix the route is included under.
+        self._path_tail = re.compile(self.path_regex.pattern.removeprefix("^"))
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """Starlette's match, after a quick refusal of paths that cannot be this route: the
+        router asks every route in turn, and a full match costs several microseconds each."""
+        if scope["type"] == "http" and self._path_tail.search(scope["path"]) is None:
+            return Match.NONE, {}
+        return super().matches(scope)
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         inner = super().get_route_handler()

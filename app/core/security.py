@@ -5,6 +5,8 @@ Tokens are HS256 JWTs. The algorithm list is fixed here and never read from the 
 service token so one can never stand in for another.
 """
 
+import functools
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +19,7 @@ from app.core.config import Settings
 ALGORITHM = "HS256"
 ALLOWED_ALGORITHMS = [ALGORITHM]
 TOKEN_TYPES = {"access", "refresh", "service"}
+VERIFIED_TOKENS = 4096
 
 _hasher = PasswordHash.recommended()
 
@@ -44,6 +47,7 @@ class TokenCodec:
     """Encodes and decodes the service's tokens with one key, issuer and audience."""
 
     def __init__(self, settings: Settings) -> None:
+        self._verified = functools.lru_cache(maxsize=VERIFIED_TOKENS)(self._decode)
         self._key = settings.resolved_jwt_secret
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
@@ -79,7 +83,19 @@ class TokenCodec:
         return jwt.encode(payload, self._key, algorithm=ALGORITHM), jti
 
     def decode(self, token: str, *, typ: str) -> dict[str, Any]:
-        """Verify signature, claims and type; raise InvalidToken on any doubt."""
+        """Verify signature, claims and type; raise InvalidToken on any doubt.
+
+        A token verified once is remembered (its claims, per process, the last
+        `VERIFIED_TOKENS` of them), so a client's every request does not verify the signature
+        again; only its expiry is checked again. Whether the token still stands (its user
+        active, its version current, its service token not revoked) is read from the database
+        on every request, by the caller."""
+        claims = self._verified(token, typ)
+        if claims.get("exp") is not None and claims["exp"] < int(time.time()):
+            raise InvalidToken("expired")
+        return claims
+
+    def _decode(self, token: str, typ: str) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except JWTError as exc:
