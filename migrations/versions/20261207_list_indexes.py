@@ -2,7 +2,7 @@
 order from the index), and the nominations' dossier index covers what the round report counts
 
 Revision ID: 20261207_list_indexes
-Revises: 20261207_updated_at_everywhere
+Revises: 20261207_rule_effective_dates
 Create Date: 2026-12-07 23:00:00.000000
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261207_list_indexes"
-down_revision: str | None = "20261207_updated_at_everywhere"
+down_revision: str | None = "20261207_rule_effective_dates"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
