@@ -1,7 +1,7 @@
 """After a meeting closes, leave nothing in SQLite's files that pairs voter and choice.
 
-The close deletes the sealed ballots in its transaction (ballot_box.purge_sealed; PostgreSQL truncates the
-table, which leaves no dead tuple and needs nothing more). Deleted is not gone on SQLite: the
+The close deletes the sealed ballots in its transaction (ballot_box.purge_sealed; PostgreSQL
+truncates the table, which leaves no dead tuple and needs nothing more). Deleted is not gone on SQLite: the
 WAL keeps every page the meeting's transactions wrote, each cast's participation beside its
 sealed ballot, until a checkpoint overwrites it. So once the close has committed, the WAL is
 checkpointed into the database file and truncated to zero bytes; `secure_delete` is on for
