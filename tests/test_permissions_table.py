@@ -43,6 +43,7 @@ from app.services import (
 from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
 from app.services.accounts import grants
+from app.services.emulation import votes as cluster_votes
 from app.services.award_history import importing as history_import
 from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
@@ -131,6 +132,10 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (emulation.dispute_score, "emulation.dispute_score", None),
     (emulation.publish, "emulation.publish_ranking", None),
     (emulation.record_result, "emulation.record_result", None),
+    (cluster_votes.open_vote, "emulation.open_vote", None),
+    (cluster_votes.cast, "emulation.cast_vote", None),
+    (cluster_votes.mine, "emulation.read_my_ballot", None),
+    (cluster_votes.close, "emulation.close_vote", None),
     (document_templates.upload, "document_template.update", None),
     (document_templates.revert, "document_template.revert", None),
     (nominee_records.record_rating, "rating.record", None),

@@ -22,7 +22,7 @@ from sqlalchemy import delete, exists, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import is_postgresql
-from app.core.errors import Conflict
+from app.core.errors import Conflict, Unprocessable
 from app.core.orm import flush_or_conflict
 from app.models import AuditEntry, BallotReceipt
 from app.services.meetings.secrecy import BallotKeys, new_receipt, open_readback, seal_readback
@@ -179,3 +179,22 @@ async def count_choices(
     for item_id, choice, n in rows:
         counts.setdefault(item_id, {})[choice] = int(n)
     return counts
+
+
+def check_complete(agenda: list[int], given: list[int]) -> None:
+    """Every item on the agenda voted exactly once, nothing else (422 `ballot_incomplete`)."""
+    missing = [n for n in agenda if n not in given]
+    extra = sorted({n for n in given if n not in agenda})
+    repeated = sorted({n for n in given if given.count(n) > 1})
+    if missing or extra or repeated:
+        raise Unprocessable(
+            "Phiếu phải biểu quyết mỗi đề nghị trong chương trình đúng một lần"
+            + (f"; còn thiếu {missing}" if missing else "")
+            + (f"; không có trong chương trình {extra}" if extra else "")
+            + (f"; lặp lại {repeated}" if repeated else "")
+            + ".",
+            code="ballot_incomplete",
+            missing=missing,
+            not_on_agenda=extra,
+            repeated=repeated,
+        )

@@ -14,7 +14,7 @@ What is written when a ballot is cast, and what is not:
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.models import (
@@ -56,22 +56,7 @@ async def _agenda(session: AsyncSession, meeting_id: int) -> list[int]:
 
 def _check_votes(agenda: list[int], votes: list[Vote]) -> None:
     """Every agenda item voted exactly once, nothing else."""
-    given = [v.nomination_id for v in votes]
-    missing = [n for n in agenda if n not in given]
-    extra = sorted({n for n in given if n not in agenda})
-    repeated = sorted({n for n in given if given.count(n) > 1})
-    if missing or extra or repeated:
-        raise Unprocessable(
-            "Phiếu phải biểu quyết mỗi đề nghị trong chương trình đúng một lần"
-            + (f"; còn thiếu {missing}" if missing else "")
-            + (f"; không có trong chương trình {extra}" if extra else "")
-            + (f"; lặp lại {repeated}" if repeated else "")
-            + ".",
-            code="ballot_incomplete",
-            missing=missing,
-            not_on_agenda=extra,
-            repeated=repeated,
-        )
+    ballot_box.check_complete(agenda, [v.nomination_id for v in votes])
 
 
 async def cast(
