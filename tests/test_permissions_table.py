@@ -43,7 +43,6 @@ from app.services import (
 from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
 from app.services.accounts import grants
-from app.services.emulation import votes as cluster_votes
 from app.services.award_history import importing as history_import
 from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
@@ -51,6 +50,7 @@ from app.services.decisions import records as decisions
 from app.services.directory import clusters, councils
 from app.services.documents import templates as document_templates
 from app.services.dossiers import actions, attachments, create, nominations
+from app.services.emulation import votes as cluster_votes
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
 from app.services.nominees import importing as nominee_import
