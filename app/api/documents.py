@@ -3,6 +3,8 @@ Nghị định 30/2020/NĐ-CP — the tờ trình of a dossier, the biên bản 
 kiểm phiếu, the blank phiếu bầu — and the Word templates they are printed from, which Sở Nội
 vụ may change and upload back."""
 
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -55,104 +57,126 @@ def _download(document: documents.DocumentFile) -> Response:
     )
 
 
-@router.get(
+def _paper_route(
+    path: str,
+    name: str,
+    make: Callable[..., Awaitable[papers.Paper]],
+    description: str,
+    doc: str,
+    *,
+    dated: bool = False,
+    more: dict | None = None,
+) -> None:
+    """`GET path` answering the paper `make` builds, as DOCX or PDF (`?format=`): `make` takes
+    the session, the caller gated by `document.<...>`, the path's ids in order and, when
+    `dated`, the date of the place-and-date line (`?on=`). The route is named `name` (its
+    operationId) and documented by `doc`."""
+    ids = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    action = f"document.{PAPER_ACTIONS[name]}"
+    params = [
+        _param("session", SessionDep),
+        _param("principal", Allowed(action)),
+        *(_param(key, Id) for key in ids),
+        _param("format_", Format, "docx"),
+    ]
+    if dated:
+        params.append(_param("on", OnDate, None))
+
+    async def endpoint(**values: Any) -> Response:
+        args = [values[key] for key in ids] + ([values["on"]] if dated else [])
+        paper = await make(values["session"], values["principal"], *args)
+        return _download(await documents.produce(values["session"], paper, values["format_"]))
+
+    endpoint.__name__ = endpoint.__qualname__ = name
+    endpoint.__doc__ = doc
+    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    router.add_api_route(
+        path, endpoint, methods=["GET"], response_class=Response,
+        responses=_responses(description, more), tags=["documents"],
+    )  # fmt: skip
+
+
+def _param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+# Route name → its action in the permissions table (`document.<action>`).
+PAPER_ACTIONS = {
+    "dossier_submission_paper": "dossier_submission",
+    "return_letter_paper": "return_letter",
+    "meeting_minutes_paper": "meeting_minutes",
+    "meeting_submission_paper": "meeting_submission",
+    "tally_minutes_paper": "tally_minutes",
+    "ballot_paper": "ballot_paper",
+}
+
+_paper_route(
     "/dossiers/{dossier_id}/documents/to-trinh",
-    response_class=Response,
-    responses=_responses("Tờ trình đề nghị khen thưởng kèm danh sách (DOCX hoặc PDF)"),
-    tags=["documents"],
-)
-async def dossier_submission_paper(
-    session: SessionDep,
-    principal: Allowed("document.dossier_submission"),
-    dossier_id: Id,
-    format_: Format = "docx",
-    on: OnDate = None,
-):
+    "dossier_submission_paper",
+    papers.unit_submission,
+    "Tờ trình đề nghị khen thưởng kèm danh sách (DOCX hoặc PDF)",
     """Tờ trình đề nghị khen thưởng of the unit that made the dossier, addressed to the Chủ
     tịch UBND tỉnh: the unit's heading and the Quốc hiệu, số/ký hiệu (the number left for the
     văn thư), place and date, the counts per award type, Nơi nhận and the signature block;
     then, on landscape pages, the danh sách kèm theo grouped by award type (STT, Họ và tên /
     Tên tập thể, Chức vụ, đơn vị công tác, Tóm tắt thành tích, Ghi chú). Whoever may read the
-    dossier may print it; readers get names and units only."""
-    paper = await papers.unit_submission(session, principal, dossier_id, on)
-    return _download(await documents.produce(session, paper, format_))
-
-
-@router.get(
-    "/meetings/{meeting_id}/documents/bien-ban",
-    response_class=Response,
-    responses=_responses("Biên bản họp Hội đồng (DOCX hoặc PDF)", CONFLICT),
-    tags=["documents"],
+    dossier may print it; readers get names and units only.""",
+    dated=True,
 )
-async def meeting_minutes_paper(
-    session: SessionDep,
-    principal: Allowed("document.meeting_minutes"),
-    meeting_id: Id,
-    format_: Format = "docx",
-):
+_paper_route(
+    "/dossiers/{dossier_id}/documents/cong-van-tra-ho-so",
+    "return_letter_paper",
+    papers.return_letter,
+    "Công văn trả hồ sơ, yêu cầu bổ sung (DOCX hoặc PDF)",
+    """Công văn trả hồ sơ (phiếu yêu cầu bổ sung) of Sở Nội vụ to the unit, from the dossier's
+    last return: the reason, the papers to add per nominee as given in `requests` of `POST
+    /dossiers/{id}/return`, and the supplementation deadline. Dated the day of the return
+    unless `on` is given. A dossier never returned: 409 `dossier_not_returned`.""",
+    dated=True,
+    more=CONFLICT,
+)
+_paper_route(
+    "/meetings/{meeting_id}/documents/bien-ban",
+    "meeting_minutes_paper",
+    papers.council_minutes,
+    "Biên bản họp Hội đồng (DOCX hoặc PDF)",
     """Biên bản họp Hội đồng Thi đua - Khen thưởng after the close: time, chủ trì, the members
     on the roll present or absent, the agenda by award type, and per nomination the approvals,
     rejections, abstentions and the share against the threshold, with the result. Before the
-    close: 409 `meeting_not_closed`."""
-    paper = await papers.council_minutes(session, principal, meeting_id)
-    return _download(await documents.produce(session, paper, format_))
-
-
-@router.get(
-    "/meetings/{meeting_id}/documents/to-trinh",
-    response_class=Response,
-    responses=_responses("Tờ trình của Sở Nội vụ kèm danh sách (DOCX hoặc PDF)", CONFLICT),
-    tags=["documents"],
+    close: 409 `meeting_not_closed`.""",
+    more=CONFLICT,
 )
-async def meeting_submission_paper(
-    session: SessionDep,
-    principal: Allowed("document.meeting_submission"),
-    meeting_id: Id,
-    format_: Format = "docx",
-    on: OnDate = None,
-):
+_paper_route(
+    "/meetings/{meeting_id}/documents/to-trinh",
+    "meeting_submission_paper",
+    papers.meeting_submission,
+    "Tờ trình của Sở Nội vụ kèm danh sách (DOCX hoặc PDF)",
     """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after the council's meeting: the
     nominations that reached their threshold, counted per award type (cá nhân, tập thể), and
-    the danh sách kèm theo with each one's share. Before the close: 409 `meeting_not_closed`."""
-    paper = await papers.meeting_submission(session, principal, meeting_id, on)
-    return _download(await documents.produce(session, paper, format_))
-
-
-@router.get(
-    "/meetings/{meeting_id}/documents/bien-ban-kiem-phieu",
-    response_class=Response,
-    responses=_responses("Biên bản kiểm phiếu (DOCX hoặc PDF)", CONFLICT),
-    tags=["documents"],
+    the danh sách kèm theo with each one's share. Before the close: 409 `meeting_not_closed`.""",
+    dated=True,
+    more=CONFLICT,
 )
-async def tally_minutes_paper(
-    session: SessionDep,
-    principal: Allowed("document.tally_minutes"),
-    meeting_id: Id,
-    format_: Format = "docx",
-):
+_paper_route(
+    "/meetings/{meeting_id}/documents/bien-ban-kiem-phieu",
+    "tally_minutes_paper",
+    papers.tally_minutes,
+    "Biên bản kiểm phiếu (DOCX hoặc PDF)",
     """Biên bản kiểm phiếu after the close: members, ballots received (at the meeting and in
     writing), and the counts of each nomination against its threshold. Nothing in it links a
-    member to a choice. Before the close: 409 `meeting_not_closed`."""
-    paper = await papers.tally_minutes(session, principal, meeting_id)
-    return _download(await documents.produce(session, paper, format_))
-
-
-@router.get(
-    "/meetings/{meeting_id}/documents/phieu-bau",
-    response_class=Response,
-    responses=_responses("Phiếu bầu để trống (DOCX hoặc PDF)"),
-    tags=["documents"],
+    member to a choice. Before the close: 409 `meeting_not_closed`.""",
+    more=CONFLICT,
 )
-async def ballot_paper(
-    session: SessionDep,
-    principal: Allowed("document.ballot_paper"),
-    meeting_id: Id,
-    format_: Format = "docx",
-):
+_paper_route(
+    "/meetings/{meeting_id}/documents/phieu-bau",
+    "ballot_paper",
+    papers.ballot_paper,
+    "Phiếu bầu để trống (DOCX hoặc PDF)",
     """The blank phiếu bầu of the meeting's agenda, grouped by award type, with a Tán thành and
-    a Không tán thành box per nominee, for members who vote on paper. It carries no name."""
-    paper = await papers.ballot_paper(session, principal, meeting_id)
-    return _download(await documents.produce(session, paper, format_))
+    a Không tán thành box per nominee, for members who vote on paper. It carries no name.""",
+)
 
 
 # ---- the templates ----------------------------------------------------------------------------

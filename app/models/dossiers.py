@@ -71,6 +71,14 @@ class Dossier(TimestampMixin, VersionedMixin, Base):
     appraisal_due_on: Mapped[date | None] = mapped_column(Date)
     supplement_due_on: Mapped[date | None] = mapped_column(Date)
     submission_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The last return to the unit (trả hồ sơ, phiếu yêu cầu bổ sung): when, why, and the
+    # papers to add per nominee ([{nomination_id, nominee_name, papers, note}]); kept after
+    # the unit submits again, as what it was asked for.
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    return_requests: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONType, default=list, server_default="[]"
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     nominations: Mapped[list["Nomination"]] = relationship(

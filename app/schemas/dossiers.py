@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -136,6 +136,16 @@ class AttachmentRead(ReadModel):
     created_at: datetime
 
 
+class ReturnRequestRead(ReadModel):
+    """A line of the last return as stored: the nominee and the papers, by name."""
+
+    nomination_id: Id | None
+    nominee_name: str | None = Field(description="Null: a request for the whole dossier")
+    document_types: list[str]
+    papers: list[str] = Field(description="Every paper asked for, by name (types first)")
+    note: str | None
+
+
 class _DossierHeader(ReadModel):
     id: int
     code: str
@@ -154,9 +164,14 @@ class _DossierHeader(ReadModel):
     appraisal_due_on: date | None
     supplement_due_on: date | None
     submission_count: int
+    returned_at: datetime | None = Field(description="Lần trả hồ sơ gần nhất")
+    return_reason: str | None = Field(description="Lý do trả hồ sơ lần gần nhất")
 
 
 class DossierRead(_DossierHeader):
+    return_requests: list[ReturnRequestRead] = Field(
+        description="Giấy tờ yêu cầu bổ sung theo từng đề nghị, lần trả gần nhất"
+    )
     nominations: list[NominationRead]
     attachments: list[AttachmentRead]
     created_at: datetime
@@ -222,10 +237,41 @@ class ActionBody(StrictModel):
     comment: str | None = Field(default=None, max_length=2000)
 
 
+class SupplementRequest(StrictModel):
+    """Phiếu yêu cầu bổ sung, one line: what one nominee (or, without `nomination_id`, the
+    dossier as a whole) must add or correct before submitting again."""
+
+    nomination_id: Id | None = Field(
+        default=None, description="Đề nghị của hồ sơ này; bỏ trống: yêu cầu chung cho cả hồ sơ"
+    )
+    document_types: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Loại giấy tờ phải bổ sung (mã như khi đính kèm: `bao_cao_thanh_tich`…)",
+    )
+    papers: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Giấy tờ, nội dung phải bổ sung hoặc sửa, ghi bằng lời",
+    )
+    note: str | None = Field(default=None, max_length=2000, description="Ghi chú, hướng dẫn")
+
+    @model_validator(mode="after")
+    def _asks_something(self) -> Self:
+        if not (self.document_types or self.papers or self.note):
+            raise ValueError("Mỗi yêu cầu bổ sung phải nêu ít nhất một giấy tờ hoặc ghi chú.")
+        return self
+
+
 class ReturnBody(StrictModel):
     reason: str = Field(min_length=1, max_length=2000)
     supplement_due_on: date | None = Field(
         default=None, description="Default: 5 working days from today"
+    )
+    requests: list[SupplementRequest] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Danh sách giấy tờ phải bổ sung theo từng đề nghị (phiếu yêu cầu bổ sung)",
     )
 
 

@@ -26,6 +26,8 @@ EXPECTED = {
     "to-trinh-so-noi-vu": ["TỜ TRÌNH", "/TTr-SNV", "SỞ NỘI VỤ", "Tổng số: 01 đề nghị"],
     "bien-ban-hop-hoi-dong": ["BIÊN BẢN", "Nguyễn Văn A", "81,82%", "KẾT QUẢ BIỂU QUYẾT"],
     "bien-ban-kiem-phieu": ["BIÊN BẢN KIỂM PHIẾU", "Tổng số thành viên Hội đồng: 11"],
+    "cong-van-tra-ho-so": ["SỞ NỘI VỤ", "/SNV-TĐKT", "V/v trả hồ sơ", "Kính gửi: Sở Tư pháp",
+                           "Giấy tờ, nội dung cần bổ sung", "Báo cáo thành tích"],
     "phieu-bau": ["PHIẾU BẦU", "Ông Lò Văn Minh", "Tán thành", "không ghi tên"],
 }  # fmt: skip
 PAGES = {"to-trinh-don-vi": 2, "to-trinh-so-noi-vu": 2}

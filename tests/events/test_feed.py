@@ -72,7 +72,7 @@ async def test_a_returned_dossier_says_whose_it_is_why_and_until_when(app, clien
         "code": dossier.code, "kind": dossier.kind, "round_id": round_.id,
         "submitting_unit_id": unit.id, "cluster_id": cluster.id,
         "status": "returned", "previous_status": "submitted", "reason": "Thiếu chữ ký",
-        "supplement_due_on": returned.json()["supplement_due_on"],
+        "supplement_due_on": returned.json()["supplement_due_on"], "requests": [],
     }  # fmt: skip
     assert by_type["dossier.received"]["appraisal_due_on"] == received.json()["appraisal_due_on"]
     assert by_type["dossier.received"]["previous_status"] == "submitted"

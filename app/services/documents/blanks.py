@@ -177,6 +177,30 @@ def score_summary() -> object:
     return document
 
 
+REQUEST_COLUMNS = (
+    Column("STT", 1.2, "{{ row.no }}", "center"),
+    Column("Cá nhân / tập thể", 4.4, "{{ row.name }}"),
+    Column("Giấy tờ, nội dung cần bổ sung", 7.0, "{{ row.papers }}"),
+    Column("Ghi chú", 3.9, "{{ row.note }}"),
+)
+
+
+def return_letter() -> object:
+    """Công văn trả hồ sơ, phiếu yêu cầu bổ sung: Sở Nội vụ returns a dossier to its unit with
+    the reason and, per nominee, the papers to add by a deadline. A công văn has no title; its
+    trích yếu (V/v …) sits under the số/ký hiệu."""
+    document = layout.new_document()
+    layout.heading_block(document, excerpt=True)
+    para(document, size=8, after=4)
+    layout.addressee(document)
+    layout.body_paragraphs(document)
+    layout.data_table(document, REQUEST_COLUMNS, rows="requests", size=12)
+    para(document, size=8, after=4)
+    layout.body_paragraphs(document, "closing")
+    layout.signature_block(document)
+    return document
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "to-trinh-don-vi": unit_submission,
     "to-trinh-so-noi-vu": unit_submission,
@@ -184,6 +208,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "bien-ban-kiem-phieu": tally_minutes,
     "phieu-bau": ballot_paper,
     "bang-tong-hop-diem": score_summary,
+    "cong-van-tra-ho-so": return_letter,
 }
 
 

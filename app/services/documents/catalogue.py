@@ -177,6 +177,28 @@ SPECS: dict[str, Spec] = {
                 "closing": ["Bảng tổng hợp gồm 01 đơn vị đã chấm điểm."],
             },
         ),
+        Spec(
+            "cong-van-tra-ho-so",
+            "Công văn trả hồ sơ, yêu cầu bổ sung hồ sơ đề nghị khen thưởng",
+            {
+                **_HEAD,
+                **_SIGN,
+                "issuer": "SỞ NỘI VỤ",
+                "number": "\u00a0" * 6 + "/SNV-TĐKT",
+                "excerpt": "V/v trả hồ sơ đề nghị khen thưởng, yêu cầu bổ sung hồ sơ",
+                "addressee": "Sở Tư pháp",
+                "body": ["Ngày 02 tháng 3 năm 2026, Sở Nội vụ nhận được hồ sơ HS-2026-0001."],
+                "requests": [
+                    {
+                        "no": "1",
+                        "name": "Ông Lò Văn Minh",
+                        "papers": "- Báo cáo thành tích",
+                        "note": "Có xác nhận của thủ trưởng",
+                    }
+                ],
+                "closing": ["Hồ sơ bổ sung gửi về Sở Nội vụ trước ngày 09 tháng 3 năm 2026."],
+            },
+        ),
     )
 }
 

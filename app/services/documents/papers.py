@@ -493,3 +493,73 @@ def _passed_row(number: int, row: Any) -> dict[str, str]:
         "note": f"Tán thành {vn_number(row.approve_percent)}% "
         f"(ngưỡng {vn_number(row.threshold_percent)}%)",
     }
+
+
+# ---- the công văn trả hồ sơ ------------------------------------------------------------------
+
+
+def _request_row(number: int, line: dict[str, Any]) -> dict[str, str]:
+    return {
+        "no": str(number),
+        "name": line.get("nominee_name") or "Chung cho cả hồ sơ",
+        "papers": "\n".join(f"- {paper}" for paper in line.get("papers", [])),
+        "note": line.get("note") or "",
+    }
+
+
+async def return_letter(
+    session: AsyncSession, principal: Principal, dossier_id: int, on: date | None
+) -> Paper:
+    """Công văn trả hồ sơ, phiếu yêu cầu bổ sung: Sở Nội vụ to the unit, after its last return
+    of the dossier — the reason, the papers to add per nominee, the deadline. A dossier never
+    returned is a 409 `dossier_not_returned`."""
+    permissions.require(principal, "document.return_letter")
+    dossier = await queries.get_dossier(session, principal, dossier_id)
+    if dossier.returned_at is None:
+        raise Conflict(
+            f"Hồ sơ {dossier.code} chưa bị trả lại lần nào nên chưa có công văn trả hồ sơ; "
+            "công văn được lập sau khi Sở Nội vụ trả hồ sơ (POST /dossiers/{id}/return).",
+            code="dossier_not_returned",
+            current_status=dossier.status,
+        )
+    unit = (await _unit_names(session, {dossier.submitting_unit_id}))[dossier.submitting_unit_id]
+    returned_on = _local(dossier.returned_at).date()
+    received = "Sở Nội vụ đã nhận được"
+    if dossier.submitted_at:
+        received = f"N{vn_date(_local(dossier.submitted_at).date())[1:]}, Sở Nội vụ nhận được"
+    requests = [_request_row(i, line) for i, line in
+                enumerate(dossier.return_requests or [], start=1)]  # fmt: skip
+    if not requests:
+        requests = [{"no": "1", "name": "Chung cho cả hồ sơ",
+                     "papers": "- Hoàn thiện hồ sơ theo lý do nêu trên", "note": ""}]  # fmt: skip
+    due = dossier.supplement_due_on
+    deadline = (
+        f"Hồ sơ bổ sung, hoàn thiện đề nghị {unit} gửi về Sở Nội vụ (qua Ban Thi đua - Khen "
+        f"thưởng) trước {vn_date(due)}. Quá thời hạn trên, hồ sơ chỉ được nộp lại khi đợt "
+        "xét khen thưởng còn nhận hồ sơ."
+        if due
+        else f"Hồ sơ bổ sung, hoàn thiện đề nghị {unit} gửi về Sở Nội vụ (qua Ban Thi đua - "
+        "Khen thưởng) trong thời hạn quy định."
+    )
+    context = {
+        "issuer_parent": PROVINCE_UPPER,
+        "issuer": "SỞ NỘI VỤ",
+        "number": number_line("SNV-TĐKT"),
+        "excerpt": "V/v trả hồ sơ đề nghị khen thưởng, yêu cầu bổ sung hồ sơ",
+        "place_date": place_date(on or returned_on),
+        "addressee": unit,
+        "body": [
+            f"{received} hồ sơ {dossier.code} “{dossier.title}” của {unit} "
+            f"({_kinds(list(dossier.nominations)) or 'chưa có đề nghị'}).",
+            "Qua kiểm tra, hồ sơ chưa đủ điều kiện trình cấp có thẩm quyền xem xét, khen "
+            f"thưởng. Lý do: {(dossier.return_reason or '').rstrip('.')}.",
+            f"Sở Nội vụ trả lại hồ sơ và đề nghị {unit} bổ sung, hoàn thiện các nội dung sau:",
+        ],
+        "requests": requests,
+        "closing": [deadline, f"Sở Nội vụ thông báo để {unit} biết, thực hiện./."],
+        "recipients": ["Như trên;", "Giám đốc Sở (để b/c);", "Lưu: VT, TĐKT."],
+        "sign_authority": "GIÁM ĐỐC",
+        "sign_title": "",
+        "signer_name": "",
+    }
+    return Paper("cong-van-tra-ho-so", context, f"Công văn trả hồ sơ - {dossier.code}")

@@ -16,10 +16,12 @@ from app.core.errors import Conflict, InvalidTransition, Unprocessable
 from app.core.orm import check_version, touch
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus, RoundStatus
+from app.core.text import nfc
 from app.models import Dossier, DossierSubmission, Nomination, Round, RoundExtension
-from app.schemas.dossiers import AppraisalBody, ReturnBody
+from app.schemas.dossiers import AppraisalBody, ReturnBody, SupplementRequest
 from app.services import holidays, permissions, rule_values, workflow
 from app.services.award_types import award_types_by_code
+from app.services.award_types.catalogue import DOCUMENT_TYPES
 from app.services.dossiers import nominations, queries, rules
 
 
@@ -247,13 +249,62 @@ async def return_dossier(
         due = (await holidays.calendar(session)).add_working_days(today, days)
     elif due < today:
         raise Unprocessable("Hạn bổ sung không được ở trong quá khứ.", code="due_in_past")
+    requests = return_requests(dossier, body.requests)
     _move_nominations(dossier, "return", clear_appraisal=True)
+    changes = {
+        "supplement_due_on": due,
+        "returned_at": utcnow(),
+        "return_reason": body.reason,
+        "return_requests": requests,
+    }
     await workflow.transition(
-        session, actor, _subject(dossier), "return",
-        changes={"supplement_due_on": due}, comment=body.reason,
-        event_data={"reason": body.reason, "supplement_due_on": due.isoformat()},
+        session, actor, _subject(dossier), "return", changes=changes, comment=body.reason,
+        event_data={"reason": body.reason, "supplement_due_on": due.isoformat(),
+                    "requests": requests},
     )  # fmt: skip
     return dossier
+
+
+def return_requests(dossier: Dossier, asked: list[SupplementRequest]) -> list[dict]:
+    """The phiếu yêu cầu bổ sung as stored: one line per nominee of this dossier (lines for
+    the same nominee merged; the whole dossier's first), each paper by its name. A nomination
+    of another dossier is a 422 `unknown_nomination`, an unknown paper type a 422
+    `unknown_document_type`."""
+    names = {n.id: n.nominee_name for n in dossier.nominations}
+    lines: dict[int | None, dict] = {}
+    for item in asked:
+        if item.nomination_id is not None and item.nomination_id not in names:
+            raise Unprocessable(
+                f"Đề nghị #{item.nomination_id} không thuộc hồ sơ {dossier.code}; chỉ yêu cầu "
+                "bổ sung cho các đề nghị của hồ sơ này.",
+                code="unknown_nomination",
+                nomination_id=item.nomination_id,
+            )
+        unknown = [code for code in item.document_types if code not in DOCUMENT_TYPES]
+        if unknown:
+            raise Unprocessable(
+                f"Loại giấy tờ không có: {', '.join(unknown)}. Dùng một trong: "
+                f"{', '.join(DOCUMENT_TYPES)}.",
+                code="unknown_document_type",
+                unknown=unknown,
+            )
+        line = lines.setdefault(item.nomination_id, {
+            "nomination_id": item.nomination_id,
+            "nominee_name": names.get(item.nomination_id) if item.nomination_id else None,
+            "document_types": [], "papers": [], "note": None,
+        })  # fmt: skip
+        for code in item.document_types:
+            if code not in line["document_types"]:
+                line["document_types"].append(code)
+        named = [DOCUMENT_TYPES[code] for code in item.document_types]
+        for paper in (*named, *(nfc(p) for p in item.papers)):
+            if paper not in line["papers"]:
+                line["papers"].append(paper)
+        if item.note:
+            note = nfc(item.note)
+            line["note"] = f"{line['note']} {note}" if line["note"] else note
+    order = [None, *names]
+    return [lines[key] for key in order if key in lines]
 
 
 async def receive(
