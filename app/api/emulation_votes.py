@@ -58,7 +58,7 @@ async def open_cluster_vote(
     responses=NOT_FOUND,
 )
 async def list_cluster_votes(
-    session: SessionDep, principal: Allowed("emulation.read_vote"), table_id: Id
+    session: SessionDep, principal: Allowed("emulation.list_votes"), table_id: Id
 ):
     """The table's votes, oldest first; counts once each is closed."""
     rows = await votes.list_votes(session, principal, table_id)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
+from app.core.statuses import ClusterVoteStatus, ScoreSheetStatus, ScoreTableStatus
 from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime, VersionedMixin, one_of
 
 CRITERION_KINDS = ("base", "bonus", "penalty")
@@ -153,7 +153,7 @@ class ClusterStanding(Base):
 # The same shape as the council's ballot tables (app/models/meetings.py) and kept by the same
 # steps (app/services/meetings/ballot_box.py): who voted apart from what, choices written only
 # at the close, no timestamps, WITHOUT ROWID on SQLite. Read-back copies share ballot_receipts.
-CLUSTER_VOTE_STATUSES = ("open", "closed")
+CLUSTER_VOTE_STATUSES = ClusterVoteStatus.values()
 _NO_ROWID = {"sqlite_with_rowid": False}
 
 

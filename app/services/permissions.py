@@ -273,6 +273,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("emulation.record_result", ONLY_HEADS, HEAD_OF_CLUSTER),
     ("emulation.open_vote", ONLY_HEADS, HEAD_OF_CLUSTER),
     ("emulation.close_vote", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.list_votes", EVERYONE, IN_SCOPE),
     ("emulation.read_vote", EVERYONE, IN_SCOPE),
     ("emulation.cast_vote", ONLY_UNITS, ON_VOTE_ROLL),
     ("emulation.read_my_ballot", ONLY_UNITS, ON_VOTE_ROLL),

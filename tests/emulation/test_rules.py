@@ -48,7 +48,7 @@ ENDPOINTS = [
     Endpoint("POST", "/api/v1/emulation/tables/999999/votes", "emulation.open_vote",
              json={"candidates": [{"unit_id": 1, "proposal": "co_thi_dua"}],
                    "present_unit_ids": []}),
-    Endpoint("GET", "/api/v1/emulation/tables/999999/votes", "emulation.read_vote"),
+    Endpoint("GET", "/api/v1/emulation/tables/999999/votes", "emulation.list_votes"),
     Endpoint("GET", "/api/v1/emulation/votes/999999", "emulation.read_vote"),
     Endpoint("POST", "/api/v1/emulation/votes/999999/close", "emulation.close_vote"),
     Endpoint("POST", "/api/v1/emulation/votes/999999/ballots", "emulation.cast_vote",

@@ -18,9 +18,9 @@ from sqlalchemy.orm import selectinload
 from app.core import after_commit
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
-from app.core.orm import check_version, flush_or_conflict, touch
+from app.core.orm import check_version, flush_or_conflict
 from app.core.principal import Principal
-from app.core.statuses import ScoreTableStatus
+from app.core.statuses import ClusterVoteStatus, ScoreTableStatus
 from app.models import (
     ClusterBallotChoice,
     ClusterBallotParticipation,
@@ -37,7 +37,7 @@ from app.schemas.emulation import (
     ClusterBallotRead,
     VoteOpen,
 )
-from app.services import audit, permissions, policies, rule_values
+from app.services import audit, permissions, policies, rule_values, workflow
 from app.services.emulation.ranking import standings
 from app.services.emulation.tables import get_table
 from app.services.meetings import ballot_box, scrub
@@ -109,7 +109,9 @@ async def open_vote(
             current_status=table.status,
         )
     if await session.scalar(
-        select(ClusterVote.id).where(ClusterVote.table_id == table.id, ClusterVote.status == "open")
+        select(ClusterVote.id).where(
+            ClusterVote.table_id == table.id, ClusterVote.status == ClusterVoteStatus.OPEN
+        )
     ):
         raise Conflict(
             "Cụm, khối đang có một cuộc bỏ phiếu chưa kết thúc; kết thúc cuộc đó trước.",
@@ -151,8 +153,8 @@ async def open_vote(
             required_present=quorum.required_present,
         )
     vote = ClusterVote(
-        table_id=table.id, cluster_id=table.cluster_id, status="open", opened_at=utcnow(),
-        voters_total=len(roll), present=len(present),
+        table_id=table.id, cluster_id=table.cluster_id, status=ClusterVoteStatus.OPEN,
+        opened_at=utcnow(), voters_total=len(roll), present=len(present),
         quorum_percent=rules.cluster_quorum_percent,
         threshold_percent=rules.cluster_vote_threshold_percent,
         candidates=[
@@ -185,7 +187,7 @@ async def cast(
     roll is 403 `not_a_voting_member`; a second ballot 409 `already_voted`."""
     permissions.require(actor, "emulation.cast_vote")
     vote = await get_vote(session, actor, vote_id, lock=True)
-    if vote.status != "open":
+    if vote.status != ClusterVoteStatus.OPEN:
         raise Conflict(
             "Cuộc bỏ phiếu của cụm, khối đã kết thúc.", code="meeting_not_open",
             current_status=vote.status,
@@ -240,13 +242,8 @@ async def close(
     vote = await get_vote(session, actor, vote_id, lock=True)
     permissions.require(actor, "emulation.close_vote", vote)
     check_version(vote, expected)
-    if vote.status != "open":
-        raise Conflict(
-            "Cuộc bỏ phiếu của cụm, khối đã kết thúc.", code="meeting_not_open",
-            current_status=vote.status,
-        )  # fmt: skip
-    vote.status, vote.closed_at = "closed", utcnow()
-    touch(vote)
+    # Closed first, so that no ballot counts after this; recorded once the count is known.
+    step = workflow.apply(vote, "cluster_vote", "close", changes={"closed_at": utcnow()})
     await flush_or_conflict(session)
     await ballot_box.unseal_all(session, keys, CLUSTER_BOX, vote.id)
     after_commit.schedule(session, lambda: scrub.scrub_closed_ballots(session.bind))
@@ -266,13 +263,12 @@ async def close(
         results.append({"unit_id": candidate.unit_id, "proposal": candidate.proposal,
                         "approve": result.approve, "passed": result.passed})  # fmt: skip
     await flush_or_conflict(session)
-    await audit.record(
-        session, actor, "cluster_vote.closed", "cluster_vote", vote.id, after={"results": results}
-    )
-    await audit.emit(
-        session, "cluster_vote.closed", "cluster_vote", vote.id,
-        _event(vote, results=results), cluster_id=vote.cluster_id,
+    subject = workflow.Subject(
+        "cluster_vote", vote, "cluster_vote", vote.id, cluster_id=vote.cluster_id,
+        data={"table_id": vote.table_id, "cluster_id": vote.cluster_id},
     )  # fmt: skip
+    counted = {"results": results}
+    await workflow.record(session, actor, subject, step, after=counted, event_data=counted)
     return await get_vote(session, actor, vote.id)
 
 
@@ -307,7 +303,7 @@ async def closed_vote(session: AsyncSession, table_id: int) -> ClusterVote | Non
     return await session.scalar(
         select(ClusterVote)
         .options(selectinload(ClusterVote.candidates))
-        .where(ClusterVote.table_id == table_id, ClusterVote.status == "closed")
+        .where(ClusterVote.table_id == table_id, ClusterVote.status == ClusterVoteStatus.CLOSED)
         .order_by(ClusterVote.id.desc())
         .limit(1)
     )
