@@ -49,7 +49,7 @@ from app.services.decisions import complaints, disclosures, state
 from app.services.decisions import records as decisions
 from app.services.directory import clusters, councils
 from app.services.documents import templates as document_templates
-from app.services.dossiers import actions, attachments, create, nominations
+from app.services.dossiers import actions, attachments, create, nominations, reviews
 from app.services.emulation import votes as cluster_votes
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
@@ -106,6 +106,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (nominations.update_nomination, "nomination.update", None),
     (nominations.delete_nomination, "nomination.delete", None),
     (actions.appraise_nomination, "nomination.appraise", None),
+    (reviews.review_check, "nomination.review_check", None),
+    (reviews.withdraw_review, "nomination.withdraw_check_review", None),
     (attachments.upload, "attachment.upload", None),
     (attachments.delete_attachment, "attachment.delete", None),
     (meetings.schedule, "meeting.schedule", None),

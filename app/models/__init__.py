@@ -56,6 +56,7 @@ from app.models.nominees import (
     DisciplineRecord,
     Initiative,
     InitiativeAuthor,
+    InitiativeUse,
     YearlyRating,
 )
 from app.models.plans import Plan
@@ -103,6 +104,7 @@ __all__ = [
     "IdempotencyKey",
     "Initiative",
     "InitiativeAuthor",
+    "InitiativeUse",
     "LoginAddressThrottle",
     "LoginThrottle",
     "Meeting",

@@ -126,6 +126,11 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     criteria_checks: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     # Moves on at every invalidation: a check computed from older inputs is never stored.
     checks_stamp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Sở Nội vụ's review of single checks, by rule: "đã đối chiếu" or an override (pass/fail)
+    # with its reason, who and when, and the check as it was seen (services/dossiers/reviews.py).
+    check_reviews: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, default=dict, server_default="{}"
+    )
     status: Mapped[str] = mapped_column(String(20), default=NominationStatus.DRAFT, index=True)
     appraisal_conclusion: Mapped[str | None] = mapped_column(String(20))
     appraisal_note: Mapped[str | None] = mapped_column(Text)

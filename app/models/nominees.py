@@ -124,3 +124,21 @@ class InitiativeAuthor(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(300), index=True)
+
+
+class InitiativeUse(Base):
+    """Một sáng kiến chỉ làm căn cứ cho một lần khen: the nomination an initiative justified,
+    recorded when Sở Nội vụ concludes that nomination eligible with a check that passed on it.
+    The unique initiative makes a second claim a conflict; the row goes with its nomination."""
+
+    __tablename__ = "initiative_uses"
+
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), index=True
+    )
+    rule: Mapped[str] = mapped_column(String(80))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

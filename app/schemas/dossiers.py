@@ -73,12 +73,57 @@ class DossierUpdate(StrictModel):
     title: str | None = Field(default=None, min_length=1, max_length=500)
 
 
+CheckResult = Literal["pass", "fail", "unknown"]
+Eligibility = Literal["eligible", "ineligible", "undetermined"]
+
+
+class CheckReview(ReadModel):
+    """Sở Nội vụ's review of one check: `verified` (đã đối chiếu với quyết định gốc) or
+    `overridden` to `result` with `reason`. `stale`: the check (its result or evidence) changed
+    since, so the review no longer counts and the check needs reviewing again."""
+
+    action: Literal["verified", "overridden"]
+    result: Literal["pass", "fail"] | None
+    reason: str | None
+    reviewed_by_name: str | None
+    reviewed_at: datetime
+    stale: bool
+
+
 class Check(ReadModel):
     rule: str
-    result: Literal["pass", "fail", "unknown"]
+    result: CheckResult = Field(description="Kết quả tính từ dữ liệu")
     message: str = Field(description="Lý do, với căn cứ: quyết định, xếp loại, sáng kiến đã dùng")
     legal_basis: str | None = Field(
         default=None, description="Căn cứ pháp lý của tiêu chí (văn bản, điều, khoản)"
+    )
+    initiative_ids: list[int] = Field(
+        default_factory=list,
+        description="Sáng kiến, đề tài a passing check stood on (each justifies one award only)",
+    )
+    review: CheckReview | None = None
+    effective_result: CheckResult = Field(
+        description="The result that counts: a current override's, else `result`"
+    )
+
+
+class PriorAwardRead(PriorAward):
+    """A declared prior award and how it stands against the award history: `confirmed` when a
+    record of the same nominee, award type and achievement year exists (`history_id`), else
+    `declared` only."""
+
+    status: Literal["confirmed", "declared"]
+    history_id: int | None
+
+
+class CheckReviewBody(StrictModel):
+    action: Literal["verified", "overridden"] = Field(
+        description="`verified`: đã đối chiếu với quyết định gốc; `overridden`: the result is "
+        "changed to `result`, with a `reason`"
+    )
+    result: Literal["pass", "fail"] | None = Field(default=None, description="Only to override")
+    reason: str | None = Field(
+        default=None, max_length=2000, description="Required to override; a note to verify"
     )
 
 
@@ -103,9 +148,13 @@ class NominationRead(ReadModel):
     birth_year: int | None = Field(description="Omitted (null) for readers")
     award_type_code: str
     achievement_summary: str
-    prior_awards: list[dict[str, Any]]
+    prior_awards: list[PriorAwardRead]
     status: str
     checks: list[Check]
+    eligibility: Eligibility = Field(
+        description="From the checks' effective results: `ineligible` when one fails, "
+        "`undetermined` while one is unknown, else `eligible`"
+    )
     appraisal: Appraisal | None
     vote_result: dict[str, Any] | None
     decision: dict[str, Any] | None
@@ -186,7 +235,7 @@ class ReaderDossierRead(DossierRead):
 
 
 class CheckCounts(ReadModel):
-    """How many of the nomination's criteria checks came out each way."""
+    """How many of the nomination's criteria checks came out each way (effective results)."""
 
     passed: int = Field(alias="pass")
     failed: int = Field(alias="fail")
@@ -205,6 +254,7 @@ class NominationSummary(ReadModel):
     award_type_code: str
     status: str
     checks: CheckCounts
+    eligibility: Eligibility
 
 
 class DossierSummary(_DossierHeader):

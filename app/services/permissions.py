@@ -191,6 +191,8 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("nomination.update", DRAFTERS, OWNER_OF_DOSSIER),
     ("nomination.delete", DRAFTERS, OWNER_OF_DOSSIER),
     ("nomination.appraise", ONLY_NOI_VU, ANY),
+    ("nomination.review_check", ONLY_NOI_VU, ANY),
+    ("nomination.withdraw_check_review", ONLY_NOI_VU, ANY),
     ("attachment.upload", DRAFTERS, OWNER_OF_DOSSIER),
     ("attachment.read", EVERYONE, IN_SCOPE),
     ("attachment.download", STAFF, IN_SCOPE),

@@ -298,7 +298,8 @@ async def test_readers_get_names_but_no_personal_data(app, client, session):
     assert person["nominee_name"] == seen_by_admin["nominee_name"]
     assert person["birth_year"] is None and person["position"] is None
     assert person["achievement_summary"] == "" and person["prior_awards"] == []
-    assert seen_by_admin["birth_year"] == 1980 and seen_by_admin["prior_awards"] == prior
+    declared = [{**prior[0], "decision_no": None, "status": "declared", "history_id": None}]
+    assert seen_by_admin["birth_year"] == 1980 and seen_by_admin["prior_awards"] == declared
     assert seen_by_admin["achievement_summary"] == "Hoàn thành xuất sắc nhiệm vụ năm 2025."
     team_summary = team_read["nominations"][0]["achievement_summary"]
     assert team_summary == "Hoàn thành xuất sắc nhiệm vụ năm 2025."

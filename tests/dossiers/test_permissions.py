@@ -42,6 +42,17 @@ ENDPOINTS = [
         "POST", "/api/v1/nominations/1/appraisal", "nomination.appraise", {"conclusion": "eligible"}
     ),
     Endpoint(
+        "PUT",
+        "/api/v1/nominations/1/checks/no_discipline/review",
+        "nomination.review_check",
+        {"action": "verified"},
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/nominations/1/checks/no_discipline/review",
+        "nomination.withdraw_check_review",
+    ),
+    Endpoint(
         "POST",
         "/api/v1/dossiers/1/attachments",
         "attachment.upload",

@@ -1,14 +1,22 @@
 """Nominations (đề nghị) inside a dossier, and Sở Nội vụ's appraisal of each."""
 
-from fastapi import Response, status
+from typing import Annotated
+
+from fastapi import Path, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id
-from app.schemas.dossiers import AppraisalBody, NominationCreate, NominationRead, NominationUpdate
-from app.services.dossiers import actions, nominations, reads
+from app.schemas.dossiers import (
+    AppraisalBody,
+    CheckReviewBody,
+    NominationCreate,
+    NominationRead,
+    NominationUpdate,
+)
+from app.services.dossiers import actions, nominations, reads, reviews
 
 router = feature_router(tags=["dossiers"])
 
@@ -89,3 +97,52 @@ add_action_route(
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )
+
+
+@router.put(
+    "/nominations/{nomination_id}/checks/{rule}/review",
+    response_model=NominationRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def review_check(
+    session: SessionDep,
+    principal: Allowed("nomination.review_check"),
+    nomination_id: Id,
+    rule: Annotated[str, Path(pattern=r"^[a-z0-9_]{1,80}$", description="The check's `rule`")],
+    body: CheckReviewBody,
+    expected: IfMatch,
+    response: Response,
+):
+    """Sở Nội vụ, while the dossier is under appraisal, marks one check `verified` (đã đối
+    chiếu với quyết định gốc) or `overridden` to pass/fail with a `reason` (422
+    `override_reason_required` without one). The review replaces an earlier one of the check,
+    is audited on the dossier and shown on the check; it counts while the check stays as it was
+    reviewed, and is shown `stale` (no longer counting) once the facts the check used change.
+    A current override drives the nomination's `eligibility`. If-Match: the nomination's
+    `version`."""
+    nomination, dossier = await reviews.review_check(
+        session, principal, nomination_id, rule, body, expected
+    )
+    set_etag(response, nomination.version)
+    return await reads.nomination_read(session, principal, nomination, dossier.year)
+
+
+@router.delete(
+    "/nominations/{nomination_id}/checks/{rule}/review",
+    response_model=NominationRead,
+    responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
+)
+async def withdraw_check_review(
+    session: SessionDep,
+    principal: Allowed("nomination.withdraw_check_review"),
+    nomination_id: Id,
+    rule: Annotated[str, Path(pattern=r"^[a-z0-9_]{1,80}$", description="The check's `rule`")],
+    expected: IfMatch,
+    response: Response,
+):
+    """Take back a check's review (audited); the computed result counts again."""
+    nomination, dossier = await reviews.withdraw_review(
+        session, principal, nomination_id, rule, expected
+    )
+    set_etag(response, nomination.version)
+    return await reads.nomination_read(session, principal, nomination, dossier.year)

@@ -87,6 +87,8 @@ class Check:
     result: str
     message: str
     legal_basis: str | None = None
+    # The initiatives a passing check stood on: one initiative justifies one award only.
+    initiative_ids: tuple[int, ...] = ()
 
 
 Criterion = Mapping[str, Any]
@@ -448,6 +450,9 @@ def _award_count(criterion: Criterion, facts: NomineeFacts) -> Check:
 
 @_rule("initiative")
 def _initiative(criterion: Criterion, facts: NomineeFacts) -> Check:
+    """Enough initiatives of the scope in the window. One already used as the basis of
+    another nomination's award (`used_by`) does not count again; when only such ones would
+    have made the number, the check fails and names the nomination that used them."""
     min_scope = criterion.get("min_scope", "grassroots")
     needed = criterion.get("count", 1)
     within = criterion.get("within_years")
@@ -455,22 +460,33 @@ def _initiative(criterion: Criterion, facts: NomineeFacts) -> Check:
     matching = [
         i for i in facts.initiatives if _initiative_counts(i, min_scope, earliest, facts.year)
     ]
-    default = f"initiative_{min_scope}" + (f"_{needed}" if needed > 1 else "")
+    free = [i for i in matching if not i.get("used_by")]
+    used = [i for i in matching if i.get("used_by")]
+    name = _name(criterion, f"initiative_{min_scope}" + (f"_{needed}" if needed > 1 else ""))
     subject = f"sáng kiến, đề tài phạm vi {SCOPE_NAMES.get(min_scope, min_scope)} trở lên"
     period = f" trong các năm {earliest}–{facts.year}" if earliest else ""
-    if len(matching) >= needed:
-        used = "; ".join(
+    if len(free) >= needed:
+        chosen = free[:needed]
+        cited = "; ".join(
             f"“{i.get('title')}” ({i.get('year')}{_decision(i.get('decision_no'))})"
-            for i in matching[:needed] if i.get("title")
+            for i in chosen if i.get("title")
         )  # fmt: skip
-        used = f" Căn cứ: {used}." if used else ""
+        cited = f" Căn cứ: {cited}." if cited else ""
+        ids = tuple(i["id"] for i in chosen if isinstance(i.get("id"), int))
+        return Check(name, PASS, f"Có {len(free)} {subject}{period}.{cited}", initiative_ids=ids)
+    taken = "; ".join(f"“{i.get('title')}” đã làm căn cứ cho {i['used_by']}" for i in used)
+    if used and len(matching) >= needed:
         return Check(
-            _name(criterion, default), PASS, f"Có {len(matching)} {subject}{period}.{used}"
-        )
+            name, FAIL,
+            f"Không đủ {needed} {subject}{period} chưa dùng làm căn cứ khen thưởng: {taken}; "
+            "mỗi sáng kiến, đề tài chỉ làm căn cứ cho một lần khen thưởng.",
+        )  # fmt: skip
     return Check(
-        _name(criterion, default),
+        name,
         UNKNOWN,
-        f"Chưa có dữ liệu đủ {needed} {subject}{period} (đã có {len(matching)}).",
+        f"Chưa có dữ liệu đủ {needed} {subject}{period} (đã có {len(free)})"
+        + (f"; {taken}" if taken else "")
+        + ".",
     )
 
 
@@ -488,7 +504,7 @@ def _any_of(criterion: Criterion, facts: NomineeFacts) -> Check:
     name = _name(criterion, "any_of")
     passed = [c for c in checks if c.result == PASS]
     if passed:
-        return Check(name, PASS, passed[0].message)
+        return Check(name, PASS, passed[0].message, initiative_ids=passed[0].initiative_ids)
     result = FAIL if checks and all(c.result == FAIL for c in checks) else UNKNOWN
     return Check(name, result, " Hoặc: ".join(c.message for c in checks))
 
@@ -503,7 +519,8 @@ def _all_of(criterion: Criterion, facts: NomineeFacts) -> Check:
         relevant = [c for c in checks if c.result == result]
         if relevant:
             return Check(name, result, " ".join(c.message for c in relevant))
-    return Check(name, PASS, " ".join(c.message for c in checks))
+    ids = tuple(dict.fromkeys(i for c in checks for i in c.initiative_ids))
+    return Check(name, PASS, " ".join(c.message for c in checks), initiative_ids=ids)
 
 
 def _sub_checks(criterion: Criterion, facts: NomineeFacts) -> list[Check]:

@@ -22,7 +22,9 @@ from app.schemas.dossiers import AppraisalBody, ReturnBody, SupplementRequest
 from app.services import holidays, permissions, rule_values, workflow
 from app.services.award_types import award_types_by_code
 from app.services.award_types.catalogue import DOCUMENT_TYPES
-from app.services.dossiers import nominations, queries, rules
+from app.services.dossiers import nominations, queries, reviews, rules
+from app.services.dossiers.checks import stored_checks
+from app.services.nominees import initiative_uses
 
 
 def _subject(dossier: Dossier) -> workflow.Subject:
@@ -387,4 +389,9 @@ async def appraise_nomination(
         session, actor, subject, "appraise", target=body.conclusion, changes=changes,
         comment=body.note,
     )  # fmt: skip
+    # Concluded eligible, it holds the initiatives its passing checks stood on (one initiative,
+    # one award); found ineligible, it frees them.
+    computed = await stored_checks(session, [nomination], {dossier.id: dossier.year})
+    checked = reviews.merged(computed[nomination.id], nomination.check_reviews)
+    await initiative_uses.settle(session, actor, nomination, dossier, checked)
     return nomination, dossier

@@ -7,6 +7,10 @@ criteria_inputs.py), so a read costs nothing for them. Those not stored, or stor
 are computed for a whole page at once, in the same few queries whatever its size (the award
 types, the history of every nominee on the page, their ratings, discipline records and
 initiatives), and stored by a request that may write.
+
+Beside the checks the stored value keeps how each declared prior award stands against the
+history (`confirmed`, with the matching record, or `declared` only), and for a concluded
+nomination the day its checks were frozen (`frozen_on`): they stay as they were concluded.
 """
 
 from collections.abc import Iterable
@@ -36,10 +40,8 @@ from app.services.award_types.criteria import (
     evaluate,
 )
 from app.services.dossiers import rules
-from app.services.nominees import (
-    criteria_inputs,  # noqa: F401  (watches the criteria's inputs)
-    facts,
-)
+from app.services.nominees import facts
+from app.services.nominees.criteria_inputs import CONCLUDED
 
 
 def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
@@ -128,6 +130,13 @@ async def checks_for(
     session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
 ) -> dict[int, list[Check]]:
     """Nomination id → its checks; `years` maps each dossier id to the year it is judged in."""
+    return {k: v[0] for k, v in (await _evaluate(session, nominations, years)).items()}
+
+
+async def _evaluate(
+    session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
+) -> dict[int, tuple[list[Check], list[dict[str, Any]]]]:
+    """Nomination id → (its checks, how its declared prior awards stand)."""
     if not nominations:
         return {}
     types = await award_types_by_code(session, {n.award_type_code for n in nominations})
@@ -136,12 +145,36 @@ async def checks_for(
     today = rules.today()
     places = await _cluster_places(session, nominations) if _needs_places(types) else {}
     return {
-        n.id: evaluate(
-            _criteria_of(types.get(n.award_type_code), n.award_type_code),
-            facts_for(n, years[n.dossier_id], history, known, today, places),
+        n.id: (
+            evaluate(
+                _criteria_of(types.get(n.award_type_code), n.award_type_code),
+                facts_for(n, years[n.dossier_id], history, known, today, places),
+            ),
+            prior_award_standing(n, history),
         )
         for n in nominations
     }
+
+
+def prior_award_standing(
+    nomination: Nomination, history: Iterable[AwardHistory]
+) -> list[dict[str, Any]]:
+    """Each declared prior award, in order: `confirmed` with the id of the history record of
+    the same nominee (a person by name and unit, a collective by its register row), award type
+    and achievement year, or `declared` only."""
+    mine = [row for row in history if _history_matches(row, nomination)]
+    standing = []
+    for declared in nomination.prior_awards or []:
+        match = next(
+            (
+                row.id for row in sorted(mine, key=lambda r: r.id)
+                if row.award_type_code == declared.get("award_type_code")
+                and row.year == declared.get("year")
+            ),
+            None,
+        )  # fmt: skip
+        standing.append({"status": "confirmed" if match else "declared", "history_id": match})
+    return standing
 
 
 def _needs_places(types: dict[str, AwardType]) -> bool:
@@ -186,19 +219,35 @@ _STORE = (
 )
 
 
+def _fresh(nomination: Nomination, today: str) -> bool:
+    stored = nomination.criteria_checks
+    if stored is None:
+        return False
+    if nomination.status in CONCLUDED and stored.get("frozen_on"):
+        return True
+    return stored.get("on") == today
+
+
+def _stored_value(nomination: Nomination, computed: tuple, today: str) -> dict[str, Any]:
+    checks, prior = computed
+    value = {"on": today, "checks": [asdict(c) for c in checks], "prior_awards": prior}
+    if nomination.status in CONCLUDED:
+        value["frozen_on"] = today
+    return value
+
+
 async def stored_checks(
     session: AsyncSession, nominations: list[Nomination], years: dict[int, int]
 ) -> dict[int, list[dict[str, Any]]]:
-    """Nomination id → its checks: as stored today, or computed now for the others (and then
-    stored, when the session may write and no input has changed meanwhile: the row's
-    `checks_stamp` must still be the one they were computed from)."""
+    """Nomination id → its checks: as stored today (or frozen at its conclusion), or computed
+    now for the others (and then stored, when the session may write and no input has changed
+    meanwhile: the row's `checks_stamp` must still be the one they were computed from)."""
     today = rules.today().isoformat()
-    missing = [n for n in nominations if (n.criteria_checks or {}).get("on") != today]
+    missing = [n for n in nominations if not _fresh(n, today)]
     if missing:
-        fresh = await checks_for(session, missing, years)
+        fresh = await _evaluate(session, missing, years)
         for n in missing:
-            value = {"on": today, "checks": [asdict(c) for c in fresh[n.id]]}
-            set_committed_value(n, "criteria_checks", value)
+            set_committed_value(n, "criteria_checks", _stored_value(n, fresh[n.id], today))
         if not session.info.get(READ_ONLY):
             await session.execute(
                 _STORE,
@@ -208,3 +257,33 @@ async def stored_checks(
                 ],
             )
     return {n.id: n.criteria_checks["checks"] for n in nominations}
+
+
+def prior_awards_of(nomination: Nomination) -> list[dict[str, Any]]:
+    """The declared prior awards with their standing against the history (after
+    `stored_checks`): each gains `status` and `history_id`."""
+    standing = (nomination.criteria_checks or {}).get("prior_awards") or []
+    declared = nomination.prior_awards or []
+    unknown = {"status": "declared", "history_id": None}
+    return [
+        {**p, **(standing[i] if i < len(standing) else unknown)} for i, p in enumerate(declared)
+    ]
+
+
+async def freeze(session: AsyncSession, nomination: Nomination, year: int) -> None:
+    """A nomination just concluded keeps the checks it was concluded on: computed now unless
+    stored today, and marked frozen (no input change forgets them afterwards)."""
+    today = rules.today().isoformat()
+    stored = nomination.criteria_checks
+    if stored is not None and stored.get("on") == today:
+        value = {**stored, "frozen_on": stored.get("frozen_on") or today}
+    else:
+        computed = await _evaluate(session, [nomination], {nomination.dossier_id: year})
+        value = _stored_value(nomination, computed[nomination.id], today)
+    value["frozen_on"] = value.get("frozen_on") or today
+    set_committed_value(nomination, "criteria_checks", value)
+    await session.execute(
+        update(Nomination.__table__)
+        .where(Nomination.__table__.c.id == nomination.id)
+        .values(criteria_checks=value)
+    )

@@ -10,6 +10,8 @@ from app.core.orm import touch
 from app.core.principal import Principal
 from app.models import Dossier, Nomination
 from app.services import workflow
+from app.services.dossiers import checks
+from app.services.nominees.criteria_inputs import CONCLUDED
 
 
 def subject(nomination: Nomination, dossier: Dossier, **data: Any) -> workflow.Subject:
@@ -38,9 +40,13 @@ async def move(
     comment: str | None = None,
     **data: Any,
 ) -> str:
-    """Move one nomination (audit entry and event included) and let its dossier's ETag move."""
+    """Move one nomination (audit entry and event included) and let its dossier's ETag move;
+    a nomination concluded by the move keeps the checks it was concluded on."""
     touch(dossier)
-    return await workflow.transition(
+    status = await workflow.transition(
         session, actor, subject(nomination, dossier, **data), action, target=target,
         comment=comment,
     )  # fmt: skip
+    if status in CONCLUDED:
+        await checks.freeze(session, nomination, dossier.year)
+    return status

@@ -29,8 +29,8 @@ from app.schemas.dossiers import (
 )
 from app.services import policies
 from app.services.decisions import outcomes
-from app.services.dossiers import queries
-from app.services.dossiers.checks import stored_checks
+from app.services.dossiers import queries, reviews
+from app.services.dossiers.checks import prior_awards_of, stored_checks
 
 
 async def _nominations_with_facts(
@@ -43,10 +43,13 @@ async def _nominations_with_facts(
     `received` are the dossiers that may have vote results or decisions."""
     checks = await stored_checks(session, nominations, years)
     votes, decisions = await outcomes.of_dossiers(session, received)
+    reviewed = {n.id: reviews.merged(checks[n.id], n.check_reviews) for n in nominations}
     return {
         n.id: RowWith(
             n,
-            checks=checks[n.id],
+            checks=reviewed[n.id],
+            eligibility=reviews.eligibility(reviewed[n.id]),
+            prior_awards=prior_awards_of(n),
             appraisal=Appraisal.model_validate(n) if n.appraisal_conclusion else None,
             vote_result=votes.get(n.id),
             decision=decisions.get(n.id),
@@ -80,7 +83,7 @@ async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> l
         DossierSummary.model_validate(
             RowWith(
                 d,
-                nominations=[RowWith(n, checks=_counted(checks[n.id])) for n in d.nominations],
+                nominations=[_summary(n, checks[n.id]) for n in d.nominations],
                 attachment_count=papers.get(d.id, 0),
             )
         )
@@ -88,8 +91,13 @@ async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> l
     ]
 
 
+def _summary(nomination: Nomination, checks: list[dict[str, Any]]) -> RowWith:
+    reviewed = reviews.merged(checks, nomination.check_reviews)
+    return RowWith(nomination, checks=_counted(reviewed), eligibility=reviews.eligibility(reviewed))
+
+
 def _counted(checks: list[dict[str, Any]]) -> CheckCounts:
-    results = Counter(c["result"] for c in checks)
+    results = Counter(c["effective_result"] for c in checks)
     return CheckCounts.model_validate({r: results[r] for r in ("pass", "fail", "unknown")})
 
 

@@ -12,8 +12,13 @@ Two ways in, both generic:
   dossier moved to another year).
 
 What is named: nominations by id or dossier, individuals by folded name (`nominee_keys`),
-collectives by their row in the register, nominations by award type. More is always safe;
-less is a stale check.
+collectives by their row in the register, nominations by award type, the authors of
+initiatives (by initiative, or by the nomination holding them). More is always safe; less is a
+stale check.
+
+A concluded nomination (awarded, rejected, submitted to the state) keeps the checks it was
+concluded on: no change of an input forgets them (services/dossiers/checks.py freezes them at
+the move); a nomination that leaves that state (a rejected one returned) is computed again.
 """
 
 from collections.abc import Callable, Collection, Iterable
@@ -25,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.core.statuses import NominationStatus
 from app.models import (
     AwardHistory,
     AwardType,
@@ -33,10 +39,15 @@ from app.models import (
     DisciplineRecord,
     Initiative,
     InitiativeAuthor,
+    InitiativeUse,
     Nomination,
     YearlyRating,
 )
 
+# The statuses whose checks are frozen: what the nomination was concluded on.
+CONCLUDED = frozenset(
+    {NominationStatus.AWARDED, NominationStatus.REJECTED, NominationStatus.SUBMITTED_TO_STATE}
+)
 CHUNK = 1000  # ids or keys per statement, far below PostgreSQL's 32,767 parameters
 Affected = Callable[[Any], dict[str, Iterable[Any]]]
 _COLUMNS = {
@@ -46,14 +57,32 @@ _COLUMNS = {
     "collective_ids": Nomination.collective_id,
     "award_type_codes": Nomination.award_type_code,
 }
-# Collectives named through what they are: the units' own rows in the register (a cluster's
-# standings place a unit), or the units placed in a cluster's standings.
+# Nominations named through a subquery: collectives through what they are (the units' own rows
+# in the register, the units placed in a cluster's standings), people through the initiatives
+# they wrote (by initiative, or by the nomination that holds it).
+_AUTHORS = select(InitiativeAuthor.name_key)
 _SUBQUERIES = {
-    "collective_unit_ids": lambda ids: select(Collective.id).where(Collective.unit_id.in_(ids)),
-    "cluster_ids": lambda ids: (
-        select(Collective.id)
-        .join(ClusterStanding, ClusterStanding.unit_id == Collective.unit_id)
-        .where(ClusterStanding.cluster_id.in_(ids))
+    "collective_unit_ids": (
+        Nomination.collective_id,
+        lambda ids: select(Collective.id).where(Collective.unit_id.in_(ids)),
+    ),
+    "cluster_ids": (
+        Nomination.collective_id,
+        lambda ids: (
+            select(Collective.id)
+            .join(ClusterStanding, ClusterStanding.unit_id == Collective.unit_id)
+            .where(ClusterStanding.cluster_id.in_(ids))
+        ),
+    ),
+    "initiative_ids": (
+        Nomination.nominee_key,
+        lambda ids: _AUTHORS.where(InitiativeAuthor.initiative_id.in_(ids)),
+    ),
+    "holder_nomination_ids": (
+        Nomination.nominee_key,
+        lambda ids: _AUTHORS.join(
+            InitiativeUse, InitiativeUse.initiative_id == InitiativeAuthor.initiative_id
+        ).where(InitiativeUse.nomination_id.in_(ids)),
     ),
 }
 _WATCHED: dict[type, Affected] = {}
@@ -71,14 +100,14 @@ def _statements(named: dict[str, Iterable[Any]]) -> list:
         distinct = sorted({v for v in values if v is not None})
         for start in range(0, len(distinct), CHUNK):
             chunk = distinct[start : start + CHUNK]
-            named_by = (
-                Nomination.collective_id.in_(_SUBQUERIES[keyword](chunk))
-                if keyword in _SUBQUERIES
-                else _COLUMNS[keyword].in_(chunk)
-            )
+            if keyword in _SUBQUERIES:
+                column, subquery = _SUBQUERIES[keyword]
+                named_by = column.in_(subquery(chunk))
+            else:
+                named_by = _COLUMNS[keyword].in_(chunk)
             statements.append(
                 update(Nomination)
-                .where(named_by)
+                .where(named_by, Nomination.status.not_in(CONCLUDED))
                 .values(criteria_checks=None, checks_stamp=Nomination.checks_stamp + 1)
                 .execution_options(synchronize_session=False)
             )
@@ -89,7 +118,7 @@ def _forget_held(session: Session) -> None:
     # Nominations this session already holds are computed again when read; their stamp stays
     # behind, so what is computed from them is shown but not stored.
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, Nomination):
+        if isinstance(obj, Nomination) and obj.status not in CONCLUDED:
             set_committed_value(obj, "criteria_checks", None)
 
 
@@ -127,6 +156,17 @@ def _before(obj: Any) -> SimpleNamespace:
     return SimpleNamespace(**before)
 
 
+def _status_moved(nomination: Nomination, named: dict[str, list[Any]]) -> None:
+    """A nomination that moved frees or holds initiatives (their authors' other nominations
+    are judged again), and one that left a concluded status is no longer frozen."""
+    moved = inspect(nomination).attrs.status.load_history()
+    if not moved.deleted:
+        return
+    named.setdefault("holder_nomination_ids", []).append(nomination.id)
+    if moved.deleted[0] in CONCLUDED and nomination.status not in CONCLUDED:
+        named.setdefault("nomination_ids", []).append(nomination.id)
+
+
 @event.listens_for(Session, "after_flush")
 def _forget_checks_fed_by_flushed_rows(session: Session, _context) -> None:
     named: dict[str, list[Any]] = {}
@@ -140,6 +180,9 @@ def _forget_checks_fed_by_flushed_rows(session: Session, _context) -> None:
     for row, model in rows:
         for keyword, values in _WATCHED[model](row).items():
             named.setdefault(keyword, []).extend(values)
+    for nomination in session.dirty:
+        if isinstance(nomination, Nomination):
+            _status_moved(nomination, named)
     statements = _statements(named)
     for statement in statements:
         session.execute(statement)
@@ -164,3 +207,4 @@ watch(
         "nominee_keys": [a.name_key for a in getattr(row, "__dict__", {}).get("authors", ())]
     },
 )
+watch(InitiativeUse, lambda row: {"initiative_ids": [row.initiative_id]})

@@ -10,8 +10,29 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.models import DisciplineRecord, Initiative, InitiativeAuthor, Nomination, YearlyRating
+from app.core.statuses import NominationStatus
+from app.models import (
+    DisciplineRecord,
+    Dossier,
+    Initiative,
+    InitiativeAuthor,
+    InitiativeUse,
+    Nomination,
+    YearlyRating,
+)
+from app.services.award_types.catalogue import award_type_name
 from app.services.award_types.criteria import YearRating
+
+# A nomination holds the initiatives it was concluded eligible on while it may still become an
+# award; rejected, withdrawn, returned or found ineligible, it leaves them free again.
+HOLDING = frozenset(
+    {
+        NominationStatus.ELIGIBLE,
+        NominationStatus.APPROVED,
+        NominationStatus.AWARDED,
+        NominationStatus.SUBMITTED_TO_STATE,
+    }
+)
 
 DISCIPLINE_NAMES = {
     "discipline": "bị kỷ luật",
@@ -26,6 +47,8 @@ class KnownFacts:
     ratings: list[YearlyRating] = field(default_factory=list)
     discipline: list[DisciplineRecord] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
+    # Initiative id → (nomination id, what to call it) of the nomination holding it.
+    uses: dict[int, tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,11 +86,32 @@ async def load(session: AsyncSession, nominations: Iterable[Nomination]) -> Know
         .where(Initiative.id.in_(authored))
         .options(selectinload(Initiative.authors))
     )
+    uses = (
+        select(InitiativeUse.initiative_id, Nomination.id, Nomination.nominee_name,
+               Nomination.award_type_code, Dossier.code)
+        .join(Nomination, Nomination.id == InitiativeUse.nomination_id)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .where(InitiativeUse.initiative_id.in_(authored), Nomination.status.in_(HOLDING))
+    )  # fmt: skip
     return KnownFacts(
         list(await session.scalars(ratings)),
         list(await session.scalars(discipline)),
         list(await session.scalars(initiatives)),
+        {
+            initiative_id: (
+                nomination_id,
+                f"đề nghị số {nomination_id} ({name}, {award_type_name(code)}, hồ sơ {dossier})",
+            )
+            for initiative_id, nomination_id, name, code, dossier in await session.execute(uses)
+        },
     )
+
+
+def _used_by(known: KnownFacts, initiative_id: int, nomination_id: int) -> str | None:
+    """Which other nomination holds the initiative, or None when it is free (or held by this
+    nomination itself)."""
+    use = known.uses.get(initiative_id)
+    return use[1] if use is not None and use[0] != nomination_id else None
 
 
 def _mine(row_key: str, row_unit: int | None, nomination: Nomination) -> bool:
@@ -114,6 +158,7 @@ def extras(nomination: Nomination, known: KnownFacts, today: date) -> NomineeExt
                 "year": i.year,
                 "decision_no": i.decision_no,
                 "kind": i.kind,
+                "used_by": _used_by(known, i.id, nomination.id),
             }
             for i in sorted(initiatives, key=lambda i: (i.year, i.id))
         ),
