@@ -6,6 +6,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.orm import PageResult
@@ -24,10 +25,11 @@ from app.services.accounts import grants
 router = feature_router(tags=["users"])
 
 
-@router.get("/users", response_model=ListEnvelope[UserRead])
+@router.get("/users", summary="List user accounts", response_model=ListEnvelope[UserRead])
 async def list_users(
     session: SessionDep,
     principal: Allowed("user.list"),
+    fields: Fields(UserRead),
     page: PageDep,
     role: Role | None = None,
     unit_id: Annotated[Id | None, Query(description="Tài khoản của một đơn vị")] = None,
@@ -36,12 +38,19 @@ async def list_users(
     ] = None,
     q: Annotated[str | None, Query(max_length=100, description="Một phần tên đăng nhập")] = None,
 ):
+    """Accounts (tài khoản người dùng), filtered by `unit_id`, `role` and `active`."""
     filters = accounts.UserFilters(role=role, unit_id=unit_id, active=active, q=q)
-    return envelope(await accounts.list_users(session, filters, page.limit, page.offset))
+    return fields.apply(
+        envelope(await accounts.list_users(session, filters, page.limit, page.offset))
+    )
 
 
 @router.post(
-    "/users", response_model=UserRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/users",
+    summary="Create a user account",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
 )
 async def create_user(
     session: SessionDep, principal: Allowed("user.create"), body: UserCreate, response: Response
@@ -53,16 +62,24 @@ async def create_user(
     return user
 
 
-@router.get("/users/{user_id}", response_model=UserRead, responses=NOT_FOUND)
+@router.get(
+    "/users/{user_id}", summary="Read a user account", response_model=UserRead, responses=NOT_FOUND
+)
 async def get_user(
     session: SessionDep, principal: Allowed("user.read"), user_id: Id, response: Response
 ):
+    """One account (tài khoản) with its role and link."""
     user = await accounts.get_user(session, user_id)
     set_etag(response, user.version)
     return user
 
 
-@router.patch("/users/{user_id}", response_model=UserRead, responses={**NOT_FOUND, **VERSIONED})
+@router.patch(
+    "/users/{user_id}",
+    summary="Change or deactivate a user account",
+    response_model=UserRead,
+    responses={**NOT_FOUND, **VERSIONED},
+)
 async def update_user(
     session: SessionDep,
     principal: Allowed("user.update"),
@@ -79,6 +96,7 @@ async def update_user(
 
 @router.post(
     "/users/{user_id}/grants",
+    summary="Give an account one more role",
     response_model=RoleGrantRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -101,12 +119,15 @@ async def grant_role(
 
 
 @router.get(
-    "/users/{user_id}/grants", response_model=ListEnvelope[RoleGrantRead], responses=NOT_FOUND
+    "/users/{user_id}/grants",
+    summary="List an account's role grants",
+    response_model=ListEnvelope[RoleGrantRead],
+    responses=NOT_FOUND,
 )
 async def list_role_grants(
     session: SessionDep, principal: Allowed("user.list_grants"), user_id: Id
 ):
-    """The account's role grants, revoked ones included (`active: false`)."""
+    """The account's role grants (vai trò được giao), revoked ones included (`active: false`)."""
     rows = await grants.list_grants(session, user_id)
     return envelope(PageResult(rows, len(rows), len(rows), 0))
 
@@ -119,7 +140,7 @@ async def _revoke(call: ActionCall) -> RoleGrantRead:
 
 add_action_route(
     router, "/role-grants/{grant_id}/revoke", _revoke, name="revoke_role_grant",
-    action="user.revoke_grant", response_model=RoleGrantRead,
+    summary="Take a role grant back", action="user.revoke_grant", response_model=RoleGrantRead,
     responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]},
     doc="Take a role grant back: every token of the account stops working at once, those "
     "acting under its other roles too (they sign in again). 409 `grant_already_revoked`.",

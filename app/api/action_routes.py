@@ -52,6 +52,7 @@ def add_action_route(
     handle: Handler,
     *,
     name: str,
+    summary: str,
     action: str,
     doc: str,
     body: type[BaseModel] | None = None,
@@ -61,10 +62,11 @@ def add_action_route(
     **route: Any,
 ) -> None:
     """Add `method path` as the route `name` (its operationId) bound to `action` of the
-    permissions table. The endpoint takes the session, the gated caller, the path's id, any
-    `extras` (name → Annotated dependency), an optional If-Match and the `body` (optional
-    unless `body_required`), and answers what `handle` returns; `doc` is its description and
-    `route` the rest of `add_api_route`'s arguments (response model, responses...)."""
+    permissions table, with `summary` as its short title. The endpoint takes the session, the
+    gated caller, the path's id, any `extras` (name → Annotated dependency), an optional
+    If-Match and the `body` (optional unless `body_required`), and answers what `handle`
+    returns; `doc` is its description and `route` the rest of `add_api_route`'s arguments
+    (response model, responses...)."""
     id_name, extras = _id_name(path), dict(extras or {})
     params = [
         _param("session", SessionDep),
@@ -93,4 +95,4 @@ def add_action_route(
     endpoint.__name__ = endpoint.__qualname__ = name
     endpoint.__doc__ = doc
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    router.add_api_route(path, endpoint, methods=[method], **route)
+    router.add_api_route(path, endpoint, methods=[method], summary=summary, **route)

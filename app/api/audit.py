@@ -14,7 +14,7 @@ from app.services.audit import log as audit_log
 router = feature_router(tags=["audit"])
 
 
-@router.get("/audit", response_model=ListEnvelope[AuditEntryRead])
+@router.get("/audit", summary="Read the audit log", response_model=ListEnvelope[AuditEntryRead])
 async def list_audit_entries(
     session: SessionDep,
     principal: Allowed("audit.list"),

@@ -28,6 +28,7 @@ router = feature_router()
 
 @router.post(
     "/auth/token",
+    summary="Sign in with a username and password",
     response_model=TokenResponse,
     tags=["auth"],
     dependencies=[Public("auth.login")],
@@ -60,6 +61,7 @@ async def login(
 
 @router.post(
     "/auth/refresh",
+    summary="Exchange a refresh token for a new token pair",
     response_model=TokenResponse,
     tags=["auth"],
     dependencies=[Public("auth.refresh")],
@@ -73,17 +75,22 @@ async def refresh_token(request: Request, session: SessionDep, body: RefreshRequ
     )
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, tags=["auth"])
+@router.post(
+    "/auth/logout",
+    summary="Sign out everywhere",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["auth"],
+)
 async def logout(session: SessionDep, principal: Allowed("auth.logout")) -> Response:
     """Every token of the caller stops working at once."""
     await auth_service.logout(session, principal)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/auth/me", response_model=Me, tags=["auth"])
+@router.get("/auth/me", summary="Read the signed-in account", response_model=Me, tags=["auth"])
 async def read_me(session: SessionDep, principal: Allowed("auth.me")) -> Me:
     """Who the token acts as (`role` and its scope, `grant_id`), and every role the account
-    may act under (`grants`)."""
+    may act under (`grants`, vai trò)."""
     options = await auth_service.role_options(session, principal)
     return Me(
         id=principal.user_id,
@@ -98,7 +105,12 @@ async def read_me(session: SessionDep, principal: Allowed("auth.me")) -> Me:
     )
 
 
-@router.post("/auth/switch", response_model=TokenResponse, tags=["auth"])
+@router.post(
+    "/auth/switch",
+    summary="Act under another of one's roles",
+    response_model=TokenResponse,
+    tags=["auth"],
+)
 async def switch_role(
     request: Request, session: SessionDep, principal: Allowed("auth.switch"), body: SwitchRequest
 ) -> TokenResponse:
@@ -113,6 +125,7 @@ async def switch_role(
 
 @router.post(
     "/service-tokens",
+    summary="Create a read-only token for a reporting script",
     response_model=ServiceTokenCreated,
     status_code=status.HTTP_201_CREATED,
     tags=["auth"],
@@ -134,16 +147,24 @@ async def create_service_token(
     return ServiceTokenCreated(**read, token=token)
 
 
-@router.get("/service-tokens", response_model=ListEnvelope[ServiceTokenRead], tags=["auth"])
+@router.get(
+    "/service-tokens",
+    summary="List the service tokens",
+    response_model=ListEnvelope[ServiceTokenRead],
+    tags=["auth"],
+)
 async def list_service_tokens(
     session: SessionDep, principal: Allowed("service_token.list"), page: PageDep
 ):
+    """The reporting scripts' read-only tokens (token dịch vụ); the token strings themselves are
+    never shown again."""
     result = await accounts.list_service_tokens(session, page.limit, page.offset)
     return envelope(result)
 
 
 @router.delete(
     "/service-tokens/{token_id}",
+    summary="Revoke a service token",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND,
     tags=["auth"],
@@ -151,5 +172,6 @@ async def list_service_tokens(
 async def revoke_service_token(
     session: SessionDep, principal: Allowed("service_token.revoke"), token_id: Id
 ) -> Response:
+    """The service token (token dịch vụ) stops working at once."""
     await accounts.revoke_service_token(session, principal, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

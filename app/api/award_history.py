@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import File, Query, Request, UploadFile
 
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
@@ -15,10 +16,15 @@ from app.services.award_history import importing, records
 router = feature_router(tags=["award history"])
 
 
-@router.get("/award-history", response_model=ListEnvelope[AwardHistoryRead])
+@router.get(
+    "/award-history",
+    summary="Search the award history",
+    response_model=ListEnvelope[AwardHistoryRead],
+)
 async def list_award_history(
     session: SessionDep,
     principal: Allowed("award_history.list"),
+    fields: Fields(AwardHistoryRead),
     page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
     nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
@@ -37,10 +43,14 @@ async def list_award_history(
         unit_id=unit_id,
     )
     result = await records.list_history(session, principal, filters, page.limit, page.offset)
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
-@router.post("/award-history/import", response_model=AwardHistoryImportResult)
+@router.post(
+    "/award-history/import",
+    summary="Import past awards from a spreadsheet",
+    response_model=AwardHistoryImportResult,
+)
 async def import_award_history(
     request: Request,
     session: SessionDep,

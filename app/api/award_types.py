@@ -17,7 +17,9 @@ AwardCode = Annotated[str, Path(max_length=80)]
 router = feature_router(tags=["award types"])
 
 
-@router.get("/award-types", response_model=ListEnvelope[AwardTypeRead])
+@router.get(
+    "/award-types", summary="List the award types", response_model=ListEnvelope[AwardTypeRead]
+)
 async def list_award_types(
     session: SessionDep,
     principal: Allowed("award_type.list"),
@@ -34,17 +36,27 @@ async def list_award_types(
     return envelope(result)
 
 
-@router.get("/award-types/{code}", response_model=AwardTypeRead, responses=NOT_FOUND)
+@router.get(
+    "/award-types/{code}",
+    summary="Read an award type with its criteria",
+    response_model=AwardTypeRead,
+    responses=NOT_FOUND,
+)
 async def get_award_type(
     session: SessionDep, principal: Allowed("award_type.read"), code: AwardCode, response: Response
 ):
+    """One award type (hình thức khen thưởng): its recipients, vote threshold, required papers and
+    criteria."""
     row = await award_types.get_award_type(session, code)
     set_etag(response, row.version)
     return row
 
 
 @router.patch(
-    "/award-types/{code}", response_model=AwardTypeRead, responses={**NOT_FOUND, **VERSIONED}
+    "/award-types/{code}",
+    summary="Amend an award type",
+    response_model=AwardTypeRead,
+    responses={**NOT_FOUND, **VERSIONED},
 )
 async def update_award_type(
     session: SessionDep,

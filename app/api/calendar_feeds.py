@@ -17,7 +17,10 @@ ICALENDAR = "text/calendar; charset=utf-8"
 
 
 @router.post(
-    "/calendar-feeds", response_model=CalendarFeedCreated, status_code=status.HTTP_201_CREATED
+    "/calendar-feeds",
+    summary="Create a calendar subscription address",
+    response_model=CalendarFeedCreated,
+    status_code=status.HTTP_201_CREATED,
 )
 async def create_calendar_feed(
     request: Request,
@@ -36,7 +39,11 @@ async def create_calendar_feed(
     return CalendarFeedCreated(**read, token=token, url=url)
 
 
-@router.get("/calendar-feeds", response_model=ListEnvelope[CalendarFeedRead])
+@router.get(
+    "/calendar-feeds",
+    summary="List one's calendar subscriptions",
+    response_model=ListEnvelope[CalendarFeedRead],
+)
 async def list_calendar_feeds(
     session: SessionDep, principal: Allowed("calendar_feed.list"), page: PageDep
 ):
@@ -45,7 +52,10 @@ async def list_calendar_feeds(
 
 
 @router.delete(
-    "/calendar-feeds/{feed_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND
+    "/calendar-feeds/{feed_id}",
+    summary="Revoke a calendar subscription",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
 )
 async def revoke_calendar_feed(
     session: SessionDep, principal: Allowed("calendar_feed.revoke"), feed_id: Id
@@ -57,6 +67,7 @@ async def revoke_calendar_feed(
 
 @router.get(
     "/calendar/{token}.ics",
+    summary="Read a calendar subscription feed",
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar"}, **NOT_FOUND},
     dependencies=[Public("calendar.feed")],

@@ -7,6 +7,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope, RowWith
@@ -30,6 +31,7 @@ router = feature_router()
 
 @router.post(
     "/decisions",
+    summary="Record a commendation decision",
     response_model=DecisionRead,
     status_code=status.HTTP_201_CREATED,
     responses=CONFLICT,
@@ -53,27 +55,40 @@ async def record_decision(
     return DecisionRead.model_validate(decision)
 
 
-@router.get("/decisions", response_model=ListEnvelope[DecisionRead], tags=["decisions"])
+@router.get(
+    "/decisions",
+    summary="List the commendation decisions",
+    response_model=ListEnvelope[DecisionRead],
+    tags=["decisions"],
+)
 async def list_decisions(
     session: SessionDep,
     principal: Allowed("decision.list"),
+    fields: Fields(DecisionRead),
     page: PageDep,
     kind: DecisionKind | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     nomination_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ):
+    """The commendation decisions (quyết định khen thưởng), filtered by `kind`, `year`,
+    `nomination_id` or `q`."""
     filters = DecisionFilter(kind=kind, year=year, nomination_id=nomination_id, q=q)
     result = await records.list_decisions(session, filters, page.limit, page.offset)
-    return envelope(result, [DecisionRead.model_validate(d) for d in result.items])
+    return fields.apply(envelope(result, [DecisionRead.model_validate(d) for d in result.items]))
 
 
 @router.get(
-    "/decisions/{decision_id}", response_model=DecisionRead, responses=NOT_FOUND, tags=["decisions"]
+    "/decisions/{decision_id}",
+    summary="Read a commendation decision",
+    response_model=DecisionRead,
+    responses=NOT_FOUND,
+    tags=["decisions"],
 )
 async def get_decision(
     session: SessionDep, principal: Allowed("decision.read"), decision_id: Id, response: Response
 ):
+    """One decision (quyết định khen thưởng) with the nominations it covers."""
     decision = await records.get(session, decision_id)
     set_etag(response, decision.version)
     return DecisionRead.model_validate(decision)
@@ -81,6 +96,7 @@ async def get_decision(
 
 @router.post(
     "/nominations/{nomination_id}/state-result",
+    summary="Record the central government's answer on a nomination",
     response_model=StateResultRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -100,6 +116,7 @@ async def record_state_result(
 
 @router.post(
     "/nominations/{nomination_id}/disclosure",
+    summary="Record the public disclosure of a nomination",
     response_model=DisclosureRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -119,6 +136,7 @@ async def record_disclosure(
 
 @router.get(
     "/nominations/{nomination_id}/disclosures",
+    summary="List a nomination's disclosures",
     response_model=list[DisclosureRead],
     responses=NOT_FOUND,
     tags=["decisions"],
@@ -126,12 +144,14 @@ async def record_disclosure(
 async def list_disclosures(
     session: SessionDep, principal: Allowed("disclosure.list"), nomination_id: Id
 ):
+    """The public disclosures (công khai) recorded for a nomination."""
     rows = await disclosures.for_nomination(session, principal, nomination_id)
     return [DisclosureRead.model_validate(r) for r in rows]
 
 
 @router.post(
     "/nominations/{nomination_id}/complaints",
+    summary="Record a complaint about a nomination",
     response_model=ComplaintRead,
     status_code=status.HTTP_201_CREATED,
     responses=NOT_FOUND,
@@ -153,6 +173,7 @@ async def record_complaint(
 
 @router.get(
     "/nominations/{nomination_id}/complaints",
+    summary="List a nomination's complaints",
     response_model=list[ComplaintRead],
     responses=NOT_FOUND,
     tags=["complaints"],
@@ -160,12 +181,14 @@ async def record_complaint(
 async def list_complaints(
     session: SessionDep, principal: Allowed("complaint.list"), nomination_id: Id
 ):
+    """The complaints (khiếu nại, phản ánh) about a nomination, open and resolved."""
     rows = await complaints.for_nomination(session, principal, nomination_id)
     return [ComplaintRead.model_validate(r) for r in rows]
 
 
 @router.get(
     "/complaints/{complaint_id}",
+    summary="Read a complaint",
     response_model=ComplaintRead,
     responses=NOT_FOUND,
     tags=["complaints"],
@@ -173,6 +196,7 @@ async def list_complaints(
 async def get_complaint(
     session: SessionDep, principal: Allowed("complaint.read"), complaint_id: Id, response: Response
 ):
+    """One complaint (khiếu nại, phản ánh) with its resolution, if any."""
     row = await complaints.get(session, principal, complaint_id)
     set_etag(response, row.version)
     return ComplaintRead.model_validate(row)
@@ -189,6 +213,7 @@ add_action_route(
     "/complaints/{complaint_id}/resolve",
     _resolved,
     name="resolve_complaint",
+    summary="Resolve a complaint",
     action="complaint.resolve",
     body=ComplaintResolve,
     body_required=True,

@@ -30,7 +30,7 @@ from app.services import directory
 router = feature_router(tags=["directory"])
 
 
-@router.get("/units", response_model=ListEnvelope[UnitRead])
+@router.get("/units", summary="Search the units", response_model=ListEnvelope[UnitRead])
 async def list_units(
     session: SessionDep,
     principal: Allowed("unit.list"),
@@ -41,6 +41,7 @@ async def list_units(
     kind: UnitKind | None = None,
     active: bool | None = None,
 ):
+    """Units (đơn vị): `q` searches names, codes and aliases without diacritics."""
     result = await directory.list_units(
         session, q=q, kind=kind, active=active, limit=page.limit, offset=page.offset
     )
@@ -48,27 +49,38 @@ async def list_units(
 
 
 @router.post(
-    "/units", response_model=UnitRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/units",
+    summary="Add a unit",
+    response_model=UnitRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
 )
 async def create_unit(
     session: SessionDep, principal: Allowed("unit.create"), body: UnitCreate, response: Response
 ):
+    """A unit (đơn vị) of the province; its `code` is unique (409 `unit_code_taken`)."""
     unit = await directory.create_unit(session, principal, body)
     response.headers["Location"] = f"/api/v1/units/{unit.id}"
     set_etag(response, unit.version)
     return unit
 
 
-@router.get("/units/{unit_id}", response_model=UnitRead, responses=NOT_FOUND)
+@router.get("/units/{unit_id}", summary="Read a unit", response_model=UnitRead, responses=NOT_FOUND)
 async def get_unit(
     session: SessionDep, principal: Allowed("unit.read"), unit_id: Id, response: Response
 ):
+    """One unit (đơn vị) with its kind and aliases."""
     unit = await directory.get_unit(session, unit_id)
     set_etag(response, unit.version)
     return unit
 
 
-@router.patch("/units/{unit_id}", response_model=UnitRead, responses={**NOT_FOUND, **VERSIONED})
+@router.patch(
+    "/units/{unit_id}",
+    summary="Change a unit",
+    response_model=UnitRead,
+    responses={**NOT_FOUND, **VERSIONED},
+)
 async def update_unit(
     session: SessionDep,
     principal: Allowed("unit.update"),
@@ -77,12 +89,16 @@ async def update_unit(
     expected: IfMatch,
     response: Response,
 ):
+    """Rename a unit (đơn vị), change its kind or aliases, or deactivate it; only the fields sent
+    change."""
     unit = await directory.update_unit(session, principal, unit_id, body, expected)
     set_etag(response, unit.version)
     return unit
 
 
-@router.get("/clusters", response_model=ListEnvelope[ClusterRead])
+@router.get(
+    "/clusters", summary="List the emulation clusters", response_model=ListEnvelope[ClusterRead]
+)
 async def list_clusters(
     session: SessionDep,
     principal: Allowed("cluster.list"),
@@ -102,6 +118,7 @@ async def list_clusters(
 
 @router.post(
     "/clusters",
+    summary="Create a cluster for a year",
     response_model=ClusterRead,
     status_code=status.HTTP_201_CREATED,
     responses=CONFLICT,
@@ -119,10 +136,16 @@ async def create_cluster(
     return cluster
 
 
-@router.get("/clusters/{cluster_id}", response_model=ClusterRead, responses=NOT_FOUND)
+@router.get(
+    "/clusters/{cluster_id}",
+    summary="Read a cluster",
+    response_model=ClusterRead,
+    responses=NOT_FOUND,
+)
 async def get_cluster(
     session: SessionDep, principal: Allowed("cluster.read"), cluster_id: Id, response: Response
 ):
+    """One cluster or bloc (cụm, khối thi đua) with its head and members."""
     cluster = await directory.get_cluster(session, principal, cluster_id)
     set_etag(response, cluster.version)
     return cluster
@@ -130,6 +153,7 @@ async def get_cluster(
 
 @router.patch(
     "/clusters/{cluster_id}",
+    summary="Change a cluster or its members",
     response_model=ClusterRead,
     responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
 )
@@ -141,42 +165,60 @@ async def update_cluster(
     expected: IfMatch,
     response: Response,
 ):
+    """Rename a cluster (cụm, khối thi đua), change its head or its member units; a unit stays in
+    at most one cluster a year (409 `unit_already_in_cluster`)."""
     cluster = await directory.update_cluster(session, principal, cluster_id, body, expected)
     set_etag(response, cluster.version)
     return cluster
 
 
-@router.get("/councils", response_model=ListEnvelope[CouncilRead])
+@router.get("/councils", summary="List the councils", response_model=ListEnvelope[CouncilRead])
 async def list_councils(session: SessionDep, principal: Allowed("council.list"), page: PageDep):
     """A council member sees the council they sit on."""
     result = await directory.list_councils(session, principal, page.limit, page.offset)
     return envelope(result)
 
 
-@router.post("/councils", response_model=CouncilRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/councils",
+    summary="Create a council",
+    response_model=CouncilRead,
+    status_code=status.HTTP_201_CREATED,
+)
 async def create_council(
     session: SessionDep,
     principal: Allowed("council.create"),
     body: CouncilCreate,
     response: Response,
 ):
+    """A council (Hội đồng Thi đua - Khen thưởng) with its decision number; members are added one
+    by one."""
     council = await directory.create_council(session, principal, body)
     response.headers["Location"] = f"/api/v1/councils/{council.id}"
     set_etag(response, council.version)
     return council
 
 
-@router.get("/councils/{council_id}", response_model=CouncilRead, responses=NOT_FOUND)
+@router.get(
+    "/councils/{council_id}",
+    summary="Read a council with its members",
+    response_model=CouncilRead,
+    responses=NOT_FOUND,
+)
 async def get_council(
     session: SessionDep, principal: Allowed("council.read"), council_id: Id, response: Response
 ):
+    """One council (Hội đồng Thi đua - Khen thưởng) with its active members."""
     council = await directory.get_council(session, principal, council_id)
     set_etag(response, council.version)
     return council
 
 
 @router.patch(
-    "/councils/{council_id}", response_model=CouncilRead, responses={**NOT_FOUND, **VERSIONED}
+    "/councils/{council_id}",
+    summary="Change a council",
+    response_model=CouncilRead,
+    responses={**NOT_FOUND, **VERSIONED},
 )
 async def update_council(
     session: SessionDep,
@@ -186,6 +228,7 @@ async def update_council(
     expected: IfMatch,
     response: Response,
 ):
+    """Rename a council (Hội đồng Thi đua - Khen thưởng) or change its decision number and date."""
     council = await directory.update_council(session, principal, council_id, body, expected)
     set_etag(response, council.version)
     return council
@@ -193,6 +236,7 @@ async def update_council(
 
 @router.post(
     "/councils/{council_id}/members",
+    summary="Add a member to a council",
     response_model=CouncilMemberRead,
     status_code=status.HTTP_201_CREATED,
     responses=NOT_FOUND,
@@ -204,6 +248,8 @@ async def add_council_member(
     body: CouncilMemberCreate,
     response: Response,
 ):
+    """A member (thành viên Hội đồng) with their position and council role; `user_id` links the
+    account that votes for them, `monitored_cluster_ids` the clusters they follow."""
     member = await directory.add_member(session, principal, council_id, body)
     response.headers["Location"] = f"/api/v1/councils/{council_id}/members/{member.id}"
     set_etag(response, member.version)
@@ -212,6 +258,7 @@ async def add_council_member(
 
 @router.patch(
     "/councils/{council_id}/members/{member_id}",
+    summary="Change a council member",
     response_model=CouncilMemberRead,
     responses={**NOT_FOUND, **VERSIONED},
 )
@@ -224,6 +271,8 @@ async def update_council_member(
     expected: IfMatch,
     response: Response,
 ):
+    """Change a member's name, position, role, links or monitored clusters (thành viên Hội đồng);
+    only the fields sent change."""
     member = await directory.update_member(
         session, principal, council_id, member_id, body, expected
     )
@@ -233,6 +282,7 @@ async def update_council_member(
 
 @router.delete(
     "/councils/{council_id}/members/{member_id}",
+    summary="Remove a member from a council",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND,
 )

@@ -60,6 +60,7 @@ def _download(document: documents.DocumentFile) -> Response:
 def _paper_route(
     path: str,
     name: str,
+    summary: str,
     make: Callable[..., Awaitable[papers.Paper]],
     description: str,
     doc: str,
@@ -70,7 +71,7 @@ def _paper_route(
     """`GET path` answering the paper `make` builds, as DOCX or PDF (`?format=`): `make` takes
     the session, the caller gated by `document.<...>`, the path's ids in order and, when
     `dated`, the date of the place-and-date line (`?on=`). The route is named `name` (its
-    operationId) and documented by `doc`."""
+    operationId), titled `summary` and described by `doc`."""
     ids = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     action = f"document.{PAPER_ACTIONS[name]}"
     params = [
@@ -91,7 +92,7 @@ def _paper_route(
     endpoint.__doc__ = doc
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     router.add_api_route(
-        path, endpoint, methods=["GET"], response_class=Response,
+        path, endpoint, methods=["GET"], summary=summary, response_class=Response,
         responses=_responses(description, more), tags=["documents"],
     )  # fmt: skip
 
@@ -115,6 +116,7 @@ PAPER_ACTIONS = {
 _paper_route(
     "/dossiers/{dossier_id}/documents/to-trinh",
     "dossier_submission_paper",
+    "Print a dossier's submission letter",
     papers.unit_submission,
     "Tờ trình đề nghị khen thưởng kèm danh sách (DOCX hoặc PDF)",
     """Tờ trình đề nghị khen thưởng of the unit that made the dossier, addressed to the Chủ
@@ -128,6 +130,7 @@ _paper_route(
 _paper_route(
     "/dossiers/{dossier_id}/documents/cong-van-tra-ho-so",
     "return_letter_paper",
+    "Print the letter returning a dossier",
     papers.return_letter,
     "Công văn trả hồ sơ, yêu cầu bổ sung (DOCX hoặc PDF)",
     """Công văn trả hồ sơ (phiếu yêu cầu bổ sung) of Sở Nội vụ to the unit, from the dossier's
@@ -140,6 +143,7 @@ _paper_route(
 _paper_route(
     "/meetings/{meeting_id}/documents/bien-ban",
     "meeting_minutes_paper",
+    "Print a meeting's minutes",
     papers.council_minutes,
     "Biên bản họp Hội đồng (DOCX hoặc PDF)",
     """Biên bản họp Hội đồng Thi đua - Khen thưởng after the close: time, chủ trì, the members
@@ -151,6 +155,7 @@ _paper_route(
 _paper_route(
     "/meetings/{meeting_id}/documents/to-trinh",
     "meeting_submission_paper",
+    "Print the submission letter after a meeting",
     papers.meeting_submission,
     "Tờ trình của Sở Nội vụ kèm danh sách (DOCX hoặc PDF)",
     """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after the council's meeting: the
@@ -162,6 +167,7 @@ _paper_route(
 _paper_route(
     "/meetings/{meeting_id}/documents/bien-ban-kiem-phieu",
     "tally_minutes_paper",
+    "Print a meeting's vote-count minutes",
     papers.tally_minutes,
     "Biên bản kiểm phiếu (DOCX hoặc PDF)",
     """Biên bản kiểm phiếu after the close: members, ballots received (at the meeting and in
@@ -172,6 +178,7 @@ _paper_route(
 _paper_route(
     "/meetings/{meeting_id}/documents/phieu-bau",
     "ballot_paper",
+    "Print a meeting's blank ballot paper",
     papers.ballot_paper,
     "Phiếu bầu để trống (DOCX hoặc PDF)",
     """The blank phiếu bầu of the meeting's agenda, grouped by award type, with a Tán thành and
@@ -182,7 +189,12 @@ _paper_route(
 # ---- the templates ----------------------------------------------------------------------------
 
 
-@router.get("/document-templates", response_model=list[DocumentTemplateRead], tags=["documents"])
+@router.get(
+    "/document-templates",
+    summary="List the document templates",
+    response_model=list[DocumentTemplateRead],
+    tags=["documents"],
+)
 async def list_document_templates(
     session: SessionDep, principal: Allowed("document_template.list")
 ):
@@ -193,6 +205,7 @@ async def list_document_templates(
 
 @router.get(
     "/document-templates/{name}",
+    summary="Download a document template",
     response_class=Response,
     responses={200: {"description": "Mẫu Word (DOCX)", "content": {DOCX_TYPE: {}}}, **NOT_FOUND},
     tags=["documents"],
@@ -214,6 +227,7 @@ async def download_document_template(
 
 @router.put(
     "/document-templates/{name}",
+    summary="Replace a document template",
     response_model=DocumentTemplateRead,
     responses={**NOT_FOUND, **PROBLEMS, 413: {"description": "Tệp mẫu quá lớn"}},
     tags=["documents"],
@@ -237,6 +251,7 @@ async def upload_document_template(
 
 @router.get(
     "/document-templates/{name}/versions",
+    summary="List a template's versions",
     response_model=list[DocumentTemplateVersionRead],
     responses=NOT_FOUND,
     tags=["documents"],
@@ -250,6 +265,7 @@ async def list_document_template_versions(
 
 @router.post(
     "/document-templates/{name}/revert",
+    summary="Go back to an earlier template version",
     response_model=DocumentTemplateRead,
     responses=NOT_FOUND,
     tags=["documents"],

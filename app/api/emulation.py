@@ -46,7 +46,9 @@ async def _sheet_read(session, principal: Principal, sheet) -> dict:
     return emulation.sheet_view(sheet, principal, totals)
 
 
-@router.get("/emulation/tables", response_model=ListEnvelope[TableRead])
+@router.get(
+    "/emulation/tables", summary="List the scoring tables", response_model=ListEnvelope[TableRead]
+)
 async def list_score_tables(
     session: SessionDep,
     principal: Allowed("emulation.list_tables"),
@@ -64,6 +66,7 @@ async def list_score_tables(
 
 @router.post(
     "/emulation/tables",
+    summary="Draft a cluster's scoring table",
     response_model=TableRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -85,19 +88,30 @@ async def create_score_table(
     return emulation.table_view(table)
 
 
-@router.get("/emulation/tables/{table_id}", response_model=TableRead, responses=NOT_FOUND)
+@router.get(
+    "/emulation/tables/{table_id}",
+    summary="Read a scoring table",
+    response_model=TableRead,
+    responses=NOT_FOUND,
+)
 async def get_score_table(
     session: SessionDep,
     principal: Allowed("emulation.read_table"),
     table_id: Id,
     response: Response,
 ):
+    """One scoring table (bảng điểm thi đua) with its groups of criteria and its status."""
     table = await emulation.get_table(session, principal, table_id)
     set_etag(response, table.version)
     return emulation.table_view(table)
 
 
-@router.patch("/emulation/tables/{table_id}", response_model=TableRead, responses=_CHANGE)
+@router.patch(
+    "/emulation/tables/{table_id}",
+    summary="Change a draft scoring table",
+    response_model=TableRead,
+    responses=_CHANGE,
+)
 async def update_score_table(
     session: SessionDep,
     principal: Allowed("emulation.update_table"),
@@ -121,6 +135,7 @@ async def _open(call: ActionCall) -> dict:
 
 add_action_route(
     router, "/emulation/tables/{table_id}/open", _open, name="open_score_table",
+    summary="Open a scoring table for scoring",
     action="emulation.open_table", response_model=TableRead, responses=_CHANGE,
     doc="`draft → scoring`: members may score; the table is frozen. A revision that opens "
     "supersedes the revision being scored.",
@@ -129,6 +144,7 @@ add_action_route(
 
 @router.post(
     "/emulation/tables/{table_id}/revise",
+    summary="Draft a revision of a scoring table",
     response_model=TableRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -149,6 +165,7 @@ async def revise_score_table(
 
 @router.get(
     "/emulation/tables/{table_id}/sheets",
+    summary="List a table's score sheets",
     response_model=ListEnvelope[SheetRead],
     responses=NOT_FOUND,
 )
@@ -164,6 +181,7 @@ async def list_score_sheets(
 
 @router.put(
     "/emulation/tables/{table_id}/sheets/mine",
+    summary="Save one's own score sheet",
     response_model=SheetRead,
     responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]},
 )
@@ -191,15 +209,20 @@ async def _submit(call: ActionCall) -> dict:
 
 add_action_route(
     router, "/emulation/tables/{table_id}/sheets/mine/submit", _submit,
-    name="submit_own_score_sheet", action="emulation.submit_sheet", response_model=SheetRead,
-    responses=_CHANGE,
+    name="submit_own_score_sheet", summary="Submit one's own score sheet",
+    action="emulation.submit_sheet", response_model=SheetRead, responses=_CHANGE,
     doc="`draft → submitted`: every base criterion scored (422 `incomplete_score_sheet`), papers "
     "where the table asks for evidence (422 `missing_evidence`). After `scoring_due_on` the "
     "sheet is still taken, with `late: true`.",
 )  # fmt: skip
 
 
-@router.get("/emulation/sheets/{sheet_id}", response_model=SheetRead, responses=NOT_FOUND)
+@router.get(
+    "/emulation/sheets/{sheet_id}",
+    summary="Read a score sheet",
+    response_model=SheetRead,
+    responses=NOT_FOUND,
+)
 async def get_score_sheet(
     session: SessionDep,
     principal: Allowed("emulation.read_sheet"),
@@ -223,6 +246,7 @@ async def _adjust(call: ActionCall) -> dict:
 
 add_action_route(
     router, "/emulation/sheets/{sheet_id}/adjustments", _adjust, name="adjust_score",
+    summary="Change a criterion's score on a sheet",
     action="emulation.adjust_score", body=Adjustment, body_required=True,
     response_model=SheetRead, responses=_CHANGE,
     doc="The cluster head changes one criterion's score of a submitted sheet, with the reason "
@@ -238,6 +262,7 @@ async def _verify(call: ActionCall) -> dict:
 
 add_action_route(
     router, "/emulation/sheets/{sheet_id}/verify", _verify, name="verify_score_sheet",
+    summary="Verify a score sheet",
     action="emulation.verify_sheet", response_model=SheetRead, responses=_CHANGE,
     doc="`submitted → verified` by the cluster head: the sheet's total counts as final.",
 )  # fmt: skip
@@ -250,6 +275,7 @@ async def _dispute(call: ActionCall) -> dict:
 
 add_action_route(
     router, "/emulation/sheets/{sheet_id}/disagreements", _dispute, name="dispute_score",
+    summary="Disagree with a changed score",
     action="emulation.dispute_score", body=Disagreement, body_required=True,
     response_model=SheetRead, responses=_CHANGE,
     doc="The unit records that it disagrees with the head's change of one criterion (409 "
@@ -259,6 +285,7 @@ add_action_route(
 
 @router.get(
     "/emulation/tables/{table_id}/ranking",
+    summary="Compute a table's ranking",
     response_model=Ranking,
     responses={**NOT_FOUND, **CONFLICT},
 )
@@ -277,6 +304,7 @@ async def _publish(call: ActionCall) -> dict:
 
 add_action_route(
     router, "/emulation/tables/{table_id}/publish", _publish, name="publish_ranking",
+    summary="Publish a table's ranking",
     action="emulation.publish_ranking", response_model=TableRead, responses=_CHANGE,
     doc="`scoring → published` by the cluster head once every submitted sheet is verified "
     "(409 `sheets_not_verified`); member units then see the ranking.",
@@ -295,6 +323,7 @@ async def _result(call: ActionCall) -> dict:
 
 add_action_route(
     router, "/emulation/tables/{table_id}/result", _result, name="record_cluster_result",
+    summary="Record the cluster's emulation result",
     action="emulation.record_result", body=ResultCreate, body_required=True,
     response_model=ResultRead, status_code=status.HTTP_201_CREATED, responses=_CHANGE,
     doc="The cluster's decision on its published ranking (`published → decided`): the leading "
@@ -305,7 +334,12 @@ add_action_route(
 )  # fmt: skip
 
 
-@router.get("/emulation/tables/{table_id}/result", response_model=ResultRead, responses=NOT_FOUND)
+@router.get(
+    "/emulation/tables/{table_id}/result",
+    summary="Read the cluster's recorded result",
+    response_model=ResultRead,
+    responses=NOT_FOUND,
+)
 async def get_cluster_result(
     session: SessionDep, principal: Allowed("emulation.read_result"), table_id: Id
 ):
@@ -320,6 +354,7 @@ async def get_cluster_result(
 
 @router.get(
     "/emulation/tables/{table_id}/export",
+    summary="Export a table's score summary",
     response_class=Response,
     responses={
         **NOT_FOUND,
@@ -351,7 +386,11 @@ async def export_scores(
     )
 
 
-@router.get("/emulation/progress", response_model=ListEnvelope[ClusterProgress])
+@router.get(
+    "/emulation/progress",
+    summary="Follow the scoring progress of every cluster",
+    response_model=ListEnvelope[ClusterProgress],
+)
 async def emulation_progress(
     session: SessionDep,
     principal: Allowed("emulation.progress"),

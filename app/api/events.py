@@ -10,10 +10,11 @@ from fastapi import Header, Query, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.api.deps import Allowed, SessionDep
+from app.api.fields import Fields
 from app.api.routing import feature_router
 from app.core.errors import Unauthorized
 from app.core.principal import Principal
-from app.schemas.events import EventPage
+from app.schemas.events import EventPage, EventRead
 from app.services import auth as auth_service
 from app.services import events
 
@@ -30,10 +31,11 @@ After = Annotated[
 STREAM_BATCH = 100
 
 
-@router.get("/events", response_model=EventPage)
+@router.get("/events", summary="Read the event feed", response_model=EventPage)
 async def list_events(
     session: SessionDep,
     principal: Allowed("event.list"),
+    fields: Fields(EventRead),
     after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
@@ -42,11 +44,12 @@ async def list_events(
     ones. Event data carries ids, codes and statuses (and a return's reason), never personal
     data. Events older than `TDKT_EVENTS_RETENTION_DAYS` (if set) are deleted."""
     start = await events.cursor(session, after)
-    return await events.feed(session, principal, start, limit)
+    return fields.apply(await events.feed(session, principal, start, limit))
 
 
 @router.get(
     "/events/stream",
+    summary="Follow the event feed live (SSE)",
     response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}},
 )

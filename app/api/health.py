@@ -10,7 +10,7 @@ from app.core.migrations_info import head_revision
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", openapi_extra=NO_SECURITY)
+@router.get("/healthz", summary="Check that the process is alive", openapi_extra=NO_SECURITY)
 async def healthz() -> dict[str, str]:
     """The process is alive."""
     return {"status": "ok"}
@@ -18,6 +18,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get(
     "/readyz",
+    summary="Check that the database is reachable and migrated",
     responses={503: {"description": "Database unreachable or not migrated"}},
     openapi_extra=NO_SECURITY,
 )

@@ -16,7 +16,9 @@ from app.services import holidays
 router = feature_router(tags=["holidays"])
 
 
-@router.get("/holidays", response_model=ListEnvelope[HolidayRead])
+@router.get(
+    "/holidays", summary="List the year's days off", response_model=ListEnvelope[HolidayRead]
+)
 async def list_holidays(
     session: SessionDep,
     principal: Allowed("holiday.list"),
@@ -30,7 +32,9 @@ async def list_holidays(
     return envelope(result)
 
 
-@router.put("/holidays/{day}", response_model=HolidayRead)
+@router.put(
+    "/holidays/{day}", summary="Declare a day off or a working day", response_model=HolidayRead
+)
 async def set_holiday(
     session: SessionDep, principal: Allowed("holiday.set"), day: date, body: HolidaySet
 ):
@@ -38,7 +42,12 @@ async def set_holiday(
     return await holidays.set_holiday(session, principal, day, body.off, body.name)
 
 
-@router.delete("/holidays/{day}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+@router.delete(
+    "/holidays/{day}",
+    summary="Drop a calendar amendment",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
+)
 async def delete_holiday(
     session: SessionDep, principal: Allowed("holiday.delete"), day: date
 ) -> Response:

@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute, feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -74,7 +75,12 @@ async def _read(session, meeting, response: Response) -> MeetingRead:
     return await meetings.read(session, meeting)
 
 
-@router.post("/meetings", response_model=MeetingRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/meetings",
+    summary="Schedule a council meeting",
+    response_model=MeetingRead,
+    status_code=status.HTTP_201_CREATED,
+)
 async def schedule_meeting(
     session: SessionDep,
     principal: Allowed("meeting.schedule"),
@@ -87,10 +93,13 @@ async def schedule_meeting(
     return await _read(session, meeting, response)
 
 
-@router.get("/meetings", response_model=ListEnvelope[MeetingRead])
+@router.get(
+    "/meetings", summary="List the council meetings", response_model=ListEnvelope[MeetingRead]
+)
 async def list_meetings(
     session: SessionDep,
     principal: Allowed("meeting.list"),
+    fields: Fields(MeetingRead),
     page: PageDep,
     council_id: Id | None = None,
     round_id: Id | None = None,
@@ -100,13 +109,19 @@ async def list_meetings(
     """A council member sees the meetings of their council."""
     filters = MeetingFilter(council_id=council_id, round_id=round_id, status=status, kind=kind)
     result = await meetings.list_meetings(session, principal, filters, page.limit, page.offset)
-    return envelope(result, await meetings.reads(session, result.items))
+    return fields.apply(envelope(result, await meetings.reads(session, result.items)))
 
 
-@router.get("/meetings/{meeting_id}", response_model=MeetingRead, responses=NOT_FOUND)
+@router.get(
+    "/meetings/{meeting_id}",
+    summary="Read a council meeting",
+    response_model=MeetingRead,
+    responses=NOT_FOUND,
+)
 async def get_meeting(
     session: SessionDep, principal: Allowed("meeting.read"), meeting_id: Id, response: Response
 ):
+    """One council meeting (phiên họp Hội đồng) with its agenda, attendance and status."""
     return await _read(session, await meetings.get(session, principal, meeting_id), response)
 
 
@@ -142,6 +157,7 @@ add_action_route(
     "/meetings/{meeting_id}/agenda",
     _agenda_set,
     name="set_meeting_agenda",
+    summary="Set a meeting's agenda",
     action="meeting.set_agenda",
     method="PUT",
     body=AgendaBody,
@@ -158,6 +174,7 @@ add_action_route(
     "/meetings/{meeting_id}/attendance",
     _attendance_set,
     name="set_meeting_attendance",
+    summary="Record who attends a meeting",
     action="meeting.set_attendance",
     method="PUT",
     body=AttendanceBody,
@@ -170,6 +187,7 @@ add_action_route(
     "/meetings/{meeting_id}/open",
     _opened,
     name="open_meeting",
+    summary="Open a meeting for voting",
     action="meeting.open",
     doc="""Opens when the quorum holds: present ≥ the rule value `award_quorum_percent` (80) of the
     council's active members for an award session, ≥ `quorum_percent` (66.67) otherwise; else 409
@@ -181,6 +199,7 @@ add_action_route(
     "/meetings/{meeting_id}/close",
     _closed,
     name="close_meeting",
+    summary="Close a meeting and count the votes",
     action="meeting.close",
     extras={"keys": KeysDep},
     doc="""Closes the vote and counts it: each item passes when approvals over ALL the council's
@@ -191,6 +210,7 @@ add_action_route(
 
 @router.get(
     "/meetings/{meeting_id}/results",
+    summary="Read a meeting's vote counts",
     response_model=MeetingResults,
     responses={**NOT_FOUND, **CONFLICT},
 )
@@ -206,6 +226,7 @@ async def get_meeting_results(
 
 @ballot_router.post(
     "/meetings/{meeting_id}/ballots",
+    summary="Cast a secret ballot",
     response_model=BallotCast,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -228,7 +249,10 @@ async def cast_ballot(
 
 
 @ballot_router.get(
-    "/meetings/{meeting_id}/ballots/mine", response_model=BallotRead, responses=NOT_FOUND
+    "/meetings/{meeting_id}/ballots/mine",
+    summary="Read back one's own ballot",
+    response_model=BallotRead,
+    responses=NOT_FOUND,
 )
 async def get_my_ballot(
     session: SessionDep,

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import File, Query, Request, UploadFile, status
 
 from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
@@ -28,10 +29,11 @@ Q = Annotated[str | None, Query(max_length=200, description="Tên, không cần 
 YearQ = Annotated[int | None, Query(ge=1945, le=2100)]
 
 
-@router.get("/ratings", response_model=ListEnvelope[RatingRead])
+@router.get("/ratings", summary="List the yearly ratings", response_model=ListEnvelope[RatingRead])
 async def list_ratings(
     session: SessionDep,
     principal: Allowed("rating.list"),
+    fields: Fields(RatingRead),
     page: PageDep,
     q: Q = None,
     year: YearQ = None,
@@ -43,11 +45,15 @@ async def list_ratings(
     filters = {"q": q, "year": year, "unit_id": unit_id, "collective_id": collective_id,
                "rating": rating}  # fmt: skip
     result = await records.list_ratings(session, principal, filters, page.limit, page.offset)
-    return envelope(result, [records.rating_view(r) for r in result.items])
+    return fields.apply(envelope(result, [records.rating_view(r) for r in result.items]))
 
 
 @router.post(
-    "/ratings", response_model=RatingRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/ratings",
+    summary="Record a yearly rating",
+    response_model=RatingRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
 )
 async def record_rating(
     session: SessionDep, principal: Allowed("rating.record"), body: RatingCreate
@@ -58,13 +64,22 @@ async def record_rating(
     return records.rating_view(await records.record_rating(session, principal, body.model_dump()))
 
 
-@router.post("/ratings/{rating_id}/confirm", response_model=RatingRead, responses=NOT_FOUND)
+@router.post(
+    "/ratings/{rating_id}/confirm",
+    summary="Confirm a yearly rating",
+    response_model=RatingRead,
+    responses=NOT_FOUND,
+)
 async def confirm_rating(session: SessionDep, principal: Allowed("rating.confirm"), rating_id: Id):
     """Sở Nội vụ confirms a rating against the unit's decision."""
     return records.rating_view(await records.confirm_rating(session, principal, rating_id))
 
 
-@router.post("/ratings/import", response_model=RatingImportResult)
+@router.post(
+    "/ratings/import",
+    summary="Import yearly ratings from a spreadsheet",
+    response_model=RatingImportResult,
+)
 async def import_ratings(
     request: Request,
     session: SessionDep,
@@ -89,10 +104,15 @@ async def import_ratings(
     )
 
 
-@router.get("/discipline-records", response_model=ListEnvelope[DisciplineRead])
+@router.get(
+    "/discipline-records",
+    summary="List the discipline records",
+    response_model=ListEnvelope[DisciplineRead],
+)
 async def list_discipline_records(
     session: SessionDep,
     principal: Allowed("discipline.list"),
+    fields: Fields(DisciplineRead),
     page: PageDep,
     q: Q = None,
     unit_id: Id | None = None,
@@ -100,11 +120,14 @@ async def list_discipline_records(
     """A unit sees its own people's records; Sở Nội vụ all."""
     filters = {"q": q, "unit_id": unit_id}
     result = await records.list_discipline(session, principal, filters, page.limit, page.offset)
-    return envelope(result, [records.discipline_view(r) for r in result.items])
+    return fields.apply(envelope(result, [records.discipline_view(r) for r in result.items]))
 
 
 @router.post(
-    "/discipline-records", response_model=DisciplineRead, status_code=status.HTTP_201_CREATED
+    "/discipline-records",
+    summary="Record a discipline or investigation",
+    response_model=DisciplineRead,
+    status_code=status.HTTP_201_CREATED,
 )
 async def record_discipline(
     session: SessionDep, principal: Allowed("discipline.record"), body: DisciplineCreate
@@ -116,10 +139,15 @@ async def record_discipline(
     return records.discipline_view(row)
 
 
-@router.get("/initiatives", response_model=ListEnvelope[InitiativeRead])
+@router.get(
+    "/initiatives",
+    summary="Search the initiatives and research",
+    response_model=ListEnvelope[InitiativeRead],
+)
 async def list_initiatives(
     session: SessionDep,
     principal: Allowed("initiative.list"),
+    fields: Fields(InitiativeRead),
     page: PageDep,
     q: Q = None,
     year: YearQ = None,
@@ -129,10 +157,15 @@ async def list_initiatives(
     """Search by title or author without diacritics."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "scope": scope}
     result = await records.list_initiatives(session, principal, filters, page.limit, page.offset)
-    return envelope(result, [records.initiative_view(r) for r in result.items])
+    return fields.apply(envelope(result, [records.initiative_view(r) for r in result.items]))
 
 
-@router.post("/initiatives", response_model=InitiativeRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/initiatives",
+    summary="Record an initiative or research project",
+    response_model=InitiativeRead,
+    status_code=status.HTTP_201_CREATED,
+)
 async def record_initiative(
     session: SessionDep, principal: Allowed("initiative.record"), body: InitiativeCreate
 ):
@@ -141,7 +174,12 @@ async def record_initiative(
     return records.initiative_view(row)
 
 
-@router.get("/nominees/people", response_model=NomineeRecord, responses=NOT_FOUND)
+@router.get(
+    "/nominees/people",
+    summary="Read everything known about a person",
+    response_model=NomineeRecord,
+    responses=NOT_FOUND,
+)
 async def read_person_record(
     session: SessionDep,
     principal: Allowed("nominee.read_person"),
@@ -156,7 +194,10 @@ async def read_person_record(
 
 
 @router.get(
-    "/nominees/collectives/{collective_id}", response_model=NomineeRecord, responses=NOT_FOUND
+    "/nominees/collectives/{collective_id}",
+    summary="Read everything known about a collective",
+    response_model=NomineeRecord,
+    responses=NOT_FOUND,
 )
 async def read_collective_record(
     session: SessionDep, principal: Allowed("nominee.read_collective"), collective_id: Id

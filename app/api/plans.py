@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, File, Query, Request, Response, UploadFile, status
 
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute, feature_router, read_body_capped
 from app.api.tasks import CommonTaskFilters
@@ -70,18 +71,24 @@ async def plan_upload(
     return Upload(data, file.filename)
 
 
-@router.get("/plans", response_model=ListEnvelope[PlanRead])
+@router.get("/plans", summary="List the yearly plans", response_model=ListEnvelope[PlanRead])
 async def list_plans(
     session: SessionDep,
     principal: Allowed("plan.list"),
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
+    """The plans (kế hoạch thi đua, khen thưởng), newest year first."""
     result = await plan_records.list_plans(session, year=year, limit=page.limit, offset=page.offset)
     return envelope(result)
 
 
-@router.post("/plans", response_model=PlanRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/plans",
+    summary="Create a plan by hand",
+    response_model=PlanRead,
+    status_code=status.HTTP_201_CREATED,
+)
 async def create_plan(
     session: SessionDep, principal: Allowed("plan.create"), body: PlanCreate, response: Response
 ):
@@ -124,6 +131,7 @@ router.add_api_route(
     "/plans/import",
     import_plan,
     methods=["POST"],
+    summary="Import a plan from its document",
     response_model=PlanImportResult,
     status_code=status.HTTP_201_CREATED,
     responses={
@@ -135,16 +143,22 @@ router.add_api_route(
 )
 
 
-@router.get("/plans/{plan_id}", response_model=PlanRead, responses=NOT_FOUND)
+@router.get("/plans/{plan_id}", summary="Read a plan", response_model=PlanRead, responses=NOT_FOUND)
 async def get_plan(
     session: SessionDep, principal: Allowed("plan.read"), plan_id: Id, response: Response
 ):
+    """One plan (kế hoạch) with the warnings its import left."""
     plan = await plan_records.get_plan(session, plan_id)
     set_etag(response, plan.version)
     return plan
 
 
-@router.patch("/plans/{plan_id}", response_model=PlanRead, responses={**NOT_FOUND, **VERSIONED})
+@router.patch(
+    "/plans/{plan_id}",
+    summary="Change a plan",
+    response_model=PlanRead,
+    responses={**NOT_FOUND, **VERSIONED},
+)
 async def update_plan(
     session: SessionDep,
     principal: Allowed("plan.update"),
@@ -153,28 +167,40 @@ async def update_plan(
     expected: IfMatch,
     response: Response,
 ):
+    """Change a plan's year, number, title, issuer or text (kế hoạch); only the fields sent
+    change."""
     plan = await plan_records.update_plan(session, principal, plan_id, body, expected)
     set_etag(response, plan.version)
     return plan
 
 
-@router.get("/plans/{plan_id}/tasks", response_model=ListEnvelope[TaskRead], responses=NOT_FOUND)
+@router.get(
+    "/plans/{plan_id}/tasks",
+    summary="List a plan's tasks",
+    response_model=ListEnvelope[TaskRead],
+    responses=NOT_FOUND,
+)
 async def list_plan_tasks(
     session: SessionDep,
     principal: Allowed("plan.list_tasks"),
+    fields: Fields(TaskRead),
     page: PageDep,
     plan_id: Id,
     filters: CommonTaskFilters,
 ):
     """The plan's tasks, with the filters of `GET /tasks`."""
     result = await task_records.list_plan_tasks(session, plan_id, filters, page.limit, page.offset)
-    return envelope(
-        result, [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items]
+    return fields.apply(
+        envelope(
+            result,
+            [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items],
+        )
     )
 
 
 @router.get(
     "/plans/{plan_id}/calendar.ics",
+    summary="Download a plan's deadlines as iCalendar",
     response_class=Response,
     responses={
         200: {

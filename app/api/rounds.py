@@ -6,6 +6,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -22,22 +23,28 @@ from app.services import rounds
 router = feature_router(tags=["rounds"])
 
 
-@router.get("/rounds", response_model=ListEnvelope[RoundRead])
+@router.get("/rounds", summary="List the submission rounds", response_model=ListEnvelope[RoundRead])
 async def list_rounds(
     session: SessionDep,
     principal: Allowed("round.list"),
+    fields: Fields(RoundRead),
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: RoundStatus | None = None,
 ):
+    """The rounds (đợt xét khen thưởng), filtered by `year` and `status`."""
     result = await rounds.list_rounds(
         session, year=year, status=status, limit=page.limit, offset=page.offset
     )
-    return envelope(result, [RoundRead.model_validate(r) for r in result.items])
+    return fields.apply(envelope(result, [RoundRead.model_validate(r) for r in result.items]))
 
 
 @router.post(
-    "/rounds", response_model=RoundRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/rounds",
+    summary="Create a submission round",
+    response_model=RoundRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
 )
 async def create_round(
     session: SessionDep, principal: Allowed("round.create"), body: RoundCreate, response: Response
@@ -50,10 +57,16 @@ async def create_round(
     return RoundRead.model_validate(row)
 
 
-@router.get("/rounds/{round_id}", response_model=RoundRead, responses=NOT_FOUND)
+@router.get(
+    "/rounds/{round_id}",
+    summary="Read a submission round",
+    response_model=RoundRead,
+    responses=NOT_FOUND,
+)
 async def get_round(
     session: SessionDep, principal: Allowed("round.read"), round_id: Id, response: Response
 ):
+    """One round (đợt xét khen thưởng) with its dates and linked tasks."""
     row = await rounds.get_round(session, round_id)
     set_etag(response, row.version)
     return RoundRead.model_validate(row)
@@ -61,6 +74,7 @@ async def get_round(
 
 @router.patch(
     "/rounds/{round_id}",
+    summary="Change a submission round",
     response_model=RoundRead,
     responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
 )
@@ -72,6 +86,8 @@ async def update_round(
     expected: IfMatch,
     response: Response,
 ):
+    """Change a round's year, number, name, dates or linked tasks (đợt xét khen thưởng); only the
+    fields sent change."""
     row = await rounds.update_round(session, principal, round_id, body, expected)
     set_etag(response, row.version)
     return RoundRead.model_validate(row)
@@ -89,19 +105,32 @@ def _moved(verb: str) -> Handler:
     return handle
 
 
-for verb, doc in (
-    ("open", "`draft → open`: units may submit until the end of `submission_closes_on`."),
-    ("close", "`open → closed`: only units with an extension may still submit."),
-    ("complete", "`closed → completed`; any other move is 409 `invalid_transition`."),
+for verb, summary, doc in (
+    (
+        "open",
+        "Open a round for submissions",
+        "`draft → open`: units may submit until the end of `submission_closes_on`.",
+    ),
+    (
+        "close",
+        "Close a round to submissions",
+        "`open → closed`: only units with an extension may still submit.",
+    ),
+    (
+        "complete",
+        "Mark a round completed",
+        "`closed → completed`; any other move is 409 `invalid_transition`.",
+    ),
 ):
     add_action_route(
         router, f"/rounds/{{round_id}}/{verb}", _moved(verb), name=f"{verb}_round",
-        action=f"round.{verb}", doc=doc, **_MOVE,
+        summary=summary, action=f"round.{verb}", doc=doc, **_MOVE,
     )  # fmt: skip
 
 
 @router.post(
     "/rounds/{round_id}/extensions",
+    summary="Grant a unit a late-submission extension",
     response_model=ExtensionRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -119,6 +148,7 @@ async def grant_round_extension(
 
 @router.get(
     "/rounds/{round_id}/extensions",
+    summary="List a round's extensions",
     response_model=ListEnvelope[ExtensionRead],
     responses=NOT_FOUND,
 )

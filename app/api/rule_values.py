@@ -16,7 +16,11 @@ router = feature_router(tags=["rule-values"])
 RuleKey = Annotated[str, Path(max_length=60)]
 
 
-@router.get("/rule-values", response_model=ListEnvelope[RuleValueRead])
+@router.get(
+    "/rule-values",
+    summary="List the legal clocks and quorum shares",
+    response_model=ListEnvelope[RuleValueRead],
+)
 async def list_rule_values(
     session: SessionDep, principal: Allowed("rule_value.list"), page: PageDep
 ):
@@ -26,6 +30,7 @@ async def list_rule_values(
 
 @router.patch(
     "/rule-values/{key}",
+    summary="Amend a legal clock or quorum share",
     response_model=RuleValueRead,
     responses={**NOT_FOUND, **VERSIONED},
 )

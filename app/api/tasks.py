@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.working_days import today_in_vietnam
@@ -93,6 +94,7 @@ TaskFilterDep = Annotated[task_records.TaskFilters, Depends(task_filters)]
 
 @router.get(
     "/tasks/export",
+    summary="Export the tasks as a spreadsheet",
     response_class=Response,
     responses={
         200: {
@@ -120,19 +122,32 @@ async def export_tasks(
     )
 
 
-@router.get("/tasks", response_model=ListEnvelope[TaskRead], tags=["tasks"])
+@router.get(
+    "/tasks",
+    summary="List and filter the plan tasks",
+    response_model=ListEnvelope[TaskRead],
+    tags=["tasks"],
+)
 async def list_tasks(
-    session: SessionDep, principal: Allowed("task.list"), page: PageDep, filters: TaskFilterDep
+    session: SessionDep,
+    principal: Allowed("task.list"),
+    fields: Fields(TaskRead),
+    page: PageDep,
+    filters: TaskFilterDep,
 ):
     """Plan tasks are public to every signed-in role."""
     result = await task_records.list_tasks(session, filters, page.limit, page.offset)
-    return envelope(
-        result, [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items]
+    return fields.apply(
+        envelope(
+            result,
+            [TaskRead.model_validate(t, context={"as_of": filters.as_of}) for t in result.items],
+        )
     )
 
 
 @router.post(
     "/tasks",
+    summary="Add a task to a plan",
     response_model=TaskRead,
     status_code=status.HTTP_201_CREATED,
     responses=CONFLICT,
@@ -148,7 +163,13 @@ async def create_task(
     return TaskRead.model_validate(task, context={"as_of": today_in_vietnam()})
 
 
-@router.get("/tasks/{task_id}", response_model=TaskRead, responses=NOT_FOUND, tags=["tasks"])
+@router.get(
+    "/tasks/{task_id}",
+    summary="Read a task",
+    response_model=TaskRead,
+    responses=NOT_FOUND,
+    tags=["tasks"],
+)
 async def get_task(
     session: SessionDep,
     principal: Allowed("task.read"),
@@ -156,6 +177,8 @@ async def get_task(
     as_of: AsOf,
     response: Response,
 ):
+    """One plan task (nhiệm vụ) with its lead and coordinating units; `overdue` is as of today in
+    Vietnam."""
     task = await task_records.get_task(session, task_id)
     set_etag(response, task.version)
     return TaskRead.model_validate(task, context={"as_of": as_of})
@@ -163,6 +186,7 @@ async def get_task(
 
 @router.patch(
     "/tasks/{task_id}",
+    summary="Change a task",
     response_model=TaskRead,
     responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
     tags=["tasks"],
@@ -184,6 +208,7 @@ async def update_task(
 
 @router.post(
     "/tasks/{task_id}/reports",
+    summary="Report progress on a task",
     response_model=TaskReportRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]},
@@ -209,6 +234,7 @@ async def submit_task_report(
 
 @router.get(
     "/tasks/{task_id}/reports",
+    summary="List a task's progress reports",
     response_model=ListEnvelope[TaskReportRead],
     responses=NOT_FOUND,
     tags=["tasks"],
@@ -223,6 +249,7 @@ async def list_task_reports(
 
 @router.get(
     "/reports/tasks",
+    summary="Count the tasks per period and lead unit",
     response_model=TaskCountsReport,
     responses=NOT_FOUND,
     tags=["reports"],

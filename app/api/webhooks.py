@@ -23,7 +23,12 @@ from app.services import webhooks
 router = feature_router(tags=["webhooks"])
 
 
-@router.post("/webhooks", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/webhooks",
+    summary="Subscribe a URL to the events",
+    response_model=WebhookCreated,
+    status_code=status.HTTP_201_CREATED,
+)
 async def create_webhook(
     request: Request,
     session: SessionDep,
@@ -45,24 +50,36 @@ async def create_webhook(
     return WebhookCreated(**read, secret=secret)
 
 
-@router.get("/webhooks", response_model=ListEnvelope[WebhookRead])
+@router.get(
+    "/webhooks", summary="List the webhook subscriptions", response_model=ListEnvelope[WebhookRead]
+)
 async def list_webhooks(session: SessionDep, principal: Allowed("webhook.list"), page: PageDep):
     """Sở Nội vụ sees every subscription; a reader its own."""
     result = await webhooks.list_(session, principal, page.limit, page.offset)
     return envelope(result)
 
 
-@router.get("/webhooks/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
+@router.get(
+    "/webhooks/{webhook_id}",
+    summary="Read a webhook subscription",
+    response_model=WebhookRead,
+    responses=NOT_FOUND,
+)
 async def get_webhook(
     session: SessionDep, principal: Allowed("webhook.read"), webhook_id: Id, response: Response
 ):
+    """One subscription (webhook): its address, event types, state and failures; never its
+    secret."""
     subscription = await webhooks.get(session, principal, webhook_id)
     set_etag(response, subscription.version)
     return subscription
 
 
 @router.patch(
-    "/webhooks/{webhook_id}", response_model=WebhookRead, responses={**NOT_FOUND, **VERSIONED}
+    "/webhooks/{webhook_id}",
+    summary="Change, pause or resume a webhook",
+    response_model=WebhookRead,
+    responses={**NOT_FOUND, **VERSIONED},
 )
 async def update_webhook(
     request: Request,
@@ -83,17 +100,24 @@ async def update_webhook(
 
 
 @router.delete(
-    "/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND
+    "/webhooks/{webhook_id}",
+    summary="Delete a webhook subscription",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND,
 )
 async def delete_webhook(
     session: SessionDep, principal: Allowed("webhook.delete"), webhook_id: Id
 ) -> Response:
+    """Delete the subscription (webhook); nothing more is sent to it."""
     await webhooks.remove(session, principal, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
-    "/webhooks/{webhook_id}/rotate-secret", response_model=WebhookSecret, responses=NOT_FOUND
+    "/webhooks/{webhook_id}/rotate-secret",
+    summary="Rotate a webhook's signing secret",
+    response_model=WebhookSecret,
+    responses=NOT_FOUND,
 )
 async def rotate_webhook_secret(
     request: Request, session: SessionDep, principal: Allowed("webhook.rotate_secret"),
@@ -113,6 +137,7 @@ async def rotate_webhook_secret(
 
 @router.post(
     "/webhooks/{webhook_id}/ping",
+    summary="Send a test message to a webhook",
     response_model=DeliveryRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses=NOT_FOUND,
@@ -124,6 +149,7 @@ async def ping_webhook(session: SessionDep, principal: Allowed("webhook.ping"), 
 
 @router.get(
     "/webhooks/{webhook_id}/deliveries",
+    summary="List a webhook's deliveries",
     response_model=ListEnvelope[DeliveryRead],
     responses=NOT_FOUND,
 )
@@ -143,6 +169,7 @@ async def list_webhook_deliveries(
 
 @router.post(
     "/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    summary="Send a webhook message again",
     response_model=DeliveryRead,
     status_code=status.HTTP_202_ACCEPTED,
     responses={**NOT_FOUND, **CONFLICT},

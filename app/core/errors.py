@@ -86,6 +86,7 @@ class ProblemCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_CRITERION_PARAMETERS = "invalid_criterion_parameters"
     INVALID_EXPIRY = "invalid_expiry"
+    INVALID_FIELDS = "invalid_fields"
     INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
     INVALID_IF_MATCH = "invalid_if_match"
     INVALID_MULTIPART = "invalid_multipart"

@@ -155,6 +155,9 @@ class Problem(BaseModel):
     minimum: float | None = Field(default=None, description="`rule_value_out_of_range`")
     maximum: float | None = Field(default=None, description="`rule_value_out_of_range`")
     row: int | None = Field(default=None, description="`unsupported_format`: the row unread")
+    allowed: list[str] | None = Field(
+        default=None, description="`invalid_fields`: the field names the list may be cut to"
+    )
 
 
 # Control characters other than tab and line breaks cannot be written to a spreadsheet cell

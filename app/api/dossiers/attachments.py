@@ -50,6 +50,7 @@ _UPLOAD_PROBLEMS = {
 
 @router.post(
     "/dossiers/{dossier_id}/attachments",
+    summary="Upload a paper to a dossier",
     response_model=AttachmentRead,
     status_code=status.HTTP_201_CREATED,
     responses=_UPLOAD_PROBLEMS,
@@ -73,16 +74,23 @@ async def upload_attachment(
     return AttachmentRead.model_validate(row)
 
 
-@router.get("/attachments/{attachment_id}", response_model=AttachmentRead, responses=NOT_FOUND)
+@router.get(
+    "/attachments/{attachment_id}",
+    summary="Read an attachment's details",
+    response_model=AttachmentRead,
+    responses=NOT_FOUND,
+)
 async def get_attachment(
     session: SessionDep, principal: Allowed("attachment.read"), attachment_id: Id
 ):
+    """The metadata of one paper (tài liệu) of a dossier: its type, file name, size and SHA-256."""
     row, _ = await attachments.get_attachment(session, principal, attachment_id)
     return AttachmentRead.model_validate(row)
 
 
 @router.get(
     "/attachments/{attachment_id}/content",
+    summary="Download an attachment's file",
     response_class=FileResponse,
     responses={**NOT_FOUND, 200: {"content": {"application/octet-stream": {}}}},
 )
@@ -109,6 +117,7 @@ async def download_attachment(
 
 @router.delete(
     "/attachments/{attachment_id}",
+    summary="Delete an attachment",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**NOT_FOUND, **CONFLICT},
 )

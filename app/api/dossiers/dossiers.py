@@ -7,6 +7,7 @@ from fastapi import Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, DossierFilters, IfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -30,10 +31,15 @@ async def _read(session, principal, dossier, response: Response) -> DossierRead:
     return await reads.dossier_read(session, principal, dossier)
 
 
-@router.get("/dossiers", response_model=ListEnvelope[DossierSummary])
+@router.get(
+    "/dossiers",
+    summary="List the commendation dossiers",
+    response_model=ListEnvelope[DossierSummary],
+)
 async def list_dossiers(
     session: SessionDep,
     principal: Allowed("dossier.list"),
+    fields: Fields(DossierSummary),
     filters: DossierFilters,
     page: PageDep,
 ):
@@ -44,11 +50,15 @@ async def list_dossiers(
     (who, which award, status, how many criteria checks pass, fail or are unknown) and the
     number of its papers: the full nominations and papers are at `GET /dossiers/{id}`."""
     result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
-    return envelope(result, await reads.dossier_summaries(session, result.items))
+    return fields.apply(envelope(result, await reads.dossier_summaries(session, result.items)))
 
 
 @router.post(
-    "/dossiers", response_model=DossierRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "/dossiers",
+    summary="Draft a commendation dossier",
+    response_model=DossierRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
 )
 async def create_dossier(
     session: SessionDep,
@@ -63,16 +73,24 @@ async def create_dossier(
     return await _read(session, principal, dossier, response)
 
 
-@router.get("/dossiers/{dossier_id}", response_model=DossierRead, responses=NOT_FOUND)
+@router.get(
+    "/dossiers/{dossier_id}",
+    summary="Read a dossier with its nominations and papers",
+    response_model=DossierRead,
+    responses=NOT_FOUND,
+)
 async def get_dossier(
     session: SessionDep, principal: Allowed("dossier.read"), dossier_id: Id, response: Response
 ):
+    """One dossier (hồ sơ đề nghị khen thưởng) with its nominations, papers and each nomination's
+    criteria checks, in the caller's scope (404 outside it)."""
     dossier = await queries.get_dossier(session, principal, dossier_id)
     return await _read(session, principal, dossier, response)
 
 
 @router.patch(
     "/dossiers/{dossier_id}",
+    summary="Change a draft or returned dossier",
     response_model=DossierRead,
     responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
 )
@@ -107,12 +125,15 @@ async def _returned(call: ActionCall) -> DossierRead:
     return await _read(call.session, call.principal, dossier, call.response)
 
 
-def _move_route(verb: str, name: str, handle: Handler, doc: str, **options: Any) -> None:
+def _move_route(
+    verb: str, name: str, summary: str, handle: Handler, doc: str, **options: Any
+) -> None:
     """`POST /dossiers/{id}/<verb>`, bound to the action `dossier.<verb>`; the body is an
     optional `ActionBody` unless `body=` says otherwise."""
     add_action_route(
         router, f"/dossiers/{{dossier_id}}/{verb}", handle, name=name,
-        action=f"dossier.{verb.replace('-', '_')}", doc=doc, **{"body": ActionBody, **options},
+        summary=summary, action=f"dossier.{verb.replace('-', '_')}", doc=doc,
+        **{"body": ActionBody, **options},
         **ACTION,
     )  # fmt: skip
 
@@ -120,6 +141,7 @@ def _move_route(verb: str, name: str, handle: Handler, doc: str, **options: Any)
 _move_route(
     "submit",
     "submit_dossier",
+    "Submit a dossier",
     _moved_with_comment(actions.submit),
     """`draft|returned → submitted` while the round takes the unit's dossier (409
     `round_closed`), with every required paper (422 `missing_documents`) and no nominee
@@ -128,12 +150,14 @@ _move_route(
 _move_route(
     "withdraw",
     "withdraw_dossier",
+    "Withdraw a dossier",
     _moved_with_comment(actions.withdraw),
     """`draft|submitted|returned → withdrawn`, by the owner.""",
 )
 _move_route(
     "return",
     "return_dossier",
+    "Return a dossier for supplementation",
     _returned,
     """`submitted|under_appraisal → returned` with the reason and a supplementation deadline
     (default 5 working days). Sở Nội vụ should return within `return_due_on`.""",
@@ -143,12 +167,14 @@ _move_route(
 _move_route(
     "receive",
     "receive_dossier",
+    "Receive a dossier for appraisal",
     _moved_with_comment(actions.receive),
     """`submitted → under_appraisal`; `appraisal_due_on` = today + 20 working days.""",
 )
 _move_route(
     "complete-appraisal",
     "complete_dossier_appraisal",
+    "Finish appraising a dossier",
     _moved_with_comment(actions.complete_appraisal),
     """`under_appraisal → appraised` once every nomination is concluded (409
     `appraisal_incomplete` otherwise).""",
@@ -157,6 +183,7 @@ _move_route(
 
 @router.get(
     "/dossiers/{dossier_id}/history",
+    summary="Read a dossier's history",
     response_model=ListEnvelope[HistoryEntry],
     responses=NOT_FOUND,
 )

@@ -23,6 +23,7 @@ router = feature_router(tags=["dossiers"])
 
 @router.post(
     "/dossiers/{dossier_id}/nominations",
+    summary="Add a nomination to a dossier",
     response_model=NominationRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -43,6 +44,7 @@ async def add_nomination(
 
 @router.patch(
     "/dossiers/{dossier_id}/nominations/{nomination_id}",
+    summary="Change a nomination",
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )
@@ -65,6 +67,7 @@ async def update_nomination(
 
 @router.delete(
     "/dossiers/{dossier_id}/nominations/{nomination_id}",
+    summary="Remove a nomination from a dossier",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**NOT_FOUND, **CONFLICT},
 )
@@ -89,6 +92,7 @@ add_action_route(
     "/nominations/{nomination_id}/appraisal",
     _appraised,
     name="appraise_nomination",
+    summary="Record the appraisal of a nomination",
     action="nomination.appraise",
     body=AppraisalBody,
     body_required=True,
@@ -101,6 +105,7 @@ add_action_route(
 
 @router.put(
     "/nominations/{nomination_id}/checks/{rule}/review",
+    summary="Verify or override a criteria check",
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )
@@ -129,6 +134,7 @@ async def review_check(
 
 @router.delete(
     "/nominations/{nomination_id}/checks/{rule}/review",
+    summary="Withdraw a check's review",
     response_model=NominationRead,
     responses={**NOT_FOUND, **CONFLICT, **VERSIONED},
 )

@@ -35,7 +35,11 @@ def _file_responses(description: str, *media_types: str) -> dict[int | str, dict
 
 
 @router.get(
-    "/reports/dossiers", response_model=DossierReport, responses=NOT_FOUND, tags=["reports"]
+    "/reports/dossiers",
+    summary="Count the dossiers of a round or year",
+    response_model=DossierReport,
+    responses=NOT_FOUND,
+    tags=["reports"],
 )
 async def dossier_report(
     session: SessionDep,
@@ -56,6 +60,7 @@ async def dossier_report(
 
 @router.get(
     "/dossiers/export",
+    summary="Export the dossiers as a spreadsheet",
     response_class=Response,
     tags=["dossiers"],
     responses=_file_responses("Tệp XLSX hoặc CSV (UTF-8), mỗi dòng một đề nghị", XLSX_TYPE, CSV),
@@ -78,6 +83,7 @@ async def export_dossiers(
 
 @router.get(
     "/rounds/{round_id}/nominations/export",
+    summary="Export the round's list of proposed awards",
     response_class=Response,
     tags=["rounds"],
     responses={
