@@ -29,6 +29,7 @@ ballot_router = feature_router(tags=["emulation"], route_class=SecretBallotRoute
 
 @router.post(
     "/emulation/tables/{table_id}/votes",
+    summary="Open the cluster meeting's secret ballot",
     response_model=ClusterVoteRead,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -54,6 +55,7 @@ async def open_cluster_vote(
 
 @router.get(
     "/emulation/tables/{table_id}/votes",
+    summary="List a scoring table's cluster votes",
     response_model=ListEnvelope[ClusterVoteRead],
     responses=NOT_FOUND,
 )
@@ -65,7 +67,12 @@ async def list_cluster_votes(
     return envelope(PageResult(rows, len(rows), len(rows), 0))
 
 
-@router.get("/emulation/votes/{vote_id}", response_model=ClusterVoteRead, responses=NOT_FOUND)
+@router.get(
+    "/emulation/votes/{vote_id}",
+    summary="Read a cluster vote",
+    response_model=ClusterVoteRead,
+    responses=NOT_FOUND,
+)
 async def get_cluster_vote(
     session: SessionDep, principal: Allowed("emulation.read_vote"), vote_id: Id, response: Response
 ):
@@ -84,6 +91,7 @@ async def _close(call: ActionCall) -> ClusterVoteRead:
 
 add_action_route(
     router, "/emulation/votes/{vote_id}/close", _close, name="close_cluster_vote",
+    summary="Close and count a cluster vote",
     action="emulation.close_vote", response_model=ClusterVoteRead,
     responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]}, extras={"keys": KeysDep},
     doc="The head closes the vote: ballots are opened, shuffled and counted; each proposal's "
@@ -94,6 +102,7 @@ add_action_route(
 
 @ballot_router.post(
     "/emulation/votes/{vote_id}/ballots",
+    summary="Cast a member unit's secret ballot",
     response_model=ClusterBallotCast,
     status_code=status.HTTP_201_CREATED,
     responses={**NOT_FOUND, **CONFLICT},
@@ -114,6 +123,7 @@ async def cast_cluster_ballot(
 
 @ballot_router.get(
     "/emulation/votes/{vote_id}/ballots/mine",
+    summary="Read back the unit's ballot by its receipt",
     response_model=ClusterBallotRead,
     responses=NOT_FOUND,
 )
