@@ -2,24 +2,27 @@
 
 from typing import Annotated
 
-from fastapi import File, Query, Request, UploadFile, status
+from fastapi import File, Query, Request, Response, UploadFile, status
 
-from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, envelope
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
-from app.schemas.common import Id, ListEnvelope
+from app.schemas.common import Id, ListEnvelope, sent_fields
 from app.schemas.nominees import (
     DisciplineCreate,
     DisciplineRead,
+    DisciplineUpdate,
     InitiativeCreate,
     InitiativeRead,
+    InitiativeUpdate,
     NomineeRecord,
     Rating,
     RatingCreate,
     RatingImportResult,
     RatingRead,
+    RatingUpdate,
     Scope,
 )
 from app.services.nominees import importing, record, records
@@ -205,3 +208,123 @@ async def read_collective_record(
     """Everything known about one collective of the register (`collective_id` of its
     nominations and history): awards, ratings and nominations."""
     return await record.collective_record(session, principal, collective_id)
+
+
+# ---- corrections: PATCH and DELETE with If-Match (the row's `version`) ----------------------
+EDITED = {**NOT_FOUND, **CONFLICT, **VERSIONED}
+
+
+@router.patch(
+    "/ratings/{rating_id}",
+    summary="Correct a yearly rating",
+    response_model=RatingRead,
+    responses=EDITED,
+)
+async def update_rating(
+    session: SessionDep,
+    principal: Allowed("rating.update"),
+    rating_id: Id,
+    body: RatingUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """Correct a rating's year, rating or decision. A unit corrects its own unit's rows (403
+    `not_own_unit` for another's), Sở Nội vụ any; a unit's correction of a confirmed rating
+    needs confirming again; another rating of the new year: 409 `duplicate_rating`. Audited; the
+    checks the rating fed are judged again."""
+    row = await records.update_rating(session, principal, rating_id, sent_fields(body), expected)
+    set_etag(response, row.version)
+    return records.rating_view(row)
+
+
+@router.delete(
+    "/ratings/{rating_id}",
+    summary="Delete a yearly rating",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=EDITED,
+)
+async def delete_rating(
+    session: SessionDep, principal: Allowed("rating.delete"), rating_id: Id, expected: IfMatch
+) -> Response:
+    """Delete a rating entered in error (the unit's own, or any for Sở Nội vụ); audited."""
+    await records.delete_rating(session, principal, rating_id, expected)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch(
+    "/discipline-records/{record_id}",
+    summary="Correct a discipline record",
+    response_model=DisciplineRead,
+    responses=EDITED,
+)
+async def update_discipline_record(
+    session: SessionDep,
+    principal: Allowed("discipline.update"),
+    record_id: Id,
+    body: DisciplineUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """Correct a discipline record, e.g. the day it ended (422 `invalid_period` before it
+    started); the unit's own or any for Sở Nội vụ; audited; the checks are judged again."""
+    row = await records.update_discipline(
+        session, principal, record_id, sent_fields(body), expected
+    )
+    set_etag(response, row.version)
+    return records.discipline_view(row)
+
+
+@router.delete(
+    "/discipline-records/{record_id}",
+    summary="Delete a discipline record",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=EDITED,
+)
+async def delete_discipline_record(
+    session: SessionDep, principal: Allowed("discipline.delete"), record_id: Id, expected: IfMatch
+) -> Response:
+    """Delete a discipline record entered in error; audited."""
+    await records.delete_discipline(session, principal, record_id, expected)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch(
+    "/initiatives/{initiative_id}",
+    summary="Correct an initiative",
+    response_model=InitiativeRead,
+    responses=EDITED,
+)
+async def update_initiative(
+    session: SessionDep,
+    principal: Allowed("initiative.update"),
+    initiative_id: Id,
+    body: InitiativeUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """Correct an initiative: title, authors, scope, year, recognising body or decision; the
+    unit's own or any for Sở Nội vụ; audited; the checks of old and new authors are judged
+    again."""
+    row = await records.update_initiative(
+        session, principal, initiative_id, sent_fields(body), expected
+    )
+    set_etag(response, row.version)
+    return records.initiative_view(row)
+
+
+@router.delete(
+    "/initiatives/{initiative_id}",
+    summary="Delete an initiative",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=EDITED,
+)
+async def delete_initiative(
+    session: SessionDep,
+    principal: Allowed("initiative.delete"),
+    initiative_id: Id,
+    expected: IfMatch,
+) -> Response:
+    """An initiative that justified a nomination on its way to an award (or awarded) cannot be
+    deleted (409 `initiative_in_use`)."""
+    await records.delete_initiative(session, principal, initiative_id, expected)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -79,6 +79,7 @@ class ProblemCode(StrEnum):
     IMPORT_ROWS_INVALID = "import_rows_invalid"
     INCOMPLETE_SCORE_SHEET = "incomplete_score_sheet"
     INITIATIVE_ALREADY_USED = "initiative_already_used"
+    INITIATIVE_IN_USE = "initiative_in_use"
     INTERNAL_ERROR = "internal_error"
     INVALID_BANG_KHEN_PROPOSAL = "invalid_bang_khen_proposal"
     INVALID_CANDIDATE = "invalid_candidate"

@@ -24,6 +24,14 @@ class RatingCreate(StrictModel):
     decision_no: str | None = Field(default=None, max_length=100)
 
 
+class RatingUpdate(StrictModel):
+    """What may change of a rating; another person or collective is a new rating."""
+
+    year: int | None = Field(default=None, ge=1945, le=2100)
+    rating: Rating | None = None
+    decision_no: str | None = Field(default=None, max_length=100)
+
+
 class RatingRead(ReadModel):
     id: int
     nominee_kind: RatedKind
@@ -36,6 +44,7 @@ class RatingRead(ReadModel):
     source: str
     confirmed: bool = Field(description="Sở Nội vụ đã xác nhận")
     confirmed_at: datetime | None
+    version: int
 
 
 class RatingImportResult(ReadModel):
@@ -61,6 +70,15 @@ class DisciplineCreate(StrictModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class DisciplineUpdate(StrictModel):
+    kind: DisciplineKind | None = None
+    form: str | None = Field(default=None, max_length=200)
+    decision_no: str | None = Field(default=None, max_length=100)
+    started_on: date | None = None
+    ended_on: date | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
 class DisciplineRead(ReadModel):
     id: int
     nominee_name: str
@@ -71,6 +89,7 @@ class DisciplineRead(ReadModel):
     started_on: date
     ended_on: date | None
     note: str | None
+    version: int
 
 
 class InitiativeCreate(StrictModel):
@@ -89,6 +108,19 @@ class InitiativeCreate(StrictModel):
     decided_on: date | None = None
 
 
+class InitiativeUpdate(StrictModel):
+    kind: Literal["initiative", "research"] | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    authors: list[Annotated[str, Field(min_length=1, max_length=300)]] | None = Field(
+        default=None, min_length=1, max_length=50
+    )
+    scope: Scope | None = None
+    year: int | None = Field(default=None, ge=1945, le=2100)
+    recognised_by: str | None = Field(default=None, max_length=300)
+    decision_no: str | None = Field(default=None, max_length=100)
+    decided_on: date | None = None
+
+
 class InitiativeRead(ReadModel):
     id: int
     kind: Literal["initiative", "research"]
@@ -100,6 +132,7 @@ class InitiativeRead(ReadModel):
     recognised_by: str | None
     decision_no: str | None
     decided_on: date | None
+    version: int
 
 
 class NomineeNomination(ReadModel):

@@ -269,3 +269,43 @@ async def test_a_collectives_record_follows_its_register_row(app, client, sessio
     assert record.json()["nominee_name"] == "Phòng Hộ tịch, Sở Tư pháp"
     assert [r["rating"] for r in record.json()["ratings"]] == ["htxs"]
     assert hidden.status_code == 404 and missing.status_code == 404
+
+
+async def test_the_ratings_import_looks_duplicates_up_in_one_batch(
+    app, client, session, count_queries
+):
+    _, _unit, _, _admin, officer = await _world(app, session)
+    header = "Họ và tên,Loại,Đơn vị,Năm,Xếp loại,Số quyết định/văn bản\n"
+
+    def table(names: list[str]) -> bytes:
+        rows = [f"{n},Cá nhân,STP,2025,HTXS,1/QĐ\n" for n in names]
+        rows += [f"Phòng {n},Tập thể,STP,2025,HTXS,2/QĐ\n" for n in names]
+        return (header + "".join(rows)).encode()
+
+    async def send(names: list[str]):
+        with count_queries() as counter:
+            response = await client.post(
+                f"{API}/ratings/import", files={"file": ("x.csv", table(names), "text/csv")},
+                headers=officer,
+            )  # fmt: skip
+        assert response.status_code == 200, response.text
+        lookups = [
+            s
+            for s in counter.statements
+            if s.lstrip().upper().startswith("SELECT") and "FROM yearly_ratings" in s
+        ]
+        return response.json(), len(lookups)
+
+    few = [f"Người {i}" for i in range(2)]
+    many = [f"Người {i}" for i in range(40)]
+    first, few_lookups = await send(few)
+    again, _ = await send(few)
+    more, many_lookups = await send(many)
+    # A repeat inside one file is skipped too.
+    repeated, _ = await send(["Người 99", "Người 99"])
+
+    assert (first["imported"], again["skipped_duplicates"]) == (4, 4)
+    assert (more["imported"], more["skipped_duplicates"]) == (76, 4)
+    assert (repeated["imported"], repeated["skipped_duplicates"]) == (2, 2)
+    # 20 times the rows, the same lookups of ratings already recorded: not one per row.
+    assert many_lookups == few_lookups <= 2

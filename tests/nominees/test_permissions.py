@@ -23,6 +23,12 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/initiatives", "initiative.list"),
     Endpoint("POST", "/api/v1/initiatives", "initiative.record",
              {"title": "T", "authors": ["A"], "scope": "grassroots", "year": 2025}),
+    Endpoint("PATCH", "/api/v1/ratings/999999", "rating.update", {"rating": "ht"}),
+    Endpoint("DELETE", "/api/v1/ratings/999999", "rating.delete"),
+    Endpoint("PATCH", "/api/v1/discipline-records/999999", "discipline.update", {"note": "x"}),
+    Endpoint("DELETE", "/api/v1/discipline-records/999999", "discipline.delete"),
+    Endpoint("PATCH", "/api/v1/initiatives/999999", "initiative.update", {"title": "T"}),
+    Endpoint("DELETE", "/api/v1/initiatives/999999", "initiative.delete"),
     Endpoint("GET", "/api/v1/nominees/people?name=A", "nominee.read_person"),
     Endpoint("GET", "/api/v1/nominees/collectives/999999", "nominee.read_collective"),
 ]  # fmt: skip

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.errors import Forbidden, Unprocessable
 from app.core.principal import Principal
 from app.core.text import fold
 from app.core.working_days import today_in_vietnam
@@ -21,7 +21,7 @@ from app.models import Unit, YearlyRating
 from app.services import audit, permissions
 from app.services.award_history.tables import match_columns, parse_rows, read_rows
 from app.services.nominees.collectives import COLLECTIVE, Register
-from app.services.nominees.records import new_rating
+from app.services.nominees.records import existing_rating_keys, new_rating, rating_key
 from app.services.plans.units import UnitIndex
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -103,20 +103,22 @@ async def import_ratings(
                                      if i["nominee_kind"] == COLLECTIVE]
     )  # fmt: skip
     outcome = RatingImportOutcome(dry_run=dry_run)
-    fresh: list[YearlyRating] = []
-    seen: set[tuple] = set()
+    candidates: list[YearlyRating] = []
     for number, item in parsed:
         try:
-            row = await new_rating(
-                session, actor, item, source="import", register=register, preview=dry_run
-            )
-        except (Forbidden, Conflict) as exc:
-            if isinstance(exc, Forbidden):
-                errors.append({"row": number, "message": f"Dòng {number}: {exc.detail}"})
-            else:
-                outcome.skipped_duplicates += 1
-            continue
-        key = (row.nominee_kind, row.nominee_key, row.unit_id, row.collective_id, row.year)
+            candidates.append(
+                await new_rating(
+                    session, actor, item, source="import", register=register, preview=dry_run,
+                    check_duplicate=False,
+                )
+            )  # fmt: skip
+        except Forbidden as exc:
+            errors.append({"row": number, "message": f"Dòng {number}: {exc.detail}"})
+    # Ratings already recorded, and repeats inside the file, are skipped: one batched lookup.
+    seen = await existing_rating_keys(session, candidates)
+    fresh: list[YearlyRating] = []
+    for row in candidates:
+        key = rating_key(row)
         if key in seen:
             outcome.skipped_duplicates += 1
             continue

@@ -8,18 +8,35 @@ initiatives; discipline records only the unit and Sở Nội vụ.
 
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, delete, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Forbidden, Unprocessable
-from app.core.orm import PageResult, get_or_404, like_folded, paginate
+from app.core.orm import (
+    PageResult,
+    check_version,
+    flush_or_conflict,
+    get_or_404,
+    like_folded,
+    paginate,
+)
 from app.core.principal import COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.core.text import fold, nfc, search_text
-from app.models import DisciplineRecord, Initiative, InitiativeAuthor, Unit, YearlyRating
+from app.models import (
+    DisciplineRecord,
+    Initiative,
+    InitiativeAuthor,
+    InitiativeUse,
+    Nomination,
+    Unit,
+    YearlyRating,
+)
 from app.services import audit, permissions
 from app.services.nominees.collectives import COLLECTIVE, Register
+from app.services.nominees.facts import HOLDING
 
 RATING_FIELDS = ("id", "nominee_kind", "nominee_name", "unit_id", "collective_id", "year",
                  "rating", "decision_no", "source", "confirmed_at")  # fmt: skip
@@ -75,6 +92,7 @@ async def new_rating(
     source: str,
     register: Register | None = None,
     preview: bool = False,
+    check_duplicate: bool = True,
 ) -> YearlyRating:
     """A rating row, its collective resolved (not registered in a `preview`); refused when the
     nominee already has one that year (409 `duplicate_rating`)."""
@@ -90,12 +108,44 @@ async def new_rating(
         decision_no=nfc(data.get("decision_no") or "")[:100] or None, source=source,
         search_text=search_text(name), created_by_id=actor.user_id,
     )  # fmt: skip
-    if await _rating_exists(session, row):
+    if check_duplicate and await _rating_exists(session, row):
         raise Conflict(
             f"{name} đã có xếp loại năm {row.year}; sửa bản ghi đó thay vì nhập thêm.",
             code="duplicate_rating",
         )
     return row
+
+
+def rating_key(row: YearlyRating) -> tuple:
+    """What makes two ratings the same: a collective's register row and year; a person's folded
+    name, unit and year."""
+    if row.collective_id is not None:
+        return (row.nominee_kind, "collective", row.collective_id, row.year)
+    return (row.nominee_kind, row.nominee_key, row.unit_id, row.year)
+
+
+async def existing_rating_keys(session: AsyncSession, rows: list[YearlyRating]) -> set[tuple]:
+    """The `rating_key`s of `rows` already recorded: one query per 1,000 nominees (far below
+    PostgreSQL's bound on parameters), not one per row."""
+    keys = sorted({r.nominee_key for r in rows if r.collective_id is None})
+    teams = sorted({r.collective_id for r in rows if r.collective_id is not None})
+    years = sorted({r.year for r in rows})
+    found: set[tuple] = set()
+    columns = (YearlyRating.nominee_kind, YearlyRating.nominee_key, YearlyRating.unit_id,
+               YearlyRating.collective_id, YearlyRating.year)  # fmt: skip
+    batches = [(YearlyRating.nominee_key, keys[i : i + 1000]) for i in range(0, len(keys), 1000)]
+    batches += [
+        (YearlyRating.collective_id, teams[i : i + 1000]) for i in range(0, len(teams), 1000)
+    ]
+    for column, chunk in batches:
+        stmt = select(*columns).where(column.in_(chunk), YearlyRating.year.in_(years))
+        for kind, key, unit_id, collective_id, year in await session.execute(stmt):
+            found.add(
+                (kind, "collective", collective_id, year)
+                if collective_id is not None
+                else (kind, key, unit_id, year)
+            )
+    return found
 
 
 async def _rating_exists(session: AsyncSession, row: YearlyRating) -> bool:
@@ -159,7 +209,7 @@ async def list_ratings(
 
 
 def rating_view(row: YearlyRating) -> dict[str, Any]:
-    view = {name: getattr(row, name) for name in RATING_FIELDS}
+    view = {name: getattr(row, name) for name in (*RATING_FIELDS, "version")}
     view["confirmed"] = row.confirmed_at is not None
     return view
 
@@ -206,7 +256,7 @@ async def list_discipline(
 
 
 def discipline_view(row: DisciplineRecord) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in DISCIPLINE_FIELDS}
+    return {name: getattr(row, name) for name in (*DISCIPLINE_FIELDS, "version")}
 
 
 # ---- initiatives and research ----------------------------------------------------------------
@@ -256,6 +306,217 @@ async def list_initiatives(
 
 
 def initiative_view(row: Initiative) -> dict[str, Any]:
-    view = {name: getattr(row, name) for name in INITIATIVE_FIELDS}
+    view = {name: getattr(row, name) for name in (*INITIATIVE_FIELDS, "version")}
     view["authors"] = [a.name for a in row.authors]
     return view
+
+
+# ---- edits and deletions ---------------------------------------------------------------------
+# A fact is edited or deleted with If-Match by the unit it belongs to, or by Sở Nội vụ; each
+# change is audited, and the criteria checks it fed are forgotten (criteria_inputs.py watches
+# these rows), so the nominations are judged on the corrected facts.
+
+
+async def _own_row(
+    session: AsyncSession, actor: Principal, model: Any, row_id: int, what: str, **kw: Any
+) -> Any:
+    row = await get_or_404(session, model, row_id, what, **kw)
+    if actor.role == UNIT and row.unit_id != actor.unit_id:
+        raise Forbidden(
+            "Đơn vị chỉ sửa, xoá thông tin của cá nhân, tập thể thuộc đơn vị mình.",
+            code="not_own_unit",
+        )
+    return row
+
+
+async def update_rating(
+    session: AsyncSession,
+    actor: Principal,
+    rating_id: int,
+    changes: dict[str, Any],
+    expected: int | None,
+) -> YearlyRating:
+    """Correct a rating's year, rating or decision; a unit's correction of a confirmed rating
+    needs Sở Nội vụ's confirmation again. Another rating of the new year: 409
+    `duplicate_rating`."""
+    permissions.require(actor, "rating.update")
+    row = await _own_row(session, actor, YearlyRating, rating_id, "xếp loại")
+    check_version(row, expected)
+    before = audit.snapshot(row, RATING_FIELDS[1:])
+    if "year" in changes and changes["year"] is not None and changes["year"] != row.year:
+        probe = YearlyRating(nominee_kind=row.nominee_kind, nominee_key=row.nominee_key,
+                             unit_id=row.unit_id, collective_id=row.collective_id,
+                             year=changes["year"])  # fmt: skip
+        if await _rating_exists(session, probe):
+            raise Conflict(
+                f"{row.nominee_name} đã có xếp loại năm {probe.year}; sửa bản ghi đó.",
+                code="duplicate_rating",
+            )
+        row.year = changes["year"]
+    if changes.get("rating") is not None:
+        row.rating = changes["rating"]
+    if "decision_no" in changes:
+        row.decision_no = nfc(changes["decision_no"] or "")[:100] or None
+    if actor.role == UNIT and session.is_modified(row):
+        row.confirmed_at = row.confirmed_by_id = None
+    await _audited_update(session, actor, "rating.updated", "yearly_rating", row, before,
+                          RATING_FIELDS[1:])  # fmt: skip
+    return row
+
+
+async def delete_rating(
+    session: AsyncSession, actor: Principal, rating_id: int, expected: int | None
+) -> None:
+    permissions.require(actor, "rating.delete")
+    row = await _own_row(session, actor, YearlyRating, rating_id, "xếp loại")
+    check_version(row, expected)
+    await _audited_delete(session, actor, "rating.deleted", "yearly_rating", row,
+                          audit.snapshot(row, RATING_FIELDS[1:]))  # fmt: skip
+
+
+async def update_discipline(
+    session: AsyncSession,
+    actor: Principal,
+    record_id: int,
+    changes: dict[str, Any],
+    expected: int | None,
+) -> DisciplineRecord:
+    """Correct a discipline record, e.g. set the day it ended (422 `invalid_period` when it
+    would end before it started)."""
+    permissions.require(actor, "discipline.update")
+    row = await _own_row(session, actor, DisciplineRecord, record_id, "bản ghi kỷ luật")
+    check_version(row, expected)
+    before = audit.snapshot(row, DISCIPLINE_FIELDS[1:])
+    for name in ("kind", "started_on"):
+        if changes.get(name) is not None:
+            setattr(row, name, changes[name])
+    for name in ("form", "decision_no"):
+        if name in changes:
+            setattr(row, name, nfc(changes[name] or "") or None)
+    for name in ("ended_on", "note"):
+        if name in changes:
+            setattr(row, name, changes[name])
+    if row.ended_on is not None and row.ended_on < row.started_on:
+        raise Unprocessable("Ngày kết thúc không được trước ngày bắt đầu.", code="invalid_period")
+    await _audited_update(session, actor, "discipline.updated", "discipline_record", row, before,
+                          DISCIPLINE_FIELDS[1:])  # fmt: skip
+    return row
+
+
+async def delete_discipline(
+    session: AsyncSession, actor: Principal, record_id: int, expected: int | None
+) -> None:
+    permissions.require(actor, "discipline.delete")
+    row = await _own_row(session, actor, DisciplineRecord, record_id, "bản ghi kỷ luật")
+    check_version(row, expected)
+    await _audited_delete(session, actor, "discipline.deleted", "discipline_record", row,
+                          audit.snapshot(row, DISCIPLINE_FIELDS[1:]))  # fmt: skip
+
+
+async def _initiative(session: AsyncSession, actor: Principal, initiative_id: int) -> Initiative:
+    return await _own_row(
+        session, actor, Initiative, initiative_id, "sáng kiến, đề tài",
+        options=[selectinload(Initiative.authors)],
+    )  # fmt: skip
+
+
+def _initiative_audit(row: Initiative) -> dict[str, Any]:
+    return {**audit.snapshot(row, INITIATIVE_FIELDS[1:]), "authors": [a.name for a in row.authors]}
+
+
+async def update_initiative(
+    session: AsyncSession,
+    actor: Principal,
+    initiative_id: int,
+    changes: dict[str, Any],
+    expected: int | None,
+) -> Initiative:
+    """Correct an initiative: title, authors, scope, year, recognising body or decision."""
+    permissions.require(actor, "initiative.update")
+    row = await _initiative(session, actor, initiative_id)
+    check_version(row, expected)
+    before = _initiative_audit(row)
+    for name in ("kind", "scope", "year"):
+        if changes.get(name) is not None:
+            setattr(row, name, changes[name])
+    if changes.get("title") is not None:
+        row.title = nfc(changes["title"])[:500]
+    for name in ("recognised_by", "decision_no"):
+        if name in changes:
+            setattr(row, name, nfc(changes[name] or "") or None)
+    if "decided_on" in changes:
+        row.decided_on = changes["decided_on"]
+    authors_changed = False
+    if changes.get("authors") is not None:
+        authors = [nfc(a)[:300] for a in changes["authors"]]
+        if authors != [a.name for a in row.authors]:
+            authors_changed = True
+            row.authors.clear()
+            await session.flush()
+            row.authors.extend(
+                InitiativeAuthor(position=i, name=a, name_key=person_key(a))
+                for i, a in enumerate(authors)
+            )
+    row.search_text = search_text(row.title, *(a.name for a in row.authors))
+    if authors_changed:  # the version (ETag) moves with the authors too
+        flag_modified(row, "search_text")
+    await flush_or_conflict(session)
+    after = _initiative_audit(row)
+    if after != before:
+        await audit.record(session, actor, "initiative.updated", "initiative", row.id,
+                           before=before, after=after)  # fmt: skip
+    return row
+
+
+async def delete_initiative(
+    session: AsyncSession, actor: Principal, initiative_id: int, expected: int | None
+) -> None:
+    """Delete an initiative; one that justified a nomination still on its way to an award (or
+    awarded) is refused (409 `initiative_in_use`)."""
+    permissions.require(actor, "initiative.delete")
+    row = await _initiative(session, actor, initiative_id)
+    check_version(row, expected)
+    held = await session.scalar(
+        select(InitiativeUse.nomination_id)
+        .join(Nomination, Nomination.id == InitiativeUse.nomination_id)
+        .where(InitiativeUse.initiative_id == row.id, Nomination.status.in_(HOLDING))
+        .limit(1)
+    )
+    if held is not None:
+        raise Conflict(
+            f"Sáng kiến, đề tài “{row.title}” đã làm căn cứ cho đề nghị số {held}; không xoá "
+            "được khi đề nghị đó còn hiệu lực.",
+            code="initiative_in_use",
+            nomination_id=held,
+        )
+    await session.execute(delete(InitiativeUse).where(InitiativeUse.initiative_id == row.id))
+    await _audited_delete(session, actor, "initiative.deleted", "initiative", row,
+                          _initiative_audit(row))  # fmt: skip
+
+
+async def _audited_update(
+    session: AsyncSession,
+    actor: Principal,
+    action: str,
+    entity: str,
+    row: Any,
+    before: dict[str, Any],
+    fields: tuple[str, ...],
+) -> None:
+    await flush_or_conflict(session)
+    after = audit.snapshot(row, fields)
+    if after != before:
+        await audit.record(session, actor, action, entity, row.id, before=before, after=after)
+
+
+async def _audited_delete(
+    session: AsyncSession,
+    actor: Principal,
+    action: str,
+    entity: str,
+    row: Any,
+    before: dict[str, Any],
+) -> None:
+    await session.delete(row)
+    await flush_or_conflict(session)
+    await audit.record(session, actor, action, entity, row.id, before=before)
