@@ -44,6 +44,7 @@ from app.services import auth as auth_service
 from app.services import rule_values as rule_value_service
 from app.services.accounts import grants
 from app.services.award_history import importing as history_import
+from app.services.award_history import unit_titles
 from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, disclosures, state
 from app.services.decisions import records as decisions
@@ -123,6 +124,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
+    (unit_titles.record_title, "award_history.record", None),
+    (unit_titles.confirm_title, "award_history.confirm", None),
     (emulation.create_table, "emulation.create_table", None),
     (emulation.update_table, "emulation.update_table", None),
     (emulation.open_table, "emulation.open_table", None),

@@ -2,16 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import File, Query, Request, UploadFile
+from fastapi import File, Query, Request, UploadFile, status
 
 from app.api.deps import Allowed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import envelope
+from app.api.responses import CONFLICT, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
-from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead
+from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead, UnitTitleCreate
 from app.schemas.common import Id, ListEnvelope
-from app.services.award_history import importing, records
+from app.services.award_history import importing, records, unit_titles
 
 router = feature_router(tags=["award history"])
 
@@ -75,3 +75,35 @@ async def import_award_history(
         session, principal, data, file.filename, dry_run=dry_run, skip_invalid=skip_invalid
     )
     return outcome
+
+
+@router.post(
+    "/award-history",
+    summary="Enter a grassroots title decided by the unit",
+    response_model=AwardHistoryRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+)
+async def record_unit_title(
+    session: SessionDep, principal: Allowed("award_history.record"), body: UnitTitleCreate
+):
+    """A unit enters the grassroots titles it decided (Lao động tiên tiến, Chiến sĩ thi đua cơ
+    sở, Tập thể lao động tiên tiến, Giấy khen) for its own people and collectives, with the
+    decision number and date; `year` is the achievement year. Another unit's: 403
+    `not_own_unit`; a provincial or state award: 422 `not_a_grassroots_title`; the same title,
+    nominee and year again: 409 `duplicate_award`. It counts for the criteria at once and shows
+    `confirmed: false` until Sở Nội vụ confirms it (Sở Nội vụ's own entries are confirmed)."""
+    return await unit_titles.record_title(session, principal, body)
+
+
+@router.post(
+    "/award-history/{history_id}/confirm",
+    summary="Confirm a unit's grassroots title",
+    response_model=AwardHistoryRead,
+    responses=NOT_FOUND,
+)
+async def confirm_unit_title(
+    session: SessionDep, principal: Allowed("award_history.confirm"), history_id: Id
+):
+    """Sở Nội vụ confirms a unit's entry against its decision (idempotent)."""
+    return await unit_titles.confirm_title(session, principal, history_id)

@@ -80,6 +80,10 @@ class Selection:
     selector: FieldSelector
     keep: tuple[str, ...] | None
 
+    def wants(self, name: str) -> bool:
+        """Whether the answer carries the member `name` (every member without `fields`)."""
+        return self.keep is None or name in self.keep
+
     def apply(self, page: Any) -> Any:
         """The page as it is, or, with `fields`, its items cut to those fields."""
         if self.keep is None:

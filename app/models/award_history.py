@@ -45,4 +45,13 @@ class AwardHistory(Base):
     nomination_id: Mapped[int | None] = mapped_column(
         ForeignKey("nominations.id", ondelete="SET NULL")
     )
+    # A grassroots title a unit entered (`source = 'unit'`) waits for Sở Nội vụ to confirm it
+    # against its decision; rows from decisions and imports need no confirming.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.source != "unit" or self.confirmed_at is not None

@@ -1,11 +1,11 @@
 """Award history (lịch sử khen thưởng): records and the result of an import."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import Id, ReadModel
+from app.schemas.common import Id, ReadModel, StrictModel
 
 
 class AwardHistoryRead(ReadModel):
@@ -24,6 +24,28 @@ class AwardHistoryRead(ReadModel):
     source: str
     kind: str
     nomination_id: Id | None
+    confirmed: bool = Field(
+        description="Sở Nội vụ đã xác nhận (a unit's own entry waits for it; rows from "
+        "decisions and imports are confirmed)"
+    )
+    confirmed_at: datetime | None
+
+
+class UnitTitleCreate(StrictModel):
+    """A grassroots title decided inside a unit (Lao động tiên tiến, Chiến sĩ thi đua cơ sở,
+    Tập thể lao động tiên tiến, Giấy khen), with its decision."""
+
+    nominee_kind: Literal["individual", "collective"] = "individual"
+    nominee_name: str = Field(min_length=1, max_length=300)
+    unit_id: Id | None = Field(default=None, description="Đơn vị; mặc định là đơn vị của mình")
+    award_type_code: str = Field(
+        pattern=r"^[a-z0-9_]{1,80}$",
+        description="lao_dong_tien_tien, chien_si_thi_dua_co_so, tap_the_lao_dong_tien_tien or "
+        "giay_khen (any award type of level `grassroots`)",
+    )
+    year: int = Field(ge=1945, le=2100, description="Năm thành tích (the year it is for)")
+    decision_no: str = Field(min_length=1, max_length=100)
+    decided_on: date
 
 
 class ImportRowError(ReadModel):

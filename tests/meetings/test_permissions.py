@@ -48,6 +48,19 @@ ENDPOINTS = [
         "award_history.import",
         kwargs={"files": {"file": ("a.csv", b"x", "text/csv")}},
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/award-history",
+        "award_history.record",
+        {
+            "nominee_name": "A",
+            "award_type_code": "giay_khen",
+            "year": 2025,
+            "decision_no": "1/QĐ",
+            "decided_on": "2026-01-05",
+        },
+    ),
+    Endpoint("POST", "/api/v1/award-history/999999/confirm", "award_history.confirm"),
 ]
 
 

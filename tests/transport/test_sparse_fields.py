@@ -140,3 +140,22 @@ async def test_the_cut_answer_is_not_mistaken_for_the_full_one(app, client, sess
     assert _validator(app, full_ref).is_valid(full) and not _validator(app, cut_ref).is_valid(full)
     assert schemas["DossierSummaryFields"]["required"] == ["id"]
     assert json.dumps(light, ensure_ascii=False).count("nominee_name") == 0
+
+
+async def test_a_dossier_list_without_nominations_does_not_judge_them(
+    app, client, session, count_queries
+):
+    """The server saves work too: nominations not asked for are not checked against the
+    criteria (which reads the award history, ratings, discipline...)."""
+    headers = await _unit_with_dossiers(app, session, count=3)
+
+    with count_queries() as light:
+        cut = await client.get("/api/v1/dossiers?fields=id,status", headers=headers)
+    with count_queries() as full:
+        whole = await client.get("/api/v1/dossiers", headers=headers)
+    kept = await client.get("/api/v1/dossiers?fields=nominations", headers=headers)
+
+    assert cut.status_code == whole.status_code == kept.status_code == 200
+    assert light.count < full.count, (light.count, full.count)
+    assert [len(d["nominations"]) for d in kept.json()["items"]] == [3, 3, 3]
+    assert kept.json()["items"][0]["nominations"] == whole.json()["items"][0]["nominations"]

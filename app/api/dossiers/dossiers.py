@@ -50,7 +50,10 @@ async def list_dossiers(
     (who, which award, status, how many criteria checks pass, fail or are unknown) and the
     number of its papers: the full nominations and papers are at `GET /dossiers/{id}`."""
     result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
-    return fields.apply(envelope(result, await reads.dossier_summaries(session, result.items)))
+    summaries = await reads.dossier_summaries(
+        session, result.items, with_nominations=fields.wants("nominations")
+    )
+    return fields.apply(envelope(result, summaries))
 
 
 @router.post(

@@ -73,17 +73,23 @@ async def dossier_reads(
     ]
 
 
-async def dossier_summaries(session: AsyncSession, dossiers: list[Dossier]) -> list[DossierSummary]:
+async def dossier_summaries(
+    session: AsyncSession, dossiers: list[Dossier], *, with_nominations: bool = True
+) -> list[DossierSummary]:
     """Dossiers (nominations loaded) as a list shows them: nominations as summaries with their
-    check counts, papers as a number. The same for every role: nothing personal is in it."""
-    nominations = [n for d in dossiers for n in d.nominations]
+    check counts, papers as a number. The same for every role: nothing personal is in it.
+    `with_nominations=False` (a list cut by `fields=` without them) leaves them empty and
+    reads no checks."""
+    nominations = [n for d in dossiers for n in d.nominations] if with_nominations else []
     checks = await stored_checks(session, nominations, {d.id: d.year for d in dossiers})
     papers = await queries.attachment_counts(session, [d.id for d in dossiers])
     return [
         DossierSummary.model_validate(
             RowWith(
                 d,
-                nominations=[_summary(n, checks[n.id]) for n in d.nominations],
+                nominations=[_summary(n, checks[n.id]) for n in d.nominations]
+                if with_nominations
+                else [],
                 attachment_count=papers.get(d.id, 0),
             )
         )
