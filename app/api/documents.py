@@ -109,6 +109,7 @@ PAPER_ACTIONS = {
     "return_letter_paper": "return_letter",
     "meeting_minutes_paper": "meeting_minutes",
     "meeting_submission_paper": "meeting_submission",
+    "decision_draft_paper": "decision_draft",
     "tally_minutes_paper": "tally_minutes",
     "ballot_paper": "ballot_paper",
 }
@@ -161,6 +162,22 @@ _paper_route(
     """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after the council's meeting: the
     nominations that reached their threshold, counted per award type (cá nhân, tập thể), and
     the danh sách kèm theo with each one's share. Before the close: 409 `meeting_not_closed`.""",
+    dated=True,
+    more=CONFLICT,
+)
+_paper_route(
+    "/meetings/{meeting_id}/documents/du-thao-quyet-dinh",
+    "decision_draft_paper",
+    "Print the draft award decision with its prizes",
+    papers.decision_draft,
+    "Dự thảo Quyết định khen thưởng kèm danh sách và tiền thưởng (DOCX hoặc PDF)",
+    """Dự thảo Quyết định of the Chủ tịch UBND tỉnh for the provincial awards the meeting
+    passed: căn cứ, the articles (who is awarded what, the total prize in figures and in
+    words), and the danh sách kèm theo by award type with each one's tiền thưởng — the award
+    type's multiple (`prize_multiple.<award type>.<individual|collective>`) times the mức
+    lương cơ sở (`base_salary`), both from `GET /dated-rule-values` as in force on `on` (else
+    today). A multiple not yet confirmed by Sở Nội vụ is flagged on the paper. Before the
+    close: 409 `meeting_not_closed`.""",
     dated=True,
     more=CONFLICT,
 )

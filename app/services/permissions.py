@@ -174,6 +174,9 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("holiday.delete", ONLY_NOI_VU, ANY),
     ("rule_value.list", EVERYONE, ANY),
     ("rule_value.update", ONLY_NOI_VU, ANY),
+    ("dated_rule_value.list", EVERYONE, ANY),
+    ("dated_rule_value.create", ONLY_NOI_VU, ANY),
+    ("dated_rule_value.update", ONLY_NOI_VU, ANY),
     # dossiers, their nominations and papers
     ("dossier.list", EVERYONE, IN_SCOPE),
     ("dossier.read", EVERYONE, IN_SCOPE),
@@ -262,6 +265,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),
+    ("document.decision_draft", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
     ("emulation.create_table", ONLY_NOI_VU, ANY),

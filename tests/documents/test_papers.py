@@ -36,6 +36,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/meetings/1/documents/bien-ban-kiem-phieu", "document.tally_minutes"),
     Endpoint("GET", "/api/v1/meetings/1/documents/phieu-bau", "document.ballot_paper"),
     Endpoint("GET", "/api/v1/meetings/1/documents/to-trinh", "document.meeting_submission"),
+    Endpoint("GET", "/api/v1/meetings/1/documents/du-thao-quyet-dinh", "document.decision_draft"),
 ]
 DOCX = render.DOCX_TYPE
 

@@ -28,9 +28,11 @@ EXPECTED = {
     "bien-ban-kiem-phieu": ["BIÊN BẢN KIỂM PHIẾU", "Tổng số thành viên Hội đồng: 11"],
     "cong-van-tra-ho-so": ["SỞ NỘI VỤ", "/SNV-TĐKT", "V/v trả hồ sơ", "Kính gửi: Sở Tư pháp",
                            "Giấy tờ, nội dung cần bổ sung", "Báo cáo thành tích"],
+    "du-thao-quyet-dinh": ["QUYẾT ĐỊNH", "/QĐ-UBND", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA",
+                           "Tiền thưởng (đồng)", "7.020.000", "Tổng cộng: 01"],
     "phieu-bau": ["PHIẾU BẦU", "Ông Lò Văn Minh", "Tán thành", "không ghi tên"],
 }  # fmt: skip
-PAGES = {"to-trinh-don-vi": 2, "to-trinh-so-noi-vu": 2}
+PAGES = {"to-trinh-don-vi": 2, "to-trinh-so-noi-vu": 2, "du-thao-quyet-dinh": 2}
 
 
 def _pdf_text(pdf: bytes, tmp_path) -> tuple[str, str]:

@@ -201,6 +201,40 @@ def return_letter() -> object:
     return document
 
 
+PRIZE_COLUMNS = (
+    Column("STT", 1.2, "{{ row.no }}", "center"),
+    Column("Họ và tên / Tên tập thể", 5.2, "{{ row.name }}"),
+    Column("Đơn vị", 5.0, "{{ row.unit }}"),
+    Column("Hệ số", 1.6, "{{ row.factor }}", "center"),
+    Column("Tiền thưởng (đồng)", 3.5, "{{ row.amount }}", "right"),
+)
+
+
+def decision_draft() -> object:
+    """Dự thảo Quyết định khen thưởng of the Chủ tịch UBND tỉnh (NĐ 30/2020, quyết định cá
+    biệt): căn cứ, the articles, the signature; then the danh sách kèm theo with each one's
+    tiền thưởng and the total."""
+    document = layout.new_document()
+    layout.heading_block(document)
+    layout.title_block(document, "QUYẾT ĐỊNH")
+    para(document, "{{ authority }}", size=14, bold=True, after=8)
+    para(document, "{%p for text in grounds %}")
+    para(document, "{{ text }}", align="justify", indent_cm=1.27, after=4, italic=True)
+    para(document, "{%p endfor %}")
+    para(document, "QUYẾT ĐỊNH:", size=14, bold=True, before=6, after=8)
+    layout.body_paragraphs(document, "articles")
+    layout.signature_block(document)
+    layout.page_break(document)
+    _list_heading(document, "DANH SÁCH CÁ NHÂN, TẬP THỂ ĐƯỢC KHEN THƯỞNG")
+    total = ("", "Tổng cộng: {{ total }}", "", "", "{{ total_amount }}")
+    layout.data_table(document, PRIZE_COLUMNS, rows="group.rows", group_loop="groups",
+                      total_row=total)  # fmt: skip
+    para(document, "{%p for text in notes %}", size=13)
+    para(document, "{{ text }}", size=13, italic=True, align="justify", before=6)
+    para(document, "{%p endfor %}", size=13)
+    return document
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "to-trinh-don-vi": unit_submission,
     "to-trinh-so-noi-vu": unit_submission,
@@ -209,6 +243,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "phieu-bau": ballot_paper,
     "bang-tong-hop-diem": score_summary,
     "cong-van-tra-ho-so": return_letter,
+    "du-thao-quyet-dinh": decision_draft,
 }
 
 

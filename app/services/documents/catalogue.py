@@ -199,6 +199,43 @@ SPECS: dict[str, Spec] = {
                 "closing": ["Hồ sơ bổ sung gửi về Sở Nội vụ trước ngày 09 tháng 3 năm 2026."],
             },
         ),
+        Spec(
+            "du-thao-quyet-dinh",
+            "Dự thảo Quyết định khen thưởng của Chủ tịch UBND tỉnh, kèm danh sách và tiền thưởng",
+            {
+                **_HEAD,
+                **_SIGN,
+                "issuer_parent": "ỦY BAN NHÂN DÂN",
+                "issuer": "TỈNH SƠN LA",
+                "number": "\u00a0" * 6 + "/QĐ-UBND",
+                "subject": "Về việc tặng thưởng danh hiệu thi đua, hình thức khen thưởng",
+                "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA",
+                "grounds": ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"],
+                "articles": [
+                    "Điều 1. Tặng thưởng danh hiệu Chiến sĩ thi đua cấp tỉnh cho 01 cá nhân.",
+                    "Điều 2. Tổng số tiền: 7.020.000 đồng.",
+                ],
+                "sign_authority": "CHỦ TỊCH",
+                "list_subtitle": "(Kèm theo Quyết định số      /QĐ-UBND của Chủ tịch UBND tỉnh)",
+                "groups": [
+                    {
+                        "title": "I. CHIẾN SĨ THI ĐUA CẤP TỈNH (01)",
+                        "rows": [
+                            {
+                                "no": "1",
+                                "name": "Ông Lò Văn Minh",
+                                "unit": "Sở Tư pháp",
+                                "factor": "3",
+                                "amount": "7.020.000",
+                            }
+                        ],
+                    }
+                ],
+                "total": "01",
+                "total_amount": "7.020.000",
+                "notes": ["Hệ số tiền thưởng chưa được Sở Nội vụ xác nhận."],
+            },
+        ),
     )
 }
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from num2words import num2words
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +46,9 @@ from app.services.documents.wording import (
     vn_number,
 )
 from app.services.dossiers import queries
+from app.services.dossiers.rules import today as rules_today
 from app.services.meetings.access import get_meeting
+from app.services.rule_values import dated
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LAW = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
@@ -563,3 +566,133 @@ async def return_letter(
         "signer_name": "",
     }
     return Paper("cong-van-tra-ho-so", context, f"Công văn trả hồ sơ - {dossier.code}")
+
+
+# ---- the dự thảo quyết định khen thưởng ------------------------------------------------------
+
+
+def amount_in_words(amount: int) -> str:
+    """'Hai triệu ba trăm bốn mươi nghìn đồng' (num2words, Vietnamese)."""
+    words = num2words(amount, lang="vi")
+    return f"{words[:1].upper()}{words[1:]} đồng"
+
+
+async def decision_draft(
+    session: AsyncSession, principal: Principal, meeting_id: int, on: date | None
+) -> Paper:
+    """Dự thảo Quyết định khen thưởng of the Chủ tịch UBND tỉnh after a council meeting: the
+    nominations for provincial awards that passed, with the danh sách kèm theo and each one's
+    tiền thưởng — the award type's multiple (for its nominee kind) times the mức lương cơ sở,
+    both as in force on the decision's day (`on`, else today) — and the total, in figures and
+    in words. Before the close: 409 `meeting_not_closed`."""
+    permissions.require(principal, "document.decision_draft")
+    meeting = await _closed_meeting(session, principal, meeting_id)
+    provincial = set(
+        await session.scalars(select(AwardType.code).where(AwardType.level == "provincial"))
+    )
+    rows = [r for r in await _agenda(session, meeting.id)
+            if r.passed and r.award_type_code in provincial]  # fmt: skip
+    day = on or rules_today()
+    values = await dated.all_values(session)
+    base = dated.in_force(values, dated.BASE_SALARY, day)
+    unverified: set[str] = set() if base is None or base.verified else {"mức lương cơ sở"}
+    missing: set[str] = set()
+    total = 0
+
+    def prize_row(number: int, row: Any) -> dict[str, str]:
+        nonlocal total
+        multiple = dated.in_force(values, dated.prize_key(row.award_type_code,
+                                                          row.nominee_kind), day)  # fmt: skip
+        kind = dated.KINDS[row.nominee_kind]
+        if multiple is None or base is None:
+            missing.add(f"{row.award_name} ({kind})")
+            amount, factor = "Chưa có mức", "—"
+        else:
+            prize = dated.prize_amount(multiple.value, base.value)
+            total += prize
+            amount, factor = vn_number(prize), vn_number(multiple.value)
+            if not multiple.verified:
+                unverified.add(f"{row.award_name} ({kind})")
+        return {"no": str(number), "name": row.nominee_name, "unit": row.unit_name or "",
+                "factor": factor, "amount": amount}  # fmt: skip
+
+    groups = _award_groups(rows, prize_row)
+    summary = []
+    for group in groups:
+        group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
+        kinds = Counter(r.nominee_kind for r in rows if r.award_type_code == group["code"])
+        award = next(r.award_name for r in rows if r.award_type_code == group["code"])
+        parts = [f"{two_digits(kinds[k])} {label}" for k, label in dated.KINDS.items()
+                 if kinds[k]]  # fmt: skip
+        summary.append(f"- {award}: {' và '.join(parts)};")
+    if summary:
+        summary[-1] = summary[-1][:-1] + "."
+    held = vn_date(_local(meeting.opened_at or meeting.scheduled_at).date())
+    base_text = (
+        f"mức lương cơ sở {vn_number(base.value)} đồng (áp dụng từ {vn_date(base.effective_from)})"
+        if base
+        else "mức lương cơ sở hiện hành"
+    )
+    notes = []
+    if unverified:
+        notes.append(
+            "Lưu ý khi trình ký: hệ số tiền thưởng của "
+            f"{', '.join(sorted(unverified))} chưa được Sở Nội vụ xác nhận với văn bản quy định "
+            "hiện hành (Nghị định 152/2025/NĐ-CP); kiểm tra lại trước khi trình ký."
+        )
+    if missing:
+        notes.append(
+            f"Chưa có mức tiền thưởng cho {', '.join(sorted(missing))}; số tiền này chưa tính "
+            "vào tổng."
+        )
+    context = {
+        "issuer_parent": "ỦY BAN NHÂN DÂN",
+        "issuer": "TỈNH SƠN LA",
+        "number": number_line("QĐ-UBND"),
+        "place_date": place_date(on),
+        "subject": "Về việc tặng thưởng danh hiệu thi đua, hình thức khen thưởng",
+        "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA",
+        "grounds": [
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+            LAW,
+            DECREE,
+            f"Căn cứ kết quả biểu quyết tại {_lower_first(meeting.title)} của Hội đồng Thi đua "
+            f"- Khen thưởng tỉnh, {held};",
+            "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số      /TTr-SNV ngày     "
+            " tháng      năm       .",
+        ],
+        "articles": [
+            f"Điều 1. Tặng thưởng danh hiệu thi đua, hình thức khen thưởng cho "
+            f"{_kinds_of(rows) or 'các trường hợp'} có thành tích xuất sắc (có danh sách kèm "
+            "theo), gồm:",
+            *summary,
+            f"Điều 2. Tiền thưởng kèm theo thực hiện theo quy định, tính trên {base_text}; "
+            f"tổng số tiền: {vn_number(total)} đồng (Bằng chữ: {amount_in_words(total)}), chi "
+            "từ Quỹ thi đua, khen thưởng của tỉnh.",
+            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",
+            "Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài "
+            "chính, thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, tập thể có tên "
+            "tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
+        ],
+        "recipients": [
+            "Như Điều 4;",
+            "Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
+            "Lưu: VT, SNV.",
+        ],
+        "sign_authority": "CHỦ TỊCH",
+        "sign_title": "",
+        "signer_name": "",
+        "list_subtitle": f"(Kèm theo Quyết định số{number_line('QĐ-UBND')} ngày"
+        f"{' ' + vn_date(on)[5:] if on else '      '} của Chủ tịch UBND tỉnh Sơn La)",
+        "groups": groups,
+        "total": two_digits(len(rows)),
+        "total_amount": vn_number(total),
+        "notes": notes,
+    }
+    return Paper("du-thao-quyet-dinh", context, f"Dự thảo Quyết định khen thưởng - {meeting.title}")
+
+
+def _kinds_of(rows: list[Any]) -> str:
+    counts = Counter(r.nominee_kind for r in rows)
+    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
+                       if counts[k])  # fmt: skip
