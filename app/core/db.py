@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.core.sqlite_driver import OneHopConnection, OneHopDBAPI
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # The execution option and session-info key of read-only transactions.
@@ -73,7 +74,11 @@ def create_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     engine = create_async_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, pool_size=10, max_overflow=20
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        pool_size=10,
+        max_overflow=20,
+        module=OneHopDBAPI() if make_url(url).get_driver_name() == "aiosqlite" else None,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -92,13 +97,15 @@ def create_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn) -> None:
-        if conn.get_execution_options().get(READ_ONLY):
-            # A snapshot for a read-only request: no lock taken, nobody waits for it.
-            conn.exec_driver_sql("BEGIN")
-            return
-        # A deferred transaction that reads and then writes can fail with SQLITE_BUSY without
+        # A snapshot for a read-only request: no lock taken, nobody waits for it. Otherwise:
+        # a deferred transaction that reads and then writes can fail with SQLITE_BUSY without
         # waiting; taking the write lock up front makes concurrent requests queue instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        begin = "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+        driver = conn.connection.dbapi_connection
+        if isinstance(driver, OneHopConnection):
+            driver.begin(begin)  # sent with the transaction's first statement
+        else:
+            conn.exec_driver_sql(begin)
 
     return engine
 

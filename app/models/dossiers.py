@@ -124,6 +124,9 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     # Kiểm tra tiêu chuẩn as last computed, {"on": day, "checks": [...]}; NULL when an input
     # has changed since (services/nominees/criteria_inputs.py forgets, dossiers/checks.py fills).
     criteria_checks: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # How those checks came out, "<day> <pass> <fail> <unknown>", written and forgotten with
+    # them (dossiers/checks.py `tally`): what a list shows, without reading the checks.
+    checks_tally: Mapped[str | None] = mapped_column(String(40))
     # Moves on at every invalidation: a check computed from older inputs is never stored.
     checks_stamp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Sở Nội vụ's review of single checks, by rule: "đã đối chiếu" or an override (pass/fail)

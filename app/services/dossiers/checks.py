@@ -215,8 +215,31 @@ _STORE = (
             Nomination.__table__.c.checks_stamp == bindparam("stamp"),
         )
     )
-    .values(criteria_checks=bindparam("checks"))
+    .values(criteria_checks=bindparam("checks"), checks_tally=bindparam("tally"))
 )
+RESULTS = ("pass", "fail", "unknown")
+
+
+def tally(stored: dict[str, Any] | None) -> str | None:
+    """The `checks_tally` of stored checks: their day, how many came out each way, and
+    `frozen` when they were frozen at the nomination's conclusion."""
+    if stored is None:
+        return None
+    results = [c["result"] for c in stored["checks"]]
+    counts = (str(results.count(r)) for r in RESULTS)
+    return " ".join([stored["on"], *counts, *(["frozen"] if stored.get("frozen_on") else [])])
+
+
+def tally_counts(value: str | None, status: str, today: str) -> dict[str, int] | None:
+    """Result → count, from the `checks_tally` of a nomination in `status`, when its checks
+    still hold (`_fresh`: computed today, or frozen at its conclusion); None otherwise."""
+    if value is None:
+        return None
+    on, *counts = value.split(" ")
+    frozen = len(counts) == len(RESULTS) + 1
+    if on != today and not (frozen and status in CONCLUDED):
+        return None
+    return dict(zip(RESULTS, map(int, counts[: len(RESULTS)]), strict=True))
 
 
 def _fresh(nomination: Nomination, today: str) -> bool:
@@ -247,12 +270,19 @@ async def stored_checks(
     if missing:
         fresh = await _evaluate(session, missing, years)
         for n in missing:
-            set_committed_value(n, "criteria_checks", _stored_value(n, fresh[n.id], today))
+            value = _stored_value(n, fresh[n.id], today)
+            set_committed_value(n, "criteria_checks", value)
+            set_committed_value(n, "checks_tally", tally(value))
         if not session.info.get(READ_ONLY):
             await session.execute(
                 _STORE,
                 [
-                    {"nomination_id": n.id, "stamp": n.checks_stamp, "checks": n.criteria_checks}
+                    {
+                        "nomination_id": n.id,
+                        "stamp": n.checks_stamp,
+                        "checks": n.criteria_checks,
+                        "tally": n.checks_tally,
+                    }
                     for n in missing
                 ],
             )

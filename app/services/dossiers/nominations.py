@@ -219,6 +219,7 @@ def apply(nomination: Nomination, item: NominationCreate, collective_id: int | N
     nomination.collective_id = collective_id
     nomination.nominee_key = rules.nominee_key(nomination.nominee_name)
     nomination.criteria_checks = None  # computed again from the new facts when read
+    nomination.checks_tally = None
 
 
 def _amended(nomination: Nomination, changes: NominationUpdate) -> NominationCreate:

@@ -7,10 +7,10 @@ under appraisal. They are handed to the schemas beside the rows. A list shows do
 summaries (`DossierSummary`), so that a page stays small.
 """
 
-from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
@@ -18,9 +18,7 @@ from app.models import AuditEntry, Dossier, Nomination
 from app.schemas.common import RowWith
 from app.schemas.dossiers import (
     Appraisal,
-    CheckCounts,
     DossierRead,
-    DossierSummary,
     HistoryEntry,
     NominationRead,
     ReaderDossierRead,
@@ -29,8 +27,8 @@ from app.schemas.dossiers import (
 )
 from app.services import policies
 from app.services.decisions import outcomes
-from app.services.dossiers import queries, reviews
-from app.services.dossiers.checks import prior_awards_of, stored_checks
+from app.services.dossiers import queries, reviews, rules
+from app.services.dossiers.checks import RESULTS, prior_awards_of, stored_checks, tally_counts
 
 
 async def _nominations_with_facts(
@@ -74,37 +72,67 @@ async def dossier_reads(
 
 
 async def dossier_summaries(
-    session: AsyncSession, dossiers: list[Dossier], *, with_nominations: bool = True
-) -> list[DossierSummary]:
-    """Dossiers (nominations loaded) as a list shows them: nominations as summaries with their
-    check counts, papers as a number. The same for every role: nothing personal is in it.
+    session: AsyncSession, dossiers: list[Row[Any]], *, with_nominations: bool = True
+) -> list[dict[str, Any]]:
+    """Dossiers (rows of `queries.SUMMARY_COLUMNS`) as a list shows them: nominations as
+    summaries with their check counts, papers as a number. The same for every role: nothing
+    personal is in it. Plain values, which the route's `DossierSummary` validates once.
     `with_nominations=False` (a list cut by `fields=` without them) leaves them empty and
-    reads no checks."""
-    nominations = [n for d in dossiers for n in d.nominations] if with_nominations else []
-    checks = await stored_checks(session, nominations, {d.id: d.year for d in dossiers})
-    papers = await queries.attachment_counts(session, [d.id for d in dossiers])
+    reads neither them nor their checks."""
+    ids = [d.id for d in dossiers]
+    nominations = await queries.nomination_summaries(session, ids) if with_nominations else []
+    counts = await _check_counts(session, nominations, {d.id: d.year for d in dossiers})
+    papers = await queries.attachment_counts(session, ids)
+    by_dossier: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for n in nominations:
+        summary = n._asdict()
+        for column in ("dossier_id", "checks_tally", "check_reviews"):
+            del summary[column]
+        summary["checks"], summary["eligibility"] = counts[n.id]
+        by_dossier[n.dossier_id].append(summary)
     return [
-        DossierSummary.model_validate(
-            RowWith(
-                d,
-                nominations=[_summary(n, checks[n.id]) for n in d.nominations]
-                if with_nominations
-                else [],
-                attachment_count=papers.get(d.id, 0),
-            )
-        )
+        {**d._asdict(), "nominations": by_dossier[d.id], "attachment_count": papers.get(d.id, 0)}
         for d in dossiers
     ]
 
 
-def _summary(nomination: Nomination, checks: list[dict[str, Any]]) -> RowWith:
-    reviewed = reviews.merged(checks, nomination.check_reviews)
-    return RowWith(nomination, checks=_counted(reviewed), eligibility=reviews.eligibility(reviewed))
+async def _check_counts(
+    session: AsyncSession, nominations: list[Row[Any]], years: dict[int, int]
+) -> dict[int, tuple[dict[str, int], reviews.Eligibility]]:
+    """Nomination id → how its checks came out, and its eligibility: from the stored tally,
+    while it holds and no check was reviewed by hand; the others (an input changed since, or a
+    review to merge) from their full rows, through `stored_checks` and `reviews.merged` (read
+    by their dossiers: a page never binds one parameter per nominee)."""
+    today = rules.today().isoformat()
+    counts: dict[int, tuple[dict[str, int], reviews.Eligibility]] = {}
+    full: dict[int, set[int]] = {}
+    for n in nominations:
+        found = None if n.check_reviews else tally_counts(n.checks_tally, n.status, today)
+        if found is None:
+            full.setdefault(n.dossier_id, set()).add(n.id)
+        else:
+            counts[n.id] = (found, _eligibility(found))
+    if full:
+        rows = [
+            row
+            for row in await session.scalars(
+                select(Nomination).where(Nomination.dossier_id.in_(full))
+            )
+            if row.id in full[row.dossier_id]
+        ]
+        checks = await stored_checks(session, rows, years)
+        for row in rows:
+            reviewed = reviews.merged(checks[row.id], row.check_reviews)
+            found = {r: sum(c["effective_result"] == r for c in reviewed) for r in RESULTS}
+            counts[row.id] = (found, reviews.eligibility(reviewed))
+    return counts
 
 
-def _counted(checks: list[dict[str, Any]]) -> CheckCounts:
-    results = Counter(c["effective_result"] for c in checks)
-    return CheckCounts.model_validate({r: results[r] for r in ("pass", "fail", "unknown")})
+def _eligibility(counts: dict[str, int]) -> reviews.Eligibility:
+    """`reviews.eligibility` of checks with these counts (and no review)."""
+    if counts["fail"]:
+        return "ineligible"
+    return "undetermined" if counts["unknown"] else "eligible"
 
 
 async def dossier_read(

@@ -108,7 +108,11 @@ def _statements(named: dict[str, Iterable[Any]]) -> list:
             statements.append(
                 update(Nomination)
                 .where(named_by, Nomination.status.not_in(CONCLUDED))
-                .values(criteria_checks=None, checks_stamp=Nomination.checks_stamp + 1)
+                .values(
+                    criteria_checks=None,
+                    checks_tally=None,
+                    checks_stamp=Nomination.checks_stamp + 1,
+                )
                 .execution_options(synchronize_session=False)
             )
     return statements
@@ -120,6 +124,7 @@ def _forget_held(session: Session) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Nomination) and obj.status not in CONCLUDED:
             set_committed_value(obj, "criteria_checks", None)
+            set_committed_value(obj, "checks_tally", None)
 
 
 async def inputs_changed(
