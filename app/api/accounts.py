@@ -5,11 +5,10 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
-from app.core.orm import PageResult
 from app.schemas.accounts import (
     Role,
     RoleGrantCreate,
@@ -20,7 +19,7 @@ from app.schemas.accounts import (
 )
 from app.schemas.common import Id, ListEnvelope
 from app.services import accounts
-from app.services.accounts import grants
+from app.services.accounts import USER_SORTING, grants
 
 router = feature_router(tags=["users"])
 
@@ -31,6 +30,7 @@ async def list_users(
     principal: Allowed("user.list"),
     fields: Fields(UserRead),
     page: PageDep,
+    listing: Listed(USER_SORTING),
     role: Role | None = None,
     unit_id: Annotated[Id | None, Query(description="Tài khoản của một đơn vị")] = None,
     active: Annotated[
@@ -41,7 +41,9 @@ async def list_users(
     """Accounts (tài khoản người dùng), filtered by `unit_id`, `role` and `active`."""
     filters = accounts.UserFilters(role=role, unit_id=unit_id, active=active, q=q)
     return fields.apply(
-        envelope(await accounts.list_users(session, filters, page.limit, page.offset))
+        envelope(
+            await accounts.list_users(session, filters, page.limit, page.offset, listing=listing)
+        )
     )
 
 
@@ -125,11 +127,14 @@ async def grant_role(
     responses=NOT_FOUND,
 )
 async def list_role_grants(
-    session: SessionDep, principal: Allowed("user.list_grants"), user_id: Id
+    session: SessionDep,
+    principal: Allowed("user.list_grants"),
+    user_id: Id,
+    page: PageDep,
+    listing: Listed(grants.GRANT_SORTING),
 ):
     """The account's role grants (vai trò được giao), revoked ones included (`active: false`)."""
-    rows = await grants.list_grants(session, user_id)
-    return envelope(PageResult(rows, len(rows), len(rows), 0))
+    return envelope(await grants.list_grants(session, user_id, page.limit, page.offset, listing))
 
 
 async def _revoke(call: ActionCall) -> RoleGrantRead:

@@ -6,7 +6,7 @@ from fastapi import Form, Request, Response, status
 
 from app.api import idempotency
 from app.api.client_address import client_address
-from app.api.deps import Allowed, PageDep, Public, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, Public, SessionDep
 from app.api.responses import NO_SECURITY, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.schemas.auth import (
@@ -22,6 +22,7 @@ from app.schemas.auth import (
 from app.schemas.common import Id, ListEnvelope
 from app.services import accounts
 from app.services import auth as auth_service
+from app.services.accounts import SERVICE_TOKEN_SORTING
 
 router = feature_router()
 
@@ -154,11 +155,14 @@ async def create_service_token(
     tags=["auth"],
 )
 async def list_service_tokens(
-    session: SessionDep, principal: Allowed("service_token.list"), page: PageDep
+    session: SessionDep,
+    principal: Allowed("service_token.list"),
+    page: PageDep,
+    listing: Listed(SERVICE_TOKEN_SORTING),
 ):
     """The reporting scripts' read-only tokens (token dịch vụ); the token strings themselves are
     never shown again."""
-    result = await accounts.list_service_tokens(session, page.limit, page.offset)
+    result = await accounts.list_service_tokens(session, page.limit, page.offset, listing=listing)
     return envelope(result)
 
 

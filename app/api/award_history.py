@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import File, Query, Request, UploadFile, status
 
-from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, envelope
 from app.api.routing import feature_router
@@ -12,6 +12,7 @@ from app.core.errors import PayloadTooLarge
 from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead, UnitTitleCreate
 from app.schemas.common import Id, ListEnvelope
 from app.services.award_history import importing, records, unit_titles
+from app.services.award_history.records import AWARD_HISTORY_SORTING
 
 router = feature_router(tags=["award history"])
 
@@ -26,6 +27,7 @@ async def list_award_history(
     principal: Allowed("award_history.list"),
     fields: Fields(AwardHistoryRead),
     page: PageDep,
+    listing: Listed(AWARD_HISTORY_SORTING),
     q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
     nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
     award_type_code: Annotated[str | None, Query(max_length=80)] = None,
@@ -42,7 +44,9 @@ async def list_award_history(
         year_to=year_to,
         unit_id=unit_id,
     )
-    result = await records.list_history(session, principal, filters, page.limit, page.offset)
+    result = await records.list_history(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result))
 
 

@@ -4,12 +4,13 @@ from typing import Annotated
 
 from fastapi import Path, Response
 
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.responses import NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.award_types import AwardTypeRead, AwardTypeUpdate, Level, Recipient
 from app.schemas.common import ListEnvelope
 from app.services import award_types
+from app.services.award_types import AWARD_TYPE_SORTING
 
 # An award type's code in the path: the catalogue's codes are short snake_case words.
 AwardCode = Annotated[str, Path(max_length=80)]
@@ -24,6 +25,7 @@ async def list_award_types(
     session: SessionDep,
     principal: Allowed("award_type.list"),
     page: PageDep,
+    listing: Listed(AWARD_TYPE_SORTING),
     level: Level | None = None,
     recipient: Recipient | None = None,
     active: bool | None = None,
@@ -31,7 +33,7 @@ async def list_award_types(
     """`recipient=individual` also lists the types given to both individuals and collectives."""
     result = await award_types.list_award_types(
         session, level=level, recipient=recipient, active=active,
-        limit=page.limit, offset=page.offset,
+        limit=page.limit, offset=page.offset, listing=listing,
     )  # fmt: skip
     return envelope(result)
 

@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import Path, Request, Response, status
 
 from app.api import conditional, idempotency
-from app.api.deps import Allowed, PageDep, Public, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, Public, SessionDep
 from app.api.responses import NO_SECURITY, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.schemas.calendar_feeds import CalendarFeedCreate, CalendarFeedCreated, CalendarFeedRead
 from app.schemas.common import Id, ListEnvelope
 from app.services import calendar_feeds
+from app.services.calendar_feeds import CALENDAR_FEED_SORTING
 
 router = feature_router(tags=["calendar"])
 ICALENDAR = "text/calendar; charset=utf-8"
@@ -45,10 +46,15 @@ async def create_calendar_feed(
     response_model=ListEnvelope[CalendarFeedRead],
 )
 async def list_calendar_feeds(
-    session: SessionDep, principal: Allowed("calendar_feed.list"), page: PageDep
+    session: SessionDep,
+    principal: Allowed("calendar_feed.list"),
+    page: PageDep,
+    listing: Listed(CALENDAR_FEED_SORTING),
 ):
     """The caller's own feed addresses (their tokens are never shown again)."""
-    return envelope(await calendar_feeds.list_own(session, principal, page.limit, page.offset))
+    return envelope(
+        await calendar_feeds.list_own(session, principal, page.limit, page.offset, listing=listing)
+    )
 
 
 @router.delete(

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
-from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
@@ -25,6 +25,7 @@ from app.schemas.decisions import (
     StateResultRead,
 )
 from app.services.decisions import complaints, disclosures, records, state
+from app.services.decisions.records import DECISION_SORTING
 
 router = feature_router()
 
@@ -66,6 +67,7 @@ async def list_decisions(
     principal: Allowed("decision.list"),
     fields: Fields(DecisionRead),
     page: PageDep,
+    listing: Listed(DECISION_SORTING),
     kind: DecisionKind | None = None,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     nomination_id: Id | None = None,
@@ -74,7 +76,9 @@ async def list_decisions(
     """The commendation decisions (quyết định khen thưởng), filtered by `kind`, `year`,
     `nomination_id` or `q`."""
     filters = DecisionFilter(kind=kind, year=year, nomination_id=nomination_id, q=q)
-    result = await records.list_decisions(session, filters, page.limit, page.offset)
+    result = await records.list_decisions(
+        session, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, [DecisionRead.model_validate(d) for d in result.items]))
 
 

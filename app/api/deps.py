@@ -7,12 +7,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
+from pydantic import WithJsonSchema
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import PreconditionRequired, Unauthorized, Unprocessable
+from app.core.listing import Listing, Sorting
 from app.core.orm import NO_VERSION
 from app.core.principal import Principal
-from app.schemas.common import Id
+from app.schemas.common import AwareQueryDateTime, Id
 from app.schemas.dossiers import DossierFilter, DossierKind, DossierStatus
 from app.services import auth as auth_service
 from app.services import permissions
@@ -118,6 +120,47 @@ def page_params(
 
 
 PageDep = Annotated[Page, Depends(page_params)]
+
+
+MAX_SORT_VALUES = 10
+
+
+def Listed(sorting: Sorting) -> type[Listing]:
+    """`sort=` and `updated_since=` of one list, its sort keys declared as an enum."""
+    allowed = sorting.allowed()
+
+    def listing_params(
+        sort: Annotated[
+            list[str] | None,
+            Query(
+                max_length=MAX_SORT_VALUES,
+                description="Thứ tự sắp xếp: một hay nhiều trường, cách nhau bằng dấu phẩy "
+                f"(`{sorting.default}` là mặc định); dấu - phía trước để sắp giảm dần. Cùng giá "
+                "trị thì sắp theo mã số (id), nên phân trang bằng offset không bỏ sót, không "
+                "lặp bản ghi.",
+            ),
+            WithJsonSchema(
+                {
+                    "type": "array",
+                    "items": {"type": "string", "enum": allowed},
+                    "maxItems": MAX_SORT_VALUES,
+                }
+            ),
+        ] = None,
+        updated_since: Annotated[
+            AwareQueryDateTime | None,
+            Query(
+                description="Chỉ các bản ghi thay đổi từ thời điểm này trở đi (updated_at >= "
+                "updated_since), ISO 8601 kèm múi giờ, ví dụ 2026-12-01T08:00:00+07:00. Dùng "
+                "để đồng bộ gia tăng.",
+            ),
+        ] = None,
+    ) -> Listing:
+        listing = Listing(sort=tuple(sort or ()), updated_since=updated_since)
+        sorting.order_by(listing.sort)  # an unknown key is a 422 before any query runs
+        return listing
+
+    return Annotated[Listing, Depends(listing_params)]  # type: ignore[return-value]
 
 
 # RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE. An unquoted number is also

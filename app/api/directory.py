@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -26,6 +26,9 @@ from app.schemas.directory import (
     UnitUpdate,
 )
 from app.services import directory
+from app.services.directory.clusters import CLUSTER_SORTING
+from app.services.directory.councils import COUNCIL_SORTING
+from app.services.directory.units import UNIT_SORTING
 
 router = feature_router(tags=["directory"])
 
@@ -35,6 +38,7 @@ async def list_units(
     session: SessionDep,
     principal: Allowed("unit.list"),
     page: PageDep,
+    listing: Listed(UNIT_SORTING),
     q: Annotated[
         str | None, Query(max_length=200, description="Tìm theo tên, tên tắt, bí danh; không dấu")
     ] = None,
@@ -43,7 +47,13 @@ async def list_units(
 ):
     """Units (đơn vị): `q` searches names, codes and aliases without diacritics."""
     result = await directory.list_units(
-        session, q=q, kind=kind, active=active, limit=page.limit, offset=page.offset
+        session,
+        q=q,
+        kind=kind,
+        active=active,
+        limit=page.limit,
+        offset=page.offset,
+        listing=listing,
     )
     return envelope(result)
 
@@ -103,6 +113,7 @@ async def list_clusters(
     session: SessionDep,
     principal: Allowed("cluster.list"),
     page: PageDep,
+    listing: Listed(CLUSTER_SORTING),
     year: int | None = None,
     kind: ClusterKind | None = None,
     unit_id: Id | None = None,
@@ -111,7 +122,7 @@ async def list_clusters(
     """A cluster head sees its own cluster; a unit the clusters it belongs to."""
     result = await directory.list_clusters(
         session, principal, year=year, kind=kind, unit_id=unit_id, q=q,
-        limit=page.limit, offset=page.offset,
+        limit=page.limit, offset=page.offset, listing=listing,
     )  # fmt: skip
     return envelope(result)
 
@@ -173,9 +184,16 @@ async def update_cluster(
 
 
 @router.get("/councils", summary="List the councils", response_model=ListEnvelope[CouncilRead])
-async def list_councils(session: SessionDep, principal: Allowed("council.list"), page: PageDep):
+async def list_councils(
+    session: SessionDep,
+    principal: Allowed("council.list"),
+    page: PageDep,
+    listing: Listed(COUNCIL_SORTING),
+):
     """A council member sees the council they sit on."""
-    result = await directory.list_councils(session, principal, page.limit, page.offset)
+    result = await directory.list_councils(
+        session, principal, page.limit, page.offset, listing=listing
+    )
     return envelope(result)
 
 

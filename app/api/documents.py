@@ -107,6 +107,7 @@ def _param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -
 PAPER_ACTIONS = {
     "dossier_submission_paper": "dossier_submission",
     "return_letter_paper": "return_letter",
+    "achievement_report_paper": "achievement_report",
     "meeting_minutes_paper": "meeting_minutes",
     "meeting_submission_paper": "meeting_submission",
     "decision_draft_paper": "decision_draft",
@@ -140,6 +141,18 @@ _paper_route(
     unless `on` is given. A dossier never returned: 409 `dossier_not_returned`.""",
     dated=True,
     more=CONFLICT,
+)
+_paper_route(
+    "/dossiers/{dossier_id}/nominations/{nomination_id}/documents/bao-cao-thanh-tich",
+    "achievement_report_paper",
+    "Print a nominee's achievement report, pre-filled",
+    papers.achievement_report,
+    "Báo cáo thành tích của cá nhân hoặc tập thể, điền sẵn (DOCX hoặc PDF)",
+    """Báo cáo thành tích of one nominee (the form for a cá nhân or for a tập thể), pre-filled
+    with what tdkt knows: the unit and position, the account of the work given in the
+    nomination, the initiatives the person authored, and the yearly ratings and the titles and
+    awards already decided. The unit completes it in Word and has it signed. A personal paper:
+    reading scripts are refused.""",
 )
 _paper_route(
     "/meetings/{meeting_id}/documents/bien-ban",

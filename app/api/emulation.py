@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
-from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, OptionalIfMatch, PageDep, SessionDep
 from app.api.responses import (
     CONFLICT,
     NOT_FOUND,
@@ -36,6 +36,8 @@ from app.schemas.emulation import (
 from app.services import emulation
 from app.services.documents.render import DOCX_TYPE, PDF_TYPE
 from app.services.dossiers.exports import XLSX_TYPE
+from app.services.emulation.sheets import SCORE_SHEET_SORTING
+from app.services.emulation.tables import SCORE_TABLE_SORTING
 
 router = feature_router(tags=["emulation"])
 _CHANGE = {**NOT_FOUND, **CONFLICT, **VERSIONED}
@@ -53,6 +55,7 @@ async def list_score_tables(
     session: SessionDep,
     principal: Allowed("emulation.list_tables"),
     page: PageDep,
+    listing: Listed(SCORE_TABLE_SORTING),
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     cluster_id: Id | None = None,
     status: TableStatus | None = None,
@@ -60,7 +63,9 @@ async def list_score_tables(
     """Scoring tables the caller may see: a unit its clusters', a cluster head its cluster's, a
     council member the clusters it monitors, Sở Nội vụ and readers all."""
     filters = {"year": year, "cluster_id": cluster_id, "status": status}
-    result = await emulation.list_tables(session, principal, filters, page.limit, page.offset)
+    result = await emulation.list_tables(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return envelope(result, [emulation.table_view(t) for t in result.items])
 
 
@@ -170,11 +175,17 @@ async def revise_score_table(
     responses=NOT_FOUND,
 )
 async def list_score_sheets(
-    session: SessionDep, principal: Allowed("emulation.list_sheets"), table_id: Id, page: PageDep
+    session: SessionDep,
+    principal: Allowed("emulation.list_sheets"),
+    table_id: Id,
+    page: PageDep,
+    listing: Listed(SCORE_SHEET_SORTING),
 ):
     """The table's sheets the caller may see: a unit its own, the head and the council members
     who monitor the cluster all of them; readers get totals only (`entries` null)."""
-    result = await emulation.list_sheets(session, principal, table_id, page.limit, page.offset)
+    result = await emulation.list_sheets(
+        session, principal, table_id, page.limit, page.offset, listing=listing
+    )
     totals = await emulation.sheet_totals(session, [s.id for s in result.items])
     return envelope(result, [emulation.sheet_view(s, principal, totals) for s in result.items])
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
-from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute, feature_router
@@ -27,6 +27,7 @@ from app.schemas.meetings import (
     ResultRead,
 )
 from app.services.meetings import agenda, ballots, closing, meetings
+from app.services.meetings.meetings import MEETING_SORTING
 from app.services.meetings.secrecy import BallotKeys
 
 router = feature_router(tags=["meetings"])
@@ -101,6 +102,7 @@ async def list_meetings(
     principal: Allowed("meeting.list"),
     fields: Fields(MeetingRead),
     page: PageDep,
+    listing: Listed(MEETING_SORTING),
     council_id: Id | None = None,
     round_id: Id | None = None,
     status: MeetingStatus | None = None,
@@ -108,7 +110,9 @@ async def list_meetings(
 ):
     """A council member sees the meetings of their council."""
     filters = MeetingFilter(council_id=council_id, round_id=round_id, status=status, kind=kind)
-    result = await meetings.list_meetings(session, principal, filters, page.limit, page.offset)
+    result = await meetings.list_meetings(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, await meetings.reads(session, result.items)))
 
 

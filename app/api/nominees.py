@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import File, Query, Request, Response, UploadFile, status
 
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
@@ -26,6 +26,7 @@ from app.schemas.nominees import (
     Scope,
 )
 from app.services.nominees import importing, record, records
+from app.services.nominees.records import DISCIPLINE_SORTING, INITIATIVE_SORTING, RATING_SORTING
 
 router = feature_router(tags=["nominees"])
 Q = Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")]
@@ -38,6 +39,7 @@ async def list_ratings(
     principal: Allowed("rating.list"),
     fields: Fields(RatingRead),
     page: PageDep,
+    listing: Listed(RATING_SORTING),
     q: Q = None,
     year: YearQ = None,
     unit_id: Id | None = None,
@@ -47,7 +49,9 @@ async def list_ratings(
     """A unit sees its own unit's ratings; Sở Nội vụ, council members and readers all."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "collective_id": collective_id,
                "rating": rating}  # fmt: skip
-    result = await records.list_ratings(session, principal, filters, page.limit, page.offset)
+    result = await records.list_ratings(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, [records.rating_view(r) for r in result.items]))
 
 
@@ -117,12 +121,15 @@ async def list_discipline_records(
     principal: Allowed("discipline.list"),
     fields: Fields(DisciplineRead),
     page: PageDep,
+    listing: Listed(DISCIPLINE_SORTING),
     q: Q = None,
     unit_id: Id | None = None,
 ):
     """A unit sees its own people's records; Sở Nội vụ all."""
     filters = {"q": q, "unit_id": unit_id}
-    result = await records.list_discipline(session, principal, filters, page.limit, page.offset)
+    result = await records.list_discipline(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, [records.discipline_view(r) for r in result.items]))
 
 
@@ -152,6 +159,7 @@ async def list_initiatives(
     principal: Allowed("initiative.list"),
     fields: Fields(InitiativeRead),
     page: PageDep,
+    listing: Listed(INITIATIVE_SORTING),
     q: Q = None,
     year: YearQ = None,
     unit_id: Id | None = None,
@@ -159,7 +167,9 @@ async def list_initiatives(
 ):
     """Search by title or author without diacritics."""
     filters = {"q": q, "year": year, "unit_id": unit_id, "scope": scope}
-    result = await records.list_initiatives(session, principal, filters, page.limit, page.offset)
+    result = await records.list_initiatives(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     return fields.apply(envelope(result, [records.initiative_view(r) for r in result.items]))
 
 

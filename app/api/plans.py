@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, File, Query, Request, Response, UploadFile, status
 
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute, feature_router, read_body_capped
@@ -17,6 +17,7 @@ from app.schemas.plans import PlanCreate, PlanImportResult, PlanRead, PlanUpdate
 from app.schemas.tasks import TaskRead
 from app.services.plans import importing
 from app.services.plans import records as plan_records
+from app.services.plans.records import PLAN_SORTING
 from app.services.tasks import calendar
 from app.services.tasks import records as task_records
 
@@ -76,10 +77,13 @@ async def list_plans(
     session: SessionDep,
     principal: Allowed("plan.list"),
     page: PageDep,
+    listing: Listed(PLAN_SORTING),
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
     """The plans (kế hoạch thi đua, khen thưởng), newest year first."""
-    result = await plan_records.list_plans(session, year=year, limit=page.limit, offset=page.offset)
+    result = await plan_records.list_plans(
+        session, year=year, limit=page.limit, offset=page.offset, listing=listing
+    )
     return envelope(result)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
@@ -19,6 +19,7 @@ from app.schemas.rounds import (
     RoundUpdate,
 )
 from app.services import rounds
+from app.services.rounds import EXTENSION_SORTING, ROUND_SORTING
 
 router = feature_router(tags=["rounds"])
 
@@ -29,12 +30,13 @@ async def list_rounds(
     principal: Allowed("round.list"),
     fields: Fields(RoundRead),
     page: PageDep,
+    listing: Listed(ROUND_SORTING),
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: RoundStatus | None = None,
 ):
     """The rounds (đợt xét khen thưởng), filtered by `year` and `status`."""
     result = await rounds.list_rounds(
-        session, year=year, status=status, limit=page.limit, offset=page.offset
+        session, year=year, status=status, limit=page.limit, offset=page.offset, listing=listing
     )
     return fields.apply(envelope(result, [RoundRead.model_validate(r) for r in result.items]))
 
@@ -153,8 +155,14 @@ async def grant_round_extension(
     responses=NOT_FOUND,
 )
 async def list_round_extensions(
-    session: SessionDep, principal: Allowed("round.list_extensions"), round_id: Id, page: PageDep
+    session: SessionDep,
+    principal: Allowed("round.list_extensions"),
+    round_id: Id,
+    page: PageDep,
+    listing: Listed(EXTENSION_SORTING),
 ):
     """A unit sees the extensions granted to itself."""
-    result = await rounds.list_extensions(session, principal, round_id, page.limit, page.offset)
+    result = await rounds.list_extensions(
+        session, principal, round_id, page.limit, page.offset, listing=listing
+    )
     return envelope(result, [ExtensionRead.model_validate(e) for e in result.items])

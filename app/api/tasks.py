@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Response, status
 
-from app.api.deps import Allowed, IfMatch, OptionalIfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, OptionalIfMatch, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
@@ -27,6 +27,7 @@ from app.services.tasks import counts
 from app.services.tasks import export as task_export
 from app.services.tasks import records as task_records
 from app.services.tasks import reports as task_reports
+from app.services.tasks.reports import TASK_REPORT_SORTING
 
 router = feature_router()
 
@@ -45,6 +46,7 @@ AsOf = Annotated[date, Depends(as_of_param)]
 
 def common_task_filters(
     as_of: AsOf,
+    listing: Listed(task_records.TASK_SORTING),
     period: Period | None = None,
     lead_unit_id: Id | None = None,
     unit_id: Annotated[
@@ -59,14 +61,6 @@ def common_task_filters(
     q: Annotated[
         str | None, Query(max_length=200, description="Tìm trong mã, nội dung, ghi chú; không dấu")
     ] = None,
-    sort: Annotated[
-        str | None,
-        Query(
-            max_length=200,
-            description="Ví dụ `due_date,-code`. Trường: code, period, seq, due_date, status, "
-            "progress_percent, plan_id, id, created_at, updated_at",
-        ),
-    ] = None,
 ) -> task_records.TaskFilters:
     return task_records.TaskFilters(
         as_of=as_of,
@@ -78,7 +72,7 @@ def common_task_filters(
         due_from=due_from,
         due_to=due_to,
         q=q,
-        sort=sort,
+        listing=listing,
     )
 
 
@@ -240,10 +234,16 @@ async def submit_task_report(
     tags=["tasks"],
 )
 async def list_task_reports(
-    session: SessionDep, principal: Allowed("task.list_reports"), page: PageDep, task_id: Id
+    session: SessionDep,
+    principal: Allowed("task.list_reports"),
+    page: PageDep,
+    listing: Listed(TASK_REPORT_SORTING),
+    task_id: Id,
 ):
     """A unit sees its own reports, a cluster head those of its cluster's units."""
-    result = await task_reports.list_reports(session, principal, task_id, page.limit, page.offset)
+    result = await task_reports.list_reports(
+        session, principal, task_id, page.limit, page.offset, listing=listing
+    )
     return envelope(result)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response, status
 
 from app.api import idempotency
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -19,6 +19,7 @@ from app.schemas.webhooks import (
     WebhookUpdate,
 )
 from app.services import webhooks
+from app.services.webhooks import DELIVERY_SORTING, WEBHOOK_SORTING
 
 router = feature_router(tags=["webhooks"])
 
@@ -53,9 +54,14 @@ async def create_webhook(
 @router.get(
     "/webhooks", summary="List the webhook subscriptions", response_model=ListEnvelope[WebhookRead]
 )
-async def list_webhooks(session: SessionDep, principal: Allowed("webhook.list"), page: PageDep):
+async def list_webhooks(
+    session: SessionDep,
+    principal: Allowed("webhook.list"),
+    page: PageDep,
+    listing: Listed(WEBHOOK_SORTING),
+):
     """Sở Nội vụ sees every subscription; a reader its own."""
-    result = await webhooks.list_(session, principal, page.limit, page.offset)
+    result = await webhooks.list_(session, principal, page.limit, page.offset, listing=listing)
     return envelope(result)
 
 
@@ -158,11 +164,12 @@ async def list_webhook_deliveries(
     principal: Allowed("webhook.list_deliveries"),
     webhook_id: Id,
     page: PageDep,
+    listing: Listed(DELIVERY_SORTING),
     status: Annotated[DeliveryStatus | None, Query()] = None,
 ):
     """Newest first: status, attempts, the last answer's code, duration and the next try."""
     result = await webhooks.list_deliveries(
-        session, principal, webhook_id, status, page.limit, page.offset
+        session, principal, webhook_id, status, page.limit, page.offset, listing=listing
     )
     return envelope(result)
 

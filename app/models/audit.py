@@ -26,3 +26,8 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     comment: Mapped[str | None] = mapped_column(String(2000))
     request_id: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def updated_at(self) -> datetime:
+        """An entry never changes after it is written: what `updated_since=` compares with."""
+        return self.occurred_at

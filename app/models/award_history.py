@@ -5,10 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, UTCDateTime, trigram_index, utcnow
+from app.models.base import Base, UpdatedAtMixin, UTCDateTime, trigram_index, utcnow
 
 
-class AwardHistory(Base):
+class AwardHistory(UpdatedAtMixin, Base):
     """Một lần được khen của cá nhân / tập thể: from a decision recorded here or imported.
 
     Individuals are matched by their folded name (`nominee_key`) and unit, collectives by their

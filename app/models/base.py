@@ -53,6 +53,15 @@ class TimestampMixin:
     )
 
 
+class UpdatedAtMixin:
+    """When the row last changed (`updated_at`), for the rows that predate TimestampMixin's
+    pair: what `updated_since=` of a list compares with."""
+
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
 class VersionedMixin:
     """An optimistic-lock counter: ETag of the resource, checked against If-Match.
 

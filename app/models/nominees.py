@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, UTCDateTime, VersionedMixin, one_of, utcnow
+from app.models.base import Base, UpdatedAtMixin, UTCDateTime, VersionedMixin, one_of, utcnow
 
 
 class Collective(Base):
@@ -37,7 +37,7 @@ INITIATIVE_KINDS = ("initiative", "research")
 SCOPES = ("grassroots", "provincial", "national")
 
 
-class YearlyRating(VersionedMixin, Base):
+class YearlyRating(UpdatedAtMixin, VersionedMixin, Base):
     """Xếp loại mức độ hoàn thành nhiệm vụ of one person or collective for one year (HTXS, HTTT,
     HTNV, KHTNV): entered by the unit, confirmed by Sở Nội vụ."""
 
@@ -64,7 +64,7 @@ class YearlyRating(VersionedMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DisciplineRecord(VersionedMixin, Base):
+class DisciplineRecord(UpdatedAtMixin, VersionedMixin, Base):
     """Kỷ luật, đang xem xét kỷ luật, điều tra, thanh tra of one person, with its dates; an
     open one (no `ended_on`, or ending later) rules out any award."""
 
@@ -86,7 +86,7 @@ class DisciplineRecord(VersionedMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Initiative(VersionedMixin, Base):
+class Initiative(UpdatedAtMixin, VersionedMixin, Base):
     """Sáng kiến or đề tài khoa học, recognised by a body for a scope (cơ sở, tỉnh, toàn quốc)."""
 
     __tablename__ = "initiatives"

@@ -14,7 +14,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.statuses import RoundStatus
-from app.models.base import Base, TimestampMixin, UTCDateTime, VersionedMixin, one_of, utcnow
+from app.models.base import (
+    Base,
+    TimestampMixin,
+    UpdatedAtMixin,
+    UTCDateTime,
+    VersionedMixin,
+    one_of,
+    utcnow,
+)
 
 ROUND_STATUSES = RoundStatus.values()
 
@@ -63,7 +71,7 @@ class RoundTask(Base):
     )
 
 
-class RoundExtension(Base):
+class RoundExtension(UpdatedAtMixin, Base):
     """Gia hạn nộp hồ sơ: one unit may submit until `until`; who approved it and why."""
 
     __tablename__ = "round_extensions"

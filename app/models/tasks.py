@@ -21,6 +21,7 @@ from app.models.base import (
     Base,
     JSONType,
     TimestampMixin,
+    UpdatedAtMixin,
     UTCDateTime,
     VersionedMixin,
     one_of,
@@ -114,7 +115,7 @@ class TaskCoordinator(Base):
     label: Mapped[str] = mapped_column(String(500))
 
 
-class TaskReport(Base):
+class TaskReport(UpdatedAtMixin, Base):
     """A progress report (báo cáo tiến độ) by the lead or a coordinating unit."""
 
     __tablename__ = "task_reports"

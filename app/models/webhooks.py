@@ -11,6 +11,7 @@ from app.models.base import (
     Base,
     JSONType,
     TimestampMixin,
+    UpdatedAtMixin,
     UTCDateTime,
     VersionedMixin,
     one_of,
@@ -66,7 +67,7 @@ class WebhookSubscription(TimestampMixin, VersionedMixin, Base):
         return until if until is not None and until > utcnow() else None
 
 
-class WebhookDelivery(Base):
+class WebhookDelivery(UpdatedAtMixin, Base):
     """One message to one subscription: an event (or a ping) and every attempt's outcome."""
 
     __tablename__ = "webhook_deliveries"

@@ -3,7 +3,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 
 class Role(StrEnum):
@@ -46,6 +46,7 @@ class UserRead(ReadModel):
     council_member_id: Id | None
     active: bool
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class RoleGrantCreate(StrictModel):
@@ -71,3 +72,4 @@ class RoleGrantRead(ReadModel):
     revoked_at: datetime | None
     active: bool
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)

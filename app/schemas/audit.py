@@ -1,7 +1,9 @@
 from datetime import datetime
 from typing import Any
 
-from app.schemas.common import Id, ReadModel
+from pydantic import Field
+
+from app.schemas.common import UPDATED_AT, Id, ReadModel
 
 
 class AuditEntryRead(ReadModel):
@@ -17,3 +19,4 @@ class AuditEntryRead(ReadModel):
     after: dict[str, Any] | None
     comment: str | None
     request_id: str | None
+    updated_at: datetime = Field(description=UPDATED_AT)

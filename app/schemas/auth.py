@@ -1,9 +1,9 @@
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import Field
 
 from app.schemas.accounts import Role
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 
 class TokenResponse(ReadModel):
@@ -62,6 +62,7 @@ class ServiceTokenRead(ReadModel):
     role: str
     expires_on: date
     revoked: bool
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class ServiceTokenCreated(ServiceTokenRead):

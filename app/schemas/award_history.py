@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 
 class AwardHistoryRead(ReadModel):
@@ -29,6 +29,7 @@ class AwardHistoryRead(ReadModel):
         "decisions and imports are confirmed)"
     )
     confirmed_at: datetime | None
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class UnitTitleCreate(StrictModel):

@@ -1,8 +1,9 @@
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from app.schemas.common import ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, ReadModel, StrictModel
 
 Level = Literal["grassroots", "provincial", "state"]
 Recipient = Literal["individual", "collective", "both"]
@@ -43,6 +44,7 @@ class AwardTypeRead(ReadModel):
     disclosure_working_days: int | None
     active: bool
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
     @field_validator("required_documents", "criteria", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel, StrictModel, Text
+from app.schemas.common import UPDATED_AT, ReadModel, StrictModel, Text
 
 
 class CalendarFeedCreate(StrictModel):
@@ -20,6 +20,7 @@ class CalendarFeedRead(ReadModel):
     id: int
     name: str
     created_at: datetime
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class CalendarFeedCreated(CalendarFeedRead):

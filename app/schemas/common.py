@@ -6,7 +6,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.core.errors import ProblemCode
 
@@ -15,6 +15,12 @@ T = TypeVar("T")
 
 # Every id: a positive integer a 32-bit column can hold, so an absurd id is a 422, not a crash.
 Id = Annotated[int, Ge(1), Le(2_147_483_647)]
+
+
+UPDATED_AT = (
+    "Thời điểm bản ghi thay đổi lần cuối (UTC): giá trị để gửi lại làm `updated_since` khi đồng "
+    "bộ gia tăng."
+)
 
 
 class StrictModel(BaseModel):
@@ -193,3 +199,5 @@ def _as_utc(value: datetime) -> datetime:
 
 # A date-time in a query string, always compared in UTC.
 QueryDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+# One that must carry its offset (`updated_since`: a moment a client got from the server).
+AwareQueryDateTime = Annotated[AwareDatetime, AfterValidator(_as_utc)]

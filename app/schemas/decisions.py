@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, HttpUrl
 
 from app.core import statuses
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 DecisionKind = Literal["provincial_award", "state_submission"]
 StateOutcome = statuses.literal_of(statuses.STATE_OUTCOMES)
@@ -32,6 +32,7 @@ class DecisionRead(ReadModel):
     nomination_ids: list[Id]
     created_at: datetime
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class NominationDecision(ReadModel):

@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AliasChoices, Field
 
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 
 class UnitKind(StrEnum):
@@ -67,6 +67,7 @@ class UnitRead(ReadModel):
     aliases: list[str]
     active: bool
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class ClusterCreate(StrictModel):
@@ -96,6 +97,7 @@ class ClusterRead(ReadModel):
     deputy_head_unit_ids: list[Id]
     member_unit_ids: list[Id]
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class CouncilMemberCreate(StrictModel):
@@ -150,3 +152,4 @@ class CouncilRead(ReadModel):
         validation_alias=AliasChoices("active_members", "members")
     )
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Field, model_validator
 
 from app.core import statuses
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 DossierKind = Literal["periodic", "thematic", "unscheduled", "dedication"]
 
@@ -339,6 +339,7 @@ class HistoryEntry(ReadModel):
     comment: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class ReaderHistoryEntry(HistoryEntry):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from app.core import statuses
-from app.schemas.common import Id, ReadModel, StrictModel, Text
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel, Text
 
 TableStatus = statuses.literal_of(statuses.ScoreTableStatus)
 SheetStatus = statuses.literal_of(statuses.ScoreSheetStatus)
@@ -90,6 +90,7 @@ class TableRead(ReadModel):
     copied_from_id: Id | None
     groups: list[GroupRead]
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class EntryIn(StrictModel):
@@ -129,6 +130,7 @@ class SheetRead(ReadModel):
     total: Points = Field(description="Tổng điểm sau thẩm tra (điểm trừ đã trừ)")
     entries: list[EntryRead] | None = Field(description="null cho tài khoản chỉ đọc: chỉ tổng")
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class Adjustment(StrictModel):

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from app.core import statuses
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 MeetingKind = Literal["award", "regular"]
 MeetingStatus = statuses.literal_of(statuses.MeetingStatus)
@@ -69,6 +69,7 @@ class MeetingRead(ReadModel):
     opened_at: datetime | None
     closed_at: datetime | None
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class Vote(StrictModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from app.schemas.award_history import AwardHistoryRead, ImportRowError
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 Rating = Literal["htxs", "httt", "ht", "kht"]
 RatedKind = Literal["individual", "collective"]
@@ -45,6 +45,7 @@ class RatingRead(ReadModel):
     confirmed: bool = Field(description="Sở Nội vụ đã xác nhận")
     confirmed_at: datetime | None
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class RatingImportResult(ReadModel):
@@ -90,6 +91,7 @@ class DisciplineRead(ReadModel):
     ended_on: date | None
     note: str | None
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class InitiativeCreate(StrictModel):
@@ -133,6 +135,7 @@ class InitiativeRead(ReadModel):
     decision_no: str | None
     decided_on: date | None
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class NomineeNomination(ReadModel):

@@ -1,10 +1,10 @@
 """Plans (kế hoạch), their tasks (nhiệm vụ), progress reports and the task counts."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from app.schemas.common import ReadModel, StrictModel, Text
+from app.schemas.common import UPDATED_AT, ReadModel, StrictModel, Text
 
 
 class PlanWarning(BaseModel):
@@ -50,6 +50,7 @@ class PlanRead(ReadModel):
     body: str | None
     warnings: list[PlanWarning]
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class ImportedPlan(ReadModel):

@@ -4,7 +4,7 @@ from typing import Literal
 from pydantic import Field
 
 from app.core import statuses
-from app.schemas.common import Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 RoundStatus = statuses.literal_of(statuses.RoundStatus)
 
@@ -46,6 +46,7 @@ class RoundRead(ReadModel):
     status: RoundStatus
     task_ids: list[Id]
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class ExtensionCreate(StrictModel):
@@ -63,3 +64,4 @@ class ExtensionRead(ReadModel):
     approved_by_id: Id | None
     approved_by_name: str | None
     created_at: datetime
+    updated_at: datetime = Field(description=UPDATED_AT)

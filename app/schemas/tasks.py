@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from app.core import statuses
 from app.models.tasks import DUE_KINDS, PERIODS, Task
-from app.schemas.common import Id, ReadModel, StrictModel, Text
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel, Text
 from app.schemas.plans import PlanWarning
 
 Period = Literal[PERIODS]
@@ -126,6 +126,7 @@ class TaskRead(ReadModel):
     warnings: list[PlanWarning]
     progress_percent: int
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
     @model_validator(mode="before")
     @classmethod
@@ -167,6 +168,7 @@ class TaskReportRead(ReadModel):
         "Sở Nội vụ); báo cáo của đơn vị phối hợp chỉ được lưu lại"
     )
     created_at: datetime
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 # ---- counts ----------------------------------------------------------------------------------

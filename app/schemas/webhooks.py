@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from app.schemas.common import ReadModel, StrictModel, Text
+from app.schemas.common import UPDATED_AT, ReadModel, StrictModel, Text
 
 # An event type as `GET /events` names it, e.g. `dossier.returned`.
 EventType = Annotated[
@@ -49,6 +49,7 @@ class WebhookRead(ReadModel):
     previous_secret_valid_until: datetime | None
     created_at: datetime
     version: int
+    updated_at: datetime = Field(description=UPDATED_AT)
 
 
 class WebhookCreated(WebhookRead):
@@ -77,3 +78,4 @@ class DeliveryRead(ReadModel):
     last_attempt_at: datetime | None
     next_attempt_at: datetime | None
     delivered_at: datetime | None
+    updated_at: datetime = Field(description=UPDATED_AT)

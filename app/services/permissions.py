@@ -262,6 +262,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.return_letter", EVERYONE, IN_SCOPE),
+    ("document.achievement_report", STAFF, IN_SCOPE),
     ("document.meeting_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),

@@ -139,7 +139,12 @@ async def test_the_token_is_shown_once_and_stored_hashed(app, client, session):
     row = await session.scalar(select(CalendarFeed).where(CalendarFeed.id == created["id"]))
 
     assert listed.json()["items"] == [
-        {"id": created["id"], "name": "Điện thoại", "created_at": created["created_at"]}
+        {
+            "id": created["id"],
+            "name": "Điện thoại",
+            "created_at": created["created_at"],
+            "updated_at": created["updated_at"],
+        }
     ]
     assert created["token"] not in listed.text
     assert row.token_hash == hashlib.sha256(created["token"].encode()).hexdigest()

@@ -32,6 +32,11 @@ from tests.permissions import (
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/dossiers/1/documents/to-trinh", "document.dossier_submission"),
     Endpoint("GET", "/api/v1/dossiers/1/documents/cong-van-tra-ho-so", "document.return_letter"),
+    Endpoint(
+        "GET",
+        "/api/v1/dossiers/1/nominations/1/documents/bao-cao-thanh-tich",
+        "document.achievement_report",
+    ),
     Endpoint("GET", "/api/v1/meetings/1/documents/bien-ban", "document.meeting_minutes"),
     Endpoint("GET", "/api/v1/meetings/1/documents/bien-ban-kiem-phieu", "document.tally_minutes"),
     Endpoint("GET", "/api/v1/meetings/1/documents/phieu-bau", "document.ballot_paper"),

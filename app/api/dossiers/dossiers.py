@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import Response, status
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
-from app.api.deps import Allowed, DossierFilters, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, DossierFilters, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
@@ -21,6 +21,7 @@ from app.schemas.dossiers import (
     ReturnBody,
 )
 from app.services.dossiers import actions, create, queries, reads
+from app.services.dossiers.queries import DOSSIER_SORTING, HISTORY_SORTING
 
 router = feature_router(tags=["dossiers"])
 ACTION = {"response_model": DossierRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
@@ -42,6 +43,7 @@ async def list_dossiers(
     fields: Fields(DossierSummary),
     filters: DossierFilters,
     page: PageDep,
+    listing: Listed(DOSSIER_SORTING),
 ):
     """Each caller sees its own scope (a unit its dossiers, a cluster head its cluster's, a
     council member the clusters it monitors). `overdue=appraisal`: under appraisal past
@@ -49,7 +51,9 @@ async def list_dossiers(
     `as_of` (default today in Việt Nam). Each dossier shows its nominations as summaries
     (who, which award, status, how many criteria checks pass, fail or are unknown) and the
     number of its papers: the full nominations and papers are at `GET /dossiers/{id}`."""
-    result = await queries.list_dossiers(session, principal, filters, page.limit, page.offset)
+    result = await queries.list_dossiers(
+        session, principal, filters, page.limit, page.offset, listing=listing
+    )
     summaries = await reads.dossier_summaries(
         session, result.items, with_nominations=fields.wants("nominations")
     )
@@ -191,8 +195,14 @@ _move_route(
     responses=NOT_FOUND,
 )
 async def get_dossier_history(
-    session: SessionDep, principal: Allowed("dossier.history"), dossier_id: Id, page: PageDep
+    session: SessionDep,
+    principal: Allowed("dossier.history"),
+    dossier_id: Id,
+    page: PageDep,
+    listing: Listed(HISTORY_SORTING),
 ):
     """Every recorded step of the dossier, oldest first; readers get no recorded values."""
-    result = await queries.history(session, principal, dossier_id, page.limit, page.offset)
+    result = await queries.history(
+        session, principal, dossier_id, page.limit, page.offset, listing=listing
+    )
     return envelope(result, reads.history_reads(principal, result.items))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, flush_or_conflict, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.security import TokenCodec, hash_password
@@ -43,15 +44,22 @@ class UserFilters:
     q: str | None = None
 
 
+USER_SORTING = sorting(User, "id", ["username", "full_name", "role", "unit_id", "active"])
+
+
 async def list_users(
-    session: AsyncSession, filters: UserFilters, limit: int, offset: int
+    session: AsyncSession,
+    filters: UserFilters,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     stmt = select(User).order_by(User.id)
     equal = {User.role: filters.role, User.unit_id: filters.unit_id, User.active: filters.active}
     stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
     if filters.q:
         stmt = stmt.where(User.username.contains(fold(filters.q)))
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, USER_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def _check_links(session: AsyncSession, role: str, values: dict[str, int | None]) -> None:
@@ -173,8 +181,18 @@ async def create_service_token(
     return row, token
 
 
-async def list_service_tokens(session: AsyncSession, limit: int, offset: int) -> PageResult:
-    return await paginate(session, select(ServiceToken).order_by(ServiceToken.id), limit, offset)
+SERVICE_TOKEN_SORTING = sorting(ServiceToken, "id", ["name", "role", "expires_on"])
+
+
+async def list_service_tokens(
+    session: AsyncSession, limit: int, offset: int, listing: Listing = NO_LISTING
+) -> PageResult:
+    return await paginate(
+        session,
+        SERVICE_TOKEN_SORTING.apply(select(ServiceToken).order_by(ServiceToken.id), listing),
+        limit,
+        offset,
+    )
 
 
 async def revoke_service_token(session: AsyncSession, actor: Principal, token_id: int) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict
-from app.core.orm import check_version, get_or_404
+from app.core.listing import NO_LISTING, Listing, sorting
+from app.core.orm import PageResult, check_version, get_or_404, paginate
 from app.core.principal import Principal
 from app.models import RoleGrant, User
 from app.schemas.accounts import RoleGrantCreate
@@ -82,14 +83,16 @@ async def grant_role(
     return grant
 
 
-async def list_grants(session: AsyncSession, user_id: int) -> list[RoleGrant]:
+GRANT_SORTING = sorting(RoleGrant, "id", ["role", "granted_at", "revoked_at"])
+
+
+async def list_grants(
+    session: AsyncSession, user_id: int, limit: int, offset: int, listing: Listing = NO_LISTING
+) -> PageResult:
     """An account's grants, revoked ones included (newest last)."""
     await get_user(session, user_id)
-    return list(
-        await session.scalars(
-            select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id)
-        )
-    )
+    stmt = select(RoleGrant).where(RoleGrant.user_id == user_id)
+    return await paginate(session, GRANT_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def active_grants(session: AsyncSession, user_id: int) -> list[RoleGrant]:

@@ -5,8 +5,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, paginate
 from app.models import AuditEntry
+
+AUDIT_SORTING = sorting(
+    AuditEntry,
+    "id",
+    ["occurred_at", "action", "entity_type", "actor_id"],
+    updated_at=AuditEntry.occurred_at,
+)
 
 
 async def list_entries(
@@ -20,6 +28,7 @@ async def list_entries(
     to: datetime | None,
     limit: int,
     offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     stmt = select(AuditEntry).order_by(AuditEntry.id)
     if entity_type:
@@ -34,4 +43,4 @@ async def list_entries(
         stmt = stmt.where(AuditEntry.occurred_at >= from_)
     if to:
         stmt = stmt.where(AuditEntry.occurred_at < to)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, AUDIT_SORTING.apply(stmt, listing), limit, offset)

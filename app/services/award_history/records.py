@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, like_folded, paginate
 from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT, Principal
 from app.core.text import search_text
@@ -45,8 +46,26 @@ def history_scope(stmt: Select, principal: Principal) -> Select:
     return stmt.where(false())
 
 
+AWARD_HISTORY_SORTING = sorting(
+    AwardHistory,
+    "-year,nominee_name",
+    {
+        "year": AwardHistory.year,
+        "nominee_name": AwardHistory.nominee_key,
+        "award_type_code": AwardHistory.award_type_code,
+        "decision_year": AwardHistory.decision_year,
+        "unit_id": AwardHistory.unit_id,
+    },
+)
+
+
 async def list_history(
-    session: AsyncSession, principal: Principal, filters: HistoryFilters, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: HistoryFilters,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The history the caller may see, newest year first."""
     stmt = history_scope(select(AwardHistory), principal)
@@ -63,7 +82,7 @@ async def list_history(
     if filters.q:
         stmt = stmt.where(like_folded(AwardHistory.search_text, filters.q))
     stmt = stmt.order_by(AwardHistory.year.desc(), AwardHistory.nominee_key, AwardHistory.id)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, AWARD_HISTORY_SORTING.apply(stmt, listing), limit, offset)
 
 
 def new_row(

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
@@ -34,6 +35,9 @@ async def load_award_types(session: AsyncSession) -> list[str]:
     return [f"{len(added)} loại khen thưởng mới, {len(existing)} đã có"]
 
 
+AWARD_TYPE_SORTING = sorting(AwardType, "position", ["position", "code", "name", "level"])
+
+
 async def list_award_types(
     session: AsyncSession,
     *,
@@ -42,6 +46,7 @@ async def list_award_types(
     active: bool | None,
     limit: int,
     offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The catalogue in its shipped order, optionally filtered."""
     stmt = select(AwardType).order_by(AwardType.position, AwardType.id)
@@ -51,7 +56,7 @@ async def list_award_types(
         stmt = stmt.where(AwardType.recipient.in_((recipient, "both")))
     if active is not None:
         stmt = stmt.where(AwardType.active == active)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, AWARD_TYPE_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_award_type(session: AsyncSession, code: str) -> AwardType:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.models import CalendarFeed, User
@@ -55,11 +56,18 @@ async def create(
     return row, token
 
 
-async def list_own(session: AsyncSession, actor: Principal, limit: int, offset: int) -> PageResult:
+CALENDAR_FEED_SORTING = sorting(CalendarFeed, "id", ["name"])
+
+
+async def list_own(
+    session: AsyncSession, actor: Principal, limit: int, offset: int, listing: Listing = NO_LISTING
+) -> PageResult:
     """The caller's own feeds (never anyone else's, Sở Nội vụ included)."""
     permissions.require(actor, "calendar_feed.list")
     stmt = select(CalendarFeed).where(CalendarFeed.user_id == actor.user_id)
-    return await paginate(session, stmt.order_by(CalendarFeed.id), limit, offset)
+    return await paginate(
+        session, CALENDAR_FEED_SORTING.apply(stmt.order_by(CalendarFeed.id), listing), limit, offset
+    )
 
 
 async def revoke(session: AsyncSession, actor: Principal, feed_id: int) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, flush_or_conflict, like_folded, paginate
 from app.core.principal import Principal
 from app.core.statuses import NominationStatus
@@ -144,8 +145,15 @@ async def get(session: AsyncSession, decision_id: int) -> Decision:
     return decision
 
 
+DECISION_SORTING = sorting(Decision, "-signed_on,-id", ["signed_on", "number_key", "year", "kind"])
+
+
 async def list_decisions(
-    session: AsyncSession, filters: DecisionFilter, limit: int, offset: int
+    session: AsyncSession,
+    filters: DecisionFilter,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The decisions, filtered; newest first."""
     stmt = _with_items(select(Decision))
@@ -161,4 +169,4 @@ async def list_decisions(
     if filters.q:
         stmt = stmt.where(like_folded(Decision.number_key, filters.q))
     stmt = stmt.order_by(Decision.signed_on.desc(), Decision.id.desc())
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, DECISION_SORTING.apply(stmt, listing), limit, offset)

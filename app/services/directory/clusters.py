@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import (
     PageResult,
     flush_or_conflict,
@@ -47,6 +48,9 @@ def _cluster_scope(stmt, principal: Principal):
     return stmt.where(false())
 
 
+CLUSTER_SORTING = sorting(Cluster, "id", ["year", "name", "kind"])
+
+
 async def list_clusters(
     session: AsyncSession,
     principal: Principal,
@@ -57,6 +61,7 @@ async def list_clusters(
     q: str | None,
     limit: int,
     offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     stmt = select(Cluster).options(selectinload(Cluster.memberships)).order_by(Cluster.id)
     stmt = _cluster_scope(stmt, principal)
@@ -72,7 +77,7 @@ async def list_clusters(
         )
     if q:
         stmt = stmt.where(like_folded(Cluster.search_text, q))
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, CLUSTER_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_cluster(session: AsyncSession, principal: Principal, cluster_id: int) -> Cluster:

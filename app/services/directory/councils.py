@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import (
     PageResult,
     paginate,
@@ -48,13 +49,20 @@ def _council_scope(stmt, principal: Principal):
     return stmt.where(false())
 
 
+COUNCIL_SORTING = sorting(Council, "id", ["name", "effective_from"])
+
+
 async def list_councils(
-    session: AsyncSession, principal: Principal, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     stmt = _council_scope(
         select(Council).options(*_council_options()).order_by(Council.id), principal
     )
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, COUNCIL_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_council(session: AsyncSession, principal: Principal, council_id: int) -> Council:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import (
     PageResult,
     get_or_404,
@@ -35,6 +36,9 @@ def _refresh_unit_search(unit: Unit) -> None:
     unit.search_text = search_text(unit.code, unit.name, unit.short_name, *unit.aliases)
 
 
+UNIT_SORTING = sorting(Unit, "name", ["code", "name", "kind", "active"])
+
+
 async def list_units(
     session: AsyncSession,
     *,
@@ -43,6 +47,7 @@ async def list_units(
     active: bool | None,
     limit: int,
     offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     stmt = select(Unit).order_by(Unit.name, Unit.id)
     if q:
@@ -51,7 +56,7 @@ async def list_units(
         stmt = stmt.where(Unit.kind == kind)
     if active is not None:
         stmt = stmt.where(Unit.active == active)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, UNIT_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_unit(session: AsyncSession, unit_id: int) -> Unit:

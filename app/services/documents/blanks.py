@@ -235,6 +235,32 @@ def decision_draft() -> object:
     return document
 
 
+TITLE_COLUMNS = (
+    Column("Năm", 1.6, "{{ row.year }}", "center"),
+    Column("Danh hiệu thi đua, hình thức khen thưởng, xếp loại", 8.4, "{{ row.title }}"),
+    Column("Số, ngày quyết định", 6.5, "{{ row.decision }}"),
+)
+
+
+def achievement_report() -> object:
+    """Báo cáo thành tích (cá nhân or tập thể): sơ lược lý lịch, thành tích đạt được, sáng
+    kiến, the titles and awards already received; signed by the reporter and confirmed by
+    the head of the unit. Pre-filled from tdkt's data, completed in Word."""
+    document = layout.new_document()
+    layout.heading_block(document, numbered=False)
+    layout.title_block(document, "{{ kind_title }}")
+    _section_heading(document, "I. SƠ LƯỢC LÝ LỊCH")
+    _field_lines(document, "profile")
+    _section_heading(document, "II. THÀNH TÍCH ĐẠT ĐƯỢC")
+    layout.body_paragraphs(document, "work")
+    _section_heading(document, "III. SÁNG KIẾN, ĐỀ TÀI ĐÃ ĐƯỢC CÔNG NHẬN")
+    _field_lines(document, "initiatives")
+    _section_heading(document, "IV. DANH HIỆU THI ĐUA, HÌNH THỨC KHEN THƯỞNG ĐÃ ĐẠT")
+    layout.data_table(document, TITLE_COLUMNS, rows="titles", size=12)
+    _two_signatures(document, ("{{ left_signer }}", ""), ("{{ right_signer }}", "{{ reporter }}"))
+    return document
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "to-trinh-don-vi": unit_submission,
     "to-trinh-so-noi-vu": unit_submission,
@@ -244,6 +270,8 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "bang-tong-hop-diem": score_summary,
     "cong-van-tra-ho-so": return_letter,
     "du-thao-quyet-dinh": decision_draft,
+    "bao-cao-thanh-tich-ca-nhan": achievement_report,
+    "bao-cao-thanh-tich-tap-the": achievement_report,
 }
 
 

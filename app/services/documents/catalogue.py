@@ -236,6 +236,31 @@ SPECS: dict[str, Spec] = {
                 "notes": ["Hệ số tiền thưởng chưa được Sở Nội vụ xác nhận."],
             },
         ),
+        *(
+            Spec(
+                f"bao-cao-thanh-tich-{suffix}",
+                f"Báo cáo thành tích {label} đề nghị khen thưởng",
+                {
+                    **_HEAD,
+                    "subject": "ĐỀ NGHỊ TẶNG CHIẾN SĨ THI ĐUA CẤP TỈNH",
+                    "kind_title": "BÁO CÁO THÀNH TÍCH",
+                    "profile": ["Họ và tên: Lò Văn Minh", "Đơn vị công tác: Sở Tư pháp"],
+                    "work": ["Chủ trì xây dựng 05 văn bản quy phạm pháp luật."],
+                    "initiatives": ["- Số hóa hồ sơ lý lịch tư pháp (2025, cấp tỉnh)"],
+                    "titles": [
+                        {
+                            "year": "2025",
+                            "title": "Hoàn thành xuất sắc nhiệm vụ",
+                            "decision": "15/QĐ-STP",
+                        }
+                    ],
+                    "left_signer": "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN, ĐỀ NGHỊ",
+                    "right_signer": "NGƯỜI BÁO CÁO THÀNH TÍCH",
+                    "reporter": "Lò Văn Minh",
+                },
+            )
+            for suffix, label in (("ca-nhan", "của cá nhân"), ("tap-the", "của tập thể"))
+        ),
     )
 }
 

@@ -32,11 +32,15 @@ from app.models import (
     Round,
     Unit,
 )
+from app.models.award_history import AwardHistory
 from app.models.meetings import Attendance
+from app.models.nominees import Initiative, InitiativeAuthor, YearlyRating
 from app.services import permissions, policies
+from app.services.award_types.criteria import RATING_NAMES
 from app.services.documents.wording import (
     PROVINCE_UPPER,
     abbreviation,
+    dotted_date,
     issuer_lines,
     number_line,
     place_date,
@@ -696,3 +700,96 @@ def _kinds_of(rows: list[Any]) -> str:
     counts = Counter(r.nominee_kind for r in rows)
     return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
                        if counts[k])  # fmt: skip
+
+
+# ---- the báo cáo thành tích ------------------------------------------------------------------
+
+
+async def achievement_report(
+    session: AsyncSession, principal: Principal, dossier_id: int, nomination_id: int
+) -> Paper:
+    """Báo cáo thành tích of one nominee (cá nhân or tập thể), pre-filled with what tdkt knows:
+    the unit, the position, the account of the work given in the nomination, the yearly
+    ratings, the initiatives the person authored, and the titles and awards already decided
+    (award history). The nominee or the unit completes it in Word and signs it."""
+    permissions.require(principal, "document.achievement_report")
+    nomination = await queries.get_nomination(session, principal, nomination_id, dossier_id)
+    dossier = await queries.get_dossier(session, principal, dossier_id)
+    unit_id = nomination.nominee_unit_id or dossier.submitting_unit_id
+    units = await _unit_names(session, {unit_id, dossier.submitting_unit_id})
+    unit = units[unit_id]
+    person = nomination.nominee_kind == "individual"
+    awards = await _award_names(session, {nomination.award_type_code})
+    award = awards.get(nomination.award_type_code, (0, nomination.award_type_code))[1]
+    ratings = (
+        await session.scalars(
+            select(YearlyRating)
+            .where(YearlyRating.nominee_key == nomination.nominee_key,
+                   YearlyRating.nominee_kind == nomination.nominee_kind,
+                   YearlyRating.unit_id == unit_id)
+            .order_by(YearlyRating.year)
+        )
+    ).all()  # fmt: skip
+    history = (
+        await session.scalars(
+            select(AwardHistory)
+            .where(AwardHistory.nominee_key == nomination.nominee_key,
+                   AwardHistory.nominee_kind == nomination.nominee_kind)
+            .order_by(AwardHistory.year)
+        )
+    ).all()  # fmt: skip
+    history_names = await _award_names(session, {h.award_type_code for h in history})
+    initiatives = []
+    if person:
+        initiatives = (
+            await session.scalars(
+                select(Initiative)
+                .join(InitiativeAuthor, InitiativeAuthor.initiative_id == Initiative.id)
+                .where(InitiativeAuthor.name_key == nomination.nominee_key)
+                .order_by(Initiative.year, Initiative.id)
+            )
+        ).all()
+    titles = [
+        {"year": str(r.year), "title": RATING_NAMES.get(r.rating, r.rating),
+         "decision": r.decision_no or ""}
+        for r in ratings
+    ] + [
+        {"year": str(h.year), "title": history_names.get(h.award_type_code,
+                                                         (0, h.award_type_code))[1],
+         "decision": " ".join(p for p in (h.decision_no or "", f"ngày {dotted_date(h.decided_on)}"
+                                          if h.decided_on else "") if p)}
+        for h in history
+    ]  # fmt: skip
+    titles.sort(key=lambda row: row["year"])
+    if person:
+        profile = [
+            f"Họ và tên: {nomination.nominee_name}",
+            f"Năm sinh: {nomination.birth_year or DOTS[:20]}",
+            f"Chức vụ: {nomination.position or DOTS[:40]}",
+            f"Đơn vị công tác: {unit}",
+        ]
+    else:
+        profile = [f"Tên tập thể: {nomination.nominee_name}", f"Thuộc: {unit}",
+                   f"Tổng số cán bộ, công chức, viên chức: {DOTS[:20]}"]  # fmt: skip
+    work = [p.strip() for p in (nomination.achievement_summary or "").split("\n") if p.strip()]
+    context = {
+        "issuer_parent": issuer_lines(unit)[0],
+        "issuer": issuer_lines(unit)[1],
+        "place_date": place_date(None),
+        "subject": f"ĐỀ NGHỊ TẶNG {upper(award)}",
+        "kind_title": "BÁO CÁO THÀNH TÍCH" if person else "BÁO CÁO THÀNH TÍCH CỦA TẬP THỂ",
+        "profile": profile,
+        "work": work or [f"{DOTS} (nêu thành tích đạt được)"],
+        "initiatives": [
+            f"- {i.title} ({i.year}{', ' + i.recognised_by if i.recognised_by else ''}"
+            f"{', ' + i.decision_no if i.decision_no else ''})"
+            for i in initiatives
+        ]
+        or ["- Chưa có sáng kiến nào được ghi nhận trong tdkt."],
+        "titles": titles or [{"year": "", "title": "Chưa có dữ liệu trong tdkt", "decision": ""}],
+        "left_signer": "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN, ĐỀ NGHỊ",
+        "right_signer": "NGƯỜI BÁO CÁO THÀNH TÍCH" if person else "THỦ TRƯỞNG ĐƠN VỊ",
+        "reporter": nomination.nominee_name if person else "",
+    }
+    template = "bao-cao-thanh-tich-ca-nhan" if person else "bao-cao-thanh-tich-tap-the"
+    return Paper(template, context, f"Báo cáo thành tích - {nomination.nominee_name}")

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.errors import Conflict, NotFound
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, like_folded, paginate
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
@@ -102,15 +103,36 @@ NOMINATION_SUMMARY_COLUMNS = (
     Nomination.checks_tally,
     Nomination.check_reviews,
 )
+DOSSIER_SORTING = sorting(
+    Dossier,
+    "id",
+    [
+        "code",
+        "year",
+        "status",
+        "round_id",
+        "submitting_unit_id",
+        "submitted_at",
+        "return_due_on",
+        "appraisal_due_on",
+    ],
+)
 
 
 async def list_dossiers(
-    session: AsyncSession, principal: Principal, filters: DossierFilter, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: DossierFilter,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """A page of `filtered_dossiers` as rows of `SUMMARY_COLUMNS` (their nominations: see
     `nomination_summaries`; their papers: `attachment_counts`)."""
     stmt = filtered_dossiers(principal, filters).with_only_columns(*SUMMARY_COLUMNS)
-    return await paginate(session, stmt, limit, offset, scalars=False)
+    return await paginate(
+        session, DOSSIER_SORTING.apply(stmt, listing), limit, offset, scalars=False
+    )
 
 
 async def nomination_summaries(session: AsyncSession, dossier_ids: list[int]) -> list[Any]:
@@ -135,8 +157,18 @@ async def attachment_counts(session: AsyncSession, dossier_ids: list[int]) -> di
     return {dossier_id: count for dossier_id, count in rows}
 
 
+HISTORY_SORTING = sorting(
+    AuditEntry, "id", ["occurred_at", "action"], updated_at=AuditEntry.occurred_at
+)
+
+
 async def history(
-    session: AsyncSession, principal: Principal, dossier_id: int, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    dossier_id: int,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The dossier's audit entries, oldest first, for whoever may see the dossier."""
     await get_dossier(session, principal, dossier_id, children=False)
@@ -145,7 +177,7 @@ async def history(
         .where(AuditEntry.entity_type == "dossier", AuditEntry.entity_id == dossier_id)
         .order_by(AuditEntry.id)
     )
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, HISTORY_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_editable_dossier(

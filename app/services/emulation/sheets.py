@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
 from app.core.principal import Principal
 from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
@@ -46,6 +47,7 @@ def sheet_view(sheet: ScoreSheet, principal: Principal, totals: dict[int, dict])
         "id": sheet.id, "table_id": sheet.table_id, "cluster_id": sheet.cluster_id,
         "unit_id": sheet.unit_id, "status": sheet.status, "submitted_at": sheet.submitted_at,
         "late": sheet.late, "verified_at": sheet.verified_at, "version": sheet.version,
+        "updated_at": sheet.updated_at,
         **totals.get(sheet.id, _ZERO),
     }  # fmt: skip
     view["entries"] = (
@@ -82,14 +84,22 @@ async def get_sheet(session: AsyncSession, principal: Principal, sheet_id: int) 
     return sheet
 
 
+SCORE_SHEET_SORTING = sorting(ScoreSheet, "unit_id", ["unit_id", "status", "submitted_at"])
+
+
 async def list_sheets(
-    session: AsyncSession, principal: Principal, table_id: int, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    table_id: int,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The table's sheets the caller may see, by unit."""
     await get_table(session, principal, table_id)
     stmt = select(ScoreSheet).options(_options()).where(ScoreSheet.table_id == table_id)
     stmt = score_sheet_scope(stmt, principal).order_by(ScoreSheet.unit_id)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, SCORE_SHEET_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def _scoring_table(session: AsyncSession, actor: Principal, table_id: int) -> ScoreTable:

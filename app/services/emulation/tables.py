@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
 from app.core.principal import Principal
 from app.core.statuses import ScoreTableStatus
@@ -44,6 +45,7 @@ def table_view(table: ScoreTable) -> dict[str, Any]:
         "copied_from_id": table.copied_from_id,
         "groups": [{"name": name, "criteria": items} for name, items in groups.items()],
         "version": table.version,
+        "updated_at": table.updated_at,
     }
 
 
@@ -69,8 +71,20 @@ async def get_table(session: AsyncSession, principal: Principal, table_id: int) 
     return table
 
 
+SCORE_TABLE_SORTING = sorting(
+    ScoreTable,
+    "-year,cluster_id,revision",
+    ["year", "cluster_id", "revision", "status", "scoring_due_on"],
+)
+
+
 async def list_tables(
-    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """Tables the caller may see, by year, cluster and revision."""
     stmt = select(ScoreTable).options(_options())
@@ -80,7 +94,7 @@ async def list_tables(
     stmt = score_table_scope(stmt, principal).order_by(
         ScoreTable.year.desc(), ScoreTable.cluster_id, ScoreTable.revision
     )
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, SCORE_TABLE_SORTING.apply(stmt, listing), limit, offset)
 
 
 def _criteria(groups: list[GroupIn]) -> list[ScoreCriterion]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
@@ -52,8 +53,18 @@ async def get(session: AsyncSession, principal: Principal, meeting_id: int) -> M
     return await reload(session, principal, meeting_id)
 
 
+MEETING_SORTING = sorting(
+    Meeting, "-scheduled_at,-id", ["scheduled_at", "status", "kind", "council_id", "round_id"]
+)
+
+
 async def list_meetings(
-    session: AsyncSession, principal: Principal, filters: MeetingFilter, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: MeetingFilter,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The meetings the caller may see, filtered; newest meeting first."""
     stmt = meeting_scope(_with_children(select(Meeting)), principal)
@@ -66,7 +77,7 @@ async def list_meetings(
         if value is not None:
             stmt = stmt.where(column == value)
     stmt = stmt.order_by(Meeting.scheduled_at.desc(), Meeting.id.desc())
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, MEETING_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def active_members(session: AsyncSession, council_id: int) -> set[int]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import (
     PageResult,
     check_version,
@@ -194,8 +195,25 @@ async def confirm_rating(session: AsyncSession, actor: Principal, rating_id: int
     return row
 
 
+RATING_SORTING = sorting(
+    YearlyRating,
+    "-year,nominee_name",
+    {
+        "year": YearlyRating.year,
+        "nominee_name": YearlyRating.nominee_key,
+        "rating": YearlyRating.rating,
+        "unit_id": YearlyRating.unit_id,
+    },
+)
+
+
 async def list_ratings(
-    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """Filters: q (name, without diacritics), year, unit_id, collective_id, rating."""
     stmt = scope(select(YearlyRating), YearlyRating, principal, FACT_READERS)
@@ -205,11 +223,11 @@ async def list_ratings(
     if filters.get("q"):
         stmt = stmt.where(like_folded(YearlyRating.search_text, filters["q"]))
     stmt = stmt.order_by(YearlyRating.year.desc(), YearlyRating.nominee_key, YearlyRating.id)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, RATING_SORTING.apply(stmt, listing), limit, offset)
 
 
 def rating_view(row: YearlyRating) -> dict[str, Any]:
-    view = {name: getattr(row, name) for name in (*RATING_FIELDS, "version")}
+    view = {name: getattr(row, name) for name in (*RATING_FIELDS, "version", "updated_at")}
     view["confirmed"] = row.confirmed_at is not None
     return view
 
@@ -243,8 +261,25 @@ async def record_discipline(
     return row
 
 
+DISCIPLINE_SORTING = sorting(
+    DisciplineRecord,
+    "-started_on",
+    {
+        "started_on": DisciplineRecord.started_on,
+        "ended_on": DisciplineRecord.ended_on,
+        "kind": DisciplineRecord.kind,
+        "nominee_name": DisciplineRecord.nominee_key,
+    },
+)
+
+
 async def list_discipline(
-    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     stmt = scope(select(DisciplineRecord), DisciplineRecord, principal, DISCIPLINE_READERS)
     if filters.get("unit_id") is not None:
@@ -252,11 +287,11 @@ async def list_discipline(
     if filters.get("q"):
         stmt = stmt.where(like_folded(DisciplineRecord.search_text, filters["q"]))
     stmt = stmt.order_by(DisciplineRecord.started_on.desc(), DisciplineRecord.id)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, DISCIPLINE_SORTING.apply(stmt, listing), limit, offset)
 
 
 def discipline_view(row: DisciplineRecord) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in (*DISCIPLINE_FIELDS, "version")}
+    return {name: getattr(row, name) for name in (*DISCIPLINE_FIELDS, "version", "updated_at")}
 
 
 # ---- initiatives and research ----------------------------------------------------------------
@@ -290,8 +325,16 @@ async def record_initiative(
     return row
 
 
+INITIATIVE_SORTING = sorting(Initiative, "-year", ["year", "title", "kind", "scope", "decided_on"])
+
+
 async def list_initiatives(
-    session: AsyncSession, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """Filters: q (title or author, without diacritics), year, unit_id, scope."""
     stmt = scope(select(Initiative), Initiative, principal, FACT_READERS)
@@ -302,11 +345,11 @@ async def list_initiatives(
         stmt = stmt.where(like_folded(Initiative.search_text, filters["q"]))
     stmt = stmt.options(selectinload(Initiative.authors))
     stmt = stmt.order_by(Initiative.year.desc(), Initiative.id)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, INITIATIVE_SORTING.apply(stmt, listing), limit, offset)
 
 
 def initiative_view(row: Initiative) -> dict[str, Any]:
-    view = {name: getattr(row, name) for name in (*INITIATIVE_FIELDS, "version")}
+    view = {name: getattr(row, name) for name in (*INITIATIVE_FIELDS, "version", "updated_at")}
     view["authors"] = [a.name for a in row.authors]
     return view
 

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
@@ -11,14 +12,21 @@ from app.schemas.plans import PlanCreate, PlanUpdate
 from app.services import audit, permissions
 from app.services.plans.importing import PLAN_FIELDS
 
+PLAN_SORTING = sorting(Plan, "-year,-id", ["year", "number", "title", "issued_on"])
+
 
 async def list_plans(
-    session: AsyncSession, *, year: int | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    year: int | None,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     stmt = select(Plan).order_by(Plan.year.desc(), Plan.id.desc())
     if year is not None:
         stmt = stmt.where(Plan.year == year)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, PLAN_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_plan(session: AsyncSession, plan_id: int) -> Plan:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
 from app.core.principal import Principal
 from app.core.statuses import RoundStatus
@@ -36,8 +37,17 @@ def _audited(row: Round) -> dict[str, Any]:
     return {**audit.snapshot(row, (*ROUND_FIELDS, "status")), "task_ids": row.task_ids}
 
 
+ROUND_SORTING = sorting(Round, "year,number", ["year", "number", "status", "submission_closes_on"])
+
+
 async def list_rounds(
-    session: AsyncSession, *, year: int | None, status: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    year: int | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """Rounds by year and number, optionally of one year or status."""
     stmt = select(Round).options(selectinload(Round.task_links)).order_by(Round.year, Round.number)
@@ -45,7 +55,7 @@ async def list_rounds(
         stmt = stmt.where(Round.year == year)
     if status:
         stmt = stmt.where(Round.status == status)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, ROUND_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get_round(session: AsyncSession, round_id: int) -> Round:
@@ -211,8 +221,16 @@ async def grant_extension(
     return extension
 
 
+EXTENSION_SORTING = sorting(RoundExtension, "id", ["unit_id", "until"])
+
+
 async def list_extensions(
-    session: AsyncSession, principal: Principal, round_id: int, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    round_id: int,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The extensions of a round, as far as the caller may see them."""
     await get_round(session, round_id)
@@ -221,4 +239,9 @@ async def list_extensions(
         .where(RoundExtension.round_id == round_id)
         .order_by(RoundExtension.id)
     )
-    return await paginate(session, policies.extension_scope(stmt, principal), limit, offset)
+    return await paginate(
+        session,
+        EXTENSION_SORTING.apply(policies.extension_scope(stmt, principal), listing),
+        limit,
+        offset,
+    )

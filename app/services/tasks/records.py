@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
 from app.core.errors import NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, flush_or_conflict, like_folded, paginate, touch
 from app.core.principal import Principal
 from app.core.statuses import TaskStatus
@@ -36,19 +37,20 @@ TASK_FIELDS = (
 # The task a group coordinator belongs to, apart from the task the list selects.
 _GroupTask = aliased(Task)
 _PERIOD_RANK = case({p: i for i, p in enumerate(PERIODS)}, value=Task.period, else_=9)
-SORT_KEYS: dict[str, tuple[Any, ...]] = {
-    "code": (_PERIOD_RANK, Task.seq, Task.code),
-    "period": (_PERIOD_RANK,),
-    "seq": (Task.seq,),
-    "due_date": (Task.due_date,),
-    "status": (Task.status,),
-    "progress_percent": (Task.progress_percent,),
-    "plan_id": (Task.plan_id,),
-    "id": (Task.id,),
-    "created_at": (Task.created_at,),
-    "updated_at": (Task.updated_at,),
-}
-DEFAULT_SORT = "plan_id,code"
+TASK_SORTING = sorting(
+    Task,
+    "plan_id,code",
+    {
+        "code": (_PERIOD_RANK, Task.seq, Task.code),
+        "period": _PERIOD_RANK,
+        "seq": Task.seq,
+        "due_date": Task.due_date,
+        "status": Task.status,
+        "progress_percent": Task.progress_percent,
+        "plan_id": Task.plan_id,
+    },
+    nulls_last={"due_date"},  # undated tasks sort last
+)
 _SEQ_IN_CODE = re.compile(r"(\d+)$")
 
 
@@ -66,26 +68,7 @@ class TaskFilters:
     due_from: date | None = None
     due_to: date | None = None
     q: str | None = None
-    sort: str | None = None
-
-
-def order_by(sort: str | None) -> list[Any]:
-    """`due_date,-code` → ORDER BY; unknown fields are refused. Undated tasks sort last."""
-    clauses: list[Any] = []
-    for part in (sort or DEFAULT_SORT).split(","):
-        name = part.strip().removeprefix("-")
-        if name not in SORT_KEYS:
-            allowed = ", ".join(sorted(SORT_KEYS))
-            raise Unprocessable(
-                f"Không sắp xếp được theo '{name}'. Các trường được phép: {allowed} "
-                "(thêm dấu - phía trước để sắp giảm dần).",
-                code="invalid_sort",
-            )
-        descending = part.strip().startswith("-")
-        if name == "due_date":
-            clauses.append(Task.due_date.is_(None))
-        clauses.extend(key.desc() if descending else key for key in SORT_KEYS[name])
-    return [*clauses, Task.id]
+    listing: Listing = NO_LISTING
 
 
 def task_query(filters: TaskFilters) -> Select:
@@ -129,7 +112,7 @@ def task_query(filters: TaskFilters) -> Select:
         stmt = stmt.where(Task.due_date <= filters.due_to)
     if filters.q:
         stmt = stmt.where(like_folded(Task.search_text, filters.q))
-    return stmt.order_by(*order_by(filters.sort))
+    return TASK_SORTING.apply(stmt, filters.listing)
 
 
 async def list_tasks(

@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Forbidden, InvalidTransition, NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.statuses import TaskStatus
@@ -172,11 +173,19 @@ async def _cluster_of(session: AsyncSession, actor: Principal, task: Task) -> in
     return await cluster_of_unit(session, actor.unit_id, year) if year else None
 
 
+TASK_REPORT_SORTING = sorting(TaskReport, "created_at", ["status", "progress_percent", "unit_id"])
+
+
 async def list_reports(
-    session: AsyncSession, principal: Principal, task_id: int, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    task_id: int,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The task's reports the caller may see, oldest first."""
     await get_or_404(session, Task, task_id, "nhiệm vụ")
     stmt = select(TaskReport).where(TaskReport.task_id == task_id)
     stmt = task_report_scope(stmt, principal).order_by(TaskReport.created_at, TaskReport.id)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, TASK_REPORT_SORTING.apply(stmt, listing), limit, offset)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.errors import Conflict, NotFound
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.statuses import DeliveryStatus
@@ -53,12 +54,17 @@ async def create(
     return subscription, secret
 
 
-async def list_(session: AsyncSession, actor: Principal, limit: int, offset: int) -> PageResult:
+WEBHOOK_SORTING = sorting(WebhookSubscription, "id", ["url", "active"])
+
+
+async def list_(
+    session: AsyncSession, actor: Principal, limit: int, offset: int, listing: Listing = NO_LISTING
+) -> PageResult:
     permissions.require(actor, "webhook.list")
     stmt = policies.webhook_scope(
         select(WebhookSubscription).order_by(WebhookSubscription.id), actor
     )
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, WEBHOOK_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def get(
@@ -155,6 +161,11 @@ async def ping(session: AsyncSession, actor: Principal, subscription_id: int) ->
     return delivery
 
 
+DELIVERY_SORTING = sorting(
+    WebhookDelivery, "-id", ["status", "event_type", "attempts", "next_attempt_at"]
+)
+
+
 async def list_deliveries(
     session: AsyncSession,
     actor: Principal,
@@ -162,6 +173,7 @@ async def list_deliveries(
     status: str | None,
     limit: int,
     offset: int,
+    listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The delivery log, newest first."""
     subscription = await get(session, actor, subscription_id, "webhook.list_deliveries")
@@ -172,7 +184,7 @@ async def list_deliveries(
     )
     if status is not None:
         stmt = stmt.where(WebhookDelivery.status == status)
-    return await paginate(session, stmt, limit, offset)
+    return await paginate(session, DELIVERY_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def redeliver(
