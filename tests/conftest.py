@@ -105,9 +105,12 @@ def settings(database_template: str, tmp_path: Path) -> Settings:
 def _application(tmp_path_factory):
     """One app for the run: FastAPI prepares its routes on the first request, which costs far
     more than a test; each test gets the app with its own settings and database."""
+    from app.api import openapi
     from app.core.config import Settings
     from app.main import create_app
 
+    # Every answer a route sends is compared with its declaration in the OpenAPI document.
+    openapi.check_sent_headers_enabled = True
     placeholder = Settings(
         env="test",
         database_url=f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('unused')}/unused.db",
@@ -131,6 +134,10 @@ async def app(_application, settings: Settings):
         await postgres.reset(_application.state.db.engine)
     yield _application
     await _application.state.db.dispose()
+    from app.api.openapi import drift
+
+    undeclared, drift[:] = list(drift), []
+    assert not undeclared, f"answers that disagree with the OpenAPI document: {undeclared}"
 
 
 @pytest.fixture

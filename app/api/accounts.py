@@ -7,7 +7,7 @@ from fastapi import Query, Response, status
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.accounts import (
     Role,
@@ -52,7 +52,7 @@ async def list_users(
     summary="Create a user account",
     response_model=UserRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_user(
     session: SessionDep, principal: Allowed("user.create"), body: UserCreate, response: Response
@@ -101,7 +101,7 @@ async def update_user(
     summary="Give an account one more role",
     response_model=RoleGrantRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def grant_role(
     session: SessionDep,

@@ -7,7 +7,7 @@ from fastapi import Form, Request, Response, status
 from app.api import idempotency
 from app.api.client_address import client_address
 from app.api.deps import Allowed, Listed, PageDep, Public, SessionDep
-from app.api.responses import NO_SECURITY, NOT_FOUND, envelope
+from app.api.responses import NO_SECURITY, NOT_FOUND, THROTTLED, envelope
 from app.api.routing import feature_router
 from app.schemas.auth import (
     GrantOption,
@@ -34,6 +34,7 @@ router = feature_router()
     tags=["auth"],
     dependencies=[Public("auth.login")],
     openapi_extra=NO_SECURITY,
+    responses=THROTTLED,
 )
 async def login(
     request: Request,

@@ -75,7 +75,14 @@ async def revoke_calendar_feed(
     "/calendar/{token}.ics",
     summary="Read a calendar subscription feed",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar"}, **NOT_FOUND},
+    responses={
+        200: {
+            "content": {"text/calendar": {}},
+            "description": "iCalendar",
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+        },
+        **NOT_FOUND,
+    },
     dependencies=[Public("calendar.feed")],
     openapi_extra=NO_SECURITY,
 )

@@ -8,7 +8,7 @@ from fastapi import Query, Response, status
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, Listed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope, RowWith
 from app.schemas.decisions import (
@@ -35,7 +35,7 @@ router = feature_router()
     summary="Record a commendation decision",
     response_model=DecisionRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
     tags=["decisions"],
 )
 async def record_decision(
@@ -158,7 +158,7 @@ async def list_disclosures(
     summary="Record a complaint about a nomination",
     response_model=ComplaintRead,
     status_code=status.HTTP_201_CREATED,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **CREATED},
     tags=["complaints"],
 )
 async def record_complaint(

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.directory import (
@@ -63,7 +63,7 @@ async def list_units(
     summary="Add a unit",
     response_model=UnitRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_unit(
     session: SessionDep, principal: Allowed("unit.create"), body: UnitCreate, response: Response
@@ -132,7 +132,7 @@ async def list_clusters(
     summary="Create a cluster for a year",
     response_model=ClusterRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_cluster(
     session: SessionDep,
@@ -202,6 +202,7 @@ async def list_councils(
     summary="Create a council",
     response_model=CouncilRead,
     status_code=status.HTTP_201_CREATED,
+    responses=CREATED,
 )
 async def create_council(
     session: SessionDep,
@@ -257,7 +258,7 @@ async def update_council(
     summary="Add a member to a council",
     response_model=CouncilMemberRead,
     status_code=status.HTTP_201_CREATED,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **CREATED},
 )
 async def add_council_member(
     session: SessionDep,

@@ -10,6 +10,7 @@ from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, Listed, OptionalIfMatch, PageDep, SessionDep
 from app.api.responses import (
     CONFLICT,
+    CREATED,
     NOT_FOUND,
     VERSIONED,
     content_disposition,
@@ -74,7 +75,7 @@ async def list_score_tables(
     summary="Draft a cluster's scoring table",
     response_model=TableRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def create_score_table(
     session: SessionDep,
@@ -152,7 +153,7 @@ add_action_route(
     summary="Draft a revision of a scoring table",
     response_model=TableRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def revise_score_table(
     session: SessionDep,
@@ -280,7 +281,10 @@ add_action_route(
 
 
 async def _dispute(call: ActionCall) -> dict:
-    sheet = await emulation.dispute_score(call.session, call.principal, call.id, call.body)
+    sheet = await emulation.dispute_score(
+        call.session, call.principal, call.id, call.body, call.expected
+    )
+    set_etag(call.response, sheet.version)
     return await _sheet_read(call.session, call.principal, sheet)
 
 

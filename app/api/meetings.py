@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Request, Response, status
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, Listed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import IDEMPOTENCY_HEADER, TransactionalRoute, feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.meetings import (
@@ -39,6 +39,8 @@ class SecretBallotRoute(TransactionalRoute):
     """Ballot routes: the Idempotency-Key is ignored (its stored replay would keep the caller
     beside their choices; a retried ballot gets 409 `already_voted` anyway) and the answer
     is never cached."""
+
+    honours_idempotency_key = False
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         inner = super().get_route_handler()
@@ -81,6 +83,7 @@ async def _read(session, meeting, response: Response) -> MeetingRead:
     summary="Schedule a council meeting",
     response_model=MeetingRead,
     status_code=status.HTTP_201_CREATED,
+    responses=CREATED,
 )
 async def schedule_meeting(
     session: SessionDep,

@@ -63,12 +63,14 @@ async def list_ratings(
     responses=CONFLICT,
 )
 async def record_rating(
-    session: SessionDep, principal: Allowed("rating.record"), body: RatingCreate
+    session: SessionDep, principal: Allowed("rating.record"), body: RatingCreate, response: Response
 ):
     """A unit records the yearly rating of its own people and collectives (Sở Nội vụ for any
     unit); another unit's: 403 `not_own_unit`; a second rating of one year: 409
     `duplicate_rating`."""
-    return records.rating_view(await records.record_rating(session, principal, body.model_dump()))
+    row = await records.record_rating(session, principal, body.model_dump())
+    set_etag(response, row.version)
+    return records.rating_view(row)
 
 
 @router.post(
@@ -77,9 +79,13 @@ async def record_rating(
     response_model=RatingRead,
     responses=NOT_FOUND,
 )
-async def confirm_rating(session: SessionDep, principal: Allowed("rating.confirm"), rating_id: Id):
+async def confirm_rating(
+    session: SessionDep, principal: Allowed("rating.confirm"), rating_id: Id, response: Response
+):
     """Sở Nội vụ confirms a rating against the unit's decision."""
-    return records.rating_view(await records.confirm_rating(session, principal, rating_id))
+    row = await records.confirm_rating(session, principal, rating_id)
+    set_etag(response, row.version)
+    return records.rating_view(row)
 
 
 @router.post(
@@ -140,12 +146,16 @@ async def list_discipline_records(
     status_code=status.HTTP_201_CREATED,
 )
 async def record_discipline(
-    session: SessionDep, principal: Allowed("discipline.record"), body: DisciplineCreate
+    session: SessionDep,
+    principal: Allowed("discipline.record"),
+    body: DisciplineCreate,
+    response: Response,
 ):
     """Kỷ luật, đang xem xét kỷ luật, điều tra or thanh tra of a person, with its dates. While
     it runs the person's checks fail `no_discipline`; after a discipline ends, consecutive years
     count again from the year after."""
     row = await records.record_discipline(session, principal, body.model_dump())
+    set_etag(response, row.version)
     return records.discipline_view(row)
 
 
@@ -180,10 +190,14 @@ async def list_initiatives(
     status_code=status.HTTP_201_CREATED,
 )
 async def record_initiative(
-    session: SessionDep, principal: Allowed("initiative.record"), body: InitiativeCreate
+    session: SessionDep,
+    principal: Allowed("initiative.record"),
+    body: InitiativeCreate,
+    response: Response,
 ):
     """Sáng kiến or đề tài khoa học: title, authors, recognising body, decision, scope, year."""
     row = await records.record_initiative(session, principal, body.model_dump())
+    set_etag(response, row.version)
     return records.initiative_view(row)
 
 

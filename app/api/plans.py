@@ -8,7 +8,7 @@ from fastapi import Depends, File, Query, Request, Response, UploadFile, status
 
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, TOO_LARGE, VERSIONED, envelope, set_etag
 from app.api.routing import TransactionalRoute, feature_router, read_body_capped
 from app.api.tasks import CommonTaskFilters
 from app.core.errors import PayloadTooLarge
@@ -92,6 +92,7 @@ async def list_plans(
     summary="Create a plan by hand",
     response_model=PlanRead,
     status_code=status.HTTP_201_CREATED,
+    responses=CREATED,
 )
 async def create_plan(
     session: SessionDep, principal: Allowed("plan.create"), body: PlanCreate, response: Response
@@ -142,6 +143,7 @@ router.add_api_route(
         200: {"model": PlanImportResult, "description": "Chạy thử, hoặc tệp đã được nhập"},
         **TOO_LARGE,
         **CONFLICT,
+        **CREATED,
     },
     route_class_override=CappedUploadRoute,
 )

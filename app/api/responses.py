@@ -39,9 +39,17 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 NOT_FOUND = {404: _problem("Không tìm thấy (hoặc không được phép xem)")}
 CONFLICT = {409: _problem("Xung đột trạng thái hoặc dữ liệu")}
 TOO_LARGE = {413: _problem("Tệp quá lớn")}
+THROTTLED = {
+    429: _problem("Quá nhiều lần đăng nhập sai; chờ số giây trong Retry-After (login_rate_limited)")
+}
 VERSIONED = {
     412: _problem("ETag đã cũ (version_mismatch)"),
     428: _problem("Thiếu If-Match"),
+}
+
+# A creation answered with the new resource's address (the route sets `Location`).
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"headers": {"Location": {"$ref": "#/components/headers/Location"}}}
 }
 
 

@@ -7,7 +7,7 @@ from fastapi import Query, Response, status
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.rounds import (
@@ -46,7 +46,7 @@ async def list_rounds(
     summary="Create a submission round",
     response_model=RoundRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_round(
     session: SessionDep, principal: Allowed("round.create"), body: RoundCreate, response: Response

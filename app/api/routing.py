@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import conditional, idempotency
+from app.api import conditional, idempotency, openapi
 from app.api.responses import PROBLEMS
 from app.core import after_commit
 from app.core.errors import DomainError, PayloadTooLarge, Unprocessable
@@ -71,9 +71,12 @@ def refuse_unknown_query(request: Request, known: frozenset[str]) -> None:
 
 
 class TransactionalRoute(APIRoute):
+    # A signed-in caller's POST sent again with its Idempotency-Key gets the stored answer.
+    honours_idempotency_key = True
+
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
         inner = super().get_route_handler()
-        creates = "POST" in self.methods
+        creates = self.honours_idempotency_key and "POST" in self.methods
         known_query = _query_names(self)
 
         async def handler(request: Request) -> Response:
@@ -93,6 +96,8 @@ class TransactionalRoute(APIRoute):
             try:
                 response = await inner(request)
                 conditional.tag_representation(response)
+                if openapi.check_sent_headers_enabled:
+                    openapi.check_sent_headers(request.app.openapi(), self, response)
                 session = getattr(request.state, "db_session", None)
                 if claim is not None and session is not None and response.status_code < 400:
                     await idempotency.complete(

@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, Listed, OptionalIfMatch, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.working_days import today_in_vietnam
 from app.schemas.common import Id, ListEnvelope
@@ -144,7 +144,7 @@ async def list_tasks(
     summary="Add a task to a plan",
     response_model=TaskRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
     tags=["tasks"],
 )
 async def create_task(
@@ -205,7 +205,7 @@ async def update_task(
     summary="Report progress on a task",
     response_model=TaskReportRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412]},
+    responses={**NOT_FOUND, **CONFLICT, 412: VERSIONED[412], **CREATED},
     tags=["tasks"],
 )
 async def submit_task_report(

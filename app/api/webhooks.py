@@ -6,7 +6,7 @@ from fastapi import Query, Request, Response, status
 
 from app.api import idempotency
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.webhooks import (
@@ -29,6 +29,7 @@ router = feature_router(tags=["webhooks"])
     summary="Subscribe a URL to the events",
     response_model=WebhookCreated,
     status_code=status.HTTP_201_CREATED,
+    responses=CREATED,
 )
 async def create_webhook(
     request: Request,

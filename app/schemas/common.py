@@ -30,9 +30,12 @@ class StrictModel(BaseModel):
 
 
 class ReadModel(BaseModel):
-    """Answers: validated from the ORM row's attributes (`Model.model_validate(row)`)."""
+    """Answers: validated from the ORM row's attributes (`Model.model_validate(row)`). Every
+    field is always sent, those with a default too: the document says so (`required`)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class RowWith:

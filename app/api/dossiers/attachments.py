@@ -6,7 +6,7 @@ from fastapi import Request, Response, status
 from fastapi.responses import FileResponse
 
 from app.api.deps import Allowed, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, content_disposition
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, content_disposition
 from app.api.routing import end_reads, feature_router
 from app.schemas.common import Id, Problem
 from app.schemas.dossiers import AttachmentRead
@@ -53,7 +53,7 @@ _UPLOAD_PROBLEMS = {
     summary="Upload a paper to a dossier",
     response_model=AttachmentRead,
     status_code=status.HTTP_201_CREATED,
-    responses=_UPLOAD_PROBLEMS,
+    responses={**_UPLOAD_PROBLEMS, **CREATED},
     openapi_extra=_UPLOAD_BODY,
 )
 async def upload_attachment(

@@ -8,7 +8,7 @@ from fastapi import Response, status
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, DossierFilters, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.dossiers import (
@@ -65,7 +65,7 @@ async def list_dossiers(
     summary="Draft a commendation dossier",
     response_model=DossierRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT,
+    responses={**CONFLICT, **CREATED},
 )
 async def create_dossier(
     session: SessionDep,

@@ -6,7 +6,7 @@ from fastapi import Path, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, SessionDep
-from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, set_etag
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id
 from app.schemas.dossiers import (
@@ -26,7 +26,7 @@ router = feature_router(tags=["dossiers"])
     summary="Add a nomination to a dossier",
     response_model=NominationRead,
     status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
+    responses={**NOT_FOUND, **CONFLICT, **CREATED},
 )
 async def add_nomination(
     session: SessionDep,

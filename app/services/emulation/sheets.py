@@ -315,12 +315,17 @@ async def verify_sheet(
 
 
 async def dispute_score(
-    session: AsyncSession, actor: Principal, sheet_id: int, body: Disagreement
+    session: AsyncSession,
+    actor: Principal,
+    sheet_id: int,
+    body: Disagreement,
+    expected: int | None = None,
 ) -> ScoreSheet:
     """The unit records that it disagrees with the head's change of one criterion."""
     permissions.require(actor, "emulation.dispute_score")
     sheet = await get_sheet(session, actor, sheet_id)
     permissions.require(actor, "emulation.dispute_score", sheet)
+    check_version(sheet, expected)
     entry = next((e for e in sheet.entries if e.criterion_id == body.criterion_id), None)
     if entry is None or entry.verified_centipoints is None:
         raise Conflict(
