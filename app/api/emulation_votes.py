@@ -48,7 +48,6 @@ async def open_cluster_vote(
     `quorum_not_met`), and each proposal will pass with approvals over the roll reaching
     `cluster_vote_threshold_percent`, both fixed now."""
     vote = await votes.open_vote(session, principal, table_id, body)
-    response.headers["Location"] = f"/api/v1/emulation/votes/{vote.id}"
     set_etag(response, vote.version)
     return vote
 
