@@ -51,6 +51,7 @@ from app.services.decisions import records as decisions
 from app.services.directory import clusters, councils
 from app.services.documents import templates as document_templates
 from app.services.dossiers import actions, attachments, create, nominations, reviews
+from app.services.emulation import votes as cluster_votes
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.access import meeting_scope
 from app.services.nominees import importing as nominee_import
@@ -139,6 +140,10 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (emulation.dispute_score, "emulation.dispute_score", None),
     (emulation.publish, "emulation.publish_ranking", None),
     (emulation.record_result, "emulation.record_result", None),
+    (cluster_votes.open_vote, "emulation.open_vote", None),
+    (cluster_votes.cast, "emulation.cast_vote", None),
+    (cluster_votes.mine, "emulation.read_my_ballot", None),
+    (cluster_votes.close, "emulation.close_vote", None),
     (document_templates.upload, "document_template.update", None),
     (document_templates.revert, "document_template.revert", None),
     (nominee_records.record_rating, "rating.record", None),

@@ -14,6 +14,7 @@ from app.api import (
     documents,
     dossiers,
     emulation,
+    emulation_votes,
     events,
     holidays,
     meetings,
@@ -35,3 +36,5 @@ for module in (documents,):
 api_router.include_router(nominees.router)
 api_router.include_router(calendar_feeds.router)
 api_router.include_router(emulation.router)
+api_router.include_router(emulation_votes.router)
+api_router.include_router(emulation_votes.ballot_router)

@@ -113,6 +113,13 @@ class ScoreSheetStatus(Status):
     VERIFIED = "verified", "đã được Trưởng khối thẩm tra"
 
 
+class ClusterVoteStatus(Status):
+    """Cuộc bỏ phiếu kín của hội nghị cụm, khối."""
+
+    OPEN = "open", "đang bỏ phiếu"
+    CLOSED = "closed", "đã kiểm phiếu"
+
+
 class DeliveryStatus(Status):
     """One webhook delivery (một lần gửi sự kiện tới địa chỉ đăng ký)."""
 
@@ -130,6 +137,7 @@ MACHINE_STATUSES: dict[str, type[Status]] = {
     "task": TaskStatus,
     "score_table": ScoreTableStatus,
     "score_sheet": ScoreSheetStatus,
+    "cluster_vote": ClusterVoteStatus,
     "webhook_delivery": DeliveryStatus,
 }
 

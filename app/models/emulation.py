@@ -8,8 +8,10 @@ arithmetic in SQL on every database, and the API shows them as decimals with two
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -18,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
+from app.core.statuses import ClusterVoteStatus, ScoreSheetStatus, ScoreTableStatus
 from app.models.base import Base, JSONType, TimestampMixin, UTCDateTime, VersionedMixin, one_of
 
 CRITERION_KINDS = ("base", "bonus", "penalty")
@@ -145,3 +147,112 @@ class ClusterStanding(Base):
     total_centipoints: Mapped[int] = mapped_column(Integer)
     proposal: Mapped[str | None] = mapped_column(String(20))
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"))
+
+
+# ---- the cluster meeting's secret ballot (bỏ phiếu kín) --------------------------------------
+# The same shape as the council's ballot tables (app/models/meetings.py) and kept by the same
+# steps (app/services/meetings/ballot_box.py): who voted apart from what, choices written only
+# at the close, no timestamps, WITHOUT ROWID on SQLite. Read-back copies share ballot_receipts.
+CLUSTER_VOTE_STATUSES = ClusterVoteStatus.values()
+_NO_ROWID = {"sqlite_with_rowid": False}
+
+
+class ClusterVote(TimestampMixin, VersionedMixin, Base):
+    """The cluster meeting's vote (bỏ phiếu kín tại hội nghị tổng kết cụm, khối) on the leading
+    unit and the Bằng khen proposals of a published ranking; the roll, the attendance, the
+    quorum and the threshold are fixed when it opens."""
+
+    __tablename__ = "cluster_votes"
+    __table_args__ = (CheckConstraint(one_of("status", CLUSTER_VOTE_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("score_tables.id"), index=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voters_total: Mapped[int] = mapped_column(Integer)
+    present: Mapped[int] = mapped_column(Integer)
+    quorum_percent: Mapped[float] = mapped_column(Float)
+    threshold_percent: Mapped[float] = mapped_column(Float)
+
+    candidates: Mapped[list["ClusterVoteCandidate"]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", order_by="ClusterVoteCandidate.position"
+    )
+
+
+class ClusterVoteCandidate(Base):
+    """One proposal put to the vote: a unit for Cờ thi đua (the leading unit) or for Bằng khen;
+    its counts once the vote closed."""
+
+    __tablename__ = "cluster_vote_candidates"
+    __table_args__ = (
+        UniqueConstraint("vote_id", "unit_id", "proposal"),
+        CheckConstraint(one_of("proposal", PROPOSALS), name="proposal"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_votes.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    proposal: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer)
+    approve: Mapped[int | None] = mapped_column(Integer)
+    reject: Mapped[int | None] = mapped_column(Integer)
+    abstain: Mapped[int | None] = mapped_column(Integer)
+    approve_percent: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class ClusterVoter(Base):
+    """The roll, fixed at the opening: the cluster's member units that year, and whether each
+    was present (có mặt) or sends its ballot in writing."""
+
+    __tablename__ = "cluster_vote_voters"
+
+    vote_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster_votes.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    present: Mapped[bool] = mapped_column(Boolean)
+
+
+class ClusterBallotParticipation(Base):
+    """That a member unit voted, and whether present — never what, never when."""
+
+    __tablename__ = "cluster_ballot_participations"
+    __table_args__ = (
+        CheckConstraint("cast_as IN ('present', 'written')", name="cast_as"),
+        _NO_ROWID,
+    )
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("cluster_votes.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    cast_as: Mapped[str] = mapped_column(String(10))
+
+
+class ClusterSealedBallot(Base):
+    """A ballot while the vote is open, encrypted under the ballot key."""
+
+    __tablename__ = "cluster_sealed_ballots"
+    __table_args__ = _NO_ROWID
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("cluster_votes.id"), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
+class ClusterBallotChoice(Base):
+    """One choice on one ballot, written only at the close: no voter, no time, no grouping."""
+
+    __tablename__ = "cluster_ballot_choices"
+    __table_args__ = (
+        CheckConstraint("choice IN ('approve', 'reject', 'abstain')", name="choice"),
+        _NO_ROWID,
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("cluster_votes.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("cluster_vote_candidates.id"))
+    choice: Mapped[str] = mapped_column(String(10))

@@ -203,3 +203,72 @@ class ClusterProgress(ReadModel):
     missing: int = Field(description="Thành viên chưa nộp bản tự chấm")
     overdue: bool = Field(description="Quá hạn mà còn thành viên chưa nộp")
     leader_unit_id: Id | None
+
+
+# ---- the cluster meeting's secret ballot ----------------------------------------------------
+Proposal = Literal["co_thi_dua", "bang_khen"]
+Choice = Literal["approve", "reject", "abstain"]
+
+
+class CandidateIn(StrictModel):
+    unit_id: Id
+    proposal: Proposal = Field(
+        description="`co_thi_dua`: the leading unit (Cờ thi đua của UBND tỉnh); `bang_khen`: "
+        "Bằng khen của Chủ tịch UBND tỉnh."
+    )
+
+
+class VoteOpen(StrictModel):
+    """What the cluster meeting votes on, and which member units are present."""
+
+    candidates: list[CandidateIn] = Field(min_length=1, max_length=100)
+    present_unit_ids: list[Id] = Field(max_length=200)
+
+
+class CandidateRead(ReadModel):
+    id: int
+    unit_id: int
+    proposal: Proposal
+    approve: int | None = Field(description="Counted at the close; null while the vote is open.")
+    reject: int | None
+    abstain: int | None
+    approve_percent: float | None
+    passed: bool | None
+
+
+class ClusterVoteRead(ReadModel):
+    id: int
+    table_id: int
+    cluster_id: int
+    status: Literal["open", "closed"]
+    opened_at: datetime
+    closed_at: datetime | None
+    voters_total: int
+    present: int
+    quorum_percent: float
+    threshold_percent: float
+    candidates: list[CandidateRead]
+    version: int
+
+
+class ClusterVoteChoice(StrictModel):
+    candidate_id: Id
+    choice: Choice
+
+
+class ClusterBallotCreate(StrictModel):
+    votes: list[ClusterVoteChoice] = Field(min_length=1, max_length=100)
+
+
+class ClusterBallotCast(ReadModel):
+    """No choices in the answer; the one-time receipt alone reads the ballot back."""
+
+    vote_id: int
+    cast_as: Literal["present", "written"]
+    receipt: str
+
+
+class ClusterBallotRead(ReadModel):
+    vote_id: int
+    cast_as: Literal["present", "written"]
+    votes: list[ClusterVoteChoice]

@@ -85,6 +85,8 @@ OWN_COUNCIL = Rule("own_council")
 OWNER_OF_DOSSIER = Rule("owner_of_dossier", policies.owns_dossier, _not_dossier_owner)
 PARTICIPANT_OF_TASK = Rule("participant_of_task", policies.can_report_task, _not_task_participant)
 HEAD_OF_CLUSTER = Rule("head_of_cluster", policies.heads_cluster_of, _not_cluster_head)
+# A member unit on the cluster vote's roll, fixed at the opening (in the database).
+ON_VOTE_ROLL = Rule("on_cluster_vote_roll")
 OWNER_OF_SHEET = Rule("owner_of_score_sheet", policies.owns_score_sheet, _not_sheet_owner)
 
 EVERYONE = frozenset(ALL_ROLES)
@@ -284,6 +286,12 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("emulation.ranking", EVERYONE, IN_SCOPE),
     ("emulation.publish_ranking", ONLY_HEADS, HEAD_OF_CLUSTER),
     ("emulation.record_result", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.open_vote", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.close_vote", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.list_votes", EVERYONE, IN_SCOPE),
+    ("emulation.read_vote", EVERYONE, IN_SCOPE),
+    ("emulation.cast_vote", ONLY_UNITS, ON_VOTE_ROLL),
+    ("emulation.read_my_ballot", ONLY_UNITS, ON_VOTE_ROLL),
     ("emulation.export_scores", CLUSTER_FOLLOWERS, IN_SCOPE),
     ("emulation.progress", NOI_VU_OR_READER, ANY),
     ("document_template.list", ONLY_NOI_VU, ANY),

@@ -20,6 +20,7 @@ from app.core.errors import Conflict, InvalidTransition
 from app.core.orm import flush_or_conflict
 from app.core.principal import Principal
 from app.core.statuses import (
+    ClusterVoteStatus,
     ComplaintStatus,
     DeliveryStatus,
     DossierStatus,
@@ -248,6 +249,15 @@ MACHINES: Mapping[str, Machine] = MappingProxyType(
             {
                 "submit": _move((SS.DRAFT,), (SS.SUBMITTED,), "score_sheet.submitted"),
                 "verify": _move((SS.SUBMITTED,), (SS.VERIFIED,), "score_sheet.verified"),
+            },
+        ),
+        # The cluster meeting's secret ballot: opened on quorum (created open), closed once.
+        "cluster_vote": Machine(
+            ClusterVoteStatus,
+            {
+                "close": _move(
+                    (ClusterVoteStatus.OPEN,), (ClusterVoteStatus.CLOSED,), "cluster_vote.closed"
+                ),
             },
         ),
         # A webhook delivery: the worker's bookkeeping, recorded in the delivery log itself

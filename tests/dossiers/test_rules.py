@@ -132,7 +132,7 @@ def test_every_move_is_in_the_one_table():
         check_move("dossier", "teleport", "draft")
     assert {entity for entity, _ in TRANSITIONS} == {
         "round", "dossier", "nomination", "meeting", "complaint", "task", "webhook_delivery",
-        "score_table", "score_sheet",
+        "score_table", "score_sheet", "cluster_vote",
     }  # fmt: skip
 
 

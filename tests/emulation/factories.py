@@ -52,3 +52,25 @@ async def make_khoi(session: AsyncSession, year: int = 2026) -> tuple[Cluster, d
         session, year=year, head=head, members=members, name="Khối các cơ quan tổng hợp"
     )
     return cluster, units
+
+
+async def run_cluster_vote(client, table_id, head, voters, candidates, present, choose):
+    """Open the cluster meeting's vote, let each of `voters` (name → headers) cast the choices
+    `choose(name, candidate)` gives, close it; the closed vote's JSON."""
+    opened = await client.post(
+        f"/api/v1/emulation/tables/{table_id}/votes",
+        json={"candidates": candidates, "present_unit_ids": present},
+        headers=head,
+    )
+    assert opened.status_code == 201, opened.text
+    vote = opened.json()
+    for name, headers in voters.items():
+        ballot = [{"candidate_id": c["id"], "choice": choose(name, c)} for c in vote["candidates"]]
+        cast = await client.post(
+            f"/api/v1/emulation/votes/{vote['id']}/ballots", json={"votes": ballot},
+            headers=headers,
+        )  # fmt: skip
+        assert cast.status_code == 201, cast.text
+    closed = await client.post(f"/api/v1/emulation/votes/{vote['id']}/close", headers=head)
+    assert closed.status_code == 200, closed.text
+    return closed.json()

@@ -45,6 +45,15 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/emulation/tables/999999/result", "emulation.read_result"),
     Endpoint("GET", "/api/v1/emulation/tables/999999/export", "emulation.export_scores"),
     Endpoint("GET", "/api/v1/emulation/progress?year=2026", "emulation.progress"),
+    Endpoint("POST", "/api/v1/emulation/tables/999999/votes", "emulation.open_vote",
+             json={"candidates": [{"unit_id": 1, "proposal": "co_thi_dua"}],
+                   "present_unit_ids": []}),
+    Endpoint("GET", "/api/v1/emulation/tables/999999/votes", "emulation.list_votes"),
+    Endpoint("GET", "/api/v1/emulation/votes/999999", "emulation.read_vote"),
+    Endpoint("POST", "/api/v1/emulation/votes/999999/close", "emulation.close_vote"),
+    Endpoint("POST", "/api/v1/emulation/votes/999999/ballots", "emulation.cast_vote",
+             json={"votes": [{"candidate_id": 1, "choice": "approve"}]}),
+    Endpoint("GET", "/api/v1/emulation/votes/999999/ballots/mine", "emulation.read_my_ballot"),
 ]  # fmt: skip
 
 

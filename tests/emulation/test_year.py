@@ -19,7 +19,7 @@ from tests.factories import signed_in
 from tests.factories_dossiers import load_catalogue, make_round
 from tests.factories_plans import make_papers
 
-from .factories import KHOI_UNITS, TABLE, make_khoi
+from .factories import KHOI_UNITS, TABLE, make_khoi, run_cluster_vote
 
 # (1.1, 1.2, 2.1, bonus 3.1, penalty 3.2) each unit enters for itself
 SELF_SCORES = {
@@ -183,6 +183,21 @@ async def test_a_khoi_runs_its_year_and_the_leader_passes_the_co_thi_dua_check(
     )
     assert wrong.status_code == 422 and wrong.json()["code"] == "leader_not_top_scorer"
     assert "xếp thứ 2" in wrong.json()["detail"]
+    # the result is the cluster meeting's: its secret ballot first
+    body = {"round_id": round_.id, "leader_unit_id": leader,
+            "bang_khen_unit_ids": [second, year.units["Sở Tài chính"]]}  # fmt: skip
+    no_vote = await client.post(
+        f"/api/v1/emulation/tables/{table_id}/result", json=body, headers=year.head_headers
+    )
+    assert no_vote.status_code == 409 and no_vote.json()["code"] == "cluster_vote_required"
+    candidates = [{"unit_id": leader, "proposal": "co_thi_dua"}] + [
+        {"unit_id": u, "proposal": "bang_khen"} for u in body["bang_khen_unit_ids"]
+    ]
+    vote = await run_cluster_vote(
+        client, table_id, year.head_headers, year.unit_headers, candidates,
+        present=list(year.units.values()), choose=lambda name, c: "approve",
+    )  # fmt: skip
+    assert [(c["approve"], c["passed"]) for c in vote["candidates"]] == [(6, True)] * 3
     result = await client.post(
         f"/api/v1/emulation/tables/{table_id}/result",
         json={"round_id": round_.id, "leader_unit_id": leader,

@@ -44,6 +44,8 @@ async def test_everyone_sees_the_five_values_with_their_legal_basis(app, client,
         "appraisal_working_days": (20, "working_days"),
         "quorum_percent": (66.67, "percent"),
         "award_quorum_percent": (80, "percent"),
+        "cluster_quorum_percent": (66.67, "percent"),
+        "cluster_vote_threshold_percent": (50, "percent"),
     }
     clocks = ("return_working_days", "supplement_working_days", "appraisal_working_days")
     assert all("Nghị định 152/2025/NĐ-CP" in items[key]["legal_basis"] for key in clocks)

@@ -420,3 +420,25 @@ async def test_a_group_coordinator_reaches_its_units_on_a_small_plan(app, client
     assert (await _report(app, client, session, member, task)).status_code == 201
     refused = await _report(app, client, session, outsider, task)
     assert refused.status_code == 403 and refused.json()["code"] == "not_task_participant"
+
+
+async def test_the_task_list_for_a_unit_includes_the_tasks_of_its_groups(app, client, session):
+    """`GET /tasks?unit_id=` shows a cluster member the task its cluster's group coordinates,
+    in the plan's year only, as the report it may make."""
+    plan = await make_plan(session, year=2027)
+    member, earlier, outsider = [await make_unit(session) for _ in range(3)]
+    await make_cluster(session, year=2027, members=[member])
+    await make_cluster(session, year=2026, members=[earlier])
+    task = await make_task(
+        session, plan, groups=[("cluster_member_units", "Các đơn vị tham gia cụm, khối")]
+    )
+    _, admin = await signed_in(app, session)
+
+    async def listed(unit) -> list[int]:
+        response = await client.get(f"/api/v1/tasks?unit_id={unit.id}", headers=admin)
+        assert response.status_code == 200, response.text
+        return [t["id"] for t in response.json()["items"]]
+
+    assert task.id in await listed(member)
+    assert task.id not in await listed(earlier)
+    assert task.id not in await listed(outsider)

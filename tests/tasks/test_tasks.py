@@ -225,10 +225,12 @@ async def test_filters_by_lead_or_coordinating_unit(app, client, session):
     coordinated = await _codes(client, admin, f"unit_id={office.id}")
     led = await _codes(client, admin, f"lead_unit_id={home.id}")
 
+    # IV.4 and V.1 name "các cơ quan, đơn vị, địa phương" (every active unit) as coordinator
     assert sorted(coordinated) == sorted(
-        ["I.1", "I.2", "I.3", "I.5", "I.9", "I.10", "III.1", "IV.2", "IV.5", "IV.6"]
-    )
-    assert await _codes(client, admin, f"unit_id={justice.id}") == ["I.5"]
+        ["I.1", "I.2", "I.3", "I.5", "I.9", "I.10", "III.1", "IV.2", "IV.4", "IV.5", "IV.6",
+         "V.1"]
+    )  # fmt: skip
+    assert await _codes(client, admin, f"unit_id={justice.id}") == ["I.5", "IV.4", "V.1"]
     assert len(led) == 22 and len(await _codes(client, admin, f"unit_id={home.id}")) == 22
     assert await _codes(client, admin, f"lead_unit_id={office.id}&plan_id={plan.id}") == []
 

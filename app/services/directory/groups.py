@@ -3,7 +3,7 @@ directory of one year, so a unit that joins a cluster later in the year is in th
 
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, extract, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import ClusterMembership, Council, CouncilMember, Unit
@@ -39,3 +39,26 @@ async def groups_of_unit(session: AsyncSession, unit_id: int, year: int) -> froz
         return frozenset()
     flags = {CLUSTER_MEMBER_UNITS: row[0], COUNCIL_MEMBERS: row[1], ALL_UNITS: row[2]}
     return frozenset(code for code, member in flags.items() if member)
+
+
+def in_group(unit_id: int, group: ColumnElement, year: ColumnElement) -> ColumnElement[bool]:
+    """SQL: `unit_id` belongs, in the year the column `year` holds, to the group the column
+    `group` names — the same rules as `groups_of_unit`, for a filter over many rows."""
+    in_cluster = exists().where(
+        ClusterMembership.unit_id == unit_id, ClusterMembership.year == year
+    )
+    on_council = exists().where(
+        CouncilMember.unit_id == unit_id,
+        CouncilMember.active.is_(True),
+        Council.id == CouncilMember.council_id,
+        or_(
+            Council.effective_from.is_(None),
+            extract("year", Council.effective_from) <= year,
+        ),
+    )
+    active = exists().where(Unit.id == unit_id, Unit.active.is_(True))
+    return or_(
+        and_(group == CLUSTER_MEMBER_UNITS, in_cluster),
+        and_(group == COUNCIL_MEMBERS, on_council),
+        and_(group == ALL_UNITS, active),
+    )

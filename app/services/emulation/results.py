@@ -8,14 +8,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Unprocessable
+from app.core.errors import Conflict, Unprocessable
 from app.core.orm import check_version, flush_or_conflict
 from app.core.principal import Principal
-from app.models import Cluster, ClusterStanding, Dossier
+from app.models import Cluster, ClusterStanding, ClusterVote, Dossier
 from app.schemas.dossiers import DossierCreate, NominationCreate
 from app.schemas.emulation import ResultCreate
 from app.services import permissions, workflow
 from app.services.dossiers.create import create_dossier
+from app.services.emulation import votes
 from app.services.emulation.points import from_centi, to_centi
 from app.services.emulation.ranking import standings
 from app.services.emulation.tables import get_table
@@ -49,6 +50,33 @@ def _check_bang_khen(ranked: list[dict[str, Any]], leader_id: int, ids: list[int
         )
 
 
+def _check_vote(vote: ClusterVote | None, leader_id: int, bang_khen: list[int]) -> None:
+    """The result is the cluster meeting's: its closed secret ballot elected this leading unit
+    and passed each of these Bằng khen proposals."""
+    if vote is None:
+        raise Conflict(
+            "Chưa có kết quả bỏ phiếu kín của hội nghị cụm, khối: mở cuộc bỏ phiếu "
+            "(POST /emulation/tables/{id}/votes), để các đơn vị thành viên bỏ phiếu, kết thúc "
+            "rồi ghi kết quả.",
+            code="cluster_vote_required",
+        )
+    leader, passed = votes.elected(vote)
+    if leader != leader_id:
+        raise Unprocessable(
+            f"Đơn vị mã số {leader_id} không được hội nghị cụm, khối bầu dẫn đầu"
+            + (f"; đơn vị được bầu là mã số {leader}." if leader else "; chưa đơn vị nào đạt.")
+            + " Ghi đúng kết quả bỏ phiếu, hoặc tổ chức bỏ phiếu lại.",
+            code="leader_not_elected",
+            elected_unit_id=leader,
+        )
+    if missing := [u for u in bang_khen if u not in passed]:
+        raise Unprocessable(
+            f"Đơn vị mã số {missing} không được hội nghị cụm, khối bầu đề nghị Bằng khen.",
+            code="bang_khen_not_elected",
+            unit_ids=missing,
+        )
+
+
 def _nomination(row: dict[str, Any], award: str, cluster: Any) -> NominationCreate:
     """The unit itself (its own row in the collectives register), for `award`."""
     return NominationCreate(
@@ -77,6 +105,7 @@ async def record_result(
     leader_id, bang_khen = body.leader_unit_id, list(dict.fromkeys(body.bang_khen_unit_ids))
     _check_leader(ranked, leader_id)
     _check_bang_khen(ranked, leader_id, bang_khen)
+    _check_vote(await votes.closed_vote(session, table.id), leader_id, bang_khen)
     # Columns, not the entity: the dossier's owner check loads the cluster with its members.
     cluster = (
         await session.execute(

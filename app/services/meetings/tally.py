@@ -5,18 +5,20 @@ short of a 90% threshold. The threshold is over all the council's members, not t
 Choices are counted by the database (GROUP BY), never loaded ballot by ballot.
 """
 
-import random
-import uuid
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Conflict
-from app.models import BallotChoice, SealedBallot
-from app.services.meetings.purge import purge_sealed
+from app.models import BallotChoice, BallotParticipation, SealedBallot
+from app.services.meetings import ballot_box
 from app.services.meetings.secrecy import BallotKeys
+
+# Where the council's meetings keep their ballots.
+COUNCIL_BOX = ballot_box.BallotBox(
+    prefix="", participation=BallotParticipation, sealed=SealedBallot, choice=BallotChoice,
+    box="meeting_id", voter="member_id", item="nomination_id",
+)  # fmt: skip
 
 # The stored result of one agenda item (MeetingResult), beside its meeting and nomination ids.
 COUNT_FIELDS = (
@@ -86,49 +88,9 @@ class ItemResult:
 
 async def count_choices(session: AsyncSession, meeting_id: int) -> dict[int, dict[str, int]]:
     """nomination id → {choice: count}, counted in SQL."""
-    rows = await session.execute(
-        select(BallotChoice.nomination_id, BallotChoice.choice, func.count())
-        .where(BallotChoice.meeting_id == meeting_id)
-        .group_by(BallotChoice.nomination_id, BallotChoice.choice)
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for nomination_id, choice, n in rows:
-        counts.setdefault(nomination_id, {})[choice] = int(n)
-    return counts
-
-
-_CHUNK = 5000
+    return await ballot_box.count_choices(session, COUNCIL_BOX, meeting_id)
 
 
 async def unseal_all(session: AsyncSession, keys: BallotKeys, meeting_id: int) -> None:
-    """Open every sealed ballot of the meeting, in the closing transaction (which holds the
-    meeting's lock, so no ballot comes in meanwhile), and write the choices as plain rows:
-    shuffled, under random ids, in one statement, nothing grouping one ballot's choices. All
-    rows share this transaction, so nothing in the storage (PostgreSQL's xmin, the heap order)
-    links a choice to a participation. The sealed rows are then purged (purge.py)."""
-    sealed = list(
-        await session.scalars(
-            select(SealedBallot.sealed).where(SealedBallot.meeting_id == meeting_id)
-        )
-    )
-    rows = []
-    for ciphertext in sealed:
-        votes = keys.open_ballot(meeting_id, ciphertext)
-        if votes is None:
-            raise Conflict(
-                "Không mở được phiếu kín: khoá bỏ phiếu của hệ thống đã thay đổi khi phiên họp "
-                "đang diễn ra. Khôi phục khoá cũ rồi bế mạc lại.",
-                code="ballot_unreadable",
-            )
-        rows.extend(
-            {"meeting_id": meeting_id, "nomination_id": v["nomination_id"], "choice": v["choice"]}
-            for v in votes
-        )
-    random.SystemRandom().shuffle(rows)
-    for row in rows:
-        row["id"] = str(uuid.uuid4())
-    # Multi-row VALUES, chunked under the bind-parameter limits; every chunk is in this
-    # same transaction.
-    for start in range(0, len(rows), _CHUNK):
-        await session.execute(insert(BallotChoice).values(rows[start : start + _CHUNK]))
-    await purge_sealed(session, meeting_id)
+    """Open the meeting's sealed ballots into shuffled choices and purge them (ballot_box)."""
+    await ballot_box.unseal_all(session, keys, COUNCIL_BOX, meeting_id)

@@ -53,6 +53,14 @@ DEFAULTS: dict[str, RuleDefault] = {
         "Tỷ lệ thành viên Hội đồng dự phiên xét khen thưởng tối thiểu (%)",
         COUNCIL_RULES,
     ),
+    "cluster_quorum_percent": RuleDefault(
+        66.67, "percent", "Tỷ lệ đơn vị thành viên cụm, khối dự hội nghị bình xét tối thiểu (%)"
+    ),
+    "cluster_vote_threshold_percent": RuleDefault(
+        50,
+        "percent",
+        "Tỷ lệ phiếu đồng ý trên tổng số đơn vị thành viên cụm, khối để được suy tôn (%)",
+    ),
 }
 
 
@@ -63,6 +71,8 @@ class Rules:
     appraisal_working_days: int
     quorum_percent: float
     award_quorum_percent: float
+    cluster_quorum_percent: float = 66.67
+    cluster_vote_threshold_percent: float = 50
 
 
 def _default_row(key: str) -> RuleValue:
@@ -88,6 +98,8 @@ async def get_rules(session: AsyncSession) -> Rules:
         appraisal_working_days=int(values["appraisal_working_days"]),
         quorum_percent=float(values["quorum_percent"]),
         award_quorum_percent=float(values["award_quorum_percent"]),
+        cluster_quorum_percent=float(values["cluster_quorum_percent"]),
+        cluster_vote_threshold_percent=float(values["cluster_vote_threshold_percent"]),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.core.errors import NotFound, Unprocessable
 from app.core.listing import NO_LISTING, Listing, sorting
@@ -20,6 +20,7 @@ from app.models import Plan, Task, TaskCoordinator, Unit
 from app.models.tasks import PERIODS
 from app.schemas.tasks import CoordinatorIn, DueIn, TaskCreate, TaskUpdate
 from app.services import audit, permissions
+from app.services.directory.groups import in_group
 from app.services.plans.records import get_plan
 from app.services.tasks.rules import (
     GROUP_LABELS,
@@ -33,6 +34,8 @@ TASK_FIELDS = (
     "code", "period", "seq", "content", "note", "due_kind", "due_month", "due_date", "due_text",
     "lead_unit_id", "lead_unit_label", "status", "completed_on", "progress_percent",
 )  # fmt: skip
+# The task a group coordinator belongs to, apart from the task the list selects.
+_GroupTask = aliased(Task)
 _PERIOD_RANK = case({p: i for i, p in enumerate(PERIODS)}, value=Task.period, else_=9)
 TASK_SORTING = sorting(
     Task,
@@ -82,7 +85,24 @@ def task_query(filters: TaskFilters) -> Select:
         coordinating = select(TaskCoordinator.task_id).where(
             TaskCoordinator.unit_id == filters.unit_id
         )
-        stmt = stmt.where(or_(Task.lead_unit_id == filters.unit_id, Task.id.in_(coordinating)))
+        # A coordinator named as a group ("các cơ quan, đơn vị tham gia cụm, khối thi đua")
+        # takes the unit part when it is in that group in the plan's year.
+        grouped = (
+            select(TaskCoordinator.task_id)
+            .join(_GroupTask, _GroupTask.id == TaskCoordinator.task_id)
+            .join(Plan, Plan.id == _GroupTask.plan_id)
+            .where(
+                TaskCoordinator.group.is_not(None),
+                in_group(filters.unit_id, TaskCoordinator.group, Plan.year),
+            )
+        )
+        stmt = stmt.where(
+            or_(
+                Task.lead_unit_id == filters.unit_id,
+                Task.id.in_(coordinating),
+                Task.id.in_(grouped),
+            )
+        )
     if filters.overdue is not None:
         late = overdue_clause(filters.as_of)
         stmt = stmt.where(late if filters.overdue else not_(late))
