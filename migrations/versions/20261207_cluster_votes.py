@@ -1,7 +1,7 @@
 """cluster votes
 
 Revision ID: 20261207_cluster_votes
-Revises: 20261207_updated_at_everywhere
+Revises: 20261207_list_indexes
 Create Date: 2026-12-06 22:06:40.660680
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261207_cluster_votes"
-down_revision: str | None = "20261207_updated_at_everywhere"
+down_revision: str | None = "20261207_list_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
