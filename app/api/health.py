@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from app.api.responses import NO_SECURITY
 from app.core.migrations_info import head_revision
+from app.schemas.health import Readiness
 
 router = APIRouter(tags=["health"])
 
@@ -19,7 +20,10 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Check that the database is reachable and migrated",
-    responses={503: {"description": "Database unreachable or not migrated"}},
+    responses={
+        200: {"model": Readiness, "description": "Ready"},
+        503: {"model": Readiness, "description": "Database unreachable or not migrated"},
+    },
     openapi_extra=NO_SECURITY,
 )
 async def readyz(request: Request) -> JSONResponse:

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -52,14 +53,14 @@ class SwitchRequest(StrictModel):
 
 class ServiceTokenCreate(StrictModel):
     name: str = Field(min_length=1, max_length=200)
-    role: str = Field(default="reader", pattern="^reader$")
+    role: Literal["reader"] = Field(default="reader", description="Chỉ `reader` (chỉ đọc).")
     expires_on: date
 
 
 class ServiceTokenRead(ReadModel):
     id: int
     name: str
-    role: str
+    role: Literal["reader"]
     expires_on: date
     revoked: bool
     updated_at: datetime = Field(description=UPDATED_AT)

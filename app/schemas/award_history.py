@@ -1,11 +1,21 @@
 """Award history (lịch sử khen thưởng): records and the result of an import."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field
 
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
+
+
+class AwardHistoryKind(StrEnum):
+    """Khen thưởng theo công trạng thường xuyên (`regular`), theo chuyên đề (`thematic`) hay
+    đột xuất (`unscheduled`); only `regular` awards count toward a higher award."""
+
+    REGULAR = "regular"
+    THEMATIC = "thematic"
+    UNSCHEDULED = "unscheduled"
 
 
 class AwardHistoryRead(ReadModel):
@@ -22,7 +32,7 @@ class AwardHistoryRead(ReadModel):
     decision_no: str | None
     decided_on: date | None
     source: str
-    kind: str
+    kind: AwardHistoryKind
     nomination_id: Id | None
     confirmed: bool = Field(
         description="Sở Nội vụ đã xác nhận (a unit's own entry waits for it; rows from "

@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -67,6 +68,19 @@ class ListEnvelope(BaseModel, Generic[T]):
     offset: int
 
 
+class DocumentType(StrEnum):
+    """Loại giấy tờ của hồ sơ: tờ trình, biên bản họp, báo cáo thành tích, minh chứng sáng
+    kiến, kết quả bình xét, văn bản xác nhận, khác."""
+
+    TO_TRINH = "to_trinh"
+    BIEN_BAN_HOP = "bien_ban_hop"
+    BAO_CAO_THANH_TICH = "bao_cao_thanh_tich"
+    MINH_CHUNG_SANG_KIEN = "minh_chung_sang_kien"
+    KET_QUA_BINH_XET = "ket_qua_binh_xet"
+    VAN_BAN_XAC_NHAN = "van_ban_xac_nhan"
+    OTHER = "other"
+
+
 class ValidationIssue(BaseModel):
     """One field in error: where it is (`["body", "nominations", 0, "nominee_name"]`), what is
     wrong in Vietnamese (`msg`), and the stable kind of error (`type`, e.g. `missing`)."""
@@ -89,7 +103,7 @@ class MissingDocument(BaseModel):
     nomination_id: int
     nominee_name: str
     award_type_code: str
-    document_type: str
+    document_type: DocumentType
     document_name: str
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, HttpUrl
 
 from app.core import statuses
+from app.core.statuses import NominationStatus
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 DecisionKind = Literal["provincial_award", "state_submission"]
@@ -66,7 +67,7 @@ class StateResultRead(ReadModel):
     outcome: StateOutcome
     decision_no: str | None
     decided_on: date | None
-    status: str = Field(description="The nomination's status after the result")
+    status: NominationStatus = Field(description="The nomination's status after the result")
 
 
 class ComplaintCreate(StrictModel):

@@ -1,16 +1,33 @@
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from app.core import statuses
-from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
-
-DossierKind = Literal["periodic", "thematic", "unscheduled", "dedication"]
+from app.schemas.common import UPDATED_AT, DocumentType, Id, ReadModel, StrictModel
 
 
-DossierStatus = statuses.literal_of(statuses.DossierStatus)
+class DossierKind(StrEnum):
+    """Loại hồ sơ: thường xuyên (theo đợt), chuyên đề, đột xuất, cống hiến."""
+
+    PERIODIC = "periodic"
+    THEMATIC = "thematic"
+    UNSCHEDULED = "unscheduled"
+    DEDICATION = "dedication"
+
+
+# A document type as a request names it: typed as `DocumentType` in the document, checked by the
+# service so that an unknown code answers `unknown_document_type` with the list of codes.
+DocumentTypeCode = Annotated[
+    str,
+    Field(max_length=40),
+    WithJsonSchema({"$ref": "#/components/schemas/DocumentType"}, mode="validation"),
+]
+
+DossierStatus = statuses.DossierStatus
+NominationStatus = statuses.NominationStatus
 
 
 NomineeKind = Literal["individual", "collective"]
@@ -62,7 +79,7 @@ class DossierCreate(StrictModel):
     round_id: Id | None = Field(
         default=None, description="Null only for thematic and unscheduled dossiers"
     )
-    kind: DossierKind = "periodic"
+    kind: DossierKind = DossierKind.PERIODIC
     title: str = Field(min_length=1, max_length=500)
     nominations: list[NominationCreate] = Field(default_factory=list, max_length=500)
 
@@ -149,7 +166,7 @@ class NominationRead(ReadModel):
     award_type_code: str
     achievement_summary: str
     prior_awards: list[PriorAwardRead]
-    status: str
+    status: NominationStatus
     checks: list[Check]
     eligibility: Eligibility = Field(
         description="From the checks' effective results: `ineligible` when one fails, "
@@ -181,7 +198,7 @@ class AttachmentRead(ReadModel):
     content_type: str
     size: int
     sha256: str
-    document_type: str
+    document_type: DocumentType
     created_at: datetime
 
 
@@ -190,7 +207,7 @@ class ReturnRequestRead(ReadModel):
 
     nomination_id: Id | None
     nominee_name: str | None = Field(description="Null: a request for the whole dossier")
-    document_types: list[str]
+    document_types: list[DocumentType]
     papers: list[str] = Field(description="Every paper asked for, by name (types first)")
     note: str | None
 
@@ -252,7 +269,7 @@ class NominationSummary(ReadModel):
     nominee_unit_id: Id | None
     collective_id: Id | None
     award_type_code: str
-    status: str
+    status: NominationStatus
     checks: CheckCounts
     eligibility: Eligibility
 
@@ -294,7 +311,7 @@ class SupplementRequest(StrictModel):
     nomination_id: Id | None = Field(
         default=None, description="Đề nghị của hồ sơ này; bỏ trống: yêu cầu chung cho cả hồ sơ"
     )
-    document_types: list[Annotated[str, Field(max_length=40)]] = Field(
+    document_types: list[DocumentTypeCode] = Field(
         default_factory=list,
         max_length=10,
         description="Loại giấy tờ phải bổ sung (mã như khi đính kèm: `bao_cao_thanh_tich`…)",
@@ -349,9 +366,6 @@ class ReaderHistoryEntry(HistoryEntry):
     def _redact(self) -> Self:
         self.before = self.after = None
         return self
-
-
-NominationStatus = statuses.literal_of(statuses.NominationStatus)
 
 
 APPROVED = (

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from app.schemas.award_history import AwardHistoryRead, ImportRowError
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
+from app.schemas.dossiers import NominationStatus
 
 Rating = Literal["htxs", "httt", "ht", "kht"]
 RatedKind = Literal["individual", "collective"]
@@ -144,7 +145,7 @@ class NomineeNomination(ReadModel):
     dossier_code: str
     year: int
     award_type_code: str
-    status: str
+    status: NominationStatus
     appraisal_conclusion: str | None
 
 

@@ -10,7 +10,6 @@ from app.api.responses import CONFLICT, CREATED, NOT_FOUND, content_disposition
 from app.api.routing import end_reads, feature_router
 from app.schemas.common import Id, Problem
 from app.schemas.dossiers import AttachmentRead
-from app.services.award_types.catalogue import DOCUMENT_TYPES
 from app.services.dossiers import attachments
 
 router = feature_router(tags=["dossiers"])
@@ -25,7 +24,7 @@ _UPLOAD_BODY: dict[str, Any] = {
                     "required": ["file", "document_type"],
                     "properties": {
                         "file": {"type": "string", "format": "binary"},
-                        "document_type": {"type": "string", "enum": list(DOCUMENT_TYPES)},
+                        "document_type": {"$ref": "#/components/schemas/DocumentType"},
                         "nomination_id": {"type": "integer"},
                     },
                 }
