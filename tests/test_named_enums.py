@@ -35,6 +35,8 @@ def _ref(schema: dict) -> str | None:
         ("NominationRead", "status", "NominationStatus"),
         ("NominationSummary", "status", "NominationStatus"),
         ("AttachmentRead", "document_type", "DocumentType"),
+        ("EventRead", "type", "EventType"),
+        ("DeliveryRead", "event_type", "EventType"),
     ],
 )
 async def test_the_field_names_its_enum(app, model, field, enum):
@@ -61,6 +63,9 @@ async def test_list_filters_use_the_same_enums(app):
     [
         ("ReturnRequestRead", "document_types", "DocumentType"),
         ("SupplementRequest", "document_types", "DocumentType"),
+        ("WebhookCreate", "event_types", "EventType"),
+        ("WebhookUpdate", "event_types", "EventType"),
+        ("WebhookRead", "event_types", "EventType"),
     ],
 )
 async def test_list_fields_name_their_enum(app, model, field, enum):
@@ -105,3 +110,19 @@ async def test_no_read_schema_exposes_a_closed_list_as_a_plain_string(app):
                 plain.append(f"{name}.{field}")
 
     assert plain == []
+
+
+async def test_every_workflow_event_is_a_named_event_type():
+    from app.core.event_types import EventType
+    from app.services.workflow import TRANSITIONS
+
+    events = {t.event for t in TRANSITIONS.values() if t.event}
+
+    assert events - set(EventType) == set()
+
+
+async def test_an_unlisted_event_type_is_refused_before_it_is_stored(session):
+    from app.services import audit
+
+    with pytest.raises(ValueError):
+        await audit.emit(session, "dossier.misplaced", "dossier", 1)

@@ -1,12 +1,13 @@
 from datetime import datetime
 from typing import Any
 
+from app.core.event_types import EventType
 from app.schemas.common import Id, ReadModel
 
 
 class EventRead(ReadModel):
     id: int
-    type: str
+    type: EventType
     occurred_at: datetime
     entity_type: str
     entity_id: Id | None

@@ -5,12 +5,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from app.core.event_types import EventType
 from app.schemas.common import UPDATED_AT, ReadModel, StrictModel, Text
 
-# An event type as `GET /events` names it, e.g. `dossier.returned`.
-EventType = Annotated[
-    str, StringConstraints(pattern=r"^[a-z_]{1,30}\.[a-z_]{1,30}$", max_length=61)
-]
 WebhookUrl = Annotated[str, StringConstraints(min_length=8, max_length=2000)]
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 
@@ -37,7 +34,7 @@ class WebhookUpdate(StrictModel):
 class WebhookRead(ReadModel):
     id: int
     url: str
-    event_types: list[str]
+    event_types: list[EventType]
     description: str | None
     active: bool
     failing: bool = Field(description="Lần gửi gần nhất đã thất bại sau mọi lần thử lại")
@@ -67,7 +64,7 @@ class WebhookSecret(ReadModel):
 class DeliveryRead(ReadModel):
     id: int
     event_id: int | None
-    event_type: str
+    event_type: EventType
     message_id: str = Field(description="Header `webhook-id`: giống nhau ở mọi lần gửi lại")
     status: DeliveryStatus
     attempts: int

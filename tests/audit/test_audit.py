@@ -11,7 +11,7 @@ from app.services import audit
 async def test_audit_and_event_vanish_with_a_rolled_back_change(app):
     async with app.state.db.sessionmaker() as session:
         await audit.record(session, SYSTEM, "thing.changed", "thing", 1)
-        await audit.emit(session, "thing.changed", "thing", 1)
+        await audit.emit(session, "dossier.created", "dossier", 1)
         await session.rollback()
         assert await session.scalar(select(func.count()).select_from(AuditEntry)) == 0
         assert await session.scalar(select(func.count()).select_from(Event)) == 0
@@ -21,7 +21,7 @@ async def test_events_take_the_ordering_lock_on_postgres(app, is_postgres):
     if not is_postgres:
         pytest.skip("SQLite admits one writer at a time: ids are committed in order anyway")
     async with app.state.db.sessionmaker() as session:
-        await audit.emit(session, "thing.changed", "thing", 1)
+        await audit.emit(session, "dossier.created", "dossier", 1)
         held = await session.scalar(
             text(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "

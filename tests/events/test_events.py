@@ -43,10 +43,10 @@ async def test_each_caller_sees_its_own_events(app, client, session):
     member = await make_council_member(session, await make_council(session))
     session.add(CouncilMemberCluster(member_id=member.id, cluster_id=watched.id))
     emit = audit.emit
-    await emit(session, "a.unit", "dossier", 1, unit_id=unit.id, cluster_id=cluster.id)
-    await emit(session, "b.other", "dossier", 2, unit_id=other.id, cluster_id=watched.id)
-    await emit(session, "c.secret", "dossier", 3, unit_id=unit.id, restricted=True)
-    await emit(session, "d.round", "round", 4)
+    await emit(session, "dossier.submitted", "dossier", 1, unit_id=unit.id, cluster_id=cluster.id)
+    await emit(session, "dossier.returned", "dossier", 2, unit_id=other.id, cluster_id=watched.id)
+    await emit(session, "dossier.withdrawn", "dossier", 3, unit_id=unit.id, restricted=True)
+    await emit(session, "round.opened", "round", 4)
     await session.commit()
     _, unit_h = await signed_in(app, session, "unit", unit_id=unit.id)
     _, head_h = await signed_in(app, session, "cluster_head", cluster_id=cluster.id)
@@ -57,11 +57,12 @@ async def test_each_caller_sees_its_own_events(app, client, session):
     async def types(headers):
         return [e["type"] for e in (await _feed(client, headers))["items"]]
 
-    assert await types(unit_h) == ["a.unit"]
-    assert await types(head_h) == ["a.unit"]
-    assert await types(member_h) == ["b.other"]
-    assert await types(reader_h) == ["a.unit", "b.other", "d.round"]
-    assert await types(admin_h) == ["a.unit", "b.other", "c.secret", "d.round"]
+    assert await types(unit_h) == ["dossier.submitted"]
+    assert await types(head_h) == ["dossier.submitted"]
+    assert await types(member_h) == ["dossier.returned"]
+    assert await types(reader_h) == ["dossier.submitted", "dossier.returned", "round.opened"]
+    everything = ["dossier.submitted", "dossier.returned", "dossier.withdrawn", "round.opened"]
+    assert await types(admin_h) == everything
 
 
 async def test_workflow_events_carry_no_personal_data(app, client, session):

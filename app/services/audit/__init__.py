@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import advisory_lock
+from app.core.event_types import EventType
 from app.core.observability import request_id_var
 from app.core.orm import check_version
 from app.core.principal import Principal
@@ -55,7 +56,9 @@ async def emit(
     meeting_id: int | None = None,
     restricted: bool = False,
 ) -> Event:
-    """Append a domain event; the scope fields decide which callers may read it."""
+    """Append a domain event; the scope fields decide which callers may read it. Its type is
+    one of `EventType`, the list a client and a webhook subscription choose from."""
+    type_ = EventType(type_)
     await _serialise_event_ids(session)
     event = Event(
         type=type_,
