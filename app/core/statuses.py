@@ -1,9 +1,9 @@
 """The statuses of every state machine, each code with its Vietnamese name, in one place.
 
-Models take their CHECK constraints and defaults from these enums, schemas their `Literal`
-types (an enum would render as a named `$ref` schema and change the published contract), and
-the services and the transition table of `app.services.workflow` their codes. A status is
-stored as its plain code in a String column; a member compares equal to that code.
+Models take their CHECK constraints and defaults from these enums, and the services and the
+transition table of `app.services.workflow` their codes. The dossier and nomination schemas use
+the enums themselves (named schemas in the document); the others still their `Literal` types.
+A status is stored as its plain code in a String column; a member compares equal to that code.
 """
 
 from enum import StrEnum
