@@ -209,17 +209,18 @@ def _clusters_of_unit(principal: Principal) -> Select:
     )
 
 
-def deputy_clusters(principal: Principal, *, verifying_only: bool = True) -> Select:
-    """The clusters where the caller's unit is a deputy (phó khối); with `verifying_only`, only
-    those whose setting lets deputies verify the members' sheets."""
-    stmt = select(ClusterMembership.cluster_id).where(
-        ClusterMembership.unit_id == principal.unit_id, ClusterMembership.role == "deputy"
-    )
-    if verifying_only:
-        stmt = stmt.join(Cluster, Cluster.id == ClusterMembership.cluster_id).where(
-            Cluster.deputies_verify.is_(True)
+def deputy_clusters(principal: Principal) -> Select:
+    """The clusters where the caller's unit is a deputy (phó khối) and whose setting lets the
+    deputies verify the members' sheets."""
+    return (
+        select(ClusterMembership.cluster_id)
+        .join(Cluster, Cluster.id == ClusterMembership.cluster_id)
+        .where(
+            ClusterMembership.unit_id == principal.unit_id,
+            ClusterMembership.role == "deputy",
+            Cluster.deputies_verify.is_(True),
         )
-    return stmt
+    )
 
 
 def score_table_scope(stmt: Select, principal: Principal) -> Select:

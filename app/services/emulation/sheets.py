@@ -5,7 +5,7 @@ that it disagrees."""
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +17,14 @@ from app.core.principal import UNIT, Principal
 from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
-from app.models import Cluster, ScoreCriterion, ScoreEntry, ScoreSheet, ScoreTable
+from app.models import (
+    Cluster,
+    ClusterMembership,
+    ScoreCriterion,
+    ScoreEntry,
+    ScoreSheet,
+    ScoreTable,
+)
 from app.schemas.emulation import Adjustment, Disagreement, SheetSave
 from app.services import audit, directory, permissions, policies, workflow
 from app.services.emulation.points import from_centi, to_centi
@@ -253,20 +260,15 @@ async def _submitted_sheet(
     session: AsyncSession, actor: Principal, sheet_id: int, action: str
 ) -> tuple[ScoreSheet, ScoreTable]:
     if actor.role == UNIT:
-        # A deputy (phó khối) reaches the sheets of its cluster, so that a cluster whose setting
-        # does not let deputies verify answers a 403 that says so, not a 404.
+        # A member unit reaches the sheets of its own clusters, so that a unit that is not a
+        # deputy (phó khối) allowed to verify gets a 403 that says why, not a 404.
+        member_of = select(ClusterMembership.cluster_id).where(
+            ClusterMembership.unit_id == actor.unit_id
+        )
         stmt = (
             select(ScoreSheet)
             .options(_options())
-            .where(
-                ScoreSheet.id == sheet_id,
-                or_(
-                    ScoreSheet.unit_id == actor.unit_id,
-                    ScoreSheet.cluster_id.in_(
-                        policies.deputy_clusters(actor, verifying_only=False)
-                    ),
-                ),
-            )
+            .where(ScoreSheet.id == sheet_id, ScoreSheet.cluster_id.in_(member_of))
         )
         if (sheet := await session.scalar(stmt)) is None:
             raise NotFound(f"Không tìm thấy bản chấm điểm có mã số {sheet_id}.")
