@@ -9,7 +9,15 @@ from fastapi import Depends, Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, Listed, OptionalIfMatch, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
+from app.api.responses import (
+    CONFLICT,
+    CREATED,
+    NOT_FOUND,
+    VERSIONED,
+    content_disposition,
+    envelope,
+    set_etag,
+)
 from app.api.routing import feature_router
 from app.core.working_days import today_in_vietnam
 from app.schemas.common import Id, ListEnvelope
@@ -92,10 +100,11 @@ TaskFilterDep = Annotated[task_records.TaskFilters, Depends(task_filters)]
     response_class=Response,
     responses={
         200: {
-            "description": "Tệp XLSX hoặc CSV (UTF-8) với các cột như phụ lục kế hoạch",
+            "description": "Tệp XLSX, CSV (UTF-8) hoặc JSON với các cột như phụ lục kế hoạch",
             "content": {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
                 "text/csv": {},
+                "application/json": {},
             },
         }
     },
@@ -105,14 +114,21 @@ async def export_tasks(
     session: SessionDep,
     principal: Allowed("task.export"),
     filters: TaskFilterDep,
-    format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
+    format_: Annotated[Literal["xlsx", "csv", "json"], Query(alias="format")] = "xlsx",
 ):
-    """Every task matching the list's filters, as a spreadsheet (no paging)."""
+    """Every task matching the list's filters, as a spreadsheet (no paging). One header row;
+    ids and status codes beside the Vietnamese labels (`status`, `status_label`); dates as
+    date cells (XLSX) or ISO dates (CSV); `format=json` gives the same rows as
+    `{"items": [...]}` keyed task_id, code, plan_id, period, content, due_text, due_date,
+    lead_unit_id, lead_unit, coordinators, status, status_label, progress_percent,
+    completed_on, overdue."""
     exported = await task_export.export_tasks(session, filters, format_)
     return Response(
         exported.content,
         media_type=exported.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+        headers={
+            "Content-Disposition": content_disposition(exported.filename, exported.ascii_filename)
+        },
     )
 
 

@@ -4,7 +4,7 @@ danh sách đề nghị khen thưởng, each counted and listed within what the 
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import quote
 
 import pytest
@@ -29,13 +29,21 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/reports/dossiers?year=2026", "dossier.report"),
     Endpoint("GET", "/api/v1/dossiers/export?format=csv", "dossier.export"),
     Endpoint("GET", "/api/v1/dossiers/export?format=xlsx", "dossier.export"),
+    Endpoint("GET", "/api/v1/dossiers/export?format=json", "dossier.export"),
     Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=docx", "round.export_nominations"),
     Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=xlsx", "round.export_nominations"),
 ]
-EXPORT_HEADERS = ["Mã hồ sơ", "Đơn vị trình", "Cụm/khối", "Đợt", "Loại hồ sơ", "Trạng thái hồ sơ",
-                  "Họ tên / Tập thể", "Cá nhân/Tập thể", "Chức vụ", "Năm sinh",
-                  "Danh hiệu/hình thức đề nghị", "Trạng thái đề nghị",
-                  "Kết luận thẩm định"]  # fmt: skip
+EXPORT_HEADERS = ["ID hồ sơ", "Mã hồ sơ", "ID đơn vị trình", "Đơn vị trình", "Cụm/khối", "ID đợt",
+                  "Đợt", "Loại hồ sơ (mã)", "Loại hồ sơ", "Trạng thái hồ sơ (mã)",
+                  "Trạng thái hồ sơ", "Ngày trình", "ID đề nghị", "Họ tên / Tập thể",
+                  "Cá nhân/Tập thể (mã)", "Cá nhân/Tập thể", "Chức vụ", "Năm sinh",
+                  "Mã danh hiệu", "Danh hiệu/hình thức đề nghị", "Trạng thái đề nghị (mã)",
+                  "Trạng thái đề nghị", "Kết luận thẩm định"]  # fmt: skip
+EXPORT_KEYS = ["dossier_id", "code", "submitting_unit_id", "submitting_unit", "cluster",
+               "round_id", "round", "kind", "kind_label", "status", "status_label",
+               "submitted_on", "nomination_id", "nominee_name", "nominee_kind",
+               "nominee_kind_label", "position", "birth_year", "award_type_code", "award_name",
+               "nomination_status", "nomination_status_label", "appraisal"]  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -94,6 +102,8 @@ async def _world(session) -> World:
          birth_year=1975)  # fmt: skip
     _set(submitted.nominations[1], nominee_kind="collective", nominee_name="Phòng Ngân sách",
          position=None, birth_year=None)  # fmt: skip
+    # 20:00 UTC on 10 March is 03:00 on 11 March in Sơn La: the export gives the local day.
+    submitted.submitted_at = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)
     draft = await make_dossier(session, health, round_, cluster_id=cluster.id,
                                nominee={"nominee_name": "Cầm Thị Nháp"})  # fmt: skip
     appraised = await make_dossier(session, commune, round_, status="appraised", nominations=4)
@@ -120,6 +130,11 @@ async def _world(session) -> World:
 def _sheet_rows(content: bytes) -> list[list]:
     sheet = load_workbook(io.BytesIO(content)).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _by_header(rows: list[list]) -> list[dict]:
+    header, *body = rows
+    return [dict(zip(header, row, strict=True)) for row in body]
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
@@ -249,24 +264,58 @@ async def test_the_xlsx_export_has_a_row_per_nomination(app, client, session):
     header, *rows = _sheet_rows(response.content)
     assert header == EXPORT_HEADERS
     assert len(rows) == 8
-    assert {row[0] for row in rows} == {
+    assert {row[1] for row in rows} == {
         world.submitted.code,
         world.draft.code,
         world.appraised.code,
         world.withdrawn.code,
     }
-    assert rows[0] == [world.submitted.code, "Sở Tài chính", "Khối các sở", "Đợt 1 năm 2026",
-                       "Theo đợt", "Đã nộp", "Lò Văn Hùng", "Cá nhân", "Phó Giám đốc Sở", 1975,
-                       "Bằng khen của Chủ tịch UBND tỉnh", "Đã nộp",
-                       "Chưa thẩm định"]  # fmt: skip
-    assert rows[1][6:9] == ["Phòng Ngân sách", "Tập thể", None]
-    by_name = {row[6]: row for row in rows}
-    assert by_name["Tòng Văn Thiếu"][11:] == [
-        "Không đủ điều kiện",
-        "Không đủ điều kiện: Thiếu sáng kiến",
-    ]
-    assert by_name["Hà Văn Khen"][10:12] == ["Chiến sĩ thi đua cấp tỉnh", "Đã được khen thưởng"]
-    assert by_name["Quàng Văn Đủ"][2] is None  # a commune outside any cluster
+    first = rows[0]
+    assert first == [world.submitted.id, world.submitted.code, world.finance.id, "Sở Tài chính",
+                     "Khối các sở", world.round.id, "Đợt 1 năm 2026", "periodic", "Theo đợt",
+                     "submitted", "Đã nộp", datetime(2026, 3, 11),
+                     world.submitted.nominations[0].id, "Lò Văn Hùng", "individual", "Cá nhân",
+                     "Phó Giám đốc Sở", 1975, AWARD,
+                     "Bằng khen của Chủ tịch UBND tỉnh", "submitted", "Đã nộp",
+                     "Chưa thẩm định"]  # fmt: skip
+    records = _by_header([header, *rows])
+    assert [r["Cá nhân/Tập thể"] for r in records[:2]] == ["Cá nhân", "Tập thể"]
+    assert records[1]["Chức vụ"] is None
+    by_name = {r["Họ tên / Tập thể"]: r for r in records}
+    assert by_name["Tòng Văn Thiếu"]["Trạng thái đề nghị (mã)"] == "ineligible"
+    assert by_name["Tòng Văn Thiếu"]["Kết luận thẩm định"] == "Không đủ điều kiện: Thiếu sáng kiến"
+    assert by_name["Hà Văn Khen"]["Mã danh hiệu"] == CSTD
+    assert by_name["Hà Văn Khen"]["Trạng thái đề nghị"] == "Đã được khen thưởng"
+    assert by_name["Quàng Văn Đủ"]["Cụm/khối"] is None  # a commune outside any cluster
+    assert by_name["Quàng Văn Đủ"]["Ngày trình"] is None  # never stamped: an empty cell
+
+
+async def test_csv_and_json_carry_the_same_rows_with_iso_dates_and_ids_that_join(
+    app, client, session
+):
+    world = await _world(session)
+    _, noi_vu = await signed_in(app, session)
+    query = f"/api/v1/dossiers/export?round_id={world.round.id}"
+
+    as_csv = await client.get(f"{query}&format=csv", headers=noi_vu)
+    as_json = await client.get(f"{query}&format=json", headers=noi_vu)
+
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.headers["content-type"].startswith("application/json")
+    items = as_json.json()["items"]
+    assert len(items) == 8 and list(items[0]) == EXPORT_KEYS
+    assert items[0]["submitted_on"] == "2026-03-11" and items[0]["birth_year"] == 1975
+    assert (items[0]["status"], items[0]["status_label"]) == ("submitted", "Đã nộp")
+    csv_rows = _csv_rows(as_csv.content)
+    assert csv_rows[0] == EXPORT_HEADERS
+    assert csv_rows[1][11] == "2026-03-11"
+    as_text = [["" if v is None else str(v) for v in item.values()] for item in items]
+    assert csv_rows[1:] == as_text  # the same rows, in the same order
+    for item in items[:2]:
+        dossier = await client.get(f"/api/v1/dossiers/{item['dossier_id']}", headers=noi_vu)
+        assert dossier.status_code == 200
+        assert dossier.json()["code"] == item["code"]
+        assert dossier.json()["status"] == item["status"]
 
 
 async def test_the_export_applies_the_list_filters(app, client, session):
@@ -287,8 +336,8 @@ async def test_the_export_applies_the_list_filters(app, client, session):
     header, *rows = _csv_rows(response.content)
     assert header == EXPORT_HEADERS
     # The appraised dossier has four nominations; the award type keeps only its own row.
-    assert [(row[0], row[6]) for row in rows] == [(world.appraised.code, "Hà Văn Khen")]
-    assert [row[0] for row in _csv_rows(searched.content)[1:]] == [world.elsewhere.code]
+    assert [(row[1], row[13]) for row in rows] == [(world.appraised.code, "Hà Văn Khen")]
+    assert [row[1] for row in _csv_rows(searched.content)[1:]] == [world.elsewhere.code]
 
 
 async def test_a_units_export_holds_only_its_own_nominations(app, client, session):
@@ -298,8 +347,8 @@ async def test_a_units_export_holds_only_its_own_nominations(app, client, sessio
     response = await client.get("/api/v1/dossiers/export?format=csv", headers=unit)
 
     _, *rows = _csv_rows(response.content)
-    assert {row[1] for row in rows} == {"Sở Tài chính"}
-    assert sorted(row[6] for row in rows) == sorted(
+    assert {row[3] for row in rows} == {"Sở Tài chính"}
+    assert sorted(row[13] for row in rows) == sorted(
         ["Lò Văn Hùng", "Phòng Ngân sách", "Vì Văn Rút", "Đinh Văn Khác"]
     )
 
@@ -333,8 +382,8 @@ async def test_exported_text_stays_text_and_drops_control_characters(app, client
 
     assert xlsx.status_code == 200 and as_csv.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet["G2"].value == '=HYPERLINK("x") Lan' and sheet["G2"].data_type == "s"
-    assert _csv_rows(as_csv.content)[1][6] == '\'=HYPERLINK("x") Lan'
+    assert sheet["N2"].value == '=HYPERLINK("x") Lan' and sheet["N2"].data_type == "s"
+    assert _csv_rows(as_csv.content)[1][13] == '\'=HYPERLINK("x") Lan'
 
 
 async def test_the_export_route_is_not_read_as_a_dossier_id(app, client, session):

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from icalendar import Calendar
@@ -19,13 +19,19 @@ from tests.permissions import (
     refusal_cases,
 )
 
-HEADERS = ["TT", "Nội dung", "Dự kiến thời gian", "Đơn vị chủ trì", "Đơn vị phối hợp",
-           "Trạng thái", "Quá hạn"]  # fmt: skip
+HEADERS = ["ID nhiệm vụ", "TT", "ID kế hoạch", "Kỳ", "Nội dung", "Dự kiến thời gian",
+           "Hạn (ngày)", "ID đơn vị chủ trì", "Đơn vị chủ trì", "Đơn vị phối hợp",
+           "Trạng thái (mã)", "Trạng thái", "Tiến độ (%)", "Ngày hoàn thành",
+           "Quá hạn"]  # fmt: skip
+KEYS = ["task_id", "code", "plan_id", "period", "content", "due_text", "due_date",
+        "lead_unit_id", "lead_unit", "coordinators", "status", "status_label",
+        "progress_percent", "completed_on", "overdue"]  # fmt: skip
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/plans/1/calendar.ics", "plan.calendar"),
     Endpoint("GET", "/api/v1/reports/tasks", "task.counts"),
     Endpoint("GET", "/api/v1/tasks/export?format=csv", "task.export"),
     Endpoint("GET", "/api/v1/tasks/export?format=xlsx", "task.export"),
+    Endpoint("GET", "/api/v1/tasks/export?format=json", "task.export"),
 ]
 
 
@@ -191,12 +197,17 @@ async def test_xlsx_export_opens_with_the_appendix_headers(app, client, session)
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
     assert len(rows) == 23
-    i4 = next(r for r in rows if r[0] == "I.4")
-    assert i4[1].endswith("(gửi Hội đồng Thi đua - Khen thưởng Trung ương và Cụm Thi đua 7 "
-                          "tỉnh miền núi, biên giới phía Bắc)")  # fmt: skip
-    assert i4[2:] == ("01/2026", "Sở Nội vụ",
-                      "Các cơ quan, đơn vị, địa phương tham gia cụm, khối thi đua của tỉnh",
-                      "Chưa thực hiện", "Có")  # fmt: skip
+    i4 = dict(zip(HEADERS, next(r for r in rows if r[1] == "I.4"), strict=True))
+    assert i4["Nội dung"].endswith("(gửi Hội đồng Thi đua - Khen thưởng Trung ương và Cụm Thi "
+                                   "đua 7 tỉnh miền núi, biên giới phía Bắc)")  # fmt: skip
+    assert isinstance(i4["ID nhiệm vụ"], int) and isinstance(i4["Tiến độ (%)"], int)
+    assert (i4["Dự kiến thời gian"], i4["Đơn vị chủ trì"]) == ("01/2026", "Sở Nội vụ")
+    assert i4["Đơn vị phối hợp"] == (
+        "Các cơ quan, đơn vị, địa phương tham gia cụm, khối thi đua của tỉnh"
+    )
+    assert (i4["Trạng thái (mã)"], i4["Trạng thái"]) == ("not_started", "Chưa thực hiện")
+    assert isinstance(i4["Hạn (ngày)"], datetime)  # a date cell, not text
+    assert i4["Hạn (ngày)"].year == 2026 and i4["Quá hạn"] is True
 
 
 async def test_csv_export_takes_the_list_filters(app, client, session):
@@ -215,10 +226,44 @@ async def test_csv_export_takes_the_list_filters(app, client, session):
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == HEADERS and len(rows) == 11
-    by_code = {r[0]: r for r in rows[1:]}
-    assert by_code["I.1"][5:] == ["Hoàn thành", ""]
-    assert by_code["I.5"][4] == "Sở Tư pháp; Văn phòng Ủy ban nhân dân tỉnh"
-    assert by_code["I.9"][6] == "Có"
+    by_code = {r[1]: dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
+    assert (by_code["I.1"]["Trạng thái (mã)"], by_code["I.1"]["Trạng thái"]) == (
+        "done",
+        "Hoàn thành",
+    )
+    assert by_code["I.1"]["Quá hạn"] == "false"
+    assert by_code["I.5"]["Đơn vị phối hợp"] == "Sở Tư pháp; Văn phòng Ủy ban nhân dân tỉnh"
+    assert by_code["I.9"]["Quá hạn"] == "true"
+    due = by_code["I.9"]["Hạn (ngày)"]
+    assert date.fromisoformat(due) <= date(2026, 4, 1)  # an ISO date, not 31/03/2026
+
+
+def _as_csv_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+async def test_json_export_gives_the_same_rows_as_the_csv(app, client, session):
+    plan = await load_seed(session)
+    await seed_tasks(session, plan)
+    await session.commit()
+    _, reader = await signed_in(app, session, "reader")
+    query = f"/api/v1/tasks/export?plan_id={plan.id}&period=Q1&as_of=2026-04-01"
+
+    as_json = await client.get(f"{query}&format=json", headers=reader)
+    as_csv = await client.get(f"{query}&format=csv", headers=reader)
+
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.headers["content-type"].startswith("application/json")
+    items = as_json.json()["items"]
+    assert len(items) == 10 and list(items[0]) == KEYS
+    csv_rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))[1:]
+    assert csv_rows == [[_as_csv_text(v) for v in item.values()] for item in items]
+    one = items[0]
+    task = await client.get(f"/api/v1/tasks/{one['task_id']}", headers=reader)
+    assert task.status_code == 200 and task.json()["code"] == one["code"]
+    assert task.json()["status"] == one["status"]
 
 
 async def test_exported_text_never_runs_as_a_formula(app, client, session):
@@ -230,8 +275,8 @@ async def test_exported_text_never_runs_as_a_formula(app, client, session):
     as_csv = await client.get("/api/v1/tasks/export?format=csv", headers=admin)
     as_xlsx = await client.get("/api/v1/tasks/export?format=xlsx", headers=admin)
 
-    assert list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))[1][1].startswith("'=")
-    cell = load_workbook(io.BytesIO(as_xlsx.content)).active["B2"]
+    assert list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))[1][4].startswith("'=")
+    cell = load_workbook(io.BytesIO(as_xlsx.content)).active["E2"]
     assert cell.data_type == "s"
 
 
@@ -245,7 +290,7 @@ async def test_a_control_character_saved_in_a_task_does_not_break_the_xlsx(app, 
 
     assert response.status_code == 200, response.text
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet["B2"].value == "Sơ kết phong trào (Ghi chú)"
+    assert sheet["E2"].value == "Sơ kết phong trào (Ghi chú)"
 
 
 async def test_an_export_past_the_row_limit_is_refused_not_cut(app, client, session, monkeypatch):

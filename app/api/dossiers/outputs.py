@@ -15,7 +15,7 @@ from app.schemas.common import Id
 from app.schemas.dossiers import DossierReport, NominationStatus
 from app.services.dossiers import exports as dossier_exports
 from app.services.dossiers import reports as dossier_reports
-from app.services.dossiers.exports import DOCX_TYPE, XLSX_TYPE, ExportFile
+from app.services.dossiers.exports import DOCX_TYPE, JSON_TYPE, XLSX_TYPE, ExportFile
 
 router = feature_router()
 CSV = "text/csv"
@@ -63,20 +63,26 @@ async def dossier_report(
     summary="Export the dossiers as a spreadsheet",
     response_class=Response,
     tags=["dossiers"],
-    responses=_file_responses("Tệp XLSX hoặc CSV (UTF-8), mỗi dòng một đề nghị", XLSX_TYPE, CSV),
+    responses=_file_responses(
+        "Tệp XLSX, CSV (UTF-8) hoặc JSON, mỗi dòng một đề nghị", XLSX_TYPE, CSV, JSON_TYPE
+    ),
 )
 async def export_dossiers(
     session: SessionDep,
     principal: Allowed("dossier.export"),
     filters: DossierFilters,
-    format_: Annotated[Literal["xlsx", "csv"], Query(alias="format")] = "xlsx",
+    format_: Annotated[Literal["xlsx", "csv", "json"], Query(alias="format")] = "xlsx",
 ):
     """The dossiers `GET /dossiers` lists with the same filters and scope, all at once, one
     row per nomination (a dossier without nominations: one row with empty nomination cells;
-    with `award_type_code`, only the nominations of that award type). Columns: Mã hồ sơ,
-    Đơn vị trình, Cụm/khối, Đợt, Loại hồ sơ, Trạng thái hồ sơ, Họ tên / Tập thể,
-    Cá nhân/Tập thể, Chức vụ, Năm sinh, Danh hiệu/hình thức đề nghị, Trạng thái đề nghị,
-    Kết luận thẩm định; readers get no Chức vụ and Năm sinh columns. More than 50,000 rows is
+    with `award_type_code`, only the nominations of that award type). One header row; ids
+    and codes beside the Vietnamese labels; dates as date cells (XLSX) or ISO dates (CSV).
+    `format=json` gives the same rows as `{"items": [...]}` keyed dossier_id, code,
+    submitting_unit_id, submitting_unit, cluster, round_id, round, kind, kind_label, status,
+    status_label, submitted_on, nomination_id, nominee_name, nominee_kind,
+    nominee_kind_label, position, birth_year, award_type_code, award_name,
+    nomination_status, nomination_status_label, appraisal; readers get no position and
+    birth_year (Chức vụ, Năm sinh). More than 50,000 rows is
     422 `export_too_large`."""
     return _download(await dossier_exports.export_dossiers(session, principal, filters, format_))
 

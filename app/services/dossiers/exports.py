@@ -8,8 +8,10 @@ builder from plain rows to bytes, so the layouts can be tested without a databas
 import asyncio
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
@@ -29,6 +31,7 @@ from app.core.errors import Unprocessable
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus
 from app.core.text import fold
+from app.core.working_days import VIETNAM_TZ
 from app.models import (
     AwardType,
     Cluster,
@@ -48,6 +51,7 @@ from app.services.rounds import get_round
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSV_TYPE = "text/csv; charset=utf-8"
+JSON_TYPE = "application/json"
 EXPORT_MAX_ROWS = 50_000
 # Dossiers still being drafted, or taken back, are not part of what the round received.
 NOT_RECEIVED = (DossierStatus.DRAFT, DossierStatus.WITHDRAWN)
@@ -56,13 +60,37 @@ DOSSIER_KIND = {"periodic": "Theo đợt", "thematic": "Chuyên đề", "unsched
                 "dedication": "Quá trình cống hiến"}  # fmt: skip
 NOMINEE_KIND = {"individual": "Cá nhân", "collective": "Tập thể"}
 
-# (header, width, personal): personal columns are left out for readers.
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a tabular export: its stable JSON key, its Vietnamese header in the
+    CSV/XLSX header row, its XLSX width and whether it is personal data (left out for readers)."""
+
+    key: str
+    header: str
+    width: int = 16
+    personal: bool = False
+
+
 DOSSIER_COLUMNS = (
-    ("Mã hồ sơ", 16, False), ("Đơn vị trình", 32, False), ("Cụm/khối", 24, False),
-    ("Đợt", 24, False), ("Loại hồ sơ", 16, False), ("Trạng thái hồ sơ", 18, False),
-    ("Họ tên / Tập thể", 30, False), ("Cá nhân/Tập thể", 14, False), ("Chức vụ", 26, True),
-    ("Năm sinh", 10, True), ("Danh hiệu/hình thức đề nghị", 34, False),
-    ("Trạng thái đề nghị", 20, False), ("Kết luận thẩm định", 40, False),
+    Column("dossier_id", "ID hồ sơ", 10), Column("code", "Mã hồ sơ", 16),
+    Column("submitting_unit_id", "ID đơn vị trình", 10),
+    Column("submitting_unit", "Đơn vị trình", 32), Column("cluster", "Cụm/khối", 24),
+    Column("round_id", "ID đợt", 8), Column("round", "Đợt", 24),
+    Column("kind", "Loại hồ sơ (mã)", 14), Column("kind_label", "Loại hồ sơ", 16),
+    Column("status", "Trạng thái hồ sơ (mã)", 14),
+    Column("status_label", "Trạng thái hồ sơ", 18),
+    Column("submitted_on", "Ngày trình", 12),
+    Column("nomination_id", "ID đề nghị", 10),
+    Column("nominee_name", "Họ tên / Tập thể", 30),
+    Column("nominee_kind", "Cá nhân/Tập thể (mã)", 12),
+    Column("nominee_kind_label", "Cá nhân/Tập thể", 14),
+    Column("position", "Chức vụ", 26, True), Column("birth_year", "Năm sinh", 10, True),
+    Column("award_type_code", "Mã danh hiệu", 22),
+    Column("award_name", "Danh hiệu/hình thức đề nghị", 34),
+    Column("nomination_status", "Trạng thái đề nghị (mã)", 14),
+    Column("nomination_status_label", "Trạng thái đề nghị", 20),
+    Column("appraisal", "Kết luận thẩm định", 40),
 )  # fmt: skip
 LIST_TITLE = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
 LIST_HEADERS = ("STT", "Họ và tên / Tên tập thể", "Chức vụ, đơn vị", "Tóm tắt thành tích",
@@ -115,8 +143,10 @@ async def export_dossiers(
     if filters.award_type_code:
         on = and_(on, Nomination.award_type_code == filters.award_type_code)
     stmt = (
-        select(Dossier.code, Unit.name.label("unit_name"), Cluster.name.label("cluster_name"),
-               Round.name.label("round_name"), Dossier.kind, Dossier.status,
+        select(Dossier.id, Dossier.code, Dossier.submitting_unit_id,
+               Unit.name.label("unit_name"), Cluster.name.label("cluster_name"),
+               Dossier.round_id, Round.name.label("round_name"), Dossier.kind, Dossier.status,
+               Dossier.submitted_at, Nomination.id.label("nomination_id"),
                Nomination.nominee_name, Nomination.nominee_kind, Nomination.position,
                Nomination.birth_year, Nomination.award_type_code,
                AwardType.name.label("award_name"), Nomination.status.label("nomination_status"),
@@ -131,13 +161,25 @@ async def export_dossiers(
         .order_by(Dossier.id, Nomination.id)
     )  # fmt: skip
     records = await _bounded(session, stmt)
-    headers, rows = dossier_table(records, policies.sees_personal_data(principal))
+    columns, rows = dossier_table(records, policies.sees_personal_data(principal))
     name = f"Danh sách hồ sơ đề nghị khen thưởng {rules.today().isoformat()}"
+    return await tabular_file(fmt, "Hồ sơ", columns, rows, name)
+
+
+async def tabular_file(
+    fmt: str, sheet: str, columns: list[Column], rows: list[list[Any]], name: str
+) -> ExportFile:
+    """The one shape of every tabular export: CSV (ISO dates), XLSX (one header row, date
+    cells, numbers as numbers) or JSON (`{"items": [...]}` keyed by the columns' keys)."""
+    # Building a file of thousands of rows takes a while: keep the event loop free.
+    if fmt == "json":
+        content = await asyncio.to_thread(table_json, columns, rows)
+        return _file(content, JSON_TYPE, name, "json")
+    headers = [c.header for c in columns]
     if fmt == "csv":
         return _file(await asyncio.to_thread(table_csv, headers, rows), CSV_TYPE, name, "csv")
-    widths = [w for h, w, _ in DOSSIER_COLUMNS if h in headers]
-    # Building a workbook of thousands of rows takes a while: keep the event loop free.
-    content = await asyncio.to_thread(table_xlsx, "Hồ sơ", headers, rows, widths)
+    widths = [c.width for c in columns]
+    content = await asyncio.to_thread(table_xlsx, sheet, headers, rows, widths)
     return _file(content, XLSX_TYPE, name, "xlsx")
 
 
@@ -260,23 +302,30 @@ def conclusion_text(conclusion: str | None, note: str | None) -> str:
     return f"{label}: {note}" if note else label
 
 
-def dossier_table(records: list[Any], personal: bool) -> tuple[list[str], list[list[Any]]]:
-    """Headers and rows of the dossier export; readers get no position or birth year."""
-    keep = [personal or not private for _, _, private in DOSSIER_COLUMNS]
-    headers = [h for (h, _, _), k in zip(DOSSIER_COLUMNS, keep, strict=True) if k]
+def local_date(moment: datetime | None) -> date | None:
+    """The calendar day in Vietnam of a stored UTC moment."""
+    return moment.astimezone(VIETNAM_TZ).date() if moment is not None else None
+
+
+def dossier_table(records: list[Any], personal: bool) -> tuple[list[Column], list[list[Any]]]:
+    """Columns and rows of the dossier export; readers get no position or birth year. Ids
+    and codes stand beside the Vietnamese labels, so a script can join and filter on them."""
+    keep = [personal or not c.personal for c in DOSSIER_COLUMNS]
+    columns = [c for c, k in zip(DOSSIER_COLUMNS, keep, strict=True) if k]
     rows = []
     for r in records:
         nominated = r.nominee_name is not None
         row = [
-            r.code, r.unit_name, r.cluster_name, r.round_name, DOSSIER_KIND.get(r.kind, r.kind),
-            DossierStatus.display_of(r.status), r.nominee_name,
-            NOMINEE_KIND.get(r.nominee_kind), r.position, r.birth_year,
-            r.award_name or r.award_type_code,
-            NominationStatus.display_of(r.nomination_status),
+            r.id, r.code, r.submitting_unit_id, r.unit_name, r.cluster_name, r.round_id,
+            r.round_name, r.kind, DOSSIER_KIND.get(r.kind, r.kind), r.status,
+            DossierStatus.display_of(r.status), local_date(r.submitted_at), r.nomination_id,
+            r.nominee_name, r.nominee_kind, NOMINEE_KIND.get(r.nominee_kind), r.position,
+            r.birth_year, r.award_type_code, r.award_name or r.award_type_code,
+            r.nomination_status, NominationStatus.display_of(r.nomination_status),
             conclusion_text(r.appraisal_conclusion, r.appraisal_note) if nominated else None,
         ]  # fmt: skip
         rows.append([cell for cell, k in zip(row, keep, strict=True) if k])
-    return headers, rows
+    return columns, rows
 
 
 def group_by_award(items: list[ListedNomination]) -> list[tuple[str, list[ListedNomination]]]:
@@ -297,7 +346,24 @@ def xml_text(value: str | None) -> str:
     return _XML_INVALID.sub("", value or "")
 
 
+def _iso(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def table_json(columns: list[Column], rows: list[list[Any]]) -> bytes:
+    """The rows as `{"items": [...]}`, each an object keyed by the columns' keys; dates ISO."""
+    keys = [c.key for c in columns]
+    items = [dict(zip(keys, row, strict=True)) for row in rows]
+    return json.dumps({"items": items}, ensure_ascii=False, default=_iso).encode()
+
+
 def csv_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
     if not isinstance(value, str):
         return "" if value is None else value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -406,6 +472,10 @@ def print_ready(sheet: Any, *, landscape: bool = True) -> None:
     border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
     for row in sheet.iter_rows():
         for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+            elif isinstance(cell.value, date):
+                cell.number_format = "dd/mm/yyyy"
             cell.border = border
             cell.font = Font(name=PRINT_FONT, size=11, bold=cell.row == 1)
 
