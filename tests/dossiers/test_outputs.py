@@ -32,6 +32,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/dossiers/export?format=json", "dossier.export"),
     Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=docx", "round.export_nominations"),
     Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=xlsx", "round.export_nominations"),
+    Endpoint("GET", "/api/v1/rounds/1/nominations/export?format=json", "round.export_nominations"),
 ]
 EXPORT_HEADERS = ["ID hồ sơ", "Mã hồ sơ", "ID đơn vị trình", "Đơn vị trình", "Cụm/khối", "ID đợt",
                   "Đợt", "Loại hồ sơ (mã)", "Loại hồ sơ", "Trạng thái hồ sơ (mã)",
@@ -464,6 +465,24 @@ async def test_the_list_can_keep_one_nomination_status(app, client, session):
         "I. BẰNG KHEN CỦA CHỦ TỊCH UBND TỈNH (1)",
     ]
     assert [row[1] for row in _table(document.tables[0])[1:]] == ["Quàng Văn Đủ"]
+
+
+async def test_the_list_as_json_has_the_spreadsheets_rows(app, client, session):
+    world = await _world(session)
+    _, reader = await signed_in(app, session, "reader")
+    base = f"/api/v1/rounds/{world.round.id}/nominations/export"
+
+    as_json = await client.get(f"{base}?format=json", headers=reader)
+    as_xlsx = await client.get(f"{base}?format=xlsx", headers=reader)
+
+    assert as_json.status_code == 200, as_json.text
+    assert as_json.headers["content-type"].startswith("application/json")
+    items = as_json.json()["items"]
+    rows = _sheet_rows(as_xlsx.content)[1:]
+    # An empty text cell reads back from XLSX as None.
+    assert [[v if v != "" else None for v in item.values()] for item in items] == rows
+    assert all(item["status_label"] == NominationStatus.display_of(item["status"])
+               for item in items)  # fmt: skip
 
 
 async def test_the_spreadsheet_list_has_an_award_column_and_restarts_numbering(

@@ -94,14 +94,16 @@ async def export_dossiers(
     tags=["rounds"],
     responses={
         **NOT_FOUND,
-        **_file_responses("Danh sách đề nghị khen thưởng (DOCX hoặc XLSX)", DOCX_TYPE, XLSX_TYPE),
+        **_file_responses(
+            "Danh sách đề nghị khen thưởng (DOCX, XLSX hoặc JSON)", DOCX_TYPE, XLSX_TYPE, JSON_TYPE
+        ),
     },
 )
 async def export_round_nominations(
     session: SessionDep,
     principal: Allowed("round.export_nominations"),
     round_id: Id,
-    format_: Annotated[Literal["docx", "xlsx"], Query(alias="format")] = "docx",
+    format_: Annotated[Literal["docx", "xlsx", "json"], Query(alias="format")] = "docx",
     status: Annotated[
         NominationStatus | None, Query(description="Chỉ các đề nghị ở trạng thái này")
     ] = None,
@@ -111,7 +113,10 @@ async def export_round_nominations(
     DOCX: the title, the round's name, then a section per danh hiệu / hình thức with a table
     STT, Họ và tên / Tên tập thể, Chức vụ, đơn vị, Tóm tắt thành tích, Ghi chú (kết luận thẩm
     định). XLSX: one sheet with the title on rows 1-2, the headers on row 4 and an award-type
-    column; STT restarts with each award type. Readers get names and units, no position."""
+    column; STT restarts with each award type. JSON: the XLSX rows as `{"items": [...]}` keyed
+    nomination_id, stt, award_type_code, award_name, nominee_name, position_and_unit,
+    achievement_summary, status, status_label, approve_percent, threshold_percent,
+    decision_no, note. Readers get names and units, no position."""
     exported = await dossier_exports.export_round_nominations(
         session, principal, round_id, status, format_
     )

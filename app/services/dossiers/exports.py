@@ -231,6 +231,9 @@ async def export_round_nominations(
     if fmt == "docx":
         content = await asyncio.to_thread(nominations_docx, round_.name, groups)
         return _file(content, DOCX_TYPE, name, "docx")
+    if fmt == "json":
+        content = await asyncio.to_thread(table_json, ROUND_COLUMNS, nominations_rows(groups))
+        return _file(content, JSON_TYPE, name, "json")
     content = await asyncio.to_thread(nominations_xlsx, round_.name, groups)
     return _file(content, XLSX_TYPE, name, "xlsx")
 
@@ -419,12 +422,30 @@ def _position_and_unit(item: ListedNomination) -> str:
     return ", ".join(part for part in (item.position, item.unit_name) if part)
 
 
-ROUND_XLSX_COLUMNS = (
-    ("Mã đề nghị", 11), ("STT", 6), ("Mã danh hiệu", 22), ("Danh hiệu/hình thức", 30),
-    ("Họ và tên / Tên tập thể", 28), ("Chức vụ, đơn vị", 30), ("Tóm tắt thành tích", 50),
-    ("Trạng thái", 16), ("Tên trạng thái", 22), ("Tỷ lệ tán thành (%)", 12),
-    ("Ngưỡng (%)", 10), ("Số quyết định", 18), ("Ghi chú", 40),
-)  # fmt: skip
+ROUND_COLUMNS = [
+    Column("nomination_id", "Mã đề nghị", 11), Column("stt", "STT", 6),
+    Column("award_type_code", "Mã danh hiệu", 22), Column("award_name", "Danh hiệu/hình thức", 30),
+    Column("nominee_name", "Họ và tên / Tên tập thể", 28),
+    Column("position_and_unit", "Chức vụ, đơn vị", 30),
+    Column("achievement_summary", "Tóm tắt thành tích", 50), Column("status", "Trạng thái", 16),
+    Column("status_label", "Tên trạng thái", 22),
+    Column("approve_percent", "Tỷ lệ tán thành (%)", 12),
+    Column("threshold_percent", "Ngưỡng (%)", 10), Column("decision_no", "Số quyết định", 18),
+    Column("note", "Ghi chú", 40),
+]  # fmt: skip
+ROUND_XLSX_COLUMNS = tuple((c.header, c.width) for c in ROUND_COLUMNS)
+
+
+def nominations_rows(groups: list[tuple[str, list[ListedNomination]]]) -> list[list[Any]]:
+    """The danh sách's data rows, STT restarting with each award type."""
+    return [
+        [item.nomination_id, number, item.award_type_code, award_name, item.nominee_name,
+         _position_and_unit(item), item.achievement_summary, item.status,
+         NominationStatus.display_of(item.status), item.approve_percent,
+         item.threshold_percent, item.decision_no, item.note]
+        for award_name, items in groups
+        for number, item in enumerate(items, start=1)
+    ]  # fmt: skip
 
 
 def nominations_xlsx(round_name: str, groups: list[tuple[str, list[ListedNomination]]]) -> bytes:
@@ -435,13 +456,8 @@ def nominations_xlsx(round_name: str, groups: list[tuple[str, list[ListedNominat
     sheet = workbook.active
     sheet.title = "Danh sách đề nghị"
     _append(sheet, [header for header, _ in ROUND_XLSX_COLUMNS])
-    for award_name, items in groups:
-        for number, item in enumerate(items, start=1):
-            _append(sheet, [item.nomination_id, number, item.award_type_code, award_name,
-                            item.nominee_name, _position_and_unit(item),
-                            item.achievement_summary, item.status,
-                            NominationStatus.display_of(item.status), item.approve_percent,
-                            item.threshold_percent, item.decision_no, item.note])  # fmt: skip
+    for row in nominations_rows(groups):
+        _append(sheet, row)
     for index, (_, width) in enumerate(ROUND_XLSX_COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
     sheet.freeze_panes = "A2"
