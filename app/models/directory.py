@@ -59,6 +59,10 @@ class Cluster(TimestampMixin, VersionedMixin, Base):
     kind: Mapped[str] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(300))
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Settings Sở Nội vụ grants the cluster: its deputies (phó khối) verify and adjust the
+    # members' score sheets beside the head; the head defines its own scoring table.
+    deputies_verify: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    head_defines_table: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     memberships: Mapped[list["ClusterMembership"]] = relationship(
         back_populates="cluster",

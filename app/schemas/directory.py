@@ -70,6 +70,16 @@ class UnitRead(ReadModel):
     updated_at: datetime = Field(description=UPDATED_AT)
 
 
+DEPUTIES_VERIFY = (
+    "The deputy units (phó khối) may verify and adjust the members' score sheets beside the "
+    "head (Trưởng khối)."
+)
+HEAD_DEFINES_TABLE = (
+    "The cluster head (Trưởng khối) may create, edit and open its cluster's scoring table "
+    "(bảng điểm); set by Sở Nội vụ only."
+)
+
+
 class ClusterCreate(StrictModel):
     year: int = Field(ge=2000, le=2100)
     kind: ClusterKind
@@ -86,6 +96,8 @@ class ClusterUpdate(StrictModel):
     head_unit_id: Id | None = None
     deputy_head_unit_ids: list[Id] | None = Field(default=None, max_length=MAX_UNIT_IDS)
     member_unit_ids: list[Id] | None = Field(default=None, max_length=MAX_UNIT_IDS)
+    deputies_verify: bool = Field(default=None, description=DEPUTIES_VERIFY)
+    head_defines_table: bool = Field(default=None, description=HEAD_DEFINES_TABLE)
 
 
 class ClusterRead(ReadModel):
@@ -96,6 +108,8 @@ class ClusterRead(ReadModel):
     head_unit_id: Id | None
     deputy_head_unit_ids: list[Id]
     member_unit_ids: list[Id]
+    deputies_verify: bool = Field(description=DEPUTIES_VERIFY)
+    head_defines_table: bool = Field(description=HEAD_DEFINES_TABLE)
     version: int
     updated_at: datetime = Field(description=UPDATED_AT)
 

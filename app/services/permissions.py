@@ -67,6 +67,22 @@ def _not_cluster_head(_: Any) -> Forbidden:
     )
 
 
+def _not_sheet_reviewer(_: Any) -> Forbidden:
+    return Forbidden(
+        "Chỉ Trưởng khối của cụm, khối này được thẩm tra và điều chỉnh điểm; phó khối chỉ được "
+        "làm khi Sở Nội vụ cho phép (deputies_verify) và không với bản chấm của chính mình.",
+        code="not_cluster_head",
+    )
+
+
+def _not_table_definer(_: Any) -> Forbidden:
+    return Forbidden(
+        "Bảng điểm do Sở Nội vụ lập; Trưởng khối chỉ được lập, sửa và mở bảng điểm của cụm, khối "
+        "mình khi Sở Nội vụ cho phép (head_defines_table).",
+        code="not_cluster_head",
+    )
+
+
 def _not_sheet_owner(_: Any) -> Forbidden:
     return Forbidden(
         "Chỉ đơn vị tự chấm được ghi ý kiến về bản chấm điểm của mình.", code="not_sheet_owner"
@@ -87,6 +103,8 @@ PARTICIPANT_OF_TASK = Rule("participant_of_task", policies.can_report_task, _not
 HEAD_OF_CLUSTER = Rule("head_of_cluster", policies.heads_cluster_of, _not_cluster_head)
 # A member unit on the cluster vote's roll, fixed at the opening (in the database).
 ON_VOTE_ROLL = Rule("on_cluster_vote_roll")
+REVIEWER_OF_SHEET = Rule("reviewer_of_score_sheet", policies.reviews_sheet, _not_sheet_reviewer)
+DEFINER_OF_TABLE = Rule("definer_of_score_table", policies.defines_table_of, _not_table_definer)
 OWNER_OF_SHEET = Rule("owner_of_score_sheet", policies.owns_score_sheet, _not_sheet_owner)
 
 EVERYONE = frozenset(ALL_ROLES)
@@ -102,6 +120,8 @@ REPORT_READERS = frozenset({NOI_VU, READER, UNIT, CLUSTER_HEAD})
 EXTENSION_READERS = frozenset({NOI_VU, UNIT, READER})
 ONLY_UNITS = frozenset({UNIT})
 ONLY_HEADS = frozenset({CLUSTER_HEAD})
+TABLE_DEFINERS = frozenset({NOI_VU, CLUSTER_HEAD})  # the head if its cluster's setting allows
+SHEET_REVIEWERS = frozenset({CLUSTER_HEAD, UNIT})  # a unit as deputy, if its cluster allows
 CLUSTER_FOLLOWERS = frozenset({NOI_VU, CLUSTER_HEAD, COUNCIL_MEMBER})
 FACT_ENTERERS = frozenset({NOI_VU, UNIT})
 NOMINEE_READERS = frozenset({NOI_VU, UNIT, COUNCIL_MEMBER, READER})
@@ -269,9 +289,9 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.decision_draft", COUNCIL_READERS, IN_SCOPE),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
-    ("emulation.create_table", ONLY_NOI_VU, ANY),
-    ("emulation.update_table", ONLY_NOI_VU, ANY),
-    ("emulation.open_table", ONLY_NOI_VU, ANY),
+    ("emulation.create_table", TABLE_DEFINERS, DEFINER_OF_TABLE),
+    ("emulation.update_table", TABLE_DEFINERS, DEFINER_OF_TABLE),
+    ("emulation.open_table", TABLE_DEFINERS, DEFINER_OF_TABLE),
     ("emulation.revise_table", ONLY_NOI_VU, ANY),
     ("emulation.list_tables", EVERYONE, IN_SCOPE),
     ("emulation.read_table", EVERYONE, IN_SCOPE),
@@ -280,8 +300,8 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("emulation.submit_sheet", ONLY_UNITS, OWN_UNIT),
     ("emulation.list_sheets", EVERYONE, IN_SCOPE),
     ("emulation.read_sheet", STAFF, IN_SCOPE),
-    ("emulation.adjust_score", ONLY_HEADS, HEAD_OF_CLUSTER),
-    ("emulation.verify_sheet", ONLY_HEADS, HEAD_OF_CLUSTER),
+    ("emulation.adjust_score", SHEET_REVIEWERS, REVIEWER_OF_SHEET),
+    ("emulation.verify_sheet", SHEET_REVIEWERS, REVIEWER_OF_SHEET),
     ("emulation.dispute_score", ONLY_UNITS, OWNER_OF_SHEET),
     ("emulation.ranking", EVERYONE, IN_SCOPE),
     ("emulation.publish_ranking", ONLY_HEADS, HEAD_OF_CLUSTER),

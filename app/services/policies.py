@@ -10,6 +10,7 @@ from app.core.principal import CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNI
 from app.core.statuses import ScoreTableStatus
 from app.models import (
     AgendaItem,
+    Cluster,
     ClusterMembership,
     CouncilMember,
     CouncilMemberCluster,
@@ -208,6 +209,20 @@ def _clusters_of_unit(principal: Principal) -> Select:
     )
 
 
+def deputy_clusters(principal: Principal) -> Select:
+    """The clusters where the caller's unit is a deputy (phó khối) and whose setting lets the
+    deputies verify the members' sheets."""
+    return (
+        select(ClusterMembership.cluster_id)
+        .join(Cluster, Cluster.id == ClusterMembership.cluster_id)
+        .where(
+            ClusterMembership.unit_id == principal.unit_id,
+            ClusterMembership.role == "deputy",
+            Cluster.deputies_verify.is_(True),
+        )
+    )
+
+
 def score_table_scope(stmt: Select, principal: Principal) -> Select:
     """The tables of the caller's clusters: a unit its own clusters' (any year), a cluster head
     its cluster's, a council member those of the clusters it monitors; Sở Nội vụ and readers
@@ -229,7 +244,12 @@ def score_sheet_scope(stmt: Select, principal: Principal) -> Select:
     if principal.role in (NOI_VU, READER):
         return stmt
     if principal.role == UNIT and principal.unit_id is not None:
-        return stmt.where(ScoreSheet.unit_id == principal.unit_id)
+        return stmt.where(
+            or_(
+                ScoreSheet.unit_id == principal.unit_id,
+                ScoreSheet.cluster_id.in_(deputy_clusters(principal)),
+            )
+        )
     if principal.role == CLUSTER_HEAD:
         return stmt.where(ScoreSheet.cluster_id == principal.cluster_id)
     if principal.role == COUNCIL_MEMBER:
@@ -240,6 +260,40 @@ def score_sheet_scope(stmt: Select, principal: Principal) -> Select:
 def heads_cluster_of(principal: Principal, obj: ScoreTable | ScoreSheet) -> bool:
     """The cluster head (Trưởng khối) of the table's or sheet's cluster."""
     return principal.role == CLUSTER_HEAD and principal.cluster_id == obj.cluster_id
+
+
+@dataclass(frozen=True)
+class SheetReview:
+    """A member's score sheet with what its cluster allows: who, beside the head, reviews it."""
+
+    cluster_id: int
+    unit_id: int
+    deputies_verify: bool
+    deputy_unit_ids: frozenset[int]
+
+
+def reviews_sheet(principal: Principal, obj: SheetReview) -> bool:
+    """The head of the sheet's cluster; a deputy (phó khối) of it, for another unit's sheet,
+    when the cluster lets deputies verify."""
+    if principal.role == CLUSTER_HEAD:
+        return principal.cluster_id == obj.cluster_id
+    return (
+        principal.role == UNIT
+        and obj.deputies_verify
+        and principal.unit_id in obj.deputy_unit_ids
+        and principal.unit_id != obj.unit_id
+    )
+
+
+def defines_table_of(principal: Principal, cluster: Cluster) -> bool:
+    """Sở Nội vụ; the head of the cluster when Sở Nội vụ lets it define its own table."""
+    if principal.role == NOI_VU:
+        return True
+    return (
+        principal.role == CLUSTER_HEAD
+        and principal.cluster_id == cluster.id
+        and cluster.head_defines_table
+    )
 
 
 def owns_score_sheet(principal: Principal, sheet: ScoreSheet) -> bool:

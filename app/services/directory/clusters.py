@@ -26,7 +26,7 @@ from app.services import audit, permissions
 # What an audit entry records of a cluster: the contract's shape, memberships included.
 CLUSTER_FIELDS = (
     "id", "year", "kind", "name", "head_unit_id", "deputy_head_unit_ids", "member_unit_ids",
-    "version",
+    "deputies_verify", "head_defines_table", "version",
 )  # fmt: skip
 
 
@@ -182,6 +182,10 @@ async def update_cluster(
             cluster.kind = changes.kind
         if changes.name is not None:
             cluster.name = nfc(changes.name)
+        if changes.deputies_verify is not None:
+            cluster.deputies_verify = changes.deputies_verify
+        if changes.head_defines_table is not None:
+            cluster.head_defines_table = changes.head_defines_table
         cluster.search_text = search_text(cluster.name)
         # A rename onto another cluster's name of the same year is a 409, never a 500 (read the
         # name now: a failed flush expires the object).

@@ -13,13 +13,20 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound, Unprocessable
 from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, flush_or_conflict, paginate, touch
-from app.core.principal import Principal
+from app.core.principal import UNIT, Principal
 from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
-from app.models import ScoreCriterion, ScoreEntry, ScoreSheet, ScoreTable
+from app.models import (
+    Cluster,
+    ClusterMembership,
+    ScoreCriterion,
+    ScoreEntry,
+    ScoreSheet,
+    ScoreTable,
+)
 from app.schemas.emulation import Adjustment, Disagreement, SheetSave
-from app.services import audit, directory, permissions, workflow
+from app.services import audit, directory, permissions, policies, workflow
 from app.services.emulation.points import from_centi, to_centi
 from app.services.emulation.ranking import totals_query
 from app.services.emulation.tables import get_table
@@ -252,8 +259,30 @@ async def submit_own_sheet(
 async def _submitted_sheet(
     session: AsyncSession, actor: Principal, sheet_id: int, action: str
 ) -> tuple[ScoreSheet, ScoreTable]:
-    sheet = await get_sheet(session, actor, sheet_id)
-    permissions.require(actor, action, sheet)
+    if actor.role == UNIT:
+        # A member unit reaches the sheets of its own clusters, so that a unit that is not a
+        # deputy (phó khối) allowed to verify gets a 403 that says why, not a 404.
+        member_of = select(ClusterMembership.cluster_id).where(
+            ClusterMembership.unit_id == actor.unit_id
+        )
+        stmt = (
+            select(ScoreSheet)
+            .options(_options())
+            .where(ScoreSheet.id == sheet_id, ScoreSheet.cluster_id.in_(member_of))
+        )
+        if (sheet := await session.scalar(stmt)) is None:
+            raise NotFound(f"Không tìm thấy bản chấm điểm có mã số {sheet_id}.")
+    else:
+        sheet = await get_sheet(session, actor, sheet_id)
+    cluster = await session.get(
+        Cluster, sheet.cluster_id, options=[selectinload(Cluster.memberships)]
+    )
+    review = policies.SheetReview(
+        cluster_id=sheet.cluster_id, unit_id=sheet.unit_id,
+        deputies_verify=cluster.deputies_verify,
+        deputy_unit_ids=frozenset(cluster.deputy_head_unit_ids),
+    )  # fmt: skip
+    permissions.require(actor, action, review)
     table = await get_table(session, actor, sheet.table_id)
     return sheet, table
 

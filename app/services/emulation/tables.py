@@ -145,6 +145,7 @@ async def create_table(session: AsyncSession, actor: Principal, body: TableCreat
     (typically the same khối's table of the previous year) when no groups are sent."""
     permissions.require(actor, "emulation.create_table")
     cluster = await _cluster(session, body.cluster_id)
+    permissions.require(actor, "emulation.create_table", cluster)
     existing = await session.scalar(
         select(func.count()).select_from(ScoreTable).where(ScoreTable.cluster_id == cluster.id)
     )
@@ -210,6 +211,7 @@ async def update_table(
     sent as null keeps its value."""
     permissions.require(actor, "emulation.update_table")
     table = await get_table(session, actor, table_id)
+    permissions.require(actor, "emulation.update_table", await _cluster(session, table.cluster_id))
 
     async def apply() -> None:
         _check_draft(table)
@@ -249,6 +251,7 @@ async def open_table(
     """Start scoring: the table is frozen; the revision it replaces, if any, is superseded."""
     permissions.require(actor, "emulation.open_table")
     table = await get_table(session, actor, table_id)
+    permissions.require(actor, "emulation.open_table", await _cluster(session, table.cluster_id))
     check_version(table, expected)
     workflow.check_move("score_table", "open", table.status, obj=table)
     previous = await session.scalar(
