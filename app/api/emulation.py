@@ -36,7 +36,7 @@ from app.schemas.emulation import (
 )
 from app.services import emulation
 from app.services.documents.render import DOCX_TYPE, PDF_TYPE
-from app.services.dossiers.exports import XLSX_TYPE
+from app.services.dossiers.exports import JSON_TYPE, XLSX_TYPE
 from app.services.emulation.sheets import SCORE_SHEET_SORTING
 from app.services.emulation.tables import SCORE_TABLE_SORTING
 
@@ -374,8 +374,8 @@ async def get_cluster_result(
     responses={
         **NOT_FOUND,
         200: {
-            "description": "Bảng tổng hợp điểm (XLSX, DOCX hoặc PDF)",
-            "content": {XLSX_TYPE: {}, DOCX_TYPE: {}, PDF_TYPE: {}},
+            "description": "Bảng tổng hợp điểm (XLSX, CSV, JSON, DOCX hoặc PDF)",
+            "content": {XLSX_TYPE: {}, "text/csv": {}, JSON_TYPE: {}, DOCX_TYPE: {}, PDF_TYPE: {}},
         },
     },
 )
@@ -383,11 +383,18 @@ async def export_scores(
     session: SessionDep,
     principal: Allowed("emulation.export_scores"),
     table_id: Id,
-    format_: Annotated[Literal["xlsx", "docx", "pdf"], Query(alias="format")] = "xlsx",
+    format_: Annotated[
+        Literal["xlsx", "csv", "json", "docx", "pdf"], Query(alias="format")
+    ] = "xlsx",
 ):
-    """The bảng tổng hợp điểm. `xlsx`: one row per ranked unit in ranking order, a column per
-    criterion (points after verification), Tự chấm, Tổng điểm, Nộp muộn. `docx` (or `pdf`,
-    503 `pdf_unavailable` without LibreOffice): the paper for the head to sign, in the layout
+    """The bảng tổng hợp điểm. `xlsx`, `csv`, `json`: one row per ranked unit in ranking
+    order (units whose sheet is not submitted are left out), one header row on the data
+    sheet (the title block on the sheet "Thông tin"), points as numbers, dates as date cells
+    (ISO in CSV), `late` true/false. `json` gives `{"items": [...]}` keyed rank, unit_id,
+    unit, sheet_id, sheet_status, sheet_status_label, one `criterion_<code>` per criterion
+    (points after verification; a penalty's points are subtracted from the total),
+    self_total, total, late, submitted_on, verified_on. `docx` (or `pdf`, 503
+    `pdf_unavailable` without LibreOffice): the paper for the head to sign, in the layout
     of NĐ 30/2020 from the template `bang-tong-hop-diem` (Sở Nội vụ may upload its own): the
     ranking, then each unit's points per criterion, self-scored and verified, with reasons."""
     exported = await emulation.export_scores(session, principal, table_id, format_)

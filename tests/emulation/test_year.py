@@ -244,8 +244,9 @@ async def test_a_khoi_runs_its_year_and_the_leader_passes_the_co_thi_dua_check(
     )
     assert exported.status_code == 200
     rows = list(load_workbook(BytesIO(exported.content)).active.iter_rows(values_only=True))
-    assert rows[0][:2] == ("Xếp hạng", "Đơn vị") and rows[1][:2] == (1, "Văn phòng UBND tỉnh")
-    assert rows[1][-2] == 98.0
+    assert rows[0][:3] == ("Xếp hạng", "ID đơn vị", "Đơn vị")
+    assert rows[1][:3] == (1, leader, "Văn phòng UBND tỉnh")
+    assert rows[1][rows[0].index("Tổng điểm")] == 98.0
 
     # and as the paper the head signs (DOCX, NĐ 30/2020)
     paper = await client.get(

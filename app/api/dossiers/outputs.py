@@ -112,8 +112,9 @@ async def export_round_nominations(
     were submitted (drafts and withdrawn dossiers are left out), grouped by award type.
     DOCX: the title, the round's name, then a section per danh hiệu / hình thức with a table
     STT, Họ và tên / Tên tập thể, Chức vụ, đơn vị, Tóm tắt thành tích, Ghi chú (kết luận thẩm
-    định). XLSX: one sheet with the title on rows 1-2, the headers on row 4 and an award-type
-    column; STT restarts with each award type. JSON: the XLSX rows as `{"items": [...]}` keyed
+    định). XLSX: the data sheet with one header row (ids and codes beside the labels, shares
+    as numbers; STT restarts with each award type), the title block on the sheet "Thông
+    tin". JSON: the XLSX rows as `{"items": [...]}` keyed
     nomination_id, stt, award_type_code, award_name, nominee_name, position_and_unit,
     achievement_summary, status, status_label, approve_percent, threshold_percent,
     decision_no, note. Readers get names and units, no position."""

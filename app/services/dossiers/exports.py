@@ -167,10 +167,17 @@ async def export_dossiers(
 
 
 async def tabular_file(
-    fmt: str, sheet: str, columns: list[Column], rows: list[list[Any]], name: str
+    fmt: str,
+    sheet: str,
+    columns: list[Column],
+    rows: list[list[Any]],
+    name: str,
+    *,
+    about: list[list[Any]] | None = None,
 ) -> ExportFile:
     """The one shape of every tabular export: CSV (ISO dates), XLSX (one header row, date
-    cells, numbers as numbers) or JSON (`{"items": [...]}` keyed by the columns' keys)."""
+    cells, numbers as numbers; a title block `about`, if any, on a sheet of its own) or JSON
+    (`{"items": [...]}` keyed by the columns' keys)."""
     # Building a file of thousands of rows takes a while: keep the event loop free.
     if fmt == "json":
         content = await asyncio.to_thread(table_json, columns, rows)
@@ -179,7 +186,7 @@ async def tabular_file(
     if fmt == "csv":
         return _file(await asyncio.to_thread(table_csv, headers, rows), CSV_TYPE, name, "csv")
     widths = [c.width for c in columns]
-    content = await asyncio.to_thread(table_xlsx, sheet, headers, rows, widths)
+    content = await asyncio.to_thread(table_xlsx, sheet, headers, rows, widths, about)
     return _file(content, XLSX_TYPE, name, "xlsx")
 
 
@@ -396,8 +403,16 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def table_xlsx(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:
-    """One sheet: a bold header row (frozen, filterable) and the rows under it."""
+def table_xlsx(
+    title: str,
+    headers: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    about: list[list[Any]] | None = None,
+) -> bytes:
+    """The data sheet first: a bold header row (frozen, filterable) and the rows under it, so
+    a script reads it with no rows to skip; the title block `about`, if any, on a sheet of its
+    own ("Thông tin"), its first line in bold."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -411,6 +426,13 @@ def table_xlsx(title: str, headers: list[str], rows: list[list[Any]], widths: li
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     print_ready(sheet)
+    if about:
+        info = workbook.create_sheet("Thông tin")
+        for row in about:
+            _append(info, row)
+        info["A1"].font = Font(name=PRINT_FONT, bold=True, size=14)
+        info.column_dimensions["A"].width = 60 if max(map(len, about)) == 1 else 32
+        info.column_dimensions["B"].width = 60
     return _save(workbook)
 
 
@@ -449,27 +471,14 @@ def nominations_rows(groups: list[tuple[str, list[ListedNomination]]]) -> list[l
 
 
 def nominations_xlsx(round_name: str, groups: list[tuple[str, list[ListedNomination]]]) -> bytes:
-    """The data sheet first, with one header row at the top: ids and codes beside the
-    Vietnamese labels, shares as numbers, STT restarting per award type; the title block on
-    a sheet of its own ("Thông tin"), so a script reads the data with no rows to skip."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Danh sách đề nghị"
-    _append(sheet, [header for header, _ in ROUND_XLSX_COLUMNS])
-    for row in nominations_rows(groups):
-        _append(sheet, row)
-    for index, (_, width) in enumerate(ROUND_XLSX_COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    print_ready(sheet)
-    about = workbook.create_sheet("Thông tin")
+    """The data sheet with one header row at the top: ids and codes beside the Vietnamese
+    labels, shares as numbers, STT restarting per award type; the title block on a sheet of
+    its own ("Thông tin")."""
     total = sum(len(items) for _, items in groups)
-    for row in ([LIST_TITLE], [round_name], [f"Tổng số: {total} đề nghị"]):
-        _append(about, row)
-    about["A1"].font = Font(name=PRINT_FONT, bold=True, size=14)
-    about.column_dimensions["A"].width = 60
-    return _save(workbook)
+    about = [[LIST_TITLE], [round_name], [f"Tổng số: {total} đề nghị"]]
+    headers = [header for header, _ in ROUND_XLSX_COLUMNS]
+    widths = [width for _, width in ROUND_XLSX_COLUMNS]
+    return table_xlsx("Danh sách đề nghị", headers, nominations_rows(groups), widths, about)
 
 
 PRINT_FONT = "Times New Roman"

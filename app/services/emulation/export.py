@@ -1,17 +1,23 @@
-"""Bảng tổng hợp điểm: a cluster's scores as a spreadsheet, one row per ranked unit, one column
-per criterion (the points after verification), then the unit's own total, the total and the
-rank; or as a Word paper in the layout of NĐ 30/2020 (the ranking, then each unit's points per
-criterion, self-scored and verified, with the head's reasons), for the head to sign."""
-
-import asyncio
-import re
+"""Bảng tổng hợp điểm: a cluster's scores as a spreadsheet (XLSX, CSV or JSON), one row per
+ranked unit with its id and its sheet's, one column per criterion (the points after
+verification), then the unit's own total, the total and the sheet's dates; or as a Word paper
+in the layout of NĐ 30/2020 (the ranking, then each unit's points per criterion, self-scored
+and verified, with the head's reasons), for the head to sign."""
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.principal import Principal
-from app.core.text import fold
-from app.models import Cluster, ClusterMembership, ScoreEntry, ScoreSheet, ScoreTable, Unit
+from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
+from app.models import (
+    Cluster,
+    ClusterMembership,
+    ScoreCriterion,
+    ScoreEntry,
+    ScoreSheet,
+    ScoreTable,
+    Unit,
+)
 from app.services import documents, permissions
 from app.services.documents.papers import Paper
 from app.services.documents.wording import (
@@ -22,22 +28,39 @@ from app.services.documents.wording import (
     upper,
     vn_number,
 )
-from app.services.dossiers.exports import XLSX_TYPE, ExportFile, table_xlsx
+from app.services.dossiers.exports import Column, ExportFile, local_date, tabular_file
 from app.services.emulation.points import from_centi
-from app.services.emulation.ranking import standings
+from app.services.emulation.ranking import TIE_RULE_TEXT, standings
 from app.services.emulation.tables import get_table
+
+SCORE_COLUMNS = (
+    Column("rank", "Xếp hạng", 10), Column("unit_id", "ID đơn vị", 10),
+    Column("unit", "Đơn vị", 40), Column("sheet_id", "ID bản tự chấm", 12),
+    Column("sheet_status", "Trạng thái bản chấm (mã)", 14),
+    Column("sheet_status_label", "Trạng thái bản chấm", 22),
+)  # fmt: skip
+TOTAL_COLUMNS = (
+    Column("self_total", "Tự chấm", 12), Column("total", "Tổng điểm", 12),
+    Column("late", "Nộp muộn", 10), Column("submitted_on", "Ngày nộp", 12),
+    Column("verified_on", "Ngày thẩm tra", 12),
+)  # fmt: skip
+
+
+def criterion_column(criterion: ScoreCriterion) -> Column:
+    """A criterion's column: keyed by its code (`criterion_1.1`), headed `1.1. <name>`."""
+    return Column(f"criterion_{criterion.code}", f"{criterion.code}. {criterion.name}", 14)
 
 
 async def export_scores(
     session: AsyncSession, principal: Principal, table_id: int, fmt: str = "xlsx"
 ) -> ExportFile:
-    """The table's score sheet (bảng tổng hợp điểm) in ranking order: XLSX, or the paper as
-    DOCX (or PDF)."""
+    """The table's score sheet (bảng tổng hợp điểm) in ranking order: XLSX, CSV or JSON (one
+    row per ranked unit), or the paper as DOCX (or PDF)."""
     permissions.require(principal, "emulation.export_scores")
     table = await get_table(session, principal, table_id)
     cluster = await session.get(Cluster, table.cluster_id)
     ranked = await standings(session, table)
-    if fmt != "xlsx":
+    if fmt in ("docx", "pdf"):
         paper = await _paper(session, table, cluster, ranked)
         produced = await documents.produce(session, paper, fmt)
         return ExportFile(
@@ -55,20 +78,33 @@ async def export_scores(
     )
     for sheet_id, criterion_id, value in rows:
         points[(sheet_id, criterion_id)] = value
+    dated = await session.execute(
+        select(ScoreSheet.id, ScoreSheet.submitted_at, ScoreSheet.verified_at).where(
+            ScoreSheet.table_id == table.id
+        )
+    )
+    moments = {sheet_id: (submitted, verified) for sheet_id, submitted, verified in dated}
     criteria = table.criteria
-    headers = ["Xếp hạng", "Đơn vị", *(f"{c.code}. {c.name}" for c in criteria)]
-    headers += ["Tự chấm", "Tổng điểm", "Nộp muộn"]
+    columns = [*SCORE_COLUMNS, *(criterion_column(c) for c in criteria), *TOTAL_COLUMNS]
     body = [
-        [r["rank"], r["unit_name"],
+        [r["rank"], r["unit_id"], r["unit_name"], r["sheet_id"], r["sheet_status"],
+         ScoreSheetStatus.display_of(r["sheet_status"]),
          *(_number(points.get((r["sheet_id"], c.id))) for c in criteria),
-         float(r["self_total"]), float(r["total"]), "Có" if r["late"] else ""]
+         float(r["self_total"]), float(r["total"]), bool(r["late"]),
+         *(local_date(moment) for moment in moments.get(r["sheet_id"], (None, None)))]
         for r in ranked
     ]  # fmt: skip
-    widths = [10, 40, *(14 for _ in criteria), 12, 12, 10]
-    content = await asyncio.to_thread(table_xlsx, "Bảng tổng hợp điểm", headers, body, widths)
-    name = f"Bang tong hop diem {cluster.name} {table.year}"
-    ascii_name = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:150] or "bang-diem"
-    return ExportFile(content, XLSX_TYPE, f"{ascii_name}.xlsx", f"{ascii_name}.xlsx")
+    about = [
+        ["BẢNG TỔNG HỢP ĐIỂM THI ĐUA"],
+        [f"{cluster.name} năm {table.year}"],
+        ["ID cụm, khối", cluster.id], ["ID bảng điểm", table.id],
+        ["Bảng điểm", f"{table.title} (phiên bản {table.revision})"],
+        ["Trạng thái bảng điểm", f"{table.status}: {ScoreTableStatus.display_of(table.status)}"],
+        ["Cách xếp hạng khi bằng điểm", TIE_RULE_TEXT[table.tie_rule]],
+        ["Số đơn vị đã chấm", len(ranked)],
+    ]  # fmt: skip
+    name = f"Bảng tổng hợp điểm {cluster.name} {table.year}"
+    return await tabular_file(fmt, "Bảng tổng hợp điểm", columns, body, name, about=about)
 
 
 def _points(centipoints: int | None) -> str:
