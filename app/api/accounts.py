@@ -132,9 +132,12 @@ async def list_role_grants(
     user_id: Id,
     page: PageDep,
     listing: Listed(grants.GRANT_SORTING),
+    fields: Fields(RoleGrantRead),
 ):
     """The account's role grants (vai trò được giao), revoked ones included (`active: false`)."""
-    return envelope(await grants.list_grants(session, user_id, page.limit, page.offset, listing))
+    return fields.apply(
+        envelope(await grants.list_grants(session, user_id, page.limit, page.offset, listing))
+    )
 
 
 async def _revoke(call: ActionCall) -> RoleGrantRead:

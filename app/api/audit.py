@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Query
 
 from app.api.deps import Allowed, Listed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import envelope
 from app.api.routing import feature_router
 from app.schemas.audit import AuditEntryRead
@@ -21,6 +22,7 @@ async def list_audit_entries(
     principal: Allowed("audit.list"),
     page: PageDep,
     listing: Listed(AUDIT_SORTING),
+    fields: Fields(AuditEntryRead),
     entity_type: Annotated[str | None, Query(max_length=80)] = None,
     entity_id: Id | None = None,
     actor_id: Id | None = None,
@@ -35,4 +37,4 @@ async def list_audit_entries(
         session, entity_type=entity_type, entity_id=entity_id, actor_id=actor_id,
         action=action, from_=from_, to=to, limit=page.limit, offset=page.offset, listing=listing,
     )  # fmt: skip
-    return envelope(result)
+    return fields.apply(envelope(result))

@@ -7,6 +7,7 @@ from fastapi import Form, Request, Response, status
 from app.api import idempotency
 from app.api.client_address import client_address
 from app.api.deps import Allowed, Listed, PageDep, Public, SessionDep
+from app.api.fields import Fields
 from app.api.responses import NO_SECURITY, NOT_FOUND, THROTTLED, envelope
 from app.api.routing import feature_router
 from app.schemas.auth import (
@@ -160,11 +161,12 @@ async def list_service_tokens(
     principal: Allowed("service_token.list"),
     page: PageDep,
     listing: Listed(SERVICE_TOKEN_SORTING),
+    fields: Fields(ServiceTokenRead),
 ):
     """The reporting scripts' read-only tokens (token dịch vụ); the token strings themselves are
     never shown again."""
     result = await accounts.list_service_tokens(session, page.limit, page.offset, listing=listing)
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.delete(

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Path, Response
 
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.award_types import AwardTypeRead, AwardTypeUpdate, Level, Recipient
@@ -26,6 +27,7 @@ async def list_award_types(
     principal: Allowed("award_type.list"),
     page: PageDep,
     listing: Listed(AWARD_TYPE_SORTING),
+    fields: Fields(AwardTypeRead, key="code"),
     level: Level | None = None,
     recipient: Recipient | None = None,
     active: bool | None = None,
@@ -35,7 +37,7 @@ async def list_award_types(
         session, level=level, recipient=recipient, active=active,
         limit=page.limit, offset=page.offset, listing=listing,
     )  # fmt: skip
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.get(

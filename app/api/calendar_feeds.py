@@ -6,6 +6,7 @@ from fastapi import Path, Request, Response, status
 
 from app.api import conditional, idempotency
 from app.api.deps import Allowed, Listed, PageDep, Public, SessionDep
+from app.api.fields import Fields
 from app.api.responses import NO_SECURITY, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.schemas.calendar_feeds import CalendarFeedCreate, CalendarFeedCreated, CalendarFeedRead
@@ -50,10 +51,15 @@ async def list_calendar_feeds(
     principal: Allowed("calendar_feed.list"),
     page: PageDep,
     listing: Listed(CALENDAR_FEED_SORTING),
+    fields: Fields(CalendarFeedRead),
 ):
     """The caller's own feed addresses (their tokens are never shown again)."""
-    return envelope(
-        await calendar_feeds.list_own(session, principal, page.limit, page.offset, listing=listing)
+    return fields.apply(
+        envelope(
+            await calendar_feeds.list_own(
+                session, principal, page.limit, page.offset, listing=listing
+            )
+        )
     )
 
 

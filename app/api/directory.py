@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Query, Response, status
 
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -39,6 +40,7 @@ async def list_units(
     principal: Allowed("unit.list"),
     page: PageDep,
     listing: Listed(UNIT_SORTING),
+    fields: Fields(UnitRead),
     q: Annotated[
         str | None, Query(max_length=200, description="Tìm theo tên, tên tắt, bí danh; không dấu")
     ] = None,
@@ -55,7 +57,7 @@ async def list_units(
         offset=page.offset,
         listing=listing,
     )
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.post(
@@ -114,6 +116,7 @@ async def list_clusters(
     principal: Allowed("cluster.list"),
     page: PageDep,
     listing: Listed(CLUSTER_SORTING),
+    fields: Fields(ClusterRead),
     year: int | None = None,
     kind: ClusterKind | None = None,
     unit_id: Id | None = None,
@@ -124,7 +127,7 @@ async def list_clusters(
         session, principal, year=year, kind=kind, unit_id=unit_id, q=q,
         limit=page.limit, offset=page.offset, listing=listing,
     )  # fmt: skip
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.post(
@@ -189,12 +192,13 @@ async def list_councils(
     principal: Allowed("council.list"),
     page: PageDep,
     listing: Listed(COUNCIL_SORTING),
+    fields: Fields(CouncilRead),
 ):
     """A council member sees the council they sit on."""
     result = await directory.list_councils(
         session, principal, page.limit, page.offset, listing=listing
     )
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.post(

@@ -2,7 +2,9 @@
 only those members (and `id`, always), so a mobile client listing dossiers does not download
 every nomination.
 
-A list route takes `fields: Fields(ItemModel)` and answers `fields.apply(page)`. Without the
+A list route takes `fields: Fields(ItemModel)` and answers `fields.apply(page)`; a list whose
+items are known by another member (`code` of an award type, `day` of a holiday) names it:
+`Fields(AwardTypeRead, key="code")`, and that member is the one always kept. Without the
 parameter the page is answered as before; with it, every item is serialised by its own model
 and cut to the fields asked, and the page says which fields it carries (`fields`). An unknown
 or empty name, or more names than the list has, is a 422 `invalid_fields` naming the allowed
@@ -25,21 +27,22 @@ ALWAYS = "id"
 
 
 class FieldSelector:
-    """The `fields` query parameter of one list, whose items are `model`."""
+    """The `fields` query parameter of one list, whose items are `model`, known by `key`."""
 
-    def __init__(self, model: type[BaseModel]) -> None:
-        self.model = model
+    def __init__(self, model: type[BaseModel], key: str = ALWAYS) -> None:
+        self.model, self.key = model, key
         # The names a client sees (serialisation aliases) → the model's attribute names.
         self.attributes: dict[str, str] = {
             field.serialization_alias or name: name for name, field in model.model_fields.items()
         }
         self.attributes.update({name: name for name in model.model_computed_fields})
-        if ALWAYS not in self.attributes:
-            raise ValueError(f"{model.__name__} has no `{ALWAYS}` to keep.")
+        if key not in self.attributes:
+            raise ValueError(f"{model.__name__} has no `{key}` to keep.")
 
     @property
     def names(self) -> list[str]:
-        return list(self.attributes)
+        """The names `fields` accepts, the key first."""
+        return [self.key, *(name for name in self.attributes if name != self.key)]
 
     def __call__(
         self,
@@ -71,7 +74,7 @@ class FieldSelector:
                 code="invalid_fields",
                 allowed=self.names,
             )
-        keep = [ALWAYS, *(name for name in asked if name != ALWAYS)]
+        keep = [self.key, *(name for name in asked if name != self.key)]
         return Selection(self, tuple(dict.fromkeys(keep)))
 
 
@@ -107,6 +110,7 @@ def _members(page: Any) -> dict[str, Any]:
     return dict(page)
 
 
-def Fields(model: type[BaseModel]) -> Any:
-    """A list route's `fields` parameter for items of `model`: `fields: Fields(TaskRead)`."""
-    return Annotated[Selection, Depends(FieldSelector(model))]
+def Fields(model: type[BaseModel], key: str = ALWAYS) -> Any:
+    """A list route's `fields` parameter for items of `model`: `fields: Fields(TaskRead)`;
+    `key` is the member that identifies an item, always kept (`id` unless said)."""
+    return Annotated[Selection, Depends(FieldSelector(model, key))]

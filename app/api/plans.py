@@ -78,13 +78,14 @@ async def list_plans(
     principal: Allowed("plan.list"),
     page: PageDep,
     listing: Listed(PLAN_SORTING),
+    fields: Fields(PlanRead),
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
     """The plans (kế hoạch thi đua, khen thưởng), newest year first."""
     result = await plan_records.list_plans(
         session, year=year, limit=page.limit, offset=page.offset, listing=listing
     )
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.post(

@@ -160,9 +160,10 @@ async def list_round_extensions(
     round_id: Id,
     page: PageDep,
     listing: Listed(EXTENSION_SORTING),
+    fields: Fields(ExtensionRead),
 ):
     """A unit sees the extensions granted to itself."""
     result = await rounds.list_extensions(
         session, principal, round_id, page.limit, page.offset, listing=listing
     )
-    return envelope(result, [ExtensionRead.model_validate(e) for e in result.items])
+    return fields.apply(envelope(result, [ExtensionRead.model_validate(e) for e in result.items]))

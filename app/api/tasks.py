@@ -254,13 +254,14 @@ async def list_task_reports(
     principal: Allowed("task.list_reports"),
     page: PageDep,
     listing: Listed(TASK_REPORT_SORTING),
+    fields: Fields(TaskReportRead),
     task_id: Id,
 ):
     """A unit sees its own reports, a cluster head those of its cluster's units."""
     result = await task_reports.list_reports(
         session, principal, task_id, page.limit, page.offset, listing=listing
     )
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.get(

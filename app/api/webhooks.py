@@ -6,6 +6,7 @@ from fastapi import Query, Request, Response, status
 
 from app.api import idempotency
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import Id, ListEnvelope
@@ -60,10 +61,11 @@ async def list_webhooks(
     principal: Allowed("webhook.list"),
     page: PageDep,
     listing: Listed(WEBHOOK_SORTING),
+    fields: Fields(WebhookRead),
 ):
     """Sở Nội vụ sees every subscription; a reader its own."""
     result = await webhooks.list_(session, principal, page.limit, page.offset, listing=listing)
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.get(
@@ -166,13 +168,14 @@ async def list_webhook_deliveries(
     webhook_id: Id,
     page: PageDep,
     listing: Listed(DELIVERY_SORTING),
+    fields: Fields(DeliveryRead),
     status: Annotated[DeliveryStatus | None, Query()] = None,
 ):
     """Newest first: status, attempts, the last answer's code, duration and the next try."""
     result = await webhooks.list_deliveries(
         session, principal, webhook_id, status, page.limit, page.offset, listing=listing
     )
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.post(

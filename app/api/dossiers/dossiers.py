@@ -200,9 +200,10 @@ async def get_dossier_history(
     dossier_id: Id,
     page: PageDep,
     listing: Listed(HISTORY_SORTING),
+    fields: Fields(HistoryEntry),
 ):
     """Every recorded step of the dossier, oldest first; readers get no recorded values."""
     result = await queries.history(
         session, principal, dossier_id, page.limit, page.offset, listing=listing
     )
-    return envelope(result, reads.history_reads(principal, result.items))
+    return fields.apply(envelope(result, reads.history_reads(principal, result.items)))
