@@ -11,7 +11,7 @@ from pydantic import WithJsonSchema
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import PreconditionRequired, Unauthorized, Unprocessable
-from app.core.listing import Listing, Sorting
+from app.core.listing import Listing, RowSorting, Sorting
 from app.core.orm import NO_VERSION
 from app.core.principal import Principal
 from app.schemas.common import AwareQueryDateTime, Id
@@ -125,7 +125,7 @@ PageDep = Annotated[Page, Depends(page_params)]
 MAX_SORT_VALUES = 10
 
 
-def Listed(sorting: Sorting) -> type[Listing]:
+def Listed(sorting: Sorting | RowSorting) -> type[Listing]:
     """`sort=` and `updated_since=` of one list, its sort keys declared as an enum."""
     allowed = sorting.allowed()
 

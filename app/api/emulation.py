@@ -8,6 +8,7 @@ from fastapi import Query, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
 from app.api.deps import Allowed, IfMatch, Listed, OptionalIfMatch, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import (
     CONFLICT,
     CREATED,
@@ -37,6 +38,7 @@ from app.schemas.emulation import (
 from app.services import emulation
 from app.services.documents.render import DOCX_TYPE, PDF_TYPE
 from app.services.dossiers.exports import JSON_TYPE, XLSX_TYPE
+from app.services.emulation.ranking import PROGRESS_SORTING
 from app.services.emulation.sheets import SCORE_SHEET_SORTING
 from app.services.emulation.tables import SCORE_TABLE_SORTING
 
@@ -57,6 +59,7 @@ async def list_score_tables(
     principal: Allowed("emulation.list_tables"),
     page: PageDep,
     listing: Listed(SCORE_TABLE_SORTING),
+    fields: Fields(TableRead),
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     cluster_id: Id | None = None,
     status: TableStatus | None = None,
@@ -67,7 +70,7 @@ async def list_score_tables(
     result = await emulation.list_tables(
         session, principal, filters, page.limit, page.offset, listing=listing
     )
-    return envelope(result, [emulation.table_view(t) for t in result.items])
+    return fields.apply(envelope(result, [emulation.table_view(t) for t in result.items]))
 
 
 @router.post(
@@ -181,6 +184,7 @@ async def list_score_sheets(
     table_id: Id,
     page: PageDep,
     listing: Listed(SCORE_SHEET_SORTING),
+    fields: Fields(SheetRead),
 ):
     """The table's sheets the caller may see: a unit its own, the head and the council members
     who monitor the cluster all of them; readers get totals only (`entries` null)."""
@@ -188,7 +192,9 @@ async def list_score_sheets(
         session, principal, table_id, page.limit, page.offset, listing=listing
     )
     totals = await emulation.sheet_totals(session, [s.id for s in result.items])
-    return envelope(result, [emulation.sheet_view(s, principal, totals) for s in result.items])
+    return fields.apply(
+        envelope(result, [emulation.sheet_view(s, principal, totals) for s in result.items])
+    )
 
 
 @router.put(
@@ -418,9 +424,12 @@ async def emulation_progress(
     principal: Allowed("emulation.progress"),
     page: PageDep,
     year: Annotated[int, Query(ge=2000, le=2100)],
+    listing: Listed(PROGRESS_SORTING),
+    fields: Fields(ClusterProgress, key="cluster_id"),
 ):
     """Every cluster of `year` for Sở Nội vụ: its table and status, members, sheets submitted,
     late, verified and missing, whether the deadline passed with sheets missing, and the
-    leading unit once the result is recorded."""
-    result, items = await emulation.progress(session, year, page.limit, page.offset)
-    return envelope(result, items)
+    leading unit once the result is recorded. `updated_at` (what `updated_since` compares
+    with) is the latest change of the cluster, its tables or its members' sheets."""
+    result, items = await emulation.progress(session, year, page.limit, page.offset, listing)
+    return fields.apply(envelope(result, items))

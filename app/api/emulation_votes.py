@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import Header, Response, status
 
 from app.api.action_routes import ActionCall, add_action_route
-from app.api.deps import Allowed, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.meetings import RECEIPT_HEADER, KeysDep, SecretBallotRoute
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
-from app.core.orm import PageResult
 from app.schemas.common import Id, ListEnvelope
 from app.schemas.emulation import (
     ClusterBallotCast,
@@ -59,11 +59,16 @@ async def open_cluster_vote(
     responses=NOT_FOUND,
 )
 async def list_cluster_votes(
-    session: SessionDep, principal: Allowed("emulation.list_votes"), table_id: Id
+    session: SessionDep,
+    principal: Allowed("emulation.list_votes"),
+    table_id: Id,
+    page: PageDep,
+    listing: Listed(votes.VOTE_SORTING),
+    fields: Fields(ClusterVoteRead),
 ):
     """The table's votes, oldest first; counts once each is closed."""
-    rows = await votes.list_votes(session, principal, table_id)
-    return envelope(PageResult(rows, len(rows), len(rows), 0))
+    result = await votes.list_votes(session, principal, table_id, page.limit, page.offset, listing)
+    return fields.apply(envelope(result))
 
 
 @router.get(

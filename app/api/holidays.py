@@ -5,13 +5,15 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from app.api.deps import Allowed, PageDep, SessionDep
+from app.api.deps import Allowed, Listed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.core.working_days import today_in_vietnam
 from app.schemas.common import ListEnvelope
 from app.schemas.holidays import HolidayRead, HolidaySet
 from app.services import holidays
+from app.services.holidays import HOLIDAY_SORTING
 
 router = feature_router(tags=["holidays"])
 
@@ -23,13 +25,17 @@ async def list_holidays(
     session: SessionDep,
     principal: Allowed("holiday.list"),
     page: PageDep,
+    listing: Listed(HOLIDAY_SORTING),
+    fields: Fields(HolidayRead, key="day"),
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
-    """The year's public holidays (from the law) with Sở Nội vụ's amendments applied."""
+    """The year's public holidays (from the law) with Sở Nội vụ's amendments applied, by
+    date. `updated_since` gives the amendments made since (a day of the law has no
+    `updated_at`). A dropped amendment leaves no row to sync: the year's whole list shows it."""
     result = await holidays.list_holidays(
-        session, year or today_in_vietnam().year, page.limit, page.offset
+        session, year or today_in_vietnam().year, page.limit, page.offset, listing
     )
-    return envelope(result)
+    return fields.apply(envelope(result))
 
 
 @router.put(

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute
 
 from app.api import deps
 from app.api.deps import ActionGate, PublicGate
-from app.api.fields import ALWAYS, FieldSelector
+from app.api.fields import FieldSelector
 from app.api.idempotency import MAX_KEY_LENGTH
 from app.core.errors import PROBLEM_JSON
 from app.core.principal import ALL_ROLES, CLUSTER_HEAD, COUNCIL_MEMBER, NOI_VU, READER, UNIT
@@ -268,6 +268,11 @@ def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
                         "title": "Fields",
                     }
                     parameter["style"], parameter["explode"] = "form", False
+                    parameter["description"] = (
+                        "Trả về mỗi mục chỉ với các trường này (cách nhau bởi dấu phẩy); "
+                        f"`{selector.key}` luôn có. Sparse fieldset: "
+                        f"`fields={','.join(selector.names[:3])}`."
+                    )
             answer = operation["responses"]["200"]["content"]["application/json"]
             page = _component(answer["schema"]["$ref"])
             item = _component(schemas[page]["properties"]["items"]["items"]["$ref"])
@@ -276,7 +281,7 @@ def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
                 **schemas[item],
                 "title": cut_item,
                 "description": f"{item} with only the members asked for by `fields`.",
-                "required": [ALWAYS],
+                "required": [selector.key],
             }
             schemas[cut_page] = {
                 **schemas[page],
@@ -290,7 +295,7 @@ def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
                     "fields": {
                         "type": "array",
                         "items": {"type": "string", "enum": selector.names},
-                        "description": "The members each item carries (`id` first)",
+                        "description": f"The members each item carries (`{selector.key}` first)",
                     },
                 },
                 "required": [*schemas[page].get("required", []), "fields"],
@@ -299,6 +304,17 @@ def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
                 "anyOf": [answer["schema"], {"$ref": REF_TEMPLATE.format(model=cut_page)}]
             }
     document["components"]["schemas"] = dict(sorted(schemas.items()))
+
+
+def declare_sort_style(document: dict[str, Any]) -> None:
+    """`sort` takes comma-separated keys (`sort=due_date,-code`): declared as a form array that
+    is not exploded, so a generated client writes one `sort=a,b` and not `sort=a&sort=b`
+    (which the server reads as well)."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "sort" and parameter["in"] == "query":
+                    parameter["style"], parameter["explode"] = "form", False
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -312,6 +328,7 @@ def install_openapi(app: FastAPI) -> None:
             declare_request_defaults(document)
             describe_operations(app, document)
             declare_field_sets(app, document)
+            declare_sort_style(document)
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]

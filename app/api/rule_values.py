@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import Path, Query, Response, status
 
-from app.api.deps import Allowed, IfMatch, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
+from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.schemas.common import ListEnvelope
@@ -17,7 +18,7 @@ from app.schemas.rule_values import (
     RuleValueUpdate,
 )
 from app.services import rule_values
-from app.services.rule_values import dated
+from app.services.rule_values import RULE_VALUE_SORTING, dated
 
 router = feature_router(tags=["rule-values"])
 
@@ -30,11 +31,17 @@ RuleKey = Annotated[str, Path(max_length=60)]
     response_model=ListEnvelope[RuleValueRead],
 )
 async def list_rule_values(
-    session: SessionDep, principal: Allowed("rule_value.list"), page: PageDep
+    session: SessionDep,
+    principal: Allowed("rule_value.list"),
+    page: PageDep,
+    listing: Listed(RULE_VALUE_SORTING),
+    fields: Fields(RuleValueRead, key="key"),
 ):
-    """The working-day clocks and quorum shares in force, each with its legal basis."""
-    result = await rule_values.list_rule_values(session, page.limit, page.offset)
-    return envelope(result, [rule_values.read(row) for row in result.items])
+    """The working-day clocks and quorum shares in force, each with its legal basis, by key.
+    A value never amended is its default, with `updated_at` null: `updated_since` gives the
+    values amended since."""
+    result = await rule_values.list_rule_values(session, page.limit, page.offset, listing)
+    return fields.apply(envelope(result, [rule_values.read(row) for row in result.items]))
 
 
 @router.patch(

@@ -5,9 +5,9 @@ column that says when a row last changed. Every order ends with the row's id, so
 through rows that tie on the sort keys never skips or repeats one.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select
@@ -27,6 +27,25 @@ class Listing:
 NO_LISTING = Listing()
 
 
+def sort_parts(keys: Iterable[str], default: str, sort: Iterable[str]) -> list[tuple[str, bool]]:
+    """`["due_date,-code"]` → `[("due_date", False), ("code", True)]` (name, descending), the
+    default order when none is asked; an unknown key is a 422 `invalid_sort` that lists the
+    allowed ones."""
+    known = set(keys)
+    parts = [p.strip() for value in sort for p in value.split(",") if p.strip()]
+    ordered = []
+    for part in parts or default.split(","):
+        name = part.removeprefix("-")
+        if name not in known:
+            raise Unprocessable(
+                f"Không sắp xếp được theo '{name}'. Các trường được phép: "
+                f"{', '.join(sorted(known))} (thêm dấu - phía trước để sắp giảm dần).",
+                code="invalid_sort",
+            )
+        ordered.append((name, part.startswith("-")))
+    return ordered
+
+
 @dataclass(frozen=True)
 class Sorting:
     """The sort keys of one list (name → columns), its default order, the column `updated_since`
@@ -43,21 +62,11 @@ class Sorting:
         return [*self.keys, *(f"-{name}" for name in self.keys)]
 
     def order_by(self, sort: Iterable[str] = ()) -> list[Any]:
-        """`["due_date,-code"]` → ORDER BY clauses ending with the tie-breaker; an unknown key
-        is a 422 `invalid_sort` that lists the allowed ones."""
-        parts = [p.strip() for value in sort for p in value.split(",") if p.strip()]
+        """`["due_date,-code"]` → ORDER BY clauses ending with the tie-breaker."""
         clauses: list[Any] = []
-        for part in parts or self.default.split(","):
-            name = part.removeprefix("-")
-            if name not in self.keys:
-                raise Unprocessable(
-                    f"Không sắp xếp được theo '{name}'. Các trường được phép: "
-                    f"{', '.join(sorted(self.keys))} (thêm dấu - phía trước để sắp giảm dần).",
-                    code="invalid_sort",
-                )
+        for name, descending in sort_parts(self.keys, self.default, sort):
             if name in self.nulls_last:
                 clauses.append(self.keys[name][0].is_(None))
-            descending = part.startswith("-")
             clauses.extend(key.desc() if descending else key for key in self.keys[name])
         return [*clauses, self.tie_breaker]
 
@@ -92,3 +101,45 @@ def sorting(
             mapping.setdefault(name, (column,))
     primary = model.__mapper__.primary_key
     return Sorting(mapping, default, changed, primary[0], frozenset(nulls_last))
+
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class RowSorting:
+    """The sort keys of a list put together in Python rather than read in one query (the
+    year's days off: the law's holidays merged with Sở Nội vụ's amendments; the rule values:
+    the stored ones and the defaults). Keys are functions of a row; a row that was never
+    stored (`updated_at` None) is the oldest, and no `updated_since` brings it back. Other
+    empty values sort last either way."""
+
+    keys: Mapping[str, Callable[[Any], Any]]
+    default: str
+    updated_at: Callable[[Any], datetime | None]
+    tie_breaker: Callable[[Any], Any]
+
+    def allowed(self) -> list[str]:
+        """Every value `sort=` accepts: each key ascending, then descending (`-key`)."""
+        return [*self.keys, *(f"-{name}" for name in self.keys)]
+
+    def order_by(self, sort: Iterable[str] = ()) -> list[tuple[str, bool]]:
+        """The (key, descending) pairs asked; an unknown key is a 422 `invalid_sort`."""
+        return sort_parts(self.keys, self.default, sort)
+
+    def apply(self, rows: Iterable[Any], listing: Listing = NO_LISTING) -> list[Any]:
+        """The rows changed since `listing.updated_since`, in the caller's order, the
+        tie-breaker last (Python's sort is stable: sort by the last key first)."""
+        since = listing.updated_since
+        kept = sorted(rows, key=self.tie_breaker)
+        if since is not None:
+            kept = [r for r in kept if (changed := self.updated_at(r)) and changed >= since]
+        for name, descending in reversed(self.order_by(listing.sort)):
+            value = self.keys[name]
+            if name == "updated_at":
+                kept.sort(key=lambda r: self.updated_at(r) or NEVER, reverse=descending)
+                continue
+            filled = [r for r in kept if value(r) is not None]
+            filled.sort(key=value, reverse=descending)
+            kept = filled + [r for r in kept if value(r) is None]
+        return kept

@@ -9,10 +9,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base
+from app.models.base import Base, UpdatedAtMixin
 
 
-class Holiday(Base):
+class Holiday(UpdatedAtMixin, Base):
     """A day Sở Nội vụ declared off (`off=True`) or declared a working day despite the calendar."""
 
     __tablename__ = "holidays"

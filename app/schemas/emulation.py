@@ -203,6 +203,9 @@ class ClusterProgress(ReadModel):
     missing: int = Field(description="Thành viên chưa nộp bản tự chấm")
     overdue: bool = Field(description="Quá hạn mà còn thành viên chưa nộp")
     leader_unit_id: Id | None
+    updated_at: datetime = Field(
+        description="The latest change of the cluster, its scoring tables or its sheets"
+    )
 
 
 # ---- the cluster meeting's secret ballot ----------------------------------------------------
@@ -249,6 +252,7 @@ class ClusterVoteRead(ReadModel):
     threshold_percent: float
     candidates: list[CandidateRead]
     version: int
+    updated_at: datetime
 
 
 class ClusterVoteChoice(StrictModel):

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -11,6 +11,9 @@ class HolidayRead(ReadModel):
     name: str
     off: bool = Field(description="True: a day off; False: declared a working day")
     source: Literal["library", "amended"]
+    updated_at: datetime | None = Field(
+        default=None, description="When Sở Nội vụ last amended the day; null: the law's day"
+    )
 
 
 class HolidaySet(StrictModel):

@@ -11,25 +11,29 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.working_days import today_in_vietnam
 from app.models import (
     AuditEntry,
     AwardHistory,
     AwardType,
     CalendarFeed,
     Cluster,
+    ClusterVote,
     Council,
     Decision,
     DisciplineRecord,
     Dossier,
+    Holiday,
     Initiative,
     Meeting,
     Plan,
     RoleGrant,
     Round,
     RoundExtension,
+    RuleValue,
     ScoreSheet,
     ScoreTable,
     ServiceToken,
@@ -64,6 +68,9 @@ class Made:
     model: type
     ids: list[int]  # the rows made; the list may hold others (the caller itself, …)
     key: str = "id"  # what identifies a row in the answer
+    # The list also shows rows no one stored (the law's holidays, default rule values): they
+    # have no `updated_at` and no `updated_since` returns them.
+    unstored: bool = False
 
 
 Maker = Callable[[AsyncSession, User], Awaitable[Made]]
@@ -296,6 +303,41 @@ async def _calendar_feeds(session, me):
     return Made("/calendar-feeds", CalendarFeed, [r.id for r in rows])
 
 
+async def _holidays(session, me):
+    year = today_in_vietnam().year
+    rows = [Holiday(day=date(year, 8, 10 + i), off=True, name=f"Nghỉ bù {i}") for i in range(3)]
+    session.add_all(rows)
+    await session.flush()
+    return Made("/holidays", Holiday, [r.day for r in rows], key="day", unstored=True)
+
+
+async def _rule_values(session, me):
+    # The migrations store the values in force; a value not stored is shown as its default.
+    keys = sorted(await session.scalars(select(RuleValue.key)))
+    return Made("/rule-values", RuleValue, keys, key="key", unstored=True)
+
+
+async def _progress(session, me):
+    ids = [(await make_cluster(session, year=2026)).id for _ in range(3)]
+    return Made("/emulation/progress?year=2026", Cluster, ids, key="cluster_id")
+
+
+async def _cluster_votes(session, me):
+    cluster = await make_cluster(session)
+    table = ScoreTable(cluster_id=cluster.id, year=2026, title="Bảng điểm",
+                       scoring_due_on=date(2026, 11, 30))  # fmt: skip
+    session.add(table)
+    await session.flush()
+    rows = [
+        ClusterVote(table_id=table.id, cluster_id=cluster.id, opened_at=OLD, voters_total=6,
+                    present=5, quorum_percent=66.67, threshold_percent=50)
+        for _ in range(3)
+    ]  # fmt: skip
+    session.add_all(rows)
+    await session.flush()
+    return Made(f"/emulation/tables/{table.id}/votes", ClusterVote, [r.id for r in rows])
+
+
 MAKERS: dict[str, Maker] = {
     "units": _units, "clusters": _clusters, "councils": _councils, "users": _users,
     "service-tokens": _service_tokens, "role-grants": _role_grants, "plans": _plans,
@@ -307,6 +349,8 @@ MAKERS: dict[str, Maker] = {
     "initiatives": _initiatives, "meetings": _meetings, "decisions": _decisions,
     "score-tables": _score_tables, "score-sheets": _score_sheets, "webhooks": _webhooks,
     "webhook-deliveries": _deliveries, "calendar-feeds": _calendar_feeds,
+    "holidays": _holidays, "rule-values": _rule_values, "emulation-progress": _progress,
+    "cluster-votes": _cluster_votes,
 }  # fmt: skip
 
 
@@ -323,19 +367,29 @@ async def _arrange(app, session, name: str) -> tuple[Made, dict[str, str], int]:
         await session.flush()
         changed_id = changed.id
     else:
+        primary = model.__mapper__.primary_key[0]
         await session.execute(update(model).values(updated_at=OLD))
         changed_id = made.ids[-1] if made.ids else None
         if changed_id is None:  # the made rows are the list's only rows
             changed_id = (await session.execute(model.__table__.select())).first().id
-        await session.execute(update(model).where(model.id == changed_id).values(updated_at=NEW))
-    if made.key != "id":
+        await session.execute(update(model).where(primary == changed_id).values(updated_at=NEW))
+    if made.key != "id" and hasattr(model, made.key):  # an award type is known by its code
         changed_id = getattr(await session.get(model, changed_id), made.key)
+    if isinstance(changed_id, date):  # a holiday, by its day
+        changed_id = changed_id.isoformat()
     await session.commit()
     return made, headers, changed_id
 
 
+def _get(client, path: str, headers, params: dict):
+    """GET a list's path (which may carry its own query, `?year=2026`) with `params` added."""
+    path, _, query = path.partition("?")
+    fixed = dict(pair.split("=") for pair in query.split("&") if pair)
+    return client.get(f"/api/v1{path}", params={**fixed, **params}, headers=headers)
+
+
 async def _all(client, path: str, headers, **params) -> list[dict]:
-    response = await client.get(f"/api/v1{path}", params={"limit": 200, **params}, headers=headers)
+    response = await _get(client, path, headers, {"limit": 200, **params})
     assert response.status_code == 200, response.text
     return response.json()["items"]
 
@@ -355,7 +409,8 @@ async def test_updated_since_gives_what_changed_after_it_and_nothing_else(
     assert len(everything) >= 3
     assert [row[made.key] for row in changed] == [changed_id]
     assert changed[0]["updated_at"] == "2026-03-01T03:00:00Z"
-    assert all(row["updated_at"] == "2026-03-01T01:00:00Z" for row in everything
+    unchanged = {"2026-03-01T01:00:00Z", *([None] if made.unstored else [])}
+    assert all(row["updated_at"] in unchanged for row in everything
                if row[made.key] != changed_id)  # fmt: skip
 
 
@@ -377,7 +432,7 @@ async def test_sort_ascending_and_descending(app, client, session, name):
 async def test_an_unknown_sort_key_is_refused_with_the_keys_allowed(app, client, session, name):
     made, headers, _ = await _arrange(app, session, name)
 
-    response = await client.get(f"/api/v1{made.path}", params={"sort": "-colour"}, headers=headers)
+    response = await _get(client, made.path, headers, {"sort": "-colour"})
 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -394,7 +449,7 @@ async def test_paging_by_two_visits_every_row_once_while_rows_tie(app, client, s
     seen: list[int] = []
     for offset in range(0, len(expected) + 2, 2):
         params = {"limit": 2, "offset": offset} | ({"sort": sort} if sort else {})
-        response = await client.get(f"/api/v1{made.path}", params=params, headers=headers)
+        response = await _get(client, made.path, headers, params)
         seen += [row[made.key] for row in response.json()["items"]]
 
     assert len(seen) == len(set(seen)) == len(expected)
@@ -450,22 +505,19 @@ def test_every_list_declares_its_sort_keys_as_an_enum_and_updated_since(app):
     missing = []
     for path, operation in lists:
         params = {p["name"]: p for p in operation.get("parameters", [])}
+        # What identifies an item (`id`, an award type's `code`, a holiday's `day`) is the
+        # first name `fields=` takes.
+        key = params.get("fields", {}).get("schema", {}).get("items", {}).get("enum", ["id"])[0]
         items = params.get("sort", {}).get("schema", {}).get("items", {})
-        if not {"id", "-id", "updated_at", "-updated_at"} <= set(items.get("enum", ())):
+        if not {key, f"-{key}", "updated_at", "-updated_at"} <= set(items.get("enum", ())):
             missing.append(f"{path}: sort")
+        elif (params["sort"].get("style"), params["sort"].get("explode")) != ("form", False):
+            missing.append(f"{path}: sort=a,b")
         if "updated_since" not in params:
             missing.append(f"{path}: updated_since")
     assert len(lists) >= len(MAKERS)
-    assert sorted(missing) == [
-        "/api/v1/emulation/progress: sort",
-        "/api/v1/emulation/progress: updated_since",
-        "/api/v1/emulation/tables/{table_id}/votes: sort",  # a table's few votes, unpaged
-        "/api/v1/emulation/tables/{table_id}/votes: updated_since",
-        "/api/v1/holidays: sort",
-        "/api/v1/holidays: updated_since",
-        "/api/v1/rule-values: sort",
-        "/api/v1/rule-values: updated_since",
-    ]
+    assert {made for made in MAKERS} >= {"holidays", "rule-values", "emulation-progress"}
+    assert missing == []
 
 
 async def test_updated_since_beyond_the_calendar_in_utc_is_a_422_not_a_crash(app, client, session):
@@ -477,3 +529,13 @@ async def test_updated_since_beyond_the_calendar_in_utc_is_a_422_not_a_crash(app
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["query", "updated_since"]
+
+
+@LISTS
+async def test_fields_cuts_every_list_to_its_key_and_what_is_asked(app, client, session, name):
+    """A mobile client syncing asks only for what changed and when: `fields=updated_at`."""
+    made, headers, changed_id = await _arrange(app, session, name)
+
+    rows = await _all(client, made.path, headers, updated_since=BETWEEN, fields="updated_at")
+
+    assert rows == [{made.key: changed_id, "updated_at": "2026-03-01T03:00:00Z"}]

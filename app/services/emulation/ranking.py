@@ -3,10 +3,11 @@ and Sở Nội vụ's view of every cluster's progress."""
 
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
+from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, paginate
 from app.core.principal import Principal
 from app.core.statuses import ScoreSheetStatus, ScoreTableStatus
@@ -21,6 +22,7 @@ from app.models import (
     ScoreTable,
     Unit,
 )
+from app.models.base import UTCDateTime
 from app.services import permissions, workflow
 from app.services.emulation.points import from_centi
 from app.services.emulation.tables import get_table
@@ -169,14 +171,44 @@ async def publish(
     return table
 
 
+def _latest(first: Any, *others: Any) -> Any:
+    """The latest of several moments, an empty one ignored (GREATEST, which SQLite lacks)."""
+    latest = first
+    for other in others:
+        latest = case((other > latest, other), else_=latest)
+    return type_coerce(latest, UTCDateTime)
+
+
+# A cluster's progress changes with the cluster, its tables and its members' sheets.
+PROGRESS_CHANGED = _latest(
+    Cluster.updated_at,
+    select(func.max(ScoreTable.updated_at))
+    .where(ScoreTable.cluster_id == Cluster.id)
+    .correlate(Cluster)
+    .scalar_subquery(),
+    select(func.max(ScoreSheet.updated_at))
+    .where(ScoreSheet.cluster_id == Cluster.id)
+    .correlate(Cluster)
+    .scalar_subquery(),
+)
+PROGRESS_SORTING = sorting(
+    Cluster, "name", {"cluster_id": Cluster.id, "name": Cluster.name, "kind": Cluster.kind},
+    updated_at=PROGRESS_CHANGED,
+)  # fmt: skip
+
+
 async def progress(
-    session: AsyncSession, year: int, limit: int, offset: int
+    session: AsyncSession, year: int, limit: int, offset: int, listing: Listing = NO_LISTING
 ) -> tuple[PageResult, list[dict[str, Any]]]:
     """Every cluster of the year: its table, sheets submitted, late, verified and missing, and
-    the result. A page costs the same five statements for 1 cluster or 200."""
-    page = await paginate(
-        session, select(Cluster).where(Cluster.year == year).order_by(Cluster.name), limit, offset
-    )
+    the result, by name (or the caller's `sort`); `updated_at` is the latest change of the
+    cluster, its tables or its sheets. A page costs the same five statements for 1 cluster
+    or 200."""
+    stmt = select(Cluster, PROGRESS_CHANGED.label("changed")).where(Cluster.year == year)
+    page = await paginate(session, PROGRESS_SORTING.apply(stmt, listing), limit, offset,
+                          scalars=False)  # fmt: skip
+    changed = {cluster.id: moment for cluster, moment in page.items}
+    page = PageResult([cluster for cluster, _ in page.items], page.total, limit, offset)
     ids = [c.id for c in page.items]
     members = dict(
         (
@@ -233,7 +265,7 @@ async def progress(
                 "submitted": submitted, "late": counts.get("late", 0),
                 "verified": counts.get("verified", 0), "missing": total - submitted,
                 "overdue": bool(table and today > table.scoring_due_on and total > submitted),
-                "leader_unit_id": leaders.get(cluster.id),
+                "leader_unit_id": leaders.get(cluster.id), "updated_at": changed[cluster.id],
             }
         )  # fmt: skip
     return page, items

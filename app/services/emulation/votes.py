@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from app.core import after_commit
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
-from app.core.orm import check_version, flush_or_conflict
+from app.core.listing import NO_LISTING, Listing, sorting
+from app.core.orm import PageResult, check_version, flush_or_conflict, paginate
 from app.core.principal import Principal
 from app.core.statuses import ClusterVoteStatus, ScoreTableStatus
 from app.models import (
@@ -272,16 +273,25 @@ async def close(
     return await get_vote(session, actor, vote.id)
 
 
-async def list_votes(session: AsyncSession, principal: Principal, table_id: int) -> list:
+VOTE_SORTING = sorting(ClusterVote, "id", ["status", "opened_at", "closed_at"])
+
+
+async def list_votes(
+    session: AsyncSession,
+    principal: Principal,
+    table_id: int,
+    limit: int,
+    offset: int,
+    listing: Listing = NO_LISTING,
+) -> PageResult:
+    """The table's votes, oldest first (or the caller's `sort`)."""
     await get_table(session, principal, table_id)
-    return list(
-        await session.scalars(
-            select(ClusterVote)
-            .options(selectinload(ClusterVote.candidates))
-            .where(ClusterVote.table_id == table_id)
-            .order_by(ClusterVote.id)
-        )
+    stmt = (
+        select(ClusterVote)
+        .options(selectinload(ClusterVote.candidates))
+        .where(ClusterVote.table_id == table_id)
     )
+    return await paginate(session, VOTE_SORTING.apply(stmt, listing), limit, offset)
 
 
 def elected(vote: ClusterVote) -> tuple[int | None, set[int]]:

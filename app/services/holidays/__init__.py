@@ -1,7 +1,8 @@
 """Lịch ngày nghỉ: the library's Vietnamese holidays, amended by Sở Nội vụ in `holidays`."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from operator import attrgetter
 from typing import Literal
 
 import holidays as holiday_library
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
+from app.core.listing import NO_LISTING, Listing, RowSorting
 from app.core.orm import PageResult
 from app.core.principal import Principal
 from app.core.text import nfc
@@ -25,6 +27,15 @@ class CalendarDay:
     name: str
     off: bool
     source: Literal["library", "amended"]
+    updated_at: datetime | None = None  # when Sở Nội vụ last amended it; None: the law's day
+
+
+HOLIDAY_SORTING = RowSorting(
+    {name: attrgetter(name) for name in ("day", "name", "off", "source", "updated_at")},
+    default="day",
+    updated_at=attrgetter("updated_at"),
+    tie_breaker=attrgetter("day"),
+)
 
 
 async def calendar(session: AsyncSession) -> HolidayCalendar:
@@ -36,8 +47,11 @@ async def calendar(session: AsyncSession) -> HolidayCalendar:
     )
 
 
-async def list_holidays(session: AsyncSession, year: int, limit: int, offset: int) -> PageResult:
-    """Every day of `year` the library or Sở Nội vụ has something to say about, by date."""
+async def list_holidays(
+    session: AsyncSession, year: int, limit: int, offset: int, listing: Listing = NO_LISTING
+) -> PageResult:
+    """Every day of `year` the library or Sở Nội vụ has something to say about, by date (or
+    the caller's `sort`); with `updated_since`, only the amendments made since."""
     library = holiday_library.country_holidays("VN", years=year, language="vi")
     days = {day: CalendarDay(day, name, True, "library") for day, name in library.items()}
     rows = await session.scalars(
@@ -46,8 +60,8 @@ async def list_holidays(session: AsyncSession, year: int, limit: int, offset: in
     for row in rows:
         known = days.get(row.day)
         name = row.name or (known.name if known else "")
-        days[row.day] = CalendarDay(row.day, name, row.off, "amended")
-    ordered = [days[d] for d in sorted(days)]
+        days[row.day] = CalendarDay(row.day, name, row.off, "amended", row.updated_at)
+    ordered = HOLIDAY_SORTING.apply(days.values(), listing)
     return PageResult(ordered[offset : offset + limit], len(ordered), limit, offset)
 
 
@@ -68,7 +82,7 @@ async def set_holiday(
         session, actor, "holiday.set", "holiday", None,
         before=before, after={"day": day.isoformat(), "off": off, "name": row.name},
     )  # fmt: skip
-    return CalendarDay(day, row.name, off, "amended")
+    return CalendarDay(day, row.name, off, "amended", row.updated_at)
 
 
 async def delete_holiday(session: AsyncSession, actor: Principal, day: date) -> None:

@@ -4,11 +4,13 @@ are the one place the values in force are written down, used when a row is missi
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound, Unprocessable
+from app.core.listing import NO_LISTING, Listing, RowSorting
 from app.core.orm import PageResult
 from app.core.principal import Principal
 from app.core.text import nfc
@@ -103,10 +105,23 @@ async def get_rules(session: AsyncSession) -> Rules:
     )
 
 
-async def list_rule_values(session: AsyncSession, limit: int, offset: int) -> PageResult:
-    """Every rule value by key, the stored row or else its default."""
+# A value never amended has no row: it is its default, with no `updated_at`.
+RULE_VALUE_SORTING = RowSorting(
+    {name: attrgetter(name) for name in ("key", "name", "unit", "effective_from", "updated_at")},
+    default="key",
+    updated_at=attrgetter("updated_at"),
+    tie_breaker=attrgetter("key"),
+)
+
+
+async def list_rule_values(
+    session: AsyncSession, limit: int, offset: int, listing: Listing = NO_LISTING
+) -> PageResult:
+    """Every rule value by key (or the caller's `sort`), the stored row or else its default;
+    with `updated_since`, only the values amended since."""
     rows = await _rows(session)
-    ordered = [rows.get(key) or _default_row(key) for key in sorted(DEFAULTS)]
+    values = [rows.get(key) or _default_row(key) for key in DEFAULTS]
+    ordered = RULE_VALUE_SORTING.apply(values, listing)
     return PageResult(ordered[offset : offset + limit], len(ordered), limit, offset)
 
 
