@@ -19,12 +19,12 @@ from tests.permissions import (
 
 SIGNED = {"files": {"file": ("qd.pdf", PDF, "application/pdf")}}
 
+DECISION = "/api/v1/decisions/999999"
+STALE = {"If-Match": '"1"'}
 ENDPOINTS = [
-    Endpoint("PATCH", "/api/v1/decisions/999999", "decision.correct", {"number": "1/QĐ"},
-             headers={"If-Match": '"1"'}),  # fmt: skip
-    Endpoint("PUT", "/api/v1/decisions/999999/signed-pdf", "decision.attach_signed",
-             kwargs=SIGNED),  # fmt: skip
-    Endpoint("GET", "/api/v1/decisions/999999/signed-pdf", "decision.download_signed"),
+    Endpoint("PATCH", DECISION, "decision.correct", {"number": "1/QĐ"}, headers=STALE),
+    Endpoint("PUT", f"{DECISION}/signed-pdf", "decision.attach_signed", kwargs=SIGNED),
+    Endpoint("GET", f"{DECISION}/signed-pdf", "decision.download_signed"),
 ]
 
 
@@ -148,8 +148,9 @@ async def test_replacing_needs_if_match_and_removes_the_old_file(app, client, se
 
 async def test_no_signed_pdf_yet_is_404_with_what_to_do(app, client, session):
     recorded, admin = await _decided(app, client, session)
+    url = f"{API}/decisions/{recorded.json()['id']}/signed-pdf"
 
-    response = await client.get(f"{API}/decisions/{recorded.json()['id']}/signed-pdf", headers=admin)
+    response = await client.get(url, headers=admin)
 
     assert response.status_code == 404 and "PUT" in response.json()["detail"]
 
@@ -215,7 +216,8 @@ async def test_a_correction_to_a_number_in_use_is_409(app, client, session):
     )
 
     assert response.status_code == 409 and response.json()["code"] == "duplicate_decision_number"
-    number = await session.scalar(select(Decision.number).where(Decision.id == recorded.json()["id"]))
+    decision_id = recorded.json()["id"]
+    number = await session.scalar(select(Decision.number).where(Decision.id == decision_id))
     assert number == "1520/QĐ-UBND"
 
 
