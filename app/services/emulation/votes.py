@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core import after_commit
 from app.core.clock import utcnow
-from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, flush_or_conflict, paginate
 from app.core.principal import Principal
@@ -48,7 +48,7 @@ from app.services.meetings.tally import ItemResult, Quorum
 CLUSTER_BOX = ballot_box.BallotBox(
     prefix="cluster-vote:", participation=ClusterBallotParticipation,
     sealed=ClusterSealedBallot, choice=ClusterBallotChoice,
-    box="vote_id", voter="unit_id", item="candidate_id",
+    box="vote_id", voter="unit_id", item="candidate_id", place="cuộc bỏ phiếu",
 )  # fmt: skip
 
 
@@ -220,17 +220,7 @@ async def mine(
     """A unit's ballot read back with its receipt, by that unit's account only."""
     permissions.require(actor, "emulation.read_my_ballot")
     vote = await get_vote(session, actor, vote_id)
-    if not receipt:
-        raise Unauthorized(
-            "Cần biên nhận phiếu (tiêu đề X-Ballot-Receipt) nhận được khi bỏ phiếu.",
-            code="receipt_required",
-            headers={},
-        )
-    data = await ballot_box.read_receipt(session, keys, CLUSTER_BOX, vote.id, receipt)
-    if data is None or data.get("unit_id") != actor.unit_id:
-        raise NotFound(
-            "Không có phiếu nào ứng với biên nhận này trong cuộc bỏ phiếu.", code="ballot_not_found"
-        )
+    data = await ballot_box.read_own(session, keys, CLUSTER_BOX, vote.id, receipt, actor.unit_id)
     return ClusterBallotRead(vote_id=vote.id, cast_as=data["cast_as"], votes=data["votes"])
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import delete, exists, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import is_postgresql
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from app.core.orm import flush_or_conflict
 from app.models import AuditEntry, BallotReceipt
 from app.services.meetings.secrecy import BallotKeys, new_receipt, open_readback, seal_readback
@@ -42,6 +42,7 @@ class BallotBox:
     box: str  # the vote's column in each table ("meeting_id")
     voter: str  # the voter's column in the participation table ("member_id")
     item: str  # the voted item's column in the choice table ("nomination_id")
+    place: str  # where a ballot is cast, in the voter's words ("phiên họp")
 
     def context(self, box_id: int) -> str:
         """What each sealed ballot and read-back copy is bound to (AES-GCM associated data):
@@ -100,6 +101,33 @@ async def read_receipt(
         select(BallotReceipt.sealed).where(BallotReceipt.receipt_key == keys.receipt_name(receipt))
     )
     return open_readback(receipt, box.context(box_id), sealed) if sealed else None
+
+
+async def read_own(
+    session: AsyncSession,
+    keys: BallotKeys,
+    box: BallotBox,
+    box_id: int,
+    receipt: str | None,
+    voter_id: int | None,
+) -> dict:
+    """The voter's own ballot read back through the receipt given when it was cast: the
+    account alone is not enough (whoever can reset a voter's password must not read their
+    choices), nor is the receipt alone (another voter who got hold of it reads nothing, as if
+    the receipt were wrong). No receipt: 401 `receipt_required`; else 404 `ballot_not_found`."""
+    if not receipt:
+        raise Unauthorized(
+            "Cần biên nhận phiếu (tiêu đề X-Ballot-Receipt) nhận được khi bỏ phiếu.",
+            code="receipt_required",
+            headers={},
+        )
+    data = await read_receipt(session, keys, box, box_id, receipt)
+    if data is None or data.get(box.voter) != voter_id:
+        raise NotFound(
+            f"Không có phiếu nào ứng với biên nhận này trong {box.place}.",
+            code="ballot_not_found",
+        )
+    return data
 
 
 def record_anonymous(session: AsyncSession, action: str, entity_type: str, entity_id: int) -> None:

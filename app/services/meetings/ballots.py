@@ -14,7 +14,7 @@ What is written when a ballot is cast, and what is not:
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized
+from app.core.errors import Conflict, Forbidden
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.models import (
@@ -112,15 +112,7 @@ async def mine(
     their choices), nor is the receipt alone (another member who got hold of it reads nothing)."""
     permissions.require(actor, "ballot.read_mine")
     meeting = await get_meeting(session, actor, meeting_id)
-    if not receipt:
-        raise Unauthorized(
-            "Cần biên nhận phiếu (tiêu đề X-Ballot-Receipt) nhận được khi bỏ phiếu.",
-            code="receipt_required",
-            headers={},
-        )
-    data = await ballot_box.read_receipt(session, keys, COUNCIL_BOX, meeting.id, receipt)
-    if data is None or data.get("member_id") != actor.council_member_id:
-        raise NotFound(
-            "Không có phiếu nào ứng với biên nhận này trong phiên họp.", code="ballot_not_found"
-        )
+    data = await ballot_box.read_own(
+        session, keys, COUNCIL_BOX, meeting.id, receipt, actor.council_member_id
+    )
     return BallotRead(meeting_id=meeting.id, cast_as=data["cast_as"], votes=data["votes"])

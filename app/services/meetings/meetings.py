@@ -76,7 +76,6 @@ async def list_meetings(
     ):
         if value is not None:
             stmt = stmt.where(column == value)
-    stmt = stmt.order_by(Meeting.scheduled_at.desc(), Meeting.id.desc())
     return await paginate(session, MEETING_SORTING.apply(stmt, listing), limit, offset)
 
 

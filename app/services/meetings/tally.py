@@ -17,7 +17,7 @@ from app.services.meetings.secrecy import BallotKeys
 # Where the council's meetings keep their ballots.
 COUNCIL_BOX = ballot_box.BallotBox(
     prefix="", participation=BallotParticipation, sealed=SealedBallot, choice=BallotChoice,
-    box="meeting_id", voter="member_id", item="nomination_id",
+    box="meeting_id", voter="member_id", item="nomination_id", place="phiên họp",
 )  # fmt: skip
 
 # The stored result of one agenda item (MeetingResult), beside its meeting and nomination ids.
