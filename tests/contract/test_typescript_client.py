@@ -12,17 +12,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, make_unit, make_user
+from tests.live_server import live_server
 
 CLIENT_DIR = Path(__file__).resolve().parents[1] / "client"
 PACKAGES = ("openapi-typescript", "openapi-fetch", "typescript")
@@ -66,43 +62,10 @@ def _code(source: str) -> str:
     return re.sub(r"`(?:[^`\\]|\\.)*`|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", '""', source)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def api_server(settings):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TDKT_ENV": "test",
-        "TDKT_DATABASE_URL": settings.database_url,
-        "TDKT_VAR_DIR": str(settings.var_dir),
-        "TDKT_JWT_SECRET": TEST_SECRET,
-        "TDKT_LOAD_REFERENCE_DATA": "false",
-        "TDKT_LOG_LEVEL": "ERROR",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the API server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with live_server(settings) as url:
+        yield url
 
 
 def test_the_program_has_no_cast_and_no_any():

@@ -5,9 +5,7 @@ import asyncio
 import hashlib
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,44 +15,18 @@ from sqlalchemy import func, select
 
 from app.models import Attachment, AuditEntry, Dossier
 from app.services.dossiers.attachments import INCOMING, storage_path
-from tests.conftest import TEST_SECRET
 from tests.factories import auth, make_unit, make_user
 from tests.factories_dossiers import PDF, load_catalogue, make_dossier, make_round
+from tests.live_server import free_port, start_server, stop, wait_ready
 
 UPLOAD_BYTES = 2 * 1024 * 1024
 BOUNDARY = "crash-test-boundary"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(settings, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "TDKT_ENV": "test",
-        "TDKT_DATABASE_URL": settings.database_url,
-        "TDKT_VAR_DIR": str(settings.var_dir),
-        "TDKT_JWT_SECRET": TEST_SECRET,
-        "TDKT_LOAD_REFERENCE_DATA": "false",
-        "TDKT_LOG_LEVEL": "ERROR",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    server.kill()
-    raise AssertionError("the server did not start")
+    server = start_server(settings, port)
+    wait_ready(server, port)
+    return server
 
 
 async def _slow_upload(client: httpx.AsyncClient, headers: dict, dossier_id: int) -> None:
@@ -132,14 +104,12 @@ async def test_a_killed_server_leaves_rows_files_and_audit_in_agreement(
         pytest.skip("the SQLite file and the attachment folder of one process")
     headers, drafts, ready = await _arrange(app, session, settings)
     incoming = settings.attachments_dir / INCOMING
-    port = _free_port()
+    port = free_port()
 
     await _load_and_kill(port, _start(settings, port), headers, drafts, ready, incoming)
     left_parts = list(incoming.glob("*.part"))
     _age_everything(settings.attachments_dir, 120)
-    restarted = _start(settings, port)
-    restarted.terminate()
-    restarted.wait(timeout=30)
+    stop(_start(settings, port))
 
     assert left_parts, "the kill came after every upload had finished"
     assert list(incoming.glob("*.part")) == []

@@ -2,11 +2,6 @@
 idempotent retries sent to both lose no write, make no duplicate and never answer 5xx."""
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 
 import httpx
@@ -14,58 +9,23 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEntry, Dossier, Unit
-from tests.conftest import TEST_SECRET
 from tests.factories import auth, make_unit, make_user
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
+from tests.live_server import free_port, start_server, wait_ready
 
 CREATES = 30
 DOSSIERS = 12
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(settings, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "TDKT_ENV": "test",
-        "TDKT_DATABASE_URL": settings.database_url,
-        "TDKT_VAR_DIR": str(settings.var_dir),
-        "TDKT_JWT_SECRET": TEST_SECRET,
-        "TDKT_LOAD_REFERENCE_DATA": "false",
-        "TDKT_LOG_LEVEL": "ERROR",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait_ready(port: int) -> None:
-    for _ in range(600):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"the server on {port} did not start")
 
 
 @pytest.fixture
 def two_servers(app, settings, is_postgres):
     if not is_postgres:
         pytest.skip("two processes share a PostgreSQL database (TDKT_TEST_DATABASE_URL)")
-    ports = [_free_port(), _free_port()]
-    servers = [_start(settings, port) for port in ports]
+    ports = [free_port(), free_port()]
+    servers = [start_server(settings, port) for port in ports]
     try:
-        for port in ports:
-            _wait_ready(port)
+        for server, port in zip(servers, ports, strict=True):
+            wait_ready(server, port, "/readyz")
         yield [f"http://127.0.0.1:{port}/api/v1" for port in ports]
     finally:
         for server in servers:

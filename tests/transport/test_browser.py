@@ -12,20 +12,16 @@ fails instead, so it never goes silently unrun there.
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import threading
-import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, make_user
+from tests.live_server import live_server
 
 BROWSER_DIR = Path(__file__).resolve().parents[1] / "browser"
 PAGE = "<!doctype html><meta charset=utf-8><title>SPA</title><p>tdkt SPA"
@@ -51,12 +47,6 @@ def browser():
     return shutil.which("chromium")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def page_server(tmp_path):
     """The SPA's own origin: a static page on another port."""
@@ -75,37 +65,9 @@ def page_server(tmp_path):
 
 @pytest.fixture
 def api_server(settings, page_server):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TDKT_ENV": "test",
-        "TDKT_DATABASE_URL": settings.database_url,
-        "TDKT_VAR_DIR": str(settings.var_dir),
-        "TDKT_JWT_SECRET": TEST_SECRET,
-        "TDKT_LOAD_REFERENCE_DATA": "false",
-        "TDKT_LOG_LEVEL": "ERROR",
-        "TDKT_PUBLIC_DOCS": "true",
-        "TDKT_CORS_ORIGINS": f"http://127.0.0.1:{page_server}",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the API server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    cors = {"TDKT_PUBLIC_DOCS": "true", "TDKT_CORS_ORIGINS": f"http://127.0.0.1:{page_server}"}
+    with live_server(settings, **cors) as url:
+        yield url
 
 
 def _drive(chromium: str, config: dict) -> dict:
