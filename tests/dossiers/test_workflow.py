@@ -339,9 +339,12 @@ async def test_holidays_are_listed_amended_and_restored(app, client, session):
     days = {d["day"]: d for d in listed.json()["items"]}
     assert worked.status_code == 200
     assert days["2027-02-10"] == {
-        "day": "2027-02-10", "name": "Làm bù", "off": False, "source": "amended"
+        "day": "2027-02-10", "name": "Làm bù", "off": False, "source": "amended",
+        "updated_at": worked.json()["updated_at"],
     }  # fmt: skip
+    assert days["2027-02-10"]["updated_at"] is not None
     assert days["2027-02-08"]["off"] is True and days["2027-02-08"]["source"] == "library"
+    assert days["2027-02-08"]["updated_at"] is None
     assert removed.status_code == 204 and again.status_code == 404
 
 

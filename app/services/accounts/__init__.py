@@ -54,7 +54,7 @@ async def list_users(
     offset: int,
     listing: Listing = NO_LISTING,
 ) -> PageResult:
-    stmt = select(User).order_by(User.id)
+    stmt = select(User)
     equal = {User.role: filters.role, User.unit_id: filters.unit_id, User.active: filters.active}
     stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
     if filters.q:
@@ -189,7 +189,7 @@ async def list_service_tokens(
 ) -> PageResult:
     return await paginate(
         session,
-        SERVICE_TOKEN_SORTING.apply(select(ServiceToken).order_by(ServiceToken.id), listing),
+        SERVICE_TOKEN_SORTING.apply(select(ServiceToken), listing),
         limit,
         offset,
     )

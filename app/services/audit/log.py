@@ -30,7 +30,7 @@ async def list_entries(
     offset: int,
     listing: Listing = NO_LISTING,
 ) -> PageResult:
-    stmt = select(AuditEntry).order_by(AuditEntry.id)
+    stmt = select(AuditEntry)
     if entity_type:
         stmt = stmt.where(AuditEntry.entity_type == entity_type)
     if entity_id is not None:

@@ -81,7 +81,6 @@ async def list_history(
         stmt = stmt.where(AwardHistory.year <= filters.year_to)
     if filters.q:
         stmt = stmt.where(like_folded(AwardHistory.search_text, filters.q))
-    stmt = stmt.order_by(AwardHistory.year.desc(), AwardHistory.nominee_key, AwardHistory.id)
     return await paginate(session, AWARD_HISTORY_SORTING.apply(stmt, listing), limit, offset)
 
 

@@ -49,7 +49,7 @@ async def list_award_types(
     listing: Listing = NO_LISTING,
 ) -> PageResult:
     """The catalogue in its shipped order, optionally filtered."""
-    stmt = select(AwardType).order_by(AwardType.position, AwardType.id)
+    stmt = select(AwardType)
     if level:
         stmt = stmt.where(AwardType.level == level)
     if recipient:

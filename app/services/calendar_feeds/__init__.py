@@ -65,9 +65,7 @@ async def list_own(
     """The caller's own feeds (never anyone else's, Sở Nội vụ included)."""
     permissions.require(actor, "calendar_feed.list")
     stmt = select(CalendarFeed).where(CalendarFeed.user_id == actor.user_id)
-    return await paginate(
-        session, CALENDAR_FEED_SORTING.apply(stmt.order_by(CalendarFeed.id), listing), limit, offset
-    )
+    return await paginate(session, CALENDAR_FEED_SORTING.apply(stmt, listing), limit, offset)
 
 
 async def revoke(session: AsyncSession, actor: Principal, feed_id: int) -> None:

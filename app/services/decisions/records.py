@@ -174,5 +174,4 @@ async def list_decisions(
         stmt = stmt.where(Decision.id.in_(having))
     if filters.q:
         stmt = stmt.where(like_folded(Decision.number_key, filters.q))
-    stmt = stmt.order_by(Decision.signed_on.desc(), Decision.id.desc())
     return await paginate(session, DECISION_SORTING.apply(stmt, listing), limit, offset)

@@ -63,7 +63,7 @@ async def list_clusters(
     offset: int,
     listing: Listing = NO_LISTING,
 ) -> PageResult:
-    stmt = select(Cluster).options(selectinload(Cluster.memberships)).order_by(Cluster.id)
+    stmt = select(Cluster).options(selectinload(Cluster.memberships))
     stmt = _cluster_scope(stmt, principal)
     if year:
         stmt = stmt.where(Cluster.year == year)

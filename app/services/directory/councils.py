@@ -59,9 +59,7 @@ async def list_councils(
     offset: int,
     listing: Listing = NO_LISTING,
 ) -> PageResult:
-    stmt = _council_scope(
-        select(Council).options(*_council_options()).order_by(Council.id), principal
-    )
+    stmt = _council_scope(select(Council).options(*_council_options()), principal)
     return await paginate(session, COUNCIL_SORTING.apply(stmt, listing), limit, offset)
 
 

@@ -49,7 +49,7 @@ async def list_units(
     offset: int,
     listing: Listing = NO_LISTING,
 ) -> PageResult:
-    stmt = select(Unit).order_by(Unit.name, Unit.id)
+    stmt = select(Unit)
     if q:
         stmt = stmt.where(like_folded(Unit.search_text, q))
     if kind:

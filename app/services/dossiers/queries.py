@@ -63,7 +63,7 @@ def _overdue(stmt: Select, which: str, as_of: date) -> Select:
 
 def filtered_dossiers(principal: Principal, filters: DossierFilter) -> Select:
     """The scoped, filtered `select(Dossier)` behind `GET /dossiers` and its export."""
-    stmt = policies.dossier_scope(select(Dossier).order_by(Dossier.id), principal)
+    stmt = policies.dossier_scope(select(Dossier), principal)
     for column, value in (
         (Dossier.round_id, filters.round_id),
         (Dossier.status, filters.status),
@@ -172,10 +172,8 @@ async def history(
 ) -> PageResult:
     """The dossier's audit entries, oldest first, for whoever may see the dossier."""
     await get_dossier(session, principal, dossier_id, children=False)
-    stmt = (
-        select(AuditEntry)
-        .where(AuditEntry.entity_type == "dossier", AuditEntry.entity_id == dossier_id)
-        .order_by(AuditEntry.id)
+    stmt = select(AuditEntry).where(
+        AuditEntry.entity_type == "dossier", AuditEntry.entity_id == dossier_id
     )
     return await paginate(session, HISTORY_SORTING.apply(stmt, listing), limit, offset)
 

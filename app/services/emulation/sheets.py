@@ -105,7 +105,7 @@ async def list_sheets(
     """The table's sheets the caller may see, by unit."""
     await get_table(session, principal, table_id)
     stmt = select(ScoreSheet).options(_options()).where(ScoreSheet.table_id == table_id)
-    stmt = score_sheet_scope(stmt, principal).order_by(ScoreSheet.unit_id)
+    stmt = score_sheet_scope(stmt, principal)
     return await paginate(session, SCORE_SHEET_SORTING.apply(stmt, listing), limit, offset)
 
 

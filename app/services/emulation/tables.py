@@ -91,9 +91,7 @@ async def list_tables(
     for name in ("year", "cluster_id", "status"):
         if filters.get(name) is not None:
             stmt = stmt.where(getattr(ScoreTable, name) == filters[name])
-    stmt = score_table_scope(stmt, principal).order_by(
-        ScoreTable.year.desc(), ScoreTable.cluster_id, ScoreTable.revision
-    )
+    stmt = score_table_scope(stmt, principal)
     return await paginate(session, SCORE_TABLE_SORTING.apply(stmt, listing), limit, offset)
 
 

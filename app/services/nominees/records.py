@@ -222,7 +222,6 @@ async def list_ratings(
             stmt = stmt.where(getattr(YearlyRating, name) == filters[name])
     if filters.get("q"):
         stmt = stmt.where(like_folded(YearlyRating.search_text, filters["q"]))
-    stmt = stmt.order_by(YearlyRating.year.desc(), YearlyRating.nominee_key, YearlyRating.id)
     return await paginate(session, RATING_SORTING.apply(stmt, listing), limit, offset)
 
 
@@ -286,7 +285,6 @@ async def list_discipline(
         stmt = stmt.where(DisciplineRecord.unit_id == filters["unit_id"])
     if filters.get("q"):
         stmt = stmt.where(like_folded(DisciplineRecord.search_text, filters["q"]))
-    stmt = stmt.order_by(DisciplineRecord.started_on.desc(), DisciplineRecord.id)
     return await paginate(session, DISCIPLINE_SORTING.apply(stmt, listing), limit, offset)
 
 
@@ -344,7 +342,6 @@ async def list_initiatives(
     if filters.get("q"):
         stmt = stmt.where(like_folded(Initiative.search_text, filters["q"]))
     stmt = stmt.options(selectinload(Initiative.authors))
-    stmt = stmt.order_by(Initiative.year.desc(), Initiative.id)
     return await paginate(session, INITIATIVE_SORTING.apply(stmt, listing), limit, offset)
 
 

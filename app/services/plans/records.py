@@ -23,7 +23,7 @@ async def list_plans(
     offset: int,
     listing: Listing = NO_LISTING,
 ) -> PageResult:
-    stmt = select(Plan).order_by(Plan.year.desc(), Plan.id.desc())
+    stmt = select(Plan)
     if year is not None:
         stmt = stmt.where(Plan.year == year)
     return await paginate(session, PLAN_SORTING.apply(stmt, listing), limit, offset)

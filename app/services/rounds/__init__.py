@@ -50,7 +50,7 @@ async def list_rounds(
     listing: Listing = NO_LISTING,
 ) -> PageResult:
     """Rounds by year and number, optionally of one year or status."""
-    stmt = select(Round).options(selectinload(Round.task_links)).order_by(Round.year, Round.number)
+    stmt = select(Round).options(selectinload(Round.task_links))
     if year:
         stmt = stmt.where(Round.year == year)
     if status:
@@ -234,11 +234,7 @@ async def list_extensions(
 ) -> PageResult:
     """The extensions of a round, as far as the caller may see them."""
     await get_round(session, round_id)
-    stmt = (
-        select(RoundExtension)
-        .where(RoundExtension.round_id == round_id)
-        .order_by(RoundExtension.id)
-    )
+    stmt = select(RoundExtension).where(RoundExtension.round_id == round_id)
     return await paginate(
         session,
         EXTENSION_SORTING.apply(policies.extension_scope(stmt, principal), listing),

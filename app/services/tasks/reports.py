@@ -187,5 +187,5 @@ async def list_reports(
     """The task's reports the caller may see, oldest first."""
     await get_or_404(session, Task, task_id, "nhiệm vụ")
     stmt = select(TaskReport).where(TaskReport.task_id == task_id)
-    stmt = task_report_scope(stmt, principal).order_by(TaskReport.created_at, TaskReport.id)
+    stmt = task_report_scope(stmt, principal)
     return await paginate(session, TASK_REPORT_SORTING.apply(stmt, listing), limit, offset)

@@ -61,9 +61,7 @@ async def list_(
     session: AsyncSession, actor: Principal, limit: int, offset: int, listing: Listing = NO_LISTING
 ) -> PageResult:
     permissions.require(actor, "webhook.list")
-    stmt = policies.webhook_scope(
-        select(WebhookSubscription).order_by(WebhookSubscription.id), actor
-    )
+    stmt = policies.webhook_scope(select(WebhookSubscription), actor)
     return await paginate(session, WEBHOOK_SORTING.apply(stmt, listing), limit, offset)
 
 
@@ -177,11 +175,7 @@ async def list_deliveries(
 ) -> PageResult:
     """The delivery log, newest first."""
     subscription = await get(session, actor, subscription_id, "webhook.list_deliveries")
-    stmt = (
-        select(WebhookDelivery)
-        .where(WebhookDelivery.subscription_id == subscription.id)
-        .order_by(WebhookDelivery.id.desc())
-    )
+    stmt = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id)
     if status is not None:
         stmt = stmt.where(WebhookDelivery.status == status)
     return await paginate(session, DELIVERY_SORTING.apply(stmt, listing), limit, offset)
