@@ -312,8 +312,16 @@ async def _holidays(session, me):
 
 
 async def _rule_values(session, me):
-    # The migrations store the values in force; a value not stored is shown as its default.
-    keys = sorted(await session.scalars(select(RuleValue.key)))
+    # Values may be stored already (the migrations store those in force); one not stored is
+    # shown as its default.
+    keys = ["appraisal_working_days", "return_working_days", "supplement_working_days"]
+    stored = set(await session.scalars(select(RuleValue.key)))
+    session.add_all(
+        RuleValue(key=key, value=5, unit="working_days", name=key, legal_basis="Thử")
+        for key in keys
+        if key not in stored
+    )
+    await session.flush()
     return Made("/rule-values", RuleValue, keys, key="key", unstored=True)
 
 
