@@ -44,7 +44,7 @@ class FieldSelector:
         """The names `fields` accepts, the key first."""
         return [self.key, *(name for name in self.attributes if name != self.key)]
 
-    def __call__(
+    async def __call__(
         self,
         fields: Annotated[
             list[str] | None,
