@@ -155,6 +155,20 @@ class DecisionRecordedData(EventData):
     nomination_ids: list[Id]
 
 
+class DecisionCorrectedData(EventData):
+    number: str
+    signed_on: date
+    signed_by: str
+    award_history_ids: list[Id] = Field(description="The award history rows corrected with it")
+
+
+class DecisionSignedPdfData(EventData):
+    number: str
+    signed_pdf_filename: str
+    signed_pdf_size: int = Field(description="Bytes")
+    signed_pdf_sha256: str
+
+
 class ComplaintData(EventData):
     status: statuses.ComplaintStatus
     nomination_id: Id
@@ -268,6 +282,9 @@ EVENT_DATA: dict[EventType, type[EventData]] = {
     E.MEETING_OPENED: MeetingOpenedData,
     E.MEETING_CLOSED: MeetingClosedData,
     E.DECISION_RECORDED: DecisionRecordedData,
+    E.DECISION_CORRECTED: DecisionCorrectedData,
+    E.DECISION_SIGNED_PDF_ATTACHED: DecisionSignedPdfData,
+    E.DECISION_SIGNED_PDF_REPLACED: DecisionSignedPdfData,
     E.COMPLAINT_RECORDED: ComplaintData,
     E.COMPLAINT_RESOLVED: ComplaintData,
     E.TASK_CREATED: TaskCreatedData,
