@@ -9,6 +9,7 @@ from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
+from app.core.nominee_kinds import NomineeKind
 from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead, UnitTitleCreate
 from app.schemas.common import Id, ListEnvelope
 from app.services.award_history import importing, records, unit_titles
@@ -29,7 +30,7 @@ async def list_award_history(
     page: PageDep,
     listing: Listed(AWARD_HISTORY_SORTING),
     q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
-    nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
+    nominee_kind: NomineeKind | None = None,
     award_type_code: Annotated[str | None, Query(max_length=80)] = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,

@@ -74,6 +74,7 @@ class ProblemCode(StrEnum):
     GRANT_ALREADY_HELD = "grant_already_held"
     GRANT_ALREADY_REVOKED = "grant_already_revoked"
     HEAD_IS_DEPUTY = "head_is_deputy"
+    HOUSEHOLD_INCOMPLETE = "household_incomplete"
     HTTP_ERROR = "http_error"
     IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.nominee_kinds import RATED_KINDS
 from app.models.base import Base, UpdatedAtMixin, UTCDateTime, VersionedMixin, one_of, utcnow
 
 
@@ -31,7 +32,8 @@ class Collective(Base):
 
 
 RATINGS = ("htxs", "httt", "ht", "kht")
-NOMINEE_KINDS = ("individual", "collective")
+# Ratings are kept for people and collectives; a household has none.
+NOMINEE_KINDS = RATED_KINDS
 DISCIPLINE_KINDS = ("discipline", "pending_discipline", "investigation", "inspection")
 INITIATIVE_KINDS = ("initiative", "research")
 SCOPES = ("grassroots", "provincial", "national")

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from app.core.nominee_kinds import NomineeKind
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 
@@ -20,7 +21,9 @@ class AwardHistoryKind(StrEnum):
 
 class AwardHistoryRead(ReadModel):
     id: int
-    nominee_kind: Literal["individual", "collective"]
+    nominee_kind: NomineeKind = Field(
+        description="`household`: a household's award, recorded from its decision"
+    )
     nominee_name: str
     unit_id: Id | None
     collective_id: Id | None = Field(
