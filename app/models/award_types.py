@@ -11,7 +11,6 @@ from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin, one_
 AWARD_KINDS = ("regular", "thematic", "unscheduled")
 
 
-
 class AwardType(TimestampMixin, VersionedMixin, Base):
     """Danh hiệu thi đua / hình thức khen thưởng: seeded from the shipped catalogue, then edited."""
 

@@ -76,9 +76,11 @@ def upgrade() -> None:
         .values(accepts_households=True)
     )
     _criteria(
-        lambda criteria: criteria
-        if any(c.get("applies_to") == "household" for c in criteria)
-        else [*criteria, HOUSEHOLD_CRITERION]
+        lambda criteria: (
+            criteria
+            if any(c.get("applies_to") == "household" for c in criteria)
+            else [*criteria, HOUSEHOLD_CRITERION]
+        )
     )
 
 

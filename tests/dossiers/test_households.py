@@ -56,7 +56,8 @@ async def test_a_commune_nominates_a_household_for_the_provincial_bang_khen(app,
     # the paper and the article.
     contribution = checks["household_contribution"]
     assert contribution["result"] == "unknown"
-    assert "UBND cấp xã" in contribution["message"] and "Văn bản xác nhận" in contribution["message"]
+    assert "UBND cấp xã" in contribution["message"]
+    assert "Văn bản xác nhận" in contribution["message"]
     assert "Điều 74" in contribution["legal_basis"]
     # Discipline is kept for people and collectives; a household is not `pass`ed on it.
     assert "no_discipline" not in checks
@@ -80,8 +81,9 @@ async def test_an_award_type_that_does_not_take_households_refuses_one(app, clie
 async def test_a_household_needs_its_address_and_commune(app, client, session):
     round_, commune, headers = await _commune(app, session)
 
-    no_address = await _draft(client, headers, round_.id,
-                              household(nominee_unit_id=commune.id, nominee_address=None))
+    no_address = await _draft(
+        client, headers, round_.id, household(nominee_unit_id=commune.id, nominee_address=None)
+    )
     no_commune = await _draft(client, headers, round_.id, household())
     person_with_address = await _draft(client, headers, round_.id, nomination_body(
         award_type_code=BANG_KHEN_TINH, nominee_address="Bản Nà Cài"
@@ -97,7 +99,7 @@ async def test_a_household_needs_its_address_and_commune(app, client, session):
 
 async def test_a_household_is_patched_and_stays_whole(app, client, session):
     round_, commune, headers = await _commune(app, session)
-    dossier = (await _draft(client, headers, round_.id, household(nominee_unit_id=commune.id)))
+    dossier = await _draft(client, headers, round_.id, household(nominee_unit_id=commune.id))
     dossier = dossier.json()
     nomination = dossier["nominations"][0]
     url = f"/api/v1/dossiers/{dossier['id']}/nominations/{nomination['id']}"

@@ -51,10 +51,10 @@ async def dossier_report(
     `report_scope_required` otherwise, both narrow to both), over what the caller may see: a
     unit counts its own dossiers, a cluster head its cluster's, a council member the clusters
     it monitors and its agendas. Dossiers by status; their nominations by status and kind
-    (cá nhân / tập thể / hộ gia đình), `approved` (now `approved`, `awarded` or `submitted_to_state`) and
-    `awarded`; per award type also `eligible` (concluded eligible by the appraisal); per
-    cluster (`cluster_id` null: no cụm/khối) and per submitting unit, dossiers and
-    nominations. Every status of dossier counts, drafts and withdrawn ones included."""
+    (cá nhân / tập thể / hộ gia đình), `approved` (now `approved`, `awarded` or
+    `submitted_to_state`) and `awarded`; per award type also `eligible` (concluded eligible
+    by the appraisal); per cluster (`cluster_id` null: no cụm/khối) and per submitting unit,
+    dossiers and nominations. Every status of dossier counts, drafts and withdrawn ones included."""
     return await dossier_reports.dossier_report(session, principal, round_id, year)
 
 
