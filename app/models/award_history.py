@@ -10,13 +10,14 @@ from app.models.base import (
     Base,
     UpdatedAtMixin,
     UTCDateTime,
+    VersionedMixin,
     one_of,
     trigram_index,
     utcnow,
 )
 
 
-class AwardHistory(UpdatedAtMixin, Base):
+class AwardHistory(UpdatedAtMixin, VersionedMixin, Base):
     """Một lần được khen của cá nhân / tập thể / hộ gia đình: from a decision recorded here or
     imported; a household's only from its decision.
 

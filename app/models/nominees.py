@@ -65,6 +65,11 @@ class YearlyRating(UpdatedAtMixin, VersionedMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def confirmed(self) -> bool:
+        """Sở Nội vụ đã xác nhận."""
+        return self.confirmed_at is not None
+
 
 class DisciplineRecord(UpdatedAtMixin, VersionedMixin, Base):
     """Kỷ luật, đang xem xét kỷ luật, điều tra, thanh tra of one person, with its dates; an

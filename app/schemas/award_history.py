@@ -42,6 +42,7 @@ class AwardHistoryRead(ReadModel):
         "decisions and imports are confirmed)"
     )
     confirmed_at: datetime | None
+    version: int = Field(description="If-Match of a correction or deletion of a unit's entry")
     updated_at: datetime = Field(description=UPDATED_AT)
 
 
@@ -60,6 +61,16 @@ class UnitTitleCreate(StrictModel):
     year: int = Field(ge=1945, le=2100, description="Năm thành tích (the year it is for)")
     decision_no: str = Field(min_length=1, max_length=100)
     decided_on: date
+
+
+class UnitTitleUpdate(StrictModel):
+    """A correction of a unit's own grassroots title; a field left out keeps its value."""
+
+    nominee_name: str | None = Field(default=None, min_length=1, max_length=300)
+    award_type_code: str | None = Field(default=None, pattern=r"^[a-z0-9_]{1,80}$")
+    year: int | None = Field(default=None, ge=1945, le=2100, description="Năm thành tích")
+    decision_no: str | None = Field(default=None, min_length=1, max_length=100)
+    decided_on: date | None = None
 
 
 class ImportRowError(ReadModel):

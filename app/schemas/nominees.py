@@ -1,9 +1,9 @@
 """Facts about nominees: yearly ratings, discipline and investigations, initiatives."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from app.schemas.award_history import AwardHistoryRead, ImportRowError
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
@@ -129,6 +129,7 @@ class InitiativeRead(ReadModel):
     kind: Literal["initiative", "research"]
     title: str
     authors: list[str]
+
     unit_id: Id | None
     scope: Scope
     year: int
@@ -137,6 +138,12 @@ class InitiativeRead(ReadModel):
     decided_on: date | None
     version: int
     updated_at: datetime = Field(description=UPDATED_AT)
+
+    @field_validator("authors", mode="before")
+    @classmethod
+    def _names(cls, authors: Any) -> Any:
+        # The ORM row holds its authors as rows (in order); the answer names them.
+        return [getattr(a, "name", a) for a in authors]
 
 
 class NomineeNomination(ReadModel):
