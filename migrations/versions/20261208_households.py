@@ -5,7 +5,7 @@ household's address (thôn/bản, xã); an award type says whether it is given t
 Bằng khen của Chủ tịch UBND tỉnh is, with the household criterion appended to its criteria.
 
 Revision ID: 20261208_households
-Revises: 20261208_signed_decisions
+Revises: 20261208_webhook_event_types
 Create Date: 2026-12-08 01:00:00.000000
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from app.models.base import JSONType
 
 revision: str = "20261208_households"
-down_revision: str | None = "20261208_signed_decisions"
+down_revision: str | None = "20261208_webhook_event_types"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
