@@ -91,6 +91,8 @@ class Check:
     legal_basis: str | None = None
     # The initiatives a passing check stood on: one initiative justifies one award only.
     initiative_ids: tuple[int, ...] = ()
+    # The initiatives a failing check would have stood on, had another nomination not held them.
+    held_elsewhere: tuple[int, ...] = ()
 
 
 Criterion = Mapping[str, Any]
@@ -493,6 +495,7 @@ def _initiative(criterion: Criterion, facts: NomineeFacts) -> Check:
             name, FAIL,
             f"Không đủ {needed} {subject}{period} chưa dùng làm căn cứ khen thưởng: {taken}; "
             "mỗi sáng kiến, đề tài chỉ làm căn cứ cho một lần khen thưởng.",
+            held_elsewhere=tuple(i["id"] for i in used if isinstance(i.get("id"), int)),
         )  # fmt: skip
     return Check(
         name,
@@ -519,7 +522,8 @@ def _any_of(criterion: Criterion, facts: NomineeFacts) -> Check:
     if passed:
         return Check(name, PASS, passed[0].message, initiative_ids=passed[0].initiative_ids)
     result = FAIL if checks and all(c.result == FAIL for c in checks) else UNKNOWN
-    return Check(name, result, " Hoặc: ".join(c.message for c in checks))
+    return Check(name, result, " Hoặc: ".join(c.message for c in checks),
+                 held_elsewhere=_held(checks) if result == FAIL else ())  # fmt: skip
 
 
 @_rule("all_of")
@@ -531,9 +535,14 @@ def _all_of(criterion: Criterion, facts: NomineeFacts) -> Check:
     for result in (FAIL, UNKNOWN):
         relevant = [c for c in checks if c.result == result]
         if relevant:
-            return Check(name, result, " ".join(c.message for c in relevant))
+            return Check(name, result, " ".join(c.message for c in relevant),
+                         held_elsewhere=_held(relevant))  # fmt: skip
     ids = tuple(dict.fromkeys(i for c in checks for i in c.initiative_ids))
     return Check(name, PASS, " ".join(c.message for c in checks), initiative_ids=ids)
+
+
+def _held(checks: list[Check]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(i for c in checks for i in c.held_elsewhere))
 
 
 def _sub_checks(criterion: Criterion, facts: NomineeFacts) -> list[Check]:
