@@ -281,9 +281,7 @@ async def test_one_initiative_justifies_one_award_and_the_check_names_who_used_i
     assert _check(b_freed, "initiative_provincial")["result"] == "pass"
 
 
-async def test_concluding_a_second_nomination_on_a_held_initiative_is_refused(
-    app, client, session
-):
+async def test_concluding_a_second_nomination_on_a_held_initiative_is_refused(app, client, session):
     await load_catalogue(session)
     round_ = await make_round(session, year=2026)
     unit = await make_unit(session, name="Sở Tư pháp")
