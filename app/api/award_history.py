@@ -9,14 +9,13 @@ from app.api.fields import Fields
 from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
-from app.core.nominee_kinds import NomineeKind
 from app.schemas.award_history import (
     AwardHistoryImportResult,
     AwardHistoryRead,
     UnitTitleCreate,
     UnitTitleUpdate,
 )
-from app.schemas.common import Id, ListEnvelope, sent_fields
+from app.schemas.common import Id, ListEnvelope, NomineeKind, sent_fields
 from app.services.award_history import importing, records, unit_titles
 from app.services.award_history.records import AWARD_HISTORY_SORTING
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from annotated_types import Ge, Le
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from app.core import nominee_kinds
 from app.core.errors import ProblemCode
 
 T = TypeVar("T")
@@ -79,6 +80,12 @@ class DocumentType(StrEnum):
     KET_QUA_BINH_XET = "ket_qua_binh_xet"
     VAN_BAN_XAC_NHAN = "van_ban_xac_nhan"
     OTHER = "other"
+
+
+# Đối tượng được đề nghị, được ghi nhận: cá nhân, tập thể hay hộ gia đình. The one list every
+# `nominee_kind` (nominations, award history, ratings, a nominee's record) takes, defined once
+# in app.core.nominee_kinds where the models' CHECK constraints read it too.
+NomineeKind = nominee_kinds.NomineeKind
 
 
 class ValidationIssue(BaseModel):

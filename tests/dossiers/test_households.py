@@ -159,3 +159,15 @@ async def test_the_export_and_the_list_print_a_household_as_one(app, client, ses
     assert report.status_code == 200, report.text
     counts = report.json()["nominations"]
     assert counts["household"] == 1 and counts["individual"] == counts["collective"] == 0
+
+
+async def test_no_rating_is_kept_for_a_household(app, client, session):
+    _, _, headers = await _commune(app, session)
+
+    refused = await client.post("/api/v1/ratings", json={
+        "nominee_kind": "household", "nominee_name": "Hộ ông Lò Văn Pọm", "year": 2025,
+        "rating": "htxs",
+    }, headers=headers)  # fmt: skip
+
+    assert refused.status_code == 422 and refused.json()["code"] == "validation_error"
+    assert "cá nhân hoặc tập thể" in refused.text
