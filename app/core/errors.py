@@ -32,6 +32,7 @@ class ProblemCode(StrEnum):
     AGENDA_REFUSED = "agenda_refused"
     ALREADY_VOTED = "already_voted"
     APPRAISAL_INCOMPLETE = "appraisal_incomplete"
+    ATTENDANCE_CONFLICT = "attendance_conflict"
     BAD_HEADER = "bad_header"
     BAD_REQUEST = "bad_request"
     BALLOT_INCOMPLETE = "ballot_incomplete"

@@ -3,6 +3,8 @@ biên bản of a council meeting and its kiểm phiếu, the blank phiếu bầu
 names, the State's layout, and nothing personal for a reporting script."""
 
 import io
+import shutil
+import subprocess
 
 import pytest
 from docx import Document
@@ -179,7 +181,7 @@ async def test_text_in_decomposed_unicode_is_printed_composed(app, client, sessi
 # ---- the council's papers --------------------------------------------------------------------
 
 
-async def _closed_meeting(app, client, session):
+async def _closed_meeting(app, client, session, absences=None):
     """Five members, four present; two Chiến sĩ thi đua (90%) and a Cờ thi đua (80%)."""
     group = await council_with_members(app, session, 5)
     unit = await make_unit(session, name="Sở Xây dựng")
@@ -189,7 +191,9 @@ async def _closed_meeting(app, client, session):
                                       nominee_name="Phòng Quản lý xây dựng")  # fmt: skip
     await session.commit()
     agenda = [*soldiers, *flag]
-    mid, admin = await open_meeting_with(app, client, session, group, agenda, present=4)
+    mid, admin = await open_meeting_with(
+        app, client, session, group, agenda, present=4, absences=absences
+    )
     for headers in group.headers[:4]:
         choices = {f"n{soldiers[1].id}": "reject"} if headers is group.headers[0] else {}
         response = await vote(client, mid, headers, ballot(agenda, **choices))
@@ -233,6 +237,26 @@ async def test_the_minutes_carry_attendance_and_each_result_against_its_threshol
     assert results["Hà Thị Trượt"][2:] == ["3", "1", "1", "60% / 90%", "Không đạt"]
     assert results["Phòng Quản lý xây dựng"][2:] == ["4", "0", "1", "80% / 80%", "Đạt"]
     assert "Có 01 đề nghị đạt" in text and "và 02 đề nghị không đạt" in text
+
+
+async def test_the_minutes_print_why_a_member_was_absent(app, client, session, tmp_path):
+    if render.soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice or poppler-utils not installed")
+    _, mid, admin, _ = await _closed_meeting(app, client, session, absences={4: "Đi công tác"})
+    assert (await client.post(f"{API}/meetings/{mid}/close", headers=admin)).status_code == 200
+    _, reader = await signed_in(app, session, "reader")
+
+    pdf = await client.get(f"{API}/meetings/{mid}/documents/bien-ban?format=pdf", headers=admin)
+    docx = await client.get(f"{API}/meetings/{mid}/documents/bien-ban", headers=reader)
+
+    assert pdf.status_code == 200, pdf.text
+    (tmp_path / "bien-ban.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "bien-ban.pdf"), "-"],
+                          capture_output=True, check=True, text=True).stdout  # fmt: skip
+    assert "Vắng mặt (Đi công tác)" in " ".join(text.split())
+    # A reporting account's copy says who was away, not why.
+    rows = table_rows(Document(io.BytesIO(docx.content)).tables[1])
+    assert [row[4] for row in rows[1:]].count("Vắng mặt") == 1
 
 
 async def test_the_tally_counts_ballots_received_and_names_no_voter(app, client, session):

@@ -33,7 +33,7 @@ from app.models import (
     Unit,
 )
 from app.models.award_history import AwardHistory
-from app.models.meetings import Attendance
+from app.models.meetings import Absence, Attendance
 from app.models.nominees import Initiative, InitiativeAuthor, YearlyRating
 from app.services import permissions, policies
 from app.services.award_types.criteria import RATING_NAMES
@@ -318,13 +318,14 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
     attended = select(Attendance.member_id).where(Attendance.meeting_id == meeting.id)
     present = set(await session.scalars(attended))
     personal = policies.sees_personal_data(principal)
+    reasons = await _absence_reasons(session, meeting.id) if personal else {}
     order = {"chu_tich": 0, "pho_chu_tich": 1, "uy_vien_thuong_truc": 2, "uy_vien": 3}
     roll.sort(key=lambda m: (order.get(m.council_role, 9), m.id))
     chair = next((m for m in roll if m.id in present), None)
     attendance = [
         {"no": str(i), "name": m.full_name, "position": (m.position or "") if personal else "",
          "council_role": COUNCIL_ROLE.get(m.council_role, m.council_role),
-         "attendance": "Có mặt" if m.id in present else "Vắng mặt"}
+         "attendance": _attendance(m.id, present, reasons)}
         for i, m in enumerate(roll, start=1)
     ]  # fmt: skip
     rows = await _agenda(session, meeting.id)
@@ -363,6 +364,22 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
         "chair": chair.full_name if chair else "",
     }
     return Paper("bien-ban-hop-hoi-dong", context, f"Biên bản họp Hội đồng - {meeting.title}")
+
+
+async def _absence_reasons(session: AsyncSession, meeting_id: int) -> dict[int, str]:
+    rows = await session.execute(
+        select(Absence.member_id, Absence.reason).where(Absence.meeting_id == meeting_id)
+    )
+    return {member_id: reason for member_id, reason in rows}
+
+
+def _attendance(member_id: int, present: set[int], reasons: dict[int, str]) -> str:
+    """"Có mặt", or "Vắng mặt" with the reason recorded at the roll call (a reporting account's
+    copy leaves reasons out: they may say why a person was away)."""
+    if member_id in present:
+        return "Có mặt"
+    reason = reasons.get(member_id)
+    return f"Vắng mặt ({reason})" if reason else "Vắng mặt"
 
 
 def _member_line(member: CouncilMember, personal: bool) -> str:
