@@ -49,6 +49,7 @@ class ProblemCode(StrEnum):
     CONFLICT = "conflict"
     CORS_REFUSED = "cors_refused"
     CURSOR_BEYOND_HEAD = "cursor_beyond_head"
+    DECISION_NOT_PROVINCIAL = "decision_not_provincial"
     DELIVERY_PENDING = "delivery_pending"
     DOSSIER_NOT_DRAFT = "dossier_not_draft"
     DOSSIER_NOT_EDITABLE = "dossier_not_editable"

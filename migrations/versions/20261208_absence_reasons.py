@@ -24,13 +24,16 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(500), nullable=False),
         sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name="fk_meeting_absences_meeting_id_meetings",
+            ["meeting_id"],
+            ["meetings.id"],
+            name="fk_meeting_absences_meeting_id_meetings",
             ondelete="CASCADE",
-        ),  # fmt: skip
+        ),
         sa.ForeignKeyConstraint(
-            ["member_id"], ["council_members.id"],
+            ["member_id"],
+            ["council_members.id"],
             name="fk_meeting_absences_member_id_council_members",
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("meeting_id", "member_id", name="pk_meeting_absences"),
     )
 

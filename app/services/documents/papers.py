@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from num2words import num2words
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,9 +49,7 @@ from app.services.documents.wording import (
     vn_number,
 )
 from app.services.dossiers import queries
-from app.services.dossiers.rules import today as rules_today
 from app.services.meetings.access import get_meeting
-from app.services.rule_values import dated
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LAW = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
@@ -144,7 +141,7 @@ async def unit_submission(
     symbol = f"TTr-{abbreviation(unit)}"
     authority, title = _signer(unit)
     personal = policies.sees_personal_data(principal)
-    occasion = _lower_first(round_.name) if round_ else f"năm {dossier.year}"
+    occasion = lower_first(round_.name) if round_ else f"năm {dossier.year}"
     groups, summary = [], []
     for index, (award, items) in enumerate(
         _by_award(nominations, lambda n: n.award_type_code, awards), start=1
@@ -185,7 +182,7 @@ async def unit_submission(
     return Paper("to-trinh-don-vi", context, f"Tờ trình đề nghị khen thưởng - {dossier.code}")
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
@@ -206,12 +203,12 @@ def _nominee_row(number: int, n: Nomination, units: dict[int, str], unit: str, p
 # ---- the council's papers --------------------------------------------------------------------
 
 
-def _local(moment: datetime) -> datetime:
+def local_time(moment: datetime) -> datetime:
     return moment.astimezone(VIETNAM)
 
 
 def _time_of_day(moment: datetime) -> str:
-    local = _local(moment)
+    local = local_time(moment)
     return f"{local.hour:02d} giờ {local.minute:02d}"
 
 
@@ -221,12 +218,12 @@ async def _council_heading(session: AsyncSession, meeting: Meeting) -> dict[str,
         "issuer_parent": PROVINCE_UPPER,
         "issuer": upper(council.name if council else "Hội đồng Thi đua - Khen thưởng tỉnh"),
         "number": number_line(COUNCIL_SYMBOL),
-        "place_date": place_date(_local(meeting.scheduled_at).date()),
+        "place_date": place_date(local_time(meeting.scheduled_at).date()),
         "subject": f"{meeting.title}",
     }
 
 
-async def _agenda(session: AsyncSession, meeting_id: int) -> list[Any]:
+async def agenda_rows(session: AsyncSession, meeting_id: int) -> list[Any]:
     """The agenda's nominations, their award type and unit, and (after the close) counts."""
     nominee_unit = select(Unit.name).where(Unit.id == Nomination.nominee_unit_id)
     dossier_unit = (
@@ -255,7 +252,7 @@ async def _agenda(session: AsyncSession, meeting_id: int) -> list[Any]:
     return list((await session.execute(stmt)).all())
 
 
-def _award_groups(rows: list[Any], make_row) -> list[dict[str, Any]]:
+def award_groups(rows: list[Any], make_row) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = []
     for row in rows:
         if not groups or groups[-1]["code"] != row.award_type_code:
@@ -279,7 +276,7 @@ def _result_row(number: int, row: Any) -> dict[str, str]:
     }
 
 
-async def _closed_meeting(session: AsyncSession, principal: Principal, meeting_id: int):
+async def closed_meeting(session: AsyncSession, principal: Principal, meeting_id: int):
     meeting = await get_meeting(session, principal, meeting_id)
     if meeting.status != MeetingStatus.CLOSED:
         raise Conflict(
@@ -312,7 +309,7 @@ async def _roll(session: AsyncSession, meeting: Meeting) -> list[CouncilMember]:
 async def council_minutes(session: AsyncSession, principal: Principal, meeting_id: int) -> Paper:
     """Biên bản họp Hội đồng, after the close: who attended, the agenda, the results."""
     permissions.require(principal, "document.meeting_minutes")
-    meeting = await _closed_meeting(session, principal, meeting_id)
+    meeting = await closed_meeting(session, principal, meeting_id)
     heading = await _council_heading(session, meeting)
     roll = await _roll(session, meeting)
     attended = select(Attendance.member_id).where(Attendance.meeting_id == meeting.id)
@@ -328,7 +325,7 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
          "attendance": _attendance(m.id, present, reasons)}
         for i, m in enumerate(roll, start=1)
     ]  # fmt: skip
-    rows = await _agenda(session, meeting.id)
+    rows = await agenda_rows(session, meeting.id)
     total = meeting.members_total or len(roll)
     count = meeting.present if meeting.present is not None else len(present)
     award_counts = Counter(r.award_name for r in rows)
@@ -337,7 +334,7 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
     context = {
         **heading,
         "opening": [
-            f"Thời gian: {_time_of_day(opened)}, {vn_date(_local(opened).date())}.",
+            f"Thời gian: {_time_of_day(opened)}, {vn_date(local_time(opened).date())}.",
             f"Địa điểm: {DOTS}",
             f"Chủ trì: {_member_line(chair, personal) if chair else DOTS}.",
             f"Thư ký: {DOTS}",
@@ -353,10 +350,10 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
             "khen thưởng do Sở Nội vụ trình, gồm:",
             *[f"- {name}: {two_digits(n)} đề nghị;" for name, n in award_counts.items()],
         ],
-        "groups": _award_groups(rows, _result_row),
+        "groups": award_groups(rows, _result_row),
         "result_summary": _results_summary(rows),
         "closing": [
-            f"Phiên họp kết thúc lúc {_time_of_day(closed)}, {vn_date(_local(closed).date())}.",
+            f"Phiên họp kết thúc lúc {_time_of_day(closed)}, {vn_date(local_time(closed).date())}.",
             "Biên bản đã được đọc lại trước Hội đồng và các thành viên dự họp nhất trí "
             "thông qua./.",
         ],
@@ -374,7 +371,7 @@ async def _absence_reasons(session: AsyncSession, meeting_id: int) -> dict[int, 
 
 
 def _attendance(member_id: int, present: set[int], reasons: dict[int, str]) -> str:
-    """"Có mặt", or "Vắng mặt" with the reason recorded at the roll call (a reporting account's
+    """ "Có mặt", or "Vắng mặt" with the reason recorded at the roll call (a reporting account's
     copy leaves reasons out: they may say why a person was away)."""
     if member_id in present:
         return "Có mặt"
@@ -391,7 +388,7 @@ def _member_line(member: CouncilMember, personal: bool) -> str:
 async def tally_minutes(session: AsyncSession, principal: Principal, meeting_id: int) -> Paper:
     """Biên bản kiểm phiếu, after the close: ballots received, the counts of each item."""
     permissions.require(principal, "document.tally_minutes")
-    meeting = await _closed_meeting(session, principal, meeting_id)
+    meeting = await closed_meeting(session, principal, meeting_id)
     heading = await _council_heading(session, meeting)
     cast = dict(
         (await session.execute(
@@ -401,14 +398,14 @@ async def tally_minutes(session: AsyncSession, principal: Principal, meeting_id:
         )).all()
     )  # fmt: skip
     received = sum(cast.values())
-    rows = await _agenda(session, meeting.id)
+    rows = await agenda_rows(session, meeting.id)
     total = meeting.members_total or 0
     closed = meeting.closed_at or meeting.scheduled_at
     context = {
         **heading,
         "subject": f"Biểu quyết bằng phiếu kín - {meeting.title}",
         "opening": [
-            f"Thời gian: {_time_of_day(closed)}, {vn_date(_local(closed).date())}.",
+            f"Thời gian: {_time_of_day(closed)}, {vn_date(local_time(closed).date())}.",
             f"Ban kiểm phiếu tiến hành kiểm phiếu biểu quyết {two_digits(len(rows))} đề nghị "
             "khen thưởng, kết quả như sau:",
         ],
@@ -420,11 +417,11 @@ async def tally_minutes(session: AsyncSession, principal: Principal, meeting_id:
             f"Số phiếu hợp lệ: {two_digits(received)}; số phiếu không hợp lệ: 00.",
             f"Số thành viên không gửi phiếu: {two_digits(max(total - received, 0))}.",
         ],
-        "groups": _award_groups(rows, _result_row),
+        "groups": award_groups(rows, _result_row),
         "result_summary": _results_summary(rows),
         "closing": [
             f"Biên bản kiểm phiếu lập xong lúc {_time_of_day(closed)}, "
-            f"{vn_date(_local(closed).date())}./."
+            f"{vn_date(local_time(closed).date())}./."
         ],
     }
     return Paper("bien-ban-kiem-phieu", context, f"Biên bản kiểm phiếu - {meeting.title}")
@@ -435,8 +432,8 @@ async def ballot_paper(session: AsyncSession, principal: Principal, meeting_id: 
     permissions.require(principal, "document.ballot_paper")
     meeting = await get_meeting(session, principal, meeting_id)
     heading = await _council_heading(session, meeting)
-    rows = await _agenda(session, meeting.id)
-    groups = _award_groups(
+    rows = await agenda_rows(session, meeting.id)
+    groups = award_groups(
         rows,
         lambda number, row: {"no": str(number), "name": row.nominee_name,
                              "unit": row.unit_name or ""},
@@ -462,10 +459,10 @@ async def meeting_submission(
     """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after a council meeting: the nominations
     that reached their threshold, by award type, with the list attached."""
     permissions.require(principal, "document.meeting_submission")
-    meeting = await _closed_meeting(session, principal, meeting_id)
-    rows = [row for row in await _agenda(session, meeting.id) if row.passed]
-    held = vn_date(_local(meeting.opened_at or meeting.scheduled_at).date())
-    groups = _award_groups(rows, _passed_row)
+    meeting = await closed_meeting(session, principal, meeting_id)
+    rows = [row for row in await agenda_rows(session, meeting.id) if row.passed]
+    held = vn_date(local_time(meeting.opened_at or meeting.scheduled_at).date())
+    groups = award_groups(rows, _passed_row)
     for group in groups:
         group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
     summary = []
@@ -482,12 +479,12 @@ async def meeting_submission(
         "issuer": "SỞ NỘI VỤ",
         "number": number_line("TTr-SNV"),
         "place_date": place_date(on),
-        "subject": f"Về việc đề nghị khen thưởng theo kết quả {_lower_first(meeting.title)}",
+        "subject": f"Về việc đề nghị khen thưởng theo kết quả {lower_first(meeting.title)}",
         "addressee": "Chủ tịch Ủy ban nhân dân tỉnh Sơn La",
         "body": [
             LAW,
             DECREE,
-            f"Căn cứ kết quả biểu quyết tại {_lower_first(meeting.title)} của Hội đồng Thi đua "
+            f"Căn cứ kết quả biểu quyết tại {lower_first(meeting.title)} của Hội đồng Thi đua "
             f"- Khen thưởng tỉnh, {held};",
             f"Sở Nội vụ kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định khen "
             f"thưởng {two_digits(len(rows))} trường hợp đạt tỷ lệ phiếu tán thành theo quy "
@@ -547,10 +544,10 @@ async def return_letter(
             current_status=dossier.status,
         )
     unit = (await _unit_names(session, {dossier.submitting_unit_id}))[dossier.submitting_unit_id]
-    returned_on = _local(dossier.returned_at).date()
+    returned_on = local_time(dossier.returned_at).date()
     received = "Sở Nội vụ đã nhận được"
     if dossier.submitted_at:
-        received = f"N{vn_date(_local(dossier.submitted_at).date())[1:]}, Sở Nội vụ nhận được"
+        received = f"N{vn_date(local_time(dossier.submitted_at).date())[1:]}, Sở Nội vụ nhận được"
     requests = [_request_row(i, line) for i, line in
                 enumerate(dossier.return_requests or [], start=1)]  # fmt: skip
     if not requests:
@@ -587,136 +584,6 @@ async def return_letter(
         "signer_name": "",
     }
     return Paper("cong-van-tra-ho-so", context, f"Công văn trả hồ sơ - {dossier.code}")
-
-
-# ---- the dự thảo quyết định khen thưởng ------------------------------------------------------
-
-
-def amount_in_words(amount: int) -> str:
-    """'Hai triệu ba trăm bốn mươi nghìn đồng' (num2words, Vietnamese)."""
-    words = num2words(amount, lang="vi")
-    return f"{words[:1].upper()}{words[1:]} đồng"
-
-
-async def decision_draft(
-    session: AsyncSession, principal: Principal, meeting_id: int, on: date | None
-) -> Paper:
-    """Dự thảo Quyết định khen thưởng of the Chủ tịch UBND tỉnh after a council meeting: the
-    nominations for provincial awards that passed, with the danh sách kèm theo and each one's
-    tiền thưởng — the award type's multiple (for its nominee kind) times the mức lương cơ sở,
-    both as in force on the decision's day (`on`, else today) — and the total, in figures and
-    in words. Before the close: 409 `meeting_not_closed`."""
-    permissions.require(principal, "document.decision_draft")
-    meeting = await _closed_meeting(session, principal, meeting_id)
-    provincial = set(
-        await session.scalars(select(AwardType.code).where(AwardType.level == "provincial"))
-    )
-    rows = [r for r in await _agenda(session, meeting.id)
-            if r.passed and r.award_type_code in provincial]  # fmt: skip
-    day = on or rules_today()
-    values = await dated.all_values(session)
-    base = dated.in_force(values, dated.BASE_SALARY, day)
-    unverified: set[str] = set() if base is None or base.verified else {"mức lương cơ sở"}
-    missing: set[str] = set()
-    total = 0
-
-    def prize_row(number: int, row: Any) -> dict[str, str]:
-        nonlocal total
-        multiple = dated.in_force(values, dated.prize_key(row.award_type_code,
-                                                          row.nominee_kind), day)  # fmt: skip
-        kind = dated.KINDS[row.nominee_kind]
-        if multiple is None or base is None:
-            missing.add(f"{row.award_name} ({kind})")
-            amount, factor = "Chưa có mức", "—"
-        else:
-            prize = dated.prize_amount(multiple.value, base.value)
-            total += prize
-            amount, factor = vn_number(prize), vn_number(multiple.value)
-            if not multiple.verified:
-                unverified.add(f"{row.award_name} ({kind})")
-        return {"no": str(number), "name": row.nominee_name, "unit": row.unit_name or "",
-                "factor": factor, "amount": amount}  # fmt: skip
-
-    groups = _award_groups(rows, prize_row)
-    summary = []
-    for group in groups:
-        group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
-        kinds = Counter(r.nominee_kind for r in rows if r.award_type_code == group["code"])
-        award = next(r.award_name for r in rows if r.award_type_code == group["code"])
-        parts = [f"{two_digits(kinds[k])} {label}" for k, label in dated.KINDS.items()
-                 if kinds[k]]  # fmt: skip
-        summary.append(f"- {award}: {' và '.join(parts)};")
-    if summary:
-        summary[-1] = summary[-1][:-1] + "."
-    held = vn_date(_local(meeting.opened_at or meeting.scheduled_at).date())
-    base_text = (
-        f"mức lương cơ sở {vn_number(base.value)} đồng (áp dụng từ {vn_date(base.effective_from)})"
-        if base
-        else "mức lương cơ sở hiện hành"
-    )
-    notes = []
-    if unverified:
-        notes.append(
-            "Lưu ý khi trình ký: hệ số tiền thưởng của "
-            f"{', '.join(sorted(unverified))} chưa được Sở Nội vụ xác nhận với văn bản quy định "
-            "hiện hành (Nghị định 152/2025/NĐ-CP); kiểm tra lại trước khi trình ký."
-        )
-    if missing:
-        notes.append(
-            f"Chưa có mức tiền thưởng cho {', '.join(sorted(missing))}; số tiền này chưa tính "
-            "vào tổng."
-        )
-    context = {
-        "issuer_parent": "ỦY BAN NHÂN DÂN",
-        "issuer": "TỈNH SƠN LA",
-        "number": number_line("QĐ-UBND"),
-        "place_date": place_date(on),
-        "subject": "Về việc tặng thưởng danh hiệu thi đua, hình thức khen thưởng",
-        "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA",
-        "grounds": [
-            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
-            LAW,
-            DECREE,
-            f"Căn cứ kết quả biểu quyết tại {_lower_first(meeting.title)} của Hội đồng Thi đua "
-            f"- Khen thưởng tỉnh, {held};",
-            "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số      /TTr-SNV ngày     "
-            " tháng      năm       .",
-        ],
-        "articles": [
-            f"Điều 1. Tặng thưởng danh hiệu thi đua, hình thức khen thưởng cho "
-            f"{_kinds_of(rows) or 'các trường hợp'} có thành tích xuất sắc (có danh sách kèm "
-            "theo), gồm:",
-            *summary,
-            f"Điều 2. Tiền thưởng kèm theo thực hiện theo quy định, tính trên {base_text}; "
-            f"tổng số tiền: {vn_number(total)} đồng (Bằng chữ: {amount_in_words(total)}), chi "
-            "từ Quỹ thi đua, khen thưởng của tỉnh.",
-            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",
-            "Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài "
-            "chính, thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, tập thể có tên "
-            "tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
-        ],
-        "recipients": [
-            "Như Điều 4;",
-            "Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
-            "Lưu: VT, SNV.",
-        ],
-        "sign_authority": "CHỦ TỊCH",
-        "sign_title": "",
-        "signer_name": "",
-        "list_subtitle": f"(Kèm theo Quyết định số{number_line('QĐ-UBND')} ngày"
-        f"{' ' + vn_date(on)[5:] if on else '      '} của Chủ tịch UBND tỉnh Sơn La)",
-        "groups": groups,
-        "total": two_digits(len(rows)),
-        "total_amount": vn_number(total),
-        "notes": notes,
-    }
-    return Paper("du-thao-quyet-dinh", context, f"Dự thảo Quyết định khen thưởng - {meeting.title}")
-
-
-def _kinds_of(rows: list[Any]) -> str:
-    counts = Counter(r.nominee_kind for r in rows)
-    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
-                       if counts[k])  # fmt: skip
 
 
 # ---- the báo cáo thành tích ------------------------------------------------------------------
