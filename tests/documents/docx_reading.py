@@ -1,8 +1,10 @@
 """Reading a Word document the way a person reads it: the text in order (body, tables,
 headers), the rows of a table, and the properties of the layout."""
 
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from docx.oxml.ns import qn
@@ -42,6 +44,23 @@ def needs_libreoffice() -> None:
     """Skip a test that prints through LibreOffice on a machine without it."""
     if render.soffice() is None or shutil.which("pdftotext") is None:
         pytest.skip("LibreOffice or poppler-utils not installed")
+
+
+def needs_calc() -> None:
+    """Skip a test that prints a workbook where LibreOffice has no Calc (CI installs it)."""
+    needs_libreoffice()
+    program = Path(render.soffice() or "").resolve().parent
+    if not any(program.glob("libsclo.so*")) and not os.environ.get("TDKT_REQUIRE_LIBREOFFICE"):
+        pytest.skip("LibreOffice Calc not installed")
+
+
+def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
+    """The text of each page of a PDF (pdftotext splits pages with a form feed)."""
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          check=True, text=True).stdout  # fmt: skip
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
