@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
@@ -589,6 +589,31 @@ async def return_letter(
 # ---- the báo cáo thành tích ------------------------------------------------------------------
 
 
+BY_NAME = "(đối chiếu theo tên, cần kiểm tra)"
+
+
+def _same_nominee(model: Any, nomination: Nomination, unit_id: int) -> list[Any]:
+    """The rows of `model` (award history, ratings) that may be the nominee's, matched as the
+    eligibility checks match them (app.services.dossiers.checks): a person by folded name and
+    unit (`unit_id`: the nominee's, else the proposing unit's), a collective by its row in the
+    register. Rows recorded without a unit (a person) or
+    a collective without a register row fall back to the name; `_by_name` tells them apart."""
+    kind = model.nominee_kind == nomination.nominee_kind
+    if nomination.nominee_kind == "collective":
+        if nomination.collective_id is None:
+            return [kind, model.nominee_key == nomination.nominee_key]
+        return [kind, model.collective_id == nomination.collective_id]
+    return [kind, model.nominee_key == nomination.nominee_key,
+            or_(model.unit_id == unit_id, model.unit_id.is_(None))]  # fmt: skip
+
+
+def _by_name(row: Any, nomination: Nomination) -> bool:
+    """A row found by the name alone, not by who the nominee is."""
+    if nomination.nominee_kind == "collective":
+        return nomination.collective_id is None
+    return row.unit_id is None
+
+
 async def achievement_report(
     session: AsyncSession, principal: Principal, dossier_id: int, nomination_id: int
 ) -> Paper:
@@ -605,41 +630,37 @@ async def achievement_report(
     person = nomination.nominee_kind == "individual"
     awards = await _award_names(session, {nomination.award_type_code})
     award = awards.get(nomination.award_type_code, (0, nomination.award_type_code))[1]
-    ratings = (
-        await session.scalars(
-            select(YearlyRating)
-            .where(YearlyRating.nominee_key == nomination.nominee_key,
-                   YearlyRating.nominee_kind == nomination.nominee_kind,
-                   YearlyRating.unit_id == unit_id)
-            .order_by(YearlyRating.year)
-        )
-    ).all()  # fmt: skip
-    history = (
-        await session.scalars(
-            select(AwardHistory)
-            .where(AwardHistory.nominee_key == nomination.nominee_key,
-                   AwardHistory.nominee_kind == nomination.nominee_kind)
-            .order_by(AwardHistory.year)
-        )
-    ).all()  # fmt: skip
+    ratings = (await session.scalars(
+        select(YearlyRating).where(*_same_nominee(YearlyRating, nomination, unit_id))
+        .order_by(YearlyRating.year)
+    )).all()  # fmt: skip
+    history = (await session.scalars(
+        select(AwardHistory).where(*_same_nominee(AwardHistory, nomination, unit_id))
+        .order_by(AwardHistory.year)
+    )).all()  # fmt: skip
     history_names = await _award_names(session, {h.award_type_code for h in history})
     initiatives = []
-    if person:
-        initiatives = (
-            await session.scalars(
-                select(Initiative)
-                .join(InitiativeAuthor, InitiativeAuthor.initiative_id == Initiative.id)
-                .where(InitiativeAuthor.name_key == nomination.nominee_key)
-                .order_by(Initiative.year, Initiative.id)
-            )
-        ).all()
+    if person:  # written by the person at their unit, or where no unit was recorded
+        authored = select(InitiativeAuthor.initiative_id).where(
+            InitiativeAuthor.name_key == nomination.nominee_key
+        )
+        initiatives = (await session.scalars(
+            select(Initiative)
+            .where(Initiative.id.in_(authored),
+                   or_(Initiative.unit_id == unit_id, Initiative.unit_id.is_(None)))
+            .order_by(Initiative.year, Initiative.id)
+        )).all()  # fmt: skip
+
+    def labelled(text: str, row: Any) -> str:
+        return f"{text} {BY_NAME}" if _by_name(row, nomination) else text
+
     titles = [
-        {"year": str(r.year), "title": RATING_NAMES.get(r.rating, r.rating),
+        {"year": str(r.year), "title": labelled(RATING_NAMES.get(r.rating, r.rating), r),
          "decision": r.decision_no or ""}
         for r in ratings
     ] + [
-        {"year": str(h.year), "title": history_names.get(h.award_type_code,
-                                                         (0, h.award_type_code))[1],
+        {"year": str(h.year),
+         "title": labelled(history_names.get(h.award_type_code, (0, h.award_type_code))[1], h),
          "decision": " ".join(p for p in (h.decision_no or "", f"ngày {dotted_date(h.decided_on)}"
                                           if h.decided_on else "") if p)}
         for h in history
@@ -665,8 +686,11 @@ async def achievement_report(
         "profile": profile,
         "work": work or [f"{DOTS} (nêu thành tích đạt được)"],
         "initiatives": [
-            f"- {i.title} ({i.year}{', ' + i.recognised_by if i.recognised_by else ''}"
-            f"{', ' + i.decision_no if i.decision_no else ''})"
+            labelled(
+                f"- {i.title} ({i.year}{', ' + i.recognised_by if i.recognised_by else ''}"
+                f"{', ' + i.decision_no if i.decision_no else ''})",
+                i,
+            )
             for i in initiatives
         ]
         or ["- Chưa có sáng kiến nào được ghi nhận trong tdkt."],
