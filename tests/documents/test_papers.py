@@ -232,6 +232,9 @@ async def test_the_minutes_carry_attendance_and_each_result_against_its_threshol
     text = all_text(document)
     assert "BIÊN BẢN" in text and "/BB-HĐTĐKT" in text
     assert "có mặt 04 thành viên (80%), vắng mặt 01 thành viên" in text
+    # Dated the day the meeting was held (it was scheduled for a month later).
+    held = next(line for line in text.splitlines() if line.startswith("Thời gian:"))
+    assert f"Sơn La, {held.split(', ', 1)[1].rstrip('.')}" in text
     attendance = table_rows(document.tables[1])
     assert [row[4] for row in attendance[1:]].count("Có mặt") == 4
     assert [row[4] for row in attendance[1:]].count("Vắng mặt") == 1
@@ -306,7 +309,9 @@ async def test_a_member_of_another_council_does_not_find_the_meeting(app, client
 
 
 async def test_noi_vus_tờ_trình_proposes_only_what_passed(app, client, session):
-    _, mid, admin, _ = await _closed_meeting(app, client, session)
+    _, mid, admin, agenda = await _closed_meeting(app, client, session)
+    summary = agenda[-1].achievement_summary
+    assert summary
     early = await client.get(f"{API}/meetings/{mid}/documents/to-trinh", headers=admin)
     assert early.status_code == 409
     await client.post(f"{API}/meetings/{mid}/close", headers=admin)
@@ -330,4 +335,6 @@ async def test_noi_vus_tờ_trình_proposes_only_what_passed(app, client, sessio
     listed = [row for row in table_rows(document.tables[-1]) if row[0].isdigit()]
     assert [row[1] for row in listed] == ["Phòng Quản lý xây dựng"]
     assert listed[0][4] == "Tán thành 80% (ngưỡng 80%)"
+    # The unit's summary of the achievement travels with the nominee to the Chủ tịch.
+    assert listed[0][2] == "Sở Xây dựng" and listed[0][3] == summary
     assert "Lò Văn Đạt" not in text and "Hà Thị Trượt" not in text

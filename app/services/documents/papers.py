@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import Conflict
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
+from app.core.text import fold
 from app.models import (
     AgendaItem,
     AwardType,
@@ -218,7 +219,8 @@ async def _council_heading(session: AsyncSession, meeting: Meeting) -> dict[str,
         "issuer_parent": PROVINCE_UPPER,
         "issuer": upper(council.name if council else "Hội đồng Thi đua - Khen thưởng tỉnh"),
         "number": number_line(COUNCIL_SYMBOL),
-        "place_date": place_date(local_time(meeting.scheduled_at).date()),
+        # The day the meeting was held, which may not be the day it was first scheduled for.
+        "place_date": place_date(local_time(meeting.opened_at or meeting.scheduled_at).date()),
         "subject": f"{meeting.title}",
     }
 
@@ -233,7 +235,8 @@ async def agenda_rows(session: AsyncSession, meeting_id: int) -> list[Any]:
     )
     stmt = (
         select(AgendaItem.position, Nomination.id, Nomination.nominee_name,
-               Nomination.nominee_kind,
+               Nomination.nominee_kind, Nomination.position.label("nominee_position"),
+               Nomination.achievement_summary,
                Nomination.award_type_code, AwardType.position.label("award_position"),
                AwardType.name.label("award_name"),
                func.coalesce(nominee_unit.scalar_subquery(),
@@ -462,7 +465,8 @@ async def meeting_submission(
     meeting = await closed_meeting(session, principal, meeting_id)
     rows = [row for row in await agenda_rows(session, meeting.id) if row.passed]
     held = vn_date(local_time(meeting.opened_at or meeting.scheduled_at).date())
-    groups = award_groups(rows, _passed_row)
+    personal = policies.sees_personal_data(principal)
+    groups = award_groups(rows, lambda number, row: _passed_row(number, row, personal))
     for group in groups:
         group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
     summary = []
@@ -505,12 +509,20 @@ async def meeting_submission(
     return Paper("to-trinh-so-noi-vu", context, f"Tờ trình Sở Nội vụ - {meeting.title}")
 
 
-def _passed_row(number: int, row: Any) -> dict[str, str]:
+def _passed_row(number: int, row: Any, personal: bool = True) -> dict[str, str]:
+    """A line of Sở Nội vụ's danh sách: who, their position and unit (the position only for a
+    caller who may see personal data), the achievement the unit summarised, the vote."""
+    position = row.nominee_position if personal else None
+    unit = row.unit_name or ""
+    if position and unit and fold(unit) not in fold(position):
+        position_unit = f"{position}, {unit}"
+    else:
+        position_unit = position or unit
     return {
         "no": str(number),
         "name": row.nominee_name,
-        "position_unit": row.unit_name or "",
-        "summary": "",
+        "position_unit": position_unit,
+        "summary": (row.achievement_summary or "").strip(),
         "note": f"Tán thành {vn_number(row.approve_percent)}% "
         f"(ngưỡng {vn_number(row.threshold_percent)}%)",
     }
