@@ -2,7 +2,7 @@
 biên bản họp Hội đồng
 
 Revision ID: 20261208_absence_reasons
-Revises: 20261208_webhook_event_types
+Revises: 20261208_unit_title_edits
 Create Date: 2026-12-08 02:10:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261208_absence_reasons"
-down_revision: str | None = "20261208_webhook_event_types"
+down_revision: str | None = "20261208_unit_title_edits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -36,6 +36,7 @@ from app.services.documents.papers import (
     agenda_rows,
     award_groups,
     closed_meeting,
+    kinds_of,
     local_time,
     lower_first,
 )
@@ -50,12 +51,6 @@ def amount_in_words(amount: int) -> str:
     """'Hai triệu ba trăm bốn mươi nghìn đồng' (num2words, Vietnamese)."""
     words = num2words(amount, lang="vi")
     return f"{words[:1].upper()}{words[1:]} đồng"
-
-
-def _kinds_of(rows: list[Any]) -> str:
-    counts = Counter(r.nominee_kind for r in rows)
-    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
-                       if counts[k])  # fmt: skip
 
 
 class _Prizes:
@@ -144,7 +139,7 @@ def _context(
         "grounds": [LOCAL_GOVERNMENT, LAW, DECREE, *grounds],
         "articles": [
             f"Điều 1. Tặng thưởng danh hiệu thi đua, hình thức khen thưởng cho "
-            f"{_kinds_of(rows) or 'các trường hợp'} có thành tích xuất sắc (có danh sách kèm "
+            f"{kinds_of(rows) or 'các trường hợp'} có thành tích xuất sắc (có danh sách kèm "
             "theo), gồm:",
             *summary,
             f"Điều 2. Tiền thưởng kèm theo thực hiện theo quy định, tính trên "

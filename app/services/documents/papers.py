@@ -52,6 +52,7 @@ from app.services.documents.wording import (
 )
 from app.services.dossiers import queries
 from app.services.meetings.access import get_meeting
+from app.services.rule_values import dated
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LAW = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
@@ -86,7 +87,14 @@ def _signer(unit_name: str) -> tuple[str, str]:
 
 
 def _kinds(items: list[Nomination]) -> str:
-    return _kinds_of(items)
+    return kinds_of(items)
+
+
+def kinds_of(rows: list[Any]) -> str:
+    """'02 cá nhân và 01 tập thể': the nominees counted by kind."""
+    counts = Counter(r.nominee_kind for r in rows)
+    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
+                       if counts[k])  # fmt: skip
 
 
 async def _award_names(session: AsyncSession, codes: set[str]) -> dict[str, tuple[int, str]]:
@@ -518,7 +526,10 @@ def _passed_row(number: int, row: Any, personal: bool = True) -> dict[str, str]:
         "no": str(number),
         "name": row.nominee_name,
         "position_unit": position_unit,
-        "summary": (row.achievement_summary or "").strip(),
+        # A person's or a household's own account is personal data; a collective's is not.
+        "summary": (row.achievement_summary or "").strip()
+        if personal or row.nominee_kind == NomineeKind.COLLECTIVE
+        else "",
         "note": f"Tán thành {vn_number(row.approve_percent)}% "
         f"(ngưỡng {vn_number(row.threshold_percent)}%)",
     }
