@@ -3,7 +3,7 @@
 An amendment made before has no better moment than now: a client's next sync takes it once.
 
 Revision ID: 20261208_holiday_updated_at
-Revises: 20261208_unit_title_edits
+Revises: 20261208_task_documents
 Create Date: 2026-12-08 00:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261208_holiday_updated_at"
-down_revision: str | None = "20261208_unit_title_edits"
+down_revision: str | None = "20261208_task_documents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
