@@ -292,6 +292,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),
     ("document.decision_draft", COUNCIL_READERS, IN_SCOPE),
+    ("document.decision", COUNCIL_READERS, ANY),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
     ("emulation.create_table", TABLE_DEFINERS, DEFINER_OF_TABLE),
