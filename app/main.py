@@ -13,7 +13,7 @@ from app.api.router import api_router
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import UnexpectedErrorMiddleware, install_error_handlers
-from app.core.headers import install_security_headers
+from app.core.headers import ResponseHeaders
 from app.core.observability import RequestContextMiddleware, configure_logging
 from app.core.security import TokenCodec
 from app.core.transport import install_compression, install_cors
@@ -80,8 +80,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     # Middleware, innermost first: each answer, a 500 included, passes every later one.
     app.add_middleware(UnexpectedErrorMiddleware)
     install_compression(app)
-    app.add_middleware(RequestContextMiddleware)
-    install_security_headers(app, production=settings.env == "production")
+    # Request id, log line, Cache-Control and security headers: one pass over each answer.
+    app.add_middleware(
+        RequestContextMiddleware,
+        finish_headers=ResponseHeaders(production=settings.env == "production"),
+    )
     install_cors(app, settings.cors_origins)
     if settings.docs_published:
         install_docs(app, OPENAPI_URL)

@@ -1,7 +1,7 @@
 """CPU time per request, in-process, as ratios of the one-query anchor: a quick, load-tolerant
 companion of `bench/api.py` for deciding what to change.
 
-    .venv/bin/python -m bench.cpu [--only me,dossier,page] [--repeat 400] [--rounds 3]
+    .venv/bin/python -m bench.cpu [--only health,me,dossier,page] [--repeat 400] [--rounds 3]
                                   [--profile KEY] [--sort tottime]
 
 Seeds a throw-away SQLite database (or TDKT_BENCH_DATABASE_URL, an empty PostgreSQL database)
@@ -34,6 +34,7 @@ from app.services import bootstrap
 from bench.profile import seed
 
 PATHS = {
+    "health": "/healthz",
     "me": "/api/v1/auth/me",
     "dossier": "/api/v1/dossiers/{id}",
     "page": "/api/v1/dossiers?limit=50",

@@ -11,7 +11,7 @@ must ask again each time, with `If-None-Match`, and gets a 304 while it has not 
 shared cache may keep it. Everything else — tokens, writes, errors — is `no-store`.
 """
 
-from secure import Secure
+from secure import MULTI_OK, Secure
 from secure.headers import (
     CacheControl,
     ReferrerPolicy,
@@ -19,8 +19,6 @@ from secure.headers import (
     XContentTypeOptions,
     XFrameOptions,
 )
-from secure.middleware import SecureASGIMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 3600
 DEFAULT_CACHE_CONTROL = CacheControl().no_store().header_value
@@ -43,44 +41,57 @@ def security_headers(*, production: bool) -> Secure:
     )
 
 
-def _is_json_read(method: str, status: int, headers: list[tuple[bytes, bytes]]) -> bool:
+def _is_json_read(method: str, status: int, content_type: bytes) -> bool:
     if method not in _READS:
         return False
     if status == 304:  # the answer to a revalidation repeats the 200's caching headers
         return True
-    content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
     return 200 <= status < 300 and content_type.split(b";")[0].strip() in _JSON_TYPES
 
 
-class DefaultCacheControlMiddleware:
-    """The `Cache-Control` of a response that did not say how it may be cached."""
+class ResponseHeaders:
+    """The headers every answer leaves with: its `Cache-Control` (when the route set none) and
+    the security headers, which replace any value of the same name the route set.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.default = DEFAULT_CACHE_CONTROL.encode("latin-1")
-        self.read = READ_CACHE_CONTROL.encode("latin-1")
+    One pass over the answer's headers, called by `RequestContextMiddleware` on every
+    `http.response.start` (errors included) after it has added `X-Request-ID`.
+    """
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def __init__(self, *, production: bool) -> None:
+        secure = security_headers(production=production)
+        # None of these may repeat (the `secure` library's MULTI_OK): each replaces the route's.
+        assert not {name.lower() for name in secure.headers} & MULTI_OK
+        self.security = [
+            (name.encode("ascii"), value.encode("latin-1"))
+            for name, value in secure.headers.items()
+        ]
+        self.replaced = frozenset(name.strip().lower() for name, _ in self.security)
+        self.default = (b"cache-control", DEFAULT_CACHE_CONTROL.encode("latin-1"))
+        self.read = (b"cache-control", READ_CACHE_CONTROL.encode("latin-1"))
+        self.vary = (b"vary", b"Authorization")
 
-        async def send_with_default(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if not any(name.lower() == b"cache-control" for name, _ in headers):
-                    if _is_json_read(scope["method"], message["status"], headers):
-                        headers.append((b"cache-control", self.read))
-                        headers.append((b"vary", b"Authorization"))
-                    else:
-                        headers.append((b"cache-control", self.default))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_default)
-
-
-def install_security_headers(app, *, production: bool) -> None:
-    """Wrap the app so every answer, errors included, carries the headers above."""
-    app.add_middleware(DefaultCacheControlMiddleware)
-    app.add_middleware(SecureASGIMiddleware, secure=security_headers(production=production))
+    def __call__(
+        self, method: str, status: int, headers: list[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]]:
+        kept = []
+        cache_control = False
+        content_type = None
+        replaced = self.replaced
+        for header in headers:
+            name = header[0].lower()
+            if name == b"cache-control":
+                cache_control = True
+            elif name == b"content-type":
+                if content_type is None:
+                    content_type = header[1]
+            elif name.strip() in replaced:
+                continue
+            kept.append(header)
+        if not cache_control:
+            if _is_json_read(method, status, content_type or b""):
+                kept.append(self.read)
+                kept.append(self.vary)
+            else:
+                kept.append(self.default)
+        kept.extend(self.security)
+        return kept

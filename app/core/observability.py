@@ -9,6 +9,7 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -52,18 +53,35 @@ def _valid_request_id(value: str | None) -> bool:
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (the client's `X-Request-ID` if sane), returns it, logs it."""
+    """Gives each request an id (the client's `X-Request-ID` if sane), returns it, logs it.
 
-    def __init__(self, app: ASGIApp) -> None:
+    `finish_headers(method, status, headers)`, when given, completes the headers of every
+    answer in the same pass (`app.core.headers.ResponseHeaders`): one wrapper of `send` for
+    all the headers every answer carries, not one per concern.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        finish_headers: Callable[[str, int, list[tuple[bytes, bytes]]], list] | None = None,
+    ) -> None:
         self.app = app
         self.log = logging.getLogger("tdkt.request")
+        self.finish_headers = finish_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        incoming = b""
+        for name, value in scope["headers"]:  # the last one, as a dict of them would keep
+            if name == b"x-request-id":
+                incoming = value
+        incoming = incoming.decode("latin-1")
         request_id = incoming if _valid_request_id(incoming) else uuid.uuid4().hex
+        request_header = (b"x-request-id", request_id.encode())
+        finish_headers = self.finish_headers
+        method = scope["method"]
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -72,11 +90,10 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (b"x-request-id", request_id.encode()),
-                ]
+                headers = [*message.get("headers", ()), request_header]
+                if finish_headers is not None:
+                    headers = finish_headers(method, status, headers)
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -85,7 +102,7 @@ class RequestContextMiddleware:
             self.log.info(
                 "request",
                 extra={
-                    "method": scope["method"],
+                    "method": method,
                     "path": scope["path"],
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),

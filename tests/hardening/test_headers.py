@@ -5,6 +5,7 @@ production."""
 import httpx
 
 from app.core.config import Settings
+from app.core.headers import ResponseHeaders
 from app.main import create_app
 from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, signed_in
@@ -76,3 +77,30 @@ async def test_production_sends_strict_transport_security(tmp_path):
     assert response.headers["strict-transport-security"].startswith("max-age=63072000")
     _assert_common(response)
     await production.state.db.dispose()
+
+
+def test_a_security_header_the_route_set_is_replaced_not_repeated():
+    finish = ResponseHeaders(production=False)
+    route = [
+        (b"content-type", b"application/pdf"),
+        (b"X-Content-Type-Options", b"nosniff"),
+        (b"x-frame-options", b"SAMEORIGIN"),
+        (b"x-request-id", b"r-1"),
+    ]
+
+    headers = finish("GET", 200, route)
+
+    names = [name.lower() for name, _ in headers]
+    assert names.count(b"x-content-type-options") == 1
+    assert names.count(b"x-frame-options") == 1
+    assert (b"X-Frame-Options", b"DENY") in headers
+    assert (b"x-request-id", b"r-1") in headers
+    assert (b"cache-control", b"no-store") in headers  # not JSON: never stored
+
+
+async def test_a_request_id_that_is_not_sane_is_replaced(client):
+    response = await client.get("/healthz", headers={"X-Request-ID": "no spaces; " + "x" * 70})
+
+    request_id = response.headers["x-request-id"]
+    assert len(request_id) == 32 and request_id.isalnum()
+    assert len(response.headers.get_list("x-request-id")) == 1
