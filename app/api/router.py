@@ -11,6 +11,7 @@ from app.api import (
     calendar_feeds,
     decisions,
     directory,
+    disclosures,
     documents,
     dossiers,
     emulation,
@@ -20,6 +21,7 @@ from app.api import (
     meetings,
     nominees,
     plans,
+    public,
     rounds,
     rule_values,
     tasks,
@@ -31,7 +33,7 @@ for module in (auth, accounts, directory, audit, plans, tasks, award_types, roun
     api_router.include_router(module.router)
 for module in (holidays, events, webhooks, meetings, decisions, award_history, rule_values):
     api_router.include_router(module.router)
-for module in (documents,):
+for module in (documents, disclosures, public):
     api_router.include_router(module.router)
 api_router.include_router(nominees.router)
 api_router.include_router(calendar_feeds.router)

@@ -463,6 +463,11 @@ def test_every_list_declares_its_sort_keys_as_an_enum_and_updated_since(app):
         "/api/v1/emulation/tables/{table_id}/votes: updated_since",
         "/api/v1/holidays: sort",
         "/api/v1/holidays: updated_since",
+        # The public surface: a fixed order, nothing to sync without an account.
+        "/api/v1/public/awards: sort",
+        "/api/v1/public/awards: updated_since",
+        "/api/v1/public/disclosures: sort",
+        "/api/v1/public/disclosures: updated_since",
         "/api/v1/rule-values: sort",
         "/api/v1/rule-values: updated_since",
     ]
