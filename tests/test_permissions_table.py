@@ -48,6 +48,7 @@ from app.services.award_history import unit_titles
 from app.services.award_history.records import history_scope
 from app.services.decisions import complaints, state
 from app.services.decisions import records as decisions
+from app.services.decisions import signed as signed_decisions
 from app.services.directory import clusters, councils
 from app.services.disclosures import lists as disclosures
 from app.services.disclosures import opinions as disclosure_opinions
@@ -124,6 +125,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (ballots.cast, "ballot.cast", None),
     (ballots.mine, "ballot.read_mine", None),
     (decisions.record, "decision.record", None),
+    (signed_decisions.correct, "decision.correct", None),
+    (signed_decisions.upload, "decision.attach_signed", None),
     (state.record_result, "state_result.record", None),
     (disclosures.record, "disclosure.record_list", None),
     (disclosures.record_for_nomination, "disclosure.record", None),
@@ -287,6 +290,7 @@ MATRICES = (
     "tests.documents.test_papers",
     "tests.documents.test_templates",
     "tests.meetings.test_permissions",
+    "tests.decisions.test_signed",
     "tests.nominees.test_permissions",
     "tests.plans.test_plans",
     "tests.rule_values.test_rule_values",

@@ -1,16 +1,25 @@
 """Decisions (quyết định khen thưởng, tờ trình cấp Nhà nước), state-level results, and complaints
 (đơn thư khiếu nại, tố cáo) that block decisions."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Query, Response, status
+from fastapi import Query, Request, Response, status
+from fastapi.responses import FileResponse
 
 from app.api.action_routes import ActionCall, add_action_route
-from app.api.deps import Allowed, Listed, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, OptionalIfMatch, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, CREATED, NOT_FOUND, VERSIONED, envelope, set_etag
-from app.api.routing import feature_router
-from app.schemas.common import Id, ListEnvelope, RowWith
+from app.api.responses import (
+    CONFLICT,
+    CREATED,
+    NOT_FOUND,
+    VERSIONED,
+    content_disposition,
+    envelope,
+    set_etag,
+)
+from app.api.routing import end_reads, feature_router
+from app.schemas.common import Id, ListEnvelope, Problem, RowWith
 from app.schemas.decisions import (
     ComplaintCreate,
     ComplaintRead,
@@ -19,10 +28,11 @@ from app.schemas.decisions import (
     DecisionFilter,
     DecisionKind,
     DecisionRead,
+    DecisionUpdate,
     StateResultCreate,
     StateResultRead,
 )
-from app.services.decisions import complaints, records, state
+from app.services.decisions import complaints, records, signed, state
 from app.services.decisions.records import DECISION_SORTING
 
 router = feature_router()
@@ -94,6 +104,111 @@ async def get_decision(
     decision = await records.get(session, decision_id)
     set_etag(response, decision.version)
     return DecisionRead.model_validate(decision)
+
+
+@router.patch(
+    "/decisions/{decision_id}",
+    summary="Correct a commendation decision's number, date or signer",
+    response_model=DecisionRead,
+    responses={**NOT_FOUND, **VERSIONED, **CONFLICT},
+    tags=["decisions"],
+)
+async def correct_decision(
+    session: SessionDep,
+    principal: Allowed("decision.correct"),
+    decision_id: Id,
+    body: DecisionUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """Correct what was recorded against the signed paper (số quyết định, ngày ký, người ký).
+    The award history rows the decision wrote take the new number and date; a number already
+    used for that kind and year: 409 `duplicate_decision_number`."""
+    decision = await signed.correct(session, principal, decision_id, body, expected)
+    set_etag(response, decision.version)
+    return DecisionRead.model_validate(decision)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description,
+            "content": {"application/problem+json": {}}}  # fmt: skip
+
+
+_SIGNED_PDF_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.put(
+    "/decisions/{decision_id}/signed-pdf",
+    summary="Upload or replace a decision's signed PDF",
+    response_model=DecisionRead,
+    responses={
+        **NOT_FOUND,
+        **VERSIONED,
+        413: _problem("Tệp vượt quá giới hạn dung lượng"),
+        415: _problem("Không phải PDF (xét theo nội dung)"),
+    },
+    openapi_extra=_SIGNED_PDF_BODY,
+    tags=["decisions"],
+)
+async def upload_signed_decision(
+    session: SessionDep,
+    principal: Allowed("decision.attach_signed"),
+    decision_id: Id,
+    expected: OptionalIfMatch,
+    request: Request,
+    response: Response,
+):
+    """multipart `file`: the signed decision (bản quyết định đã ký), PDF only, judged by its
+    bytes, within the papers' size limit. The first upload needs no If-Match; replacing one
+    does (428 without it, 412 when stale). Audited, with an event."""
+    headers = {name: request.headers.get(name) for name in ("content-type", "content-length")}
+    decision = await signed.upload(
+        session, principal, decision_id, request.stream(), headers, expected,
+        request.app.state.settings, end_reads,
+    )  # fmt: skip
+    set_etag(response, decision.version)
+    return DecisionRead.model_validate(decision)
+
+
+@router.get(
+    "/decisions/{decision_id}/signed-pdf",
+    summary="Download a decision's signed PDF",
+    response_class=FileResponse,
+    responses={**NOT_FOUND, 200: {"content": {"application/pdf": {}}}},
+    tags=["decisions"],
+)
+async def download_signed_decision(
+    session: SessionDep,
+    principal: Allowed("decision.download_signed"),
+    decision_id: Id,
+    request: Request,
+):
+    """The signed PDF as uploaded, as a download; 404 while none has been uploaded."""
+    decision, path = await signed.content(
+        session, principal, decision_id, request.app.state.settings
+    )
+    return FileResponse(
+        path,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition(decision.signed_pdf_filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.post(

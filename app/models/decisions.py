@@ -4,6 +4,7 @@ state-level submissions. Public disclosures (công khai) live in `disclosures`."
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -48,6 +49,14 @@ class Decision(TimestampMixin, VersionedMixin, Base):
     signed_on: Mapped[date] = mapped_column(Date)
     signed_by: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The signed paper (bản quyết định đã ký, PDF), stored as attachments are: under a generated
+    # name outside any served folder; the uploader's file name kept only as metadata.
+    signed_pdf_filename: Mapped[str | None] = mapped_column(String(255))
+    signed_pdf_size: Mapped[int | None] = mapped_column(BigInteger)
+    signed_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    signed_pdf_storage_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    signed_pdf_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_pdf_uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     items: Mapped[list["DecisionItem"]] = relationship(
         cascade="all, delete-orphan", lazy="raise", order_by="DecisionItem.nomination_id"
@@ -57,6 +66,18 @@ class Decision(TimestampMixin, VersionedMixin, Base):
     def nomination_ids(self) -> list[int]:
         """The nominations the decision covers (its items loaded)."""
         return [item.nomination_id for item in self.items]
+
+    @property
+    def signed_pdf(self) -> dict | None:
+        """The signed paper's metadata, or None while only the numbers are recorded."""
+        if self.signed_pdf_storage_name is None:
+            return None
+        return {
+            "filename": self.signed_pdf_filename,
+            "size": self.signed_pdf_size,
+            "sha256": self.signed_pdf_sha256,
+            "uploaded_at": self.signed_pdf_uploaded_at,
+        }
 
 
 class DecisionItem(Base):

@@ -23,6 +23,24 @@ class DecisionCreate(StrictModel):
     nomination_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
+class DecisionUpdate(StrictModel):
+    """A correction of what was recorded (a mistyped number or date); the award history rows the
+    decision wrote follow. Only the fields sent change."""
+
+    number: str | None = Field(default=None, min_length=1, max_length=100)
+    signed_on: date | None = None
+    signed_by: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class SignedPdfRead(ReadModel):
+    """The signed paper (bản quyết định đã ký) stored with the decision."""
+
+    filename: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
 class DecisionRead(ReadModel):
     id: int
     kind: DecisionKind
@@ -31,6 +49,9 @@ class DecisionRead(ReadModel):
     signed_on: date
     signed_by: str
     nomination_ids: list[Id]
+    signed_pdf: SignedPdfRead | None = Field(
+        description="The signed PDF, once uploaded (`GET .../signed-pdf` downloads it)"
+    )
     created_at: datetime
     version: int
     updated_at: datetime = Field(description=UPDATED_AT)

@@ -120,6 +120,11 @@ def new_row(
     )
 
 
+def achievement_year(dossier: Dossier, decided_on: date | None) -> int:
+    """A round's dossier is for the round's year; an unscheduled one, the decision's."""
+    return dossier.year if dossier.round_id is not None or decided_on is None else decided_on.year
+
+
 def from_nomination(
     nomination: Nomination,
     dossier: Dossier,
@@ -130,7 +135,7 @@ def from_nomination(
 ) -> AwardHistory:
     """The award history row of an awarded nomination, for the same collective: its achievement
     year is its round's (the dossier's year), else the decision's; its kind the dossier's."""
-    year = dossier.year if dossier.round_id is not None or decided_on is None else decided_on.year
+    year = achievement_year(dossier, decided_on)
     return new_row(
         nominee_kind=nomination.nominee_kind,
         nominee_name=nomination.nominee_name,

@@ -65,19 +65,25 @@ def _check(kind: str, ids: list[int], loaded: dict[int, guards.Loaded]) -> None:
         )
 
 
-async def _refuse_duplicate_number(session: AsyncSession, decision: Decision) -> None:
-    taken = await session.scalar(
-        select(Decision.id).where(
-            Decision.kind == decision.kind,
-            Decision.year == decision.year,
-            Decision.number_key == decision.number_key,
-        )
+async def refuse_duplicate_number(
+    session: AsyncSession, decision: Decision, *, exclude_id: int | None = None
+) -> None:
+    """409 `duplicate_decision_number` when another decision of its kind and year has the
+    number."""
+    stmt = select(Decision.id).where(
+        Decision.kind == decision.kind,
+        Decision.year == decision.year,
+        Decision.number_key == decision.number_key,
     )
+    if exclude_id is not None:
+        stmt = stmt.where(Decision.id != exclude_id)
+    with session.no_autoflush:
+        taken = await session.scalar(stmt.limit(1))
     if taken is not None:
         raise _duplicate(decision)
 
 
-def _duplicate_message(decision: Decision) -> str:
+def duplicate_message(decision: Decision) -> str:
     return (
         f"Số quyết định {decision.number} đã được dùng cho một quyết định "
         f"{KIND_NAMES[decision.kind]} năm {decision.year}."
@@ -85,7 +91,7 @@ def _duplicate_message(decision: Decision) -> str:
 
 
 def _duplicate(decision: Decision) -> Conflict:
-    return Conflict(_duplicate_message(decision), code="duplicate_decision_number")
+    return Conflict(duplicate_message(decision), code="duplicate_decision_number")
 
 
 async def record(session: AsyncSession, actor: Principal, body: DecisionCreate) -> Decision:
@@ -101,11 +107,11 @@ async def record(session: AsyncSession, actor: Principal, body: DecisionCreate) 
         signed_on=body.signed_on, signed_by=nfc(body.signed_by),
         created_by_id=actor.user_id,
     )  # fmt: skip
-    await _refuse_duplicate_number(session, decision)
+    await refuse_duplicate_number(session, decision)
     decision.items = [DecisionItem(nomination_id=i) for i in ids]
     session.add(decision)
     await flush_or_conflict(
-        session, _duplicate_message(decision), code="duplicate_decision_number", savepoint=True
+        session, duplicate_message(decision), code="duplicate_decision_number", savepoint=True
     )
     for nomination_id in ids:
         nomination, dossier, _ = loaded[nomination_id]

@@ -33,7 +33,7 @@ def storage_path(directory: Path, storage_name: str) -> Path:
     return directory / storage_name[:2] / storage_name
 
 
-def _move_into_place(received: uploads.Upload, directory: Path, storage_name: str) -> Path:
+def move_into_place(received: uploads.Upload, directory: Path, storage_name: str) -> Path:
     final = storage_path(directory, storage_name)
     final.parent.mkdir(parents=True, exist_ok=True)
     received.temp_path.replace(final)
@@ -41,7 +41,7 @@ def _move_into_place(received: uploads.Upload, directory: Path, storage_name: st
     return final
 
 
-def _on_outcome(session: AsyncSession, *, rollback=None, commit=None) -> None:
+def on_outcome(session: AsyncSession, *, rollback=None, commit=None) -> None:
     """Run a file-system step once the request's transaction ends one way or the other."""
     state = {"done": False}
 
@@ -132,8 +132,8 @@ async def _store(
     dossier.attachments.append(row)
     touch(dossier)
     await flush_or_conflict(session)
-    final = await asyncio.to_thread(_move_into_place, received, directory, row.storage_name)
-    _on_outcome(session, rollback=lambda: final.unlink(missing_ok=True))
+    final = await asyncio.to_thread(move_into_place, received, directory, row.storage_name)
+    on_outcome(session, rollback=lambda: final.unlink(missing_ok=True))
     await audit.record(
         session, actor, "attachment.added", "dossier", dossier.id,
         after={"attachment_id": row.id, "document_type": document_type,
@@ -193,7 +193,7 @@ async def delete_attachment(
     dossier.attachments.remove(row)
     touch(dossier)
     await flush_or_conflict(session)
-    _on_outcome(session, commit=lambda: path.unlink(missing_ok=True))
+    on_outcome(session, commit=lambda: path.unlink(missing_ok=True))
     await audit.record(
         session, actor, "attachment.removed", "dossier", dossier.id,
         before={"attachment_id": row.id, "document_type": row.document_type,
