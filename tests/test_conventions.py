@@ -315,3 +315,39 @@ async def test_an_id_past_32_bits_in_a_body_is_a_validation_error(app, client, s
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "unit_id"]
+
+
+async def test_no_dependency_runs_in_the_thread_pool(app):
+    """A plain `def` dependency or route is run in FastAPI's thread pool, a trip to another
+    thread on every request for what is pure parsing: every one is `async def`."""
+    from fastapi.dependencies.models import (
+        _is_async_gen_callable,
+        _is_coroutine_callable,
+        _is_gen_callable,
+    )
+    from fastapi.routing import _IncludedRouter
+
+    def routes(router):
+        for route in router.routes:
+            if isinstance(route, _IncludedRouter):
+                yield from routes(route.original_router)
+            elif isinstance(route, APIRoute):
+                yield route
+
+    def threaded(dependant):
+        for sub in dependant.dependencies:
+            call = sub.call
+            if call is not None and not (
+                _is_coroutine_callable(call) or _is_gen_callable(call)
+                or _is_async_gen_callable(call)
+            ):  # fmt: skip
+                yield getattr(call, "__qualname__", type(call).__qualname__)
+            yield from threaded(sub)
+
+    found = {
+        name
+        for route in routes(app.router)
+        for name in [*threaded(route.dependant)]
+        + ([] if _is_coroutine_callable(route.endpoint) else [route.endpoint.__name__])
+    }
+    assert not found

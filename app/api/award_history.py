@@ -10,7 +10,7 @@ from app.api.responses import CONFLICT, NOT_FOUND, envelope
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
 from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead, UnitTitleCreate
-from app.schemas.common import Id, ListEnvelope
+from app.schemas.common import Id, ListEnvelope, NomineeKind
 from app.services.award_history import importing, records, unit_titles
 from app.services.award_history.records import AWARD_HISTORY_SORTING
 
@@ -29,7 +29,7 @@ async def list_award_history(
     page: PageDep,
     listing: Listed(AWARD_HISTORY_SORTING),
     q: Annotated[str | None, Query(max_length=200, description="Tên, không cần dấu")] = None,
-    nominee_kind: Annotated[str | None, Query(pattern="^(individual|collective)$")] = None,
+    nominee_kind: NomineeKind | None = None,
     award_type_code: Annotated[str | None, Query(max_length=80)] = None,
     year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,

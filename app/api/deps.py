@@ -1,4 +1,8 @@
-"""Dependencies that make route signatures read like sentences."""
+"""Dependencies that make route signatures read like sentences.
+
+Every dependency is `async def`, even those that only parse: FastAPI runs a plain `def`
+dependency in its thread pool, a trip to another thread and back on every request.
+"""
 
 import re
 from dataclasses import dataclass
@@ -110,7 +114,7 @@ class Page:
     offset: int
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=200, description="Số bản ghi mỗi trang (tối đa 200)")
     ] = 50,
@@ -129,7 +133,7 @@ def Listed(sorting: Sorting) -> type[Listing]:
     """`sort=` and `updated_since=` of one list, its sort keys declared as an enum."""
     allowed = sorting.allowed()
 
-    def listing_params(
+    async def listing_params(
         sort: Annotated[
             list[str] | None,
             Query(
@@ -193,7 +197,7 @@ def parse_etag(value: str) -> int | None:
     return int(found.group(1))
 
 
-def if_match_required(request: Request) -> int | None:
+async def if_match_required(request: Request) -> int | None:
     header = request.headers.get("if-match")
     if header is None:
         raise PreconditionRequired(
@@ -203,7 +207,7 @@ def if_match_required(request: Request) -> int | None:
     return parse_etag(header)
 
 
-def if_match_optional(request: Request) -> int | None:
+async def if_match_optional(request: Request) -> int | None:
     header = request.headers.get("if-match")
     return parse_etag(header) if header is not None else None
 
@@ -212,7 +216,7 @@ IfMatch = Annotated[int | None, Depends(if_match_required)]
 OptionalIfMatch = Annotated[int | None, Depends(if_match_optional)]
 
 
-def dossier_filters(
+async def dossier_filters(
     round_id: Id | None = None,
     status: DossierStatus | None = None,
     submitting_unit_id: Id | None = None,

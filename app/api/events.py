@@ -14,7 +14,7 @@ from app.api.fields import Fields
 from app.api.routing import feature_router
 from app.core.errors import Unauthorized
 from app.core.principal import Principal
-from app.schemas.events import EventPage, EventRead
+from app.schemas.events import EventFields, EventPage
 from app.services import auth as auth_service
 from app.services import events
 
@@ -35,7 +35,7 @@ STREAM_BATCH = 100
 async def list_events(
     session: SessionDep,
     principal: Allowed("event.list"),
-    fields: Fields(EventRead),
+    fields: Fields(EventFields),
     after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):

@@ -41,7 +41,7 @@ class FieldSelector:
     def names(self) -> list[str]:
         return list(self.attributes)
 
-    def __call__(
+    async def __call__(
         self,
         fields: Annotated[
             list[str] | None,

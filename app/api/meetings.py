@@ -61,7 +61,7 @@ class SecretBallotRoute(TransactionalRoute):
 ballot_router = feature_router(tags=["meetings"], route_class=SecretBallotRoute)
 
 
-def ballot_keys(request: Request) -> BallotKeys:
+async def ballot_keys(request: Request) -> BallotKeys:
     keys = getattr(request.app.state, "ballot_keys", None)
     if keys is None:
         settings = request.app.state.settings

@@ -256,6 +256,31 @@ def _component(ref: str) -> str:
     return ref.rsplit("/", 1)[1]
 
 
+def _merged_variants(schemas: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """An item schema as one object: a union's variants (the events, by `type`) merged, each
+    member any of the variants' schemas for it, so that the cut item has one set of members."""
+    if "oneOf" not in item:
+        return item
+    members: dict[str, list[dict[str, Any]]] = {}
+    for variant in item["oneOf"]:
+        for name, schema in schemas[_component(variant["$ref"])]["properties"].items():
+            known = members.setdefault(name, [])
+            if schema not in known:
+                known.append(schema)
+    properties = {n: s[0] if len(s) == 1 else _any_of(s) for n, s in members.items()}
+    kept = {k: v for k, v in item.items() if k not in ("oneOf", "discriminator")}
+    return {**kept, "type": "object", "properties": properties}
+
+
+def _any_of(options: list[dict[str, Any]]) -> dict[str, Any]:
+    """One schema for a member the variants declare differently: their string values as one
+    enum (the union's discriminator), else any of them."""
+    values = [o.get("enum", [o.get("const")]) for o in options]
+    if all(o.get("type") == "string" for o in options) and all(None not in v for v in values):
+        return {"type": "string", "enum": [value for v in values for value in v]}
+    return {"anyOf": options}
+
+
 def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
     """Each list with `fields`: the parameter is an array of the item's field names (an enum,
     comma-separated: `fields=id,status`), and its 200 answer is either the full page or the
@@ -283,7 +308,7 @@ def declare_field_sets(app: FastAPI, document: dict[str, Any]) -> None:
             item = _component(schemas[page]["properties"]["items"]["items"]["$ref"])
             cut_item, cut_page = f"{item}Fields", f"{page}Fields"
             schemas[cut_item] = {
-                **schemas[item],
+                **_merged_variants(schemas, schemas[item]),
                 "title": cut_item,
                 "description": f"{item} with only the members asked for by `fields`.",
                 "required": [ALWAYS],

@@ -1,7 +1,5 @@
 """Every resource router under /api/v1, in one list."""
 
-from fastapi import APIRouter
-
 from app.api import (
     accounts,
     audit,
@@ -27,8 +25,9 @@ from app.api import (
     tasks,
     webhooks,
 )
+from app.api.routing import QuickRouter
 
-api_router = APIRouter(prefix="/api/v1")
+api_router = QuickRouter(prefix="/api/v1")
 for module in (auth, accounts, directory, audit, plans, tasks, award_types, rounds, dossiers):
     api_router.include_router(module.router)
 for module in (holidays, events, webhooks, meetings, decisions, award_history, rule_values):

@@ -40,7 +40,7 @@ from app.services.tasks.reports import TASK_REPORT_SORTING
 router = feature_router()
 
 
-def as_of_param(
+async def as_of_param(
     as_of: Annotated[
         date | None,
         Query(description="Ngày xét quá hạn (YYYY-MM-DD); mặc định hôm nay theo giờ Việt Nam"),
@@ -52,7 +52,7 @@ def as_of_param(
 AsOf = Annotated[date, Depends(as_of_param)]
 
 
-def common_task_filters(
+async def common_task_filters(
     as_of: AsOf,
     listing: Listed(task_records.TASK_SORTING),
     period: Period | None = None,
@@ -87,7 +87,9 @@ def common_task_filters(
 CommonTaskFilters = Annotated[task_records.TaskFilters, Depends(common_task_filters)]
 
 
-def task_filters(filters: CommonTaskFilters, plan_id: Id | None = None) -> task_records.TaskFilters:
+async def task_filters(
+    filters: CommonTaskFilters, plan_id: Id | None = None
+) -> task_records.TaskFilters:
     return replace(filters, plan_id=plan_id)
 
 

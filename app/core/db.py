@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Insert, Select, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +29,22 @@ from app.core.sqlite_driver import OneHopConnection, OneHopDBAPI
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # The execution option and session-info key of read-only transactions.
 READ_ONLY = "tdkt_read_only"
+
+
+def _refuse_closed_connection(dbapi_connection, _record, _proxy) -> None:
+    """Hand out no connection the server has closed (a restart, an administrator's
+    `pg_terminate_backend`, an idle timeout): the pool then opens a new one.
+
+    This is `pool_pre_ping` without its round trip on every checkout: an idle asyncpg
+    connection stays registered with the event loop, which reads the server's goodbye and
+    the end of the socket as they arrive, so `is_closed()` already knows. A connection lost
+    without a word (a network cut) is found by its next statement instead, which fails; the
+    pool then discards every connection opened before it.
+    """
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    is_closed = getattr(driver, "is_closed", None)
+    if is_closed is not None and is_closed():
+        raise DisconnectionError("the database server closed this connection")
 
 
 class WriteInReadOnlyTransaction(RuntimeError):
@@ -72,7 +89,9 @@ async def advisory_lock(session: AsyncSession, key: int, name: str | None = None
 
 def create_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = create_async_engine(url, pool_size=10, max_overflow=10)
+        event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+        return engine
     engine = create_async_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},

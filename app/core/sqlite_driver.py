@@ -6,7 +6,8 @@ the event loop: a hop of two thread switches. The stock adapter makes four per s
 opens each transaction. Here a statement is one hop: the cursor is opened, executed, read to
 the end and closed inside the thread, and a transaction's `BEGIN` (deferred or `IMMEDIATE`,
 as `app.core.db` asks) is sent in the same hop as its first statement. A transaction in which
-nothing was executed ends without a hop at all.
+nothing was executed ends without a hop at all, and so does the pool's rollback of a connection
+whose transaction has already ended.
 
 Errors are sqlite3's own, raised from the thread as aiosqlite raises them, so SQLAlchemy wraps
 them as before. Server-side cursors (`stream()`) keep the stock, row-by-row cursor.
@@ -118,6 +119,15 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def rollback(self) -> None:
         if self._pending_begin is not None:
             self._pending_begin = None
+            return
+        # The pool rolls back every connection it takes back, most of them just committed:
+        # with no transaction open there is nothing to send (`in_transaction` is read from
+        # the sqlite3 connection without a trip to its thread, which is idle between calls).
+        try:
+            idle = not self._connection._conn.in_transaction
+        except (sqlite3.Error, AttributeError, ValueError):  # closed: let aiosqlite say so
+            idle = False
+        if idle:
             return
         super().rollback()
 

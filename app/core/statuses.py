@@ -1,13 +1,13 @@
 """The statuses of every state machine, each code with its Vietnamese name, in one place.
 
 Models take their CHECK constraints and defaults from these enums, and the services and the
-transition table of `app.services.workflow` their codes. The dossier and nomination schemas use
-the enums themselves (named schemas in the document); the others still their `Literal` types.
+transition table of `app.services.workflow` their codes. The schemas use the enums themselves:
+each is one named schema in the document, on requests, reads and list filters alike.
 A status is stored as its plain code in a String column; a member compares equal to that code.
 """
 
 from enum import StrEnum
-from typing import Any, Literal, Self
+from typing import Self
 
 
 class Status(StrEnum):
@@ -144,9 +144,3 @@ MACHINE_STATUSES: dict[str, type[Status]] = {
 # The appraisal's conclusion is the nomination status it leads to; so is the centre's answer.
 CONCLUSIONS = (NominationStatus.ELIGIBLE, NominationStatus.INELIGIBLE)
 STATE_OUTCOMES = (NominationStatus.AWARDED, NominationStatus.REJECTED)
-
-
-def literal_of(codes: Any) -> Any:
-    """`Literal["a", "b", ...]` of an enum's (or a tuple of members') plain codes, in order, so
-    a schema field renders as the same inline enum it always did."""
-    return Literal.__getitem__(tuple(str(code.value) for code in codes))

@@ -2,11 +2,10 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, Id, NomineeKind, ReadModel, StrictModel
 
 
 class AwardHistoryKind(StrEnum):
@@ -20,7 +19,7 @@ class AwardHistoryKind(StrEnum):
 
 class AwardHistoryRead(ReadModel):
     id: int
-    nominee_kind: Literal["individual", "collective"]
+    nominee_kind: NomineeKind
     nominee_name: str
     unit_id: Id | None
     collective_id: Id | None = Field(
@@ -46,7 +45,7 @@ class UnitTitleCreate(StrictModel):
     """A grassroots title decided inside a unit (Lao động tiên tiến, Chiến sĩ thi đua cơ sở,
     Tập thể lao động tiên tiến, Giấy khen), with its decision."""
 
-    nominee_kind: Literal["individual", "collective"] = "individual"
+    nominee_kind: NomineeKind = NomineeKind.INDIVIDUAL
     nominee_name: str = Field(min_length=1, max_length=300)
     unit_id: Id | None = Field(default=None, description="Đơn vị; mặc định là đơn vị của mình")
     award_type_code: str = Field(

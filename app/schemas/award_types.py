@@ -1,12 +1,30 @@
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
 from app.schemas.common import UPDATED_AT, ReadModel, StrictModel
 
-Level = Literal["grassroots", "provincial", "state"]
-Recipient = Literal["individual", "collective", "both"]
+
+class AwardLevel(StrEnum):
+    """Cấp khen thưởng: cơ sở, tỉnh, Nhà nước."""
+
+    GRASSROOTS = "grassroots"
+    PROVINCIAL = "provincial"
+    STATE = "state"
+
+
+class AwardRecipient(StrEnum):
+    """Đối tượng của hình thức khen thưởng: cá nhân, tập thể, hoặc cả hai."""
+
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+    BOTH = "both"
+
+
+Level = AwardLevel
+Recipient = AwardRecipient
 
 
 class CouncilVote(ReadModel):

@@ -81,6 +81,14 @@ class DocumentType(StrEnum):
     OTHER = "other"
 
 
+class NomineeKind(StrEnum):
+    """Đối tượng được đề nghị, được ghi nhận: cá nhân hay tập thể. The one list every
+    `nominee_kind` (nominations, award history, ratings, a nominee's record) takes."""
+
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+
 class ValidationIssue(BaseModel):
     """One field in error: where it is (`["body", "nominations", 0, "nominee_name"]`), what is
     wrong in Vietnamese (`msg`), and the stable kind of error (`type`, e.g. `missing`)."""

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import Field
 
@@ -10,9 +10,23 @@ from app.core import statuses
 from app.core.statuses import NominationStatus
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
-DecisionKind = Literal["provincial_award", "state_submission"]
-StateOutcome = statuses.literal_of(statuses.STATE_OUTCOMES)
-ComplaintStatus = statuses.literal_of(statuses.ComplaintStatus)
+
+class DecisionKind(StrEnum):
+    """Quyết định khen thưởng của Chủ tịch UBND tỉnh (`provincial_award`) hay tờ trình đề nghị
+    cấp Nhà nước khen thưởng (`state_submission`)."""
+
+    PROVINCIAL_AWARD = "provincial_award"
+    STATE_SUBMISSION = "state_submission"
+
+
+class StateOutcome(StrEnum):
+    """Kết quả cấp Nhà nước trả về: được khen thưởng hay không; the nomination's status after."""
+
+    AWARDED = statuses.NominationStatus.AWARDED.value
+    REJECTED = statuses.NominationStatus.REJECTED.value
+
+
+ComplaintStatus = statuses.ComplaintStatus
 
 
 class DecisionCreate(StrictModel):

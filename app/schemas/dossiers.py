@@ -1,12 +1,23 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, WithJsonSchema, model_validator
 
 from app.core import statuses
-from app.schemas.common import UPDATED_AT, DocumentType, Id, ReadModel, StrictModel
+from app.schemas.accounts import Role
+from app.schemas.audit import AuditSnapshot
+from app.schemas.common import (
+    UPDATED_AT,
+    DocumentType,
+    Id,
+    NomineeKind,
+    ReadModel,
+    StrictModel,
+)
+from app.schemas.decisions import NominationDecision
+from app.schemas.meetings import NominationVoteResult
 
 
 class DossierKind(StrEnum):
@@ -30,10 +41,14 @@ DossierStatus = statuses.DossierStatus
 NominationStatus = statuses.NominationStatus
 
 
-NomineeKind = Literal["individual", "collective"]
+class AppraisalConclusion(StrEnum):
+    """Kết luận thẩm định: đủ hay không đủ điều kiện; the nomination's status it leads to."""
+
+    ELIGIBLE = statuses.NominationStatus.ELIGIBLE.value
+    INELIGIBLE = statuses.NominationStatus.INELIGIBLE.value
 
 
-Conclusion = statuses.literal_of(statuses.CONCLUSIONS)
+Conclusion = AppraisalConclusion
 
 
 CODE = r"^[a-z0-9_]{1,80}$"
@@ -173,8 +188,12 @@ class NominationRead(ReadModel):
         "`undetermined` while one is unknown, else `eligible`"
     )
     appraisal: Appraisal | None
-    vote_result: dict[str, Any] | None
-    decision: dict[str, Any] | None
+    vote_result: NominationVoteResult | None = Field(
+        description="The latest council vote on it (null: not voted on yet)"
+    )
+    decision: NominationDecision | None = Field(
+        description="The latest decision naming it (null: none yet)"
+    )
     version: int
 
 
@@ -351,11 +370,11 @@ class HistoryEntry(ReadModel):
     id: int
     occurred_at: datetime
     actor_name: str | None
-    actor_role: str | None
+    actor_role: Role | None
     action: str
     comment: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: AuditSnapshot | None
+    after: AuditSnapshot | None
     updated_at: datetime = Field(description=UPDATED_AT)
 
 

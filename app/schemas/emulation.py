@@ -9,8 +9,8 @@ from pydantic import Field, PlainSerializer, WithJsonSchema
 from app.core import statuses
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel, Text
 
-TableStatus = statuses.literal_of(statuses.ScoreTableStatus)
-SheetStatus = statuses.literal_of(statuses.ScoreSheetStatus)
+TableStatus = statuses.ScoreTableStatus
+SheetStatus = statuses.ScoreSheetStatus
 CriterionKind = Literal["base", "bonus", "penalty"]
 TieRule = Literal["shared", "fewer_penalties", "higher_base"]
 
@@ -240,7 +240,7 @@ class ClusterVoteRead(ReadModel):
     id: int
     table_id: int
     cluster_id: int
-    status: Literal["open", "closed"]
+    status: statuses.ClusterVoteStatus
     opened_at: datetime
     closed_at: datetime | None
     voters_total: int

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import AwareDatetime, Field
@@ -9,8 +10,15 @@ from pydantic import AwareDatetime, Field
 from app.core import statuses
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
-MeetingKind = Literal["award", "regular"]
-MeetingStatus = statuses.literal_of(statuses.MeetingStatus)
+
+class MeetingKind(StrEnum):
+    """Phiên họp xét khen thưởng (`award`: agenda, ballots) hay phiên họp thường kỳ."""
+
+    AWARD = "award"
+    REGULAR = "regular"
+
+
+MeetingStatus = statuses.MeetingStatus
 Choice = Literal["approve", "reject", "abstain"]
 
 
@@ -101,9 +109,11 @@ class BallotCast(ReadModel):
     receipt: str
 
 
-class ResultRead(ReadModel):
+class NominationVoteResult(ReadModel):
+    """Kết quả biểu quyết của Hội đồng on one nomination, at a closed meeting: the counts, the
+    share that approved, the threshold it needed and whether it passed."""
+
     meeting_id: Id
-    nomination_id: Id
     approve: int
     reject: int
     abstain: int
@@ -112,6 +122,10 @@ class ResultRead(ReadModel):
     approve_percent: float
     threshold_percent: float
     passed: bool
+
+
+class ResultRead(NominationVoteResult):
+    nomination_id: Id
 
 
 class MeetingResults(ReadModel):

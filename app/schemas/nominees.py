@@ -6,18 +6,18 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from app.schemas.award_history import AwardHistoryRead, ImportRowError
-from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
-from app.schemas.dossiers import NominationStatus
+from app.schemas.common import UPDATED_AT, Id, NomineeKind, ReadModel, StrictModel
+from app.schemas.dossiers import AppraisalConclusion, NominationStatus
 
 Rating = Literal["htxs", "httt", "ht", "kht"]
-RatedKind = Literal["individual", "collective"]
+RatedKind = NomineeKind
 DisciplineKind = Literal["discipline", "pending_discipline", "investigation", "inspection"]
 Scope = Literal["grassroots", "provincial", "national"]
 Year = Field(ge=1945, le=2100)
 
 
 class RatingCreate(StrictModel):
-    nominee_kind: RatedKind = "individual"
+    nominee_kind: RatedKind = NomineeKind.INDIVIDUAL
     nominee_name: str = Field(min_length=1, max_length=300)
     unit_id: Id | None = Field(default=None, description="Đơn vị; mặc định là đơn vị của mình")
     year: int = Year
@@ -146,7 +146,7 @@ class NomineeNomination(ReadModel):
     year: int
     award_type_code: str
     status: NominationStatus
-    appraisal_conclusion: str | None
+    appraisal_conclusion: AppraisalConclusion | None
 
 
 class NomineeRecord(ReadModel):

@@ -6,7 +6,7 @@ from pydantic import Field
 from app.core import statuses
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
-RoundStatus = statuses.literal_of(statuses.RoundStatus)
+RoundStatus = statuses.RoundStatus
 
 
 class RoundCreate(StrictModel):

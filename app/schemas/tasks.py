@@ -17,7 +17,7 @@ Period = Literal[PERIODS]
 DueKind = Literal[DUE_KINDS]
 
 
-TaskStatus = statuses.literal_of(statuses.TaskStatus)
+TaskStatus = statuses.TaskStatus
 
 
 GroupCode = Literal[

@@ -5,11 +5,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from app.core import statuses
 from app.core.event_types import EventType
 from app.schemas.common import UPDATED_AT, ReadModel, StrictModel, Text
 
 WebhookUrl = Annotated[str, StringConstraints(min_length=8, max_length=2000)]
-DeliveryStatus = Literal["pending", "delivered", "failed"]
+DeliveryStatus = statuses.DeliveryStatus
 
 EVENT_TYPES_HELP = "Loại sự kiện muốn nhận, ví dụ `dossier.returned`; để trống: mọi loại."
 

@@ -141,3 +141,4 @@ async def test_the_generated_client_compiles_under_strict_and_works_against_a_li
     uploaded = seen["uploaded"]
     assert uploaded["status"] == 201 and uploaded["documentType"] == "bao_cao_thanh_tich"
     assert uploaded["contentType"] == "application/pdf" and uploaded["size"] > 0
+    assert seen["event"] == {"type": "dossier.created", "code": created["code"], "status": "draft"}

@@ -10,6 +10,7 @@ from tests.factories import (
     signed_in,
 )
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
+from tests.factories_events import event_data
 
 
 async def _feed(client, headers, after=None, limit=50):
@@ -21,7 +22,9 @@ async def _feed(client, headers, after=None, limit=50):
 
 async def test_the_cursor_walks_forward_oldest_first(app, client, session):
     for i in range(5):
-        await audit.emit(session, "dossier.submitted", "dossier", i + 1, {"status": "submitted"})
+        await audit.emit(
+            session, "dossier.submitted", "dossier", i + 1, event_data("dossier.submitted")
+        )
     await session.commit()
     _, admin = await signed_in(app, session)
 
@@ -43,10 +46,34 @@ async def test_each_caller_sees_its_own_events(app, client, session):
     member = await make_council_member(session, await make_council(session))
     session.add(CouncilMemberCluster(member_id=member.id, cluster_id=watched.id))
     emit = audit.emit
-    await emit(session, "dossier.submitted", "dossier", 1, unit_id=unit.id, cluster_id=cluster.id)
-    await emit(session, "dossier.returned", "dossier", 2, unit_id=other.id, cluster_id=watched.id)
-    await emit(session, "dossier.withdrawn", "dossier", 3, unit_id=unit.id, restricted=True)
-    await emit(session, "round.opened", "round", 4)
+    await emit(
+        session,
+        "dossier.submitted",
+        "dossier",
+        1,
+        event_data("dossier.submitted"),
+        unit_id=unit.id,
+        cluster_id=cluster.id,
+    )
+    await emit(
+        session,
+        "dossier.returned",
+        "dossier",
+        2,
+        event_data("dossier.returned"),
+        unit_id=other.id,
+        cluster_id=watched.id,
+    )
+    await emit(
+        session,
+        "dossier.withdrawn",
+        "dossier",
+        3,
+        event_data("dossier.withdrawn"),
+        unit_id=unit.id,
+        restricted=True,
+    )
+    await emit(session, "round.opened", "round", 4, event_data("round.opened"))
     await session.commit()
     _, unit_h = await signed_in(app, session, "unit", unit_id=unit.id)
     _, head_h = await signed_in(app, session, "cluster_head", cluster_id=cluster.id)

@@ -10,6 +10,7 @@ from app.models import Event
 from app.services import audit, events
 from tests.factories import make_cluster, make_unit, signed_in
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round, nomination_body
+from tests.factories_events import event_data
 
 
 async def _feed(client, headers, query=""):
@@ -20,12 +21,12 @@ async def _feed(client, headers, query=""):
 
 async def test_head_starts_from_now_and_empty_from_the_beginning(app, client, session):
     for i in range(3):
-        await audit.emit(session, "round.opened", "round", i + 1)
+        await audit.emit(session, "round.opened", "round", i + 1, event_data("round.opened"))
     await session.commit()
     _, admin = await signed_in(app, session)
 
     now = await _feed(client, admin, "?after=head")
-    await audit.emit(session, "round.closed", "round", 1)
+    await audit.emit(session, "round.closed", "round", 1, event_data("round.closed"))
     await session.commit()
     after_now = await _feed(client, admin, f"?after={now['next_after']}")
     everything = await _feed(client, admin, "?after=")
@@ -36,7 +37,7 @@ async def test_head_starts_from_now_and_empty_from_the_beginning(app, client, se
 
 
 async def test_a_cursor_beyond_the_newest_event_is_422(app, client, session):
-    await audit.emit(session, "round.opened", "round", 1)
+    await audit.emit(session, "round.opened", "round", 1, event_data("round.opened"))
     await session.commit()
     _, admin = await signed_in(app, session)
     newest = (await _feed(client, admin))["next_after"]
@@ -113,10 +114,10 @@ async def test_creations_are_events(app, client, session):
 
 async def test_retention_deletes_old_events_but_never_the_newest(session):
     for i in range(3):
-        await audit.emit(session, "round.opened", "round", i + 1)
+        await audit.emit(session, "round.opened", "round", i + 1, event_data("round.opened"))
     await session.commit()
     await session.execute(update(Event).values(occurred_at=utcnow() - timedelta(days=40)))
-    await audit.emit(session, "round.closed", "round", 1)
+    await audit.emit(session, "round.closed", "round", 1, event_data("round.closed"))
     await session.commit()
 
     kept_all = await events.purge_expired(session, 0)

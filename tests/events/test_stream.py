@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from app.services import audit
 from tests.factories import make_unit, make_user
+from tests.factories_events import event_data
 
 
 def _short_lived(app, user, seconds: float) -> dict[str, str]:
@@ -36,8 +37,22 @@ async def test_the_stream_resumes_follows_and_ends_with_the_token(app, client, s
     app.state.settings.events_stream_poll_seconds = 0.05
     unit, other = await make_unit(session), await make_unit(session)
     for i in range(3):
-        await audit.emit(session, "dossier.submitted", "dossier", i + 1, unit_id=unit.id)
-    await audit.emit(session, "dossier.submitted", "dossier", 9, unit_id=other.id)
+        await audit.emit(
+            session,
+            "dossier.submitted",
+            "dossier",
+            i + 1,
+            event_data("dossier.submitted"),
+            unit_id=unit.id,
+        )
+    await audit.emit(
+        session,
+        "dossier.submitted",
+        "dossier",
+        9,
+        event_data("dossier.submitted"),
+        unit_id=other.id,
+    )
     user = await make_user(session, "unit", unit_id=unit.id)
     await session.commit()
     seen = (await client.get("/api/v1/events", headers=_short_lived(app, user, 60))).json()
@@ -48,8 +63,12 @@ async def test_the_stream_resumes_follows_and_ends_with_the_token(app, client, s
 
     streaming = asyncio.create_task(client.get("/api/v1/events/stream", headers=headers))
     await asyncio.sleep(0.5)
-    await audit.emit(session, "dossier.returned", "dossier", 1, unit_id=unit.id)
-    await audit.emit(session, "dossier.returned", "dossier", 9, unit_id=other.id)
+    await audit.emit(
+        session, "dossier.returned", "dossier", 1, event_data("dossier.returned"), unit_id=unit.id
+    )
+    await audit.emit(
+        session, "dossier.returned", "dossier", 9, event_data("dossier.returned"), unit_id=other.id
+    )
     await session.commit()
     response = await asyncio.wait_for(streaming, timeout=15)
 
@@ -66,7 +85,7 @@ async def test_the_stream_resumes_follows_and_ends_with_the_token(app, client, s
 
 async def test_without_last_event_id_the_stream_starts_from_now(app, client, session):
     app.state.settings.events_stream_poll_seconds = 0.05
-    await audit.emit(session, "round.opened", "round", 1)
+    await audit.emit(session, "round.opened", "round", 1, event_data("round.opened"))
     user = await make_user(session, "reader")
     await session.commit()
 

@@ -12,6 +12,7 @@ from app.services import audit
 from app.services.webhooks import queue
 from tests.factories import make_unit, signed_in
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
+from tests.factories_events import event_data
 from tests.webhooks.support import (
     deliveries,
     eventually,
@@ -23,7 +24,8 @@ from tests.webhooks.support import (
 
 async def _emit(session, n: int, **scope) -> None:
     for i in range(n):
-        await audit.emit(session, "dossier.submitted", "dossier", i + 1, {"n": i + 1}, **scope)
+        data = event_data("dossier.submitted", n=i + 1)
+        await audit.emit(session, "dossier.submitted", "dossier", i + 1, data, **scope)
     await session.commit()
 
 
@@ -174,7 +176,8 @@ async def test_a_rolled_back_change_sends_nothing(app, client, session, receiver
     _, admin = await signed_in(app, session)
     created = await subscribe(client, admin, receiver.url)
     receiver.secret = created["secret"]
-    await audit.emit(session, "dossier.submitted", "dossier", 1, {"n": "rolled back"})
+    data = event_data("dossier.submitted", n="rolled back")
+    await audit.emit(session, "dossier.submitted", "dossier", 1, data)
     await session.rollback()
     await _emit(session, 1)
 
@@ -195,10 +198,11 @@ async def test_a_subscription_sees_only_what_its_owner_may_read(app, client, ses
     created = await subscribe(client, reader, receiver.url, event_types=["dossier.returned"])
     receiver.secret = created["secret"]
     unit = await make_unit(session)
-    await audit.emit(session, "dossier.returned", "dossier", 1, {"n": 1}, unit_id=unit.id)
-    await audit.emit(session, "dossier.returned", "dossier", 2, {"n": 2}, restricted=True)
-    await audit.emit(session, "dossier.submitted", "dossier", 3, {"n": 3}, unit_id=unit.id)
-    await audit.emit(session, "dossier.returned", "dossier", 4, {"n": 4}, unit_id=unit.id)
+    emit, returned, submitted = audit.emit, "dossier.returned", "dossier.submitted"
+    await emit(session, returned, "dossier", 1, event_data(returned, n=1), unit_id=unit.id)
+    await emit(session, returned, "dossier", 2, event_data(returned, n=2), restricted=True)
+    await emit(session, submitted, "dossier", 3, event_data(submitted, n=3), unit_id=unit.id)
+    await emit(session, returned, "dossier", 4, event_data(returned, n=4), unit_id=unit.id)
     await session.commit()
 
     async with running_worker(app):

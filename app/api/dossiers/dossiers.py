@@ -91,8 +91,9 @@ async def get_dossier(
 ):
     """One dossier (hồ sơ đề nghị khen thưởng) with its nominations, papers and each nomination's
     criteria checks, in the caller's scope (404 outside it)."""
-    dossier = await queries.get_dossier(session, principal, dossier_id)
-    return await _read(session, principal, dossier, response)
+    read = await reads.dossier_view(session, principal, dossier_id)
+    set_etag(response, read.version)
+    return read
 
 
 @router.patch(

@@ -4,7 +4,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import advisory_lock
@@ -13,6 +13,7 @@ from app.core.observability import request_id_var
 from app.core.orm import check_version
 from app.core.principal import Principal
 from app.models import AuditEntry, Event
+from app.schemas.events import EVENT_DATA
 
 
 async def record(
@@ -57,8 +58,11 @@ async def emit(
     restricted: bool = False,
 ) -> Event:
     """Append a domain event; the scope fields decide which callers may read it. Its type is
-    one of `EventType`, the list a client and a webhook subscription choose from."""
+    one of `EventType`, the list a client and a webhook subscription choose from, and its data
+    the shape the document declares for that type (`app.schemas.events.EVENT_DATA`): data
+    that would not match is refused here, not sent to a follower that trusts the document."""
     type_ = EventType(type_)
+    check_event_data(type_, data or {})
     await _serialise_event_ids(session)
     event = Event(
         type=type_,
@@ -73,6 +77,18 @@ async def emit(
     session.add(event)
     await session.flush()
     return event
+
+
+def check_event_data(type_: EventType, data: Mapping[str, Any]) -> None:
+    """Raise ValueError unless `data` has every member `type_` declares, each of its type (a
+    member it does not name passes through, as the document allows)."""
+    shape = EVENT_DATA.get(type_)
+    if shape is None:
+        raise ValueError(f"{type_} is not an event of the feed")
+    try:
+        shape.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ValueError(f"{type_}: data does not match {shape.__name__}: {exc}") from exc
 
 
 def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:

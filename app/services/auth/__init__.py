@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
@@ -55,34 +55,43 @@ async def authenticate(session: AsyncSession, codec: TokenCodec, token: str) -> 
     return await _user_principal(session, claims)
 
 
-# What a request needs of its caller, read as one row of plain columns (no ORM entity).
+# What a request needs of its caller, read as one row of plain columns: Core statements over
+# the tables, built once with bound parameters, so that a request neither builds a statement
+# nor goes through the ORM's compilation (each request runs one of these two).
+_users = User.__table__
+_grants = RoleGrant.__table__
 _PRINCIPAL_COLUMNS = select(
-    User.role,
-    User.id,
-    User.username,
-    User.full_name,
-    User.unit_id,
-    User.cluster_id,
-    User.council_member_id,
-    User.active,
-    User.token_version,
-)
+    _users.c.role,
+    _users.c.id,
+    _users.c.username,
+    _users.c.full_name,
+    _users.c.unit_id,
+    _users.c.cluster_id,
+    _users.c.council_member_id,
+    _users.c.active,
+    _users.c.token_version,
+).where(_users.c.id == bindparam("user_id"))
 
 
 # The same, acting under one of the account's role grants: the grant's role and scope replace
 # the account's own, in the same one statement. A revoked grant finds no row.
-_GRANT_COLUMNS = select(
-    RoleGrant.role,
-    User.id,
-    User.username,
-    User.full_name,
-    RoleGrant.unit_id,
-    RoleGrant.cluster_id,
-    RoleGrant.council_member_id,
-    User.active,
-    User.token_version,
-    RoleGrant.id.label("grant_id"),
-).join(RoleGrant, (RoleGrant.user_id == User.id) & RoleGrant.revoked_at.is_(None))
+_GRANT_COLUMNS = (
+    select(
+        _grants.c.role,
+        _users.c.id,
+        _users.c.username,
+        _users.c.full_name,
+        _grants.c.unit_id,
+        _grants.c.cluster_id,
+        _grants.c.council_member_id,
+        _users.c.active,
+        _users.c.token_version,
+    )
+    .select_from(
+        _users.join(_grants, (_grants.c.user_id == _users.c.id) & _grants.c.revoked_at.is_(None))
+    )
+    .where(_users.c.id == bindparam("user_id"), _grants.c.id == bindparam("grant_id"))
+)
 
 
 def _grant_claim(claims: dict) -> int | None:
@@ -100,10 +109,10 @@ async def _user_principal(session: AsyncSession, claims: dict) -> Principal:
         raise Unauthorized()
     grant = _grant_claim(claims)
     if grant is None:
-        stmt = _PRINCIPAL_COLUMNS.where(User.id == int(sub))
+        found = await session.execute(_PRINCIPAL_COLUMNS, {"user_id": int(sub)})
     else:
-        stmt = _GRANT_COLUMNS.where(User.id == int(sub), RoleGrant.id == grant)
-    row = (await session.execute(stmt)).first()
+        found = await session.execute(_GRANT_COLUMNS, {"user_id": int(sub), "grant_id": grant})
+    row = found.first()
     if row is None or not row.active or claims.get("ver") != row.token_version:
         raise Unauthorized()
     return Principal(

@@ -2,16 +2,15 @@
 query each for a whole page of nominations."""
 
 from collections.abc import Collection
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Decision, DecisionItem, Meeting, MeetingResult, Nomination
 from app.schemas.decisions import NominationDecision
-from app.schemas.meetings import ResultRead
+from app.schemas.meetings import NominationVoteResult
 
-Outcomes = tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]
+Outcomes = tuple[dict[int, NominationVoteResult], dict[int, NominationDecision]]
 
 
 async def of_dossiers(session: AsyncSession, dossier_ids: Collection[int]) -> Outcomes:
@@ -35,9 +34,6 @@ async def of_dossiers(session: AsyncSession, dossier_ids: Collection[int]) -> Ou
         .where(DecisionItem.nomination_id.in_(ids))
         .order_by(Decision.signed_on, Decision.id)
     )
-    votes = {
-        r.nomination_id: ResultRead.model_validate(r).model_dump(exclude={"nomination_id"})
-        for r in results
-    }
-    decisions = {n: NominationDecision.model_validate(d).model_dump() for n, d in signed}
+    votes = {r.nomination_id: NominationVoteResult.model_validate(r) for r in results}
+    decisions = {n: NominationDecision.model_validate(d) for n, d in signed}
     return votes, decisions

@@ -234,7 +234,7 @@ def tally(stored: dict[str, Any] | None) -> str | None:
 
 def tally_counts(value: str | None, status: str, today: str) -> dict[str, int] | None:
     """Result → count, from the `checks_tally` of a nomination in `status`, when its checks
-    still hold (`_fresh`: computed today, or frozen at its conclusion); None otherwise."""
+    still hold (`fresh`: computed today, or frozen at its conclusion); None otherwise."""
     if value is None:
         return None
     on, *counts = value.split(" ")
@@ -244,7 +244,9 @@ def tally_counts(value: str | None, status: str, today: str) -> dict[str, int] |
     return dict(zip(RESULTS, map(int, counts[: len(RESULTS)]), strict=True))
 
 
-def _fresh(nomination: Nomination, today: str) -> bool:
+def fresh(nomination: Nomination, today: str) -> bool:
+    """Whether the stored checks of `nomination` (an entity or a row of its columns) hold
+    today."""
     stored = nomination.criteria_checks
     if stored is None:
         return False
@@ -268,11 +270,11 @@ async def stored_checks(
     now for the others (and then stored, when the session may write and no input has changed
     meanwhile: the row's `checks_stamp` must still be the one they were computed from)."""
     today = rules.today().isoformat()
-    missing = [n for n in nominations if not _fresh(n, today)]
+    missing = [n for n in nominations if not fresh(n, today)]
     if missing:
-        fresh = await _evaluate(session, missing, years)
+        computed = await _evaluate(session, missing, years)
         for n in missing:
-            value = _stored_value(n, fresh[n.id], today)
+            value = _stored_value(n, computed[n.id], today)
             set_committed_value(n, "criteria_checks", value)
             set_committed_value(n, "checks_tally", tally(value))
         if not session.info.get(READ_ONLY):

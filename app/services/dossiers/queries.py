@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -33,6 +33,51 @@ async def get_dossier(
     if dossier is None:
         raise NotFound(f"Không tìm thấy hồ sơ có mã số {dossier_id}.")
     return dossier
+
+
+# A dossier as `GET /dossiers/{id}` answers it, read as plain columns (no ORM entity): the
+# dossier joined with its nominations in one statement (`n_`-prefixed), its papers in a second.
+# Built once; a caller whose scope adds nothing (Sở Nội vụ, readers) runs them as they are.
+_dossiers = Dossier.__table__
+_nominations = Nomination.__table__
+_attachments = Attachment.__table__
+NOMINATION_READ_COLUMNS = (
+    "id", "dossier_id", "nominee_kind", "nominee_name", "nominee_unit_id", "collective_id",
+    "position", "birth_year", "award_type_code", "achievement_summary", "prior_awards",
+    "status", "criteria_checks", "checks_stamp", "check_reviews", "appraisal_conclusion",
+    "appraisal_note", "appraised_at", "appraised_by_name", "version",
+)  # fmt: skip
+_DOSSIER_READ = (
+    select(
+        *(c for c in _dossiers.c if c.name not in ("search_text", "created_by_id")),
+        *(_nominations.c[name].label(f"n_{name}") for name in NOMINATION_READ_COLUMNS),
+    )
+    .select_from(_dossiers.outerjoin(_nominations, _nominations.c.dossier_id == _dossiers.c.id))
+    .where(_dossiers.c.id == bindparam("dossier_id"))
+    .order_by(_nominations.c.id)
+)
+_ATTACHMENTS_READ = (
+    select(
+        _attachments.c.id, _attachments.c.dossier_id, _attachments.c.nomination_id,
+        _attachments.c.filename, _attachments.c.content_type, _attachments.c.size,
+        _attachments.c.sha256, _attachments.c.document_type, _attachments.c.created_at,
+    )
+    .where(_attachments.c.dossier_id == bindparam("dossier_id"))
+    .order_by(_attachments.c.id)
+)  # fmt: skip
+
+
+async def dossier_rows(
+    session: AsyncSession, principal: Principal, dossier_id: int
+) -> tuple[list[Row[Any]], list[Row[Any]]]:
+    """A dossier the caller may see as rows of plain columns: the dossier with each of its
+    nominations (one row per nomination, `n_` columns; one row of NULLs without any) and its
+    papers, in two statements; 404 outside the caller's scope."""
+    params = {"dossier_id": dossier_id}
+    rows = list(await session.execute(policies.dossier_scope(_DOSSIER_READ, principal), params))
+    if not rows:
+        raise NotFound(f"Không tìm thấy hồ sơ có mã số {dossier_id}.")
+    return rows, list(await session.execute(_ATTACHMENTS_READ, params))
 
 
 async def get_nomination(

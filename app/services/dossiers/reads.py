@@ -28,7 +28,13 @@ from app.schemas.dossiers import (
 from app.services import policies
 from app.services.decisions import outcomes
 from app.services.dossiers import queries, reviews, rules
-from app.services.dossiers.checks import RESULTS, prior_awards_of, stored_checks, tally_counts
+from app.services.dossiers.checks import (
+    RESULTS,
+    fresh,
+    prior_awards_of,
+    stored_checks,
+    tally_counts,
+)
 
 
 async def _nominations_with_facts(
@@ -140,6 +146,63 @@ async def dossier_read(
 ) -> DossierRead:
     """One dossier as `principal` may read it."""
     return (await dossier_reads(session, principal, [dossier]))[0]
+
+
+async def dossier_view(session: AsyncSession, principal: Principal, dossier_id: int) -> DossierRead:
+    """`GET /dossiers/{id}`: the dossier the caller may see, read as plain rows (see
+    `queries.dossier_rows`) and validated once from plain values, as `dossier_read` answers it
+    for a loaded entity. Nominations whose stored checks no longer hold are loaded as entities
+    and their checks computed (`stored_checks`); the others need nothing more."""
+    rows, papers = await queries.dossier_rows(session, principal, dossier_id)
+    head = rows[0]._mapping
+    dossier = {k: v for k, v in head.items() if not k.startswith("n_")}
+    nominations = [
+        _Nomination(**{name: row._mapping[f"n_{name}"] for name in queries.NOMINATION_READ_COLUMNS})
+        for row in rows
+        if row.n_id is not None
+    ]
+    today = rules.today().isoformat()
+    stale = [n.id for n in nominations if not fresh(n, today)]
+    if stale:
+        loaded = list(await session.scalars(select(Nomination).where(Nomination.id.in_(stale))))
+        await stored_checks(session, loaded, {dossier_id: dossier["year"]})
+        computed = {n.id: n for n in loaded}
+        nominations = [computed.get(n.id, n) for n in nominations]
+    received = {dossier_id} if dossier["received_at"] is not None else set()
+    votes, decisions = await outcomes.of_dossiers(session, received)
+    dossier["nominations"] = [_nomination_values(n, votes, decisions) for n in nominations]
+    dossier["attachments"] = [p._mapping for p in papers]
+    schema = DossierRead if policies.sees_personal_data(principal) else ReaderDossierRead
+    return schema.model_validate(dossier)
+
+
+class _Nomination:
+    """A nomination row's columns by name, as `stored_checks` and `prior_awards_of` read an
+    entity's attributes."""
+
+    __slots__ = queries.NOMINATION_READ_COLUMNS
+
+    def __init__(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def _nomination_values(n: Any, votes: dict[int, Any], decisions: dict[int, Any]) -> dict[str, Any]:
+    """What `NominationRead` validates of nomination `n` (a row or an entity)."""
+    checks = reviews.merged(n.criteria_checks["checks"], n.check_reviews)
+    return {
+        "id": n.id, "dossier_id": n.dossier_id, "nominee_kind": n.nominee_kind,
+        "nominee_name": n.nominee_name, "nominee_unit_id": n.nominee_unit_id,
+        "collective_id": n.collective_id, "position": n.position, "birth_year": n.birth_year,
+        "award_type_code": n.award_type_code, "achievement_summary": n.achievement_summary,
+        "prior_awards": prior_awards_of(n), "status": n.status, "checks": checks,
+        "eligibility": reviews.eligibility(checks),
+        "appraisal": {
+            "appraisal_conclusion": n.appraisal_conclusion, "appraisal_note": n.appraisal_note,
+            "appraised_at": n.appraised_at, "appraised_by_name": n.appraised_by_name,
+        } if n.appraisal_conclusion else None,
+        "vote_result": votes.get(n.id), "decision": decisions.get(n.id), "version": n.version,
+    }  # fmt: skip
 
 
 async def nomination_read(

@@ -7,6 +7,7 @@ import type { components, paths } from "../build/api.js";
 
 type ProblemCode = components["schemas"]["ProblemCode"];
 type DossierRead = components["schemas"]["DossierRead"];
+type EventRead = components["schemas"]["EventRead"];
 
 const [baseUrl, username, password] = process.argv.slice(2);
 if (baseUrl === undefined || username === undefined || password === undefined) {
@@ -150,5 +151,20 @@ seen.uploaded = {
   contentType: uploaded.data.content_type,
   size: uploaded.data.size,
 };
+
+// 8. Follow the event feed: an event's `type` narrows its `data` to the shape declared for it.
+const feed = await client.GET("/api/v1/events", { params: { query: { limit: 200 } } });
+if (feed.error !== undefined) {
+  fail("events", feed.error.code);
+}
+if ("fields" in feed.data) {
+  fail("events", "a page cut by fields= without asking for it");
+}
+const events: EventRead[] = feed.data.items;
+for (const event of events) {
+  if (event.type === "dossier.created" && event.entity_id === dossier.id) {
+    seen.event = { type: event.type, code: event.data.code, status: event.data.status };
+  }
+}
 
 console.log(JSON.stringify(seen));
