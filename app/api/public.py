@@ -32,7 +32,7 @@ CACHED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def throttled(request: Request) -> None:
+async def throttled(request: Request) -> None:
     """Count the request against its client address (429 past the limit)."""
     request.app.state.public_throttle.admit(client_address(request))
 

@@ -1,13 +1,10 @@
 """What the public surface answers: names, units, awards, years and decision numbers only."""
 
 from datetime import date
-from typing import Literal
 
 from pydantic import Field
 
-from app.schemas.common import ReadModel
-
-NomineeKind = Literal["individual", "collective"]
+from app.schemas.common import NomineeKind, ReadModel
 
 
 class PublicNominee(ReadModel):

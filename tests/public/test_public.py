@@ -184,3 +184,22 @@ async def test_signing_in_changes_nothing_in_a_public_answer(app, client, sessio
     signed = await client.get(f"{API}/public/disclosures", headers=admin)
 
     assert signed.status_code == 200 and signed.json() == anonymous.json()
+
+
+async def test_the_lists_cost_the_same_statements_for_one_list_or_many(
+    app, client, session, count_queries
+):
+    today = today_in_vietnam()
+    nominations = await eligible_nominations(session, HUAN_CHUONG, 6)
+    session.add(disclosure([nominations[0].id], today, ends_on=today))
+    await session.commit()
+    with count_queries() as one:
+        assert (await client.get(f"{API}/public/disclosures")).status_code == 200
+    for start in range(1, 6):
+        session.add(disclosure([n.id for n in nominations[start:]], today, ends_on=today))
+    await session.commit()
+    with count_queries() as many:
+        response = await client.get(f"{API}/public/disclosures")
+
+    assert response.json()["total"] == 6
+    assert many.count == one.count
