@@ -29,6 +29,13 @@ from app.core.sqlite_driver import OneHopConnection, OneHopDBAPI
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # The execution option and session-info key of read-only transactions.
 READ_ONLY = "tdkt_read_only"
+# The execution option of a statement that may run just before the request's transaction
+# rather than inside it, when it is the transaction's first: on SQLite it then runs on its own
+# and `BEGIN` goes with the next statement, so a request with nothing else to read makes one
+# trip to the database thread and has no transaction to end. For a statement whose result
+# need not be part of the request's snapshot: the caller's lookup, as if made a moment before
+# the request began. PostgreSQL runs it inside the transaction as any other.
+BEFORE_TRANSACTION = "tdkt_before_transaction"
 
 
 def _refuse_closed_connection(dbapi_connection, _record, _proxy) -> None:
@@ -113,6 +120,13 @@ def create_engine(url: str) -> AsyncEngine:
         # linger in free space of the file (see services/meetings/scrub.py).
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before_transaction(conn, _cursor, _statement, _parameters, context, _many) -> None:
+        if context is not None and context.execution_options.get(BEFORE_TRANSACTION):
+            driver = conn.connection.dbapi_connection
+            if isinstance(driver, OneHopConnection):
+                driver.run_next_before_begin()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn) -> None:

@@ -7,7 +7,9 @@ opens each transaction. Here a statement is one hop: the cursor is opened, execu
 the end and closed inside the thread, and a transaction's `BEGIN` (deferred or `IMMEDIATE`,
 as `app.core.db` asks) is sent in the same hop as its first statement. A transaction in which
 nothing was executed ends without a hop at all, and so does the pool's rollback of a connection
-whose transaction has already ended.
+whose transaction has already ended. A statement marked `BEFORE_TRANSACTION` (the caller's
+lookup, `app.core.db`) runs on its own just before the transaction, whose `BEGIN` goes with the
+next statement: a request that reads nothing else makes one hop in all.
 
 Errors are sqlite3's own, raised from the thread as aiosqlite raises them, so SQLAlchemy wraps
 them as before. Server-side cursors (`stream()`) keep the stock, row-by-row cursor.
@@ -64,7 +66,11 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def _run(self, work) -> Any:
         adapt = self._adapt_connection
         begin = adapt._pending_begin
-        adapt._pending_begin = None
+        if adapt._before_begin:  # this statement runs on its own; BEGIN waits for the next
+            adapt._before_begin = False
+            begin = None
+        else:
+            adapt._pending_begin = None
 
         def in_thread() -> tuple[_Outcome, list[Any]]:
             conn = self._connection._conn
@@ -98,12 +104,19 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """Holds a transaction's `BEGIN` until its first statement goes to the thread."""
 
-    __slots__ = ("_pending_begin",)
+    __slots__ = ("_before_begin", "_pending_begin")
     _cursor_cls = OneHopCursor
 
     def __init__(self, dbapi: Any, connection: aiosqlite.Connection) -> None:
         super().__init__(dbapi, connection)
         self._pending_begin: str | None = None
+        self._before_begin = False
+
+    def run_next_before_begin(self) -> None:
+        """Run the next statement, if it is the transaction's first, on its own (autocommit),
+        and keep the transaction's `BEGIN` for the statement after it: a request whose only
+        statement is its caller's lookup then makes one trip, with no transaction to end."""
+        self._before_begin = self._pending_begin is not None
 
     def begin(self, statement: str) -> None:
         """Open a transaction with `statement` (`BEGIN` or `BEGIN IMMEDIATE`) along with the

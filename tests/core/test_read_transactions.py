@@ -50,3 +50,34 @@ async def test_a_read_only_session_refuses_to_flush_a_change(app):
         session.add(Unit(code="RO1", name="Không được ghi", kind="department", aliases=[]))
         with pytest.raises(WriteInReadOnlyTransaction):
             await session.flush()
+
+
+async def test_trips_to_the_sqlite_thread_per_request(
+    app, client, session, is_postgres, monkeypatch
+):
+    """Each trip to SQLite's thread costs more than a statement's own work: `GET /auth/me`
+    makes one (its caller's lookup, with no transaction to end), a page of dossiers one per
+    statement and one for the end of its transaction, none for the pool's rollback."""
+    if is_postgres:
+        pytest.skip("SQLite's connection thread")
+    import aiosqlite.core
+
+    _, headers = await signed_in(app, session)
+    units = await client.get("/api/v1/units", headers=headers)  # warm: the pool has a connection
+    assert units.status_code == 200
+    trips = []
+    execute = aiosqlite.core.Connection._execute
+
+    async def counted(self, fn, *args, **kwargs):
+        trips.append(getattr(fn, "__qualname__", repr(fn)))
+        return await execute(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    me = await client.get("/api/v1/auth/me", headers=headers)
+    assert me.status_code == 200
+    assert len(trips) == 1, trips
+    trips.clear()
+    listed = await client.get("/api/v1/units", headers=headers)
+    assert listed.status_code == 200
+    # the caller; the total and the page (BEGIN sent with the first); the COMMIT
+    assert len(trips) == 4, trips

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
 from app.core.config import Settings
+from app.core.db import BEFORE_TRANSACTION
 from app.core.errors import Unauthorized, Unprocessable
 from app.core.principal import Principal
 from app.core.security import DUMMY_PASSWORD_HASH, InvalidToken, TokenCodec, verify_password
@@ -57,20 +58,25 @@ async def authenticate(session: AsyncSession, codec: TokenCodec, token: str) -> 
 
 # What a request needs of its caller, read as one row of plain columns: Core statements over
 # the tables, built once with bound parameters, so that a request neither builds a statement
-# nor goes through the ORM's compilation (each request runs one of these two).
+# nor goes through the ORM's compilation (each request runs one of these two), and run just
+# before the request's transaction (`BEFORE_TRANSACTION`).
 _users = User.__table__
 _grants = RoleGrant.__table__
-_PRINCIPAL_COLUMNS = select(
-    _users.c.role,
-    _users.c.id,
-    _users.c.username,
-    _users.c.full_name,
-    _users.c.unit_id,
-    _users.c.cluster_id,
-    _users.c.council_member_id,
-    _users.c.active,
-    _users.c.token_version,
-).where(_users.c.id == bindparam("user_id"))
+_PRINCIPAL_COLUMNS = (
+    select(
+        _users.c.role,
+        _users.c.id,
+        _users.c.username,
+        _users.c.full_name,
+        _users.c.unit_id,
+        _users.c.cluster_id,
+        _users.c.council_member_id,
+        _users.c.active,
+        _users.c.token_version,
+    )
+    .where(_users.c.id == bindparam("user_id"))
+    .execution_options(**{BEFORE_TRANSACTION: True})
+)
 
 
 # The same, acting under one of the account's role grants: the grant's role and scope replace
@@ -91,6 +97,7 @@ _GRANT_COLUMNS = (
         _users.join(_grants, (_grants.c.user_id == _users.c.id) & _grants.c.revoked_at.is_(None))
     )
     .where(_users.c.id == bindparam("user_id"), _grants.c.id == bindparam("grant_id"))
+    .execution_options(**{BEFORE_TRANSACTION: True})
 )
 
 

@@ -164,6 +164,16 @@ DOSSIER_SORTING = sorting(
 )
 
 
+# The number of a dossier's papers, beside its summary columns (a list shows the number only).
+ATTACHMENT_COUNT = (
+    select(func.count())
+    .where(_attachments.c.dossier_id == _dossiers.c.id)
+    .correlate(_dossiers)
+    .scalar_subquery()
+    .label("attachment_count")
+)
+
+
 async def list_dossiers(
     session: AsyncSession,
     principal: Principal,
@@ -172,34 +182,29 @@ async def list_dossiers(
     offset: int,
     listing: Listing = NO_LISTING,
 ) -> PageResult:
-    """A page of `filtered_dossiers` as rows of `SUMMARY_COLUMNS` (their nominations: see
-    `nomination_summaries`; their papers: `attachment_counts`)."""
-    stmt = filtered_dossiers(principal, filters).with_only_columns(*SUMMARY_COLUMNS)
+    """A page of `filtered_dossiers` as rows of `SUMMARY_COLUMNS` and `attachment_count` (their
+    nominations: see `nomination_summaries`)."""
+    stmt = filtered_dossiers(principal, filters).with_only_columns(
+        *SUMMARY_COLUMNS, ATTACHMENT_COUNT
+    )
     return await paginate(
         session, DOSSIER_SORTING.apply(stmt, listing), limit, offset, scalars=False
     )
+
+
+# Built once, with the page's dossiers as one expanding parameter.
+_NOMINATION_SUMMARIES = (
+    select(*(_nominations.c[c.key] for c in NOMINATION_SUMMARY_COLUMNS))
+    .where(_nominations.c.dossier_id.in_(bindparam("dossier_ids", expanding=True)))
+    .order_by(_nominations.c.id)
+)
 
 
 async def nomination_summaries(session: AsyncSession, dossier_ids: list[int]) -> list[Any]:
     """The nominations of these dossiers as rows of `NOMINATION_SUMMARY_COLUMNS`, in order."""
     if not dossier_ids:
         return []
-    rows = await session.execute(
-        select(*NOMINATION_SUMMARY_COLUMNS)
-        .where(Nomination.dossier_id.in_(dossier_ids))
-        .order_by(Nomination.id)
-    )
-    return list(rows)
-
-
-async def attachment_counts(session: AsyncSession, dossier_ids: list[int]) -> dict[int, int]:
-    """Dossier id → the number of its papers, in one query."""
-    rows = await session.execute(
-        select(Attachment.dossier_id, func.count())
-        .where(Attachment.dossier_id.in_(dossier_ids))
-        .group_by(Attachment.dossier_id)
-    )
-    return {dossier_id: count for dossier_id, count in rows}
+    return list(await session.execute(_NOMINATION_SUMMARIES, {"dossier_ids": dossier_ids}))
 
 
 HISTORY_SORTING = sorting(

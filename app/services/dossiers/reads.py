@@ -80,7 +80,8 @@ async def dossier_reads(
 async def dossier_summaries(
     session: AsyncSession, dossiers: list[Row[Any]], *, with_nominations: bool = True
 ) -> list[dict[str, Any]]:
-    """Dossiers (rows of `queries.SUMMARY_COLUMNS`) as a list shows them: nominations as
+    """Dossiers (rows of `queries.SUMMARY_COLUMNS` and their `attachment_count`) as a list
+    shows them: nominations as
     summaries with their check counts, papers as a number. The same for every role: nothing
     personal is in it. Plain values, which the route's `DossierSummary` validates once.
     `with_nominations=False` (a list cut by `fields=` without them) leaves them empty and
@@ -88,18 +89,18 @@ async def dossier_summaries(
     ids = [d.id for d in dossiers]
     nominations = await queries.nomination_summaries(session, ids) if with_nominations else []
     counts = await _check_counts(session, nominations, {d.id: d.year for d in dossiers})
-    papers = await queries.attachment_counts(session, ids)
     by_dossier: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    shown = [
+        (i, name)
+        for i, name in enumerate(nominations[0]._fields if nominations else ())
+        if name not in ("dossier_id", "checks_tally", "check_reviews")
+    ]
     for n in nominations:
-        summary = n._asdict()
-        for column in ("dossier_id", "checks_tally", "check_reviews"):
-            del summary[column]
+        summary = {name: n[i] for i, name in shown}
         summary["checks"], summary["eligibility"] = counts[n.id]
         by_dossier[n.dossier_id].append(summary)
-    return [
-        {**d._asdict(), "nominations": by_dossier[d.id], "attachment_count": papers.get(d.id, 0)}
-        for d in dossiers
-    ]
+    names = dossiers[0]._fields if dossiers else ()
+    return [{**dict(zip(names, d, strict=True)), "nominations": by_dossier[d.id]} for d in dossiers]
 
 
 async def _check_counts(
