@@ -138,6 +138,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (history_import.import_history, "award_history.import", None),
     (unit_titles.record_title, "award_history.record", None),
     (unit_titles.confirm_title, "award_history.confirm", None),
+    (unit_titles.update_title, "award_history.update", None),
+    (unit_titles.delete_title, "award_history.delete", None),
     (emulation.create_table, "emulation.create_table", None),
     (emulation.update_table, "emulation.update_table", None),
     (emulation.open_table, "emulation.open_table", None),

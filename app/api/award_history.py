@@ -2,15 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import File, Query, Request, UploadFile, status
+from fastapi import File, Query, Request, Response, UploadFile, status
 
-from app.api.deps import Allowed, Listed, PageDep, SessionDep
+from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
-from app.api.responses import CONFLICT, NOT_FOUND, envelope
+from app.api.responses import CONFLICT, NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
 from app.core.errors import PayloadTooLarge
-from app.schemas.award_history import AwardHistoryImportResult, AwardHistoryRead, UnitTitleCreate
-from app.schemas.common import Id, ListEnvelope, NomineeKind
+from app.schemas.award_history import (
+    AwardHistoryImportResult,
+    AwardHistoryRead,
+    UnitTitleCreate,
+    UnitTitleUpdate,
+)
+from app.schemas.common import Id, ListEnvelope, NomineeKind, sent_fields
 from app.services.award_history import importing, records, unit_titles
 from app.services.award_history.records import AWARD_HISTORY_SORTING
 
@@ -89,7 +94,10 @@ async def import_award_history(
     responses=CONFLICT,
 )
 async def record_unit_title(
-    session: SessionDep, principal: Allowed("award_history.record"), body: UnitTitleCreate
+    session: SessionDep,
+    principal: Allowed("award_history.record"),
+    body: UnitTitleCreate,
+    response: Response,
 ):
     """A unit enters the grassroots titles it decided (Lao động tiên tiến, Chiến sĩ thi đua cơ
     sở, Tập thể lao động tiên tiến, Giấy khen) for its own people and collectives, with the
@@ -97,7 +105,55 @@ async def record_unit_title(
     `not_own_unit`; a provincial or state award: 422 `not_a_grassroots_title`; the same title,
     nominee and year again: 409 `duplicate_award`. It counts for the criteria at once and shows
     `confirmed: false` until Sở Nội vụ confirms it (Sở Nội vụ's own entries are confirmed)."""
-    return await unit_titles.record_title(session, principal, body)
+    row = await unit_titles.record_title(session, principal, body)
+    set_etag(response, row.version)
+    return row
+
+
+EDITED = {**NOT_FOUND, **CONFLICT, **VERSIONED}
+
+
+@router.patch(
+    "/award-history/{history_id}",
+    summary="Correct a grassroots title the unit entered",
+    response_model=AwardHistoryRead,
+    responses=EDITED,
+)
+async def update_unit_title(
+    session: SessionDep,
+    principal: Allowed("award_history.update"),
+    history_id: Id,
+    body: UnitTitleUpdate,
+    expected: IfMatch,
+    response: Response,
+):
+    """Correct a grassroots title the unit entered itself (name, title, year, decision), with
+    If-Match on its `version`. Another unit's: 403 `not_own_unit`; one Sở Nội vụ has confirmed,
+    or one from a decision or an import: 409 `award_history_locked` (Sở Nội vụ corrects any
+    unit's entry); the same title, nominee and year as another row: 409 `duplicate_award`.
+    Audited; the checks it fed are judged again."""
+    row = await unit_titles.update_title(
+        session, principal, history_id, sent_fields(body), expected
+    )
+    set_etag(response, row.version)
+    return row
+
+
+@router.delete(
+    "/award-history/{history_id}",
+    summary="Delete a grassroots title the unit entered",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=EDITED,
+)
+async def delete_unit_title(
+    session: SessionDep,
+    principal: Allowed("award_history.delete"),
+    history_id: Id,
+    expected: IfMatch,
+) -> Response:
+    """Delete a grassroots title entered in error, on the same terms as a correction; audited."""
+    await unit_titles.delete_title(session, principal, history_id, expected)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
@@ -107,7 +163,12 @@ async def record_unit_title(
     responses=NOT_FOUND,
 )
 async def confirm_unit_title(
-    session: SessionDep, principal: Allowed("award_history.confirm"), history_id: Id
+    session: SessionDep,
+    principal: Allowed("award_history.confirm"),
+    history_id: Id,
+    response: Response,
 ):
     """Sở Nội vụ confirms a unit's entry against its decision (idempotent)."""
-    return await unit_titles.confirm_title(session, principal, history_id)
+    row = await unit_titles.confirm_title(session, principal, history_id)
+    set_etag(response, row.version)
+    return row

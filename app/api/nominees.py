@@ -1,8 +1,10 @@
 """Facts about nominees: yearly ratings (xếp loại), discipline and investigations, initiatives."""
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import File, Query, Request, Response, UploadFile, status
+from fastapi import File, Path, Query, Request, Response, UploadFile, status
 
 from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
@@ -52,7 +54,7 @@ async def list_ratings(
     result = await records.list_ratings(
         session, principal, filters, page.limit, page.offset, listing=listing
     )
-    return fields.apply(envelope(result, [records.rating_view(r) for r in result.items]))
+    return fields.apply(envelope(result))
 
 
 @router.post(
@@ -70,7 +72,7 @@ async def record_rating(
     `duplicate_rating`."""
     row = await records.record_rating(session, principal, body.model_dump())
     set_etag(response, row.version)
-    return records.rating_view(row)
+    return row
 
 
 @router.post(
@@ -85,7 +87,7 @@ async def confirm_rating(
     """Sở Nội vụ confirms a rating against the unit's decision."""
     row = await records.confirm_rating(session, principal, rating_id)
     set_etag(response, row.version)
-    return records.rating_view(row)
+    return row
 
 
 @router.post(
@@ -136,7 +138,7 @@ async def list_discipline_records(
     result = await records.list_discipline(
         session, principal, filters, page.limit, page.offset, listing=listing
     )
-    return fields.apply(envelope(result, [records.discipline_view(r) for r in result.items]))
+    return fields.apply(envelope(result))
 
 
 @router.post(
@@ -156,7 +158,7 @@ async def record_discipline(
     count again from the year after."""
     row = await records.record_discipline(session, principal, body.model_dump())
     set_etag(response, row.version)
-    return records.discipline_view(row)
+    return row
 
 
 @router.get(
@@ -180,7 +182,7 @@ async def list_initiatives(
     result = await records.list_initiatives(
         session, principal, filters, page.limit, page.offset, listing=listing
     )
-    return fields.apply(envelope(result, [records.initiative_view(r) for r in result.items]))
+    return fields.apply(envelope(result))
 
 
 @router.post(
@@ -198,7 +200,7 @@ async def record_initiative(
     """Sáng kiến or đề tài khoa học: title, authors, recognising body, decision, scope, year."""
     row = await records.record_initiative(session, principal, body.model_dump())
     set_etag(response, row.version)
-    return records.initiative_view(row)
+    return row
 
 
 @router.get(
@@ -235,120 +237,83 @@ async def read_collective_record(
 
 
 # ---- corrections: PATCH and DELETE with If-Match (the row's `version`) ----------------------
+# The three kinds of fact are corrected alike: the same route shape, each with its own path,
+# permission, body, service and words, made by `_corrections`.
 EDITED = {**NOT_FOUND, **CONFLICT, **VERSIONED}
 
 
-@router.patch(
-    "/ratings/{rating_id}",
-    summary="Correct a yearly rating",
-    response_model=RatingRead,
-    responses=EDITED,
-)
-async def update_rating(
-    session: SessionDep,
-    principal: Allowed("rating.update"),
-    rating_id: Id,
-    body: RatingUpdate,
-    expected: IfMatch,
-    response: Response,
-):
-    """Correct a rating's year, rating or decision. A unit corrects its own unit's rows (403
+@dataclass(frozen=True)
+class _Routes:
+    """What differs between the correction routes of one kind of fact."""
+
+    path: str  # "/ratings/{rating_id}"
+    action: str  # "rating": permissions `rating.update` and `rating.delete`
+    read: type
+    body: type
+    update: Callable[..., Awaitable[Any]]
+    delete: Callable[..., Awaitable[None]]
+    names: tuple[str, str]  # operation names of the PATCH and the DELETE
+    summaries: tuple[str, str]
+    docs: tuple[str, str]
+
+
+def _corrections(r: _Routes) -> None:
+    row_id = r.path.rsplit("{", 1)[1].rstrip("}")
+    RowId = Annotated[Id, Path(alias=row_id)]
+
+    async def patch(
+        session: SessionDep,
+        principal: Allowed(f"{r.action}.update"),
+        id_: RowId,
+        body: r.body,  # type: ignore[valid-type]
+        expected: IfMatch,
+        response: Response,
+    ):
+        row = await r.update(session, principal, id_, sent_fields(body), expected)
+        set_etag(response, row.version)
+        return row
+
+    async def delete(
+        session: SessionDep, principal: Allowed(f"{r.action}.delete"), id_: RowId, expected: IfMatch
+    ) -> Response:
+        await r.delete(session, principal, id_, expected)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    (patch.__name__, delete.__name__), (patch.__doc__, delete.__doc__) = r.names, r.docs
+    router.patch(r.path, summary=r.summaries[0], response_model=r.read, responses=EDITED)(patch)
+    router.delete(
+        r.path, summary=r.summaries[1], status_code=status.HTTP_204_NO_CONTENT, responses=EDITED
+    )(delete)
+
+
+_corrections(_Routes(
+    "/ratings/{rating_id}", "rating", RatingRead, RatingUpdate,
+    records.update_rating, records.delete_rating,
+    ("update_rating", "delete_rating"),
+    ("Correct a yearly rating", "Delete a yearly rating"),
+    ("""Correct a rating's year, rating or decision. A unit corrects its own unit's rows (403
     `not_own_unit` for another's), Sở Nội vụ any; a unit's correction of a confirmed rating
     needs confirming again; another rating of the new year: 409 `duplicate_rating`. Audited; the
-    checks the rating fed are judged again."""
-    row = await records.update_rating(session, principal, rating_id, sent_fields(body), expected)
-    set_etag(response, row.version)
-    return records.rating_view(row)
-
-
-@router.delete(
-    "/ratings/{rating_id}",
-    summary="Delete a yearly rating",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=EDITED,
-)
-async def delete_rating(
-    session: SessionDep, principal: Allowed("rating.delete"), rating_id: Id, expected: IfMatch
-) -> Response:
-    """Delete a rating entered in error (the unit's own, or any for Sở Nội vụ); audited."""
-    await records.delete_rating(session, principal, rating_id, expected)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.patch(
-    "/discipline-records/{record_id}",
-    summary="Correct a discipline record",
-    response_model=DisciplineRead,
-    responses=EDITED,
-)
-async def update_discipline_record(
-    session: SessionDep,
-    principal: Allowed("discipline.update"),
-    record_id: Id,
-    body: DisciplineUpdate,
-    expected: IfMatch,
-    response: Response,
-):
-    """Correct a discipline record, e.g. the day it ended (422 `invalid_period` before it
-    started); the unit's own or any for Sở Nội vụ; audited; the checks are judged again."""
-    row = await records.update_discipline(
-        session, principal, record_id, sent_fields(body), expected
-    )
-    set_etag(response, row.version)
-    return records.discipline_view(row)
-
-
-@router.delete(
-    "/discipline-records/{record_id}",
-    summary="Delete a discipline record",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=EDITED,
-)
-async def delete_discipline_record(
-    session: SessionDep, principal: Allowed("discipline.delete"), record_id: Id, expected: IfMatch
-) -> Response:
-    """Delete a discipline record entered in error; audited."""
-    await records.delete_discipline(session, principal, record_id, expected)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.patch(
-    "/initiatives/{initiative_id}",
-    summary="Correct an initiative",
-    response_model=InitiativeRead,
-    responses=EDITED,
-)
-async def update_initiative(
-    session: SessionDep,
-    principal: Allowed("initiative.update"),
-    initiative_id: Id,
-    body: InitiativeUpdate,
-    expected: IfMatch,
-    response: Response,
-):
-    """Correct an initiative: title, authors, scope, year, recognising body or decision; the
+    checks the rating fed are judged again.""",
+     """Delete a rating entered in error (the unit's own, or any for Sở Nội vụ); audited."""),
+))  # fmt: skip
+_corrections(_Routes(
+    "/discipline-records/{record_id}", "discipline", DisciplineRead, DisciplineUpdate,
+    records.update_discipline, records.delete_discipline,
+    ("update_discipline_record", "delete_discipline_record"),
+    ("Correct a discipline record", "Delete a discipline record"),
+    ("""Correct a discipline record, e.g. the day it ended (422 `invalid_period` before it
+    started); the unit's own or any for Sở Nội vụ; audited; the checks are judged again.""",
+     """Delete a discipline record entered in error; audited."""),
+))  # fmt: skip
+_corrections(_Routes(
+    "/initiatives/{initiative_id}", "initiative", InitiativeRead, InitiativeUpdate,
+    records.update_initiative, records.delete_initiative,
+    ("update_initiative", "delete_initiative"),
+    ("Correct an initiative", "Delete an initiative"),
+    ("""Correct an initiative: title, authors, scope, year, recognising body or decision; the
     unit's own or any for Sở Nội vụ; audited; the checks of old and new authors are judged
-    again."""
-    row = await records.update_initiative(
-        session, principal, initiative_id, sent_fields(body), expected
-    )
-    set_etag(response, row.version)
-    return records.initiative_view(row)
-
-
-@router.delete(
-    "/initiatives/{initiative_id}",
-    summary="Delete an initiative",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=EDITED,
-)
-async def delete_initiative(
-    session: SessionDep,
-    principal: Allowed("initiative.delete"),
-    initiative_id: Id,
-    expected: IfMatch,
-) -> Response:
-    """An initiative that justified a nomination on its way to an award (or awarded) cannot be
-    deleted (409 `initiative_in_use`)."""
-    await records.delete_initiative(session, principal, initiative_id, expected)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    again.""",
+     """An initiative that justified a nomination on its way to an award (or awarded) cannot be
+    deleted (409 `initiative_in_use`)."""),
+))  # fmt: skip

@@ -5,11 +5,21 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, UpdatedAtMixin, UTCDateTime, trigram_index, utcnow
+from app.core.nominee_kinds import NomineeKind
+from app.models.base import (
+    Base,
+    UpdatedAtMixin,
+    UTCDateTime,
+    VersionedMixin,
+    one_of,
+    trigram_index,
+    utcnow,
+)
 
 
-class AwardHistory(UpdatedAtMixin, Base):
-    """Một lần được khen của cá nhân / tập thể: from a decision recorded here or imported.
+class AwardHistory(UpdatedAtMixin, VersionedMixin, Base):
+    """Một lần được khen của cá nhân / tập thể / hộ gia đình: from a decision recorded here or
+    imported; a household's only from its decision.
 
     Individuals are matched by their folded name (`nominee_key`) and unit, collectives by their
     row in the register (`collective_id`), never by their unit alone. Only `kind = 'regular'`
@@ -22,7 +32,7 @@ class AwardHistory(UpdatedAtMixin, Base):
 
     __tablename__ = "award_history"
     __table_args__ = (
-        CheckConstraint("nominee_kind IN ('individual', 'collective')", name="nominee_kind"),
+        CheckConstraint(one_of("nominee_kind", NomineeKind.values()), name="nominee_kind"),
         CheckConstraint("kind IN ('regular', 'thematic', 'unscheduled')", name="kind"),
         trigram_index("award_history"),
     )

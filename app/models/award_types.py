@@ -5,12 +5,10 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin
+from app.core.nominee_kinds import RECIPIENTS
+from app.models.base import Base, JSONType, TimestampMixin, VersionedMixin, one_of
 
 AWARD_KINDS = ("regular", "thematic", "unscheduled")
-
-
-NOMINEE_KINDS = ("individual", "collective")
 
 
 class AwardType(TimestampMixin, VersionedMixin, Base):
@@ -19,7 +17,7 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "award_types"
     __table_args__ = (
         CheckConstraint("level IN ('grassroots', 'provincial', 'state')", name="level"),
-        CheckConstraint("recipient IN ('individual', 'collective', 'both')", name="recipient"),
+        CheckConstraint(one_of("recipient", RECIPIENTS), name="recipient"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +26,8 @@ class AwardType(TimestampMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(300))
     level: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(20))
+    # Hộ gia đình: given to households too (Luật 2022, Điều 2; e.g. Bằng khen cấp tỉnh).
+    accepts_households: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     decided_by: Mapped[str] = mapped_column(String(200))
     council_vote: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     required_documents: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.nominee_kinds import NomineeKind
 from app.core.statuses import DossierStatus, NominationStatus
 from app.models.base import (
     Base,
@@ -105,7 +106,7 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
 
     __tablename__ = "nominations"
     __table_args__ = (
-        CheckConstraint(_in("nominee_kind", ("individual", "collective")), name="nominee_kind"),
+        CheckConstraint(_in("nominee_kind", NomineeKind.values()), name="nominee_kind"),
         CheckConstraint(_in("status", NOMINATION_STATUSES), name="status"),
         CheckConstraint(
             "appraisal_conclusion IS NULL OR appraisal_conclusion IN ('eligible', 'ineligible')",
@@ -128,6 +129,8 @@ class Nomination(TimestampMixin, VersionedMixin, Base):
     # Folded name: the key that matches a person across dossiers and the award history.
     nominee_key: Mapped[str] = mapped_column(String(300), index=True)
     nominee_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # A household's address (thôn/bản, xã); null for individuals and collectives.
+    nominee_address: Mapped[str | None] = mapped_column(String(300))
     # The collective nominated (register row), resolved from its unit and name.
     collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"), index=True)
     position: Mapped[str | None] = mapped_column(String(300))

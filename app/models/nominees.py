@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.nominee_kinds import RATED_KINDS
 from app.models.base import Base, UpdatedAtMixin, UTCDateTime, VersionedMixin, one_of, utcnow
 
 
@@ -31,7 +32,8 @@ class Collective(Base):
 
 
 RATINGS = ("htxs", "httt", "ht", "kht")
-NOMINEE_KINDS = ("individual", "collective")
+# Ratings are kept for people and collectives; a household has none.
+NOMINEE_KINDS = RATED_KINDS
 DISCIPLINE_KINDS = ("discipline", "pending_discipline", "investigation", "inspection")
 INITIATIVE_KINDS = ("initiative", "research")
 SCOPES = ("grassroots", "provincial", "national")
@@ -62,6 +64,11 @@ class YearlyRating(UpdatedAtMixin, VersionedMixin, Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def confirmed(self) -> bool:
+        """Sở Nội vụ đã xác nhận."""
+        return self.confirmed_at is not None
 
 
 class DisciplineRecord(UpdatedAtMixin, VersionedMixin, Base):

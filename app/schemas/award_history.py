@@ -19,7 +19,9 @@ class AwardHistoryKind(StrEnum):
 
 class AwardHistoryRead(ReadModel):
     id: int
-    nominee_kind: NomineeKind
+    nominee_kind: NomineeKind = Field(
+        description="`household`: a household's award, recorded from its decision"
+    )
     nominee_name: str
     unit_id: Id | None
     collective_id: Id | None = Field(
@@ -38,6 +40,7 @@ class AwardHistoryRead(ReadModel):
         "decisions and imports are confirmed)"
     )
     confirmed_at: datetime | None
+    version: int = Field(description="If-Match of a correction or deletion of a unit's entry")
     updated_at: datetime = Field(description=UPDATED_AT)
 
 
@@ -56,6 +59,16 @@ class UnitTitleCreate(StrictModel):
     year: int = Field(ge=1945, le=2100, description="Năm thành tích (the year it is for)")
     decision_no: str = Field(min_length=1, max_length=100)
     decided_on: date
+
+
+class UnitTitleUpdate(StrictModel):
+    """A correction of a unit's own grassroots title; a field left out keeps its value."""
+
+    nominee_name: str | None = Field(default=None, min_length=1, max_length=300)
+    award_type_code: str | None = Field(default=None, pattern=r"^[a-z0-9_]{1,80}$")
+    year: int | None = Field(default=None, ge=1945, le=2100, description="Năm thành tích")
+    decision_no: str | None = Field(default=None, min_length=1, max_length=100)
+    decided_on: date | None = None
 
 
 class ImportRowError(ReadModel):

@@ -53,6 +53,9 @@ class AwardTypeRead(ReadModel):
     name: str
     level: Level
     recipient: Recipient
+    accepts_households: bool = Field(
+        description="Also given to households (hộ gia đình), beside `recipient`"
+    )
     decided_by: str
     council_vote: CouncilVote
     required_documents: list[str]
@@ -75,6 +78,9 @@ class AwardTypeUpdate(StrictModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=300)
     active: bool | None = None
+    accepts_households: bool | None = Field(
+        default=None, description="Whether households (hộ gia đình) may be nominated"
+    )
     council_vote: CouncilVoteUpdate | None = None
     required_documents: list[Annotated[str, Field(max_length=80)]] | None = Field(
         default=None, max_length=20

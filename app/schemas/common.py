@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from annotated_types import Ge, Le
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
+from app.core import nominee_kinds
 from app.core.errors import ProblemCode
 
 T = TypeVar("T")
@@ -81,12 +82,10 @@ class DocumentType(StrEnum):
     OTHER = "other"
 
 
-class NomineeKind(StrEnum):
-    """Đối tượng được đề nghị, được ghi nhận: cá nhân hay tập thể. The one list every
-    `nominee_kind` (nominations, award history, ratings, a nominee's record) takes."""
-
-    INDIVIDUAL = "individual"
-    COLLECTIVE = "collective"
+# Đối tượng được đề nghị, được ghi nhận: cá nhân, tập thể hay hộ gia đình. The one list every
+# `nominee_kind` (nominations, award history, ratings, a nominee's record) takes, defined once
+# in app.core.nominee_kinds where the models' CHECK constraints read it too.
+NomineeKind = nominee_kinds.NomineeKind
 
 
 class ValidationIssue(BaseModel):

@@ -69,9 +69,18 @@ class PriorAward(StrictModel):
 
 
 class NominationCreate(StrictModel):
-    nominee_kind: NomineeKind
+    nominee_kind: NomineeKind = Field(
+        description="`household`: name it as the papers do (“Hộ ông Lò Văn Pọm”), give its "
+        "address and the unit (xã) in whose area it lives"
+    )
     nominee_name: str = Field(min_length=1, max_length=300)
     nominee_unit_id: Id | None = None
+    nominee_address: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Hộ gia đình: địa chỉ (thôn/bản, xã); required for a household, empty for "
+        "others",
+    )
     position: str | None = Field(default=None, max_length=300)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     award_type_code: str = Field(pattern=CODE)
@@ -83,6 +92,12 @@ class NominationUpdate(StrictModel):
     nominee_kind: NomineeKind | None = None
     nominee_name: str | None = Field(default=None, min_length=1, max_length=300)
     nominee_unit_id: Id | None = None
+    nominee_address: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Hộ gia đình: địa chỉ (thôn/bản, xã); required for a household, empty for "
+        "others",
+    )
     position: str | None = Field(default=None, max_length=300)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     award_type_code: str | None = Field(default=None, pattern=CODE)
@@ -173,6 +188,7 @@ class NominationRead(ReadModel):
     nominee_kind: NomineeKind
     nominee_name: str
     nominee_unit_id: Id | None
+    nominee_address: str | None = Field(description="Hộ gia đình: thôn/bản, xã (null for others)")
     collective_id: Id | None = Field(
         description="Tập thể được đề nghị, trong sổ tập thể (null cho cá nhân)"
     )
@@ -198,13 +214,14 @@ class NominationRead(ReadModel):
 
 
 class ReaderNominationRead(NominationRead):
-    """A nomination as a reader sees it: no position or birth year, and an individual's own
-    account (achievement summary, declared prior awards) blank; a collective's stays."""
+    """A nomination as a reader sees it: no position, birth year or household address, and a
+    person's or a household's own account (achievement summary, declared prior awards) blank; a
+    collective's stays."""
 
     @model_validator(mode="after")
     def _redact(self) -> Self:
-        self.position = self.birth_year = None
-        if self.nominee_kind == "individual":
+        self.position = self.birth_year = self.nominee_address = None
+        if self.nominee_kind != NomineeKind.COLLECTIVE:
             self.achievement_summary, self.prior_awards = "", []
         return self
 
@@ -397,6 +414,7 @@ class NominationCounts(ReadModel):
     total: int
     individual: int = Field(description="Cá nhân")
     collective: int = Field(description="Tập thể")
+    household: int = Field(description="Hộ gia đình")
     by_status: dict[str, int] = Field(description="Nomination status → count (zeros omitted)")
     approved: int = Field(description=APPROVED)
     awarded: int = Field(description="Status `awarded` (khen thưởng / Nhà nước tặng)")
@@ -408,6 +426,7 @@ class AwardTypeCounts(ReadModel):
     total: int
     individual: int
     collective: int
+    household: int
     eligible: int = Field(description="Concluded eligible by the appraisal (thẩm định)")
     approved: int = Field(description=APPROVED)
     awarded: int

@@ -6,10 +6,21 @@ checking `event.type`. Types whose data have the same shape share one payload sc
 `EVENT_DATA` is the one table type → payload; a test emits every type and validates its data.
 """
 
+import logging
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    create_model,
+    model_validator,
+)
 
 from app.core import statuses
 from app.core.event_types import EventType
@@ -19,6 +30,9 @@ from app.schemas.dossiers import DossierKind, ReturnRequestRead
 from app.schemas.emulation import Proposal
 
 E = EventType
+log = logging.getLogger("tdkt.events")
+# Validation context: the data must have the declared shape (no leniency for older events).
+DECLARED = "declared"
 
 
 class EventData(BaseModel):
@@ -26,6 +40,21 @@ class EventData(BaseModel):
     know. A member with a default is sent too (null), as the document says (`required`)."""
 
     model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _as_stored(cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo):
+        # New events are checked against their shape before they are written
+        # (`audit.check_event_data`, with `DECLARED`). One written by an older version, before
+        # its type declared a member it lacks, is served as it was stored: a feed that failed
+        # on it would stop every follower at that event.
+        try:
+            return handler(value)
+        except ValidationError:
+            if (info.context or {}).get(DECLARED) or not isinstance(value, dict):
+                raise
+            log.warning("event data of an older shape served as stored: %s", cls.__name__)
+            return cls.model_construct(**value)
 
 
 # ---- plans, tasks ------------------------------------------------------------------------------

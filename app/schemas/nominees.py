@@ -1,16 +1,26 @@
 """Facts about nominees: yearly ratings, discipline and investigations, initiatives."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, field_validator
 
+from app.core.nominee_kinds import RATED_KINDS
 from app.schemas.award_history import AwardHistoryRead, ImportRowError
 from app.schemas.common import UPDATED_AT, Id, NomineeKind, ReadModel, StrictModel
 from app.schemas.dossiers import AppraisalConclusion, NominationStatus
 
 Rating = Literal["htxs", "httt", "ht", "kht"]
-RatedKind = NomineeKind
+
+
+def _rated(kind: NomineeKind) -> NomineeKind:
+    if kind not in RATED_KINDS:
+        raise ValueError("xếp loại, kỷ luật, sáng kiến chỉ ghi cho cá nhân hoặc tập thể")
+    return kind
+
+
+# Ratings are kept for people and collectives; a household has none.
+RatedKind = Annotated[NomineeKind, AfterValidator(_rated)]
 DisciplineKind = Literal["discipline", "pending_discipline", "investigation", "inspection"]
 Scope = Literal["grassroots", "provincial", "national"]
 Year = Field(ge=1945, le=2100)
@@ -129,6 +139,7 @@ class InitiativeRead(ReadModel):
     kind: Literal["initiative", "research"]
     title: str
     authors: list[str]
+
     unit_id: Id | None
     scope: Scope
     year: int
@@ -137,6 +148,12 @@ class InitiativeRead(ReadModel):
     decided_on: date | None
     version: int
     updated_at: datetime = Field(description=UPDATED_AT)
+
+    @field_validator("authors", mode="before")
+    @classmethod
+    def _names(cls, authors: Any) -> Any:
+        # The ORM row holds its authors as rows (in order); the answer names them.
+        return [getattr(a, "name", a) for a in authors]
 
 
 class NomineeNomination(ReadModel):

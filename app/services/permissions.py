@@ -272,6 +272,8 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("calendar_feed.revoke", STAFF, OWN_ACCOUNT),
     ("award_history.import", ONLY_NOI_VU, ANY),
     ("award_history.record", FACT_ENTERERS, OWN_UNIT),
+    ("award_history.update", FACT_ENTERERS, OWN_UNIT),
+    ("award_history.delete", FACT_ENTERERS, OWN_UNIT),
     ("award_history.confirm", ONLY_NOI_VU, ANY),
     # facts about nominees: a unit enters its own people's, Sở Nội vụ any unit's
     ("rating.list", EVERYONE, IN_SCOPE),

@@ -135,7 +135,7 @@ async def test_import_a_csv_with_vietnamese_headers(app, client, session):
         "unit_id": office.id, "collective_id": None, "award_type_code": CSTDCS, "year": 2024,
         "decision_year": 2024, "decision_no": "12/QĐ-VP", "decided_on": "2024-12-15",
         "source": "import", "kind": "regular", "nomination_id": None,
-        "confirmed": True, "confirmed_at": None, "updated_at": None,
+        "confirmed": True, "confirmed_at": None, "version": 1, "updated_at": None,
     }  # fmt: skip
     team = (
         await client.get(f"{API}/award-history", params={"q": "phong hanh"}, headers=admin)

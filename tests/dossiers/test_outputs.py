@@ -36,14 +36,16 @@ ENDPOINTS = [
 ]
 EXPORT_HEADERS = ["ID hồ sơ", "Mã hồ sơ", "ID đơn vị trình", "Đơn vị trình", "Cụm/khối", "ID đợt",
                   "Đợt", "Loại hồ sơ (mã)", "Loại hồ sơ", "Trạng thái hồ sơ (mã)",
-                  "Trạng thái hồ sơ", "Ngày trình", "ID đề nghị", "Họ tên / Tập thể",
-                  "Cá nhân/Tập thể (mã)", "Cá nhân/Tập thể", "Chức vụ", "Năm sinh",
-                  "Mã danh hiệu", "Danh hiệu/hình thức đề nghị", "Trạng thái đề nghị (mã)",
+                  "Trạng thái hồ sơ", "Ngày trình", "ID đề nghị",
+                  "Họ tên / Tập thể / Hộ gia đình", "Loại đối tượng (mã)", "Loại đối tượng",
+                  "Chức vụ", "Năm sinh", "Địa chỉ hộ gia đình", "Mã danh hiệu",
+                  "Danh hiệu/hình thức đề nghị", "Trạng thái đề nghị (mã)",
                   "Trạng thái đề nghị", "Kết luận thẩm định"]  # fmt: skip
 EXPORT_KEYS = ["dossier_id", "code", "submitting_unit_id", "submitting_unit", "cluster",
                "round_id", "round", "kind", "kind_label", "status", "status_label",
                "submitted_on", "nomination_id", "nominee_name", "nominee_kind",
-               "nominee_kind_label", "position", "birth_year", "award_type_code", "award_name",
+               "nominee_kind_label", "position", "birth_year", "nominee_address",
+               "award_type_code", "award_name",
                "nomination_status", "nomination_status_label", "appraisal"]  # fmt: skip
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -161,15 +163,18 @@ async def test_the_round_report_counts_dossiers_and_nominations_every_way(app, c
         "appraised": 1, "draft": 1, "submitted": 1, "withdrawn": 1,
     }  # fmt: skip
     assert report["nominations"] == {
-        "total": 8, "individual": 7, "collective": 1, "approved": 2, "awarded": 1,
+        "total": 8, "individual": 7, "collective": 1, "household": 0, "approved": 2,
+        "awarded": 1,
         "by_status": {"approved": 1, "awarded": 1, "draft": 1, "eligible": 1, "ineligible": 1,
                       "submitted": 2, "withdrawn": 1},
     }  # fmt: skip
     assert report["by_award_type"] == [
         {"award_type_code": AWARD, "name": "Bằng khen của Chủ tịch UBND tỉnh", "total": 7,
-         "individual": 6, "collective": 1, "eligible": 2, "approved": 1, "awarded": 0},
+         "individual": 6, "collective": 1, "household": 0, "eligible": 2, "approved": 1,
+         "awarded": 0},
         {"award_type_code": CSTD, "name": "Chiến sĩ thi đua cấp tỉnh", "total": 1,
-         "individual": 1, "collective": 0, "eligible": 1, "approved": 1, "awarded": 1},
+         "individual": 1, "collective": 0, "household": 0, "eligible": 1, "approved": 1,
+         "awarded": 1},
     ]  # fmt: skip
     assert report["by_cluster"] == [
         {"cluster_id": world.cluster.id, "name": "Khối các sở", "dossiers": 3, "nominations": 4},
@@ -276,13 +281,13 @@ async def test_the_xlsx_export_has_a_row_per_nomination(app, client, session):
                      "Khối các sở", world.round.id, "Đợt 1 năm 2026", "periodic", "Theo đợt",
                      "submitted", "Đã nộp", datetime(2026, 3, 11),
                      world.submitted.nominations[0].id, "Lò Văn Hùng", "individual", "Cá nhân",
-                     "Phó Giám đốc Sở", 1975, AWARD,
+                     "Phó Giám đốc Sở", 1975, None, AWARD,
                      "Bằng khen của Chủ tịch UBND tỉnh", "submitted", "Đã nộp",
                      "Chưa thẩm định"]  # fmt: skip
     records = _by_header([header, *rows])
-    assert [r["Cá nhân/Tập thể"] for r in records[:2]] == ["Cá nhân", "Tập thể"]
+    assert [r["Loại đối tượng"] for r in records[:2]] == ["Cá nhân", "Tập thể"]
     assert records[1]["Chức vụ"] is None
-    by_name = {r["Họ tên / Tập thể"]: r for r in records}
+    by_name = {r["Họ tên / Tập thể / Hộ gia đình"]: r for r in records}
     assert by_name["Tòng Văn Thiếu"]["Trạng thái đề nghị (mã)"] == "ineligible"
     assert by_name["Tòng Văn Thiếu"]["Kết luận thẩm định"] == "Không đủ điều kiện: Thiếu sáng kiến"
     assert by_name["Hà Văn Khen"]["Mã danh hiệu"] == CSTD
@@ -364,7 +369,8 @@ async def test_a_reader_gets_no_position_or_birth_year(app, client, session):
 
     header, *rows = _sheet_rows(response.content)
     assert "Chức vụ" not in header and "Năm sinh" not in header
-    assert len(header) == len(EXPORT_HEADERS) - 2 and len(rows) == 8
+    assert "Địa chỉ hộ gia đình" not in header
+    assert len(header) == len(EXPORT_HEADERS) - 3 and len(rows) == 8
     cells = {cell for row in rows for cell in row}
     assert "Lò Văn Hùng" in cells
     assert "Phó Giám đốc Sở" not in cells and 1975 not in cells

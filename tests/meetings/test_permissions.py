@@ -61,6 +61,8 @@ ENDPOINTS = [
         },
     ),
     Endpoint("POST", "/api/v1/award-history/999999/confirm", "award_history.confirm"),
+    Endpoint("PATCH", "/api/v1/award-history/999999", "award_history.update", {"year": 2024}),
+    Endpoint("DELETE", "/api/v1/award-history/999999", "award_history.delete"),
 ]
 
 

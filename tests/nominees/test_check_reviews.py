@@ -279,3 +279,38 @@ async def test_one_initiative_justifies_one_award_and_the_check_names_who_used_i
     assert f"đề nghị số {a['id']}" in used["message"] and first.code in used["message"]
     assert freed.status_code == 200
     assert _check(b_freed, "initiative_provincial")["result"] == "pass"
+
+
+async def test_concluding_a_second_nomination_on_a_held_initiative_is_refused(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session, year=2026)
+    unit = await make_unit(session, name="Sở Tư pháp")
+    nominee = {"nominee_name": NAME, "nominee_unit_id": unit.id, "award_type_code": CSTD_TINH}
+    first = await make_dossier(session, unit, round_, status="under_appraisal", nominee=nominee)
+    second = await make_dossier(session, unit, round_, status="under_appraisal", nominee=nominee)
+    await session.commit()
+    _, admin = await signed_in(app, session)
+    initiative = await _initiative(client, admin, unit.id)
+    a, a_version = await _nomination(client, admin, first.id)
+    b, b_version = await _nomination(client, admin, second.id)
+    held = await client.post(
+        f"{API}/nominations/{a['id']}/appraisal", json={"conclusion": "eligible"},
+        headers={**admin, "If-Match": f'"{a_version}"'},
+    )  # fmt: skip
+
+    refused = await client.post(
+        f"{API}/nominations/{b['id']}/appraisal", json={"conclusion": "eligible"},
+        headers={**admin, "If-Match": f'"{b_version}"'},
+    )  # fmt: skip
+    ineligible = await client.post(
+        f"{API}/nominations/{b['id']}/appraisal", json={"conclusion": "ineligible"},
+        headers={**admin, "If-Match": f'"{b_version}"'},
+    )  # fmt: skip
+
+    assert held.status_code == 200, held.text
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["code"] == "initiative_already_used"
+    assert problem["initiative_id"] == initiative["id"] and problem["nomination_id"] == a["id"]
+    assert f"đề nghị số {a['id']}" in problem["detail"] and "ghi đè" in problem["detail"]
+    assert ineligible.status_code == 200, ineligible.text

@@ -51,10 +51,10 @@ async def dossier_report(
     `report_scope_required` otherwise, both narrow to both), over what the caller may see: a
     unit counts its own dossiers, a cluster head its cluster's, a council member the clusters
     it monitors and its agendas. Dossiers by status; their nominations by status and kind
-    (cá nhân / tập thể), `approved` (now `approved`, `awarded` or `submitted_to_state`) and
-    `awarded`; per award type also `eligible` (concluded eligible by the appraisal); per
-    cluster (`cluster_id` null: no cụm/khối) and per submitting unit, dossiers and
-    nominations. Every status of dossier counts, drafts and withdrawn ones included."""
+    (cá nhân / tập thể / hộ gia đình), `approved` (now `approved`, `awarded` or
+    `submitted_to_state`) and `awarded`; per award type also `eligible` (concluded eligible
+    by the appraisal); per cluster (`cluster_id` null: no cụm/khối) and per submitting unit,
+    dossiers and nominations. Every status of dossier counts, drafts and withdrawn ones included."""
     return await dossier_reports.dossier_report(session, principal, round_id, year)
 
 
@@ -80,9 +80,9 @@ async def export_dossiers(
     `format=json` gives the same rows as `{"items": [...]}` keyed dossier_id, code,
     submitting_unit_id, submitting_unit, cluster, round_id, round, kind, kind_label, status,
     status_label, submitted_on, nomination_id, nominee_name, nominee_kind,
-    nominee_kind_label, position, birth_year, award_type_code, award_name,
-    nomination_status, nomination_status_label, appraisal; readers get no position and
-    birth_year (Chức vụ, Năm sinh). More than 50,000 rows is
+    nominee_kind_label, position, birth_year, nominee_address, award_type_code, award_name,
+    nomination_status, nomination_status_label, appraisal; readers get no position,
+    birth_year and household address (Chức vụ, Năm sinh, Địa chỉ). More than 50,000 rows is
     422 `export_too_large`."""
     return _download(await dossier_exports.export_dossiers(session, principal, filters, format_))
 

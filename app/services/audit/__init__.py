@@ -13,7 +13,7 @@ from app.core.observability import request_id_var
 from app.core.orm import check_version
 from app.core.principal import Principal
 from app.models import AuditEntry, Event
-from app.schemas.events import EVENT_DATA
+from app.schemas.events import DECLARED, EVENT_DATA
 
 
 async def record(
@@ -86,7 +86,7 @@ def check_event_data(type_: EventType, data: Mapping[str, Any]) -> None:
     if shape is None:
         raise ValueError(f"{type_} is not an event of the feed")
     try:
-        shape.model_validate(dict(data))
+        shape.model_validate(dict(data), context={DECLARED: True})
     except ValidationError as exc:
         raise ValueError(f"{type_}: data does not match {shape.__name__}: {exc}") from exc
 

@@ -18,7 +18,10 @@ from app.services import audit, permissions
 from app.services.award_types.catalogue import AWARD_TYPES, DOCUMENT_TYPES
 from app.services.award_types.criteria import RULES
 
-AUDITED = ("name", "active", "council_vote", "required_documents", "criteria", "legal_basis")
+AUDITED = (
+    "name", "active", "accepts_households", "council_vote", "required_documents", "criteria",
+    "legal_basis",
+)  # fmt: skip
 
 
 async def load_award_types(session: AsyncSession) -> list[str]:
@@ -99,7 +102,7 @@ class _Criterion(BaseModel):
 
     rule: StrictStr
     check: Annotated[StrictStr, Field(min_length=1, max_length=100)] | None = None
-    applies_to: Literal["individual", "collective", "both"] | None = None
+    applies_to: Literal["individual", "collective", "household", "both"] | None = None
     note: Annotated[StrictStr, Field(max_length=2000)] | None = None
     # Căn cứ pháp lý (văn bản, điều, khoản) and the date it takes effect (YYYY-MM-DD).
     legal_basis: Annotated[StrictStr, Field(max_length=500)] | None = None
@@ -240,6 +243,8 @@ def _apply(row: AwardType, changes: AwardTypeUpdate) -> None:
         row.legal_basis = nfc(changes.legal_basis)
     if changes.active is not None:
         row.active = changes.active
+    if changes.accepts_households is not None:
+        row.accepts_households = changes.accepts_households
 
 
 async def update_award_type(

@@ -4,13 +4,16 @@ This is seed data: Sở Nội vụ edits the stored copy (thresholds, required d
 when decrees change, so nothing here is read as a constant by the workflow. Criteria are data
 read by `app.services.award_types.criteria`; each entry names an evaluator in its `rule` key.
 Optional keys common to every entry: `check` (the stable name of the resulting check,
-otherwise derived), `applies_to` ("individual" | "collective") and `note` (legal wording for
-people).
+otherwise derived), `applies_to` (a nominee kind, a list of them, or "both") and `note`
+(legal wording for people).
 """
 
 import copy
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from app.core import nominee_kinds
+from app.core.nominee_kinds import RATED_KINDS, NomineeKind
 
 DOCUMENT_TYPES: dict[str, str] = {
     "to_trinh": "Tờ trình",
@@ -23,12 +26,15 @@ DOCUMENT_TYPES: dict[str, str] = {
 }
 
 LEVELS = ("grassroots", "provincial", "state")
-RECIPIENTS = ("individual", "collective", "both")
+RECIPIENTS = nominee_kinds.RECIPIENTS
 
 # Nghị định 152/2025/NĐ-CP, Điều 4: apply to every award type, so they are not repeated per row.
 GENERAL_CRITERIA: tuple[dict[str, Any], ...] = (
     {
         "rule": "no_discipline",
+        # Discipline is recorded for people and collectives; a household's conduct is in the
+        # commune's confirmation its own criterion asks for.
+        "applies_to": list(RATED_KINDS),
         "legal_basis": "Nghị định 152/2025/NĐ-CP, Điều 4 (không khen thưởng khi đang bị kỷ luật, "
         "điều tra, thanh tra; thời gian kỷ luật không tính vào thời gian xét)",
         "effective_from": "2025-07-01",
@@ -65,6 +71,7 @@ class AwardTypeSpec:
     legal_basis: str
     needs_public_disclosure: bool = False
     disclosure_working_days: int | None = None
+    accepts_households: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready deep copy (lists, not tuples), e.g. to seed the database."""
@@ -244,8 +251,21 @@ _PROVINCIAL_TYPES = (
                 award_type_codes=[_TTLDXS],
                 years=2,
             ),
+            # Hộ gia đình: what decides it is the commune's confirmation of the household's
+            # conduct and of the value it gave; tdkt keeps neither, so the check names the paper.
+            _law(
+                "Điều 74 khoản 3",
+                rule="manual",
+                check="household_contribution",
+                applies_to=NomineeKind.HOUSEHOLD.value,
+                message="Hộ gia đình: đối chiếu văn bản xác nhận của UBND cấp xã về việc hộ "
+                "gương mẫu chấp hành chủ trương, chính sách của Đảng, pháp luật của Nhà nước và "
+                "về giá trị đóng góp công sức, đất đai, tài sản cho địa phương, xã hội (giấy tờ "
+                "“Văn bản xác nhận”).",
+            ),
         ),
         legal_basis=_LEGAL_BASIS,
+        accepts_households=True,
     ),
     AwardTypeSpec(
         code="chien_si_thi_dua_cap_tinh",

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app.core import nominee_kinds
+from app.core.nominee_kinds import NomineeKind
 from app.services.award_types.catalogue import GENERAL_CRITERIA, AwardTypeSpec, award_type_name
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -22,7 +24,6 @@ RATING_NAMES = {
 }
 SCOPE_RANKS = {"grassroots": 1, "provincial": 2, "national": 3}
 SCOPE_NAMES = {"grassroots": "cấp cơ sở", "provincial": "cấp tỉnh", "national": "toàn quốc"}
-RECIPIENT_NAMES = {"individual": "cá nhân", "collective": "tập thể"}
 # Đột xuất and chuyên đề awards are never the basis of a higher award for công trạng (NĐ 98/2023
 # Điều 4 khoản 3, kept by NĐ 152/2025): neither consecutive nor single prior-award criteria
 # count them.
@@ -62,7 +63,8 @@ class ClusterPlace:
 
 @dataclass(frozen=True)
 class NomineeFacts:
-    """What the system knows about one nominee (cá nhân or tập thể) for a nomination."""
+    """What the system knows about one nominee (cá nhân, tập thể or hộ gia đình) for a
+    nomination."""
 
     nominee_kind: str
     year: int
@@ -89,6 +91,8 @@ class Check:
     legal_basis: str | None = None
     # The initiatives a passing check stood on: one initiative justifies one award only.
     initiative_ids: tuple[int, ...] = ()
+    # The initiatives a failing check would have stood on, had another nomination not held them.
+    held_elsewhere: tuple[int, ...] = ()
 
 
 Criterion = Mapping[str, Any]
@@ -144,8 +148,16 @@ def _field(award: AwardTypeSpec | Mapping, name: str) -> Any:
 
 
 def _applies(criterion: Criterion, facts: NomineeFacts) -> bool:
+    """`applies_to` is a kind, "both" (individuals and collectives), a list of kinds, or absent
+    (every kind)."""
     target = criterion.get("applies_to")
-    return target in (None, "both") or target == facts.nominee_kind
+    if target is None:
+        return True
+    if target == "both":
+        return facts.nominee_kind in nominee_kinds.RATED_KINDS
+    if isinstance(target, list | tuple):
+        return facts.nominee_kind in target
+    return target == facts.nominee_kind
 
 
 def _name(criterion: Criterion, default: str) -> str:
@@ -172,12 +184,15 @@ def _codes(criterion: Criterion) -> list[str]:
 
 
 def _recipient_kind(award: AwardTypeSpec | Mapping, facts: NomineeFacts) -> Check:
-    recipient = _field(award, "recipient")
+    accepted = nominee_kinds.accepted_kinds(
+        _field(award, "recipient") or "", bool(_field(award, "accepts_households"))
+    )
     name = _field(award, "name") or _field(award, "code")
-    kind = RECIPIENT_NAMES.get(facts.nominee_kind, facts.nominee_kind)
-    if facts.nominee_kind in RECIPIENT_NAMES and recipient in ("both", facts.nominee_kind):
+    kind = NomineeKind.display_of(facts.nominee_kind)
+    kind = kind.lower() if kind else facts.nominee_kind
+    if facts.nominee_kind in accepted:
         return Check("recipient_kind", PASS, f"{name} xét tặng cho {kind}.")
-    allowed = RECIPIENT_NAMES.get(recipient, "cá nhân và tập thể")
+    allowed = nominee_kinds.names(accepted) if accepted else "không đối tượng nào"
     return Check("recipient_kind", FAIL, f"{name} chỉ xét tặng cho {allowed}, không cho {kind}.")
 
 
@@ -480,6 +495,7 @@ def _initiative(criterion: Criterion, facts: NomineeFacts) -> Check:
             name, FAIL,
             f"Không đủ {needed} {subject}{period} chưa dùng làm căn cứ khen thưởng: {taken}; "
             "mỗi sáng kiến, đề tài chỉ làm căn cứ cho một lần khen thưởng.",
+            held_elsewhere=tuple(i["id"] for i in used if isinstance(i.get("id"), int)),
         )  # fmt: skip
     return Check(
         name,
@@ -506,7 +522,8 @@ def _any_of(criterion: Criterion, facts: NomineeFacts) -> Check:
     if passed:
         return Check(name, PASS, passed[0].message, initiative_ids=passed[0].initiative_ids)
     result = FAIL if checks and all(c.result == FAIL for c in checks) else UNKNOWN
-    return Check(name, result, " Hoặc: ".join(c.message for c in checks))
+    return Check(name, result, " Hoặc: ".join(c.message for c in checks),
+                 held_elsewhere=_held(checks) if result == FAIL else ())  # fmt: skip
 
 
 @_rule("all_of")
@@ -518,9 +535,14 @@ def _all_of(criterion: Criterion, facts: NomineeFacts) -> Check:
     for result in (FAIL, UNKNOWN):
         relevant = [c for c in checks if c.result == result]
         if relevant:
-            return Check(name, result, " ".join(c.message for c in relevant))
+            return Check(name, result, " ".join(c.message for c in relevant),
+                         held_elsewhere=_held(relevant))  # fmt: skip
     ids = tuple(dict.fromkeys(i for c in checks for i in c.initiative_ids))
     return Check(name, PASS, " ".join(c.message for c in checks), initiative_ids=ids)
+
+
+def _held(checks: list[Check]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(i for c in checks for i in c.held_elsewhere))
 
 
 def _sub_checks(criterion: Criterion, facts: NomineeFacts) -> list[Check]:

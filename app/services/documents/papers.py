@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
+from app.core.nominee_kinds import NomineeKind
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.models import (
@@ -87,13 +88,7 @@ def _signer(unit_name: str) -> tuple[str, str]:
 
 
 def _kinds(items: list[Nomination]) -> str:
-    counts = Counter(n.nominee_kind for n in items)
-    parts = []
-    if counts["individual"]:
-        parts.append(f"{two_digits(counts['individual'])} cá nhân")
-    if counts["collective"]:
-        parts.append(f"{two_digits(counts['collective'])} tập thể")
-    return " và ".join(parts)
+    return _kinds_of(items)
 
 
 async def _award_names(session: AsyncSession, codes: set[str]) -> dict[str, tuple[int, str]]:
@@ -191,9 +186,10 @@ def _lower_first(text: str) -> str:
 
 def _nominee_row(number: int, n: Nomination, units: dict[int, str], unit: str, personal: bool):
     nominee_unit = units.get(n.nominee_unit_id) if n.nominee_unit_id else unit
-    position = n.position if personal else None
-    # A person's own account of their work is personal data; a collective's is not.
-    summary = n.achievement_summary if personal or n.nominee_kind != "individual" else ""
+    # A household has no position: its line shows where it lives instead.
+    position = (n.position or n.nominee_address) if personal else None
+    # A person's or a household's own account is personal data; a collective's is not.
+    summary = n.achievement_summary if personal or n.nominee_kind == NomineeKind.COLLECTIVE else ""
     return {
         "no": str(number),
         "name": n.nominee_name,
@@ -454,8 +450,8 @@ async def meeting_submission(
     summary = []
     for group in groups:
         kinds = Counter(r.nominee_kind for r in rows if r.award_type_code == group["code"])
-        parts = [f"{two_digits(kinds[k])} {label}" for k, label in
-                 (("individual", "cá nhân"), ("collective", "tập thể")) if kinds[k]]  # fmt: skip
+        parts = [f"{two_digits(kinds[k])} {label}" for k, label in dated.KINDS.items()
+                 if kinds[k]]  # fmt: skip
         award = next(r.award_name for r in rows if r.award_type_code == group["code"])
         summary.append(f"- {award}: {' và '.join(parts)};")
     if summary:

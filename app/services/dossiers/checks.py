@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.db import READ_ONLY
+from app.core.nominee_kinds import NomineeKind
 from app.models import (
     AwardHistory,
     AwardType,
@@ -49,7 +50,7 @@ def _history_matches(row: AwardHistory, nomination: Nomination) -> bool:
     their unit alone (a hospital's awards are not its sở's)."""
     if row.nominee_kind != nomination.nominee_kind:
         return False
-    if nomination.nominee_kind == "collective":
+    if nomination.nominee_kind == NomineeKind.COLLECTIVE:
         return row.collective_id is not None and row.collective_id == nomination.collective_id
     return row.nominee_key == nomination.nominee_key and row.unit_id == nomination.nominee_unit_id
 
@@ -124,6 +125,7 @@ def _criteria_of(row: AwardType | None, code: str) -> dict[str, Any]:
         "code": row.code,
         "name": row.name,
         "recipient": row.recipient,
+        "accepts_households": row.accepts_households,
         "criteria": row.criteria,
     }
 

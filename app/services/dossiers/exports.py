@@ -23,11 +23,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.core.errors import Unprocessable
+from app.core.nominee_kinds import NomineeKind
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus
 from app.core.text import fold
@@ -58,7 +59,6 @@ NOT_RECEIVED = (DossierStatus.DRAFT, DossierStatus.WITHDRAWN)
 
 DOSSIER_KIND = {"periodic": "Theo đợt", "thematic": "Chuyên đề", "unscheduled": "Đột xuất",
                 "dedication": "Quá trình cống hiến"}  # fmt: skip
-NOMINEE_KIND = {"individual": "Cá nhân", "collective": "Tập thể"}
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,11 @@ DOSSIER_COLUMNS = (
     Column("status_label", "Trạng thái hồ sơ", 18),
     Column("submitted_on", "Ngày trình", 12),
     Column("nomination_id", "ID đề nghị", 10),
-    Column("nominee_name", "Họ tên / Tập thể", 30),
-    Column("nominee_kind", "Cá nhân/Tập thể (mã)", 12),
-    Column("nominee_kind_label", "Cá nhân/Tập thể", 14),
+    Column("nominee_name", "Họ tên / Tập thể / Hộ gia đình", 30),
+    Column("nominee_kind", "Loại đối tượng (mã)", 12),
+    Column("nominee_kind_label", "Loại đối tượng", 14),
     Column("position", "Chức vụ", 26, True), Column("birth_year", "Năm sinh", 10, True),
+    Column("nominee_address", "Địa chỉ hộ gia đình", 30, True),
     Column("award_type_code", "Mã danh hiệu", 22),
     Column("award_name", "Danh hiệu/hình thức đề nghị", 34),
     Column("nomination_status", "Trạng thái đề nghị (mã)", 14),
@@ -148,7 +149,7 @@ async def export_dossiers(
                Dossier.round_id, Round.name.label("round_name"), Dossier.kind, Dossier.status,
                Dossier.submitted_at, Nomination.id.label("nomination_id"),
                Nomination.nominee_name, Nomination.nominee_kind, Nomination.position,
-               Nomination.birth_year, Nomination.award_type_code,
+               Nomination.birth_year, Nomination.nominee_address, Nomination.award_type_code,
                AwardType.name.label("award_name"), Nomination.status.label("nomination_status"),
                Nomination.appraisal_conclusion, Nomination.appraisal_note)
         .select_from(Dossier)
@@ -206,7 +207,9 @@ async def export_round_nominations(
     stmt = (
         select(Nomination.id, Nomination.status, Nomination.award_type_code,
                AwardType.name.label("award_name"),
-               Nomination.nominee_name, Nomination.nominee_kind, Nomination.position,
+               Nomination.nominee_name, Nomination.nominee_kind,
+               # A household has no position: its line shows where it lives instead.
+               func.coalesce(Nomination.position, Nomination.nominee_address).label("position"),
                Nomination.achievement_summary, Nomination.appraisal_conclusion,
                Nomination.appraisal_note, nominee_unit.name.label("nominee_unit_name"),
                Unit.name.label("unit_name"),
@@ -257,9 +260,11 @@ def _listed(row: Any, personal: bool) -> ListedNomination:
         nominee_kind=row.nominee_kind,
         position=row.position if personal else None,
         unit_name=row.nominee_unit_name or row.unit_name,
-        # A person's own account of their work is personal data; a collective's is not.
+        # A person's or a household's own account is personal data; a collective's is not.
         achievement_summary=(
-            row.achievement_summary or "" if personal or row.nominee_kind != "individual" else ""
+            row.achievement_summary or ""
+            if personal or row.nominee_kind == NomineeKind.COLLECTIVE
+            else ""
         ),
         note=standing_note(row),
         nomination_id=row.id,
@@ -322,8 +327,8 @@ def dossier_table(records: list[Any], personal: bool) -> tuple[list[Column], lis
             r.id, r.code, r.submitting_unit_id, r.unit_name, r.cluster_name, r.round_id,
             r.round_name, r.kind, DOSSIER_KIND.get(r.kind, r.kind), r.status,
             DossierStatus.display_of(r.status), local_date(r.submitted_at), r.nomination_id,
-            r.nominee_name, r.nominee_kind, NOMINEE_KIND.get(r.nominee_kind), r.position,
-            r.birth_year, r.award_type_code, r.award_name or r.award_type_code,
+            r.nominee_name, r.nominee_kind, NomineeKind.display_of(r.nominee_kind), r.position,
+            r.birth_year, r.nominee_address, r.award_type_code, r.award_name or r.award_type_code,
             r.nomination_status, NominationStatus.display_of(r.nomination_status),
             conclusion_text(r.appraisal_conclusion, r.appraisal_note) if nominated else None,
         ]  # fmt: skip

@@ -8,7 +8,9 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import nominee_kinds
 from app.core.errors import NotFound, Unprocessable
+from app.core.nominee_kinds import NomineeKind
 from app.core.orm import flush_or_conflict, touch
 from app.core.principal import Principal
 from app.core.statuses import NominationStatus
@@ -34,13 +36,14 @@ NOMINEE_FIELDS = (
     "nominee_kind",
     "nominee_name",
     "nominee_unit_id",
+    "nominee_address",
     "position",
     "birth_year",
     "award_type_code",
     "achievement_summary",
     "prior_awards",
 )
-NULLABLE = frozenset({"nominee_unit_id", "position", "birth_year"})
+NULLABLE = frozenset({"nominee_unit_id", "nominee_address", "position", "birth_year"})
 MAX_NOMINATIONS = 500
 
 
@@ -66,10 +69,11 @@ def _check_award(item: NominationCreate, types: dict[str, AwardType]) -> None:
             f"Không có loại khen thưởng đang áp dụng mã '{item.award_type_code}'.",
             code="unknown_award_type",
         )
-    if row.recipient not in ("both", item.nominee_kind):
-        whom = "cá nhân" if row.recipient == "individual" else "tập thể"
+    accepted = nominee_kinds.accepted_kinds(row.recipient, row.accepts_households)
+    if item.nominee_kind not in accepted:
         raise Unprocessable(
-            f"{row.name} chỉ xét tặng cho {whom}; kiểm tra lại loại đối tượng được đề nghị.",
+            f"{row.name} chỉ xét tặng cho {nominee_kinds.names(accepted)}, không cho "
+            f"{NomineeKind(item.nominee_kind).label}; kiểm tra lại loại đối tượng được đề nghị.",
             code="recipient_mismatch",
         )
     unknown = [p.award_type_code for p in item.prior_awards]
@@ -77,6 +81,32 @@ def _check_award(item: NominationCreate, types: dict[str, AwardType]) -> None:
         raise Unprocessable(
             f"Khen thưởng đã nhận có mã không có trong danh mục: {', '.join(unknown)}.",
             code="unknown_award_type",
+        )
+
+
+def _check_household(item: NominationCreate) -> None:
+    """A household is named with its address and the unit (xã) in whose area it lives; an
+    address belongs to a household only."""
+    if item.nominee_kind != NomineeKind.HOUSEHOLD:
+        if item.nominee_address:
+            raise Unprocessable(
+                f"Địa chỉ (thôn/bản, xã) chỉ ghi cho hộ gia đình; {item.nominee_name} là "
+                f"{NomineeKind(item.nominee_kind).label}: bỏ trường nominee_address.",
+                code="household_incomplete",
+            )
+        return
+    missing = [
+        label
+        for label, value in (
+            ("địa chỉ (thôn/bản, xã) — nominee_address", (item.nominee_address or "").strip()),
+            ("đơn vị (xã) nơi hộ cư trú — nominee_unit_id", item.nominee_unit_id),
+        )
+        if not value
+    ]
+    if missing:
+        raise Unprocessable(
+            f"Hộ gia đình “{item.nominee_name}” cần có {' và '.join(missing)}.",
+            code="household_incomplete",
         )
 
 
@@ -200,6 +230,7 @@ async def validate(
     types = await award_types_by_code(session, _codes(items))
     for item in items:
         _check_award(item, types)
+        _check_household(item)
     await _check_units(session, items)
     collective_ids = await collectives.assign(session, items)
     await check_cluster_results(session, owner, items, collective_ids, types)

@@ -42,10 +42,10 @@ _dossiers = Dossier.__table__
 _nominations = Nomination.__table__
 _attachments = Attachment.__table__
 NOMINATION_READ_COLUMNS = (
-    "id", "dossier_id", "nominee_kind", "nominee_name", "nominee_unit_id", "collective_id",
-    "position", "birth_year", "award_type_code", "achievement_summary", "prior_awards",
-    "status", "criteria_checks", "checks_stamp", "check_reviews", "appraisal_conclusion",
-    "appraisal_note", "appraised_at", "appraised_by_name", "version",
+    "id", "dossier_id", "nominee_kind", "nominee_name", "nominee_unit_id", "nominee_address",
+    "collective_id", "position", "birth_year", "award_type_code", "achievement_summary",
+    "prior_awards", "status", "criteria_checks", "checks_stamp", "check_reviews",
+    "appraisal_conclusion", "appraisal_note", "appraised_at", "appraised_by_name", "version",
 )  # fmt: skip
 _DOSSIER_READ = (
     select(

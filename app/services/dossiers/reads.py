@@ -194,6 +194,7 @@ def _nomination_values(n: Any, votes: dict[int, Any], decisions: dict[int, Any])
     return {
         "id": n.id, "dossier_id": n.dossier_id, "nominee_kind": n.nominee_kind,
         "nominee_name": n.nominee_name, "nominee_unit_id": n.nominee_unit_id,
+        "nominee_address": n.nominee_address,
         "collective_id": n.collective_id, "position": n.position, "birth_year": n.birth_year,
         "award_type_code": n.award_type_code, "achievement_summary": n.achievement_summary,
         "prior_awards": prior_awards_of(n), "status": n.status, "checks": checks,

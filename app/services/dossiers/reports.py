@@ -10,6 +10,7 @@ from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Unprocessable
+from app.core.nominee_kinds import NomineeKind
 from app.core.orm import get_or_404
 from app.core.principal import Principal
 from app.core.statuses import NominationStatus
@@ -22,15 +23,16 @@ APPROVED_STATUSES = (
     NominationStatus.AWARDED,
     NominationStatus.SUBMITTED_TO_STATE,
 )
-NOMINATION_MEASURES = ("total", "individual", "collective", "eligible", "approved", "awarded")
+NOMINATION_MEASURES = (
+    "total", *(kind.value for kind in NomineeKind), "eligible", "approved", "awarded",
+)  # fmt: skip
 
 
 def _measure(name: str, nominee_kind: str, status: str, conclusion: str | None) -> bool:
     """Whether a nomination of this kind, status and appraisal counts in measure `name`."""
     return {
         "total": True,
-        "individual": nominee_kind == "individual",
-        "collective": nominee_kind == "collective",
+        **{kind.value: nominee_kind == kind for kind in NomineeKind},
         "eligible": conclusion == NominationStatus.ELIGIBLE,
         "approved": status in APPROVED_STATUSES,
         "awarded": status == NominationStatus.AWARDED,

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.core.nominee_kinds import NomineeKind
 from app.core.statuses import DossierStatus, RoundStatus
 from app.core.text import fold, search_text
 from app.core.working_days import today_in_vietnam
@@ -88,14 +89,17 @@ def missing_message(missing: list[dict[str, Any]]) -> str:
 
 
 def same_nominee(a: Nomination, b: Nomination) -> bool:
-    """One person (folded name and birth year) or one collective (its row in the register;
-    two collectives of one unit, such as a sở and its hospital, are two nominees)."""
+    """One person (folded name and birth year), one collective (its row in the register;
+    two collectives of one unit, such as a sở and its hospital, are two nominees) or one
+    household (folded name in the same unit's area)."""
     if a.nominee_kind != b.nominee_kind:
         return False
-    if a.nominee_kind == "collective" and a.collective_id and b.collective_id:
+    if a.nominee_kind == NomineeKind.COLLECTIVE and a.collective_id and b.collective_id:
         return a.collective_id == b.collective_id
-    if a.nominee_kind == "collective":
+    if a.nominee_kind == NomineeKind.COLLECTIVE:
         return a.nominee_key == b.nominee_key
+    if a.nominee_kind == NomineeKind.HOUSEHOLD:
+        return a.nominee_key == b.nominee_key and a.nominee_unit_id == b.nominee_unit_id
     return a.nominee_key == b.nominee_key and a.birth_year == b.birth_year
 
 

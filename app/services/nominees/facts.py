@@ -10,6 +10,7 @@ from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.core.nominee_kinds import NomineeKind
 from app.core.statuses import NominationStatus
 from app.models import (
     DisciplineRecord,
@@ -42,6 +43,9 @@ DISCIPLINE_NAMES = {
 }
 
 
+INDIVIDUAL = NomineeKind.INDIVIDUAL
+
+
 @dataclass
 class KnownFacts:
     ratings: list[YearlyRating] = field(default_factory=list)
@@ -71,12 +75,12 @@ async def load(session: AsyncSession, nominations: Iterable[Nomination]) -> Know
     if not dossier_ids:
         return KnownFacts()
     mine = Nomination.dossier_id.in_(dossier_ids)
-    people = select(Nomination.nominee_key).where(mine, Nomination.nominee_kind == "individual")
+    people = select(Nomination.nominee_key).where(mine, Nomination.nominee_kind == INDIVIDUAL)
     teams = select(Nomination.collective_id).where(mine, Nomination.collective_id.is_not(None))
     # A UNION of the two indexed lookups, not an OR (which PostgreSQL answers by a full scan).
     rated = union(
         select(YearlyRating.id).where(
-            YearlyRating.nominee_kind == "individual", YearlyRating.nominee_key.in_(people)
+            YearlyRating.nominee_kind == INDIVIDUAL, YearlyRating.nominee_key.in_(people)
         ),
         select(YearlyRating.id).where(YearlyRating.collective_id.in_(teams)),
     ).subquery()
@@ -121,15 +125,19 @@ def _mine(row_key: str, row_unit: int | None, nomination: Nomination) -> bool:
 
 
 def extras(nomination: Nomination, known: KnownFacts, today: date) -> NomineeExtras:
-    """The nominee's ratings, initiatives and discipline state on `today`."""
-    if nomination.nominee_kind == "collective":
+    """The nominee's ratings, initiatives and discipline state on `today`; a household has
+    none of them recorded (its criterion asks for the commune's confirmation instead)."""
+    if nomination.nominee_kind == NomineeKind.HOUSEHOLD:
+        return NomineeExtras((), (), False, None, None)
+    if nomination.nominee_kind == NomineeKind.COLLECTIVE:
         ratings = [r for r in known.ratings if r.collective_id == nomination.collective_id]
         records: list[DisciplineRecord] = []
         initiatives: list[Initiative] = []
     else:
         ratings = [
             r for r in known.ratings
-            if r.nominee_kind == "individual" and _mine(r.nominee_key, r.unit_id, nomination)
+            if r.nominee_kind == NomineeKind.INDIVIDUAL
+            and _mine(r.nominee_key, r.unit_id, nomination)
         ]  # fmt: skip
         records = [d for d in known.discipline if _mine(d.nominee_key, d.unit_id, nomination)]
         initiatives = [

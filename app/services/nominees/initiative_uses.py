@@ -5,7 +5,10 @@ recorded as used by it (`InitiativeUse`). While that nomination may still become
 (eligible, approved, awarded, submitted to the state), the criteria of any other nomination do
 not count those initiatives, and say which nomination used them (services/nominees/facts.py);
 found ineligible, rejected, withdrawn or returned, it frees them. A second claim on an
-initiative another nomination holds is refused (409 `initiative_already_used`).
+initiative another nomination holds is refused (409 `initiative_already_used`): whether the two
+conclusions race (the unique initiative refuses the second row) or the second comes after the
+first (its check now fails on the initiative the first holds, and concluding it eligible would
+count the initiative twice; an appraiser who means it overrides that check with a reason).
 """
 
 from sqlalchemy import select
@@ -22,6 +25,38 @@ USED = "Sáng kiến, đề tài “{title}” đã làm căn cứ cho đề ngh
 USED += "mỗi sáng kiến, đề tài chỉ làm căn cứ cho một lần khen thưởng."
 
 
+async def _refuse_held(session: AsyncSession, checks: list[dict]) -> None:
+    """409 `initiative_already_used` when a check that counts as failed would have passed on
+    an initiative another nomination holds."""
+    held = [
+        initiative_id
+        for check in checks
+        if check.get("effective_result", check["result"]) == "fail"
+        for initiative_id in check.get("held_elsewhere") or ()
+    ]
+    if not held:
+        return
+    holders = (
+        select(InitiativeUse.initiative_id, InitiativeUse.nomination_id, Initiative.title,
+               Dossier.code)
+        .join(Nomination, Nomination.id == InitiativeUse.nomination_id)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .join(Initiative, Initiative.id == InitiativeUse.initiative_id)
+        .where(InitiativeUse.initiative_id.in_(held), Nomination.status.in_(HOLDING))
+        .limit(1)
+    )  # fmt: skip
+    row = (await session.execute(holders)).first()
+    if row is not None:
+        initiative_id, holder, title, code = row
+        raise Conflict(
+            USED.format(title=title, nomination=holder, dossier=code)
+            + " Tải lại đề nghị; nếu vẫn kết luận đủ tiêu chuẩn, ghi đè tiêu chí đó kèm lý do.",
+            code="initiative_already_used",
+            initiative_id=initiative_id,
+            nomination_id=holder,
+        )
+
+
 async def settle(
     session: AsyncSession,
     actor: Principal,
@@ -31,6 +66,8 @@ async def settle(
 ) -> None:
     """Record the initiatives the nomination's passing checks (effective results) stood on, and
     drop those it no longer uses; for a nomination not eligible, drop them all."""
+    if nomination.status in HOLDING:
+        await _refuse_held(session, checks)
     wanted: dict[int, str] = {}
     if nomination.status in HOLDING:
         for check in checks:

@@ -21,12 +21,7 @@ from app.models import (
     YearlyRating,
 )
 from app.services import permissions
-from app.services.nominees.records import (
-    discipline_view,
-    initiative_view,
-    person_key,
-    rating_view,
-)
+from app.services.nominees.records import person_key
 
 HIDDEN = "Không tìm thấy đối tượng này (hoặc không được phép xem)."
 
@@ -94,11 +89,9 @@ async def person_record(
         "unit_id": unit_id,
         "collective_id": None,
         "awards": awards,
-        "ratings": [rating_view(r) for r in ratings],
-        "initiatives": [initiative_view(i) for i in initiatives],
-        "discipline": [discipline_view(d) for d in discipline]
-        if principal.role in (NOI_VU, UNIT)
-        else None,
+        "ratings": ratings,
+        "initiatives": initiatives,
+        "discipline": list(discipline) if principal.role in (NOI_VU, UNIT) else None,
         "nominations": nominations,
     }
 
@@ -131,7 +124,7 @@ async def collective_record(
         "unit_id": collective.unit_id,
         "collective_id": collective.id,
         "awards": list(awards),
-        "ratings": [rating_view(r) for r in ratings],
+        "ratings": list(ratings),
         "initiatives": [],
         "discipline": None,
         "nominations": nominations,

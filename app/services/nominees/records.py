@@ -6,6 +6,7 @@ sees all of them and confirms ratings. Council members and readers see ratings a
 initiatives; discipline records only the unit and Sở Nội vụ.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, delete, false, select
@@ -226,12 +227,6 @@ async def list_ratings(
     return await paginate(session, RATING_SORTING.apply(stmt, listing), limit, offset)
 
 
-def rating_view(row: YearlyRating) -> dict[str, Any]:
-    view = {name: getattr(row, name) for name in (*RATING_FIELDS, "version", "updated_at")}
-    view["confirmed"] = row.confirmed_at is not None
-    return view
-
-
 # ---- discipline and investigations -----------------------------------------------------------
 
 
@@ -290,10 +285,6 @@ async def list_discipline(
     return await paginate(session, DISCIPLINE_SORTING.apply(stmt, listing), limit, offset)
 
 
-def discipline_view(row: DisciplineRecord) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in (*DISCIPLINE_FIELDS, "version", "updated_at")}
-
-
 # ---- initiatives and research ----------------------------------------------------------------
 
 
@@ -348,12 +339,6 @@ async def list_initiatives(
     return await paginate(session, INITIATIVE_SORTING.apply(stmt, listing), limit, offset)
 
 
-def initiative_view(row: Initiative) -> dict[str, Any]:
-    view = {name: getattr(row, name) for name in (*INITIATIVE_FIELDS, "version", "updated_at")}
-    view["authors"] = [a.name for a in row.authors]
-    return view
-
-
 # ---- edits and deletions ---------------------------------------------------------------------
 # A fact is edited or deleted with If-Match by the unit it belongs to, or by Sở Nội vụ; each
 # change is audited, and the criteria checks it fed are forgotten (criteria_inputs.py watches
@@ -370,6 +355,34 @@ async def _own_row(
             code="not_own_unit",
         )
     return row
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """A kind of fact row as its edits name it: model, words, permission prefix, audit entity
+    and audited fields."""
+
+    model: Any
+    what: str
+    action: str
+    entity: str
+    fields: tuple[str, ...]
+
+
+_RATING = _Fact(YearlyRating, "xếp loại", "rating", "yearly_rating", RATING_FIELDS[1:])
+_DISCIPLINE = _Fact(
+    DisciplineRecord, "bản ghi kỷ luật", "discipline", "discipline_record", DISCIPLINE_FIELDS[1:]
+)
+
+
+async def _delete_fact(
+    session: AsyncSession, actor: Principal, fact: _Fact, row_id: int, expected: int | None
+) -> None:
+    permissions.require(actor, f"{fact.action}.delete")
+    row = await _own_row(session, actor, fact.model, row_id, fact.what)
+    check_version(row, expected)
+    await _audited_delete(session, actor, f"{fact.action}.deleted", fact.entity, row,
+                          audit.snapshot(row, fact.fields))  # fmt: skip
 
 
 async def update_rating(
@@ -410,11 +423,8 @@ async def update_rating(
 async def delete_rating(
     session: AsyncSession, actor: Principal, rating_id: int, expected: int | None
 ) -> None:
-    permissions.require(actor, "rating.delete")
-    row = await _own_row(session, actor, YearlyRating, rating_id, "xếp loại")
-    check_version(row, expected)
-    await _audited_delete(session, actor, "rating.deleted", "yearly_rating", row,
-                          audit.snapshot(row, RATING_FIELDS[1:]))  # fmt: skip
+    """Delete a rating entered in error (the unit's own, or any for Sở Nội vụ); audited."""
+    await _delete_fact(session, actor, _RATING, rating_id, expected)
 
 
 async def update_discipline(
@@ -449,11 +459,8 @@ async def update_discipline(
 async def delete_discipline(
     session: AsyncSession, actor: Principal, record_id: int, expected: int | None
 ) -> None:
-    permissions.require(actor, "discipline.delete")
-    row = await _own_row(session, actor, DisciplineRecord, record_id, "bản ghi kỷ luật")
-    check_version(row, expected)
-    await _audited_delete(session, actor, "discipline.deleted", "discipline_record", row,
-                          audit.snapshot(row, DISCIPLINE_FIELDS[1:]))  # fmt: skip
+    """Delete a discipline record entered in error; audited."""
+    await _delete_fact(session, actor, _DISCIPLINE, record_id, expected)
 
 
 async def _initiative(session: AsyncSession, actor: Principal, initiative_id: int) -> Initiative:

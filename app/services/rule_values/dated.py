@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.nominee_kinds import NomineeKind
 from app.core.orm import flush_or_conflict
 from app.core.principal import Principal
 from app.core.text import nfc
@@ -28,7 +29,7 @@ from app.services.award_types.catalogue import AWARD_TYPES
 
 BASE_SALARY = "base_salary"
 PRIZE = "prize_multiple"
-KINDS = {"individual": "cá nhân", "collective": "tập thể"}
+KINDS = {kind.value: kind.label for kind in NomineeKind}
 BOUNDS = {"dong": (1, 1_000_000_000), "multiple": (0, 100)}
 UNVERIFIED_BASIS = (
     "Chưa đối chiếu với Nghị định 152/2025/NĐ-CP (điều quy định mức tiền thưởng); giá trị khởi "
