@@ -144,6 +144,7 @@ async def open_meeting_with(
     *,
     present: int | None = None,
     kind: str = "award",
+    absences: dict[int, str] | None = None,
 ) -> tuple[int, dict[str, str]]:
     """Schedule, set the agenda and attendance, and open through the API; (meeting id, admin)."""
     admin = auth(app, await make_user(session, "noi_vu"))
@@ -162,8 +163,12 @@ async def open_meeting_with(
     )
     assert r.status_code == 200, r.text
     attending = [m.id for m in group.members[: len(group.members) if present is None else present]]
+    # absences: the reason of each absent member, by their position in the group.
+    away = [{"member_id": group.members[i].id, "reason": r} for i, r in (absences or {}).items()]
     r = await client.put(
-        f"{API}/meetings/{mid}/attendance", json={"member_ids": attending}, headers=admin
+        f"{API}/meetings/{mid}/attendance",
+        json={"member_ids": attending, "absences": away},
+        headers=admin,
     )
     assert r.status_code == 200, r.text
     r = await client.post(f"{API}/meetings/{mid}/open", headers=admin)

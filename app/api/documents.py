@@ -22,7 +22,7 @@ from app.schemas.documents import (
     TemplateName,
 )
 from app.services import documents
-from app.services.documents import disclosure_list, papers, templates
+from app.services.documents import decisions, disclosure_list, papers, templates
 from app.services.documents.render import DOCX_TYPE, PDF_TYPE
 
 router = feature_router()
@@ -111,6 +111,7 @@ PAPER_ACTIONS = {
     "meeting_minutes_paper": "meeting_minutes",
     "meeting_submission_paper": "meeting_submission",
     "decision_draft_paper": "decision_draft",
+    "decision_paper": "decision",
     "tally_minutes_paper": "tally_minutes",
     "ballot_paper": "ballot_paper",
     "disclosure_list_paper": "disclosure_list",
@@ -183,7 +184,7 @@ _paper_route(
     "/meetings/{meeting_id}/documents/du-thao-quyet-dinh",
     "decision_draft_paper",
     "Print the draft award decision with its prizes",
-    papers.decision_draft,
+    decisions.decision_draft,
     "Dự thảo Quyết định khen thưởng kèm danh sách và tiền thưởng (DOCX hoặc PDF)",
     """Dự thảo Quyết định of the Chủ tịch UBND tỉnh for the provincial awards the meeting
     passed: căn cứ, the articles (who is awarded what, the total prize in figures and in
@@ -193,6 +194,20 @@ _paper_route(
     today). A multiple not yet confirmed by Sở Nội vụ is flagged on the paper. Before the
     close: 409 `meeting_not_closed`.""",
     dated=True,
+    more=CONFLICT,
+)
+_paper_route(
+    "/decisions/{decision_id}/documents/quyet-dinh",
+    "decision_paper",
+    "Print a recorded award decision with its prizes",
+    decisions.recorded_decision,
+    "Quyết định khen thưởng đã ghi nhận, kèm danh sách và tiền thưởng (DOCX hoặc PDF)",
+    """The Quyết định khen thưởng of a decision recorded with `POST /decisions`, as the
+    archive copy or to publish: its số/ký hiệu, place and signing date and signer as recorded,
+    the nominations it awarded by award type in the danh sách kèm theo, each one's tiền thưởng
+    (multiple × mức lương cơ sở in force on the signing date) and the total in figures and in
+    words. Printed from the `du-thao-quyet-dinh` template. A state submission: 409
+    `decision_not_provincial`.""",
     more=CONFLICT,
 )
 _paper_route(

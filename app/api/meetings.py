@@ -143,8 +143,9 @@ async def _agenda_set(call: ActionCall) -> MeetingRead:
 
 async def _attendance_set(call: ActionCall) -> MeetingRead:
     meeting = await meetings.set_attendance(
-        call.session, call.principal, call.id, call.body.member_ids, call.expected
-    )
+        call.session, call.principal, call.id, call.body.member_ids, call.expected,
+        call.body.absences,
+    )  # fmt: skip
     return await _read(call.session, meeting, call.response)
 
 
@@ -186,7 +187,10 @@ add_action_route(
     method="PUT",
     body=AttendanceBody,
     body_required=True,
-    doc="While scheduled: the members present (active members of the meeting's council).",
+    doc="""While scheduled: the members present (`member_ids`, active members of the meeting's
+    council) and the absent ones with their reasons (`absences: [{member_id, reason}]`), which
+    the biên bản họp Hội đồng prints; a member both present and absent, listed twice or with a
+    blank reason: 422 `attendance_conflict`.""",
     **_MOVE,
 )
 add_action_route(

@@ -42,6 +42,7 @@ from app.models.events import Event
 from app.models.holidays import Holiday
 from app.models.idempotency import IdempotencyKey
 from app.models.meetings import (
+    Absence,
     AgendaItem,
     Attendance,
     BallotChoice,
@@ -67,6 +68,7 @@ from app.models.tasks import Task, TaskCoordinator, TaskReport
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Absence",
     "AgendaItem",
     "Attachment",
     "Attendance",

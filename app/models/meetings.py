@@ -65,6 +65,9 @@ class Meeting(TimestampMixin, VersionedMixin, Base):
     attendance: Mapped[list["Attendance"]] = relationship(
         cascade="all, delete-orphan", lazy="raise", order_by="Attendance.member_id"
     )
+    absences: Mapped[list["Absence"]] = relationship(
+        cascade="all, delete-orphan", lazy="raise", order_by="Absence.member_id"
+    )
 
 
 class AgendaItem(Base):
@@ -91,6 +94,19 @@ class Attendance(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id"), primary_key=True)
+
+
+class Absence(Base):
+    """A member absent from the meeting, with the reason the minutes print (vắng mặt có lý do:
+    đi công tác, ốm, ...). A member absent without a row is printed "Vắng mặt" alone."""
+
+    __tablename__ = "meeting_absences"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
 
 
 class MeetingVoter(Base):

@@ -79,6 +79,9 @@ class Task(TimestampMixin, VersionedMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default=TaskStatus.NOT_STARTED)
     completed_on: Mapped[date | None] = mapped_column(Date)
     progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    # Số, ký hiệu of the paper issued to carry the task out (a kế hoạch, công văn, quyết định),
+    # from the lead unit's report or Sở Nội vụ's correction.
+    issued_document_no: Mapped[str | None] = mapped_column(String(100))
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     search_text: Mapped[str] = mapped_column(Text, default="")
 
@@ -132,6 +135,7 @@ class TaskReport(UpdatedAtMixin, Base):
     status: Mapped[str] = mapped_column(String(20))
     progress_percent: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)
+    document_no: Mapped[str | None] = mapped_column(String(100))
     attachment_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
     # True when the report moved the task (the lead unit's or Sở Nội vụ's report); a
     # coordinating unit's report is kept for the record only.

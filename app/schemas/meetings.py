@@ -49,8 +49,26 @@ class AgendaBody(StrictModel):
     nomination_ids: list[Id] = Field(max_length=500)
 
 
+class AbsenceEntry(StrictModel):
+    """A member absent from the meeting and why (lý do vắng mặt), printed in the minutes."""
+
+    member_id: Id
+    reason: str = Field(min_length=1, max_length=500, examples=["Đi công tác tại Hà Nội"])
+
+
 class AttendanceBody(StrictModel):
-    member_ids: list[Id] = Field(max_length=500)
+    member_ids: list[Id] = Field(max_length=500, description="The members present")
+    absences: list[AbsenceEntry] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Members absent with a reason; an absent member not listed is printed "
+        "“Vắng mặt” without one",
+    )
+
+
+class AbsenceRead(ReadModel):
+    member_id: Id
+    reason: str
 
 
 class AgendaEntry(ReadModel):
@@ -70,6 +88,7 @@ class MeetingRead(ReadModel):
     status: MeetingStatus
     agenda: list[AgendaEntry]
     attendance: list[int] = Field(description="Ids of the council members present")
+    absences: list[AbsenceRead] = Field(description="Members absent, with their reasons")
     members_total: int | None = Field(
         description="Active members of the council (fixed when the meeting opens)"
     )

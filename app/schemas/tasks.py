@@ -103,6 +103,7 @@ class TaskUpdate(StrictModel):
     coordinators: list[CoordinatorIn] = Field(default=None, max_length=100)
     status: TaskStatus = None
     progress_percent: int = Field(default=None, ge=0, le=100)
+    issued_document_no: Text | None = Field(default=None, min_length=1, max_length=100)
 
 
 class TaskRead(ReadModel):
@@ -125,6 +126,10 @@ class TaskRead(ReadModel):
     overdue: bool = Field(description="Quá hạn tại ngày as_of (mặc định hôm nay, giờ Việt Nam)")
     warnings: list[PlanWarning]
     progress_percent: int
+    issued_document_no: str | None = Field(
+        description="Số, ký hiệu văn bản đã ban hành để thực hiện nhiệm vụ (từ báo cáo của đơn vị "
+        "chủ trì hoặc Sở Nội vụ)"
+    )
     version: int
     updated_at: datetime = Field(description=UPDATED_AT)
 
@@ -147,6 +152,13 @@ class TaskReportCreate(StrictModel):
     status: TaskStatus
     progress_percent: int = Field(ge=0, le=100)
     content: Text = Field(min_length=1, max_length=10_000)
+    document_no: Text | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Số, ký hiệu văn bản đã ban hành để thực hiện nhiệm vụ (vd. 125/KH-UBND); "
+        "báo cáo của đơn vị chủ trì ghi nó vào nhiệm vụ",
+    )
     attachment_ids: list[Id] = Field(
         default_factory=list,
         max_length=50,
@@ -162,6 +174,7 @@ class TaskReportRead(ReadModel):
     status: TaskStatus
     progress_percent: int
     content: str
+    document_no: str | None
     attachment_ids: list[Id]
     applied: bool = Field(
         description="True khi báo cáo cập nhật trạng thái nhiệm vụ (của đơn vị chủ trì hoặc "

@@ -300,6 +300,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.tally_minutes", COUNCIL_READERS, IN_SCOPE),
     ("document.meeting_submission", COUNCIL_READERS, IN_SCOPE),
     ("document.decision_draft", COUNCIL_READERS, IN_SCOPE),
+    ("document.decision", COUNCIL_READERS, ANY),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
     ("document.disclosure_list", COUNCIL_READERS, ANY),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results

@@ -5,7 +5,7 @@ import io
 
 from docx import Document
 
-from app.models import YearlyRating
+from app.models import Collective, YearlyRating
 from app.models.nominees import Initiative, InitiativeAuthor
 from app.services.dossiers.rules import nominee_key
 from tests.documents.docx_reading import all_text, header_rows_repeat, table_rows
@@ -103,3 +103,67 @@ async def test_refusals_reader_other_unit_and_a_nomination_of_another_dossier(ap
     assert as_stranger.status_code == 404
     assert mismatched.status_code == 404
     assert mismatched.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_namesake_in_another_unit_lends_nothing_to_the_report(app, client, session):
+    """Two people named Lò Văn Minh: the one at Sở Y tế has his own awards, rating and
+    initiative, which must not appear in the report of the one at Sở Tư pháp. A history row
+    imported without a unit may be either: it is printed, labelled as matched by name."""
+    unit, dossier, person, _ = await _nominees(session)
+    person.nominee_unit_id = unit.id
+    other = await make_unit(session, name="Sở Y tế")
+    await make_history(session, "Lò Văn Minh", other.id, year=2023, decision_no="99/QĐ-SYT")
+    await make_history(session, "Lò Văn Minh", None, year=2022, decision_no="7/QĐ-UBND")
+    session.add(YearlyRating(nominee_kind="individual", nominee_name="Lò Văn Minh",
+                             nominee_key=nominee_key("Lò Văn Minh"), unit_id=other.id, year=2024,
+                             rating="htxs", decision_no="88/QĐ-SYT"))  # fmt: skip
+    theirs = Initiative(title="Bệnh án điện tử", unit_id=other.id, scope="provincial",
+                        year=2024)  # fmt: skip
+    session.add(theirs)
+    await session.flush()
+    session.add(InitiativeAuthor(initiative_id=theirs.id, position=1, name="Lò Văn Minh",
+                                 name_key=nominee_key("Lò Văn Minh")))  # fmt: skip
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    response = await client.get(_url(dossier, person), headers=admin)
+
+    assert response.status_code == 200, response.text
+    document = Document(io.BytesIO(response.content))
+    text = all_text(document)
+    assert "99/QĐ-SYT" not in text and "88/QĐ-SYT" not in text
+    assert "Bệnh án điện tử" not in text
+    assert "Số hóa hồ sơ lý lịch tư pháp" in text
+    rows = table_rows(document.tables[-2])
+    assert rows[1:] == [
+        ["2022", "Chiến sĩ thi đua cơ sở (đối chiếu theo tên, cần kiểm tra)", "7/QĐ-UBND"],
+        ["2024", "Chiến sĩ thi đua cơ sở", "25/QĐ-STP"],
+        ["2025", "Hoàn thành xuất sắc nhiệm vụ", "15/QĐ-STP"],
+    ]
+
+
+async def make_collective(session, unit, name: str) -> Collective:
+    row = Collective(unit_id=unit.id, name=name, name_key=nominee_key(name))
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def test_a_collective_is_matched_by_its_register_row_not_its_name(app, client, session):
+    unit, dossier, _, team = await _nominees(session)
+    mine = await make_collective(session, unit, team.nominee_name)
+    elsewhere = await make_collective(session, await make_unit(session, name="Sở Y tế"),
+                                      team.nominee_name)  # fmt: skip
+    team.collective_id = mine.id
+    for collective, number in ((mine, "5/QĐ-STP"), (elsewhere, "6/QĐ-SYT")):
+        await make_history(session, team.nominee_name, collective.unit_id, year=2025,
+                           nominee_kind="collective", collective_id=collective.id,
+                           award_type_code="tap_the_lao_dong_xuat_sac",
+                           decision_no=number)  # fmt: skip
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    response = await client.get(_url(dossier, team), headers=admin)
+
+    text = all_text(Document(io.BytesIO(response.content)))
+    assert "5/QĐ-STP" in text and "6/QĐ-SYT" not in text

@@ -6,12 +6,19 @@ import io
 
 from docx import Document
 
-from tests.documents.docx_reading import all_text, header_rows_repeat, table_rows
+from tests.documents.docx_reading import (
+    all_text,
+    header_rows_repeat,
+    needs_libreoffice,
+    pdf_text,
+    table_rows,
+)
 from tests.factories import make_unit, signed_in
 from tests.factories_council import (
     API,
     CO_THI_DUA,
     CSTD_TINH,
+    CSTD_TOAN_QUOC,
     ballot,
     council_with_members,
     eligible_nominations,
@@ -20,6 +27,7 @@ from tests.factories_council import (
 )
 
 PAPER = "documents/du-thao-quyet-dinh"
+PRINTED = "documents/quyet-dinh"
 CSTD_KEY = f"prize_multiple.{CSTD_TINH}.individual"
 
 
@@ -123,3 +131,91 @@ async def test_a_unit_cannot_print_the_draft(app, client, session):
     response = await client.get(f"{API}/meetings/{mid}/{PAPER}", headers=unit)
 
     assert response.status_code == 403
+
+
+# ---- the paper of a decision already recorded ------------------------------------------------
+
+
+async def _recorded(app, client, session, kind="provincial_award"):
+    mid, admin = await _closed(app, client, session)
+    results = await client.get(f"{API}/meetings/{mid}/results", headers=admin)
+    passed = [r["nomination_id"] for r in results.json()["items"] if r["passed"]]
+    body = {"kind": kind, "number": "1520/QĐ-UBND", "signed_on": "2026-03-25",
+            "signed_by": "Hoàng Quốc Khánh", "nomination_ids": passed}  # fmt: skip
+    response = await client.post(f"{API}/decisions", json=body, headers=admin)
+    assert response.status_code == 201, response.text
+    return response.json()["id"], admin
+
+
+async def test_a_recorded_decision_prints_with_its_number_date_signer_and_prizes(
+    app, client, session
+):
+    decision_id, admin = await _recorded(app, client, session)
+
+    response = await client.get(f"{API}/decisions/{decision_id}/{PRINTED}", headers=admin)
+
+    assert response.status_code == 200, response.text
+    assert "quyet-dinh-khen-thuong-so-1520-qd-ubnd" in response.headers["content-disposition"]
+    document = Document(io.BytesIO(response.content))
+    text = all_text(document)
+    for expected in ("Số: 1520/QĐ-UBND", "Sơn La, ngày 25 tháng 3 năm 2026", "Hoàng Quốc Khánh",
+                     "(Kèm theo Quyết định số 1520/QĐ-UBND ngày 25 tháng 3 năm 2026 của Chủ tịch "
+                     "UBND tỉnh Sơn La)",
+                     "Căn cứ kết quả biểu quyết tại phiên họp",
+                     "Theo đề nghị của Giám đốc Sở Nội vụ.",
+                     "cho 02 cá nhân và 01 tập thể",
+                     "tổng số tiền: 32.760.000 đồng"):  # fmt: skip
+        assert expected in text, expected
+    assert "      /QĐ-UBND" not in text and "Tờ trình số      " not in text
+    rows = table_rows(document.tables[-1])
+    listed = {row[1]: row[2:] for row in rows if row[0].isdigit()}
+    assert listed == {
+        "Lò Văn Đạt": ["Sở Xây dựng", "3", "7.020.000"],
+        "Cầm Văn Hùng": ["Sở Xây dựng", "3", "7.020.000"],
+        "Phòng Quản lý xây dựng": ["Sở Xây dựng", "8", "18.720.000"],
+    }
+    assert rows[-1][1] == "Tổng cộng: 03" and rows[-1][-1] == "32.760.000"
+
+
+async def test_the_recorded_decision_prints_through_libreoffice(app, client, session, tmp_path):
+    needs_libreoffice()
+    decision_id, admin = await _recorded(app, client, session)
+
+    response = await client.get(
+        f"{API}/decisions/{decision_id}/documents/quyet-dinh?format=pdf", headers=admin
+    )
+
+    assert response.status_code == 200, response.text
+    text = pdf_text(response.content, tmp_path)
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 1520/QĐ-UBND",
+                     "Sơn La, ngày 25 tháng 3 năm 2026", "Hoàng Quốc Khánh", "Lò Văn Đạt",
+                     "18.720.000", "32.760.000"):  # fmt: skip
+        assert expected in text, expected
+
+
+async def test_a_corrected_number_is_the_one_printed(app, client, session):
+    decision_id, admin = await _recorded(app, client, session)
+    read = await client.get(f"{API}/decisions/{decision_id}", headers=admin)
+    await client.patch(
+        f"{API}/decisions/{decision_id}", json={"number": "1521/QĐ-UBND"},
+        headers={**admin, "If-Match": read.headers["etag"]},
+    )  # fmt: skip
+
+    response = await client.get(f"{API}/decisions/{decision_id}/{PRINTED}", headers=admin)
+
+    assert "Số: 1521/QĐ-UBND" in all_text(Document(io.BytesIO(response.content)))
+
+
+async def test_a_state_submission_has_no_award_decision_paper(app, client, session):
+    state = await eligible_nominations(session, CSTD_TOAN_QUOC, 1, status="approved")
+    _, admin = await signed_in(app, session)
+    body = {"kind": "state_submission", "number": "15/TTr-UBND", "signed_on": "2026-03-25",
+            "signed_by": "Hoàng Quốc Khánh", "nomination_ids": [state[0].id]}  # fmt: skip
+    recorded = await client.post(f"{API}/decisions", json=body, headers=admin)
+    assert recorded.status_code == 201, recorded.text
+
+    response = await client.get(
+        f"{API}/decisions/{recorded.json()['id']}/documents/quyet-dinh", headers=admin
+    )
+
+    assert response.status_code == 409 and response.json()["code"] == "decision_not_provincial"

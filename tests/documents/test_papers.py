@@ -8,7 +8,13 @@ import pytest
 from docx import Document
 
 from app.services.documents import render
-from tests.documents.docx_reading import all_text, header_rows_repeat, table_rows
+from tests.documents.docx_reading import (
+    all_text,
+    header_rows_repeat,
+    needs_libreoffice,
+    pdf_text,
+    table_rows,
+)
 from tests.factories import make_unit, signed_in
 from tests.factories_council import (
     API,
@@ -42,6 +48,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/meetings/1/documents/phieu-bau", "document.ballot_paper"),
     Endpoint("GET", "/api/v1/meetings/1/documents/to-trinh", "document.meeting_submission"),
     Endpoint("GET", "/api/v1/meetings/1/documents/du-thao-quyet-dinh", "document.decision_draft"),
+    Endpoint("GET", "/api/v1/decisions/1/documents/quyet-dinh", "document.decision"),
 ]
 DOCX = render.DOCX_TYPE
 
@@ -179,7 +186,7 @@ async def test_text_in_decomposed_unicode_is_printed_composed(app, client, sessi
 # ---- the council's papers --------------------------------------------------------------------
 
 
-async def _closed_meeting(app, client, session):
+async def _closed_meeting(app, client, session, absences=None):
     """Five members, four present; two Chiến sĩ thi đua (90%) and a Cờ thi đua (80%)."""
     group = await council_with_members(app, session, 5)
     unit = await make_unit(session, name="Sở Xây dựng")
@@ -189,7 +196,9 @@ async def _closed_meeting(app, client, session):
                                       nominee_name="Phòng Quản lý xây dựng")  # fmt: skip
     await session.commit()
     agenda = [*soldiers, *flag]
-    mid, admin = await open_meeting_with(app, client, session, group, agenda, present=4)
+    mid, admin = await open_meeting_with(
+        app, client, session, group, agenda, present=4, absences=absences
+    )
     for headers in group.headers[:4]:
         choices = {f"n{soldiers[1].id}": "reject"} if headers is group.headers[0] else {}
         response = await vote(client, mid, headers, ballot(agenda, **choices))
@@ -223,6 +232,9 @@ async def test_the_minutes_carry_attendance_and_each_result_against_its_threshol
     text = all_text(document)
     assert "BIÊN BẢN" in text and "/BB-HĐTĐKT" in text
     assert "có mặt 04 thành viên (80%), vắng mặt 01 thành viên" in text
+    # Dated the day the meeting was held (it was scheduled for a month later).
+    held = next(line for line in text.splitlines() if line.startswith("Thời gian:"))
+    assert f"Sơn La, {held.split(', ', 1)[1].rstrip('.')}" in text
     attendance = table_rows(document.tables[1])
     assert [row[4] for row in attendance[1:]].count("Có mặt") == 4
     assert [row[4] for row in attendance[1:]].count("Vắng mặt") == 1
@@ -233,6 +245,22 @@ async def test_the_minutes_carry_attendance_and_each_result_against_its_threshol
     assert results["Hà Thị Trượt"][2:] == ["3", "1", "1", "60% / 90%", "Không đạt"]
     assert results["Phòng Quản lý xây dựng"][2:] == ["4", "0", "1", "80% / 80%", "Đạt"]
     assert "Có 01 đề nghị đạt" in text and "và 02 đề nghị không đạt" in text
+
+
+async def test_the_minutes_print_why_a_member_was_absent(app, client, session, tmp_path):
+    needs_libreoffice()
+    _, mid, admin, _ = await _closed_meeting(app, client, session, absences={4: "Đi công tác"})
+    assert (await client.post(f"{API}/meetings/{mid}/close", headers=admin)).status_code == 200
+    _, reader = await signed_in(app, session, "reader")
+
+    pdf = await client.get(f"{API}/meetings/{mid}/documents/bien-ban?format=pdf", headers=admin)
+    docx = await client.get(f"{API}/meetings/{mid}/documents/bien-ban", headers=reader)
+
+    assert pdf.status_code == 200, pdf.text
+    assert "Vắng mặt (Đi công tác)" in pdf_text(pdf.content, tmp_path)
+    # A reporting account's copy says who was away, not why.
+    rows = table_rows(Document(io.BytesIO(docx.content)).tables[1])
+    assert [row[4] for row in rows[1:]].count("Vắng mặt") == 1
 
 
 async def test_the_tally_counts_ballots_received_and_names_no_voter(app, client, session):
@@ -281,7 +309,9 @@ async def test_a_member_of_another_council_does_not_find_the_meeting(app, client
 
 
 async def test_noi_vus_tờ_trình_proposes_only_what_passed(app, client, session):
-    _, mid, admin, _ = await _closed_meeting(app, client, session)
+    _, mid, admin, agenda = await _closed_meeting(app, client, session)
+    summary = agenda[-1].achievement_summary
+    assert summary
     early = await client.get(f"{API}/meetings/{mid}/documents/to-trinh", headers=admin)
     assert early.status_code == 409
     await client.post(f"{API}/meetings/{mid}/close", headers=admin)
@@ -305,4 +335,6 @@ async def test_noi_vus_tờ_trình_proposes_only_what_passed(app, client, sessio
     listed = [row for row in table_rows(document.tables[-1]) if row[0].isdigit()]
     assert [row[1] for row in listed] == ["Phòng Quản lý xây dựng"]
     assert listed[0][4] == "Tán thành 80% (ngưỡng 80%)"
+    # The unit's summary of the achievement travels with the nominee to the Chủ tịch.
+    assert listed[0][2] == "Sở Xây dựng" and listed[0][3] == summary
     assert "Lò Văn Đạt" not in text and "Hà Thị Trượt" not in text

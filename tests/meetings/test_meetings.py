@@ -424,6 +424,72 @@ async def test_attendance_can_be_corrected_before_the_opening(app, client, sessi
     assert response.json()["version"] > meeting.version
 
 
+async def test_attendance_records_why_a_member_is_absent(app, client, session):
+    group = await council_with_members(app, session, 3)
+    meeting = await make_meeting(session, group.council)
+    _, admin = await signed_in(app, session)
+    a, b, c = (m.id for m in group.members)
+
+    response = await client.put(
+        f"{API}/meetings/{meeting.id}/attendance",
+        json={"member_ids": [a, b], "absences": [{"member_id": c, "reason": "Đi công tác"}]},
+        headers=admin,
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["absences"] == [{"member_id": c, "reason": "Đi công tác"}]
+    assert response.json()["present"] == 2
+    read = await client.get(f"{API}/meetings/{meeting.id}", headers=admin)
+    assert read.json()["absences"] == [{"member_id": c, "reason": "Đi công tác"}]
+    audit = await client.get(f"{API}/audit?entity_type=meeting", headers=admin)
+    entry = next(e for e in audit.json()["items"] if e["action"] == "meeting.attendance_set")
+    assert entry["after"]["absences"] == {str(c): "Đi công tác"}
+
+
+@pytest.mark.parametrize(
+    ("absences", "code"),
+    [
+        ([{"member_id": 0, "reason": "Ốm"}], "attendance_conflict"),  # 0: also present
+        (
+            [{"member_id": 2, "reason": "Ốm"}, {"member_id": 2, "reason": "Đi công tác"}],
+            "attendance_conflict",
+        ),
+        ([{"member_id": 2, "reason": "   "}], "validation_error"),
+    ],
+    ids=["present-and-absent", "twice", "blank-reason"],
+)
+async def test_an_absence_that_does_not_add_up_is_refused(app, client, session, absences, code):
+    group = await council_with_members(app, session, 3)
+    meeting = await make_meeting(session, group.council)
+    _, admin = await signed_in(app, session)
+    ids = [m.id for m in group.members]
+    body = [{**entry, "member_id": ids[entry["member_id"]]} for entry in absences]
+
+    response = await client.put(
+        f"{API}/meetings/{meeting.id}/attendance",
+        json={"member_ids": ids[:2], "absences": body},
+        headers=admin,
+    )
+
+    assert response.status_code == 422 and response.json()["code"] == code
+
+
+async def test_an_absent_stranger_is_refused_like_a_present_one(app, client, session):
+    group = await council_with_members(app, session, 2)
+    stranger = await make_council_member(session, await make_council(session))
+    meeting = await make_meeting(session, group.council)
+    _, admin = await signed_in(app, session)
+
+    response = await client.put(
+        f"{API}/meetings/{meeting.id}/attendance",
+        json={"member_ids": [group.members[0].id],
+              "absences": [{"member_id": stranger.id, "reason": "Ốm"}]},
+        headers=admin,
+    )  # fmt: skip
+
+    assert response.status_code == 422 and response.json()["code"] == "not_council_members"
+
+
 async def test_council_members_follow_their_own_councils_meetings_in_events(app, client, session):
     mine = await council_with_members(app, session, 1)
     other = await council_with_members(app, session, 1)

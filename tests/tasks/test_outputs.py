@@ -8,7 +8,9 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from app.services.documents import render
 from app.services.tasks import export
+from tests.documents.docx_reading import needs_calc, pdf_pages
 from tests.factories import make_unit, signed_in
 from tests.factories_plans import load_seed, make_plan, make_task, seed_tasks
 from tests.permissions import (
@@ -22,10 +24,12 @@ from tests.permissions import (
 HEADERS = ["ID nhiệm vụ", "TT", "ID kế hoạch", "Kỳ", "Nội dung", "Dự kiến thời gian",
            "Hạn (ngày)", "ID đơn vị chủ trì", "Đơn vị chủ trì", "Đơn vị phối hợp",
            "Trạng thái (mã)", "Trạng thái", "Tiến độ (%)", "Ngày hoàn thành",
-           "Quá hạn"]  # fmt: skip
+           "Quá hạn", "Số văn bản ban hành", "Ngày báo cáo gần nhất",
+           "Báo cáo gần nhất"]  # fmt: skip
 KEYS = ["task_id", "code", "plan_id", "period", "content", "due_text", "due_date",
         "lead_unit_id", "lead_unit", "coordinators", "status", "status_label",
-        "progress_percent", "completed_on", "overdue"]  # fmt: skip
+        "progress_percent", "completed_on", "overdue", "issued_document_no",
+        "last_report_on", "last_report"]  # fmt: skip
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/plans/1/calendar.ics", "plan.calendar"),
     Endpoint("GET", "/api/v1/reports/tasks", "task.counts"),
@@ -317,3 +321,90 @@ async def test_an_unknown_export_format_or_sort_is_422(app, client, session):
     bad_sort = await client.get("/api/v1/tasks/export?sort=nope", headers=admin)
 
     assert pdf.status_code == 422 and bad_sort.status_code == 422
+
+
+# ---- the export for printing: where each task stands, on A4 ------------------------------------
+
+
+async def _reported_task(app, client, session):
+    """A task its lead unit reported done, citing the plan it issued, after an earlier report."""
+    lead, helper = await make_unit(session, name="Sở Tư pháp"), await make_unit(session)
+    plan = await make_plan(session)
+    task = await make_task(session, plan, lead_unit_id=lead.id, coordinators=[helper],
+                           content="Ban hành Kế hoạch tổ chức phong trào thi đua")  # fmt: skip
+    other = await make_task(session, plan, lead_unit_id=lead.id)
+    await session.commit()
+    _, headers = await signed_in(app, session, "unit", unit_id=lead.id)
+    url = f"/api/v1/tasks/{task.id}/reports"
+    first = {"status": "in_progress", "progress_percent": 40, "content": "Đang dự thảo"}
+    done = {"status": "done", "progress_percent": 100, "document_no": "125/KH-STP",
+            "content": "Đã ban hành Kế hoạch số 125/KH-STP ngày 10/3/2026"}  # fmt: skip
+    for body in (first, done):
+        response = await client.post(url, json=body, headers=headers)
+        assert response.status_code == 201, response.text
+    assert response.json()["document_no"] == "125/KH-STP"
+    return plan, task, other
+
+
+async def test_the_export_carries_progress_the_issued_paper_and_the_last_report(
+    app, client, session
+):
+    plan, task, other = await _reported_task(app, client, session)
+    _, admin = await signed_in(app, session)
+
+    response = await client.get(f"/api/v1/tasks/export?format=xlsx&plan_id={plan.id}",
+                                headers=admin)  # fmt: skip
+
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    by_id = {r[0]: dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
+    done = by_id[task.id]
+    assert done["Tiến độ (%)"] == 100 and isinstance(done["Ngày hoàn thành"], datetime)
+    assert done["Số văn bản ban hành"] == "125/KH-STP"
+    assert done["Báo cáo gần nhất"] == "Đã ban hành Kế hoạch số 125/KH-STP ngày 10/3/2026"
+    assert isinstance(done["Ngày báo cáo gần nhất"], datetime)
+    untouched = by_id[other.id]
+    assert untouched["Số văn bản ban hành"] is None and untouched["Báo cáo gần nhất"] is None
+    read = await client.get(f"/api/v1/tasks/{task.id}", headers=admin)
+    assert read.json()["issued_document_no"] == "125/KH-STP"
+
+
+async def test_the_xlsx_is_set_up_to_print_on_a4(app, client, session):
+    await load_seed(session)
+    _, admin = await signed_in(app, session)
+
+    response = await client.get("/api/v1/tasks/export?format=xlsx", headers=admin)
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == sheet.PAPERSIZE_A4
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$1:$1"  # the header row on every page
+    for cell in (sheet["A1"], sheet["E2"], sheet.cell(sheet.max_row, sheet.max_column)):
+        assert cell.font.name == "Times New Roman"
+        assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+    assert sheet["A1"].font.bold and sheet["E2"].alignment.wrap_text
+    widths = {sheet.cell(1, i).value: sheet.column_dimensions[sheet.cell(1, i).column_letter].width
+              for i in range(1, sheet.max_column + 1)}  # fmt: skip
+    assert widths["Nội dung"] > widths["TT"] * 5  # real widths, not equal columns
+
+
+async def test_the_xlsx_prints_through_libreoffice_one_page_wide(app, client, session, tmp_path):
+    needs_calc()
+    plan = await load_seed(session)
+    for n in range(40):  # enough long rows for several pages
+        await make_task(session, plan, code=f"X.{n}", seq=900 + n,
+                        content=f"Nhiệm vụ bổ sung số {n}: " + "tổ chức " * 30)  # fmt: skip
+    await session.commit()
+    _, admin = await signed_in(app, session)
+    response = await client.get(f"/api/v1/tasks/export?format=xlsx&plan_id={plan.id}",
+                                headers=admin)  # fmt: skip
+
+    pdf = await render.to_pdf(response.content, suffix=".xlsx")
+
+    pages = pdf_pages(pdf, tmp_path)
+    assert len(pages) >= 2
+    for page in pages:  # one page wide, and the header row repeats on every page
+        assert "Nội dung" in page and "Báo cáo gần nhất" in page
+    assert "Nhiệm vụ bổ sung số 39" in pages[-1]

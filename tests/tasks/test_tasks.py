@@ -24,7 +24,7 @@ from tests.permissions import (
 TASK_KEYS = {
     "id", "plan_id", "code", "period", "seq", "content", "note", "due", "lead_unit_id",
     "lead_unit_label", "coordinators", "status", "completed_on", "overdue", "warnings",
-    "progress_percent", "version", "updated_at",
+    "progress_percent", "issued_document_no", "version", "updated_at",
 }  # fmt: skip
 
 ENDPOINTS = [

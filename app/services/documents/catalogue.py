@@ -100,7 +100,14 @@ SPECS: dict[str, Spec] = {
                         "position": "Chủ tịch UBND tỉnh",
                         "council_role": "Chủ tịch",
                         "attendance": "Có mặt",
-                    }
+                    },
+                    {
+                        "no": "2",
+                        "name": "Lò Thị Hoa",
+                        "position": "Giám đốc Sở Tài chính",
+                        "council_role": "Ủy viên",
+                        "attendance": "Vắng mặt (Đi công tác)",
+                    },
                 ],
                 "attendance_summary": "Có mặt 10/11 thành viên (90,91%).",
                 "agenda_text": ["Hội đồng xem xét 03 đề nghị khen thưởng."],

@@ -11,14 +11,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from num2words import num2words
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
 from app.core.nominee_kinds import NomineeKind
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
+from app.core.text import fold
 from app.models import (
     AgendaItem,
     AwardType,
@@ -34,7 +34,7 @@ from app.models import (
     Unit,
 )
 from app.models.award_history import AwardHistory
-from app.models.meetings import Attendance
+from app.models.meetings import Absence, Attendance
 from app.models.nominees import Initiative, InitiativeAuthor, YearlyRating
 from app.services import permissions, policies
 from app.services.award_types.criteria import RATING_NAMES
@@ -51,7 +51,6 @@ from app.services.documents.wording import (
     vn_number,
 )
 from app.services.dossiers import queries
-from app.services.dossiers.rules import today as rules_today
 from app.services.meetings.access import get_meeting
 from app.services.rule_values import dated
 
@@ -88,7 +87,14 @@ def _signer(unit_name: str) -> tuple[str, str]:
 
 
 def _kinds(items: list[Nomination]) -> str:
-    return _kinds_of(items)
+    return kinds_of(items)
+
+
+def kinds_of(rows: list[Any]) -> str:
+    """'02 cá nhân và 01 tập thể': the nominees counted by kind."""
+    counts = Counter(r.nominee_kind for r in rows)
+    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
+                       if counts[k])  # fmt: skip
 
 
 async def _award_names(session: AsyncSession, codes: set[str]) -> dict[str, tuple[int, str]]:
@@ -139,7 +145,7 @@ async def unit_submission(
     symbol = f"TTr-{abbreviation(unit)}"
     authority, title = _signer(unit)
     personal = policies.sees_personal_data(principal)
-    occasion = _lower_first(round_.name) if round_ else f"năm {dossier.year}"
+    occasion = lower_first(round_.name) if round_ else f"năm {dossier.year}"
     groups, summary = [], []
     for index, (award, items) in enumerate(
         _by_award(nominations, lambda n: n.award_type_code, awards), start=1
@@ -180,7 +186,7 @@ async def unit_submission(
     return Paper("to-trinh-don-vi", context, f"Tờ trình đề nghị khen thưởng - {dossier.code}")
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
@@ -202,12 +208,12 @@ def _nominee_row(number: int, n: Nomination, units: dict[int, str], unit: str, p
 # ---- the council's papers --------------------------------------------------------------------
 
 
-def _local(moment: datetime) -> datetime:
+def local_time(moment: datetime) -> datetime:
     return moment.astimezone(VIETNAM)
 
 
 def _time_of_day(moment: datetime) -> str:
-    local = _local(moment)
+    local = local_time(moment)
     return f"{local.hour:02d} giờ {local.minute:02d}"
 
 
@@ -217,12 +223,13 @@ async def _council_heading(session: AsyncSession, meeting: Meeting) -> dict[str,
         "issuer_parent": PROVINCE_UPPER,
         "issuer": upper(council.name if council else "Hội đồng Thi đua - Khen thưởng tỉnh"),
         "number": number_line(COUNCIL_SYMBOL),
-        "place_date": place_date(_local(meeting.scheduled_at).date()),
+        # The day the meeting was held, which may not be the day it was first scheduled for.
+        "place_date": place_date(local_time(meeting.opened_at or meeting.scheduled_at).date()),
         "subject": f"{meeting.title}",
     }
 
 
-async def _agenda(session: AsyncSession, meeting_id: int) -> list[Any]:
+async def agenda_rows(session: AsyncSession, meeting_id: int) -> list[Any]:
     """The agenda's nominations, their award type and unit, and (after the close) counts."""
     nominee_unit = select(Unit.name).where(Unit.id == Nomination.nominee_unit_id)
     dossier_unit = (
@@ -232,7 +239,8 @@ async def _agenda(session: AsyncSession, meeting_id: int) -> list[Any]:
     )
     stmt = (
         select(AgendaItem.position, Nomination.id, Nomination.nominee_name,
-               Nomination.nominee_kind,
+               Nomination.nominee_kind, Nomination.position.label("nominee_position"),
+               Nomination.achievement_summary,
                Nomination.award_type_code, AwardType.position.label("award_position"),
                AwardType.name.label("award_name"),
                func.coalesce(nominee_unit.scalar_subquery(),
@@ -251,7 +259,7 @@ async def _agenda(session: AsyncSession, meeting_id: int) -> list[Any]:
     return list((await session.execute(stmt)).all())
 
 
-def _award_groups(rows: list[Any], make_row) -> list[dict[str, Any]]:
+def award_groups(rows: list[Any], make_row) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = []
     for row in rows:
         if not groups or groups[-1]["code"] != row.award_type_code:
@@ -275,7 +283,7 @@ def _result_row(number: int, row: Any) -> dict[str, str]:
     }
 
 
-async def _closed_meeting(session: AsyncSession, principal: Principal, meeting_id: int):
+async def closed_meeting(session: AsyncSession, principal: Principal, meeting_id: int):
     meeting = await get_meeting(session, principal, meeting_id)
     if meeting.status != MeetingStatus.CLOSED:
         raise Conflict(
@@ -308,22 +316,23 @@ async def _roll(session: AsyncSession, meeting: Meeting) -> list[CouncilMember]:
 async def council_minutes(session: AsyncSession, principal: Principal, meeting_id: int) -> Paper:
     """Biên bản họp Hội đồng, after the close: who attended, the agenda, the results."""
     permissions.require(principal, "document.meeting_minutes")
-    meeting = await _closed_meeting(session, principal, meeting_id)
+    meeting = await closed_meeting(session, principal, meeting_id)
     heading = await _council_heading(session, meeting)
     roll = await _roll(session, meeting)
     attended = select(Attendance.member_id).where(Attendance.meeting_id == meeting.id)
     present = set(await session.scalars(attended))
     personal = policies.sees_personal_data(principal)
+    reasons = await _absence_reasons(session, meeting.id) if personal else {}
     order = {"chu_tich": 0, "pho_chu_tich": 1, "uy_vien_thuong_truc": 2, "uy_vien": 3}
     roll.sort(key=lambda m: (order.get(m.council_role, 9), m.id))
     chair = next((m for m in roll if m.id in present), None)
     attendance = [
         {"no": str(i), "name": m.full_name, "position": (m.position or "") if personal else "",
          "council_role": COUNCIL_ROLE.get(m.council_role, m.council_role),
-         "attendance": "Có mặt" if m.id in present else "Vắng mặt"}
+         "attendance": _attendance(m.id, present, reasons)}
         for i, m in enumerate(roll, start=1)
     ]  # fmt: skip
-    rows = await _agenda(session, meeting.id)
+    rows = await agenda_rows(session, meeting.id)
     total = meeting.members_total or len(roll)
     count = meeting.present if meeting.present is not None else len(present)
     award_counts = Counter(r.award_name for r in rows)
@@ -332,7 +341,7 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
     context = {
         **heading,
         "opening": [
-            f"Thời gian: {_time_of_day(opened)}, {vn_date(_local(opened).date())}.",
+            f"Thời gian: {_time_of_day(opened)}, {vn_date(local_time(opened).date())}.",
             f"Địa điểm: {DOTS}",
             f"Chủ trì: {_member_line(chair, personal) if chair else DOTS}.",
             f"Thư ký: {DOTS}",
@@ -348,10 +357,10 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
             "khen thưởng do Sở Nội vụ trình, gồm:",
             *[f"- {name}: {two_digits(n)} đề nghị;" for name, n in award_counts.items()],
         ],
-        "groups": _award_groups(rows, _result_row),
+        "groups": award_groups(rows, _result_row),
         "result_summary": _results_summary(rows),
         "closing": [
-            f"Phiên họp kết thúc lúc {_time_of_day(closed)}, {vn_date(_local(closed).date())}.",
+            f"Phiên họp kết thúc lúc {_time_of_day(closed)}, {vn_date(local_time(closed).date())}.",
             "Biên bản đã được đọc lại trước Hội đồng và các thành viên dự họp nhất trí "
             "thông qua./.",
         ],
@@ -359,6 +368,22 @@ async def council_minutes(session: AsyncSession, principal: Principal, meeting_i
         "chair": chair.full_name if chair else "",
     }
     return Paper("bien-ban-hop-hoi-dong", context, f"Biên bản họp Hội đồng - {meeting.title}")
+
+
+async def _absence_reasons(session: AsyncSession, meeting_id: int) -> dict[int, str]:
+    rows = await session.execute(
+        select(Absence.member_id, Absence.reason).where(Absence.meeting_id == meeting_id)
+    )
+    return {member_id: reason for member_id, reason in rows}
+
+
+def _attendance(member_id: int, present: set[int], reasons: dict[int, str]) -> str:
+    """ "Có mặt", or "Vắng mặt" with the reason recorded at the roll call (a reporting account's
+    copy leaves reasons out: they may say why a person was away)."""
+    if member_id in present:
+        return "Có mặt"
+    reason = reasons.get(member_id)
+    return f"Vắng mặt ({reason})" if reason else "Vắng mặt"
 
 
 def _member_line(member: CouncilMember, personal: bool) -> str:
@@ -370,7 +395,7 @@ def _member_line(member: CouncilMember, personal: bool) -> str:
 async def tally_minutes(session: AsyncSession, principal: Principal, meeting_id: int) -> Paper:
     """Biên bản kiểm phiếu, after the close: ballots received, the counts of each item."""
     permissions.require(principal, "document.tally_minutes")
-    meeting = await _closed_meeting(session, principal, meeting_id)
+    meeting = await closed_meeting(session, principal, meeting_id)
     heading = await _council_heading(session, meeting)
     cast = dict(
         (await session.execute(
@@ -380,14 +405,14 @@ async def tally_minutes(session: AsyncSession, principal: Principal, meeting_id:
         )).all()
     )  # fmt: skip
     received = sum(cast.values())
-    rows = await _agenda(session, meeting.id)
+    rows = await agenda_rows(session, meeting.id)
     total = meeting.members_total or 0
     closed = meeting.closed_at or meeting.scheduled_at
     context = {
         **heading,
         "subject": f"Biểu quyết bằng phiếu kín - {meeting.title}",
         "opening": [
-            f"Thời gian: {_time_of_day(closed)}, {vn_date(_local(closed).date())}.",
+            f"Thời gian: {_time_of_day(closed)}, {vn_date(local_time(closed).date())}.",
             f"Ban kiểm phiếu tiến hành kiểm phiếu biểu quyết {two_digits(len(rows))} đề nghị "
             "khen thưởng, kết quả như sau:",
         ],
@@ -399,11 +424,11 @@ async def tally_minutes(session: AsyncSession, principal: Principal, meeting_id:
             f"Số phiếu hợp lệ: {two_digits(received)}; số phiếu không hợp lệ: 00.",
             f"Số thành viên không gửi phiếu: {two_digits(max(total - received, 0))}.",
         ],
-        "groups": _award_groups(rows, _result_row),
+        "groups": award_groups(rows, _result_row),
         "result_summary": _results_summary(rows),
         "closing": [
             f"Biên bản kiểm phiếu lập xong lúc {_time_of_day(closed)}, "
-            f"{vn_date(_local(closed).date())}./."
+            f"{vn_date(local_time(closed).date())}./."
         ],
     }
     return Paper("bien-ban-kiem-phieu", context, f"Biên bản kiểm phiếu - {meeting.title}")
@@ -414,8 +439,8 @@ async def ballot_paper(session: AsyncSession, principal: Principal, meeting_id: 
     permissions.require(principal, "document.ballot_paper")
     meeting = await get_meeting(session, principal, meeting_id)
     heading = await _council_heading(session, meeting)
-    rows = await _agenda(session, meeting.id)
-    groups = _award_groups(
+    rows = await agenda_rows(session, meeting.id)
+    groups = award_groups(
         rows,
         lambda number, row: {"no": str(number), "name": row.nominee_name,
                              "unit": row.unit_name or ""},
@@ -441,10 +466,11 @@ async def meeting_submission(
     """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after a council meeting: the nominations
     that reached their threshold, by award type, with the list attached."""
     permissions.require(principal, "document.meeting_submission")
-    meeting = await _closed_meeting(session, principal, meeting_id)
-    rows = [row for row in await _agenda(session, meeting.id) if row.passed]
-    held = vn_date(_local(meeting.opened_at or meeting.scheduled_at).date())
-    groups = _award_groups(rows, _passed_row)
+    meeting = await closed_meeting(session, principal, meeting_id)
+    rows = [row for row in await agenda_rows(session, meeting.id) if row.passed]
+    held = vn_date(local_time(meeting.opened_at or meeting.scheduled_at).date())
+    personal = policies.sees_personal_data(principal)
+    groups = award_groups(rows, lambda number, row: _passed_row(number, row, personal))
     for group in groups:
         group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
     summary = []
@@ -461,12 +487,12 @@ async def meeting_submission(
         "issuer": "SỞ NỘI VỤ",
         "number": number_line("TTr-SNV"),
         "place_date": place_date(on),
-        "subject": f"Về việc đề nghị khen thưởng theo kết quả {_lower_first(meeting.title)}",
+        "subject": f"Về việc đề nghị khen thưởng theo kết quả {lower_first(meeting.title)}",
         "addressee": "Chủ tịch Ủy ban nhân dân tỉnh Sơn La",
         "body": [
             LAW,
             DECREE,
-            f"Căn cứ kết quả biểu quyết tại {_lower_first(meeting.title)} của Hội đồng Thi đua "
+            f"Căn cứ kết quả biểu quyết tại {lower_first(meeting.title)} của Hội đồng Thi đua "
             f"- Khen thưởng tỉnh, {held};",
             f"Sở Nội vụ kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định khen "
             f"thưởng {two_digits(len(rows))} trường hợp đạt tỷ lệ phiếu tán thành theo quy "
@@ -487,12 +513,23 @@ async def meeting_submission(
     return Paper("to-trinh-so-noi-vu", context, f"Tờ trình Sở Nội vụ - {meeting.title}")
 
 
-def _passed_row(number: int, row: Any) -> dict[str, str]:
+def _passed_row(number: int, row: Any, personal: bool = True) -> dict[str, str]:
+    """A line of Sở Nội vụ's danh sách: who, their position and unit (the position only for a
+    caller who may see personal data), the achievement the unit summarised, the vote."""
+    position = row.nominee_position if personal else None
+    unit = row.unit_name or ""
+    if position and unit and fold(unit) not in fold(position):
+        position_unit = f"{position}, {unit}"
+    else:
+        position_unit = position or unit
     return {
         "no": str(number),
         "name": row.nominee_name,
-        "position_unit": row.unit_name or "",
-        "summary": "",
+        "position_unit": position_unit,
+        # A person's or a household's own account is personal data; a collective's is not.
+        "summary": (row.achievement_summary or "").strip()
+        if personal or row.nominee_kind == NomineeKind.COLLECTIVE
+        else "",
         "note": f"Tán thành {vn_number(row.approve_percent)}% "
         f"(ngưỡng {vn_number(row.threshold_percent)}%)",
     }
@@ -526,10 +563,10 @@ async def return_letter(
             current_status=dossier.status,
         )
     unit = (await _unit_names(session, {dossier.submitting_unit_id}))[dossier.submitting_unit_id]
-    returned_on = _local(dossier.returned_at).date()
+    returned_on = local_time(dossier.returned_at).date()
     received = "Sở Nội vụ đã nhận được"
     if dossier.submitted_at:
-        received = f"N{vn_date(_local(dossier.submitted_at).date())[1:]}, Sở Nội vụ nhận được"
+        received = f"N{vn_date(local_time(dossier.submitted_at).date())[1:]}, Sở Nội vụ nhận được"
     requests = [_request_row(i, line) for i, line in
                 enumerate(dossier.return_requests or [], start=1)]  # fmt: skip
     if not requests:
@@ -568,137 +605,32 @@ async def return_letter(
     return Paper("cong-van-tra-ho-so", context, f"Công văn trả hồ sơ - {dossier.code}")
 
 
-# ---- the dự thảo quyết định khen thưởng ------------------------------------------------------
-
-
-def amount_in_words(amount: int) -> str:
-    """'Hai triệu ba trăm bốn mươi nghìn đồng' (num2words, Vietnamese)."""
-    words = num2words(amount, lang="vi")
-    return f"{words[:1].upper()}{words[1:]} đồng"
-
-
-async def decision_draft(
-    session: AsyncSession, principal: Principal, meeting_id: int, on: date | None
-) -> Paper:
-    """Dự thảo Quyết định khen thưởng of the Chủ tịch UBND tỉnh after a council meeting: the
-    nominations for provincial awards that passed, with the danh sách kèm theo and each one's
-    tiền thưởng — the award type's multiple (for its nominee kind) times the mức lương cơ sở,
-    both as in force on the decision's day (`on`, else today) — and the total, in figures and
-    in words. Before the close: 409 `meeting_not_closed`."""
-    permissions.require(principal, "document.decision_draft")
-    meeting = await _closed_meeting(session, principal, meeting_id)
-    provincial = set(
-        await session.scalars(select(AwardType.code).where(AwardType.level == "provincial"))
-    )
-    rows = [r for r in await _agenda(session, meeting.id)
-            if r.passed and r.award_type_code in provincial]  # fmt: skip
-    day = on or rules_today()
-    values = await dated.all_values(session)
-    base = dated.in_force(values, dated.BASE_SALARY, day)
-    unverified: set[str] = set() if base is None or base.verified else {"mức lương cơ sở"}
-    missing: set[str] = set()
-    total = 0
-
-    def prize_row(number: int, row: Any) -> dict[str, str]:
-        nonlocal total
-        multiple = dated.in_force(values, dated.prize_key(row.award_type_code,
-                                                          row.nominee_kind), day)  # fmt: skip
-        kind = dated.KINDS[row.nominee_kind]
-        if multiple is None or base is None:
-            missing.add(f"{row.award_name} ({kind})")
-            amount, factor = "Chưa có mức", "—"
-        else:
-            prize = dated.prize_amount(multiple.value, base.value)
-            total += prize
-            amount, factor = vn_number(prize), vn_number(multiple.value)
-            if not multiple.verified:
-                unverified.add(f"{row.award_name} ({kind})")
-        return {"no": str(number), "name": row.nominee_name, "unit": row.unit_name or "",
-                "factor": factor, "amount": amount}  # fmt: skip
-
-    groups = _award_groups(rows, prize_row)
-    summary = []
-    for group in groups:
-        group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
-        kinds = Counter(r.nominee_kind for r in rows if r.award_type_code == group["code"])
-        award = next(r.award_name for r in rows if r.award_type_code == group["code"])
-        parts = [f"{two_digits(kinds[k])} {label}" for k, label in dated.KINDS.items()
-                 if kinds[k]]  # fmt: skip
-        summary.append(f"- {award}: {' và '.join(parts)};")
-    if summary:
-        summary[-1] = summary[-1][:-1] + "."
-    held = vn_date(_local(meeting.opened_at or meeting.scheduled_at).date())
-    base_text = (
-        f"mức lương cơ sở {vn_number(base.value)} đồng (áp dụng từ {vn_date(base.effective_from)})"
-        if base
-        else "mức lương cơ sở hiện hành"
-    )
-    notes = []
-    if unverified:
-        notes.append(
-            "Lưu ý khi trình ký: hệ số tiền thưởng của "
-            f"{', '.join(sorted(unverified))} chưa được Sở Nội vụ xác nhận với văn bản quy định "
-            "hiện hành (Nghị định 152/2025/NĐ-CP); kiểm tra lại trước khi trình ký."
-        )
-    if missing:
-        notes.append(
-            f"Chưa có mức tiền thưởng cho {', '.join(sorted(missing))}; số tiền này chưa tính "
-            "vào tổng."
-        )
-    context = {
-        "issuer_parent": "ỦY BAN NHÂN DÂN",
-        "issuer": "TỈNH SƠN LA",
-        "number": number_line("QĐ-UBND"),
-        "place_date": place_date(on),
-        "subject": "Về việc tặng thưởng danh hiệu thi đua, hình thức khen thưởng",
-        "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH SƠN LA",
-        "grounds": [
-            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
-            LAW,
-            DECREE,
-            f"Căn cứ kết quả biểu quyết tại {_lower_first(meeting.title)} của Hội đồng Thi đua "
-            f"- Khen thưởng tỉnh, {held};",
-            "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số      /TTr-SNV ngày     "
-            " tháng      năm       .",
-        ],
-        "articles": [
-            f"Điều 1. Tặng thưởng danh hiệu thi đua, hình thức khen thưởng cho "
-            f"{_kinds_of(rows) or 'các trường hợp'} có thành tích xuất sắc (có danh sách kèm "
-            "theo), gồm:",
-            *summary,
-            f"Điều 2. Tiền thưởng kèm theo thực hiện theo quy định, tính trên {base_text}; "
-            f"tổng số tiền: {vn_number(total)} đồng (Bằng chữ: {amount_in_words(total)}), chi "
-            "từ Quỹ thi đua, khen thưởng của tỉnh.",
-            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.",
-            "Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài "
-            "chính, thủ trưởng các cơ quan, đơn vị có liên quan và các cá nhân, tập thể có tên "
-            "tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
-        ],
-        "recipients": [
-            "Như Điều 4;",
-            "Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
-            "Lưu: VT, SNV.",
-        ],
-        "sign_authority": "CHỦ TỊCH",
-        "sign_title": "",
-        "signer_name": "",
-        "list_subtitle": f"(Kèm theo Quyết định số{number_line('QĐ-UBND')} ngày"
-        f"{' ' + vn_date(on)[5:] if on else '      '} của Chủ tịch UBND tỉnh Sơn La)",
-        "groups": groups,
-        "total": two_digits(len(rows)),
-        "total_amount": vn_number(total),
-        "notes": notes,
-    }
-    return Paper("du-thao-quyet-dinh", context, f"Dự thảo Quyết định khen thưởng - {meeting.title}")
-
-
-def _kinds_of(rows: list[Any]) -> str:
-    counts = Counter(r.nominee_kind for r in rows)
-    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
-                       if counts[k])  # fmt: skip
-
-
 # ---- the báo cáo thành tích ------------------------------------------------------------------
+
+
+BY_NAME = "(đối chiếu theo tên, cần kiểm tra)"
+
+
+def _same_nominee(model: Any, nomination: Nomination, unit_id: int) -> list[Any]:
+    """The rows of `model` (award history, ratings) that may be the nominee's, matched as the
+    eligibility checks match them (app.services.dossiers.checks): a person by folded name and
+    unit (`unit_id`: the nominee's, else the proposing unit's), a collective by its row in the
+    register. Rows recorded without a unit (a person) or
+    a collective without a register row fall back to the name; `_by_name` tells them apart."""
+    kind = model.nominee_kind == nomination.nominee_kind
+    if nomination.nominee_kind == "collective":
+        if nomination.collective_id is None:
+            return [kind, model.nominee_key == nomination.nominee_key]
+        return [kind, model.collective_id == nomination.collective_id]
+    return [kind, model.nominee_key == nomination.nominee_key,
+            or_(model.unit_id == unit_id, model.unit_id.is_(None))]  # fmt: skip
+
+
+def _by_name(row: Any, nomination: Nomination) -> bool:
+    """A row found by the name alone, not by who the nominee is."""
+    if nomination.nominee_kind == "collective":
+        return nomination.collective_id is None
+    return row.unit_id is None
 
 
 async def achievement_report(
@@ -717,41 +649,37 @@ async def achievement_report(
     person = nomination.nominee_kind == "individual"
     awards = await _award_names(session, {nomination.award_type_code})
     award = awards.get(nomination.award_type_code, (0, nomination.award_type_code))[1]
-    ratings = (
-        await session.scalars(
-            select(YearlyRating)
-            .where(YearlyRating.nominee_key == nomination.nominee_key,
-                   YearlyRating.nominee_kind == nomination.nominee_kind,
-                   YearlyRating.unit_id == unit_id)
-            .order_by(YearlyRating.year)
-        )
-    ).all()  # fmt: skip
-    history = (
-        await session.scalars(
-            select(AwardHistory)
-            .where(AwardHistory.nominee_key == nomination.nominee_key,
-                   AwardHistory.nominee_kind == nomination.nominee_kind)
-            .order_by(AwardHistory.year)
-        )
-    ).all()  # fmt: skip
+    ratings = (await session.scalars(
+        select(YearlyRating).where(*_same_nominee(YearlyRating, nomination, unit_id))
+        .order_by(YearlyRating.year)
+    )).all()  # fmt: skip
+    history = (await session.scalars(
+        select(AwardHistory).where(*_same_nominee(AwardHistory, nomination, unit_id))
+        .order_by(AwardHistory.year)
+    )).all()  # fmt: skip
     history_names = await _award_names(session, {h.award_type_code for h in history})
     initiatives = []
-    if person:
-        initiatives = (
-            await session.scalars(
-                select(Initiative)
-                .join(InitiativeAuthor, InitiativeAuthor.initiative_id == Initiative.id)
-                .where(InitiativeAuthor.name_key == nomination.nominee_key)
-                .order_by(Initiative.year, Initiative.id)
-            )
-        ).all()
+    if person:  # written by the person at their unit, or where no unit was recorded
+        authored = select(InitiativeAuthor.initiative_id).where(
+            InitiativeAuthor.name_key == nomination.nominee_key
+        )
+        initiatives = (await session.scalars(
+            select(Initiative)
+            .where(Initiative.id.in_(authored),
+                   or_(Initiative.unit_id == unit_id, Initiative.unit_id.is_(None)))
+            .order_by(Initiative.year, Initiative.id)
+        )).all()  # fmt: skip
+
+    def labelled(text: str, row: Any) -> str:
+        return f"{text} {BY_NAME}" if _by_name(row, nomination) else text
+
     titles = [
-        {"year": str(r.year), "title": RATING_NAMES.get(r.rating, r.rating),
+        {"year": str(r.year), "title": labelled(RATING_NAMES.get(r.rating, r.rating), r),
          "decision": r.decision_no or ""}
         for r in ratings
     ] + [
-        {"year": str(h.year), "title": history_names.get(h.award_type_code,
-                                                         (0, h.award_type_code))[1],
+        {"year": str(h.year),
+         "title": labelled(history_names.get(h.award_type_code, (0, h.award_type_code))[1], h),
          "decision": " ".join(p for p in (h.decision_no or "", f"ngày {dotted_date(h.decided_on)}"
                                           if h.decided_on else "") if p)}
         for h in history
@@ -777,8 +705,11 @@ async def achievement_report(
         "profile": profile,
         "work": work or [f"{DOTS} (nêu thành tích đạt được)"],
         "initiatives": [
-            f"- {i.title} ({i.year}{', ' + i.recognised_by if i.recognised_by else ''}"
-            f"{', ' + i.decision_no if i.decision_no else ''})"
+            labelled(
+                f"- {i.title} ({i.year}{', ' + i.recognised_by if i.recognised_by else ''}"
+                f"{', ' + i.decision_no if i.decision_no else ''})",
+                i,
+            )
             for i in initiatives
         ]
         or ["- Chưa có sáng kiến nào được ghi nhận trong tdkt."],

@@ -66,8 +66,9 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-async def to_pdf(docx: bytes) -> bytes:
-    """Print the document to PDF with LibreOffice headless; 503 when it is not installed."""
+async def to_pdf(docx: bytes, suffix: str = ".docx") -> bytes:
+    """Print the document (Word, or a workbook with `suffix=".xlsx"`) to PDF with LibreOffice
+    headless; 503 when it is not installed."""
     binary = soffice()
     if binary is None:
         raise ServiceUnavailable(
@@ -77,13 +78,14 @@ async def to_pdf(docx: bytes) -> bytes:
     async with _PDF_LOCK:
         with tempfile.TemporaryDirectory(prefix="tdkt-pdf-") as work:
             folder = Path(work)
-            (folder / "document.docx").write_bytes(docx)
+            source = folder / f"document{suffix}"
+            source.write_bytes(docx)
             # A profile of its own: a soffice already running for someone else does not
             # swallow the conversion.
             profile = (folder / "profile").as_uri()
             process = await asyncio.create_subprocess_exec(
                 binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                "--convert-to", "pdf", "--outdir", str(folder), str(folder / "document.docx"),
+                "--convert-to", "pdf", "--outdir", str(folder), str(source),
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
                 env={**os.environ, "HOME": str(folder)},
             )  # fmt: skip

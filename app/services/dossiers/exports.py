@@ -70,6 +70,9 @@ class Column:
     header: str
     width: int = 16
     personal: bool = False
+    # Ids and codes kept for programs: present in the XLSX but hidden, so the printed page
+    # holds what a person reads.
+    printed: bool = True
 
 
 DOSSIER_COLUMNS = (
@@ -180,7 +183,8 @@ async def tabular_file(
     if fmt == "csv":
         return _file(await asyncio.to_thread(table_csv, headers, rows), CSV_TYPE, name, "csv")
     widths = [c.width for c in columns]
-    content = await asyncio.to_thread(table_xlsx, sheet, headers, rows, widths)
+    hidden = [not c.printed for c in columns]
+    content = await asyncio.to_thread(table_xlsx, sheet, headers, rows, widths, hidden)
     return _file(content, XLSX_TYPE, name, "xlsx")
 
 
@@ -401,8 +405,15 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def table_xlsx(title: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:
-    """One sheet: a bold header row (frozen, filterable) and the rows under it."""
+def table_xlsx(
+    title: str,
+    headers: list[str],
+    rows: list[list[Any]],
+    widths: list[int],
+    hidden: list[bool] | None = None,
+) -> bytes:
+    """One sheet: a bold header row (frozen, filterable) and the rows under it; `hidden`
+    columns (ids, codes) stay in the data but out of the printed page."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -411,8 +422,11 @@ def table_xlsx(title: str, headers: list[str], rows: list[list[Any]], widths: li
         cell.font = Font(bold=True)
     for row in rows:
         _append(sheet, row)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+    hidden = hidden or [False] * len(widths)
+    for index, (width, hide) in enumerate(zip(widths, hidden, strict=True), start=1):
+        dimension = sheet.column_dimensions[sheet.cell(1, index).column_letter]
+        dimension.width, dimension.hidden = width, hide
+    fit_row_heights(sheet, [0 if hide else w for w, hide in zip(widths, hidden, strict=True)])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     print_ready(sheet)
@@ -479,6 +493,25 @@ def nominations_xlsx(round_name: str, groups: list[tuple[str, list[ListedNominat
 
 PRINT_FONT = "Times New Roman"
 _THIN = Side(style="thin", color="000000")
+
+
+LINE_POINTS = 15  # one line of 11 pt text
+
+
+def fit_row_heights(sheet: Any, widths: list[int]) -> None:
+    """Give each row the height its longest wrapped cell needs: LibreOffice and Excel print a
+    row at its stored height, so wrapped text without one overprints the next row. The count
+    of lines is estimated from the text length and the column's width in characters."""
+    for row in sheet.iter_rows(min_row=1):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if width and isinstance(cell.value, str):
+                # A width counts digits of the default font; Times New Roman text fits ~1.3×.
+                usable = max(int(width * 1.3) - 2, 1)
+                lines = max(lines, sum(-(-len(part) // usable) or 1
+                                       for part in cell.value.split("\n")))  # fmt: skip
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = min(lines, 30) * LINE_POINTS
 
 
 def print_ready(sheet: Any, *, landscape: bool = True) -> None:

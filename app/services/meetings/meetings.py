@@ -19,6 +19,7 @@ from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.core.text import nfc
 from app.models import (
+    Absence,
     AgendaItem,
     Attendance,
     Council,
@@ -29,7 +30,13 @@ from app.models import (
     Round,
 )
 from app.schemas.common import RowWith
-from app.schemas.meetings import AgendaEntry, MeetingCreate, MeetingFilter, MeetingRead
+from app.schemas.meetings import (
+    AbsenceEntry,
+    AgendaEntry,
+    MeetingCreate,
+    MeetingFilter,
+    MeetingRead,
+)
 from app.services import audit, permissions, rule_values, workflow
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
@@ -38,7 +45,7 @@ AUDITED = ("title", "scheduled_at", "kind", "status", "council_id", "round_id")
 
 
 def _with_children(stmt: Select) -> Select:
-    return stmt.options(selectinload(Meeting.attendance))
+    return stmt.options(selectinload(Meeting.attendance), selectinload(Meeting.absences))
 
 
 async def reload(session: AsyncSession, principal: Principal, meeting_id: int) -> Meeting:
@@ -129,6 +136,7 @@ def _read(m: Meeting, agenda: list[AgendaEntry], live_total: int) -> MeetingRead
             m,
             agenda=agenda,
             attendance=attendance,
+            absences=list(m.absences),
             members_total=m.members_total if opened else live_total,
             present=m.present if opened else len(attendance),
         )
@@ -218,8 +226,10 @@ async def set_attendance(
     meeting_id: int,
     member_ids: list[int],
     expected: int | None,
+    absences: list[AbsenceEntry] | None = None,
 ) -> Meeting:
-    """Điểm danh: the members present, active members of the meeting's council only."""
+    """Điểm danh: the members present, active members of the meeting's council only, and the
+    absent ones with their reasons (for the minutes)."""
     permissions.require(actor, "meeting.set_attendance")
     meeting = await get_meeting(session, actor, meeting_id, lock=True)
     check_version(meeting, expected)
@@ -230,22 +240,52 @@ async def set_attendance(
         "đã khai mạc, không sửa điểm danh",
     )
     wanted = list(dict.fromkeys(member_ids))
-    if strangers := sorted(set(wanted) - await active_members(session, meeting.council_id)):
+    reasons = {a.member_id: nfc(a.reason).strip() for a in absences or []}
+    _check_absences(wanted, absences or [], reasons)
+    named = set(wanted) | set(reasons)
+    if strangers := sorted(named - await active_members(session, meeting.council_id)):
         raise Unprocessable(
             f"Không phải thành viên đang hoạt động của Hội đồng: {strangers}.",
             code="not_council_members",
             member_ids=strangers,
         )
     meeting = await reload(session, actor, meeting_id)
-    before = [a.member_id for a in meeting.attendance]
+    before = {
+        "member_ids": [a.member_id for a in meeting.attendance],
+        "absences": {str(a.member_id): a.reason for a in meeting.absences},
+    }
     meeting.attendance = [Attendance(member_id=m) for m in wanted]
+    meeting.absences = [Absence(member_id=m, reason=r) for m, r in sorted(reasons.items())]
     touch(meeting)
     await flush_or_conflict(session)
+    after = {"member_ids": sorted(wanted), "absences": {str(m): r for m, r in reasons.items()}}
     await audit.record(
-        session, actor, "meeting.attendance_set", "meeting", meeting.id,
-        before={"member_ids": before}, after={"member_ids": sorted(wanted)},
-    )  # fmt: skip
+        session, actor, "meeting.attendance_set", "meeting", meeting.id, before=before, after=after
+    )
     return meeting
+
+
+def _check_absences(
+    present: list[int], absences: list[AbsenceEntry], reasons: dict[int, str]
+) -> None:
+    """A member is either present or absent, once; a reason says something."""
+    both = sorted(set(present) & set(reasons))
+    if both:
+        raise Unprocessable(
+            f"Thành viên {both} vừa có mặt vừa vắng mặt; mỗi thành viên chỉ ở một danh sách.",
+            code="attendance_conflict",
+            member_ids=both,
+        )
+    if len(reasons) != len(absences):
+        raise Unprocessable(
+            "Mỗi thành viên vắng mặt chỉ ghi một lý do.", code="attendance_conflict"
+        )
+    if blank := sorted(m for m, r in reasons.items() if not r):
+        raise Unprocessable(
+            f"Ghi lý do vắng mặt của thành viên {blank} (ví dụ: đi công tác).",
+            code="attendance_conflict",
+            member_ids=blank,
+        )
 
 
 # ---- opening ---------------------------------------------------------------------------------

@@ -4,10 +4,15 @@
 day is the one of its key with the latest `effective_from` not after that day.
 
 The defaults below are used when Sở Nội vụ has stored no value for that key and date. The
-multiples were not found in the stored texts of Nghị định 152/2025/NĐ-CP: they are shipped as
-the levels of Nghị định 91/2017/NĐ-CP (Điều 70, 71), marked `verified = false`, until Sở Nội vụ
-confirms or corrects them (any value it sets is verified). A paper that uses an unverified
-value says so.
+multiples were not found in any stored text of Nghị định 152/2025/NĐ-CP (searched again in
+2026-12: public pages, documentation and code). What was found is Điều 54 of the decree it
+replaced, Nghị định 98/2023/NĐ-CP (in force from 2024-01-01), quoted by a commune's page
+(phuongduc.thuathienhue.gov.vn, "Mức tiền thưởng danh hiệu thi đua từ ngày 01/01/2024"):
+Chiến sĩ thi đua cấp tỉnh 03 lần, Tập thể lao động xuất sắc 1,5 lần, cờ thi đua của tỉnh 08
+lần the mức lương cơ sở — the shipped values agree. The Bằng khen multiples (1 for a person, 2
+for a collective) are those of Nghị định 91/2017/NĐ-CP; the matching article of 98/2023 was not
+found. All stay `verified = false` until Sở Nội vụ confirms or corrects them against 152/2025
+(any value it sets is verified). A paper that uses an unverified value says so.
 """
 
 from dataclasses import dataclass
@@ -35,6 +40,11 @@ UNVERIFIED_BASIS = (
     "Chưa đối chiếu với Nghị định 152/2025/NĐ-CP (điều quy định mức tiền thưởng); giá trị khởi "
     "tạo theo mức của Nghị định 91/2017/NĐ-CP, Điều 70, 71. Sở Nội vụ xác nhận hoặc sửa."
 )
+TITLE_BASIS = (
+    "Chưa đối chiếu với Nghị định 152/2025/NĐ-CP (điều quy định mức tiền thưởng); giá trị khởi "
+    "tạo bằng mức của Nghị định 98/2023/NĐ-CP, Điều 54 (danh hiệu thi đua, từ 01/01/2024). Sở "
+    "Nội vụ xác nhận hoặc sửa."
+)
 
 
 @dataclass(frozen=True)
@@ -53,12 +63,12 @@ def prize_key(award_type_code: str, nominee_kind: str) -> str:
 
 
 _NAMES = {spec.code: spec.name for spec in AWARD_TYPES}
-_MULTIPLES = (  # (award type, nominee kind, multiple of the base salary)
-    ("chien_si_thi_dua_cap_tinh", "individual", 3.0),
-    ("co_thi_dua_ubnd_tinh", "collective", 8.0),
-    ("bang_khen_chu_tich_ubnd_tinh", "individual", 1.0),
-    ("bang_khen_chu_tich_ubnd_tinh", "collective", 2.0),
-    ("tap_the_lao_dong_xuat_sac", "collective", 1.5),
+_MULTIPLES = (  # (award type, nominee kind, multiple of the base salary, where it comes from)
+    ("chien_si_thi_dua_cap_tinh", "individual", 3.0, TITLE_BASIS),
+    ("co_thi_dua_ubnd_tinh", "collective", 8.0, TITLE_BASIS),
+    ("bang_khen_chu_tich_ubnd_tinh", "individual", 1.0, UNVERIFIED_BASIS),
+    ("bang_khen_chu_tich_ubnd_tinh", "collective", 2.0, UNVERIFIED_BASIS),
+    ("tap_the_lao_dong_xuat_sac", "collective", 1.5, TITLE_BASIS),
 )
 DEFAULTS: tuple[Default, ...] = (
     Default(
@@ -69,9 +79,9 @@ DEFAULTS: tuple[Default, ...] = (
         Default(
             prize_key(code, kind), date(2024, 1, 1), multiple, "multiple",
             f"Tiền thưởng {_NAMES[code]} ({KINDS[kind]}), lần mức lương cơ sở",
-            UNVERIFIED_BASIS, False,
+            basis, False,
         )
-        for code, kind, multiple in _MULTIPLES
+        for code, kind, multiple, basis in _MULTIPLES
     ),
 )  # fmt: skip
 

@@ -33,6 +33,7 @@ from app.services.tasks.rules import (
 TASK_FIELDS = (
     "code", "period", "seq", "content", "note", "due_kind", "due_month", "due_date", "due_text",
     "lead_unit_id", "lead_unit_label", "status", "completed_on", "progress_percent",
+    "issued_document_no",
 )  # fmt: skip
 # The task a group coordinator belongs to, apart from the task the list selects.
 _GroupTask = aliased(Task)

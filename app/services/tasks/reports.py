@@ -9,6 +9,7 @@ from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, check_version, get_or_404, paginate
 from app.core.principal import Principal
 from app.core.statuses import TaskStatus
+from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
 from app.models import Attachment, Dossier, Plan, Task, TaskReport
 from app.schemas.tasks import TaskReportCreate
@@ -23,7 +24,7 @@ from app.services.policies import (
 )
 from app.services.tasks.rules import progress_fits_status, set_status
 
-REPORT_FIELDS = ("status", "progress_percent", "completed_on")
+REPORT_FIELDS = ("status", "progress_percent", "completed_on", "issued_document_no")
 
 
 async def submit_report(
@@ -136,6 +137,7 @@ async def _record(
         status=data.status,
         progress_percent=data.progress_percent,
         content=data.content,
+        document_no=nfc(data.document_no) if data.document_no else None,
         attachment_ids=attachment_ids,
         applied=applied,
     )
@@ -143,6 +145,8 @@ async def _record(
     before = audit.snapshot(task, REPORT_FIELDS)
     if applied:
         task.progress_percent = data.progress_percent
+        if report.document_no:
+            task.issued_document_no = report.document_no
         action = "correct" if actor.is_noi_vu else "report"
         set_status(task, action, data.status, today_in_vietnam())
     await session.flush()
