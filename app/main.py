@@ -19,6 +19,7 @@ from app.core.security import TokenCodec
 from app.core.transport import install_compression, install_cors
 from app.services.dossiers import startup
 from app.services.meetings import scrub
+from app.services.public.throttle import RequestThrottle
 
 DESCRIPTION = """
 API công tác thi đua, khen thưởng tỉnh Sơn La — the API for the emulation and commendation
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.settings = settings
     app.state.db = Database(settings)
     app.state.tokens = TokenCodec(settings)
+    app.state.public_throttle = RequestThrottle(limit=settings.public_requests_per_minute)
     install_error_handlers(app)
     # Middleware, innermost first: each answer, a 500 included, passes every later one.
     app.add_middleware(UnexpectedErrorMiddleware)

@@ -124,10 +124,12 @@ def _application(tmp_path_factory):
 async def app(_application, settings: Settings):
     from app.core.db import Database
     from app.core.security import TokenCodec
+    from app.services.public.throttle import RequestThrottle
 
     _application.state.settings = settings
     _application.state.db = Database(settings)
     _application.state.tokens = TokenCodec(settings)
+    _application.state.public_throttle = RequestThrottle(settings.public_requests_per_minute)
     if PG_URL:
         from tests import postgres
 

@@ -17,6 +17,8 @@ from app.models import (
     AwardType,
     Council,
     CouncilMember,
+    Disclosure,
+    DisclosureItem,
     Meeting,
     MeetingVoter,
     Nomination,
@@ -197,3 +199,12 @@ async def read_back(
 
 def days_ago(n: int) -> date:
     return (datetime.now(UTC) - timedelta(days=n)).date()
+
+
+def disclosure(nomination_ids: list[int], published_on: date, **fields: Any) -> Disclosure:
+    """A published list (danh sách công khai) of the nominations, to add to the session: the
+    API takes no publication date after today, and tests need fixed ones."""
+    fields.setdefault("title", "Danh sách công khai đề nghị khen thưởng")
+    fields.setdefault("channel", "Cổng thông tin điện tử tỉnh")
+    items = [DisclosureItem(nomination_id=i) for i in nomination_ids]
+    return Disclosure(published_on=published_on, items=items, **fields)

@@ -13,7 +13,13 @@ from app.models import Unit
 from app.services.permissions import ACTIONS
 from tests.factories import PASSWORD, make_user, signed_in
 
-PUBLIC_PATHS = {"/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/calendar/{token}.ics"}
+PUBLIC_PATHS = {
+    "/api/v1/auth/token",
+    "/api/v1/auth/refresh",
+    "/api/v1/calendar/{token}.ics",
+    "/api/v1/public/disclosures",
+    "/api/v1/public/awards",
+}
 
 
 def _gates(dependant) -> list[ActionGate | PublicGate]:
@@ -64,7 +70,7 @@ def test_every_action_of_the_table_is_used_by_a_route(app):
     assert len(used) == len(set(used))  # and by one route only
 
 
-def test_only_the_sign_in_routes_and_the_calendar_feed_are_public(app):
+def test_only_the_sign_in_routes_the_calendar_feed_and_the_public_surface_are_public(app):
     public = {p for p, r in _v1(app) for g in _gates(r.dependant) if isinstance(g, PublicGate)}
 
     assert public == PUBLIC_PATHS

@@ -46,10 +46,12 @@ from app.services.accounts import grants
 from app.services.award_history import importing as history_import
 from app.services.award_history import unit_titles
 from app.services.award_history.records import history_scope
-from app.services.decisions import complaints, disclosures, state
+from app.services.decisions import complaints, state
 from app.services.decisions import records as decisions
 from app.services.decisions import signed as signed_decisions
 from app.services.directory import clusters, councils
+from app.services.disclosures import lists as disclosures
+from app.services.disclosures import opinions as disclosure_opinions
 from app.services.documents import templates as document_templates
 from app.services.dossiers import actions, attachments, create, nominations, reviews
 from app.services.emulation import votes as cluster_votes
@@ -126,7 +128,11 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (signed_decisions.correct, "decision.correct", None),
     (signed_decisions.upload, "decision.attach_signed", None),
     (state.record_result, "state_result.record", None),
-    (disclosures.record, "disclosure.record", None),
+    (disclosures.record, "disclosure.record_list", None),
+    (disclosures.record_for_nomination, "disclosure.record", None),
+    (disclosures.update, "disclosure.update", None),
+    (disclosure_opinions.record, "disclosure.record_opinion", None),
+    (disclosure_opinions.update, "disclosure.update_opinion", None),
     (complaints.record, "complaint.record", None),
     (complaints.resolve, "complaint.resolve", None),
     (history_import.import_history, "award_history.import", None),
@@ -296,6 +302,7 @@ MATRICES = (
     "tests.tasks.test_outputs",
     "tests.emulation.test_rules",
     "tests.webhooks.test_permissions",
+    "tests.disclosures.test_disclosures",
 )
 
 

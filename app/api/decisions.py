@@ -1,5 +1,5 @@
-"""Decisions (quyết định khen thưởng, tờ trình cấp Nhà nước), state-level results, the public
-disclosure of nominations, and complaints (đơn thư khiếu nại, tố cáo) that block decisions."""
+"""Decisions (quyết định khen thưởng, tờ trình cấp Nhà nước), state-level results, and complaints
+(đơn thư khiếu nại, tố cáo) that block decisions."""
 
 from typing import Annotated, Any
 
@@ -29,12 +29,10 @@ from app.schemas.decisions import (
     DecisionKind,
     DecisionRead,
     DecisionUpdate,
-    DisclosureCreate,
-    DisclosureRead,
     StateResultCreate,
     StateResultRead,
 )
-from app.services.decisions import complaints, disclosures, records, signed, state
+from app.services.decisions import complaints, records, signed, state
 from app.services.decisions.records import DECISION_SORTING
 
 router = feature_router()
@@ -231,41 +229,6 @@ async def record_state_result(
     history, `rejected` ends it."""
     result = await state.record_result(session, principal, nomination_id, body)
     return StateResultRead.model_validate(RowWith(result, status=body.outcome))
-
-
-@router.post(
-    "/nominations/{nomination_id}/disclosure",
-    summary="Record the public disclosure of a nomination",
-    response_model=DisclosureRead,
-    status_code=status.HTTP_201_CREATED,
-    responses={**NOT_FOUND, **CONFLICT},
-    tags=["decisions"],
-)
-async def record_disclosure(
-    session: SessionDep,
-    principal: Allowed("disclosure.record"),
-    nomination_id: Id,
-    body: DisclosureCreate,
-):
-    """Công khai: Huân chương and titles of honour go on a meeting's agenda only when published
-    at least the award type's `disclosure_working_days` working days before the meeting."""
-    row = await disclosures.record(session, principal, nomination_id, body)
-    return DisclosureRead.model_validate(row)
-
-
-@router.get(
-    "/nominations/{nomination_id}/disclosures",
-    summary="List a nomination's disclosures",
-    response_model=list[DisclosureRead],
-    responses=NOT_FOUND,
-    tags=["decisions"],
-)
-async def list_disclosures(
-    session: SessionDep, principal: Allowed("disclosure.list"), nomination_id: Id
-):
-    """The public disclosures (công khai) recorded for a nomination."""
-    rows = await disclosures.for_nomination(session, principal, nomination_id)
-    return [DisclosureRead.model_validate(r) for r in rows]
 
 
 @router.post(

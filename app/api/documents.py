@@ -22,7 +22,7 @@ from app.schemas.documents import (
     TemplateName,
 )
 from app.services import documents
-from app.services.documents import decisions, papers, templates
+from app.services.documents import decisions, disclosure_list, papers, templates
 from app.services.documents.render import DOCX_TYPE, PDF_TYPE
 
 router = feature_router()
@@ -114,6 +114,7 @@ PAPER_ACTIONS = {
     "decision_paper": "decision",
     "tally_minutes_paper": "tally_minutes",
     "ballot_paper": "ballot_paper",
+    "disclosure_list_paper": "disclosure_list",
 }
 
 _paper_route(
@@ -228,6 +229,18 @@ _paper_route(
     "Phiếu bầu để trống (DOCX hoặc PDF)",
     """The blank phiếu bầu of the meeting's agenda, grouped by award type, with a Tán thành and
     a Không tán thành box per nominee, for members who vote on paper. It carries no name.""",
+)
+_paper_route(
+    "/disclosures/{disclosure_id}/documents/danh-sach-cong-khai",
+    "disclosure_list_paper",
+    "Print a published list with its notice",
+    disclosure_list.disclosure_list,
+    "Thông báo và danh sách công khai (DOCX hoặc PDF)",
+    """Thông báo công khai of Sở Nội vụ for a published list: the period of disclosure, the
+    channel, the comment deadline (hạn nhận ý kiến) and where to send opinions, signed by the
+    Giám đốc; then the danh sách công khai grouped by award type (STT, Họ và tên / Tên tập
+    thể, Chức vụ, đơn vị công tác, Ghi chú). Readers get names and units only.""",
+    dated=True,
 )
 
 

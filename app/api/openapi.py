@@ -163,8 +163,13 @@ TAGS = [
     },
     {
         "name": "decisions",
-        "description": "Commendation decisions (quyết định khen thưởng), "
-        "disclosure and the central government's answers.",
+        "description": "Commendation decisions (quyết định khen thưởng) "
+        "and the central government's answers.",
+    },
+    {
+        "name": "disclosures",
+        "description": "Public disclosure (công khai): the published lists of nominations, "
+        "their comment deadline and the opinions (ý kiến) received.",
     },
     {"name": "complaints", "description": "Complaints (khiếu nại, phản ánh) about nominations."},
     {
@@ -182,6 +187,11 @@ TAGS = [
         "loại), discipline (kỷ luật), initiatives (sáng kiến).",
     },
     {"name": "calendar", "description": "Calendar subscription feeds (lịch) for calendar apps."},
+    {
+        "name": "public",
+        "description": "Read without signing in, rate-limited: the lists under public "
+        "disclosure and the awards already decided (tra cứu khen thưởng).",
+    },
     {
         "name": "emulation",
         "description": "Cluster emulation scoring (chấm điểm thi đua cụm, "

@@ -42,6 +42,11 @@ TOO_LARGE = {413: _problem("Tệp quá lớn")}
 THROTTLED = {
     429: _problem("Quá nhiều lần đăng nhập sai; chờ số giây trong Retry-After (login_rate_limited)")
 }
+PUBLIC_THROTTLED = {
+    429: _problem(
+        "Quá nhiều yêu cầu từ một địa chỉ; chờ số giây trong Retry-After (too_many_requests)"
+    )
+}
 VERSIONED = {
     412: _problem("ETag đã cũ (version_mismatch)"),
     428: _problem("Thiếu If-Match"),

@@ -9,6 +9,7 @@ from app.api import (
     calendar_feeds,
     decisions,
     directory,
+    disclosures,
     documents,
     dossiers,
     emulation,
@@ -18,6 +19,7 @@ from app.api import (
     meetings,
     nominees,
     plans,
+    public,
     rounds,
     rule_values,
     tasks,
@@ -30,7 +32,7 @@ for module in (auth, accounts, directory, audit, plans, tasks, award_types, roun
     api_router.include_router(module.router)
 for module in (holidays, events, webhooks, meetings, decisions, award_history, rule_values):
     api_router.include_router(module.router)
-for module in (documents,):
+for module in (documents, disclosures, public):
     api_router.include_router(module.router)
 api_router.include_router(nominees.router)
 api_router.include_router(calendar_feeds.router)

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # Reverse proxies in front of the API that append to X-Forwarded-For: the client address
     # is the one that many hops from the right. 0: the address the connection comes from.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
+    # The public surface (/api/v1/public/*, no sign-in): requests one client address may make
+    # per minute, counted by each API process; and how long a browser or a shared cache may
+    # keep an answer before asking again.
+    public_requests_per_minute: int = Field(default=60, ge=1)
+    public_max_age_seconds: int = Field(default=300, ge=0, le=86400)
 
     idempotency_ttl_hours: int = 24
     idempotency_lock_seconds: int = 120

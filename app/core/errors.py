@@ -116,6 +116,8 @@ class ProblemCode(StrEnum):
     MISSING_LINK = "missing_link"
     MULTIPART_REQUIRED = "multipart_required"
     NOMINATIONS_NOT_DECIDABLE = "nominations_not_decidable"
+    NOMINATIONS_NOT_DISCLOSABLE = "nominations_not_disclosable"
+    NOMINATION_NOT_ON_LIST = "nomination_not_on_list"
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_A_GRASSROOTS_TITLE = "not_a_grassroots_title"
     NOT_A_PLAN = "not_a_plan"

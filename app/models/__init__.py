@@ -7,7 +7,7 @@ from app.models.award_history import AwardHistory
 from app.models.award_types import AwardType
 from app.models.base import Base
 from app.models.calendar_feeds import CalendarFeed
-from app.models.decisions import Complaint, Decision, DecisionItem, Disclosure, StateResult
+from app.models.decisions import Complaint, Decision, DecisionItem, StateResult
 from app.models.directory import (
     Cluster,
     ClusterMembership,
@@ -16,6 +16,7 @@ from app.models.directory import (
     CouncilMemberCluster,
     Unit,
 )
+from app.models.disclosures import Disclosure, DisclosureItem, DisclosureOpinion
 from app.models.documents import DocumentTemplate
 from app.models.dossiers import (
     Attachment,
@@ -98,6 +99,8 @@ __all__ = [
     "DecisionItem",
     "DisciplineRecord",
     "Disclosure",
+    "DisclosureItem",
+    "DisclosureOpinion",
     "DocumentTemplate",
     "Dossier",
     "DossierCounter",

@@ -1,5 +1,5 @@
-"""What follows the council: decisions (quyết định), complaints (đơn thư), public disclosures
-(công khai) and the outcomes of state-level submissions."""
+"""What follows the council: decisions (quyết định), complaints (đơn thư) and the outcomes of
+state-level submissions. Public disclosures (công khai) live in `disclosures`."""
 
 from datetime import date, datetime
 
@@ -106,20 +106,6 @@ class Complaint(TimestampMixin, VersionedMixin, Base):
     upheld: Mapped[bool | None] = mapped_column(Boolean)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-
-class Disclosure(Base):
-    """Công khai danh sách đề nghị (Huân chương, danh hiệu vinh dự) before the council meets."""
-
-    __tablename__ = "disclosures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
-    published_on: Mapped[date] = mapped_column(Date)
-    channel: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str | None] = mapped_column(String(1000))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StateResult(Base):

@@ -1,10 +1,10 @@
-"""Decisions, state-level results, complaints, public disclosures and the award history."""
+"""Decisions, state-level results, complaints and the award history."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import Field, HttpUrl
+from pydantic import Field
 
 from app.core import statuses
 from app.core.statuses import NominationStatus
@@ -126,18 +126,3 @@ class ComplaintRead(ReadModel):
     resolved_at: datetime | None
     created_at: datetime
     version: int
-
-
-class DisclosureCreate(StrictModel):
-    published_on: date
-    channel: str = Field(min_length=1, max_length=300, examples=["Cổng thông tin điện tử tỉnh"])
-    url: HttpUrl | None = None
-
-
-class DisclosureRead(ReadModel):
-    id: int
-    nomination_id: Id
-    published_on: date
-    channel: str
-    url: str | None
-    created_at: datetime

@@ -253,6 +253,14 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("state_result.record", ONLY_NOI_VU, ANY),
     ("disclosure.record", ONLY_NOI_VU, ANY),
     ("disclosure.list", COUNCIL_FOLLOWERS, ANY),
+    ("disclosure.record_list", ONLY_NOI_VU, ANY),
+    ("disclosure.list_lists", COUNCIL_FOLLOWERS, ANY),
+    ("disclosure.read", COUNCIL_FOLLOWERS, ANY),
+    ("disclosure.update", ONLY_NOI_VU, ANY),
+    ("disclosure.record_opinion", ONLY_NOI_VU, ANY),
+    ("disclosure.list_opinions", COUNCIL_FOLLOWERS, ANY),
+    ("disclosure.read_opinion", COUNCIL_FOLLOWERS, ANY),
+    ("disclosure.update_opinion", ONLY_NOI_VU, ANY),
     ("complaint.record", ONLY_NOI_VU, ANY),
     ("complaint.list", COUNCIL_FOLLOWERS, ANY),
     ("complaint.read", COUNCIL_FOLLOWERS, ANY),
@@ -294,6 +302,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document.decision_draft", COUNCIL_READERS, IN_SCOPE),
     ("document.decision", COUNCIL_READERS, ANY),
     ("document.ballot_paper", COUNCIL_READERS, IN_SCOPE),
+    ("document.disclosure_list", COUNCIL_READERS, ANY),
     # cluster emulation (thi đua cụm, khối): tables, self-scoring, verification, results
     ("emulation.create_table", TABLE_DEFINERS, DEFINER_OF_TABLE),
     ("emulation.update_table", TABLE_DEFINERS, DEFINER_OF_TABLE),
@@ -326,9 +335,16 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("document_template.versions", ONLY_NOI_VU, ANY),
     ("document_template.revert", ONLY_NOI_VU, ANY),
 )
-# Called without a Bearer token: signing in, and a calendar app reading a feed, whose secret
-# address is the credential (the feed shows what its owner may see).
-_PUBLIC = ("auth.login", "auth.refresh", "calendar.feed")
+# Called without a Bearer token: signing in, a calendar app reading a feed, whose secret
+# address is the credential (the feed shows what its owner may see), and the public surface
+# (`/public/*`): the lists under disclosure and the awards decided, rate-limited per address.
+_PUBLIC = (
+    "auth.login",
+    "auth.refresh",
+    "calendar.feed",
+    "public.disclosures",
+    "public.awards",
+)
 
 
 def _build() -> dict[str, Action]:

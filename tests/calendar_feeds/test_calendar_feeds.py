@@ -9,9 +9,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from app.models import CalendarFeed, Disclosure
+from app.models import CalendarFeed
 from app.services.calendar_feeds import MAX_FEEDS_PER_USER
 from tests.factories import auth, make_council, make_council_member, make_unit, make_user
+from tests.factories_council import disclosure as disclosure_of
 from tests.factories_council import make_meeting
 from tests.factories_dossiers import load_catalogue, make_dossier, make_round
 from tests.factories_plans import make_plan, make_task
@@ -75,10 +76,7 @@ async def _world(session):
     other_meeting = await make_meeting(session, theirs, scheduled_at=soon)
     unit = await make_unit(session)
     dossier = await make_dossier(session, unit, round_, status="submitted")
-    disclosure = Disclosure(
-        nomination_id=dossier.nominations[0].id, published_on=date(2026, 12, 1),
-        channel="Cổng thông tin điện tử tỉnh",
-    )  # fmt: skip
+    disclosure = disclosure_of([dossier.nominations[0].id], date(2026, 12, 1))
     session.add(disclosure)
     await session.flush()
     return locals()

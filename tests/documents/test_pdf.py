@@ -35,8 +35,12 @@ EXPECTED = {
                                    "SƠ LƯỢC LÝ LỊCH", "15/QĐ-STP", "NGƯỜI BÁO CÁO THÀNH TÍCH"],
     "bao-cao-thanh-tich-tap-the": ["BÁO CÁO THÀNH TÍCH", "THÀNH TÍCH ĐẠT ĐƯỢC"],
     "phieu-bau": ["PHIẾU BẦU", "Ông Lò Văn Minh", "Tán thành", "không ghi tên"],
+    "danh-sach-cong-khai": ["THÔNG BÁO", "/TB-SNV", "DANH SÁCH CÔNG KHAI", "Ông Lò Văn Minh",
+                            "HUÂN CHƯƠNG LAO ĐỘNG HẠNG BA (01)", "Tổng số: 01 trường hợp",
+                            "đến hết ngày 15/12/2026", "tdkt@sonla.gov.vn"],
 }  # fmt: skip
-PAGES = {"to-trinh-don-vi": 2, "to-trinh-so-noi-vu": 2, "du-thao-quyet-dinh": 2}
+PAGES = {"to-trinh-don-vi": 2, "to-trinh-so-noi-vu": 2, "du-thao-quyet-dinh": 2,
+         "danh-sach-cong-khai": 2}  # fmt: skip
 
 
 def _pdf_text(pdf: bytes, tmp_path) -> tuple[str, str]:

@@ -8,7 +8,7 @@ import pytest
 
 from app.core.principal import SYSTEM
 from app.core.working_days import VIETNAM_TZ, HolidayCalendar
-from app.models import Disclosure, Dossier
+from app.models import Dossier
 from app.services import holidays
 from app.services.meetings.agenda import disclosure_deadline
 from tests.factories import etag_version, make_council, make_council_member, signed_in
@@ -19,6 +19,7 @@ from tests.factories_council import (
     CSTD_TINH,
     HUAN_CHUONG,
     council_with_members,
+    disclosure,
     eligible_nominations,
     make_meeting,
 )
@@ -243,9 +244,9 @@ async def test_huan_chuong_needs_ten_working_days_of_disclosure(
 
     # Stored directly: the API takes no publication date after today, and these are fixed.
     session.add(
-        Disclosure(
-            nomination_id=nomination.id,
-            published_on=date.fromisoformat(published_on),
+        disclosure(
+            [nomination.id],
+            date.fromisoformat(published_on),
             channel="Cổng TTĐT tỉnh",
             url="https://sonla.gov.vn/a",
         )
@@ -270,11 +271,7 @@ async def test_a_holiday_declared_by_noi_vu_lengthens_the_disclosure_period(app,
         session, group.council, scheduled_at=datetime(2026, 12, 14, 8, tzinfo=VIETNAM_TZ)
     )
     _, admin = await signed_in(app, session)
-    session.add(
-        Disclosure(
-            nomination_id=nomination.id, published_on=date(2026, 11, 27), channel="Báo Sơn La"
-        )
-    )
+    session.add(disclosure([nomination.id], date(2026, 11, 27), channel="Báo Sơn La"))
     await holidays.set_holiday(session, SYSTEM, date(2026, 12, 4), True, "Nghỉ bù")
     await session.commit()
 

@@ -15,6 +15,8 @@ PUBLIC = {
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/api/v1/calendar/{token}.ics"),
+    ("get", "/api/v1/public/disclosures"),
+    ("get", "/api/v1/public/awards"),
 }
 
 

@@ -17,7 +17,16 @@ from sqlalchemy.orm import selectinload
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.core.working_days import today_in_vietnam
-from app.models import AwardType, Disclosure, Dossier, Meeting, Nomination, Round, Task
+from app.models import (
+    AwardType,
+    Disclosure,
+    DisclosureItem,
+    Dossier,
+    Meeting,
+    Nomination,
+    Round,
+    Task,
+)
 from app.services import holidays, permissions, policies
 from app.services.meetings.access import meeting_scope
 from app.services.meetings.agenda import DEFAULT_DISCLOSURE_WORKING_DAYS
@@ -125,7 +134,8 @@ async def _disclosure_events(session: AsyncSession, owner: Principal, since: dat
         select(
             Disclosure, Nomination.nominee_name, AwardType.name, AwardType.disclosure_working_days
         )
-        .join(Nomination, Nomination.id == Disclosure.nomination_id)
+        .join(DisclosureItem, DisclosureItem.disclosure_id == Disclosure.id)
+        .join(Nomination, Nomination.id == DisclosureItem.nomination_id)
         .join(Dossier, Dossier.id == Nomination.dossier_id)
         .join(AwardType, AwardType.code == Nomination.award_type_code)
         .where(Disclosure.published_on >= since)
@@ -135,14 +145,27 @@ async def _disclosure_events(session: AsyncSession, owner: Principal, since: dat
     if not rows:
         return []
     working_days = await holidays.calendar(session)
-    events = []
+    lists: dict[int, list] = {}
     for disclosure, nominee, award, days in rows:
-        last = working_days.add_working_days(
-            disclosure.published_on, days or DEFAULT_DISCLOSURE_WORKING_DAYS
+        lists.setdefault(disclosure.id, []).append((disclosure, nominee, award, days))
+    events = []
+    for entries in lists.values():
+        disclosure = entries[0][0]
+        # Until the comment deadline; a list recorded without one runs the working days the
+        # law asks of its award types.
+        last = disclosure.ends_on or max(
+            working_days.add_working_days(
+                disclosure.published_on, days or DEFAULT_DISCLOSURE_WORKING_DAYS
+            )
+            for _, _, _, days in entries
         )
+        if len(entries) == 1:
+            summary = f"Công khai đề nghị {entries[0][2]}: {entries[0][1]}"
+        else:
+            summary = f"Công khai: {disclosure.title} ({len(entries)} đề nghị)"
         event = _all_day(
             f"disclosure-{disclosure.id}", disclosure.created_at, disclosure.published_on, last,
-            f"Công khai đề nghị {award}: {nominee}",
+            summary,
         )  # fmt: skip
         event.add("description", f"Kênh công khai: {disclosure.channel}")
         if disclosure.url:

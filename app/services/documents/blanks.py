@@ -261,6 +261,34 @@ def achievement_report() -> object:
     return document
 
 
+DISCLOSED_COLUMNS = (
+    Column("STT", 1.3, "{{ row.no }}", "center"),
+    Column("Họ và tên / Tên tập thể", 5.0, "{{ row.name }}"),
+    Column("Chức vụ, đơn vị công tác", 8.0, "{{ row.position_unit }}"),
+    Column("Ghi chú", 2.2, "{{ row.note }}"),
+)
+
+
+def disclosure_list() -> object:
+    """Thông báo công khai of Sở Nội vụ with the danh sách công khai attached: the period of
+    disclosure, the comment deadline and where to send opinions, then the nominations grouped
+    by award type (Huân chương, danh hiệu vinh dự, and whatever else was published)."""
+    document = layout.new_document()
+    layout.heading_block(document)
+    layout.title_block(document, "THÔNG BÁO")
+    layout.body_paragraphs(document)
+    _field_lines(document, "terms")
+    layout.body_paragraphs(document, "closing")
+    layout.signature_block(document)
+    layout.page_break(document)
+    _list_heading(document, "{{ list_title }}")
+    layout.data_table(document, DISCLOSED_COLUMNS, rows="group.rows", group_loop="groups")
+    para(document, "Tổng số: {{ total }} trường hợp.", size=13, align="left", before=6)
+    para(document, "{{ period }}", size=13, italic=True, align="justify", before=6)
+    para(document, "{{ feedback }}", size=13, italic=True, align="justify", before=3)
+    return document
+
+
 BUILDERS: dict[str, Callable[[], object]] = {
     "to-trinh-don-vi": unit_submission,
     "to-trinh-so-noi-vu": unit_submission,
@@ -272,6 +300,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "du-thao-quyet-dinh": decision_draft,
     "bao-cao-thanh-tich-ca-nhan": achievement_report,
     "bao-cao-thanh-tich-tap-the": achievement_report,
+    "danh-sach-cong-khai": disclosure_list,
 }
 
 

@@ -243,6 +243,31 @@ SPECS: dict[str, Spec] = {
                 "notes": ["Hệ số tiền thưởng chưa được Sở Nội vụ xác nhận."],
             },
         ),
+        Spec(
+            "danh-sach-cong-khai",
+            "Thông báo và danh sách công khai các trường hợp đề nghị khen thưởng",
+            {
+                **_HEAD,
+                **_SIGN,
+                "issuer": "SỞ NỘI VỤ",
+                "number": "\u00a0" * 6 + "/TB-SNV",
+                "subject": "Công khai danh sách đề nghị tặng Huân chương Lao động",
+                "body": ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"],
+                "terms": [
+                    "Thời gian công khai: từ ngày 01/12/2026 đến hết ngày 15/12/2026.",
+                    "Hình thức công khai: Cổng thông tin điện tử tỉnh Sơn La.",
+                    "Nơi nhận ý kiến: Sở Nội vụ tỉnh Sơn La, tdkt@sonla.gov.vn.",
+                ],
+                "closing": ["Sở Nội vụ thông báo để các cơ quan, đơn vị và Nhân dân biết./."],
+                "list_title": "DANH SÁCH CÔNG KHAI CÁC TRƯỜNG HỢP ĐỀ NGHỊ TẶNG HUÂN CHƯƠNG",
+                "list_subtitle": "(Kèm theo Thông báo số      /TB-SNV của Sở Nội vụ)",
+                "groups": [{"title": "I. HUÂN CHƯƠNG LAO ĐỘNG HẠNG BA (01)", "rows": [_ROW]}],
+                "total": "01",
+                "period": "Thời gian công khai: từ ngày 01/12/2026 đến hết ngày 15/12/2026.",
+                "feedback": "Ý kiến gửi về Sở Nội vụ tỉnh Sơn La, tdkt@sonla.gov.vn trước "
+                "hết ngày 15/12/2026.",
+            },
+        ),
         *(
             Spec(
                 f"bao-cao-thanh-tich-{suffix}",

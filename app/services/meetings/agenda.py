@@ -18,7 +18,15 @@ from app.core.orm import check_version, flush_or_conflict, touch
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, MeetingStatus, NominationStatus
 from app.core.working_days import VIETNAM_TZ, HolidayCalendar
-from app.models import AgendaItem, AwardType, Disclosure, Dossier, Meeting, Nomination
+from app.models import (
+    AgendaItem,
+    AwardType,
+    Disclosure,
+    DisclosureItem,
+    Dossier,
+    Meeting,
+    Nomination,
+)
 from app.services import audit, holidays, permissions
 from app.services.meetings.access import get_meeting
 from app.services.meetings.meetings import reload, require_status
@@ -93,9 +101,10 @@ async def _facts(session: AsyncSession, meeting: Meeting, ids: list[int]) -> _Fa
         )
     )
     rows = await session.execute(
-        select(Disclosure.nomination_id, func.min(Disclosure.published_on))
-        .where(Disclosure.nomination_id.in_(ids))
-        .group_by(Disclosure.nomination_id)
+        select(DisclosureItem.nomination_id, func.min(Disclosure.published_on))
+        .join(Disclosure, Disclosure.id == DisclosureItem.disclosure_id)
+        .where(DisclosureItem.nomination_id.in_(ids))
+        .group_by(DisclosureItem.nomination_id)
     )
     return _Facts(nominations, dossiers, types, elsewhere, {n: d for n, d in rows})
 
