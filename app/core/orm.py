@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
@@ -97,3 +97,13 @@ async def flush_or_conflict(
             await session.flush()
     except IntegrityError as exc:
         raise Conflict(detail, code=code, **extra) from exc
+
+
+async def serialize(session: AsyncSession, key: int) -> None:
+    """Queue this transaction behind any other holding `key` until it ends (PostgreSQL's
+    transaction advisory lock). Taken before the first write, it keeps two requests that would
+    lock the same rows in opposite orders from deadlocking: the second starts once the first has
+    committed and sees its result. SQLite needs nothing: a writing transaction already holds the
+    database's one write lock (`BEGIN IMMEDIATE`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -5,7 +5,6 @@ problem that names the initiative, and no half-claim is left."""
 import asyncio
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from app.models import InitiativeUse, Nomination
@@ -17,12 +16,6 @@ NAME = "Lò Thị Mai"
 CSTD_TINH = "chien_si_thi_dua_cap_tinh"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug: when both conclusions overlap, each transaction forgets the other "
-    "nomination's stored checks (criteria_inputs) after updating its own row, PostgreSQL "
-    "detects a deadlock and the loser answers 500 instead of 409",
-)
 async def test_two_processes_claim_one_initiative_once(app, session, two_servers):  # noqa: F811
     await load_catalogue(session)
     round_ = await make_round(session, year=2026)

@@ -223,7 +223,13 @@ async def test_ping_and_redeliver(app, client, session, receiver):
 
     async with running_worker(app):
         await eventually(lambda: len(receiver.verified_payloads()) == 1)
-        (sent,) = await deliveries(client, admin, created["id"])
+        # The receiver has it; the worker records the answer just after (until then the
+        # delivery is still pending and cannot be sent again).
+        for _ in range(1500):
+            (sent,) = await deliveries(client, admin, created["id"])
+            if sent["status"] != "pending":
+                break
+            await asyncio.sleep(0.02)
         again = await client.post(f"{base}/deliveries/{sent['id']}/redeliver", headers=admin)
         ping = await client.post(f"{base}/ping", headers=admin)
         await eventually(lambda: len(receiver.verified_payloads()) == 3)

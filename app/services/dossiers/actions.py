@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import utcnow
 from app.core.db import advisory_lock
 from app.core.errors import Conflict, InvalidTransition, Unprocessable
-from app.core.orm import check_version, touch
+from app.core.orm import check_version, serialize, touch
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, NominationStatus, RoundStatus
 from app.core.text import nfc
@@ -364,6 +364,8 @@ async def appraise_nomination(
 ) -> tuple[Nomination, Dossier]:
     """Kết luận thẩm định of one nomination, while its dossier is under appraisal."""
     permissions.require(actor, "nomination.appraise")
+    # One conclusion at a time: the initiatives it settles are another's to check (see there).
+    await serialize(session, initiative_uses.APPRAISAL_LOCK)
     nomination = await queries.get_nomination(session, actor, nomination_id)
     dossier = await queries.get_dossier(session, actor, nomination.dossier_id)
     check_version(nomination, expected)

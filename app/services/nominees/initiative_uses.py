@@ -21,6 +21,11 @@ from app.models import Dossier, Initiative, InitiativeUse, Nomination
 from app.services import audit
 from app.services.nominees.facts import HOLDING
 
+# The advisory lock every appraisal conclusion takes first (see `orm.serialize`): concluding two
+# nominations that stand on the same initiative would otherwise update each other's stored
+# checks in opposite orders, and PostgreSQL would end one of them as a deadlock.
+APPRAISAL_LOCK = 0x7D4B_0001
+
 USED = "Sáng kiến, đề tài “{title}” đã làm căn cứ cho đề nghị số {nomination} (hồ sơ {dossier}); "
 USED += "mỗi sáng kiến, đề tài chỉ làm căn cứ cho một lần khen thưởng."
 
