@@ -6,7 +6,7 @@ Each existing disclosure (one nomination each) becomes a list of that one nomina
 date and feedback address stay empty, since nobody recorded them.
 
 Revision ID: 20261208_disclosure_lists
-Revises: 20261208_task_documents
+Revises: 20261208_holiday_updated_at
 Create Date: 2026-12-08 02:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261208_disclosure_lists"
-down_revision: str | None = "20261208_task_documents"
+down_revision: str | None = "20261208_holiday_updated_at"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

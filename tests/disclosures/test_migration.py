@@ -15,7 +15,7 @@ from app.models import Disclosure
 from app.services.disclosures.lists import with_items
 from tests.factories_council import HUAN_CHUONG, disclosure, eligible_nominations
 
-BEFORE_LISTS = "20261208_task_documents"
+BEFORE_LISTS = "20261208_holiday_updated_at"
 
 
 async def test_disclosures_become_lists_of_one_and_back(app, session, settings, is_postgres):
