@@ -180,6 +180,9 @@ WITHOUT_FIELDS = {
     "/api/v1/dated-rule-values": "a short table of dated values, one array",
     "/api/v1/document-templates": "the fixed catalogue of paper templates, one array",
     "/api/v1/document-templates/{name}/versions": "one template's few versions, one array",
+    "/api/v1/disclosures/{disclosure_id}/opinions": "one list's opinions, one array",
+    "/api/v1/public/awards": "the public surface: a few members, one cached shape for everyone",
+    "/api/v1/public/disclosures": "the public surface: a few members, one cached shape",
 }
 
 
