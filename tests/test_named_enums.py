@@ -173,6 +173,19 @@ CLOSED_FIELDS = {
     "level",
     "recipient",
     "outcome",
+    "rating",
+    "requires_rating",
+    "scope",
+    "tie_rule",
+    "proposal",
+    "choice",
+    "cast_as",
+    "result",
+    "effective_result",
+    "eligibility",
+    "owner_kind",
+    "owner",
+    "period",
 }
 INLINE_ALLOWED = {
     # A service token is only ever a reader: a single value, not a list to name.
@@ -183,16 +196,6 @@ INLINE_ALLOWED = {
     ("PriorAwardRead", "status"),
     ("Readiness", "status"),
     ("ClusterProgress", "kind"),
-    ("CriterionIn", "kind"),
-    ("CriterionRead", "kind"),
-    ("DueIn", "kind"),
-    ("DueRead", "kind"),
-    ("DisciplineCreate", "kind"),
-    ("DisciplineRead", "kind"),
-    ("DisciplineUpdate", "kind"),
-    ("InitiativeCreate", "kind"),
-    ("InitiativeRead", "kind"),
-    ("InitiativeUpdate", "kind"),
 }
 
 

@@ -24,10 +24,10 @@ from app.schemas.common import Id, ListEnvelope
 from app.schemas.emulation import (
     Adjustment,
     ClusterProgress,
+    ClusterResultRead,
     Disagreement,
     Ranking,
     ResultCreate,
-    ResultRead,
     SheetRead,
     SheetSave,
     TableCreate,
@@ -346,7 +346,7 @@ add_action_route(
     router, "/emulation/tables/{table_id}/result", _result, name="record_cluster_result",
     summary="Record the cluster's emulation result",
     action="emulation.record_result", body=ResultCreate, body_required=True,
-    response_model=ResultRead, status_code=status.HTTP_201_CREATED, responses=_CHANGE,
+    response_model=ClusterResultRead, status_code=status.HTTP_201_CREATED, responses=_CHANGE,
     doc="The cluster's decision on its published ranking (`published → decided`): the leading "
     "unit, which must be a highest scorer (422 `leader_not_top_scorer`), and the units proposed "
     "for Bằng khen. Every ranked unit's standing is kept (the `cluster_leader` criterion of Cờ "
@@ -358,7 +358,7 @@ add_action_route(
 @router.get(
     "/emulation/tables/{table_id}/result",
     summary="Read the cluster's recorded result",
-    response_model=ResultRead,
+    response_model=ClusterResultRead,
     responses=NOT_FOUND,
 )
 async def get_cluster_result(

@@ -24,7 +24,7 @@ from app.schemas.meetings import (
     MeetingRead,
     MeetingResults,
     MeetingStatus,
-    ResultRead,
+    NominationResultRead,
 )
 from app.services.meetings import agenda, ballots, closing, meetings
 from app.services.meetings.meetings import MEETING_SORTING
@@ -231,7 +231,7 @@ async def get_meeting_results(
     """After the close only (409 `meeting_not_closed` before): counts per nomination, never
     who voted how."""
     result = await closing.results(session, principal, meeting_id)
-    items = [ResultRead.model_validate(r) for r in result.items]
+    items = [NominationResultRead.model_validate(r) for r in result.items]
     return MeetingResults(meeting_id=meeting_id, items=items)
 
 

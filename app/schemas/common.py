@@ -88,6 +88,29 @@ class DocumentType(StrEnum):
 NomineeKind = nominee_kinds.NomineeKind
 
 
+def named_enum(name: str, values: tuple[str, ...], doc: str, module: str) -> type[StrEnum]:
+    """A closed list as one named schema (`$ref`) in the document, so a generated client gets
+    one named type instead of the same union repeated in every place it is used."""
+    enum = StrEnum(name, [(value.upper(), value) for value in values], module=module)
+    enum.__doc__ = doc
+    return enum
+
+
+Rating = named_enum(
+    "Rating", ("htxs", "httt", "ht", "kht"),
+    "Xếp loại mức độ hoàn thành nhiệm vụ: htxs = HTXS, httt = HTTT, ht = HTNV, kht = KHTNV.",
+    __name__,
+)  # fmt: skip
+VoteChoice = named_enum(
+    "VoteChoice", ("approve", "reject", "abstain"),
+    "Lựa chọn trên phiếu bầu: tán thành, không tán thành, không biểu quyết.", __name__,
+)  # fmt: skip
+CastAs = named_enum(
+    "CastAs", ("present", "written"),
+    "Cách bỏ phiếu: tại cuộc họp, hoặc bằng văn bản khi vắng mặt.", __name__,
+)  # fmt: skip
+
+
 class ValidationIssue(BaseModel):
     """One field in error: where it is (`["body", "nominations", 0, "nominee_name"]`), what is
     wrong in Vietnamese (`msg`), and the stable kind of error (`type`, e.g. `missing`)."""

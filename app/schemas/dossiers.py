@@ -15,6 +15,7 @@ from app.schemas.common import (
     NomineeKind,
     ReadModel,
     StrictModel,
+    named_enum,
 )
 from app.schemas.decisions import NominationDecision
 from app.schemas.meetings import NominationVoteResult
@@ -120,8 +121,26 @@ class DossierUpdate(StrictModel):
     title: str | None = Field(default=None, min_length=1, max_length=500)
 
 
-CheckResult = Literal["pass", "fail", "unknown"]
-Eligibility = Literal["eligible", "ineligible", "undetermined"]
+CheckResult = named_enum(
+    "CheckResult", ("pass", "fail", "unknown"),
+    "Kết quả một tiêu chí: đạt, không đạt, chưa đủ dữ liệu để kết luận.", __name__,
+)  # fmt: skip
+Eligibility = named_enum(
+    "Eligibility", ("eligible", "ineligible", "undetermined"),
+    "Đủ tiêu chuẩn, không đủ tiêu chuẩn, chưa xác định (còn tiêu chí chưa kết luận).", __name__,
+)  # fmt: skip
+ReviewAction = named_enum(
+    "ReviewAction", ("verified", "overridden"),
+    "Việc thẩm định viên làm với một tiêu chí: đã đối chiếu với quyết định gốc, hoặc ghi đè.",
+    __name__,
+)  # fmt: skip
+OverrideResult = named_enum(
+    "OverrideResult", ("pass", "fail"), "Kết quả thẩm định viên ghi đè: đạt, không đạt.", __name__
+)
+DossierOwnerKind = named_enum(
+    "DossierOwnerKind", ("unit", "cluster"),
+    "Hồ sơ của một đơn vị, hoặc của cụm, khối (do trưởng cụm, khối trình).", __name__,
+)  # fmt: skip
 
 
 class CheckReview(ReadModel):
@@ -129,8 +148,8 @@ class CheckReview(ReadModel):
     `overridden` to `result` with `reason`. `stale`: the check (its result or evidence) changed
     since, so the review no longer counts and the check needs reviewing again."""
 
-    action: Literal["verified", "overridden"]
-    result: Literal["pass", "fail"] | None
+    action: ReviewAction
+    result: OverrideResult | None
     reason: str | None
     reviewed_by_name: str | None
     reviewed_at: datetime
@@ -164,11 +183,11 @@ class PriorAwardRead(PriorAward):
 
 
 class CheckReviewBody(StrictModel):
-    action: Literal["verified", "overridden"] = Field(
+    action: ReviewAction = Field(
         description="`verified`: đã đối chiếu với quyết định gốc; `overridden`: the result is "
         "changed to `result`, with a `reason`"
     )
-    result: Literal["pass", "fail"] | None = Field(default=None, description="Only to override")
+    result: OverrideResult | None = Field(default=None, description="Only to override")
     reason: str | None = Field(
         default=None, max_length=2000, description="Required to override; a note to verify"
     )
@@ -254,7 +273,7 @@ class _DossierHeader(ReadModel):
     year: int
     round_id: Id | None
     kind: DossierKind
-    owner_kind: Literal["unit", "cluster"]
+    owner_kind: DossierOwnerKind
     submitting_unit_id: Id
     cluster_id: Id | None
     title: str

@@ -7,12 +7,33 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from app.core import statuses
-from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel, Text
+from app.schemas.common import (
+    UPDATED_AT,
+    CastAs,
+    Id,
+    ReadModel,
+    StrictModel,
+    Text,
+    VoteChoice,
+    named_enum,
+)
 
 TableStatus = statuses.ScoreTableStatus
 SheetStatus = statuses.ScoreSheetStatus
-CriterionKind = Literal["base", "bonus", "penalty"]
-TieRule = Literal["shared", "fewer_penalties", "higher_base"]
+CriterionKind = named_enum(
+    "CriterionKind", ("base", "bonus", "penalty"),
+    "Loại tiêu chí chấm điểm: điểm chuẩn, điểm thưởng, điểm trừ.", __name__,
+)  # fmt: skip
+TieRule = named_enum(
+    "TieRule", ("shared", "fewer_penalties", "higher_base"),
+    "Xếp hạng khi bằng điểm: đồng hạng, ít điểm trừ hơn xếp trên, điểm chuẩn cao hơn xếp trên.",
+    __name__,
+)  # fmt: skip
+Proposal = named_enum(
+    "ClusterProposal", ("co_thi_dua", "bang_khen"),
+    "Đề nghị của cụm, khối: Cờ thi đua của UBND tỉnh hoặc Bằng khen của Chủ tịch UBND tỉnh.",
+    __name__,
+)  # fmt: skip
 
 # Points: a decimal with at most two places, sent and shown as a JSON number (12.5).
 PointsIn = Annotated[
@@ -180,10 +201,10 @@ class StandingRead(ReadModel):
     unit_id: Id
     rank: int
     total: Points
-    proposal: Literal["co_thi_dua", "bang_khen"] | None
+    proposal: Proposal | None
 
 
-class ResultRead(ReadModel):
+class ClusterResultRead(ReadModel):
     table_id: Id
     dossier_id: Id | None
     standings: list[StandingRead]
@@ -209,8 +230,7 @@ class ClusterProgress(ReadModel):
 
 
 # ---- the cluster meeting's secret ballot ----------------------------------------------------
-Proposal = Literal["co_thi_dua", "bang_khen"]
-Choice = Literal["approve", "reject", "abstain"]
+Choice = VoteChoice
 
 
 class CandidateIn(StrictModel):
@@ -268,11 +288,11 @@ class ClusterBallotCast(ReadModel):
     """No choices in the answer; the one-time receipt alone reads the ballot back."""
 
     vote_id: int
-    cast_as: Literal["present", "written"]
+    cast_as: CastAs
     receipt: str
 
 
 class ClusterBallotRead(ReadModel):
     vote_id: int
-    cast_as: Literal["present", "written"]
+    cast_as: CastAs
     votes: list[ClusterVoteChoice]

@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
 from app.core import statuses
-from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
+from app.schemas.common import UPDATED_AT, CastAs, Id, ReadModel, StrictModel, VoteChoice
 
 
 class MeetingKind(StrEnum):
@@ -19,7 +18,7 @@ class MeetingKind(StrEnum):
 
 
 MeetingStatus = statuses.MeetingStatus
-Choice = Literal["approve", "reject", "abstain"]
+Choice = VoteChoice
 
 
 class MeetingCreate(StrictModel):
@@ -115,7 +114,7 @@ class VoteRead(ReadModel):
 
 class BallotRead(ReadModel):
     meeting_id: Id
-    cast_as: Literal["present", "written"]
+    cast_as: CastAs
     votes: list[VoteRead]
 
 
@@ -124,7 +123,7 @@ class BallotCast(ReadModel):
     receipt that alone reads the ballot back."""
 
     meeting_id: int
-    cast_as: Literal["present", "written"]
+    cast_as: CastAs
     receipt: str
 
 
@@ -143,10 +142,10 @@ class NominationVoteResult(ReadModel):
     passed: bool
 
 
-class ResultRead(NominationVoteResult):
+class NominationResultRead(NominationVoteResult):
     nomination_id: Id
 
 
 class MeetingResults(ReadModel):
     meeting_id: Id
-    items: list[ResultRead]
+    items: list[NominationResultRead]

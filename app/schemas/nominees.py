@@ -1,16 +1,17 @@
 """Facts about nominees: yearly ratings, discipline and investigations, initiatives."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, field_validator
 
 from app.core.nominee_kinds import RATED_KINDS
+from app.schemas import common
 from app.schemas.award_history import AwardHistoryRead, ImportRowError
 from app.schemas.common import UPDATED_AT, Id, NomineeKind, ReadModel, StrictModel
 from app.schemas.dossiers import AppraisalConclusion, NominationStatus
 
-Rating = Literal["htxs", "httt", "ht", "kht"]
+Rating = common.Rating
 
 
 def _rated(kind: NomineeKind) -> NomineeKind:
@@ -21,8 +22,17 @@ def _rated(kind: NomineeKind) -> NomineeKind:
 
 # Ratings are kept for people and collectives; a household has none.
 RatedKind = Annotated[NomineeKind, AfterValidator(_rated)]
-DisciplineKind = Literal["discipline", "pending_discipline", "investigation", "inspection"]
-Scope = Literal["grassroots", "provincial", "national"]
+DisciplineKind = common.named_enum(
+    "DisciplineKind", ("discipline", "pending_discipline", "investigation", "inspection"),
+    "Kỷ luật, đang bị xem xét kỷ luật, điều tra, thanh tra.", __name__,
+)  # fmt: skip
+Scope = common.named_enum(
+    "InitiativeScope", ("grassroots", "provincial", "national"),
+    "Phạm vi ảnh hưởng của sáng kiến, đề tài: cơ sở, tỉnh, toàn quốc.", __name__,
+)  # fmt: skip
+InitiativeKind = common.named_enum(
+    "InitiativeKind", ("initiative", "research"), "Sáng kiến, hoặc đề tài khoa học.", __name__
+)
 Year = Field(ge=1945, le=2100)
 
 
@@ -106,7 +116,7 @@ class DisciplineRead(ReadModel):
 
 
 class InitiativeCreate(StrictModel):
-    kind: Literal["initiative", "research"] = Field(
+    kind: InitiativeKind = Field(
         default="initiative", description="initiative = sáng kiến, research = đề tài khoa học"
     )
     title: str = Field(min_length=1, max_length=500)
@@ -122,7 +132,7 @@ class InitiativeCreate(StrictModel):
 
 
 class InitiativeUpdate(StrictModel):
-    kind: Literal["initiative", "research"] | None = None
+    kind: InitiativeKind | None = None
     title: str | None = Field(default=None, min_length=1, max_length=500)
     authors: list[Annotated[str, Field(min_length=1, max_length=300)]] | None = Field(
         default=None, min_length=1, max_length=50
@@ -136,7 +146,7 @@ class InitiativeUpdate(StrictModel):
 
 class InitiativeRead(ReadModel):
     id: int
-    kind: Literal["initiative", "research"]
+    kind: InitiativeKind
     title: str
     authors: list[str]
 

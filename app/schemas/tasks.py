@@ -2,27 +2,36 @@
 
 import datetime as dt
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from app.core import statuses
 from app.models.tasks import DUE_KINDS, PERIODS, Task
-from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel, Text
+from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel, Text, named_enum
 from app.schemas.plans import PlanWarning
 
-Period = Literal[PERIODS]
+Period = named_enum(
+    "Period", PERIODS, "Kỳ thực hiện nhiệm vụ: quý I–IV hoặc thường xuyên.", __name__
+)
 
 
-DueKind = Literal[DUE_KINDS]
+DueKind = named_enum(
+    "DueKind", DUE_KINDS,
+    "Loại thời hạn: trong tháng, đến ngày, định kỳ, không nêu thời hạn.", __name__,
+)  # fmt: skip
 
 
 TaskStatus = statuses.TaskStatus
 
 
-GroupCode = Literal[
-    "cluster_member_units", "council_members", "provincial_leaders", "all_units", "related_units"
-]
+GroupCode = named_enum(
+    "CoordinatorGroup",
+    ("cluster_member_units", "council_members", "provincial_leaders", "all_units", "related_units"),
+    "Nhóm đơn vị phối hợp nêu chung trong kế hoạch (các đơn vị trong cụm, khối; thành viên Hội "
+    "đồng; lãnh đạo tỉnh; các đơn vị; đơn vị liên quan).",
+    __name__,
+)
 
 
 # ---- tasks -----------------------------------------------------------------------------------

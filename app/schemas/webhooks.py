@@ -7,10 +7,15 @@ from pydantic import Field, StringConstraints
 
 from app.core import statuses
 from app.core.event_types import EventType
-from app.schemas.common import UPDATED_AT, ReadModel, StrictModel, Text
+from app.schemas.common import UPDATED_AT, ReadModel, StrictModel, Text, named_enum
 
 WebhookUrl = Annotated[str, StringConstraints(min_length=8, max_length=2000)]
 DeliveryStatus = statuses.DeliveryStatus
+WebhookOwner = named_enum(
+    "WebhookOwner", ("noi_vu", "service_token", "reader"),
+    "Ai quản lý đăng ký: Sở Nội vụ, mã truy cập dịch vụ của người đọc, hoặc tài khoản người đọc.",
+    __name__,
+)  # fmt: skip
 
 EVENT_TYPES_HELP = "Loại sự kiện muốn nhận, ví dụ `dossier.returned`; để trống: mọi loại."
 
@@ -43,7 +48,7 @@ class WebhookRead(ReadModel):
     disabled_reason: Literal["gone"] | None = Field(
         description="`gone`: địa chỉ nhận trả lời 410, đăng ký đã tự tắt"
     )
-    owner: Literal["noi_vu", "service_token", "reader"]
+    owner: WebhookOwner
     previous_secret_valid_until: datetime | None
     created_at: datetime
     version: int

@@ -13,6 +13,7 @@ from app.core.principal import Principal
 from app.core.text import nfc
 from app.core.validation_messages import vietnamese_message
 from app.models import AwardType
+from app.schemas import common
 from app.schemas.award_types import AwardTypeUpdate
 from app.services import audit, permissions
 from app.services.award_types.catalogue import AWARD_TYPES, DOCUMENT_TYPES
@@ -91,7 +92,7 @@ def _check_documents(codes: list[str]) -> list[str]:
 
 Count = Annotated[StrictInt, Field(ge=1, le=20)]
 Offset = Annotated[StrictInt, Field(ge=0, le=50)]
-Rating = Literal["htxs", "httt", "ht", "kht"]
+Rating = common.Rating
 Codes = Annotated[list[Annotated[StrictStr, Field(max_length=100)]], Field(max_length=20)]
 
 
