@@ -129,6 +129,11 @@ Eligibility = named_enum(
     "Eligibility", ("eligible", "ineligible", "undetermined"),
     "Đủ tiêu chuẩn, không đủ tiêu chuẩn, chưa xác định (còn tiêu chí chưa kết luận).", __name__,
 )  # fmt: skip
+PriorAwardStatus = named_enum(
+    "PriorAwardStatus", ("confirmed", "declared"),
+    "Khen thưởng đã kê khai: đã đối chiếu được với lịch sử khen thưởng, hoặc mới chỉ kê khai.",
+    __name__,
+)  # fmt: skip
 ReviewAction = named_enum(
     "ReviewAction", ("verified", "overridden"),
     "Việc thẩm định viên làm với một tiêu chí: đã đối chiếu với quyết định gốc, hoặc ghi đè.",
@@ -178,7 +183,7 @@ class PriorAwardRead(PriorAward):
     record of the same nominee, award type and achievement year exists (`history_id`), else
     `declared` only."""
 
-    status: Literal["confirmed", "declared"]
+    status: PriorAwardStatus
     history_id: int | None
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
@@ -17,6 +17,7 @@ from app.schemas.common import (
     VoteChoice,
     named_enum,
 )
+from app.schemas.directory import ClusterKind
 
 TableStatus = statuses.ScoreTableStatus
 SheetStatus = statuses.ScoreSheetStatus
@@ -48,7 +49,7 @@ class CriterionIn(StrictModel):
     code: str = Field(min_length=1, max_length=20, description="Mã tiêu chí, ví dụ 1.2")
     name: Text = Field(min_length=1, max_length=2000)
     kind: CriterionKind = Field(
-        default="base",
+        default=CriterionKind.BASE,
         description="base: tiêu chí chấm điểm; bonus: điểm thưởng; penalty: điểm trừ",
     )
     max_points: PointsIn = Field(gt=0, description="Điểm tối đa (với điểm trừ: mức trừ tối đa)")
@@ -213,7 +214,7 @@ class ClusterResultRead(ReadModel):
 class ClusterProgress(ReadModel):
     cluster_id: Id
     cluster_name: str
-    kind: Literal["cum", "khoi"]
+    kind: ClusterKind
     members: int
     table_id: Id | None
     table_status: TableStatus | None

@@ -117,7 +117,8 @@ class DisciplineRead(ReadModel):
 
 class InitiativeCreate(StrictModel):
     kind: InitiativeKind = Field(
-        default="initiative", description="initiative = sáng kiến, research = đề tài khoa học"
+        default=InitiativeKind.INITIATIVE,
+        description="initiative = sáng kiến, research = đề tài khoa học",
     )
     title: str = Field(min_length=1, max_length=500)
     authors: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
