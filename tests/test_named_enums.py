@@ -121,7 +121,7 @@ async def test_list_filters_use_the_same_enums(app):
     assert _ref(parameter("/api/v1/webhooks/{webhook_id}/deliveries", "status")) == "DeliveryStatus"
     assert _ref(parameter("/api/v1/award-history", "nominee_kind")) == "NomineeKind"
     assert _ref(parameter("/api/v1/award-types", "level")) == "AwardLevel"
-    assert _ref(parameter("/api/v1/award-types", "recipient")) == "AwardRecipient"
+    assert _ref(parameter("/api/v1/award-types", "recipient")) == "AwardRecipientFilter"
     assert _ref(parameter("/api/v1/decisions", "kind")) == "DecisionKind"
 
 

@@ -68,12 +68,15 @@ async def import_award_history(
     dry_run: bool = False,
     skip_invalid: bool = False,
 ):
-    """Columns (Vietnamese or English headers): Họ và tên / nominee_name, Loại (cá nhân/tập
-    thể) / nominee_kind, Đơn vị / unit (code, name or alias), Danh hiệu / award_type_code (code
-    or Vietnamese name), Năm / year, Số quyết định / decision_no, Ngày quyết định / decided_on,
-    optional Hình thức / kind (thường xuyên, chuyên đề, đột xuất). Rows already in the history
-    are skipped. A row in error refuses the whole import (422 `import_rows_invalid` with
-    `errors: [{row, message}]`) unless `skip_invalid=true`; `dry_run=true` saves nothing."""
+    """Columns (Vietnamese or English headers): Họ và tên / nominee_name, Loại (cá nhân, tập
+    thể, hộ gia đình) / nominee_kind, Đơn vị / unit (code, name or alias; a household's xã),
+    optional Địa chỉ / nominee_address (a household's thôn/bản, xã), Danh hiệu /
+    award_type_code (code or Vietnamese name), Năm / year, Số quyết định / decision_no, Ngày
+    quyết định / decided_on, optional Hình thức / kind (thường xuyên, chuyên đề, đột xuất). Rows
+    already in the history are skipped. A row in error refuses the whole import (422
+    `import_rows_invalid` with `errors: [{row, message}]`) unless `skip_invalid=true`; a household
+    row without its address or xã is imported with a warning (`warnings: [{row, code:
+    household_incomplete, message}]`); `dry_run=true` saves nothing."""
     limit = request.app.state.settings.attachment_max_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:

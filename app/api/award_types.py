@@ -8,7 +8,7 @@ from app.api.deps import Allowed, IfMatch, Listed, PageDep, SessionDep
 from app.api.fields import Fields
 from app.api.responses import NOT_FOUND, VERSIONED, envelope, set_etag
 from app.api.routing import feature_router
-from app.schemas.award_types import AwardTypeRead, AwardTypeUpdate, Level, Recipient
+from app.schemas.award_types import AwardRecipientFilter, AwardTypeRead, AwardTypeUpdate, Level
 from app.schemas.common import ListEnvelope
 from app.services import award_types
 from app.services.award_types import AWARD_TYPE_SORTING
@@ -29,10 +29,11 @@ async def list_award_types(
     listing: Listed(AWARD_TYPE_SORTING),
     fields: Fields(AwardTypeRead, key="code"),
     level: Level | None = None,
-    recipient: Recipient | None = None,
+    recipient: AwardRecipientFilter | None = None,
     active: bool | None = None,
 ):
-    """`recipient=individual` also lists the types given to both individuals and collectives."""
+    """`recipient=individual` also lists the types given to both individuals and collectives;
+    `recipient=household` the types given to households (hộ gia đình)."""
     result = await award_types.list_award_types(
         session, level=level, recipient=recipient, active=active,
         limit=page.limit, offset=page.offset, listing=listing,

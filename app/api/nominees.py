@@ -104,7 +104,8 @@ async def import_ratings(
     skip_invalid: bool = False,
 ):
     """Columns: Họ và tên, Đơn vị, Năm, Xếp loại (HTXS, HTTT, HTNV, KHTNV or in words), Số
-    quyết định/văn bản, optional Loại (cá nhân/tập thể). A row in error refuses the whole file
+    quyết định/văn bản, optional Loại (cá nhân/tập thể; a household has no rating: its row is an
+    error). A row in error refuses the whole file
     (422 `import_rows_invalid` with `errors: [{row, message}]`) unless `skip_invalid=true`;
     ratings already recorded are skipped; `dry_run=true` saves nothing. A unit imports only
     its own unit's rows."""
@@ -234,6 +235,32 @@ async def read_collective_record(
     """Everything known about one collective of the register (`collective_id` of its
     nominations and history): awards, ratings and nominations."""
     return await record.collective_record(session, principal, collective_id)
+
+
+@router.get(
+    "/nominees/households",
+    summary="Read everything known about a household",
+    response_model=NomineeRecord,
+    responses=NOT_FOUND,
+)
+async def read_household_record(
+    session: SessionDep,
+    principal: Allowed("nominee.read_household"),
+    name: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=300,
+            description="Tên hộ như trên giấy tờ (“Hộ ông Lò Văn Pọm”), không cần dấu",
+        ),
+    ],
+    unit_id: Annotated[Id | None, Query(description="Đơn vị (xã) nơi hộ cư trú")] = None,
+):
+    """Everything known about one household (hộ gia đình) of a xã: its awards, its nominations
+    and its address (thôn/bản, xã; null for readers). A household has no ratings, initiatives or
+    discipline records. A unit reads the households of its own xã and those it nominated (404
+    else)."""
+    return await record.household_record(session, principal, name, unit_id)
 
 
 # ---- corrections: PATCH and DELETE with If-Match (the row's `version`) ----------------------

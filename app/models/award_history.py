@@ -43,6 +43,9 @@ class AwardHistory(UpdatedAtMixin, VersionedMixin, Base):
     nominee_key: Mapped[str] = mapped_column(String(300), index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # A household's address (thôn/bản, xã), from its nomination or the imported table; null for
+    # individuals and collectives.
+    nominee_address: Mapped[str | None] = mapped_column(String(300))
     collective_id: Mapped[int | None] = mapped_column(ForeignKey("collectives.id"), index=True)
     award_type_code: Mapped[str] = mapped_column(String(80), index=True)
     year: Mapped[int] = mapped_column(Integer)

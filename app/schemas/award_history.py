@@ -76,8 +76,17 @@ class ImportRowError(ReadModel):
     message: str
 
 
+class ImportRowWarning(ReadModel):
+    row: int
+    code: str = Field(description="`household_incomplete`: a household without its address or xã")
+    message: str
+
+
 class AwardHistoryImportResult(ReadModel):
     imported: int
     skipped_duplicates: int
     errors: list[ImportRowError]
     dry_run: bool
+    warnings: list[ImportRowWarning] = Field(
+        description="Rows imported but incomplete (a household without its address or xã)"
+    )

@@ -23,6 +23,17 @@ class AwardRecipient(StrEnum):
     BOTH = "both"
 
 
+class AwardRecipientFilter(StrEnum):
+    """Lọc danh mục theo đối tượng: `individual` and `collective` include the types given to
+    both; `household` lists the types given to households (hộ gia đình, `accepts_households`);
+    `both` the types given to both individuals and collectives."""
+
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+    HOUSEHOLD = "household"
+    BOTH = "both"
+
+
 Level = AwardLevel
 Recipient = AwardRecipient
 

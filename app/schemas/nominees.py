@@ -178,11 +178,15 @@ class NomineeNomination(ReadModel):
 
 
 class NomineeRecord(ReadModel):
-    """Hồ sơ đối tượng: everything recorded about one person or collective."""
+    """Hồ sơ đối tượng: everything recorded about one person, collective or household."""
 
-    nominee_kind: RatedKind
-    nominee_name: str
-    unit_id: Id | None
+    nominee_kind: NomineeKind
+    nominee_name: str = Field(description="A household: as its papers name it (“Hộ ông …”)")
+    unit_id: Id | None = Field(description="The unit; a household's: the xã where it lives")
+    nominee_address: str | None = Field(
+        description="Hộ gia đình: thôn/bản, xã, as its latest nomination or award gives it; null "
+        "for people and collectives, and for readers"
+    )
     collective_id: Id | None
     awards: list[AwardHistoryRead] = Field(description="Lịch sử khen thưởng, theo năm thành tích")
     ratings: list[RatingRead]

@@ -292,6 +292,7 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("initiative.delete", FACT_ENTERERS, OWN_UNIT),
     ("nominee.read_person", NOMINEE_READERS, IN_SCOPE),
     ("nominee.read_collective", NOMINEE_READERS, IN_SCOPE),
+    ("nominee.read_household", NOMINEE_READERS, IN_SCOPE),
     # the papers printed from the data (văn bản)
     ("document.dossier_submission", EVERYONE, IN_SCOPE),
     ("document.return_letter", EVERYONE, IN_SCOPE),

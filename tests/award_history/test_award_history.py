@@ -126,7 +126,7 @@ async def test_import_a_csv_with_vietnamese_headers(app, client, session):
 
     assert response.status_code == 200, response.text
     assert response.json() == {"imported": 2, "skipped_duplicates": 0, "errors": [],
-                               "dry_run": False}  # fmt: skip
+                               "dry_run": False, "warnings": []}  # fmt: skip
     rows = (
         await client.get(f"{API}/award-history", params={"q": "lo van pao"}, headers=admin)
     ).json()
@@ -179,7 +179,7 @@ async def test_a_dry_run_saves_nothing_and_duplicates_are_skipped(app, client, s
     second = await _import(client, admin, data)
 
     assert preview.json() == {"imported": 1, "skipped_duplicates": 1, "errors": [],
-                              "dry_run": True}  # fmt: skip
+                              "dry_run": True, "warnings": []}  # fmt: skip
     assert counted == 0
     assert (first.json()["imported"], first.json()["skipped_duplicates"]) == (1, 1)
     assert (second.json()["imported"], second.json()["skipped_duplicates"]) == (0, 2)

@@ -31,6 +31,7 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/v1/initiatives/999999", "initiative.delete"),
     Endpoint("GET", "/api/v1/nominees/people?name=A", "nominee.read_person"),
     Endpoint("GET", "/api/v1/nominees/collectives/999999", "nominee.read_collective"),
+    Endpoint("GET", "/api/v1/nominees/households?name=A", "nominee.read_household"),
 ]  # fmt: skip
 
 

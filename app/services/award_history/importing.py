@@ -1,12 +1,15 @@
 """Nhập lịch sử khen thưởng of past years from a CSV or XLSX table.
 
-Headers may be Vietnamese or English (`Họ và tên` / `nominee_name`, `Loại` (cá nhân/tập thể) /
-`nominee_kind`, `Đơn vị` / `unit`, `Danh hiệu` / `award_type_code`, `Năm` or `Năm thành tích` /
-`year` (the year of the achievement, which the criteria read), `Số quyết định` / `decision_no`,
-`Ngày quyết định` / `decided_on`, optional `Hình thức` / `kind`:
-thường xuyên, chuyên đề, đột xuất). Units are matched by code, name or alias without regard to
-diacritics, award types by code or Vietnamese name. Everything is one transaction: a row in
-error refuses the whole file (422) unless the caller asks to skip invalid rows.
+Headers may be Vietnamese or English (`Họ và tên` / `nominee_name`, `Loại` (cá nhân, tập thể
+or hộ gia đình) / `nominee_kind`, `Đơn vị` / `unit` (for a household, the xã), optional
+`Địa chỉ` / `nominee_address` (a household's thôn/bản, xã), `Danh hiệu` / `award_type_code`,
+`Năm` or `Năm thành tích` / `year` (the year of the achievement, which the criteria read),
+`Số quyết định` / `decision_no`, `Ngày quyết định` / `decided_on`, optional `Hình thức` /
+`kind`: thường xuyên, chuyên đề, đột xuất). Units are matched by code, name or alias without
+regard to diacritics, award types by code or Vietnamese name. Everything is one transaction: a
+row in error refuses the whole file (422) unless the caller asks to skip invalid rows. A
+household row without its address or its xã is imported (its decision is the record) with a
+row warning, so the official completes it.
 """
 
 import asyncio
@@ -17,7 +20,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import nominee_kinds
 from app.core.errors import Unprocessable
+from app.core.nominee_kinds import NomineeKind
 from app.core.principal import Principal
 from app.core.text import fold, nfc
 from app.core.working_days import today_in_vietnam
@@ -32,6 +37,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "nominee_name": ("ho va ten", "ho ten", "ten", "ten doi tuong", "nominee_name", "name"),
     "nominee_kind": ("loai", "loai doi tuong", "doi tuong", "nominee_kind"),
     "unit": ("don vi", "co quan, don vi", "ma don vi", "unit", "unit_code", "unit_name"),
+    "nominee_address": ("dia chi", "noi o", "thon, ban, xa", "nominee_address", "address"),
     "award_type": (
         "danh hieu",
         "hinh thuc khen thuong",
@@ -50,6 +56,10 @@ NOMINEE_KINDS = {
     "individual": "individual",
     "tap the": "collective",
     "collective": "collective",
+    "ho gia dinh": "household",
+    "ho": "household",
+    "gia dinh": "household",
+    "household": "household",
 }
 AWARD_KINDS = {
     "": "regular",
@@ -68,6 +78,7 @@ class ImportOutcome:
     skipped_duplicates: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = False
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -129,17 +140,29 @@ def _award(text: str, lookups: _Lookups) -> AwardType:
 def _kind(text: str, award: AwardType) -> str:
     if text:
         if fold(text) not in NOMINEE_KINDS:
-            raise ValueError(f"loại đối tượng “{text}” phải là cá nhân hoặc tập thể")
+            raise ValueError(f"loại đối tượng “{text}” phải là cá nhân, tập thể hoặc hộ gia đình")
         kind = NOMINEE_KINDS[fold(text)]
     elif award.recipient != "both":
         kind = award.recipient
     else:
-        raise ValueError("thiếu loại đối tượng (cá nhân hoặc tập thể)")
-    if award.recipient not in ("both", kind):
-        raise ValueError(
-            f"{award.name} không xét tặng cho {'cá nhân' if kind == 'individual' else 'tập thể'}"
-        )
+        raise ValueError("thiếu loại đối tượng (cá nhân, tập thể hoặc hộ gia đình)")
+    if not nominee_kinds.accepts(award.recipient, award.accepts_households, kind):
+        raise ValueError(f"{award.name} không xét tặng cho {NomineeKind(kind).label}")
     return kind
+
+
+def household_warning(row: AwardHistory) -> str | None:
+    """What a household's row lacks (its address, its xã), said for the official to complete."""
+    if row.nominee_kind != NomineeKind.HOUSEHOLD:
+        return None
+    missing = [what for what, value in (("địa chỉ (thôn/bản, xã)", row.nominee_address),
+                                        ("đơn vị (xã)", row.unit_id)) if not value]  # fmt: skip
+    if not missing:
+        return None
+    return (
+        f"hộ gia đình “{row.nominee_name}” thiếu {' và '.join(missing)}; đã nhập theo quyết định, "
+        "cần bổ sung để tìm đúng hộ (hồ sơ đối tượng, đề nghị sau)"
+    )
 
 
 def _parse_row(cells: dict[str, str], lookups: _Lookups) -> AwardHistory:
@@ -153,10 +176,17 @@ def _parse_row(cells: dict[str, str], lookups: _Lookups) -> AwardHistory:
         raise ValueError(
             f"hình thức “{cells['kind']}” phải là thường xuyên, chuyên đề hoặc đột xuất"
         )
+    kind = _kind(cells.get("nominee_kind", ""), award)
+    address = nfc(cells.get("nominee_address", ""))[:300] or None
+    if address and kind != NomineeKind.HOUSEHOLD:
+        raise ValueError(
+            f"{NomineeKind(kind).label}: bỏ trống cột Địa chỉ (chỉ dành cho hộ gia đình)"
+        )
     return new_row(
-        nominee_kind=_kind(cells.get("nominee_kind", ""), award),
+        nominee_kind=kind,
         nominee_name=name[:300],
         unit_id=_unit(cells.get("unit", ""), lookups),
+        nominee_address=address,
         award_type_code=award.code,
         year=_year(cells.get("year", ""), decided_on),
         decision_no=nfc(cells.get("decision_no", ""))[:100] or None,
@@ -217,6 +247,11 @@ async def import_history(
         lambda: parse_rows(read_rows(data), _columns, lambda cells: _parse_row(cells, lookups))
     )
     parsed = [row for _, row in numbered]
+    warnings = [
+        {"row": number, "code": "household_incomplete", "message": f"Dòng {number}: {message}."}
+        for number, row in numbered
+        if (message := household_warning(row))
+    ]
     if errors and not skip_invalid:
         raise Unprocessable(
             f"{len(errors)} dòng có lỗi; không dòng nào được nhập. Sửa các dòng được nêu, hoặc "
@@ -230,7 +265,7 @@ async def import_history(
         if _key(row) not in seen:
             seen.add(_key(row))
             fresh.append(row)
-    outcome = ImportOutcome(len(fresh), len(parsed) - len(fresh), errors, dry_run)
+    outcome = ImportOutcome(len(fresh), len(parsed) - len(fresh), errors, dry_run, warnings)
     if dry_run:
         return outcome
     await _register_collectives(session, fresh)
@@ -239,6 +274,6 @@ async def import_history(
     await audit.record(
         session, actor, "award_history.imported", "award_history", None,
         after={"imported": outcome.imported, "skipped_duplicates": outcome.skipped_duplicates,
-               "invalid_rows": len(errors), "filename": filename},
+               "invalid_rows": len(errors), "warnings": len(warnings), "filename": filename},
     )  # fmt: skip
     return outcome

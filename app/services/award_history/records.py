@@ -98,6 +98,7 @@ def new_row(
     nomination_id: int | None = None,
     collective_id: int | None = None,
     decision_year: int | None = None,
+    nominee_address: str | None = None,
 ) -> AwardHistory:
     """`year` is the achievement's (năm thành tích); `decision_year` defaults to the decision
     date's."""
@@ -107,6 +108,7 @@ def new_row(
         nominee_key=nominee_key(nominee_name),
         search_text=search_text(nominee_name),
         unit_id=unit_id,
+        nominee_address=nominee_address,
         award_type_code=award_type_code,
         year=year,
         decision_year=decision_year or (decided_on.year if decided_on else None),
@@ -147,4 +149,5 @@ def from_nomination(
         kind=KIND_OF_DOSSIER.get(dossier.kind, "regular"),
         nomination_id=nomination.id,
         collective_id=nomination.collective_id,
+        nominee_address=nomination.nominee_address,
     )

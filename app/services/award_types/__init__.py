@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound, Unprocessable
 from app.core.listing import NO_LISTING, Listing, sorting
+from app.core.nominee_kinds import NomineeKind
 from app.core.orm import PageResult, paginate
 from app.core.principal import Principal
 from app.core.text import nfc
@@ -56,7 +57,9 @@ async def list_award_types(
     stmt = select(AwardType)
     if level:
         stmt = stmt.where(AwardType.level == level)
-    if recipient:
+    if recipient == NomineeKind.HOUSEHOLD:
+        stmt = stmt.where(AwardType.accepts_households.is_(True))
+    elif recipient:
         stmt = stmt.where(AwardType.recipient.in_((recipient, "both")))
     if active is not None:
         stmt = stmt.where(AwardType.active == active)

@@ -106,6 +106,25 @@ def _decree(article: str, **criterion: Any) -> dict[str, Any]:
     return {**criterion, "legal_basis": f"{_ND152}, {article}", "effective_from": _ND152_FROM}
 
 
+# Households (hộ gia đình). Read in the text of Luật 06/2022/QH15: Điều 2 (the law applies to
+# individuals, collectives and households) and Điều 3 khoản 2, 3 (danh hiệu thi đua and khen
+# thưởng are given to "cá nhân, tập thể, hộ gia đình"). NOT found in any stored text (searched
+# 2026-12: public pages, documentation and code): the clause of Điều 74 (Bằng khen cấp tỉnh) or
+# of Điều 75 (Giấy khen) that names households and their standard, nor the articles of Nghị
+# định 152/2025/NĐ-CP on households. So the Bằng khen tỉnh's household criterion cites what was
+# read and says the rest awaits Sở Nội vụ; no other award type is turned to households on a
+# guess (Sở Nội vụ sets `accepts_households` by PATCH when the text says so).
+HOUSEHOLD_BASIS = (
+    f"{_LUAT}, Điều 2 và Điều 3 khoản 2, 3 (hộ gia đình là đối tượng được khen thưởng). Chưa "
+    "đối chiếu được khoản của Điều 74 quy định Bằng khen cấp tỉnh cho hộ gia đình và các điều "
+    "về hộ gia đình của Nghị định 152/2025/NĐ-CP: Sở Nội vụ xác nhận hoặc sửa căn cứ này."
+)
+
+
+def _household(**criterion: Any) -> dict[str, Any]:
+    return {**criterion, "legal_basis": HOUSEHOLD_BASIS, "effective_from": _LUAT_FROM}
+
+
 _DISCLOSURE = _decree(
     "quy định công khai danh sách trước khi trình khen thưởng cấp Nhà nước",
     rule="public_disclosure",
@@ -253,8 +272,9 @@ _PROVINCIAL_TYPES = (
             ),
             # Hộ gia đình: what decides it is the commune's confirmation of the household's
             # conduct and of the value it gave; tdkt keeps neither, so the check names the paper.
-            _law(
-                "Điều 74 khoản 3",
+            # Its basis is what could be read (Điều 2, 3), not a clause of Điều 74: see
+            # HOUSEHOLD_BASIS.
+            _household(
                 rule="manual",
                 check="household_contribution",
                 applies_to=NomineeKind.HOUSEHOLD.value,

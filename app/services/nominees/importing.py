@@ -43,6 +43,7 @@ RATINGS = {
 }  # fmt: skip
 KINDS = {"": "individual", "ca nhan": "individual", "individual": "individual",
          "tap the": "collective", "collective": "collective"}  # fmt: skip
+HOUSEHOLD_WORDS = frozenset({"ho gia dinh", "ho", "gia dinh", "household"})
 
 
 @dataclass
@@ -62,6 +63,12 @@ def _parse(cells: dict[str, str], units: UnitIndex, codes: dict[str, int]) -> di
     if not name:
         raise ValueError("thiếu họ và tên / tên tập thể")
     kind = KINDS.get(fold(cells.get("nominee_kind", "")))
+    if kind is None and fold(cells.get("nominee_kind", "")) in HOUSEHOLD_WORDS:
+        # A household is recognised, not mistaken for a person: it has no yearly rating.
+        raise ValueError(
+            "hộ gia đình không có xếp loại mức độ hoàn thành nhiệm vụ (chỉ cá nhân và tập thể); "
+            "khen thưởng của hộ nhập ở lịch sử khen thưởng"
+        )
     if kind is None:
         raise ValueError(f"loại “{cells['nominee_kind']}” phải là cá nhân hoặc tập thể")
     year = cells.get("year", "")

@@ -1,6 +1,7 @@
-"""Hồ sơ đối tượng: everything known about one person or one collective, in one answer — its
-award history, yearly ratings, initiatives, discipline records (for the unit and Sở Nội vụ) and
-the nominations that proposed it."""
+"""Hồ sơ đối tượng: everything known about one person, collective or household, in one answer —
+its award history, yearly ratings, initiatives, discipline records (for the unit and Sở Nội vụ)
+and the nominations that proposed it. A household has awards and nominations only, and its
+address (for the unit and Sở Nội vụ)."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import NotFound
+from app.core.nominee_kinds import NomineeKind
 from app.core.principal import NOI_VU, UNIT, Principal
 from app.models import (
     AwardHistory,
@@ -87,6 +89,7 @@ async def person_record(
         "nominee_kind": "individual",
         "nominee_name": getattr(shown, "nominee_name", None) or name,
         "unit_id": unit_id,
+        "nominee_address": None,
         "collective_id": None,
         "awards": awards,
         "ratings": ratings,
@@ -122,6 +125,7 @@ async def collective_record(
         "nominee_kind": "collective",
         "nominee_name": collective.name,
         "unit_id": collective.unit_id,
+        "nominee_address": None,
         "collective_id": collective.id,
         "awards": list(awards),
         "ratings": list(ratings),
@@ -129,6 +133,79 @@ async def collective_record(
         "discipline": None,
         "nominations": nominations,
     }
+
+
+async def household_record(
+    session: AsyncSession, principal: Principal, name: str, unit_id: int | None
+) -> dict[str, Any]:
+    """A household by its name (“Hộ ông Lò Văn Pọm”, without diacritics or case) and its xã:
+    its awards and nominations, and its address (thôn/bản, xã) for the unit and Sở Nội vụ. A
+    unit reads the households of its own xã and those it nominated (404 for any other)."""
+    permissions.require(principal, "nominee.read_household")
+    key = person_key(name)
+    if not key:
+        raise NotFound(HIDDEN)
+    same_unit = (
+        AwardHistory.unit_id.is_(None) if unit_id is None else AwardHistory.unit_id == unit_id
+    )
+    awards = list(
+        await session.scalars(
+            select(AwardHistory)
+            .where(AwardHistory.nominee_kind == NomineeKind.HOUSEHOLD,
+                   AwardHistory.nominee_key == key, same_unit)
+            .order_by(AwardHistory.year, AwardHistory.id)
+        )
+    )  # fmt: skip
+    of_household = (
+        Nomination.nominee_kind == NomineeKind.HOUSEHOLD,
+        Nomination.nominee_key == key,
+        Nomination.nominee_unit_id.is_(None)
+        if unit_id is None
+        else Nomination.nominee_unit_id == unit_id,
+    )
+    if principal.role == UNIT and unit_id != principal.unit_id:
+        nominated = await session.scalar(
+            select(Nomination.id)
+            .join(Dossier, Dossier.id == Nomination.dossier_id)
+            .where(*of_household, Dossier.submitting_unit_id == principal.unit_id)
+            .limit(1)
+        )
+        if nominated is None:
+            raise NotFound(HIDDEN)
+    nominations = await _nominations(session, principal, of_household)
+    if not (awards or nominations):
+        raise NotFound(HIDDEN)
+    address = None
+    if principal.role in (NOI_VU, UNIT):
+        address = await _latest_address(session, awards, of_household)
+    return {
+        "nominee_kind": NomineeKind.HOUSEHOLD.value,
+        "nominee_name": (awards[-1].nominee_name if awards else None) or name,
+        "unit_id": unit_id,
+        "nominee_address": address,
+        "collective_id": None,
+        "awards": awards,
+        "ratings": [],
+        "initiatives": [],
+        "discipline": None,
+        "nominations": nominations,
+    }
+
+
+async def _latest_address(
+    session: AsyncSession, awards: list[AwardHistory], of_household: tuple
+) -> str | None:
+    """The household's address as its latest nomination gives it, else its latest award."""
+    latest = await session.scalar(
+        select(Nomination.nominee_address)
+        .join(Dossier, Dossier.id == Nomination.dossier_id)
+        .where(*of_household, Nomination.nominee_address.is_not(None))
+        .order_by(Dossier.year.desc(), Nomination.id.desc())
+        .limit(1)
+    )
+    if latest:
+        return latest
+    return next((a.nominee_address for a in reversed(awards) if a.nominee_address), None)
 
 
 async def _nominations(session: AsyncSession, principal: Principal, where: tuple) -> list[dict]:

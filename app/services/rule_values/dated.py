@@ -40,6 +40,12 @@ UNVERIFIED_BASIS = (
     "Chưa đối chiếu với Nghị định 152/2025/NĐ-CP (điều quy định mức tiền thưởng); giá trị khởi "
     "tạo theo mức của Nghị định 91/2017/NĐ-CP, Điều 70, 71. Sở Nội vụ xác nhận hoặc sửa."
 )
+# No stored text gives a household's multiple (neither 152/2025 nor an earlier decree was found
+# on it): the person's is the starting value, said so, until Sở Nội vụ sets it.
+HOUSEHOLD_BASIS = (
+    "Chưa tìm thấy văn bản quy định mức tiền thưởng cho hộ gia đình (Nghị định 152/2025/NĐ-CP "
+    "chưa đối chiếu được); giá trị khởi tạo bằng mức của cá nhân. Sở Nội vụ xác nhận hoặc sửa."
+)
 TITLE_BASIS = (
     "Chưa đối chiếu với Nghị định 152/2025/NĐ-CP (điều quy định mức tiền thưởng); giá trị khởi "
     "tạo bằng mức của Nghị định 98/2023/NĐ-CP, Điều 54 (danh hiệu thi đua, từ 01/01/2024). Sở "
@@ -69,6 +75,7 @@ _MULTIPLES = (  # (award type, nominee kind, multiple of the base salary, where 
     ("bang_khen_chu_tich_ubnd_tinh", "individual", 1.0, UNVERIFIED_BASIS),
     ("bang_khen_chu_tich_ubnd_tinh", "collective", 2.0, UNVERIFIED_BASIS),
     ("tap_the_lao_dong_xuat_sac", "collective", 1.5, TITLE_BASIS),
+    ("bang_khen_chu_tich_ubnd_tinh", "household", 1.0, HOUSEHOLD_BASIS),
 )
 DEFAULTS: tuple[Default, ...] = (
     Default(
