@@ -115,13 +115,7 @@ async def make_meeting(
     session.add(meeting)
     await session.flush()
     for i, n in enumerate(agenda, 1):
-        award = await session.scalar(select(AwardType).where(AwardType.code == n.award_type_code))
-        threshold = ((award.council_vote if award else None) or {}).get("threshold_percent")
-        session.add(
-            AgendaItem(
-                meeting_id=meeting.id, nomination_id=n.id, position=i, threshold_percent=threshold
-            )
-        )
+        session.add(AgendaItem(meeting_id=meeting.id, nomination_id=n.id, position=i))
     session.add_all(Attendance(meeting_id=meeting.id, member_id=m.id) for m in present)
     if status != "scheduled":
         # Opened: the roll is the council's active members, as the opening writes it.

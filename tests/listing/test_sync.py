@@ -312,17 +312,18 @@ async def _holidays(session, me):
 
 
 async def _rule_values(session, me):
-    # Values may be stored already (the migrations store those in force); one not stored is
-    # shown as its default.
+    # Values may be stored already (the migrations move those stored before); a shipped one
+    # not stored is listed with no `updated_at`. One value of each key here, from a new date.
     keys = ["appraisal_working_days", "return_working_days", "supplement_working_days"]
-    stored = set(await session.scalars(select(RuleValue.key)))
     session.add_all(
-        RuleValue(key=key, value=5, unit="working_days", name=key, legal_basis="Thử")
+        RuleValue(key=key, effective_from=date(2030, 1, 1), value=5, unit="working_days",
+                  name=key, legal_basis="Thử")
         for key in keys
-        if key not in stored
-    )
+    )  # fmt: skip
     await session.flush()
-    return Made("/rule-values", RuleValue, keys, key="key", unstored=True)
+    ids = list(await session.scalars(select(RuleValue.id).where(RuleValue.key.in_(keys),
+                                     RuleValue.effective_from == date(2030, 1, 1))))  # fmt: skip
+    return Made("/rule-values", RuleValue, sorted(ids), key="key", unstored=True)
 
 
 async def _progress(session, me):
