@@ -14,7 +14,6 @@ from app.core.clock import utcnow
 from app.models import (
     AgendaItem,
     Attendance,
-    AwardType,
     Council,
     CouncilMember,
     Disclosure,
@@ -139,6 +138,7 @@ async def open_meeting_with(
     present: int | None = None,
     kind: str = "award",
     absences: dict[int, str] | None = None,
+    scheduled_at: datetime | None = None,
 ) -> tuple[int, dict[str, str]]:
     """Schedule, set the agenda and attendance, and open through the API; (meeting id, admin)."""
     admin = auth(app, await make_user(session, "noi_vu"))
@@ -146,7 +146,7 @@ async def open_meeting_with(
     body = {
         "council_id": group.council.id,
         "title": "Phiên họp xét khen thưởng đợt 2",
-        "scheduled_at": (utcnow() + timedelta(days=30)).isoformat(),
+        "scheduled_at": (scheduled_at or utcnow() + timedelta(days=30)).isoformat(),
         "kind": kind,
     }
     meeting = (await client.post(f"{API}/meetings", json=body, headers=admin)).json()

@@ -26,8 +26,13 @@ NEW = {"key": "base_salary", "effective_from": "2030-07-01", "value": 3000000,
 ENDPOINTS = [
     Endpoint("GET", API, "rule_value.list"),
     Endpoint("POST", API, "rule_value.create", NEW),
-    Endpoint("PATCH", f"{API}/appraisal_working_days/{SHIPPED_FROM_ISO}", "rule_value.update",
-             {"value": 10}, headers={"If-Match": '"1"'}),  # fmt: skip
+    Endpoint(
+        "PATCH",
+        f"{API}/appraisal_working_days/{SHIPPED_FROM_ISO}",
+        "rule_value.update",
+        {"value": 10},
+        headers={"If-Match": '"1"'},
+    ),
 ]
 
 
@@ -143,10 +148,8 @@ async def test_a_change_needs_the_current_etag(app, client, session):
 async def test_a_change_is_audited_and_verifies_the_value(app, client, session):
     _, admin = await signed_in(app, session)
 
-    response = await _patch(
-        client, CSTD, {"value": 3.5, "legal_basis": "Nghị định 152/2025/NĐ-CP, điều về tiền thưởng"},
-        admin,
-    )  # fmt: skip
+    basis = "Nghị định 152/2025/NĐ-CP, điều về tiền thưởng"
+    response = await _patch(client, CSTD, {"value": 3.5, "legal_basis": basis}, admin)
 
     assert response.status_code == 200, response.text
     assert response.json()["verified"] is True and response.json()["value"] == 3.5
