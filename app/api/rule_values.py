@@ -30,7 +30,7 @@ async def list_rule_values(
     principal: Allowed("rule_value.list"),
     page: PageDep,
     listing: Listed(RULE_VALUE_SORTING),
-    fields: Fields(RuleValueRead, key="key"),
+    fields: Fields(RuleValueRead),
     prefix: Annotated[
         str | None,
         Query(max_length=120, description="Keys starting with this, e.g. `prize_multiple.`"),

@@ -22,6 +22,9 @@ KEY_DESCRIPTION = (
 class RuleValueRead(ReadModel):
     """One value of a rule from a date (số liệu quy định), with its legal basis."""
 
+    id: str = Field(
+        description="`<key>/<effective_from>`: the row's address under /rule-values (PATCH)"
+    )
     key: str = Field(description=KEY_DESCRIPTION)
     effective_from: date = Field(description="Ngày có hiệu lực: in force from this day")
     effective_until: date | None = Field(

@@ -197,7 +197,8 @@ async def test_a_quorum_takes_effect_on_the_day_its_decision_sets(app, client, s
 
     assert added.status_code == 201, added.text
     assert added.json() | {"updated_at": None} == {
-        "key": "award_quorum_percent", "effective_from": later.isoformat(),
+        "id": f"award_quorum_percent/{later.isoformat()}", "key": "award_quorum_percent",
+        "effective_from": later.isoformat(),
         "effective_until": None, "in_force": False, "value": 75, "unit": "percent",
         "name": "Tỷ lệ thành viên Hội đồng dự phiên xét khen thưởng tối thiểu (%)",
         "legal_basis": "Quyết định 99/QĐ-HĐTĐKT, Quy chế hoạt động", "verified": True,

@@ -151,7 +151,10 @@ def prize_amount(multiple: float, base_salary: float) -> int:
 
 # A shipped value never stored has no `updated_at`: no `updated_since` brings it back.
 RULE_VALUE_SORTING = RowSorting(
-    {name: attrgetter(name) for name in ("key", "effective_from", "name", "unit", "updated_at")},
+    {
+        name: attrgetter(name)
+        for name in ("id", "key", "effective_from", "name", "unit", "updated_at")
+    },
     default="key",
     updated_at=attrgetter("updated_at"),
     tie_breaker=attrgetter("key", "effective_from"),
@@ -165,7 +168,8 @@ def _dated(values: list[RuleValue], today: date) -> list[RowWith]:
         after = values[i + 1] if i + 1 < len(values) else None
         until = after.effective_from if after is not None and after.key == row.key else None
         holds = row.effective_from <= today and (until is None or today < until)
-        out.append(RowWith(row, effective_until=until, in_force=holds))
+        address = f"{row.key}/{row.effective_from.isoformat()}"
+        out.append(RowWith(row, id=address, effective_until=until, in_force=holds))
     return out
 
 
