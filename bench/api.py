@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
 PG_URL = os.environ.get("TDKT_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
 PG_NAME = os.environ.get("TDKT_BENCH_PG_NAME", "tdkt_bench")
-# TDKT_BENCH_PORT moves both servers (the anchor on the next-but-one port), so two runs can share a host.
+# TDKT_BENCH_PORT (and TDKT_BENCH_PG_NAME) move both servers (the anchor on the next-but-one
+# port) and the database, so that two runs can share a host.
 PORT_APP = int(os.environ.get("TDKT_BENCH_PORT", "18890"))
 PORT_ANCHOR = PORT_APP + 2
 ADMIN_PASSWORD = "Bench-Admin-Pass-1"
