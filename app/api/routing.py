@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.routing import APIRoute, _IncludedRouter
+from fastapi.routing import APIRoute, _effective_route_context_var, _IncludedRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import Match
 from starlette.types import Scope
 
-from app.api import conditional, idempotency, openapi
+from app.api import conditional, deps, idempotency, openapi
 from app.api.responses import PROBLEMS
 from app.core import after_commit
 from app.core.errors import DomainError, PayloadTooLarge, Unprocessable
@@ -92,7 +92,17 @@ class TransactionalRoute(APIRoute):
         return super().matches(scope)
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        inner = super().get_route_handler()
+        # FastAPI builds the handler from the route, or from the route as included under a
+        # prefix (its "effective context"); the handler solves the runtime dependencies, the
+        # OpenAPI document reads the declared ones.
+        included = _effective_route_context_var.get()
+        target = included if included is not None and included.original_route is self else self
+        declared = target.dependant
+        target.dependant = deps.runtime_dependant(declared)
+        try:
+            inner = super().get_route_handler()
+        finally:
+            target.dependant = declared
         creates = self.honours_idempotency_key and "POST" in self.methods
         known_query = _query_names(self)
 
