@@ -24,9 +24,9 @@ from pydantic import (
 
 from app.core import statuses
 from app.core.event_types import EventType
-from app.schemas.common import Id, ReadModel
+from app.schemas.common import DocumentType, Id, ReadModel
 from app.schemas.decisions import DecisionKind, StateOutcome
-from app.schemas.dossiers import DossierKind, ReturnRequestRead
+from app.schemas.dossiers import DossierKind
 from app.schemas.emulation import Proposal
 
 E = EventType
@@ -123,10 +123,21 @@ class DossierReceivedData(DossierMovedData):
     appraisal_due_on: date
 
 
+class ReturnRequestData(EventData):
+    """A line of the return: the nomination by id (null: the whole dossier) and the papers.
+    No nominee name: the dossier shows it to those who may read it. An event written before
+    this was so carries `nominee_name` too, served as stored."""
+
+    nomination_id: Id | None
+    document_types: list[DocumentType]
+    papers: list[str] = Field(description="Every paper asked for, by name (types first)")
+    note: str | None
+
+
 class DossierReturnedData(DossierMovedData):
     reason: str
     supplement_due_on: date
-    requests: list[ReturnRequestRead]
+    requests: list[ReturnRequestData]
 
 
 class NominationMovedData(EventData):

@@ -175,6 +175,8 @@ async def test_a_review_and_a_council_meeting_send_the_data_the_document_declare
     }  # fmt: skip
     returned = next(e["data"] for e in items if e["type"] == "dossier.returned")
     assert returned["requests"][0]["document_types"] == ["bao_cao_thanh_tich"]
+    assert returned["requests"][0]["nomination_id"] == first
+    assert "nominee_name" not in returned["requests"][0]
 
 
 async def test_an_event_outside_the_document_would_be_caught(app):
@@ -206,3 +208,19 @@ async def test_an_event_stored_by_an_older_version_is_served_as_stored(app, clie
         ("round.opened", 2025), ("round.closed", 1),
     ]  # fmt: skip
     assert feed.json()["items"][0]["data"] == {"year": 2025}
+
+
+async def test_a_return_stored_with_the_nominee_name_is_still_served(app, client, session):
+    # Written when the event still named the nominee: served as stored, the feed goes on.
+    data = event_data("dossier.returned", requests=[{
+        "nomination_id": 7, "nominee_name": "Lò Thị Tám", "document_types": ["to_trinh"],
+        "papers": ["Tờ trình"], "note": None,
+    }])  # fmt: skip
+    session.add(Event(type="dossier.returned", entity_type="dossier", entity_id=1, data=data))
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    feed = await client.get(f"{API}/events", headers=admin)
+
+    assert feed.status_code == 200, feed.text
+    assert feed.json()["items"][0]["data"]["requests"][0]["nomination_id"] == 7
