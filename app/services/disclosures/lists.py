@@ -20,6 +20,7 @@ from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
 from app.models import Disclosure, DisclosureItem, Nomination, Round
+from app.models.disclosures import NOT_STANDING
 from app.schemas.disclosures import (
     DisclosureCreate,
     DisclosureFilter,
@@ -41,7 +42,13 @@ def _audited(row: Disclosure) -> dict[str, Any]:
 
 
 def with_items(stmt: Select) -> Select:
-    return stmt.options(selectinload(Disclosure.items))
+    return stmt.options(selectinload(Disclosure.items).selectinload(DisclosureItem.nomination))
+
+
+def standing(nomination: type[Nomination] = Nomination) -> Any:
+    """The SQL condition of a nomination still proposed: only those are shown publicly and
+    printed on the danh sách công khai (`DisclosureItem.withdrawn` marks the others)."""
+    return nomination.status.not_in(NOT_STANDING)
 
 
 async def get(session: AsyncSession, disclosure_id: int) -> Disclosure:
@@ -76,12 +83,16 @@ def _refuse_undisclosable(nominations: Iterable[Nomination]) -> None:
 
 
 async def _create(
-    session: AsyncSession, actor: Principal, nomination_ids: list[int], fields: dict[str, Any]
+    session: AsyncSession,
+    actor: Principal,
+    nominations: Iterable[Nomination],
+    fields: dict[str, Any],
 ) -> Disclosure:
+    by_id = {n.id: n for n in nominations}
     row = Disclosure(
         **fields,
         created_by_id=actor.user_id,
-        items=[DisclosureItem(nomination_id=i) for i in sorted(set(nomination_ids))],
+        items=[DisclosureItem(nomination_id=i, nomination=by_id[i]) for i in sorted(by_id)],
     )
     session.add(row)
     await session.flush()
@@ -123,7 +134,7 @@ async def record(session: AsyncSession, actor: Principal, body: DisclosureCreate
         "url": str(body.url) if body.url else None,
         "feedback_to": nfc(body.feedback_to),
     }
-    return await _create(session, actor, body.nomination_ids, fields)
+    return await _create(session, actor, (n for n, _, _ in loaded.values()), fields)
 
 
 async def record_for_nomination(
@@ -143,7 +154,7 @@ async def record_for_nomination(
         "url": str(body.url) if body.url else None,
         "feedback_to": _text(body.feedback_to),
     }
-    return await _create(session, actor, [nomination.id], fields)
+    return await _create(session, actor, [nomination], fields)
 
 
 async def update(
@@ -194,6 +205,9 @@ async def list_disclosures(
             DisclosureItem.nomination_id == filters.nomination_id
         )
         stmt = stmt.where(Disclosure.id.in_(having))
+    if filters.ends_on_missing is not None:
+        missing = Disclosure.ends_on.is_(None)
+        stmt = stmt.where(missing if filters.ends_on_missing else ~missing)
     if filters.open_on is not None:
         stmt = stmt.where(
             Disclosure.published_on <= filters.open_on, Disclosure.ends_on >= filters.open_on
