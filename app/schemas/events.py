@@ -209,6 +209,33 @@ class DecisionSignedPdfData(EventData):
     signed_pdf_sha256: str
 
 
+class DisclosurePublishedData(EventData):
+    """A list published for comment (danh sách công khai): its nominations by id."""
+
+    round_id: Id | None
+    published_on: date
+    ends_on: date | None = Field(description="Hạn nhận ý kiến")
+    nomination_ids: list[Id]
+
+
+class DisclosureUpdatedData(EventData):
+    round_id: Id | None
+    changed: list[str] = Field(description="The fields the correction sent (`ends_on`, …)")
+    ends_on: date | None = Field(description="The comment deadline after the change")
+    previous_ends_on: date | None
+
+
+class DisclosureOpinionData(EventData):
+    """An opinion received about a list, or how it was handled: never who sent it nor what it
+    says (the opinion itself is read at `GET /disclosures/{id}/opinions/{opinion_id}`)."""
+
+    disclosure_id: Id
+    nomination_id: Id | None = Field(description="The nomination it is about, if one")
+    received_on: date
+    handled_on: date | None = Field(description="Null until its handling is recorded")
+    changed: list[str] = Field(description="The fields recorded or corrected")
+
+
 class ComplaintData(EventData):
     status: statuses.ComplaintStatus
     nomination_id: Id
@@ -325,6 +352,10 @@ EVENT_DATA: dict[EventType, type[EventData]] = {
     E.DECISION_CORRECTED: DecisionCorrectedData,
     E.DECISION_SIGNED_PDF_ATTACHED: DecisionSignedPdfData,
     E.DECISION_SIGNED_PDF_REPLACED: DecisionSignedPdfData,
+    E.DISCLOSURE_PUBLISHED: DisclosurePublishedData,
+    E.DISCLOSURE_UPDATED: DisclosureUpdatedData,
+    E.DISCLOSURE_OPINION_RECORDED: DisclosureOpinionData,
+    E.DISCLOSURE_OPINION_UPDATED: DisclosureOpinionData,
     E.COMPLAINT_RECORDED: ComplaintData,
     E.COMPLAINT_RESOLVED: ComplaintData,
     E.TASK_CREATED: TaskCreatedData,

@@ -19,7 +19,7 @@ from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
-from app.models import Disclosure, DisclosureItem, Nomination, Round
+from app.models import Disclosure, DisclosureItem, Dossier, Nomination, Round
 from app.models.disclosures import NOT_STANDING
 from app.schemas.disclosures import (
     DisclosureCreate,
@@ -82,23 +82,52 @@ def _refuse_undisclosable(nominations: Iterable[Nomination]) -> None:
         )
 
 
+def _units(dossiers: Iterable[Dossier]) -> set[int]:
+    """The units that follow the list's events: those whose own dossiers carry its nominations
+    (a cluster's dossier is its cluster's, as for the dossier's own events)."""
+    return {
+        d.submitting_unit_id for d in dossiers if d.owner_kind == "unit" and d.submitting_unit_id
+    }
+
+
+async def units_of(session: AsyncSession, disclosure_id: int) -> set[int]:
+    """`_units` of a list already recorded."""
+    dossiers = await session.scalars(
+        select(Dossier)
+        .join(Nomination, Nomination.dossier_id == Dossier.id)
+        .join(DisclosureItem, DisclosureItem.nomination_id == Nomination.id)
+        .where(DisclosureItem.disclosure_id == disclosure_id)
+        .distinct()
+    )
+    return _units(dossiers)
+
+
 async def _create(
     session: AsyncSession,
     actor: Principal,
-    nominations: Iterable[Nomination],
+    loaded: Iterable[tuple[Nomination, Dossier]],
     fields: dict[str, Any],
 ) -> Disclosure:
-    by_id = {n.id: n for n in nominations}
+    by_id = {n.id: (n, d) for n, d in loaded}
     row = Disclosure(
         **fields,
         created_by_id=actor.user_id,
-        items=[DisclosureItem(nomination_id=i, nomination=by_id[i]) for i in sorted(by_id)],
+        items=[DisclosureItem(nomination_id=i, nomination=by_id[i][0]) for i in sorted(by_id)],
     )
     session.add(row)
     await session.flush()
     await audit.record(
         session, actor, "disclosure.recorded", "disclosure", row.id, after=_audited(row)
     )
+    data = {
+        "round_id": row.round_id, "published_on": row.published_on.isoformat(),
+        "ends_on": _iso(row.ends_on),
+        "nomination_ids": row.nomination_ids,
+    }  # fmt: skip
+    await audit.emit(
+        session, "disclosure.published", "disclosure", row.id, data,
+        unit_ids=_units(d for _, d in by_id.values()),
+    )  # fmt: skip
     return row
 
 
@@ -134,7 +163,7 @@ async def record(session: AsyncSession, actor: Principal, body: DisclosureCreate
         "url": str(body.url) if body.url else None,
         "feedback_to": nfc(body.feedback_to),
     }
-    return await _create(session, actor, (n for n, _, _ in loaded.values()), fields)
+    return await _create(session, actor, ((n, d) for n, d, _ in loaded.values()), fields)
 
 
 async def record_for_nomination(
@@ -154,7 +183,7 @@ async def record_for_nomination(
         "url": str(body.url) if body.url else None,
         "feedback_to": _text(body.feedback_to),
     }
-    return await _create(session, actor, [nomination], fields)
+    return await _create(session, actor, [(nomination, dossier)], fields)
 
 
 async def update(
@@ -167,6 +196,7 @@ async def update(
     """Correct what was published or extend the comment period (If-Match); audited."""
     permissions.require(actor, "disclosure.update")
     row = await get(session, disclosure_id)
+    previous_ends_on = row.ends_on
 
     def apply() -> None:
         for name in body.model_fields_set:
@@ -183,10 +213,23 @@ async def update(
                 code="validation_error",
             )
 
-    return await audit.audited_update(
+    await audit.audited_update(
         session, actor, row, apply, expected, action="disclosure.updated", entity="disclosure",
         audited=_audited,
     )  # fmt: skip
+    data = {
+        "round_id": row.round_id, "changed": sorted(body.model_fields_set),
+        "ends_on": _iso(row.ends_on), "previous_ends_on": _iso(previous_ends_on),
+    }  # fmt: skip
+    await audit.emit(
+        session, "disclosure.updated", "disclosure", row.id, data,
+        unit_ids=await units_of(session, row.id),
+    )  # fmt: skip
+    return row
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 async def list_disclosures(
