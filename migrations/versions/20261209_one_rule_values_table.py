@@ -20,7 +20,7 @@ its `council_vote`, and leaves the agenda items' threshold empty (the old count 
 award type's).
 
 Revision ID: 20261209_one_rule_values_table
-Revises: 20261208_disclosure_lists
+Revises: 20261209_event_units
 Create Date: 2026-12-09 00:00:00.000000
 """
 
@@ -33,7 +33,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "20261209_one_rule_values_table"
-down_revision: str | None = "20261208_disclosure_lists"
+down_revision: str | None = "20261209_event_units"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,7 @@ from app.core.migrations_info import alembic_config
 from app.models import AwardType
 from tests.conftest import PG_URL
 
-BEFORE = "20261208_disclosure_lists"
+BEFORE = "20261209_event_units"
 HERE = "20261209_one_rule_values_table"
 COUNCIL = "Quy chế hoạt động của Hội đồng Thi đua - Khen thưởng tỉnh (Kế hoạch 2026, nhiệm vụ I.7)"
 
