@@ -38,7 +38,7 @@ from app.models.emulation import (
     ScoreSheet,
     ScoreTable,
 )
-from app.models.events import Event
+from app.models.events import Event, EventUnit
 from app.models.holidays import Holiday
 from app.models.idempotency import IdempotencyKey
 from app.models.meetings import (
@@ -63,7 +63,7 @@ from app.models.nominees import (
 )
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
-from app.models.rule_values import DatedRuleValue, RuleValue
+from app.models.rule_values import RuleValue
 from app.models.tasks import Task, TaskCoordinator, TaskReport
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
 
@@ -94,7 +94,6 @@ __all__ = [
     "Council",
     "CouncilMember",
     "CouncilMemberCluster",
-    "DatedRuleValue",
     "Decision",
     "DecisionItem",
     "DisciplineRecord",
@@ -106,6 +105,7 @@ __all__ = [
     "DossierCounter",
     "DossierSubmission",
     "Event",
+    "EventUnit",
     "Holiday",
     "IdempotencyKey",
     "Initiative",

@@ -156,10 +156,11 @@ async def test_award_types_listed_for_households(app, client, session):
 async def test_a_household_has_a_prize_multiple_to_confirm(app, client, session):
     _, _, who = await _setting(app, session)
 
-    listed = await client.get(f"{API}/dated-rule-values", headers=who["admin"])
+    key = f"prize_multiple.{BANG_KHEN_TINH}.household"
+    listed = await client.get(f"{API}/rule-values", params={"prefix": key}, headers=who["admin"])
 
     assert listed.status_code == 200, listed.text
-    key = f"prize_multiple.{BANG_KHEN_TINH}.household"
-    [value] = [v for v in listed.json() if v["key"] == key]
+    [value] = listed.json()["items"]
+    assert value["key"] == key and value["value"] == 1
     assert value["unit"] == "multiple" and value["verified"] is False
     assert "hộ gia đình" in value["legal_basis"]

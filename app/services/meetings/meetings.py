@@ -5,6 +5,7 @@ Every move of a meeting takes the meeting's row lock first, as ballots do, so th
 ballot never interleave.
 """
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
@@ -18,6 +19,7 @@ from app.core.orm import PageResult, check_version, flush_or_conflict, paginate,
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.core.text import nfc
+from app.core.working_days import VIETNAM_TZ
 from app.models import (
     Absence,
     AgendaItem,
@@ -36,8 +38,9 @@ from app.schemas.meetings import (
     MeetingCreate,
     MeetingFilter,
     MeetingRead,
+    ReaderMeetingRead,
 )
-from app.services import audit, permissions, rule_values, workflow
+from app.services import audit, permissions, policies, rule_values, workflow
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
 
@@ -126,11 +129,13 @@ async def _member_counts(session: AsyncSession, council_ids: set[int]) -> dict[i
     return {council_id: int(n) for council_id, n in rows}
 
 
-def _read(m: Meeting, agenda: list[AgendaEntry], live_total: int) -> MeetingRead:
+def _read(
+    m: Meeting, agenda: list[AgendaEntry], live_total: int, schema: type[MeetingRead]
+) -> MeetingRead:
     attendance = sorted(a.member_id for a in m.attendance)
     opened = m.status != MeetingStatus.SCHEDULED
     # The counts are fixed when the meeting opens; until then, what opening now would count.
-    return MeetingRead.model_validate(
+    return schema.model_validate(
         RowWith(
             m,
             agenda=agenda,
@@ -142,17 +147,21 @@ def _read(m: Meeting, agenda: list[AgendaEntry], live_total: int) -> MeetingRead
     )
 
 
-async def reads(session: AsyncSession, meetings: list[Meeting]) -> list[MeetingRead]:
-    """Meetings (attendance loaded) as `MeetingRead`: two queries whatever their number."""
+async def reads(
+    session: AsyncSession, principal: Principal, meetings: list[Meeting]
+) -> list[MeetingRead]:
+    """Meetings (attendance loaded) as `principal` may read them: two queries whatever their
+    number. A reader gets who was absent without why (`ReaderMeetingRead`)."""
     if not meetings:
         return []
     agendas = await _agendas(session, [m.id for m in meetings])
     totals = await _member_counts(session, {m.council_id for m in meetings})
-    return [_read(m, agendas.get(m.id, []), totals.get(m.council_id, 0)) for m in meetings]
+    schema = MeetingRead if policies.sees_personal_data(principal) else ReaderMeetingRead
+    return [_read(m, agendas.get(m.id, []), totals.get(m.council_id, 0), schema) for m in meetings]
 
 
-async def read(session: AsyncSession, meeting: Meeting) -> MeetingRead:
-    return (await reads(session, [meeting]))[0]
+async def read(session: AsyncSession, principal: Principal, meeting: Meeting) -> MeetingRead:
+    return (await reads(session, principal, [meeting]))[0]
 
 
 # ---- scheduling ------------------------------------------------------------------------------
@@ -290,6 +299,12 @@ def _check_absences(
 # ---- opening ---------------------------------------------------------------------------------
 
 
+def meeting_date(meeting: Meeting) -> date:
+    """The meeting's day in Việt Nam: the disclosure period counts to it, and its quorum and
+    vote thresholds are the rule values in force on it."""
+    return meeting.scheduled_at.astimezone(VIETNAM_TZ).date()
+
+
 def required_quorum(meeting: Meeting, rules: rule_values.Rules) -> float:
     return rules.award_quorum_percent if meeting.kind == "award" else rules.quorum_percent
 
@@ -314,7 +329,7 @@ async def open_meeting(
         )
     members = await active_members(session, meeting.council_id)
     present = sum(1 for a in meeting.attendance if a.member_id in members)
-    required = required_quorum(meeting, await rule_values.get_rules(session))
+    required = required_quorum(meeting, await rule_values.get_rules(session, meeting_date(meeting)))
     quorum = Quorum(present, len(members), required)
     if not quorum.met:
         raise Conflict(
