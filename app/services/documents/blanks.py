@@ -78,12 +78,12 @@ ATTENDANCE_COLUMNS = (
 )
 RESULT_COLUMNS = (
     Column("STT", 1.2, "{{ row.no }}", "center"),
-    Column("Cá nhân / tập thể, đơn vị", 5.4, "{{ row.name }}"),
+    Column("Cá nhân / tập thể, đơn vị", 5.1, "{{ row.name }}"),
     Column("Tán thành", 1.7, "{{ row.approve }}", "center"),
     Column("Không tán thành", 1.8, "{{ row.reject }}", "center"),
     Column("Không biểu quyết", 1.8, "{{ row.abstain }}", "center"),
     Column("Tỷ lệ tán thành / ngưỡng", 2.6, "{{ row.share }}", "center"),
-    Column("Kết quả", 2.0, "{{ row.result }}", "center"),
+    Column("Kết quả", 2.3, "{{ row.result }}", "center"),  # "Không đạt" on one line
 )
 
 
@@ -257,7 +257,8 @@ def achievement_report() -> object:
     _section_heading(document, "III. SÁNG KIẾN, ĐỀ TÀI ĐÃ ĐƯỢC CÔNG NHẬN")
     _field_lines(document, "initiatives")
     _section_heading(document, "IV. DANH HIỆU THI ĐUA, HÌNH THỨC KHEN THƯỞNG ĐÃ ĐẠT")
-    layout.data_table(document, TITLE_COLUMNS, rows="titles", size=12)
+    # Rows tall enough to write in by hand where tdkt has nothing recorded.
+    layout.data_table(document, TITLE_COLUMNS, rows="titles", size=12, row_height_cm=0.8)
     _two_signatures(document, ("{{ left_signer }}", ""), ("{{ right_signer }}", "{{ reporter }}"))
     return document
 

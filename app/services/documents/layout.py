@@ -218,7 +218,7 @@ def new_document():
 
 
 def heading_block(
-    document, *, left_width_cm: float = 6.0, excerpt: bool = False, numbered: bool = True
+    document, *, left_width_cm: float = 7.0, excerpt: bool = False, numbered: bool = True
 ) -> None:
     """Issuing body | Quốc hiệu, Tiêu ngữ; then Số/ký hiệu | place and date (and, for a công
     văn, the trích yếu under the number)."""

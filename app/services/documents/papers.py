@@ -714,8 +714,9 @@ async def achievement_report(
             )
             for i in initiatives
         ]
-        or ["- Chưa có sáng kiến nào được ghi nhận trong tdkt."],
-        "titles": titles or [{"year": "", "title": "Chưa có dữ liệu trong tdkt", "decision": ""}],
+        or [f"- {DOTS}"],
+        # Nothing recorded: blank rows for the unit to fill in by hand, not a software message.
+        "titles": titles or [{"year": "", "title": "", "decision": ""} for _ in range(3)],
         "left_signer": "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN, ĐỀ NGHỊ",
         "right_signer": "NGƯỜI BÁO CÁO THÀNH TÍCH" if person else "THỦ TRƯỞNG ĐƠN VỊ",
         "reporter": nomination.nominee_name if person else "",
