@@ -3,7 +3,7 @@ for the Chủ tịch (ký thay, KT. CHỦ TỊCH / PHÓ CHỦ TỊCH), so its pa
 as signed; decisions recorded before were signed by the Chủ tịch
 
 Revision ID: 20261209_decision_signers
-Revises: 20261209_event_units
+Revises: 20261209_one_rule_values_table
 Create Date: 2026-12-09 05:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261209_decision_signers"
-down_revision: str | None = "20261209_event_units"
+down_revision: str | None = "20261209_one_rule_values_table"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
