@@ -54,6 +54,34 @@ def declare_problems(document: dict[str, Any]) -> None:
     document["components"]["schemas"] = dict(sorted(schemas.items()))
 
 
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+CONCURRENT_UPDATE = (
+    "`concurrent_update`: cơ sở dữ liệu (PostgreSQL) hủy giao dịch vì tranh chấp với một giao "
+    "dịch khác (deadlock, serialization failure); không có gì được lưu, gửi lại sau số giây "
+    "trong Retry-After"
+)
+
+
+def declare_concurrent_update(document: dict[str, Any]) -> None:
+    """Any write may meet another in the database and be rolled back whole: every write
+    operation declares the 409 `concurrent_update` (with Retry-After) that
+    app/core/errors.py answers then, beside its own 409s if it has any."""
+    for path, operations in document.get("paths", {}).items():
+        if path in NOT_PROBLEMS:
+            continue
+        for method, operation in operations.items():
+            if method not in WRITE_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            own = responses.get("409")  # may be shared with other operations: copied
+            description = f"{own['description']}; hoặc {CONCURRENT_UPDATE}" if own else None
+            responses["409"] = {**(own or {}), "description": description or CONCURRENT_UPDATE}
+            responses["409"]["headers"] = {
+                **responses["409"].get("headers", {}),
+                "Retry-After": _header_ref("Retry-After"),
+            }
+
+
 def _schema_names(node: Any, schemas: dict[str, Any], found: set[str]) -> set[str]:
     """The component schemas `node` uses, directly or through others."""
     if isinstance(node, dict):
@@ -358,6 +386,7 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = build()
+            declare_concurrent_update(document)
             declare_problems(document)
             declare_headers(app.routes, document, app.state.settings.idempotency_ttl_hours)
             declare_request_defaults(document)
@@ -405,7 +434,8 @@ HEADER_REF = "#/components/headers/{name}"
 IF_MATCH = "If-Match"
 IF_NONE_MATCH = "If-None-Match"
 IDEMPOTENCY_KEY = "Idempotency-Key"
-# Answers that may carry Retry-After: the login's throttle (429).
+# Answers that may carry Retry-After: the throttles (429); a write's 409 `concurrent_update` is
+# declared with it by `declare_concurrent_update`.
 RETRY_AFTER_STATUSES = frozenset({"429"})
 TAGGED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 

@@ -418,6 +418,23 @@ def install_error_handlers(app: FastAPI) -> None:
         # a text past its length) are the caller's to fix; anything else is our bug.
         if _is_data_error(exc):
             return _out_of_range(request)
+        # PostgreSQL gave up one of two transactions that waited on each other (a deadlock) or
+        # could not serialise them: the request's transaction is rolled back whole (by
+        # `TransactionalRoute`, audit entries with it), so sending it again is safe.
+        sqlstate = _sqlstate(exc)
+        if sqlstate in RETRYABLE_SQLSTATES:
+            log.warning(
+                "transaction aborted by the database, answered 409",
+                extra={"path": request.url.path, "sqlstate": sqlstate},
+            )
+            return problem_response(
+                request,
+                status=409,
+                code="concurrent_update",
+                title=Conflict.title,
+                detail=CONCURRENT_RETRY,
+                headers={"Retry-After": str(CONCURRENT_RETRY_AFTER_SECONDS)},
+            )
         return internal_error(request, exc)
 
     @app.exception_handler(Exception)
@@ -465,6 +482,29 @@ class UnexpectedErrorMiddleware:
             if started:  # too late for another answer: let the server end the connection
                 raise
             await internal_error(Request(scope), exc)(scope, receive, send)
+
+
+# SQLSTATEs after which the same request, sent again, can succeed: deadlock_detected and
+# serialization_failure (PostgreSQL, Appendix A). SQLite has neither: a writer waits for the
+# lock (busy timeout) instead.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+CONCURRENT_RETRY = "Dữ liệu vừa được người khác thay đổi, vui lòng thử lại"
+CONCURRENT_RETRY_AFTER_SECONDS = 1
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    """The SQLSTATE of the driver's error (asyncpg's `sqlstate`, psycopg's `pgcode`), looked for
+    down the chain of wrapped errors."""
+    seen: BaseException | None = exc.orig
+    for _ in range(5):
+        if seen is None:
+            return None
+        for attribute in ("sqlstate", "pgcode"):
+            code = getattr(seen, attribute, None)
+            if isinstance(code, str) and code:
+                return code
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _is_data_error(exc: DBAPIError) -> bool:
