@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, String, bindparam, func, select, type_coerce
+from sqlalchemy import Row, Select, Text, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -204,7 +204,7 @@ async def list_dossiers(
 _NOMINATION_SUMMARIES = (
     select(
         *(
-            type_coerce(_nominations.c[c.key], String).label(c.key)
+            cast(_nominations.c[c.key], Text).label(c.key)
             if c.key == "check_reviews"
             else _nominations.c[c.key]
             for c in NOMINATION_SUMMARY_COLUMNS
