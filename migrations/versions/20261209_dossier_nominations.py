@@ -32,5 +32,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("dossiers") as batch:
-        batch.drop_column("nomination_count")
+    # In place (SQLite ≥ 3.35 drops a plain column): a batch copy would drop and recreate
+    # `dossiers`, which the tables referring to it forbid.
+    op.drop_column("dossiers", "nomination_count")
