@@ -35,8 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
 PG_URL = os.environ.get("TDKT_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-PG_NAME = "tdkt_bench"
-PORT_APP, PORT_ANCHOR = 18890, 18892
+PG_NAME = os.environ.get("TDKT_BENCH_PG_NAME", "tdkt_bench")
+# TDKT_BENCH_PORT (and TDKT_BENCH_PG_NAME) move both servers (the anchor on the next-but-one
+# port) and the database, so that two runs can share a host.
+PORT_APP = int(os.environ.get("TDKT_BENCH_PORT", "18890"))
+PORT_ANCHOR = PORT_APP + 2
 ADMIN_PASSWORD = "Bench-Admin-Pass-1"
 UNIT_PASSWORD = "Bench-Unit-Pass-1"
 AWARD = "bang_khen_chu_tich_ubnd_tinh"

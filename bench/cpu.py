@@ -12,6 +12,9 @@ the least of `--rounds` blocks, as a neighbour's load only adds to it) and the r
 endpoint. A server adds the same
 fixed cost to both sides, so these ratios are lower than the ones `bench/api.py` measures over
 HTTP; they move the same way. `--profile KEY` prints a cProfile of that endpoint instead.
+`--calls` prints the Python function calls per request of the anchor and of each endpoint
+(cProfile's count, coroutine resumptions included): deterministic, so it compares two commits
+on a machine too loaded for timings.
 """
 
 import argparse
@@ -93,6 +96,7 @@ async def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--profile", default="")
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--calls", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("TDKT_BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/cpu.db"
@@ -135,7 +139,16 @@ async def main() -> int:
             for call in (anchor, *calls.values()):  # warm up
                 for _ in range(20):
                     await call()
-            if args.profile:
+            if args.calls:
+                counts = {}
+                for key, call in {"anchor": anchor, **calls}.items():
+                    profiler = cProfile.Profile()
+                    profiler.enable()
+                    for _ in range(args.repeat):
+                        await call()
+                    profiler.disable()
+                    counts[key] = pstats.Stats(profiler).total_calls / args.repeat
+            elif args.profile:
                 profiler = cProfile.Profile()
                 profiler.enable()
                 for _ in range(args.repeat):
@@ -154,7 +167,11 @@ async def main() -> int:
             sys.stdout.flush()
             os.dup2(saved, 1)
             os.close(log)
-        if args.profile:
+        if args.calls:
+            print(f"{'endpoint':10} {'calls per request':>18}")
+            for key, count in counts.items():
+                print(f"{key:10} {count:18.0f}")
+        elif args.profile:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
         else:
             # The least disturbed round of each side: a neighbour's load only ever adds time.

@@ -129,6 +129,7 @@ async def test_list_filters_use_the_same_enums(app):
     ("model", "field", "enum"),
     [
         ("ReturnRequestRead", "document_types", "DocumentType"),
+        ("ReturnRequestData", "document_types", "DocumentType"),
         ("SupplementRequest", "document_types", "DocumentType"),
         ("WebhookCreate", "event_types", "EventType"),
         ("WebhookUpdate", "event_types", "EventType"),

@@ -69,10 +69,20 @@ async def list_disclosure_lists(
         date | None,
         Query(description="Chỉ các danh sách còn nhận ý kiến vào ngày này"),
     ] = None,
+    ends_on_missing: Annotated[
+        bool | None,
+        Query(description="true: chỉ các danh sách chưa có hạn nhận ý kiến (không công khai)"),
+    ] = None,
 ):
     """The published lists (danh sách công khai), newest first, filtered by `round_id`, by a
-    nomination they carry, or to those still receiving opinions on `open_on`."""
-    filters = DisclosureFilter(round_id=round_id, nomination_id=nomination_id, open_on=open_on)
+    nomination they carry, to those still receiving opinions on `open_on`, or to those without
+    a comment deadline (`ends_on_missing=true`: lists recorded before it was asked for, flagged
+    `ends_on_missing` and not shown publicly until `ends_on` is set with `PATCH`). Each item
+    says whether its nomination still stands (`withdrawn`)."""
+    filters = DisclosureFilter(
+        round_id=round_id, nomination_id=nomination_id, open_on=open_on,
+        ends_on_missing=ends_on_missing,
+    )  # fmt: skip
     result = await lists.list_disclosures(
         session, filters, page.limit, page.offset, listing=listing
     )

@@ -73,9 +73,9 @@ async def ballot_keys(request: Request) -> BallotKeys:
 KeysDep = Annotated[BallotKeys, Depends(ballot_keys)]
 
 
-async def _read(session, meeting, response: Response) -> MeetingRead:
+async def _read(session, principal, meeting, response: Response) -> MeetingRead:
     set_etag(response, meeting.version)
-    return await meetings.read(session, meeting)
+    return await meetings.read(session, principal, meeting)
 
 
 @router.post(
@@ -94,7 +94,7 @@ async def schedule_meeting(
     """Sở Nội vụ schedules a meeting of the council."""
     meeting = await meetings.schedule(session, principal, body)
     response.headers["Location"] = f"/api/v1/meetings/{meeting.id}"
-    return await _read(session, meeting, response)
+    return await _read(session, principal, meeting, response)
 
 
 @router.get(
@@ -116,7 +116,7 @@ async def list_meetings(
     result = await meetings.list_meetings(
         session, principal, filters, page.limit, page.offset, listing=listing
     )
-    return fields.apply(envelope(result, await meetings.reads(session, result.items)))
+    return fields.apply(envelope(result, await meetings.reads(session, principal, result.items)))
 
 
 @router.get(
@@ -129,7 +129,8 @@ async def get_meeting(
     session: SessionDep, principal: Allowed("meeting.read"), meeting_id: Id, response: Response
 ):
     """One council meeting (phiên họp Hội đồng) with its agenda, attendance and status."""
-    return await _read(session, await meetings.get(session, principal, meeting_id), response)
+    meeting = await meetings.get(session, principal, meeting_id)
+    return await _read(session, principal, meeting, response)
 
 
 _MOVE = {"response_model": MeetingRead, "responses": {**NOT_FOUND, **CONFLICT, **VERSIONED}}
@@ -138,7 +139,7 @@ _MOVE = {"response_model": MeetingRead, "responses": {**NOT_FOUND, **CONFLICT, *
 async def _agenda_set(call: ActionCall) -> MeetingRead:
     ids = call.body.nomination_ids
     meeting = await agenda.set_agenda(call.session, call.principal, call.id, ids, call.expected)
-    return await _read(call.session, meeting, call.response)
+    return await _read(call.session, call.principal, meeting, call.response)
 
 
 async def _attendance_set(call: ActionCall) -> MeetingRead:
@@ -146,18 +147,18 @@ async def _attendance_set(call: ActionCall) -> MeetingRead:
         call.session, call.principal, call.id, call.body.member_ids, call.expected,
         call.body.absences,
     )  # fmt: skip
-    return await _read(call.session, meeting, call.response)
+    return await _read(call.session, call.principal, meeting, call.response)
 
 
 async def _opened(call: ActionCall) -> MeetingRead:
     meeting = await meetings.open_meeting(call.session, call.principal, call.id, call.expected)
-    return await _read(call.session, meeting, call.response)
+    return await _read(call.session, call.principal, meeting, call.response)
 
 
 async def _closed(call: ActionCall) -> MeetingRead:
     keys = call.extras["keys"]
     meeting = await closing.close(call.session, call.principal, keys, call.id, call.expected)
-    return await _read(call.session, meeting, call.response)
+    return await _read(call.session, call.principal, meeting, call.response)
 
 
 add_action_route(

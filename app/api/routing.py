@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.routing import APIRoute, _IncludedRouter
+from fastapi.routing import APIRoute, _effective_route_context_var, _IncludedRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import Match
 from starlette.types import Scope
 
-from app.api import conditional, idempotency, openapi
+from app.api import conditional, deps, idempotency, openapi
 from app.api.responses import PROBLEMS
 from app.core import after_commit
 from app.core.errors import DomainError, PayloadTooLarge, Unprocessable
@@ -92,7 +92,17 @@ class TransactionalRoute(APIRoute):
         return super().matches(scope)
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        inner = super().get_route_handler()
+        # FastAPI builds the handler from the route, or from the route as included under a
+        # prefix (its "effective context"); the handler solves the runtime dependencies, the
+        # OpenAPI document reads the declared ones.
+        included = _effective_route_context_var.get()
+        target = included if included is not None and included.original_route is self else self
+        declared = target.dependant
+        target.dependant = deps.runtime_dependant(declared)
+        try:
+            inner = super().get_route_handler()
+        finally:
+            target.dependant = declared
         creates = self.honours_idempotency_key and "POST" in self.methods
         known_query = _query_names(self)
 
@@ -188,6 +198,29 @@ class QuickRouter(APIRouter):
 
     _heads: frozenset[str] | None = None
     _heads_version: int = -1
+    # Bumped whenever any QuickRouter's routes change (see `_get_routes_version`).
+    _generation: int = 0
+    _version_memo: tuple[int, int] | None = None  # (generation, version)
+
+    def _mark_routes_changed(self) -> None:
+        super()._mark_routes_changed()
+        QuickRouter._generation += 1
+
+    def _get_routes_version(self, seen: set[int] | None = None) -> int:
+        """FastAPI's version of this router's routes, remembered until a route changes.
+
+        FastAPI asks for it several times per request (each included router checks that its
+        resolved routes are still current), and each answer walks every router below this
+        one: ≈ 100 calls per request on this API. A tree made only of QuickRouters bumps
+        `_generation` on any change, so the sum can be kept until then.
+        """
+        memo = self._version_memo
+        if seen is None and memo is not None and memo[0] == QuickRouter._generation:
+            return memo[1]
+        version = super()._get_routes_version(seen)
+        if seen is None and _only_quick_routers(self):
+            self._version_memo = (QuickRouter._generation, version)
+        return version
 
     def _first_segments(self) -> frozenset[str] | None:
         version = self._get_routes_version()
@@ -202,6 +235,17 @@ class QuickRouter(APIRouter):
             if heads is not None and heads.isdisjoint(scope["path"].split("/")):
                 return Match.NONE, {}
         return super().matches(scope)
+
+
+def _only_quick_routers(router: APIRouter) -> bool:
+    """Whether every router included below `router`, at any depth, is a QuickRouter (whose
+    changes bump `QuickRouter._generation`)."""
+    for route in router.routes:
+        if isinstance(route, _IncludedRouter):
+            below = route.original_router
+            if not isinstance(below, QuickRouter) or not _only_quick_routers(below):
+                return False
+    return True
 
 
 def _first_segments(router: APIRouter) -> frozenset[str] | None:

@@ -2,6 +2,12 @@
 
 Nothing here logs request bodies, headers or query strings, so no password, token or ballot
 can reach a log line.
+
+The line every request writes is built directly, not through a `LogRecord` and the formatter,
+when the logging configuration is the one `configure_logging` made (the request logger's
+records go to its one JSON handler and nowhere else): the same line, in the same stream,
+flushed the same way, for a fifth of the work. Any other configuration (a test capturing the
+records, a handler added by an operator) gets the record through `logging` as before.
 """
 
 import json
@@ -35,8 +41,70 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class JsonLineHandler(logging.StreamHandler):
+    """The handler `configure_logging` installs: JSON lines on a stream (stdout)."""
+
+    def write_line(self, line: str) -> None:
+        """Write one formatted line as `emit` would: under the handler's lock, flushed."""
+        self.acquire()
+        try:
+            self.stream.write(line + self.terminator)
+            self.flush()
+        except Exception:
+            self.handleError(logging.makeLogRecord({"msg": line}))
+        finally:
+            self.release()
+
+
+def sole_json_handler(logger: logging.Logger) -> JsonLineHandler | None:
+    """The handler that alone would receive `logger`'s INFO records, formatted by
+    `JsonFormatter`; None when anything else could see them (another handler, a filter, a
+    record factory) or when they would not be logged at all."""
+    if (
+        logger.disabled
+        or logger.filters
+        or not logger.isEnabledFor(logging.INFO)
+        or logging.getLogRecordFactory() is not logging.LogRecord
+    ):
+        return None
+    root = logging.root
+    node: logging.Logger | None = logger
+    while node is not None and node is not root:
+        if node.handlers or not node.propagate:
+            return None
+        node = node.parent
+    handlers = root.handlers
+    if node is None or len(handlers) != 1:
+        return None
+    handler = handlers[0]
+    if (
+        type(handler) is not JsonLineHandler
+        or handler.filters
+        or handler.level > logging.INFO
+        or type(handler.formatter) is not JsonFormatter
+    ):
+        return None
+    return handler
+
+
+_quote = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes
+
+
+def request_line(
+    created: float, request_id: str, method: str, path: str, status: int, duration_ms: float
+) -> str:
+    """The request's log line exactly as `JsonFormatter` writes the record of
+    `log.info("request", extra={method, path, status, duration_ms})` (tested)."""
+    ts = datetime.fromtimestamp(created, UTC).isoformat()
+    return (
+        f'{{"ts": "{ts}", "level": "INFO", "logger": "tdkt.request", "msg": "request", '
+        f'"request_id": {_quote(request_id)}, "method": {_quote(method)}, '
+        f'"path": {_quote(path)}, "status": {int(status)}, "duration_ms": {float(duration_ms)!r}}}'
+    )
+
+
 def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stdout)
+    handler = JsonLineHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -99,13 +167,22 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            self.log.info(
-                "request",
-                extra={
-                    "method": method,
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            handler = sole_json_handler(self.log)
+            if handler is not None:
+                handler.write_line(
+                    request_line(
+                        time.time(), request_id, method, scope["path"], status, duration_ms
+                    )
+                )
+            else:
+                self.log.info(
+                    "request",
+                    extra={
+                        "method": method,
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": duration_ms,
+                    },
+                )
             request_id_var.reset(token)

@@ -38,7 +38,7 @@ from app.models.emulation import (
     ScoreSheet,
     ScoreTable,
 )
-from app.models.events import Event
+from app.models.events import Event, EventUnit
 from app.models.holidays import Holiday
 from app.models.idempotency import IdempotencyKey
 from app.models.meetings import (
@@ -106,6 +106,7 @@ __all__ = [
     "DossierCounter",
     "DossierSubmission",
     "Event",
+    "EventUnit",
     "Holiday",
     "IdempotencyKey",
     "Initiative",

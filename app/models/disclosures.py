@@ -2,10 +2,12 @@
 the Chủ tịch UBND tỉnh) decides on them, and the opinions (ý kiến) received about them."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.statuses import NominationStatus
 from app.models.base import (
     Base,
     TimestampMixin,
@@ -14,6 +16,13 @@ from app.models.base import (
     VersionedMixin,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from app.models.dossiers import Nomination
+
+# A nomination in one of these is no longer proposed: a dossier returned for supplements puts
+# its nominations back to draft, until it is submitted again.
+NOT_STANDING = (NominationStatus.DRAFT, NominationStatus.WITHDRAWN, NominationStatus.REJECTED)
 
 
 class Disclosure(UpdatedAtMixin, VersionedMixin, Base):
@@ -44,6 +53,11 @@ class Disclosure(UpdatedAtMixin, VersionedMixin, Base):
         """The nominations on the list (its items loaded)."""
         return [item.nomination_id for item in self.items]
 
+    @property
+    def ends_on_missing(self) -> bool:
+        """No comment deadline (a list recorded before it was asked for): not shown publicly."""
+        return self.ends_on is None
+
 
 class DisclosureItem(Base):
     """One nomination on a published list."""
@@ -56,6 +70,18 @@ class DisclosureItem(Base):
     nomination_id: Mapped[int] = mapped_column(
         ForeignKey("nominations.id"), primary_key=True, index=True
     )
+
+    nomination: Mapped["Nomination"] = relationship(lazy="raise")
+
+    @property
+    def nomination_status(self) -> str:
+        return self.nomination.status
+
+    @property
+    def withdrawn(self) -> bool:
+        """The nomination no longer stands (withdrawn, rejected, or its dossier returned or
+        withdrawn): the list is no longer shown or printed with it."""
+        return self.nomination.status in NOT_STANDING
 
 
 class DisclosureOpinion(TimestampMixin, VersionedMixin, Base):

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, JSONType, UTCDateTime, utcnow
@@ -25,3 +25,15 @@ class Event(Base):
     meeting_id: Mapped[int | None] = mapped_column(Integer)
     # Events about personal data or internals are for Sở Nội vụ only.
     restricted: Mapped[bool] = mapped_column(default=False)
+
+
+class EventUnit(Base):
+    """A unit that may follow an event besides `Event.unit_id`: an event about several units'
+    nominations at once (a published list) is seen by each of them."""
+
+    __tablename__ = "event_units"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)

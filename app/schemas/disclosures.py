@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import Field, HttpUrl, model_validator
 
+from app.core.statuses import NominationStatus
 from app.schemas.common import UPDATED_AT, Id, ReadModel, StrictModel
 
 CHANNEL = Field(min_length=1, max_length=300, examples=["Cổng thông tin điện tử tỉnh Sơn La"])
@@ -69,13 +70,29 @@ class DisclosureUpdate(StrictModel):
     feedback_to: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
+class DisclosureItemRead(ReadModel):
+    """A nomination on the list and whether it still stands."""
+
+    nomination_id: Id
+    nomination_status: NominationStatus
+    withdrawn: bool = Field(
+        description="No longer standing (withdrawn, rejected, or its dossier returned or "
+        "withdrawn): left out of `GET /public/disclosures` and of the printed list"
+    )
+
+
 class DisclosureRead(ReadModel):
     id: int
     title: str
     round_id: Id | None
-    nomination_ids: list[Id]
+    nomination_ids: list[Id] = Field(description="Every nomination published, standing or not")
+    items: list[DisclosureItemRead]
     published_on: date
     ends_on: date | None = Field(description="Hạn nhận ý kiến; null on lists recorded before it")
+    ends_on_missing: bool = Field(
+        description="True when the list has no comment deadline (lists recorded before it was "
+        "asked for): it is not shown at `GET /public/disclosures` until Sở Nội vụ sets `ends_on`"
+    )
     channel: str
     url: str | None
     feedback_to: str | None
@@ -87,11 +104,13 @@ class DisclosureRead(ReadModel):
 @dataclass(frozen=True)
 class DisclosureFilter:
     """The filters of `GET /disclosures`; None: any. `open_on`: the lists still receiving
-    opinions on that day; `nomination_id`: the lists carrying that nomination."""
+    opinions on that day; `nomination_id`: the lists carrying that nomination;
+    `ends_on_missing`: the lists without (True) or with (False) a comment deadline."""
 
     round_id: int | None = None
     nomination_id: int | None = None
     open_on: date | None = None
+    ends_on_missing: bool | None = None
 
 
 class OpinionCreate(StrictModel):

@@ -24,9 +24,9 @@ from pydantic import (
 
 from app.core import statuses
 from app.core.event_types import EventType
-from app.schemas.common import Id, ReadModel
+from app.schemas.common import DocumentType, Id, ReadModel
 from app.schemas.decisions import DecisionKind, StateOutcome
-from app.schemas.dossiers import DossierKind, ReturnRequestRead
+from app.schemas.dossiers import DossierKind
 from app.schemas.emulation import Proposal
 
 E = EventType
@@ -123,10 +123,21 @@ class DossierReceivedData(DossierMovedData):
     appraisal_due_on: date
 
 
+class ReturnRequestData(EventData):
+    """A line of the return: the nomination by id (null: the whole dossier) and the papers.
+    No nominee name: the dossier shows it to those who may read it. An event written before
+    this was so carries `nominee_name` too, served as stored."""
+
+    nomination_id: Id | None
+    document_types: list[DocumentType]
+    papers: list[str] = Field(description="Every paper asked for, by name (types first)")
+    note: str | None
+
+
 class DossierReturnedData(DossierMovedData):
     reason: str
     supplement_due_on: date
-    requests: list[ReturnRequestRead]
+    requests: list[ReturnRequestData]
 
 
 class NominationMovedData(EventData):
@@ -196,6 +207,33 @@ class DecisionSignedPdfData(EventData):
     signed_pdf_filename: str
     signed_pdf_size: int = Field(description="Bytes")
     signed_pdf_sha256: str
+
+
+class DisclosurePublishedData(EventData):
+    """A list published for comment (danh sách công khai): its nominations by id."""
+
+    round_id: Id | None
+    published_on: date
+    ends_on: date | None = Field(description="Hạn nhận ý kiến")
+    nomination_ids: list[Id]
+
+
+class DisclosureUpdatedData(EventData):
+    round_id: Id | None
+    changed: list[str] = Field(description="The fields the correction sent (`ends_on`, …)")
+    ends_on: date | None = Field(description="The comment deadline after the change")
+    previous_ends_on: date | None
+
+
+class DisclosureOpinionData(EventData):
+    """An opinion received about a list, or how it was handled: never who sent it nor what it
+    says (the opinion itself is read at `GET /disclosures/{id}/opinions/{opinion_id}`)."""
+
+    disclosure_id: Id
+    nomination_id: Id | None = Field(description="The nomination it is about, if one")
+    received_on: date
+    handled_on: date | None = Field(description="Null until its handling is recorded")
+    changed: list[str] = Field(description="The fields recorded or corrected")
 
 
 class ComplaintData(EventData):
@@ -314,6 +352,10 @@ EVENT_DATA: dict[EventType, type[EventData]] = {
     E.DECISION_CORRECTED: DecisionCorrectedData,
     E.DECISION_SIGNED_PDF_ATTACHED: DecisionSignedPdfData,
     E.DECISION_SIGNED_PDF_REPLACED: DecisionSignedPdfData,
+    E.DISCLOSURE_PUBLISHED: DisclosurePublishedData,
+    E.DISCLOSURE_UPDATED: DisclosureUpdatedData,
+    E.DISCLOSURE_OPINION_RECORDED: DisclosureOpinionData,
+    E.DISCLOSURE_OPINION_UPDATED: DisclosureOpinionData,
     E.COMPLAINT_RECORDED: ComplaintData,
     E.COMPLAINT_RESOLVED: ComplaintData,
     E.TASK_CREATED: TaskCreatedData,

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from app.core import statuses
 from app.schemas.common import UPDATED_AT, CastAs, Id, ReadModel, StrictModel, VoteChoice
@@ -67,7 +68,9 @@ class AttendanceBody(StrictModel):
 
 class AbsenceRead(ReadModel):
     member_id: Id
-    reason: str
+    reason: str | None = Field(
+        description="Lý do vắng mặt; null for a reader (reasons are personal)"
+    )
 
 
 class AgendaEntry(ReadModel):
@@ -87,7 +90,9 @@ class MeetingRead(ReadModel):
     status: MeetingStatus
     agenda: list[AgendaEntry]
     attendance: list[int] = Field(description="Ids of the council members present")
-    absences: list[AbsenceRead] = Field(description="Members absent, with their reasons")
+    absences: list[AbsenceRead] = Field(
+        description="Members absent, with their reasons (a reader gets who, not why)"
+    )
     members_total: int | None = Field(
         description="Active members of the council (fixed when the meeting opens)"
     )
@@ -96,6 +101,17 @@ class MeetingRead(ReadModel):
     closed_at: datetime | None
     version: int
     updated_at: datetime = Field(description=UPDATED_AT)
+
+
+class ReaderMeetingRead(MeetingRead):
+    """A meeting as a reader (reporting account) sees it: who was present and absent, but not
+    why a member was absent — a reason is personal (illness, family, a trip)."""
+
+    @model_validator(mode="after")
+    def _redact(self) -> Self:
+        for absence in self.absences:
+            absence.reason = None
+        return self
 
 
 class Vote(StrictModel):

@@ -16,6 +16,7 @@ from app.models import (
     CouncilMemberCluster,
     Dossier,
     Event,
+    EventUnit,
     Meeting,
     Nomination,
     RoundExtension,
@@ -101,7 +102,8 @@ def event_scope(stmt: Select, principal: Principal) -> Select:
     if principal.role == READER:
         return stmt
     if principal.role == UNIT:
-        return stmt.where(Event.unit_id == principal.unit_id)
+        named = select(EventUnit.event_id).where(EventUnit.unit_id == principal.unit_id)
+        return stmt.where(or_(Event.unit_id == principal.unit_id, Event.id.in_(named)))
     if principal.role == CLUSTER_HEAD:
         return stmt.where(Event.cluster_id == principal.cluster_id)
     if principal.role == COUNCIL_MEMBER:

@@ -251,6 +251,22 @@ async def test_a_well_formed_token_is_accepted(app, client, session):
     assert response.status_code == 200
 
 
+async def test_the_authorization_header_is_read_as_a_bearer_scheme(app, client, session):
+    """The scheme is case-insensitive and the token trimmed; any other scheme, or a scheme
+    without a token, is the same 401 as no header at all."""
+    user = await make_user(session, "noi_vu", token_version=2)
+    await session.commit()
+    token = jwt.encode(_claims(user), TEST_SECRET, algorithm="HS256")
+    missing = await client.get("/api/v1/auth/me")
+    for accepted in (f"Bearer {token}", f"bearer {token}", f"BEARER   {token}  "):
+        response = await client.get("/api/v1/auth/me", headers={"Authorization": accepted})
+        assert response.status_code == 200, accepted
+    for refused in (token, f"Basic {token}", "Bearer", "Bearer    ", f" Bearer {token}"):
+        response = await client.get("/api/v1/auth/me", headers={"Authorization": refused})
+        assert response.status_code == 401, refused
+        assert response.json() == missing.json()
+
+
 # ---- service tokens ---------------------------------------------------------------------------
 
 

@@ -72,7 +72,9 @@ async def test_the_return_keeps_its_reason_and_papers_per_nominee(app, client, s
     assert listed.json()["items"][0]["return_reason"] == body["return_reason"]
 
 
-async def test_the_returned_event_carries_the_requests(app, client, session):
+async def test_the_returned_event_carries_the_requests_by_nomination_not_by_name(
+    app, client, session
+):
     dossier, admin, owner = await _submitted(app, session)
     start = (await client.get(f"{API}/events?after=head", headers=owner)).json()["next_after"]
 
@@ -82,8 +84,9 @@ async def test_the_returned_event_carries_the_requests(app, client, session):
 
     event = next(e for e in feed["items"] if e["type"] == "dossier.returned")
     assert event["data"]["reason"] == "Báo cáo thành tích chưa có xác nhận của cấp trình"
-    names = [line["nominee_name"] for line in event["data"]["requests"]]
-    assert names == [None, "Lò Văn Minh", "Cầm Thị Hoa"]
+    first, second = (n.id for n in dossier.nominations)
+    assert [line["nomination_id"] for line in event["data"]["requests"]] == [None, first, second]
+    assert "Lò Văn Minh" not in str(event) and "Cầm Thị Hoa" not in str(event)
 
 
 async def test_a_request_for_another_dossiers_nominee_is_refused(app, client, session):

@@ -8,6 +8,7 @@ import pytest
 
 from app.core.clock import utcnow
 from app.core.event_types import EventType
+from app.core.working_days import today_in_vietnam
 from app.models import Event
 from app.schemas.events import DELIVERY_ONLY, EVENT_DATA
 from app.services import audit
@@ -16,6 +17,7 @@ from tests.factories_council import (
     API,
     CO_THI_DUA,
     CSTD_TINH,
+    HUAN_CHUONG,
     ballot,
     council_with_members,
     eligible_nominations,
@@ -175,6 +177,8 @@ async def test_a_review_and_a_council_meeting_send_the_data_the_document_declare
     }  # fmt: skip
     returned = next(e["data"] for e in items if e["type"] == "dossier.returned")
     assert returned["requests"][0]["document_types"] == ["bao_cao_thanh_tich"]
+    assert returned["requests"][0]["nomination_id"] == first
+    assert "nominee_name" not in returned["requests"][0]
 
 
 async def test_an_event_outside_the_document_would_be_caught(app):
@@ -206,3 +210,74 @@ async def test_an_event_stored_by_an_older_version_is_served_as_stored(app, clie
         ("round.opened", 2025), ("round.closed", 1),
     ]  # fmt: skip
     assert feed.json()["items"][0]["data"] == {"year": 2025}
+
+
+async def test_a_return_stored_with_the_nominee_name_is_still_served(app, client, session):
+    # Written when the event still named the nominee: served as stored, the feed goes on.
+    data = event_data("dossier.returned", requests=[{
+        "nomination_id": 7, "nominee_name": "Lò Thị Tám", "document_types": ["to_trinh"],
+        "papers": ["Tờ trình"], "note": None,
+    }])  # fmt: skip
+    session.add(Event(type="dossier.returned", entity_type="dossier", entity_id=1, data=data))
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    feed = await client.get(f"{API}/events", headers=admin)
+
+    assert feed.status_code == 200, feed.text
+    assert feed.json()["items"][0]["data"]["requests"][0]["nomination_id"] == 7
+
+
+async def test_a_disclosure_s_life_sends_the_data_the_document_declares(app, client, session):
+    # A list of two units' nominations, its deadline extended, an opinion and its handling.
+    unit = await make_unit(session, name="Sở Y tế")
+    other = await make_unit(session, name="Sở Xây dựng")
+    stranger = await make_unit(session, name="Sở Công Thương")
+    (mine,) = await eligible_nominations(session, HUAN_CHUONG, unit=unit, nominee_name="Lò Văn A")
+    (theirs,) = await eligible_nominations(session, HUAN_CHUONG, unit=other)
+    _, admin = await signed_in(app, session)
+    _, owner = await signed_in(app, session, "unit", unit_id=unit.id)
+    _, outsider = await signed_in(app, session, "unit", unit_id=stranger.id)
+    _, reader = await signed_in(app, session, "reader")
+    today = today_in_vietnam()
+    published = await _post(client, "/disclosures", admin, {
+        "title": "Danh sách đề nghị tặng Huân chương Lao động", "published_on": today.isoformat(),
+        "nomination_ids": [mine.id, theirs.id], "ends_on": (today + timedelta(days=10)).isoformat(),
+        "channel": "Cổng thông tin điện tử tỉnh", "feedback_to": "tdkt@sonla.gov.vn",
+    })  # fmt: skip
+    path = f"{API}/disclosures/{published['id']}"
+    later = (today + timedelta(days=15)).isoformat()
+    patched = await client.patch(
+        path, json={"ends_on": later}, headers={**admin, "If-Match": '"1"'}
+    )
+    opinion = await _post(client, f"/disclosures/{published['id']}/opinions", admin, {
+        "received_on": today.isoformat(), "sender": "Nguyễn Thị Góp Ý", "nomination_id": mine.id,
+        "content": "Ông Lò Văn A chưa hoàn thành nhiệm vụ năm 2024",
+    })  # fmt: skip
+    handled = await client.patch(
+        f"{path}/opinions/{opinion['id']}",
+        json={"handling": "Đã xác minh, không có cơ sở", "handled_on": today.isoformat()},
+        headers={**admin, "If-Match": '"1"'},
+    )
+
+    assert patched.status_code == 200 and handled.status_code == 200, handled.text
+    seen = {}
+    for who, headers in (("admin", admin), ("owner", owner), ("outsider", outsider),
+                         ("reader", reader)):  # fmt: skip
+        feed = await client.get(f"{API}/events?limit=200", headers=headers)
+        seen[who] = [e for e in feed.json()["items"] if e["type"].startswith("disclosure.")]
+    assert _offences(app.openapi(), seen["admin"]) == []
+    by_type = {e["type"]: e for e in seen["admin"]}
+    assert by_type["disclosure.published"]["data"]["nomination_ids"] == sorted([mine.id, theirs.id])
+    assert by_type["disclosure.updated"]["data"]["changed"] == ["ends_on"]
+    assert by_type["disclosure.updated"]["data"]["ends_on"] == later
+    assert by_type["disclosure.opinion_recorded"]["data"]["nomination_id"] == mine.id
+    assert by_type["disclosure.opinion_updated"]["data"]["handled_on"] == today.isoformat()
+    for personal in ("Lò Văn A", "Nguyễn Thị Góp Ý", "chưa hoàn thành", "không có cơ sở"):
+        assert personal not in str(seen["admin"]), personal
+    # The units whose nominees are on the list and readers follow the list; only Sở Nội vụ
+    # learns of the opinions.
+    list_events = ["disclosure.published", "disclosure.updated"]
+    assert [e["type"] for e in seen["owner"]] == list_events
+    assert [e["type"] for e in seen["reader"]] == list_events
+    assert seen["outsider"] == []

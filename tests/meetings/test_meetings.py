@@ -446,6 +446,37 @@ async def test_attendance_records_why_a_member_is_absent(app, client, session):
     assert entry["after"]["absences"] == {str(c): "Đi công tác"}
 
 
+async def test_a_reader_learns_who_was_absent_but_not_why(app, client, session):
+    group = await council_with_members(app, session, 3)
+    meeting = await make_meeting(session, group.council)
+    _, admin = await signed_in(app, session)
+    _, reader = await signed_in(app, session, "reader")
+    _, unit = await signed_in(app, session, "unit")
+    a, b, c = (m.id for m in group.members)
+    await client.put(
+        f"{API}/meetings/{meeting.id}/attendance",
+        json={"member_ids": [a, b], "absences": [{"member_id": c, "reason": "Nằm viện"}]},
+        headers=admin,
+    )
+    path = f"{API}/meetings/{meeting.id}"
+
+    seen = {
+        who: await client.get(path, headers=headers)
+        for who, headers in (("noi_vu", admin), ("member", group.headers[0]), ("reader", reader))
+    }
+    listed = await client.get(f"{API}/meetings", headers=reader)
+    refused = await client.get(path, headers=unit)
+
+    assert seen["noi_vu"].json()["absences"] == [{"member_id": c, "reason": "Nằm viện"}]
+    assert seen["member"].json()["absences"] == [{"member_id": c, "reason": "Nằm viện"}]
+    assert seen["reader"].status_code == 200, seen["reader"].text
+    assert seen["reader"].json()["absences"] == [{"member_id": c, "reason": None}]
+    assert seen["reader"].json()["attendance"] == [a, b]
+    assert "Nằm viện" not in seen["reader"].text and "Nằm viện" not in listed.text
+    assert listed.json()["items"][0]["absences"] == [{"member_id": c, "reason": None}]
+    assert refused.status_code == 403
+
+
 @pytest.mark.parametrize(
     ("absences", "code"),
     [

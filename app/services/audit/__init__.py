@@ -1,7 +1,7 @@
 """Audit entries and domain events, written in the caller's transaction."""
 
 import inspect
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -12,7 +12,7 @@ from app.core.event_types import EventType
 from app.core.observability import request_id_var
 from app.core.orm import check_version
 from app.core.principal import Principal
-from app.models import AuditEntry, Event
+from app.models import AuditEntry, Event, EventUnit
 from app.schemas.events import DECLARED, EVENT_DATA
 
 
@@ -56,8 +56,10 @@ async def emit(
     cluster_id: int | None = None,
     meeting_id: int | None = None,
     restricted: bool = False,
+    unit_ids: Iterable[int] = (),
 ) -> Event:
-    """Append a domain event; the scope fields decide which callers may read it. Its type is
+    """Append a domain event; the scope fields decide which callers may read it (`unit_ids`:
+    further units that may, for an event about several units' nominations). Its type is
     one of `EventType`, the list a client and a webhook subscription choose from, and its data
     the shape the document declares for that type (`app.schemas.events.EVENT_DATA`): data
     that would not match is refused here, not sent to a follower that trusts the document."""
@@ -76,6 +78,7 @@ async def emit(
     )
     session.add(event)
     await session.flush()
+    session.add_all(EventUnit(event_id=event.id, unit_id=u) for u in sorted(set(unit_ids)))
     return event
 
 

@@ -19,7 +19,8 @@ from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.core.text import nfc
 from app.core.working_days import today_in_vietnam
-from app.models import Disclosure, DisclosureItem, Nomination, Round
+from app.models import Disclosure, DisclosureItem, Dossier, Nomination, Round
+from app.models.disclosures import NOT_STANDING
 from app.schemas.disclosures import (
     DisclosureCreate,
     DisclosureFilter,
@@ -41,7 +42,13 @@ def _audited(row: Disclosure) -> dict[str, Any]:
 
 
 def with_items(stmt: Select) -> Select:
-    return stmt.options(selectinload(Disclosure.items))
+    return stmt.options(selectinload(Disclosure.items).selectinload(DisclosureItem.nomination))
+
+
+def standing(nomination: type[Nomination] = Nomination) -> Any:
+    """The SQL condition of a nomination still proposed: only those are shown publicly and
+    printed on the danh sách công khai (`DisclosureItem.withdrawn` marks the others)."""
+    return nomination.status.not_in(NOT_STANDING)
 
 
 async def get(session: AsyncSession, disclosure_id: int) -> Disclosure:
@@ -75,19 +82,52 @@ def _refuse_undisclosable(nominations: Iterable[Nomination]) -> None:
         )
 
 
+def _units(dossiers: Iterable[Dossier]) -> set[int]:
+    """The units that follow the list's events: those whose own dossiers carry its nominations
+    (a cluster's dossier is its cluster's, as for the dossier's own events)."""
+    return {
+        d.submitting_unit_id for d in dossiers if d.owner_kind == "unit" and d.submitting_unit_id
+    }
+
+
+async def units_of(session: AsyncSession, disclosure_id: int) -> set[int]:
+    """`_units` of a list already recorded."""
+    dossiers = await session.scalars(
+        select(Dossier)
+        .join(Nomination, Nomination.dossier_id == Dossier.id)
+        .join(DisclosureItem, DisclosureItem.nomination_id == Nomination.id)
+        .where(DisclosureItem.disclosure_id == disclosure_id)
+        .distinct()
+    )
+    return _units(dossiers)
+
+
 async def _create(
-    session: AsyncSession, actor: Principal, nomination_ids: list[int], fields: dict[str, Any]
+    session: AsyncSession,
+    actor: Principal,
+    loaded: Iterable[tuple[Nomination, Dossier]],
+    fields: dict[str, Any],
 ) -> Disclosure:
+    by_id = {n.id: (n, d) for n, d in loaded}
     row = Disclosure(
         **fields,
         created_by_id=actor.user_id,
-        items=[DisclosureItem(nomination_id=i) for i in sorted(set(nomination_ids))],
+        items=[DisclosureItem(nomination_id=i, nomination=by_id[i][0]) for i in sorted(by_id)],
     )
     session.add(row)
     await session.flush()
     await audit.record(
         session, actor, "disclosure.recorded", "disclosure", row.id, after=_audited(row)
     )
+    data = {
+        "round_id": row.round_id, "published_on": row.published_on.isoformat(),
+        "ends_on": _iso(row.ends_on),
+        "nomination_ids": row.nomination_ids,
+    }  # fmt: skip
+    await audit.emit(
+        session, "disclosure.published", "disclosure", row.id, data,
+        unit_ids=_units(d for _, d in by_id.values()),
+    )  # fmt: skip
     return row
 
 
@@ -123,7 +163,7 @@ async def record(session: AsyncSession, actor: Principal, body: DisclosureCreate
         "url": str(body.url) if body.url else None,
         "feedback_to": nfc(body.feedback_to),
     }
-    return await _create(session, actor, body.nomination_ids, fields)
+    return await _create(session, actor, ((n, d) for n, d, _ in loaded.values()), fields)
 
 
 async def record_for_nomination(
@@ -143,7 +183,7 @@ async def record_for_nomination(
         "url": str(body.url) if body.url else None,
         "feedback_to": _text(body.feedback_to),
     }
-    return await _create(session, actor, [nomination.id], fields)
+    return await _create(session, actor, [(nomination, dossier)], fields)
 
 
 async def update(
@@ -156,6 +196,7 @@ async def update(
     """Correct what was published or extend the comment period (If-Match); audited."""
     permissions.require(actor, "disclosure.update")
     row = await get(session, disclosure_id)
+    previous_ends_on = row.ends_on
 
     def apply() -> None:
         for name in body.model_fields_set:
@@ -172,10 +213,23 @@ async def update(
                 code="validation_error",
             )
 
-    return await audit.audited_update(
+    await audit.audited_update(
         session, actor, row, apply, expected, action="disclosure.updated", entity="disclosure",
         audited=_audited,
     )  # fmt: skip
+    data = {
+        "round_id": row.round_id, "changed": sorted(body.model_fields_set),
+        "ends_on": _iso(row.ends_on), "previous_ends_on": _iso(previous_ends_on),
+    }  # fmt: skip
+    await audit.emit(
+        session, "disclosure.updated", "disclosure", row.id, data,
+        unit_ids=await units_of(session, row.id),
+    )  # fmt: skip
+    return row
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 async def list_disclosures(
@@ -194,6 +248,9 @@ async def list_disclosures(
             DisclosureItem.nomination_id == filters.nomination_id
         )
         stmt = stmt.where(Disclosure.id.in_(having))
+    if filters.ends_on_missing is not None:
+        missing = Disclosure.ends_on.is_(None)
+        stmt = stmt.where(missing if filters.ends_on_missing else ~missing)
     if filters.open_on is not None:
         stmt = stmt.where(
             Disclosure.published_on <= filters.open_on, Disclosure.ends_on >= filters.open_on

@@ -51,7 +51,23 @@ async def record(
         session, actor, "disclosure.opinion_recorded", "disclosure_opinion", row.id,
         after=audit.snapshot(row, AUDITED),
     )  # fmt: skip
+    sent = [name for name in OpinionCreate.model_fields if getattr(row, name) is not None]
+    await _emit(session, "disclosure.opinion_recorded", row, sent)
     return row
+
+
+async def _emit(
+    session: AsyncSession, type_: str, row: DisclosureOpinion, changed: list[str]
+) -> None:
+    # Who wrote what, and about whom, is for Sở Nội vụ only (as for complaints): the event
+    # says that an opinion came and when it was handled, never its sender or its content.
+    data = {
+        "disclosure_id": row.disclosure_id, "nomination_id": row.nomination_id,
+        "received_on": row.received_on.isoformat(),
+        "handled_on": row.handled_on.isoformat() if row.handled_on else None,
+        "changed": sorted(changed),
+    }  # fmt: skip
+    await audit.emit(session, type_, "disclosure_opinion", row.id, data, restricted=True)
 
 
 async def list_for(
@@ -104,7 +120,9 @@ async def update(
             setattr(row, name, value or None if name == "sender" else value)
         _on_list(disclosure, row.nomination_id)
 
-    return await audit.audited_update(
+    await audit.audited_update(
         session, actor, row, apply, expected, action="disclosure.opinion_updated",
         entity="disclosure_opinion", audited=AUDITED,
     )  # fmt: skip
+    await _emit(session, "disclosure.opinion_updated", row, list(body.model_fields_set))
+    return row

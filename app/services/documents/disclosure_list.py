@@ -48,7 +48,7 @@ async def _rows(session: AsyncSession, disclosure_id: int) -> list[Any]:
         .join(Unit, Unit.id == Dossier.submitting_unit_id)
         .outerjoin(nominee_unit, nominee_unit.c.id == Nomination.nominee_unit_id)
         .join(AwardType, AwardType.code == Nomination.award_type_code)
-        .where(DisclosureItem.disclosure_id == disclosure_id)
+        .where(DisclosureItem.disclosure_id == disclosure_id, lists.standing())
         .order_by(AwardType.position, AwardType.code, Nomination.nominee_key, Nomination.id)
     )
     return list(result)

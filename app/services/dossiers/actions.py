@@ -262,9 +262,14 @@ async def return_dossier(
     await workflow.transition(
         session, actor, _subject(dossier), "return", changes=changes, comment=body.reason,
         event_data={"reason": body.reason, "supplement_due_on": due.isoformat(),
-                    "requests": requests},
+                    "requests": [_without_name(line) for line in requests]},
     )  # fmt: skip
     return dossier
+
+
+def _without_name(line: dict) -> dict:
+    """A return line as its event carries it: event data name no one."""
+    return {key: value for key, value in line.items() if key != "nominee_name"}
 
 
 def return_requests(dossier: Dossier, asked: list[SupplementRequest]) -> list[dict]:

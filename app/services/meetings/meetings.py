@@ -36,8 +36,9 @@ from app.schemas.meetings import (
     MeetingCreate,
     MeetingFilter,
     MeetingRead,
+    ReaderMeetingRead,
 )
-from app.services import audit, permissions, rule_values, workflow
+from app.services import audit, permissions, policies, rule_values, workflow
 from app.services.meetings.access import get_meeting, meeting_scope
 from app.services.meetings.tally import Quorum
 
@@ -126,11 +127,13 @@ async def _member_counts(session: AsyncSession, council_ids: set[int]) -> dict[i
     return {council_id: int(n) for council_id, n in rows}
 
 
-def _read(m: Meeting, agenda: list[AgendaEntry], live_total: int) -> MeetingRead:
+def _read(
+    m: Meeting, agenda: list[AgendaEntry], live_total: int, schema: type[MeetingRead]
+) -> MeetingRead:
     attendance = sorted(a.member_id for a in m.attendance)
     opened = m.status != MeetingStatus.SCHEDULED
     # The counts are fixed when the meeting opens; until then, what opening now would count.
-    return MeetingRead.model_validate(
+    return schema.model_validate(
         RowWith(
             m,
             agenda=agenda,
@@ -142,17 +145,21 @@ def _read(m: Meeting, agenda: list[AgendaEntry], live_total: int) -> MeetingRead
     )
 
 
-async def reads(session: AsyncSession, meetings: list[Meeting]) -> list[MeetingRead]:
-    """Meetings (attendance loaded) as `MeetingRead`: two queries whatever their number."""
+async def reads(
+    session: AsyncSession, principal: Principal, meetings: list[Meeting]
+) -> list[MeetingRead]:
+    """Meetings (attendance loaded) as `principal` may read them: two queries whatever their
+    number. A reader gets who was absent without why (`ReaderMeetingRead`)."""
     if not meetings:
         return []
     agendas = await _agendas(session, [m.id for m in meetings])
     totals = await _member_counts(session, {m.council_id for m in meetings})
-    return [_read(m, agendas.get(m.id, []), totals.get(m.council_id, 0)) for m in meetings]
+    schema = MeetingRead if policies.sees_personal_data(principal) else ReaderMeetingRead
+    return [_read(m, agendas.get(m.id, []), totals.get(m.council_id, 0), schema) for m in meetings]
 
 
-async def read(session: AsyncSession, meeting: Meeting) -> MeetingRead:
-    return (await reads(session, [meeting]))[0]
+async def read(session: AsyncSession, principal: Principal, meeting: Meeting) -> MeetingRead:
+    return (await reads(session, principal, [meeting]))[0]
 
 
 # ---- scheduling ------------------------------------------------------------------------------

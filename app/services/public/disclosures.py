@@ -10,14 +10,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.orm import PageResult, paginate
 from app.models import AwardType, Disclosure, DisclosureItem, Dossier, Nomination, Unit
 from app.schemas.public import PublicDisclosure, PublicNominee
+from app.services.disclosures import lists
 
 
 async def current(session: AsyncSession, today: date, limit: int, offset: int) -> PageResult:
     """The lists open for comment on `today`, the latest deadline last; each with its
-    nominations by award type (as the catalogue orders them) and name."""
+    nominations still standing by award type (as the catalogue orders them) and name; a list
+    none of whose nominations still stands is not shown."""
+    still_carrying = (
+        select(DisclosureItem.disclosure_id)
+        .join(Nomination, Nomination.id == DisclosureItem.nomination_id)
+        .where(lists.standing())
+    )
     stmt = (
         select(Disclosure)
-        .where(Disclosure.published_on <= today, Disclosure.ends_on >= today)
+        .where(
+            Disclosure.published_on <= today,
+            Disclosure.ends_on >= today,
+            Disclosure.id.in_(still_carrying),
+        )
         .order_by(Disclosure.ends_on, Disclosure.id)
     )
     page = await paginate(session, stmt, limit, offset)
@@ -56,7 +67,7 @@ async def _nominees(session: AsyncSession, ids: list[int]) -> dict[int, list[Pub
         .join(Unit, Unit.id == Dossier.submitting_unit_id)
         .outerjoin(nominee_unit, nominee_unit.c.id == Nomination.nominee_unit_id)
         .join(AwardType, AwardType.code == Nomination.award_type_code)
-        .where(DisclosureItem.disclosure_id.in_(ids))
+        .where(DisclosureItem.disclosure_id.in_(ids), lists.standing())
         .order_by(
             DisclosureItem.disclosure_id, AwardType.position, Nomination.nominee_key, Nomination.id
         )
