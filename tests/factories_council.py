@@ -14,7 +14,6 @@ from app.core.clock import utcnow
 from app.models import (
     AgendaItem,
     Attendance,
-    AwardType,
     Council,
     CouncilMember,
     Disclosure,
@@ -115,13 +114,7 @@ async def make_meeting(
     session.add(meeting)
     await session.flush()
     for i, n in enumerate(agenda, 1):
-        award = await session.scalar(select(AwardType).where(AwardType.code == n.award_type_code))
-        threshold = ((award.council_vote if award else None) or {}).get("threshold_percent")
-        session.add(
-            AgendaItem(
-                meeting_id=meeting.id, nomination_id=n.id, position=i, threshold_percent=threshold
-            )
-        )
+        session.add(AgendaItem(meeting_id=meeting.id, nomination_id=n.id, position=i))
     session.add_all(Attendance(meeting_id=meeting.id, member_id=m.id) for m in present)
     if status != "scheduled":
         # Opened: the roll is the council's active members, as the opening writes it.
@@ -145,6 +138,7 @@ async def open_meeting_with(
     present: int | None = None,
     kind: str = "award",
     absences: dict[int, str] | None = None,
+    scheduled_at: datetime | None = None,
 ) -> tuple[int, dict[str, str]]:
     """Schedule, set the agenda and attendance, and open through the API; (meeting id, admin)."""
     admin = auth(app, await make_user(session, "noi_vu"))
@@ -152,7 +146,7 @@ async def open_meeting_with(
     body = {
         "council_id": group.council.id,
         "title": "Phiên họp xét khen thưởng đợt 2",
-        "scheduled_at": (utcnow() + timedelta(days=30)).isoformat(),
+        "scheduled_at": (scheduled_at or utcnow() + timedelta(days=30)).isoformat(),
         "kind": kind,
     }
     meeting = (await client.post(f"{API}/meetings", json=body, headers=admin)).json()

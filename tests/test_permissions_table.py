@@ -61,7 +61,6 @@ from app.services.nominees import importing as nominee_import
 from app.services.nominees import records as nominee_records
 from app.services.plans import importing as plan_import
 from app.services.plans import records as plans
-from app.services.rule_values import dated as dated_rule_values
 from app.services.tasks import records as tasks
 from app.services.tasks import reports as task_reports
 
@@ -99,9 +98,8 @@ SERVICES: list[tuple[Callable[..., Any], str, tuple[Any, ...] | None]] = [
     (rounds.grant_extension, "round.grant_extension", None),
     (holidays.set_holiday, "holiday.set", None),
     (holidays.delete_holiday, "holiday.delete", None),
+    (rule_value_service.create, "rule_value.create", None),
     (rule_value_service.update, "rule_value.update", None),
-    (dated_rule_values.create, "dated_rule_value.create", None),
-    (dated_rule_values.update, "dated_rule_value.update", None),
     (create.create_dossier, "dossier.create", None),
     (create.update_dossier, "dossier.update", None),
     (actions.submit, "dossier.submit", None),
@@ -296,7 +294,6 @@ MATRICES = (
     "tests.nominees.test_permissions",
     "tests.plans.test_plans",
     "tests.rule_values.test_rule_values",
-    "tests.rule_values.test_dated_rule_values",
     "tests.tasks.test_tasks",
     "tests.tasks.test_reports",
     "tests.tasks.test_outputs",

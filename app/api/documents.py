@@ -190,7 +190,7 @@ _paper_route(
     passed: căn cứ, the articles (who is awarded what, the total prize in figures and in
     words), and the danh sách kèm theo by award type with each one's tiền thưởng — the award
     type's multiple (`prize_multiple.<award type>.<individual|collective>`) times the mức
-    lương cơ sở (`base_salary`), both from `GET /dated-rule-values` as in force on `on` (else
+    lương cơ sở (`base_salary`), both from `GET /rule-values` as in force on `on` (else
     today). A multiple not yet confirmed by Sở Nội vụ is flagged on the paper. Before the
     close: 409 `meeting_not_closed`.""",
     dated=True,

@@ -63,7 +63,7 @@ from app.models.nominees import (
 )
 from app.models.plans import Plan
 from app.models.rounds import Round, RoundExtension, RoundTask
-from app.models.rule_values import DatedRuleValue, RuleValue
+from app.models.rule_values import RuleValue
 from app.models.tasks import Task, TaskCoordinator, TaskReport
 from app.models.webhooks import WebhookDelivery, WebhookSubscription
 
@@ -94,7 +94,6 @@ __all__ = [
     "Council",
     "CouncilMember",
     "CouncilMemberCluster",
-    "DatedRuleValue",
     "Decision",
     "DecisionItem",
     "DisciplineRecord",

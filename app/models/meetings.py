@@ -80,9 +80,6 @@ class AgendaItem(Base):
     )
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
-    # Copied from the award type when the agenda is set, so a later edit of the catalogue
-    # does not move the bar of a vote already called.
-    threshold_percent: Mapped[float | None] = mapped_column(Float)
 
 
 class Attendance(Base):
@@ -192,4 +189,7 @@ class MeetingResult(Base):
     present: Mapped[int] = mapped_column(Integer)
     approve_percent: Mapped[float] = mapped_column(Float)
     threshold_percent: Mapped[float] = mapped_column(Float)
+    # Where the threshold comes from: the legal basis of the rule value in force on the
+    # meeting's day (null for results counted before thresholds were rule values).
+    threshold_basis: Mapped[str | None] = mapped_column(Text)
     passed: Mapped[bool] = mapped_column(Boolean)

@@ -1,4 +1,5 @@
-"""Số liệu của quy định: the legal clocks and quorum shares, data Sở Nội vụ may amend."""
+"""Số liệu của quy định: the legal clocks, the council's quorums and vote thresholds, the base
+salary and the prize multiples — data with a legal basis and a start date, set by Sở Nội vụ."""
 
 from datetime import date
 
@@ -9,33 +10,14 @@ from app.models.base import Base, TimestampMixin, VersionedMixin
 
 
 class RuleValue(VersionedMixin, TimestampMixin, Base):
-    __tablename__ = "rule_values"
-    __table_args__ = (CheckConstraint("unit IN ('working_days', 'percent')", name="unit"),)
-
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
-    value: Mapped[float] = mapped_column(Float, nullable=False)
-    unit: Mapped[str] = mapped_column(String(20), nullable=False)
-    name: Mapped[str] = mapped_column(String(300), nullable=False)
-    legal_basis: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    # The day `value` takes effect (the issuing decision's); before it, `previous_value` holds.
-    effective_from: Mapped[date | None] = mapped_column(Date)
-    previous_value: Mapped[float | None] = mapped_column(Float)
-
-    def in_force(self, today: date) -> float:
-        """The value that holds on `today`."""
-        pending = self.effective_from is not None and today < self.effective_from
-        return self.previous_value if pending and self.previous_value is not None else self.value
-
-
-class DatedRuleValue(VersionedMixin, TimestampMixin, Base):
-    """A rule value that changes on a date and may carry money: the mức lương cơ sở (đồng),
-    the multiples of it paid with each award (tiền thưởng). The value in force on a day is the
-    row of its key with the latest `effective_from` not after that day. `verified` is false
-    for a value shipped without having been checked against the text it cites."""
+    """One value of a rule from a date: the value of a key in force on a day is the row of
+    that key with the latest `effective_from` not after that day. `verified` is false for a
+    value shipped without having been checked against the text it cites (or, for the
+    council's rules, before the text is issued)."""
 
     __tablename__ = "dated_rule_values"
     __table_args__ = (
-        CheckConstraint("unit IN ('dong', 'multiple')", name="unit"),
+        CheckConstraint("unit IN ('working_days', 'percent', 'dong', 'multiple')", name="unit"),
         UniqueConstraint("key", "effective_from"),
     )
 

@@ -28,8 +28,10 @@ Recipient = AwardRecipient
 
 
 class CouncilVote(ReadModel):
+    """Whether the council votes on this award type. The share it needs is the rule value
+    `council_vote_threshold_percent.<code>` (GET /rule-values), dated, with its basis."""
+
     required: bool
-    threshold_percent: int | None
     base: str = Field(description="`all_members`: the share is of all council members")
 
     @model_validator(mode="before")
@@ -37,15 +39,15 @@ class CouncilVote(ReadModel):
     def _stored_defaults(cls, value: Any) -> Any:
         # The catalogue stores only what a decree says: no vote, or no base, means the defaults.
         if value is None or isinstance(value, dict):
-            return {"required": False, "threshold_percent": None, "base": "all_members"} | {
-                k: v for k, v in (value or {}).items() if v is not None or k == "threshold_percent"
+            stored = {k: v for k, v in (value or {}).items() if v is not None}
+            return {"required": False, "base": "all_members"} | {
+                k: v for k, v in stored.items() if k in ("required", "base")
             }
         return value
 
 
 class CouncilVoteUpdate(StrictModel):
     required: bool | None = None
-    threshold_percent: int | None = Field(default=None, ge=1, le=100)
 
 
 class AwardTypeRead(ReadModel):

@@ -154,7 +154,15 @@ class NominationVoteResult(ReadModel):
     members_total: int
     present: int
     approve_percent: float
-    threshold_percent: float
+    threshold_percent: float = Field(
+        description="The share of all members the award type needed: the rule value "
+        "`council_vote_threshold_percent.<award type>` in force on the meeting's day"
+    )
+    threshold_basis: str | None = Field(
+        default=None,
+        description="The legal basis of that threshold (null for meetings counted before "
+        "thresholds were rule values)",
+    )
     passed: bool
 
 

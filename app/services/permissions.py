@@ -193,10 +193,8 @@ _TABLE: tuple[tuple[str, frozenset[str], Rule], ...] = (
     ("holiday.set", ONLY_NOI_VU, ANY),
     ("holiday.delete", ONLY_NOI_VU, ANY),
     ("rule_value.list", EVERYONE, ANY),
+    ("rule_value.create", ONLY_NOI_VU, ANY),
     ("rule_value.update", ONLY_NOI_VU, ANY),
-    ("dated_rule_value.list", EVERYONE, ANY),
-    ("dated_rule_value.create", ONLY_NOI_VU, ANY),
-    ("dated_rule_value.update", ONLY_NOI_VU, ANY),
     # dossiers, their nominations and papers
     ("dossier.list", EVERYONE, IN_SCOPE),
     ("dossier.read", EVERYONE, IN_SCOPE),

@@ -2,6 +2,7 @@
 see the dossiers their council votes on."""
 
 from app.models import CouncilMemberCluster, Dossier
+from app.services.rule_values.defaults import COUNCIL_RULES
 from tests.factories import make_cluster, make_unit, signed_in
 from tests.factories_council import (
     API,
@@ -69,6 +70,7 @@ async def test_a_dossier_shows_the_vote_result_and_the_decision(app, client, ses
     assert shown["vote_result"] == {
         "meeting_id": mid, "approve": 4, "reject": 0, "abstain": 1, "members_total": 5,
         "present": 5, "approve_percent": 80.0, "threshold_percent": 80.0, "passed": True,
+        "threshold_basis": COUNCIL_RULES,
     }  # fmt: skip
     assert shown["decision"] == {
         "id": decision.json()["id"], "number": "300/QĐ-UBND", "signed_on": "2026-12-28",

@@ -93,12 +93,12 @@ async def test_confirmed_multiples_and_a_new_base_salary_change_the_next_draft(
     mid, admin = await _closed(app, client, session)
     for key in (CSTD_KEY, f"prize_multiple.{CO_THI_DUA}.collective"):
         confirmed = await client.patch(
-            f"{API}/dated-rule-values/{key}/2024-01-01", json={"value": 3 if "chien" in key else 8},
+            f"{API}/rule-values/{key}/2024-01-01", json={"value": 3 if "chien" in key else 8},
             headers={**admin, "If-Match": '"1"'},
         )  # fmt: skip
         assert confirmed.status_code == 200, confirmed.text
     raised = await client.post(
-        f"{API}/dated-rule-values", headers=admin,
+        f"{API}/rule-values", headers=admin,
         json={"key": "base_salary", "effective_from": "2026-07-01", "value": 2500000,
               "legal_basis": "Nghị định quy định mức lương cơ sở mới"},
     )  # fmt: skip

@@ -9,6 +9,7 @@ Vietnam asks for `updated_since` between the two, written with its +07:00 offset
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -71,6 +72,8 @@ class Made:
     # The list also shows rows no one stored (the law's holidays, default rule values): they
     # have no `updated_at` and no `updated_since` returns them.
     unstored: bool = False
+    # How the answer names a stored row when not by a column (a rule value: `<key>/<date>`).
+    identity: Callable[[Any], Any] | None = None
 
 
 Maker = Callable[[AsyncSession, User], Awaitable[Made]]
@@ -312,17 +315,20 @@ async def _holidays(session, me):
 
 
 async def _rule_values(session, me):
-    # Values may be stored already (the migrations store those in force); one not stored is
-    # shown as its default.
-    keys = ["appraisal_working_days", "return_working_days", "supplement_working_days"]
-    stored = set(await session.scalars(select(RuleValue.key)))
+    # The clocks may be stored already (the migrations move those stored before); a shipped
+    # value not stored is listed with no `updated_at`. Three thresholds stored at their shipped
+    # date here: still one row per key.
+    keys = [f"council_vote_threshold_percent.{code}" for code in
+            ("anh_hung_lao_dong", "bang_khen_thu_tuong", "co_thi_dua_chinh_phu")]  # fmt: skip
     session.add_all(
-        RuleValue(key=key, value=5, unit="working_days", name=key, legal_basis="Thử")
+        RuleValue(key=key, effective_from=date(2024, 1, 1), value=80, unit="percent",
+                  name=key, legal_basis="Thử")
         for key in keys
-        if key not in stored
-    )
+    )  # fmt: skip
     await session.flush()
-    return Made("/rule-values", RuleValue, keys, key="key", unstored=True)
+    ids = list(await session.scalars(select(RuleValue.id).where(RuleValue.key.in_(keys))))
+    return Made("/rule-values", RuleValue, sorted(ids), unstored=True,
+                identity=lambda row: f"{row.key}/{row.effective_from.isoformat()}")  # fmt: skip
 
 
 async def _progress(session, me):
@@ -383,6 +389,8 @@ async def _arrange(app, session, name: str) -> tuple[Made, dict[str, str], int]:
         await session.execute(update(model).where(primary == changed_id).values(updated_at=NEW))
     if made.key != "id" and hasattr(model, made.key):  # an award type is known by its code
         changed_id = getattr(await session.get(model, changed_id), made.key)
+    elif made.identity is not None:
+        changed_id = made.identity(await session.get(model, changed_id))
     if isinstance(changed_id, date):  # a holiday, by its day
         changed_id = changed_id.isoformat()
     await session.commit()

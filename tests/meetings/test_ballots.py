@@ -3,11 +3,14 @@ can read their own back and nobody else — Sở Nội vụ included — can lea
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select, text
 
+from app.core.clock import utcnow
+from app.core.working_days import today_in_vietnam
 from app.models import (
     BallotChoice,
     BallotParticipation,
@@ -16,6 +19,7 @@ from app.models import (
     SealedBallot,
 )
 from app.services.meetings.secrecy import BallotKeys, open_readback
+from app.services.rule_values.defaults import COUNCIL_RULES
 from tests.factories import auth, make_council_member, make_user, signed_in
 from tests.factories_council import (
     API,
@@ -222,7 +226,7 @@ async def test_close_counts_over_all_members_and_applies_each_threshold(app, cli
     assert items[cstd.id] == {
         "meeting_id": mid, "nomination_id": cstd.id, "approve": 8, "reject": 0, "abstain": 0,
         "members_total": 9, "present": 8, "approve_percent": 88.89, "threshold_percent": 90.0,
-        "passed": False,
+        "threshold_basis": COUNCIL_RULES, "passed": False,
     }  # fmt: skip
     assert items[flag.id]["passed"] is True and items[flag.id]["threshold_percent"] == 80.0
     await session.refresh(cstd)
@@ -230,26 +234,63 @@ async def test_close_counts_over_all_members_and_applies_each_threshold(app, cli
     assert (cstd.status, flag.status) == ("rejected", "approved")
 
 
-async def test_the_threshold_is_the_one_in_force_when_the_agenda_was_set(app, client, session):
-    # 9 members, 8 approve (88.89%) for CSTĐ cấp tỉnh at 90%: lowering the catalogue's
-    # threshold to 85% after the agenda was set must not make it pass.
+async def test_the_threshold_is_the_one_in_force_on_the_meetings_day(app, client, session):
+    # 9 members, 8 approve (88.89%) for CSTĐ cấp tỉnh at 90%: a threshold of 85% from a day
+    # after the meeting, added once the agenda was set, must not make it pass.
     group = await council_with_members(app, session, 9)
     (cstd,) = await eligible_nominations(session, CSTD_TINH)
     mid, admin = await open_meeting_with(app, client, session, group, [cstd])
-    lowered = await client.patch(
-        f"{API}/award-types/{CSTD_TINH}",
-        json={"council_vote": {"threshold_percent": 85}},
-        headers={**admin, "If-Match": '"1"'},
-    )
+    lowered = await client.post(
+        f"{API}/rule-values",
+        json={"key": f"council_vote_threshold_percent.{CSTD_TINH}", "value": 85,
+              "effective_from": (today_in_vietnam() + timedelta(days=31)).isoformat(),
+              "legal_basis": "Quy chế hoạt động của Hội đồng (mới)"},
+        headers=admin,
+    )  # fmt: skip
     for headers in group.headers[:8]:
         await vote(client, mid, headers, ballot([cstd]))
 
     await client.post(f"{API}/meetings/{mid}/close", headers=admin)
     results = await client.get(f"{API}/meetings/{mid}/results", headers=admin)
 
-    assert lowered.status_code == 200, lowered.text
+    assert lowered.status_code == 201, lowered.text
     (item,) = results.json()["items"]
     assert (item["threshold_percent"], item["passed"]) == (90.0, False)
+
+
+async def test_a_new_threshold_counts_for_meetings_from_its_date(app, client, session):
+    # Sở Nội vụ sets 85% for CSTĐ cấp tỉnh from the council's new Quy chế, in force in 20
+    # days. 9 members, 8 approve (88.89%): short of the 90% before that day, enough after.
+    group = await council_with_members(app, session, 9)
+    before, after = await eligible_nominations(session, CSTD_TINH, 2)
+    _, admin = await signed_in(app, session)
+    basis = "Quyết định 15/QĐ-HĐTĐKT ban hành Quy chế hoạt động của Hội đồng, Điều 8"
+    added = await client.post(
+        f"{API}/rule-values",
+        json={"key": f"council_vote_threshold_percent.{CSTD_TINH}", "value": 85,
+              "effective_from": (today_in_vietnam() + timedelta(days=20)).isoformat(),
+              "legal_basis": basis},
+        headers=admin,
+    )  # fmt: skip
+    results = {}
+    for nomination, days in ((before, 10), (after, 30)):
+        mid, admin = await open_meeting_with(
+            app, client, session, group, [nomination],
+            scheduled_at=utcnow() + timedelta(days=days),
+        )  # fmt: skip
+        for headers in group.headers[:8]:
+            assert (await vote(client, mid, headers, ballot([nomination]))).status_code == 201
+        assert (await client.post(f"{API}/meetings/{mid}/close", headers=admin)).is_success
+        (results[days],) = (await client.get(f"{API}/meetings/{mid}/results",
+                                             headers=admin)).json()["items"]  # fmt: skip
+
+    assert added.status_code == 201, added.text
+    shown = {days: (r["approve_percent"], r["threshold_percent"], r["threshold_basis"],
+                    r["passed"]) for days, r in results.items()}  # fmt: skip
+    assert shown == {
+        10: (88.89, 90.0, COUNCIL_RULES, False),
+        30: (88.89, 85.0, basis, True),
+    }
 
 
 async def test_results_are_for_noi_vu_members_and_readers_after_the_close(app, client, session):

@@ -358,7 +358,7 @@ async def test_quorum_percentages_are_rule_values(app, client, session):
     _, admin = await signed_in(app, session)
 
     lowered = await client.patch(
-        f"{API}/rule-values/award_quorum_percent",
+        f"{API}/rule-values/award_quorum_percent/2024-01-01",
         json={"value": 50},
         headers={**admin, "If-Match": "*"},
     )

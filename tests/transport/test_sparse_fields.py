@@ -177,7 +177,6 @@ async def test_a_dossier_list_without_nominations_does_not_judge_them(
 WITHOUT_FIELDS = {
     "/api/v1/nominations/{nomination_id}/disclosures": "a nomination's few postings, one array",
     "/api/v1/nominations/{nomination_id}/complaints": "a nomination's few complaints, one array",
-    "/api/v1/dated-rule-values": "a short table of dated values, one array",
     "/api/v1/document-templates": "the fixed catalogue of paper templates, one array",
     "/api/v1/document-templates/{name}/versions": "one template's few versions, one array",
     "/api/v1/disclosures/{disclosure_id}/opinions": "one list's opinions, one array",

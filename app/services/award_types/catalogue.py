@@ -49,7 +49,10 @@ GENERAL_CRITERIA: tuple[dict[str, Any], ...] = (
 
 @dataclass(frozen=True)
 class CouncilVote:
-    """Biểu quyết của Hội đồng TĐKT tỉnh; the share is of all members, not of those present."""
+    """Biểu quyết của Hội đồng TĐKT tỉnh; the share is of all members, not of those present.
+    `threshold_percent` is only the shipped value of the rule value
+    `council_vote_threshold_percent.<code>` (the council's own rules, dated, amended by Sở Nội
+    vụ); the award type stores whether the council votes, not the share."""
 
     required: bool
     threshold_percent: int | None = None
@@ -76,6 +79,7 @@ class AwardTypeSpec:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready deep copy (lists, not tuples), e.g. to seed the database."""
         data = asdict(self)
+        data["council_vote"].pop("threshold_percent")  # a rule value, not the award type's
         data["required_documents"] = list(self.required_documents)
         data["criteria"] = copy.deepcopy(list(self.criteria))
         return data

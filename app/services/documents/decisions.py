@@ -27,7 +27,7 @@ from app.models import (
     Nomination,
     Unit,
 )
-from app.services import permissions
+from app.services import permissions, rule_values
 from app.services.decisions import records as decision_records
 from app.services.documents.papers import (
     DECREE,
@@ -42,7 +42,6 @@ from app.services.documents.papers import (
 )
 from app.services.documents.wording import number_line, place_date, two_digits, vn_date, vn_number
 from app.services.dossiers.rules import today as rules_today
-from app.services.rule_values import dated
 
 LOCAL_GOVERNMENT = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
 
@@ -58,7 +57,7 @@ class _Prizes:
 
     def __init__(self, values: list[Any], day: date) -> None:
         self.values, self.day = values, day
-        self.base = dated.in_force(values, dated.BASE_SALARY, day)
+        self.base = rule_values.in_force(values, rule_values.BASE_SALARY, day)
         self.unverified: set[str] = set()
         if self.base is not None and not self.base.verified:
             self.unverified.add("mức lương cơ sở")
@@ -66,14 +65,14 @@ class _Prizes:
         self.total = 0
 
     def row(self, number: int, row: Any) -> dict[str, str]:
-        key = dated.prize_key(row.award_type_code, row.nominee_kind)
-        multiple = dated.in_force(self.values, key, self.day)
-        kind = dated.KINDS[row.nominee_kind]
+        key = rule_values.prize_key(row.award_type_code, row.nominee_kind)
+        multiple = rule_values.in_force(self.values, key, self.day)
+        kind = rule_values.KINDS[row.nominee_kind]
         if multiple is None or self.base is None:
             self.missing.add(f"{row.award_name} ({kind})")
             amount, factor = "Chưa có mức", "—"
         else:
-            prize = dated.prize_amount(multiple.value, self.base.value)
+            prize = rule_values.prize_amount(multiple.value, self.base.value)
             self.total += prize
             amount, factor = vn_number(prize), vn_number(multiple.value)
             if not multiple.verified:
@@ -116,7 +115,7 @@ def _summary(groups: list[dict[str, Any]], rows: list[Any]) -> list[str]:
         group["title"] = f"{group['title']} ({two_digits(len(group['rows']))})"
         kinds = Counter(r.nominee_kind for r in rows if r.award_type_code == group["code"])
         award = next(r.award_name for r in rows if r.award_type_code == group["code"])
-        parts = [f"{two_digits(kinds[k])} {label}" for k, label in dated.KINDS.items()
+        parts = [f"{two_digits(kinds[k])} {label}" for k, label in rule_values.KINDS.items()
                  if kinds[k]]  # fmt: skip
         summary.append(f"- {award}: {' và '.join(parts)};")
     if summary:
@@ -187,7 +186,7 @@ async def decision_draft(
     )
     rows = [r for r in await agenda_rows(session, meeting.id)
             if r.passed and r.award_type_code in provincial]  # fmt: skip
-    prizes = _Prizes(await dated.all_values(session), on or rules_today())
+    prizes = _Prizes(await rule_values.all_values(session), on or rules_today())
     grounds = [
         _meeting_ground(meeting),
         "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số      /TTr-SNV ngày      tháng "
@@ -257,7 +256,7 @@ async def recorded_decision(session: AsyncSession, principal: Principal, decisio
     decision = await decision_records.get(session, decision_id)
     _refuse_state_submission(decision)
     rows = await _decided_rows(session, decision.id)
-    prizes = _Prizes(await dated.all_values(session), decision.signed_on)
+    prizes = _Prizes(await rule_values.all_values(session), decision.signed_on)
     meeting = await _voted_in(session, decision.nomination_ids)
     grounds = [_meeting_ground(meeting)] if meeting else []
     grounds.append("Theo đề nghị của Giám đốc Sở Nội vụ.")

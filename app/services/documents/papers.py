@@ -36,7 +36,7 @@ from app.models import (
 from app.models.award_history import AwardHistory
 from app.models.meetings import Absence, Attendance
 from app.models.nominees import Initiative, InitiativeAuthor, YearlyRating
-from app.services import permissions, policies
+from app.services import permissions, policies, rule_values
 from app.services.award_types.criteria import RATING_NAMES
 from app.services.documents.wording import (
     PROVINCE_UPPER,
@@ -52,7 +52,6 @@ from app.services.documents.wording import (
 )
 from app.services.dossiers import queries
 from app.services.meetings.access import get_meeting
-from app.services.rule_values import dated
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 LAW = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
@@ -93,7 +92,7 @@ def _kinds(items: list[Nomination]) -> str:
 def kinds_of(rows: list[Any]) -> str:
     """'02 cá nhân và 01 tập thể': the nominees counted by kind."""
     counts = Counter(r.nominee_kind for r in rows)
-    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in dated.KINDS.items()
+    return " và ".join(f"{two_digits(counts[k])} {label}" for k, label in rule_values.KINDS.items()
                        if counts[k])  # fmt: skip
 
 
@@ -476,7 +475,7 @@ async def meeting_submission(
     summary = []
     for group in groups:
         kinds = Counter(r.nominee_kind for r in rows if r.award_type_code == group["code"])
-        parts = [f"{two_digits(kinds[k])} {label}" for k, label in dated.KINDS.items()
+        parts = [f"{two_digits(kinds[k])} {label}" for k, label in rule_values.KINDS.items()
                  if kinds[k]]  # fmt: skip
         award = next(r.award_name for r in rows if r.award_type_code == group["code"])
         summary.append(f"- {award}: {' và '.join(parts)};")

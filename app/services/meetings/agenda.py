@@ -17,7 +17,7 @@ from app.core.errors import Unprocessable
 from app.core.orm import check_version, flush_or_conflict, touch
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus, MeetingStatus, NominationStatus
-from app.core.working_days import VIETNAM_TZ, HolidayCalendar
+from app.core.working_days import HolidayCalendar
 from app.models import (
     AgendaItem,
     AwardType,
@@ -27,9 +27,9 @@ from app.models import (
     Meeting,
     Nomination,
 )
-from app.services import audit, holidays, permissions
+from app.services import audit, holidays, permissions, rule_values
 from app.services.meetings.access import get_meeting
-from app.services.meetings.meetings import reload, require_status
+from app.services.meetings.meetings import meeting_date, reload, require_status
 
 DEFAULT_DISCLOSURE_WORKING_DAYS = 10
 ONE_DAY = timedelta(days=1)
@@ -43,11 +43,6 @@ class Refusal:
 
     def as_dict(self) -> dict[str, Any]:
         return {"nomination_id": self.nomination_id, "reason": self.reason, "message": self.message}
-
-
-def meeting_date(meeting: Meeting) -> date:
-    """The meeting's day in Việt Nam, which the disclosure period counts to."""
-    return meeting.scheduled_at.astimezone(VIETNAM_TZ).date()
 
 
 def disclosure_deadline(meeting_on: date, working_days: int, calendar: HolidayCalendar) -> date:
@@ -67,6 +62,7 @@ class _Facts:
     types: dict[str, AwardType]
     elsewhere: set[int]
     disclosed: dict[int, date]
+    rules: rule_values.RuleBook
 
 
 async def _facts(session: AsyncSession, meeting: Meeting, ids: list[int]) -> _Facts:
@@ -106,7 +102,10 @@ async def _facts(session: AsyncSession, meeting: Meeting, ids: list[int]) -> _Fa
         .where(DisclosureItem.nomination_id.in_(ids))
         .group_by(DisclosureItem.nomination_id)
     )
-    return _Facts(nominations, dossiers, types, elsewhere, {n: d for n, d in rows})
+    disclosed = {n: d for n, d in rows}
+    return _Facts(
+        nominations, dossiers, types, elsewhere, disclosed, await rule_values.load(session)
+    )
 
 
 def _refusal(
@@ -141,10 +140,11 @@ def _refusal(
             f"{name}: {award.name if award else nomination.award_type_code} không cần Hội đồng "
             "biểu quyết; trình quyết định trực tiếp sau thẩm định.",
         )  # fmt: skip
-    if vote.get("threshold_percent") is None:
+    if facts.rules.threshold(award.code, meeting_date(meeting)) is None:
         return Refusal(
             nomination_id, "no_threshold",
-            f"{name}: {award.name} chưa có tỷ lệ biểu quyết; Sở Nội vụ cần cập nhật danh mục.",
+            f"{name}: {award.name} chưa có tỷ lệ biểu quyết của Hội đồng; Sở Nội vụ cần thêm "
+            f"số liệu quy định “{rule_values.threshold_key(award.code)}”.",
         )  # fmt: skip
     if nomination_id in facts.elsewhere:
         return Refusal(
@@ -175,11 +175,6 @@ def _disclosure_refusal(
         f"trước phiên họp ngày {meeting_on:%d/%m/%Y}, tức chậm nhất ngày {latest:%d/%m/%Y}; "
         f"đề nghị {when}.",
     )  # fmt: skip
-
-
-def _threshold(nomination_id: int, facts: _Facts) -> float:
-    award = facts.types[facts.nominations[nomination_id].award_type_code]
-    return float(award.council_vote["threshold_percent"])
 
 
 async def set_agenda(
@@ -219,13 +214,7 @@ async def set_agenda(
     )
     await session.execute(AgendaItem.__table__.delete().where(AgendaItem.meeting_id == meeting.id))
     session.add_all(
-        AgendaItem(
-            meeting_id=meeting.id,
-            nomination_id=n,
-            position=i,
-            threshold_percent=_threshold(n, facts),
-        )
-        for i, n in enumerate(ids, 1)
+        AgendaItem(meeting_id=meeting.id, nomination_id=n, position=i) for i, n in enumerate(ids, 1)
     )
     touch(meeting)
     await flush_or_conflict(session)

@@ -1,5 +1,7 @@
 """Bế mạc and kiểm phiếu: close a meeting, count each agenda item in SQL, store the results,
-and move each nomination to approved or rejected against its award type's threshold."""
+and move each nomination to approved or rejected against its award type's threshold — the rule
+value `council_vote_threshold_percent.<award type>` in force on the meeting's day, whose legal
+basis the result keeps."""
 
 from typing import Any
 
@@ -12,41 +14,41 @@ from app.core.errors import Conflict
 from app.core.orm import PageResult, check_version, flush_or_conflict
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
-from app.models import AgendaItem, AwardType, Dossier, Meeting, MeetingResult, Nomination
-from app.services import permissions, workflow
+from app.models import AgendaItem, Dossier, Meeting, MeetingResult, Nomination
+from app.services import permissions, rule_values, workflow
 from app.services.dossiers import moves as nomination_moves
 from app.services.meetings import scrub
 from app.services.meetings.access import get_meeting
-from app.services.meetings.meetings import reload, subject
+from app.services.meetings.meetings import meeting_date, reload, subject
 from app.services.meetings.secrecy import BallotKeys
 from app.services.meetings.tally import COUNT_FIELDS, ItemResult, count_choices, unseal_all
 
 RESULT_FIELDS = ("nomination_id", *COUNT_FIELDS)
 
 
-async def _items(session: AsyncSession, meeting_id: int) -> list[tuple[Nomination, Dossier, float]]:
+async def _items(
+    session: AsyncSession, meeting: Meeting
+) -> list[tuple[Nomination, Dossier, rule_values.InForce]]:
     rows = await session.execute(
-        select(Nomination, Dossier, AgendaItem.threshold_percent, AwardType.council_vote)
+        select(Nomination, Dossier)
         .join(AgendaItem, AgendaItem.nomination_id == Nomination.id)
         .join(Dossier, Dossier.id == Nomination.dossier_id)
-        .join(AwardType, AwardType.code == Nomination.award_type_code)
-        .where(AgendaItem.meeting_id == meeting_id)
+        .where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position)
     )
-    # Agendas set before the threshold was copied (migration 0006) fall back to the catalogue.
-    return [(n, d, _threshold(n, t, (v or {}).get("threshold_percent"))) for n, d, t, v in rows]
+    rules, day = await rule_values.load(session), meeting_date(meeting)
+    return [(n, d, _threshold(n, rules.threshold(n.award_type_code, day))) for n, d in rows]
 
 
-def _threshold(nomination: Nomination, copied: float | None, live: float | None) -> float:
-    if copied is not None:
-        return copied
-    if live is None:
+def _threshold(nomination: Nomination, found: rule_values.InForce | None) -> rule_values.InForce:
+    if found is None:
         raise Conflict(
-            f"{nomination.nominee_name}: danh hiệu chưa có tỷ lệ biểu quyết; Sở Nội vụ cần cập "
-            "nhật danh mục trước khi kiểm phiếu.",
+            f"{nomination.nominee_name}: danh hiệu chưa có tỷ lệ biểu quyết của Hội đồng; Sở Nội "
+            f"vụ cần thêm số liệu quy định “"
+            f"{rule_values.threshold_key(nomination.award_type_code)}” trước khi kiểm phiếu.",
             code="no_threshold",
         )
-    return float(live)
+    return found
 
 
 def _result(meeting: Meeting, nomination: Nomination, threshold: float, counts) -> ItemResult:
@@ -81,9 +83,11 @@ async def close(
     after_commit.schedule(session, lambda: scrub.scrub_closed_ballots(session.bind))
     counts = await count_choices(session, meeting.id)
     passed = 0
-    for nomination, dossier, threshold in await _items(session, meeting.id):
-        result = _result(meeting, nomination, threshold, counts)
-        session.add(MeetingResult(**_result_row(meeting.id, result)))
+    for nomination, dossier, threshold in await _items(session, meeting):
+        result = _result(meeting, nomination, threshold.value, counts)
+        session.add(
+            MeetingResult(**_result_row(meeting.id, result), threshold_basis=threshold.legal_basis)
+        )
         passed += result.passed
         action = "approve" if result.passed else "reject"
         # A nomination rejected meanwhile (an upheld complaint) keeps its status.

@@ -5,6 +5,7 @@ Every move of a meeting takes the meeting's row lock first, as ballots do, so th
 ballot never interleave.
 """
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
@@ -18,6 +19,7 @@ from app.core.orm import PageResult, check_version, flush_or_conflict, paginate,
 from app.core.principal import Principal
 from app.core.statuses import MeetingStatus
 from app.core.text import nfc
+from app.core.working_days import VIETNAM_TZ
 from app.models import (
     Absence,
     AgendaItem,
@@ -297,6 +299,12 @@ def _check_absences(
 # ---- opening ---------------------------------------------------------------------------------
 
 
+def meeting_date(meeting: Meeting) -> date:
+    """The meeting's day in Việt Nam: the disclosure period counts to it, and its quorum and
+    vote thresholds are the rule values in force on it."""
+    return meeting.scheduled_at.astimezone(VIETNAM_TZ).date()
+
+
 def required_quorum(meeting: Meeting, rules: rule_values.Rules) -> float:
     return rules.award_quorum_percent if meeting.kind == "award" else rules.quorum_percent
 
@@ -321,7 +329,7 @@ async def open_meeting(
         )
     members = await active_members(session, meeting.council_id)
     present = sum(1 for a in meeting.attendance if a.member_id in members)
-    required = required_quorum(meeting, await rule_values.get_rules(session))
+    required = required_quorum(meeting, await rule_values.get_rules(session, meeting_date(meeting)))
     quorum = Quorum(present, len(members), required)
     if not quorum.met:
         raise Conflict(
