@@ -34,6 +34,16 @@ OnDate = Annotated[
     date | None,
     Query(description="Ngày ghi ở dòng địa danh, ngày tháng; bỏ trống để người ký tự điền"),
 ]
+SignerName = Annotated[
+    str | None,
+    Query(min_length=1, max_length=200,
+          description="Họ tên người ký, in dưới chữ ký; bỏ trống để người ký tự ghi"),
+]  # fmt: skip
+OnBehalf = Annotated[
+    bool,
+    Query(description="Cấp phó ký thay (KT.) người đứng đầu: in \"KT. GIÁM ĐỐC\" và chức vụ "
+          "\"PHÓ GIÁM ĐỐC\" ở khối chữ ký"),
+]  # fmt: skip
 _PDF_MISSING = {503: {"description": "Máy chủ chưa cài LibreOffice (pdf_unavailable)"}}
 
 
@@ -66,11 +76,13 @@ def _paper_route(
     doc: str,
     *,
     dated: bool = False,
+    signed: bool = False,
     more: dict | None = None,
 ) -> None:
     """`GET path` answering the paper `make` builds, as DOCX or PDF (`?format=`): `make` takes
     the session, the caller gated by `document.<...>`, the path's ids in order and, when
-    `dated`, the date of the place-and-date line (`?on=`). The route is named `name` (its
+    `dated`, the date of the place-and-date line (`?on=`); when `signed`, the signer's name
+    and whether a deputy signs for the head (`?signer=&on_behalf=`). The route is named `name` (its
     operationId), titled `summary` and described by `doc`."""
     ids = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     action = f"document.{PAPER_ACTIONS[name]}"
@@ -82,10 +94,13 @@ def _paper_route(
     ]
     if dated:
         params.append(_param("on", OnDate, None))
+    if signed:
+        params += [_param("signer", SignerName, None), _param("on_behalf", OnBehalf, False)]
 
     async def endpoint(**values: Any) -> Response:
         args = [values[key] for key in ids] + ([values["on"]] if dated else [])
-        paper = await make(values["session"], values["principal"], *args)
+        kwargs = {key: values[key] for key in ("signer", "on_behalf")} if signed else {}
+        paper = await make(values["session"], values["principal"], *args, **kwargs)
         return _download(await documents.produce(values["session"], paper, values["format_"]))
 
     endpoint.__name__ = endpoint.__qualname__ = name
@@ -176,8 +191,11 @@ _paper_route(
     "Tờ trình của Sở Nội vụ kèm danh sách (DOCX hoặc PDF)",
     """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after the council's meeting: the
     nominations that reached their threshold, counted per award type (cá nhân, tập thể), and
-    the danh sách kèm theo with each one's share. Before the close: 409 `meeting_not_closed`.""",
+    the danh sách kèm theo with each one's share. Signed by the Giám đốc, or for them by a
+    deputy (`on_behalf`: "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"), with the `signer`'s name if given.
+    Before the close: 409 `meeting_not_closed`.""",
     dated=True,
+    signed=True,
     more=CONFLICT,
 )
 _paper_route(

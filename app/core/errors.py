@@ -162,6 +162,7 @@ class ProblemCode(StrEnum):
     SCORING_CLOSED = "scoring_closed"
     SERVICE_UNAVAILABLE = "service_unavailable"
     SHEETS_NOT_VERIFIED = "sheets_not_verified"
+    SIGNING_CAPACITY_INVALID = "signing_capacity_invalid"
     TASK_CANCELLED = "task_cancelled"
     TOO_MANY_CALENDAR_FEEDS = "too_many_calendar_feeds"
     TOO_MANY_NOMINATIONS = "too_many_nominations"

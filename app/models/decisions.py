@@ -48,6 +48,12 @@ class Decision(TimestampMixin, VersionedMixin, Base):
     year: Mapped[int] = mapped_column(Integer, index=True)
     signed_on: Mapped[date] = mapped_column(Date)
     signed_by: Mapped[str] = mapped_column(String(200))
+    # Who signed, in which capacity (NĐ 30/2020, quyền hạn ký): the signer's office (chức vụ),
+    # and whether a deputy signed for the Chủ tịch (ký thay, "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH").
+    signer_title: Mapped[str] = mapped_column(
+        String(100), default="Chủ tịch", server_default="Chủ tịch"
+    )
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The signed paper (bản quyết định đã ký, PDF), stored as attachments are: under a generated
     # name outside any served folder; the uploader's file name kept only as metadata.

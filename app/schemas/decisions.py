@@ -29,11 +29,29 @@ class StateOutcome(StrEnum):
 ComplaintStatus = statuses.ComplaintStatus
 
 
+SIGNER_TITLE = (
+    'Chức vụ của người ký: "Chủ tịch", or the deputy\'s office ("Phó Chủ tịch") when '
+    "`on_behalf`; left out, the one that goes with `on_behalf`"
+)
+ON_BEHALF = (
+    'Ký thay (KT.): a deputy signed for the Chủ tịch; the paper prints "KT. CHỦ TỊCH" '
+    "and the signer's office under it (Nghị định 30/2020/NĐ-CP)"
+)
+
+
 class DecisionCreate(StrictModel):
     kind: DecisionKind
     number: str = Field(min_length=1, max_length=100, examples=["125/QĐ-UBND"])
     signed_on: date
     signed_by: str = Field(min_length=1, max_length=200)
+    signer_title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description=SIGNER_TITLE,
+        examples=["Phó Chủ tịch"],
+    )
+    on_behalf: bool = Field(default=False, description=ON_BEHALF)
     nomination_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
@@ -44,6 +62,10 @@ class DecisionUpdate(StrictModel):
     number: str | None = Field(default=None, min_length=1, max_length=100)
     signed_on: date | None = None
     signed_by: str | None = Field(default=None, min_length=1, max_length=200)
+    signer_title: str | None = Field(
+        default=None, min_length=1, max_length=100, description=SIGNER_TITLE
+    )
+    on_behalf: bool | None = Field(default=None, description=ON_BEHALF)
 
 
 class SignedPdfRead(ReadModel):
@@ -62,6 +84,8 @@ class DecisionRead(ReadModel):
     year: int
     signed_on: date
     signed_by: str
+    signer_title: str = Field(description=SIGNER_TITLE)
+    on_behalf: bool = Field(description=ON_BEHALF)
     nomination_ids: list[Id]
     signed_pdf: SignedPdfRead | None = Field(
         description="The signed PDF, once uploaded (`GET .../signed-pdf` downloads it)"

@@ -192,6 +192,8 @@ class DecisionRecordedData(EventData):
     number: str
     signed_on: date
     signed_by: str
+    signer_title: str
+    on_behalf: bool = Field(description="A deputy signed for the Chủ tịch (KT.)")
     nomination_ids: list[Id]
 
 
@@ -199,6 +201,8 @@ class DecisionCorrectedData(EventData):
     number: str
     signed_on: date
     signed_by: str
+    signer_title: str
+    on_behalf: bool = Field(description="A deputy signed for the Chủ tịch (KT.)")
     award_history_ids: list[Id] = Field(description="The award history rows corrected with it")
 
 

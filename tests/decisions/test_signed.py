@@ -236,3 +236,49 @@ async def test_a_correction_needs_if_match_and_a_fresh_one(app, client, session)
 
     assert missing.status_code == 428 and first.status_code == 200 and stale.status_code == 412
     assert first.json()["signed_by"] == "Nguyễn Đình Việt"
+
+
+async def test_a_deputy_signing_for_the_chair_is_recorded_and_corrected(app, client, session):
+    nominations = await eligible_nominations(session, BANG_KHEN, count=1)
+    _, admin = await signed_in(app, session)
+    body = {"kind": "provincial_award", "number": "1530/QĐ-UBND", "signed_on": "2026-12-20",
+            "signed_by": "Lê Hồng Minh", "on_behalf": True,
+            "nomination_ids": [nominations[0].id]}  # fmt: skip
+
+    recorded = await client.post(f"{API}/decisions", json=body, headers=admin)
+
+    assert recorded.status_code == 201, recorded.text
+    assert (recorded.json()["signer_title"], recorded.json()["on_behalf"]) == ("Phó Chủ tịch", True)
+    # The Chủ tịch signs after all: the office follows unless one is given.
+    response = await client.patch(
+        f"{API}/decisions/{recorded.json()['id']}",
+        json={"signed_by": "Hoàng Quốc Khánh", "on_behalf": False},
+        headers={**admin, "If-Match": recorded.headers["etag"]},
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["signer_title"], response.json()["on_behalf"]) == ("Chủ tịch", False)
+    audit = await client.get(f"{API}/audit?entity_type=decision", headers=admin)
+    entry = next(e for e in audit.json()["items"] if e["action"] == "decision.corrected")
+    assert (entry["before"]["on_behalf"], entry["after"]["on_behalf"]) == (True, False)
+    assert entry["before"]["signer_title"] == "Phó Chủ tịch"
+
+
+async def test_a_capacity_the_paper_could_not_print_is_refused(app, client, session):
+    recorded, admin = await _decided(app, client, session, count=1)
+    nominations = await eligible_nominations(session, BANG_KHEN, count=1)
+    body = {"kind": "provincial_award", "number": "1531/QĐ-UBND", "signed_on": "2026-12-20",
+            "signed_by": "Lê Hồng Minh", "signer_title": "Phó Chủ tịch",
+            "nomination_ids": [nominations[0].id]}  # fmt: skip
+
+    deputy_in_own_name = await client.post(f"{API}/decisions", json=body, headers=admin)
+    chair_for_himself = await client.patch(
+        f"{API}/decisions/{recorded.json()['id']}",
+        json={"on_behalf": True, "signer_title": "Chủ tịch"},
+        headers={**admin, "If-Match": recorded.headers["etag"]},
+    )
+
+    for response in (deputy_in_own_name, chair_for_himself):
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "signing_capacity_invalid"
+    read = await client.get(f"{API}/decisions/{recorded.json()['id']}", headers=admin)
+    assert (read.json()["signer_title"], read.json()["on_behalf"]) == ("Chủ tịch", False)

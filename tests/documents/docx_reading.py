@@ -63,6 +63,15 @@ def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
     return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
+def pdf_lines(pdf: bytes, tmp_path) -> list[str]:
+    """The printed lines of a PDF as laid out (a table's cells side by side on one line)."""
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          check=True, text=True).stdout  # fmt: skip
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
 def pdf_text(pdf: bytes, tmp_path) -> str:
     """The text of a PDF as pdftotext reads it, whitespace folded to single spaces."""
     path = tmp_path / "document.pdf"

@@ -79,11 +79,16 @@ async def test_a_collectives_report_uses_the_collective_form(app, client, sessio
     response = await client.get(_url(dossier, team), headers=admin)
 
     assert response.status_code == 200, response.text
-    text = all_text(Document(io.BytesIO(response.content)))
+    document = Document(io.BytesIO(response.content))
+    text = all_text(document)
     assert "BÁO CÁO THÀNH TÍCH CỦA TẬP THỂ" in text
     assert "Tên tập thể: Phòng Hành chính tư pháp" in text
     assert "ĐỀ NGHỊ TẶNG TẬP THỂ LAO ĐỘNG XUẤT SẮC" in text
     assert "Năm sinh" not in text and "Lò Văn Minh" not in text
+    # Nothing recorded for the collective: lines and rows left to fill in by hand, and no word
+    # of the software on the paper.
+    assert "tdkt" not in text
+    assert table_rows(document.tables[-2])[1:] == [["", "", ""]] * 3
 
 
 async def test_refusals_reader_other_unit_and_a_nomination_of_another_dossier(app, client, session):

@@ -83,6 +83,8 @@ async def test_the_draft_lists_who_passed_with_each_prize_and_the_total(app, cli
     }
     assert rows[-1][1] == "Tổng cộng: 03" and rows[-1][-1] == "32.760.000"
     assert "Hà Thị Trượt" not in text
+    # A draft asks for the signature; the office is the Chủ tịch's, signed in their own name.
+    assert "(Ký tên, đóng dấu)" in text and "(Đã ký)" not in text and "KT. CHỦ TỊCH" not in text
     # The shipped multiples are unverified: the draft says so.
     assert "chưa được Sở Nội vụ xác nhận" in text
 
@@ -189,8 +191,33 @@ async def test_the_recorded_decision_prints_through_libreoffice(app, client, ses
     text = pdf_text(response.content, tmp_path)
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 1520/QĐ-UBND",
                      "Sơn La, ngày 25 tháng 3 năm 2026", "Hoàng Quốc Khánh", "Lò Văn Đạt",
-                     "18.720.000", "32.760.000"):  # fmt: skip
+                     "18.720.000", "32.760.000", "(Đã ký)"):  # fmt: skip
         assert expected in text, expected
+    # Signed already: the copy says so, and asks no one to sign.
+    assert "(Ký tên, đóng dấu)" not in text
+
+
+async def test_a_decision_signed_for_the_chair_prints_kt_and_the_deputys_office(
+    app, client, session, tmp_path
+):
+    needs_libreoffice()
+    decision_id, admin = await _recorded(app, client, session)
+    read = await client.get(f"{API}/decisions/{decision_id}", headers=admin)
+    corrected = await client.patch(
+        f"{API}/decisions/{decision_id}", json={"signed_by": "Lê Hồng Minh", "on_behalf": True},
+        headers={**admin, "If-Match": read.headers["etag"]},
+    )  # fmt: skip
+    assert corrected.status_code == 200, corrected.text
+
+    response = await client.get(f"{API}/decisions/{decision_id}/{PRINTED}?format=pdf",
+                                headers=admin)  # fmt: skip
+
+    assert response.status_code == 200, response.text
+    text = pdf_text(response.content, tmp_path)
+    on_behalf = text.index("KT. CHỦ TỊCH")
+    office = text.index("PHÓ CHỦ TỊCH", on_behalf)
+    assert on_behalf < office < text.index("(Đã ký)", office) < text.index("Lê Hồng Minh", office)
+    assert "Hoàng Quốc Khánh" not in text
 
 
 async def test_a_corrected_number_is_the_one_printed(app, client, session):

@@ -12,6 +12,7 @@ from tests.documents.docx_reading import (
     all_text,
     header_rows_repeat,
     needs_libreoffice,
+    pdf_lines,
     pdf_text,
     table_rows,
 )
@@ -257,7 +258,9 @@ async def test_the_minutes_print_why_a_member_was_absent(app, client, session, t
     docx = await client.get(f"{API}/meetings/{mid}/documents/bien-ban", headers=reader)
 
     assert pdf.status_code == 200, pdf.text
-    assert "Vắng mặt (Đi công tác)" in pdf_text(pdf.content, tmp_path)
+    # The attendance column holds the reason on one line, beside the member's name.
+    line = next(line for line in pdf_lines(pdf.content, tmp_path) if "Vắng mặt" in line)
+    assert line.endswith("Vắng mặt (Đi công tác)"), line
     # A reporting account's copy says who was away, not why.
     rows = table_rows(Document(io.BytesIO(docx.content)).tables[1])
     assert [row[4] for row in rows[1:]].count("Vắng mặt") == 1
@@ -338,3 +341,25 @@ async def test_noi_vus_tờ_trình_proposes_only_what_passed(app, client, sessio
     # The unit's summary of the achievement travels with the nominee to the Chủ tịch.
     assert listed[0][2] == "Sở Xây dựng" and listed[0][3] == summary
     assert "Lò Văn Đạt" not in text and "Hà Thị Trượt" not in text
+
+
+async def test_noi_vus_tờ_trình_signed_by_a_deputy_prints_kt_giám_đốc(
+    app, client, session, tmp_path
+):
+    needs_libreoffice()
+    _, mid, admin, _ = await _closed_meeting(app, client, session)
+    await client.post(f"{API}/meetings/{mid}/close", headers=admin)
+
+    deputy = await client.get(
+        f"{API}/meetings/{mid}/documents/to-trinh?format=pdf&on_behalf=true&signer=Lường Văn Tú",
+        headers=admin,
+    )
+    head = await client.get(f"{API}/meetings/{mid}/documents/to-trinh", headers=admin)
+
+    assert deputy.status_code == 200, deputy.text
+    text = pdf_text(deputy.content, tmp_path)
+    on_behalf = text.index("KT. GIÁM ĐỐC")
+    office = text.index("PHÓ GIÁM ĐỐC", on_behalf)
+    assert office < text.index("(Ký tên, đóng dấu)", office) < text.index("Lường Văn Tú", office)
+    signature = all_text(Document(io.BytesIO(head.content)))
+    assert "GIÁM ĐỐC" in signature and "KT. GIÁM ĐỐC" not in signature

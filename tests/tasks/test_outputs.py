@@ -211,7 +211,10 @@ async def test_xlsx_export_opens_with_the_appendix_headers(app, client, session)
     )
     assert (i4["Trạng thái (mã)"], i4["Trạng thái"]) == ("not_started", "Chưa thực hiện")
     assert isinstance(i4["Hạn (ngày)"], datetime)  # a date cell, not text
-    assert i4["Hạn (ngày)"].year == 2026 and i4["Quá hạn"] is True
+    assert i4["Hạn (ngày)"].year == 2026
+    # The printed sheet says "Có" for a person, not TRUE/FALSE; on time is an empty cell.
+    assert i4["Quá hạn"] == "Có"
+    assert {r[HEADERS.index("Quá hạn")] for r in rows[1:]} == {"Có", None}
 
 
 async def test_csv_export_takes_the_list_filters(app, client, session):

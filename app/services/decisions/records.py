@@ -25,6 +25,31 @@ from app.services.dossiers import moves as nomination_moves
 
 LEVEL_OF = {"provincial_award": "provincial", "state_submission": "state"}
 ACTION_OF = {"provincial_award": "award", "state_submission": "submit-to-state"}
+CHAIR, DEPUTY = "Chủ tịch", "Phó Chủ tịch"
+SIGNER_FIELDS = ("signed_by", "signer_title", "on_behalf")
+
+
+def signer_title(title: str | None, on_behalf: bool) -> str:
+    """The signer's office as recorded (NĐ 30/2020, quyền hạn ký): the Chủ tịch signs in their
+    own name; a deputy signs for them (KT.). A Chủ tịch signing "for the Chủ tịch", or a deputy
+    signing in their own name, is refused: the paper could not print it right."""
+    title = nfc(title.strip()) if title and title.strip() else (DEPUTY if on_behalf else CHAIR)
+    folded = fold(title)
+    if on_behalf and folded == fold(CHAIR):
+        raise Unprocessable(
+            "Chủ tịch không ký thay (KT.) chính mình: người ký thay là Phó Chủ tịch; hãy ghi "
+            "chức vụ của người ký (signer_title) hoặc bỏ ký thay (on_behalf).",
+            code="signing_capacity_invalid",
+        )
+    if not on_behalf and folded.startswith("pho "):
+        raise Unprocessable(
+            f"{title} ký quyết định của Chủ tịch là ký thay: ghi on_behalf = true để văn bản in "
+            '"KT. CHỦ TỊCH" trên chức vụ của người ký.',
+            code="signing_capacity_invalid",
+        )
+    return title
+
+
 KIND_NAMES = {"provincial_award": "khen thưởng cấp tỉnh", "state_submission": "trình cấp Nhà nước"}
 
 
@@ -105,6 +130,7 @@ async def record(session: AsyncSession, actor: Principal, body: DecisionCreate) 
     decision = Decision(
         kind=kind, number=number, number_key=fold(number)[:100], year=body.signed_on.year,
         signed_on=body.signed_on, signed_by=nfc(body.signed_by),
+        signer_title=signer_title(body.signer_title, body.on_behalf), on_behalf=body.on_behalf,
         created_by_id=actor.user_id,
     )  # fmt: skip
     await refuse_duplicate_number(session, decision)
@@ -128,7 +154,7 @@ async def record(session: AsyncSession, actor: Principal, body: DecisionCreate) 
             )
     await session.flush()
     after = {
-        **audit.snapshot(decision, ("kind", "number", "signed_on", "signed_by")),
+        **audit.snapshot(decision, ("kind", "number", "signed_on", *SIGNER_FIELDS)),
         "nomination_ids": ids,
     }
     await audit.record(session, actor, "decision.recorded", "decision", decision.id, after=after)

@@ -33,7 +33,7 @@ from app.services.dossiers.attachments import INCOMING, move_into_place, on_outc
 
 PDF = "application/pdf"
 SIGNED_FIELDS = ("signed_pdf_filename", "signed_pdf_size", "signed_pdf_sha256")
-CORRECTED_FIELDS = ("number", "signed_on", "signed_by")
+CORRECTED_FIELDS = ("number", "signed_on", *records.SIGNER_FIELDS)
 
 
 async def upload(
@@ -164,6 +164,7 @@ async def correct(
         decision.year = decision.signed_on.year
     if "signed_by" in changes:
         decision.signed_by = nfc(changes["signed_by"])
+    _correct_capacity(decision, changes)
     after = audit.snapshot(decision, CORRECTED_FIELDS)
     if after == before:
         return decision
@@ -180,6 +181,22 @@ async def correct(
     )
     await audit.emit(session, "decision.corrected", "decision", decision.id, after)
     return await records.get(session, decision.id)
+
+
+def _correct_capacity(decision: Decision, changes: dict) -> None:
+    """The signer's office and ký thay as corrected; turning ký thay on or off without naming
+    the office moves an office left at its usual value along (Chủ tịch ↔ Phó Chủ tịch)."""
+    on_behalf = changes.get("on_behalf")
+    if on_behalf is None:
+        on_behalf = decision.on_behalf
+    title = changes.get("signer_title")
+    if title is None and on_behalf != decision.on_behalf:
+        usual = {records.CHAIR, records.DEPUTY}
+        title = None if decision.signer_title in usual else decision.signer_title
+    elif title is None:
+        title = decision.signer_title
+    decision.signer_title = records.signer_title(title, on_behalf)
+    decision.on_behalf = on_behalf
 
 
 async def _correct_history(

@@ -70,19 +70,20 @@ def _field_lines(document, loop: str) -> None:
 
 ATTENDANCE_COLUMNS = (
     Column("STT", 1.2, "{{ row.no }}", "center"),
-    Column("Họ và tên", 4.6, "{{ row.name }}"),
-    Column("Chức vụ", 5.0, "{{ row.position }}"),
-    Column("Chức danh trong Hội đồng", 3.2, "{{ row.council_role }}"),
-    Column("Dự họp", 2.5, "{{ row.attendance }}", "center"),
+    Column("Họ và tên", 3.9, "{{ row.name }}"),
+    Column("Chức vụ", 4.2, "{{ row.position }}"),
+    Column("Chức danh trong Hội đồng", 2.8, "{{ row.council_role }}", "center"),
+    # Wide enough for "Vắng mặt (Đi công tác)" on one line.
+    Column("Dự họp", 4.4, "{{ row.attendance }}", "center"),
 )
 RESULT_COLUMNS = (
     Column("STT", 1.2, "{{ row.no }}", "center"),
-    Column("Cá nhân / tập thể, đơn vị", 4.8, "{{ row.name }}"),
-    Column("Tán thành", 1.8, "{{ row.approve }}", "center"),
-    Column("Không tán thành", 1.9, "{{ row.reject }}", "center"),
-    Column("Không biểu quyết", 1.9, "{{ row.abstain }}", "center"),
+    Column("Cá nhân / tập thể, đơn vị", 5.1, "{{ row.name }}"),
+    Column("Tán thành", 1.7, "{{ row.approve }}", "center"),
+    Column("Không tán thành", 1.8, "{{ row.reject }}", "center"),
+    Column("Không biểu quyết", 1.8, "{{ row.abstain }}", "center"),
     Column("Tỷ lệ tán thành / ngưỡng", 2.6, "{{ row.share }}", "center"),
-    Column("Kết quả", 2.3, "{{ row.result }}", "center"),
+    Column("Kết quả", 2.3, "{{ row.result }}", "center"),  # "Không đạt" on one line
 )
 
 
@@ -180,8 +181,8 @@ def score_summary() -> object:
 REQUEST_COLUMNS = (
     Column("STT", 1.2, "{{ row.no }}", "center"),
     Column("Cá nhân / tập thể", 4.4, "{{ row.name }}"),
-    Column("Giấy tờ, nội dung cần bổ sung", 7.0, "{{ row.papers }}"),
-    Column("Ghi chú", 3.9, "{{ row.note }}"),
+    Column("Giấy tờ, nội dung cần bổ sung", 6.4, "{{ row.papers }}"),
+    Column("Ghi chú", 4.5, "{{ row.note }}"),
 )
 
 
@@ -204,9 +205,9 @@ def return_letter() -> object:
 PRIZE_COLUMNS = (
     Column("STT", 1.2, "{{ row.no }}", "center"),
     Column("Họ và tên / Tên tập thể", 5.2, "{{ row.name }}"),
-    Column("Đơn vị", 5.0, "{{ row.unit }}"),
+    Column("Đơn vị", 4.3, "{{ row.unit }}"),
     Column("Hệ số", 1.6, "{{ row.factor }}", "center"),
-    Column("Tiền thưởng (đồng)", 3.5, "{{ row.amount }}", "right"),
+    Column("Tiền thưởng (đồng)", 4.2, "{{ row.amount }}", "right"),
 )
 
 
@@ -256,7 +257,8 @@ def achievement_report() -> object:
     _section_heading(document, "III. SÁNG KIẾN, ĐỀ TÀI ĐÃ ĐƯỢC CÔNG NHẬN")
     _field_lines(document, "initiatives")
     _section_heading(document, "IV. DANH HIỆU THI ĐUA, HÌNH THỨC KHEN THƯỞNG ĐÃ ĐẠT")
-    layout.data_table(document, TITLE_COLUMNS, rows="titles", size=12)
+    # Rows tall enough to write in by hand where tdkt has nothing recorded.
+    layout.data_table(document, TITLE_COLUMNS, rows="titles", size=12, row_height_cm=0.8)
     _two_signatures(document, ("{{ left_signer }}", ""), ("{{ right_signer }}", "{{ reporter }}"))
     return document
 

@@ -37,6 +37,7 @@ _SIGN = {
     "recipients": ["Như trên;", "Sở Nội vụ (Ban Thi đua - Khen thưởng);", "Lưu: VT."],
     "sign_authority": "GIÁM ĐỐC",
     "sign_title": "",
+    "sign_note": "(Ký tên, đóng dấu)",
     "signer_name": "Nguyễn Văn A",
 }
 _ROW = {

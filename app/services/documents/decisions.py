@@ -40,7 +40,14 @@ from app.services.documents.papers import (
     local_time,
     lower_first,
 )
-from app.services.documents.wording import number_line, place_date, two_digits, vn_date, vn_number
+from app.services.documents.wording import (
+    number_line,
+    place_date,
+    signature,
+    two_digits,
+    vn_date,
+    vn_number,
+)
 from app.services.dossiers.rules import today as rules_today
 
 LOCAL_GOVERNMENT = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
@@ -154,8 +161,6 @@ def _context(
             "Chủ tịch, các Phó Chủ tịch UBND tỉnh;",
             "Lưu: VT, SNV.",
         ],
-        "sign_authority": "CHỦ TỊCH",
-        "sign_title": "",
         "groups": groups,
         "total": two_digits(len(rows)),
         "total_amount": vn_number(total),
@@ -196,7 +201,7 @@ async def decision_draft(
         **_context(rows, prizes, grounds, signed=False),
         "number": number_line("QĐ-UBND"),
         "place_date": place_date(on),
-        "signer_name": "",
+        **signature("CHỦ TỊCH"),
         "list_subtitle": f"(Kèm theo Quyết định số{number_line('QĐ-UBND')} ngày"
         f"{' ' + vn_date(on)[5:] if on else '      '} của Chủ tịch UBND tỉnh Sơn La)",
     }
@@ -249,9 +254,11 @@ def _refuse_state_submission(decision: Decision) -> None:
 
 
 async def recorded_decision(session: AsyncSession, principal: Principal, decision_id: int) -> Paper:
-    """The Quyết định khen thưởng as recorded: its number, signing date and signer, the
-    nominations it awarded by award type with each one's tiền thưởng at the signing date, and
-    the total. A state submission has no such paper: 409 `decision_not_provincial`."""
+    """The Quyết định khen thưởng as recorded: its number, signing date and signer ("KT. CHỦ
+    TỊCH" over the deputy's office when a deputy signed for the Chủ tịch; "(Đã ký)" where the
+    draft asks for the signature), the nominations it awarded by award type with each one's
+    tiền thưởng at the signing date, and the total. A state submission has no such paper: 409
+    `decision_not_provincial`."""
     permissions.require(principal, "document.decision")
     decision = await decision_records.get(session, decision_id)
     _refuse_state_submission(decision)
@@ -265,7 +272,12 @@ async def recorded_decision(session: AsyncSession, principal: Principal, decisio
         **_context(rows, prizes, grounds, signed=True),
         "number": decision.number,
         "place_date": place_date(decision.signed_on),
-        "signer_name": decision.signed_by,
+        **signature(
+            "CHỦ TỊCH",
+            deputy=decision.signer_title if decision.on_behalf else None,
+            name=decision.signed_by,
+            signed=True,
+        ),
         "list_subtitle": f"(Kèm theo Quyết định số {decision.number} ngày {signed_on} của "
         "Chủ tịch UBND tỉnh Sơn La)",
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -218,7 +218,7 @@ def new_document():
 
 
 def heading_block(
-    document, *, left_width_cm: float = 6.0, excerpt: bool = False, numbered: bool = True
+    document, *, left_width_cm: float = 7.0, excerpt: bool = False, numbered: bool = True
 ) -> None:
     """Issuing body | Quốc hiệu, Tiêu ngữ; then Số/ký hiệu | place and date (and, for a công
     văn, the trích yếu under the number)."""
@@ -276,8 +276,12 @@ def signature_block(document, *, recipients: bool = True) -> None:
         para(left, "- {{ item }}", size=11, align="left")
         para(left, "{%p endfor %}", size=11, align="left")
     _first(right, "{{ sign_authority }}", size=14, bold=True)
+    # The signer's own office, under the quyền hạn (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH): no empty
+    # line when the head signs in their own name.
+    para(right, "{%p if sign_title %}", size=14)
     para(right, "{{ sign_title }}", size=14, bold=True)
-    para(right, "(Ký tên, đóng dấu)", size=14, italic=True)
+    para(right, "{%p endif %}", size=14)
+    para(right, "{{ sign_note }}", size=14, italic=True)
     for _ in range(3):
         para(right, size=14)
     para(right, "{{ signer_name }}", size=14, bold=True)
@@ -313,6 +317,7 @@ def data_table(
     repeat_header(header)
     for cell, column in zip(header.cells, columns, strict=True):
         _first(cell, column.header, size=size, bold=True)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
     def control(text: str) -> None:
         row = table.add_row()
@@ -331,13 +336,16 @@ def data_table(
         row.height, row.height_rule = Cm(row_height_cm), WD_ROW_HEIGHT_RULE.AT_LEAST
     for cell, column in zip(row.cells, columns, strict=True):
         _first(cell, column.cell, size=size, align=column.align)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     control("{%tr endfor %}")
     if group_loop:
         control("{%tr endfor %}")
     if total_row is not None:
         row = table.add_row()
-        for cell, text in zip(row.cells, total_row, strict=True):
-            _first(cell, text, size=size, bold=True, align="center")
+        for cell, text, column in zip(row.cells, total_row, columns, strict=True):
+            # A total lines up with the figures above it.
+            align = "right" if column.align == "right" else "center"
+            _first(cell, text, size=size, bold=True, align=align)
     _fixed_widths(table, [c.width_cm for c in columns])
 
 

@@ -45,6 +45,7 @@ from app.services.documents.wording import (
     issuer_lines,
     number_line,
     place_date,
+    signature,
     two_digits,
     upper,
     vn_date,
@@ -174,9 +175,7 @@ async def unit_submission(
         "addressee": "Chủ tịch Ủy ban nhân dân tỉnh Sơn La",
         "body": body,
         "recipients": ["Như trên;", "Sở Nội vụ (Ban Thi đua - Khen thưởng);", "Lưu: VT."],
-        "sign_authority": authority,
-        "sign_title": title,
-        "signer_name": "",
+        **signature(authority, title=title),
         "list_subtitle": f"(Kèm theo Tờ trình số{number_line(symbol)} ngày"
         f"{' ' + vn_date(on)[5:] if on else '      '} của {unit})",
         "groups": groups,
@@ -460,10 +459,17 @@ async def ballot_paper(session: AsyncSession, principal: Principal, meeting_id: 
 
 
 async def meeting_submission(
-    session: AsyncSession, principal: Principal, meeting_id: int, on: date | None
+    session: AsyncSession,
+    principal: Principal,
+    meeting_id: int,
+    on: date | None,
+    *,
+    signer: str | None = None,
+    on_behalf: bool = False,
 ) -> Paper:
     """Sở Nội vụ's tờ trình to the Chủ tịch UBND tỉnh after a council meeting: the nominations
-    that reached their threshold, by award type, with the list attached."""
+    that reached their threshold, by award type, with the list attached; signed by the Giám
+    đốc, or for them by a deputy (KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC)."""
     permissions.require(principal, "document.meeting_submission")
     meeting = await closed_meeting(session, principal, meeting_id)
     rows = [row for row in await agenda_rows(session, meeting.id) if row.passed]
@@ -501,9 +507,7 @@ async def meeting_submission(
             "Sở Nội vụ kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định./.",
         ],
         "recipients": ["Như trên;", "Hội đồng Thi đua - Khen thưởng tỉnh;", "Lưu: VT, TĐKT."],
-        "sign_authority": "GIÁM ĐỐC",
-        "sign_title": "",
-        "signer_name": "",
+        **signature("GIÁM ĐỐC", deputy="PHÓ GIÁM ĐỐC" if on_behalf else None, name=signer or ""),
         "list_subtitle": f"(Kèm theo Tờ trình số{number_line('TTr-SNV')} ngày"
         f"{' ' + vn_date(on)[5:] if on else '      '} của Sở Nội vụ)",
         "groups": groups,
@@ -597,9 +601,7 @@ async def return_letter(
         "requests": requests,
         "closing": [deadline, f"Sở Nội vụ thông báo để {unit} biết, thực hiện./."],
         "recipients": ["Như trên;", "Giám đốc Sở (để b/c);", "Lưu: VT, TĐKT."],
-        "sign_authority": "GIÁM ĐỐC",
-        "sign_title": "",
-        "signer_name": "",
+        **signature("GIÁM ĐỐC"),
     }
     return Paper("cong-van-tra-ho-so", context, f"Công văn trả hồ sơ - {dossier.code}")
 
@@ -711,8 +713,9 @@ async def achievement_report(
             )
             for i in initiatives
         ]
-        or ["- Chưa có sáng kiến nào được ghi nhận trong tdkt."],
-        "titles": titles or [{"year": "", "title": "Chưa có dữ liệu trong tdkt", "decision": ""}],
+        or [f"- {DOTS}"],
+        # Nothing recorded: blank rows for the unit to fill in by hand, not a software message.
+        "titles": titles or [{"year": "", "title": "", "decision": ""} for _ in range(3)],
         "left_signer": "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN, ĐỀ NGHỊ",
         "right_signer": "NGƯỜI BÁO CÁO THÀNH TÍCH" if person else "THỦ TRƯỞNG ĐƠN VỊ",
         "reporter": nomination.nominee_name if person else "",

@@ -84,6 +84,27 @@ def number_line(symbol: str) -> str:
     return f"{_BLANK_NUMBER}/{symbol}"
 
 
+SIGN_PROMPT = "(Ký tên, đóng dấu)"
+SIGNED_NOTE = "(Đã ký)"
+
+
+def signature(
+    head: str, *, deputy: str | None = None, title: str = "", name: str = "", signed=False
+) -> dict[str, str]:
+    """The signature block's lines (NĐ 30/2020, Phụ lục I): the quyền hạn and chức vụ — a
+    deputy signing for the head writes "KT." before the head's office and their own office
+    under it (KT. CHỦ TỊCH / PHÓ CHỦ TỊCH) —, under them the signing prompt of a draft or
+    "(Đã ký)" on the copy of a paper already signed, then the signer's name."""
+    if deputy:
+        head, title = f"KT. {upper(head)}", upper(deputy)
+    return {
+        "sign_authority": upper(head),
+        "sign_title": upper(title),
+        "sign_note": SIGNED_NOTE if signed else SIGN_PROMPT,
+        "signer_name": name,
+    }
+
+
 def clean(value: Any) -> Any:
     """Every string of a context in NFC, without characters XML forbids; recursively."""
     if isinstance(value, str):

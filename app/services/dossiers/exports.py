@@ -357,8 +357,14 @@ def group_by_award(items: list[ListedNomination]) -> list[tuple[str, list[Listed
     ]
 
 
+PRINTED_YES = "Có"
+
+
 def xlsx_text(value: Any) -> Any:
-    """A cell value openpyxl accepts: no control characters it refuses."""
+    """A cell value openpyxl accepts: no control characters it refuses; a yes/no printed for a
+    person ("Có", or an empty cell), never TRUE/FALSE (CSV and JSON keep true/false)."""
+    if isinstance(value, bool):
+        return PRINTED_YES if value else None
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 

@@ -24,6 +24,7 @@ from app.services.documents.wording import (
     PROVINCE_UPPER,
     number_line,
     place_date,
+    signature,
     two_digits,
     upper,
     vn_number,
@@ -165,9 +166,7 @@ async def _paper(
         "closing": [f"Bảng tổng hợp gồm {two_digits(len(ranked))} đơn vị đã chấm điểm./."],
         "recipients": ["Sở Nội vụ (Ban Thi đua - Khen thưởng);", "Các đơn vị trong khối;",
                        "Lưu: VT."],
-        "sign_authority": "TRƯỞNG KHỐI",
-        "sign_title": upper(head or ""),
-        "signer_name": "",
+        **signature("TRƯỞNG KHỐI", title=head or ""),
     }  # fmt: skip
     return Paper("bang-tong-hop-diem", context, f"Bảng tổng hợp điểm {cluster.name} {table.year}")
 
