@@ -5,7 +5,7 @@ beside the dossier spares it a probe of the nominations per dossier (33,000 per 
 million nominations). Filled here from the nominations; kept by the application afterwards.
 
 Revision ID: 20261209_dossier_nominations
-Revises: 20261209_one_rule_values_table
+Revises: 20261209_decision_signers
 Create Date: 2026-12-09 05:00:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261209_dossier_nominations"
-down_revision: str | None = "20261209_one_rule_values_table"
+down_revision: str | None = "20261209_decision_signers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
