@@ -1,6 +1,8 @@
 """Small helpers every feature's service uses: fetch-or-404, versions, paging, search."""
 
+from collections import namedtuple
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, text
@@ -46,9 +48,27 @@ def check_version(obj: Any, expected: int | None) -> None:
 
 
 async def paginate(
-    session: AsyncSession, stmt: Select, limit: int, offset: int, *, scalars: bool = True
+    session: AsyncSession,
+    stmt: Select,
+    limit: int,
+    offset: int,
+    *,
+    scalars: bool = True,
+    searched: bool = False,
 ) -> PageResult:
-    """One scoped query gives both the page and the total, so they always agree."""
+    """One scoped query gives both the page and the total, so they always agree.
+
+    `searched`: the statement filters by a search (`like_folded`), whose index scan is most of
+    its cost: the total is counted by the page's own statement (`count(*) OVER ()`), one scan
+    instead of two; only a page past the end needs the count on its own. Not for statements
+    that join children (the window would count their rows)."""
+    if searched:
+        counted = stmt.add_columns(func.count().over().label("page_total"))
+        found = (await session.execute(counted.limit(limit).offset(offset))).all()
+        if found or offset == 0:
+            total = found[0][-1] if found else 0
+            items = [r[0] for r in found] if scalars else [_without_total(r) for r in found]
+            return PageResult(items, int(total), limit, offset)
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     paged = stmt.limit(limit).offset(offset)
     # unique(): a page whose children are joined has one row per child.
@@ -58,6 +78,17 @@ async def paginate(
         else (await session.execute(paged)).all()
     )
     return PageResult(list(rows), int(total or 0), limit, offset)
+
+
+def _without_total(row: Any) -> Any:
+    """A row of a `searched` page without its trailing `page_total` column (same names)."""
+    names = row._fields[:-1]
+    return _row_type(names)(*row[:-1])
+
+
+@lru_cache(maxsize=64)
+def _row_type(names: tuple[str, ...]) -> Any:
+    return namedtuple("PageRow", names, rename=True)
 
 
 def like_folded(column: Any, q: str) -> Any:

@@ -14,6 +14,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -80,6 +82,10 @@ class Dossier(TimestampMixin, VersionedMixin, Base):
     appraisal_due_on: Mapped[date | None] = mapped_column(Date)
     supplement_due_on: Mapped[date | None] = mapped_column(Date)
     submission_count: Mapped[int] = mapped_column(Integer, default=0)
+    # How many nominations it holds, kept by the flush that adds or removes one (the events at
+    # the end of this module): what a round's report sums per unit and per cluster without
+    # visiting the round's nominations. Never written from a loaded entity.
+    nomination_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The last return to the unit (trả hồ sơ, phiếu yêu cầu bổ sung): when, why, and the
     # papers to add per nominee ([{nomination_id, nominee_name, papers, note}]); kept after
     # the unit submits again, as what it was asked for.
@@ -213,3 +219,36 @@ class DossierCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_no: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# `Dossier.nomination_count` moves with every nomination the unit of work inserts, deletes or
+# moves to another dossier, in the same flush (and so the same transaction). A loaded dossier's
+# attribute is not refreshed: nothing reads it from an entity.
+_COUNT = Dossier.__table__.c.nomination_count
+
+
+def _count_by(connection: Any, dossier_id: int | None, step: int) -> None:
+    if dossier_id is not None:
+        connection.execute(
+            Dossier.__table__.update()
+            .where(Dossier.__table__.c.id == dossier_id)
+            .values(nomination_count=_COUNT + step)
+        )
+
+
+@event.listens_for(Nomination, "after_insert")
+def _nomination_added(mapper: Any, connection: Any, target: Nomination) -> None:
+    _count_by(connection, target.dossier_id, 1)
+
+
+@event.listens_for(Nomination, "after_delete")
+def _nomination_removed(mapper: Any, connection: Any, target: Nomination) -> None:
+    _count_by(connection, target.dossier_id, -1)
+
+
+@event.listens_for(Nomination, "after_update")
+def _nomination_moved(mapper: Any, connection: Any, target: Nomination) -> None:
+    moved = inspect(target).attrs.dossier_id.history
+    if moved.deleted and moved.added:
+        _count_by(connection, moved.deleted[0], -1)
+        _count_by(connection, moved.added[0], 1)

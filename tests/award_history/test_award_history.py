@@ -87,6 +87,33 @@ async def test_search_ignores_diacritics_and_filters(app, client, session):
     assert code.json()["total"] == 3
 
 
+async def test_a_searched_page_and_its_total_agree_on_every_page(app, client, session):
+    """A search counts its matches with its page; a page past the end still says how many."""
+    unit = await make_unit(session)
+    for year in range(2018, 2025):
+        await make_history(session, "Lò Văn Thắng", unit.id, year=year)
+    await make_history(session, "Trần Thị Hà", unit.id, year=2024)
+    await session.commit()
+    _, admin = await signed_in(app, session)
+
+    def page(**params):
+        return client.get(
+            f"{API}/award-history", params={"q": "lo van thang", **params}, headers=admin
+        )
+
+    first, second, past, none = (
+        await page(limit=5), await page(limit=5, offset=5), await page(limit=5, offset=20),
+        await page(q="khong ai co ten nay"),
+    )  # fmt: skip
+
+    assert [first.json()["total"], second.json()["total"], past.json()["total"]] == [7, 7, 7]
+    assert [r["year"] for r in first.json()["items"] + second.json()["items"]] == list(
+        range(2024, 2017, -1)
+    )
+    assert past.json()["items"] == []
+    assert none.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+
+
 async def test_units_and_cluster_heads_see_their_own_history(app, client, session):
     mine, neighbour, stranger = [await make_unit(session) for _ in range(3)]
     cluster = await make_cluster(session, head=mine, members=[neighbour])

@@ -495,3 +495,28 @@ async def test_concurrent_edits_with_one_fresh_etag_let_one_through(app, client,
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] + [412] * 7, [r.text for r in responses]
     assert {r.json()["code"] for r in responses if r.status_code == 412} == {"version_mismatch"}
+
+
+async def test_a_search_without_diacritics_pages_with_its_total(app, client, session):
+    """A dossier search ignores diacritics; its pages show the same summaries as the plain list
+    and the same total, a page past the end included."""
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    _, headers = await _unit_user(app, session)
+    await session.commit()
+    for title in ("Tờ trình khen thưởng đột xuất", "Tờ trình khen thưởng năm", "Báo cáo khác"):
+        await _draft(client, headers, round_.id, nomination_body(), title=title)
+
+    def search(**params):
+        return client.get(
+            "/api/v1/dossiers", params={"q": "khen thuong", **params}, headers=headers
+        )
+
+    first, past = await search(limit=1), await search(limit=1, offset=5)
+    plain = await client.get("/api/v1/dossiers", headers=headers)
+
+    assert [first.json()["total"], past.json()["total"]] == [2, 2]
+    assert past.json()["items"] == []
+    found = first.json()["items"][0]
+    assert found["title"] == "Tờ trình khen thưởng đột xuất"
+    assert found == next(d for d in plain.json()["items"] if d["id"] == found["id"])

@@ -15,7 +15,13 @@ from app.core.statuses import NominationStatus
 from app.models import Cluster, Decision, DecisionItem, Dossier, MeetingResult, Round, Unit
 from tests.factories import make_cluster, make_council, make_unit, signed_in
 from tests.factories_council import make_meeting
-from tests.factories_dossiers import AWARD, load_catalogue, make_dossier, make_round
+from tests.factories_dossiers import (
+    AWARD,
+    load_catalogue,
+    make_dossier,
+    make_round,
+    nomination_body,
+)
 from tests.permissions import (
     Endpoint,
     assert_admitted,
@@ -616,3 +622,37 @@ async def test_the_list_tells_where_each_nominee_stands_now(app, client, session
         "Đã được khen thưởng; Hội đồng tán thành 100% (ngưỡng 90%); Số quyết định: 125/QĐ-UBND"
     )
     assert rows["Hà Thị Khen"][2] == "Phó Giám đốc Sở Tài chính"
+
+
+async def test_the_report_follows_nominations_added_and_removed(app, client, session):
+    """A dossier's nominations are counted as they stand after each change: drafted with two,
+    one added, one removed, whoever changed them."""
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    unit = await make_unit(session)
+    await session.commit()
+    _, officer = await signed_in(app, session, "unit", unit_id=unit.id)
+    _, noi_vu = await signed_in(app, session)
+    drafted = await client.post(
+        "/api/v1/dossiers",
+        json={"round_id": round_.id, "kind": "periodic", "title": "Tờ trình",
+              "nominations": [nomination_body(), nomination_body()]},
+        headers=officer,
+    )  # fmt: skip
+    base = f"/api/v1/dossiers/{drafted.json()['id']}/nominations"
+
+    def report():
+        return client.get(f"/api/v1/reports/dossiers?round_id={round_.id}", headers=noi_vu)
+
+    counted = [(await report()).json()["by_unit"][0]["nominations"]]
+    added = await client.post(base, json=nomination_body(), headers=officer)
+    counted.append((await report()).json()["by_unit"][0]["nominations"])
+    removed = await client.delete(f"{base}/{added.json()['id']}", headers=officer)
+    counted.append((await report()).json()["by_unit"][0]["nominations"])
+    first = drafted.json()["nominations"][0]["id"]
+    await client.delete(f"{base}/{first}", headers=officer)
+    final = (await report()).json()
+
+    assert added.status_code == 201 and removed.status_code == 204
+    assert counted == [2, 3, 2]
+    assert final["by_unit"][0]["nominations"] == final["nominations"]["total"] == 1

@@ -242,3 +242,23 @@ async def test_a_new_base_salary_from_a_date_and_its_refusals(app, client, sessi
     assert too_big.status_code == 422 and too_big.json()["code"] == "rule_value_out_of_range"
     for refused in (shipped_date, unknown, too_big):
         assert refused.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_provincial_bang_khen_pays_the_level_of_decree_152_from_july_2025(
+    app, client, session
+):
+    _, reader = await signed_in(app, session, "reader")
+    key = "prize_multiple.bang_khen_chu_tich_ubnd_tinh"
+
+    history = await client.get(API, params={"prefix": key, "limit": 50}, headers=reader)
+
+    assert history.status_code == 200, history.text
+    rows = {(i["key"].rsplit(".", 1)[1], i["effective_from"]): i for i in history.json()["items"]}
+    assert rows[("individual", SHIPPED_FROM_ISO)]["value"] == 1
+    assert rows[("individual", "2025-07-01")]["value"] == 1.5
+    assert rows[("collective", "2025-07-01")]["value"] == 3
+    assert "Điều 54 khoản 1" in rows[("individual", "2025-07-01")]["legal_basis"]
+    # Read from a quotation, not the decree: still for Sở Nội vụ to confirm.
+    assert not any(row["verified"] for row in rows.values())
+    in_force = await _in_force(client, reader)
+    assert in_force[f"{key}.individual"]["value"] == 1.5

@@ -81,7 +81,9 @@ async def list_history(
         stmt = stmt.where(AwardHistory.year <= filters.year_to)
     if filters.q:
         stmt = stmt.where(like_folded(AwardHistory.search_text, filters.q))
-    return await paginate(session, AWARD_HISTORY_SORTING.apply(stmt, listing), limit, offset)
+    return await paginate(
+        session, AWARD_HISTORY_SORTING.apply(stmt, listing), limit, offset, searched=bool(filters.q)
+    )
 
 
 def new_row(

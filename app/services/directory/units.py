@@ -56,7 +56,9 @@ async def list_units(
         stmt = stmt.where(Unit.kind == kind)
     if active is not None:
         stmt = stmt.where(Unit.active == active)
-    return await paginate(session, UNIT_SORTING.apply(stmt, listing), limit, offset)
+    return await paginate(
+        session, UNIT_SORTING.apply(stmt, listing), limit, offset, searched=bool(q)
+    )
 
 
 async def get_unit(session: AsyncSession, unit_id: int) -> Unit:

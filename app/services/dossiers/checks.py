@@ -16,6 +16,7 @@ nomination the day its checks were frozen (`frozen_on`): they stay as they were 
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select, union, update
@@ -234,16 +235,26 @@ def tally(stored: dict[str, Any] | None) -> str | None:
     return " ".join([stored["on"], *counts, *(["frozen"] if stored.get("frozen_on") else [])])
 
 
-def tally_counts(value: str | None, status: str, today: str) -> dict[str, int] | None:
-    """Result → count, from the `checks_tally` of a nomination in `status`, when its checks
-    still hold (`fresh`: computed today, or frozen at its conclusion); None otherwise."""
-    if value is None:
-        return None
+@lru_cache(maxsize=4096)
+def _parsed_tally(value: str) -> tuple[str, bool, dict[str, int]]:
+    """A `checks_tally` as (its day, frozen or not, result → count). A page holds few distinct
+    tallies (same day, same few outcomes), so each is parsed once per process; the counts are
+    shared and must not be changed."""
     on, *counts = value.split(" ")
     frozen = len(counts) == len(RESULTS) + 1
+    return on, frozen, dict(zip(RESULTS, map(int, counts[: len(RESULTS)]), strict=True))
+
+
+def tally_counts(value: str | None, status: str, today: str) -> dict[str, int] | None:
+    """Result → count, from the `checks_tally` of a nomination in `status`, when its checks
+    still hold (`fresh`: computed today, or frozen at its conclusion); None otherwise. The
+    mapping is shared between callers: read it, do not change it."""
+    if value is None:
+        return None
+    on, frozen, counts = _parsed_tally(value)
     if on != today and not (frozen and status in CONCLUDED):
         return None
-    return dict(zip(RESULTS, map(int, counts[: len(RESULTS)]), strict=True))
+    return counts
 
 
 def fresh(nomination: Nomination, today: str) -> bool:

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import Row, Select, Text, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -148,6 +148,9 @@ NOMINATION_SUMMARY_COLUMNS = (
     Nomination.checks_tally,
     Nomination.check_reviews,
 )
+# A nomination without reviews by hand stores `{}`: a list only needs to know whether there
+# are any, so it reads the column's text and never parses it.
+NO_REVIEWS = frozenset(("{}", "null"))
 DOSSIER_SORTING = sorting(
     Dossier,
     "id",
@@ -188,20 +191,33 @@ async def list_dossiers(
         *SUMMARY_COLUMNS, ATTACHMENT_COUNT
     )
     return await paginate(
-        session, DOSSIER_SORTING.apply(stmt, listing), limit, offset, scalars=False
+        session,
+        DOSSIER_SORTING.apply(stmt, listing),
+        limit,
+        offset,
+        scalars=False,
+        searched=bool(filters.q),
     )
 
 
 # Built once, with the page's dossiers as one expanding parameter.
 _NOMINATION_SUMMARIES = (
-    select(*(_nominations.c[c.key] for c in NOMINATION_SUMMARY_COLUMNS))
+    select(
+        *(
+            cast(_nominations.c[c.key], Text).label(c.key)
+            if c.key == "check_reviews"
+            else _nominations.c[c.key]
+            for c in NOMINATION_SUMMARY_COLUMNS
+        )
+    )
     .where(_nominations.c.dossier_id.in_(bindparam("dossier_ids", expanding=True)))
     .order_by(_nominations.c.id)
 )
 
 
 async def nomination_summaries(session: AsyncSession, dossier_ids: list[int]) -> list[Any]:
-    """The nominations of these dossiers as rows of `NOMINATION_SUMMARY_COLUMNS`, in order."""
+    """The nominations of these dossiers as rows of `NOMINATION_SUMMARY_COLUMNS`, in order
+    (`check_reviews` as its JSON text: compare with `NO_REVIEWS`)."""
     if not dossier_ids:
         return []
     return list(await session.execute(_NOMINATION_SUMMARIES, {"dossier_ids": dossier_ids}))

@@ -114,7 +114,8 @@ async def _check_counts(
     counts: dict[int, tuple[dict[str, int], reviews.Eligibility]] = {}
     full: dict[int, set[int]] = {}
     for n in nominations:
-        found = None if n.check_reviews else tally_counts(n.checks_tally, n.status, today)
+        reviewed = n.check_reviews is not None and n.check_reviews not in queries.NO_REVIEWS
+        found = None if reviewed else tally_counts(n.checks_tally, n.status, today)
         if found is None:
             full.setdefault(n.dossier_id, set()).add(n.id)
         else:

@@ -6,7 +6,7 @@ Every figure is a GROUP BY in the database over the dossiers the caller may see
 
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Unprocessable
@@ -83,7 +83,7 @@ async def dossier_report(
     if round_id is not None:
         await get_or_404(session, Round, round_id, "đợt xét khen thưởng")
     scope = _Scope(principal, round_id, year)
-    by_status = await _dossier_statuses(session, scope)
+    by_status, by_cluster, by_unit = await _dossier_figures(session, scope)
     totals, by_award_type = await _nomination_counts(session, scope)
     return {
         "round_id": round_id,
@@ -92,16 +92,61 @@ async def dossier_report(
         "dossiers_by_status": by_status,
         "nominations": totals,
         "by_award_type": by_award_type,
-        "by_cluster": await _by_group(session, scope, Dossier.cluster_id, Cluster, "cluster_id"),
-        "by_unit": await _by_group(session, scope, Dossier.submitting_unit_id, Unit, "unit_id"),
+        "by_cluster": by_cluster,
+        "by_unit": by_unit,
     }
 
 
-async def _dossier_statuses(session: AsyncSession, scope: _Scope) -> dict[str, int]:
+async def _dossier_figures(
+    session: AsyncSession, scope: _Scope
+) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Dossiers by status, and dossiers and nominations per cluster and per submitting unit,
+    from one pass over the scope's dossiers, which carry their nominations' count
+    (`Dossier.nomination_count`): the round's nominations are not visited. The dossiers are
+    grouped by status, cluster and unit at once (about one row per unit of a round), then
+    folded here. One statement instead of three joins of the round's nominations."""
+    key = (Dossier.status, Dossier.cluster_id, Dossier.submitting_unit_id)
+    grouped = (
+        scope(
+            select(
+                *key,
+                func.count().label("dossiers"),
+                func.sum(Dossier.nomination_count).label("nominations"),
+            ).group_by(*key)
+        )
+    ).subquery()
     rows = await session.execute(
-        scope(select(Dossier.status, func.count(Dossier.id)).group_by(Dossier.status))
+        select(grouped, Cluster.name.label("cluster_name"), Unit.name.label("unit_name"))
+        .outerjoin(Cluster, Cluster.id == grouped.c.cluster_id)
+        .outerjoin(Unit, Unit.id == grouped.c.submitting_unit_id)
     )
-    return {status: int(n) for status, n in sorted(rows.all())}
+    by_status: dict[str, int] = {}
+    clusters: dict[Any, list[Any]] = {}
+    units: dict[Any, list[Any]] = {}
+    for status, cluster_id, unit_id, dossiers, nominations, cluster, unit in rows:
+        by_status[status] = by_status.get(status, 0) + dossiers
+        nominations = int(nominations or 0)
+        for groups, group_id, name in ((clusters, cluster_id, cluster), (units, unit_id, unit)):
+            found = groups.get(group_id)
+            if found is None:
+                groups[group_id] = [name, dossiers, nominations]
+            else:
+                found[1] += dossiers
+                found[2] += nominations
+    return (
+        dict(sorted(by_status.items())),
+        _groups(clusters, "cluster_id"),
+        _groups(units, "unit_id"),
+    )
+
+
+def _groups(groups: dict[Any, list[Any]], id_name: str) -> list[dict[str, Any]]:
+    """Per-group figures by name; the group without a cluster comes last on every database."""
+    ordered = sorted(groups.items(), key=lambda g: (g[1][0] is None, g[1][0] or "", g[0] or 0))
+    return [
+        {id_name: key, "name": name, "dossiers": dossiers, "nominations": nominations}
+        for key, (name, dossiers, nominations) in ordered
+    ]
 
 
 async def _nomination_counts(
@@ -111,18 +156,28 @@ async def _nomination_counts(
     nominations (grouped by award type, status, kind and appraisal: a few hundred rows at
     most), not one scan per figure; counted from `ix_nominations_dossier_counts` alone."""
     group = (
-        AwardType.position,
         Nomination.award_type_code,
-        AwardType.name,
         Nomination.status,
         Nomination.nominee_kind,
         Nomination.appraisal_conclusion,
     )
+    # Grouped before the award types are joined: PostgreSQL then estimates a few hundred
+    # groups from the columns' statistics and hashes them, where grouping by the joined names
+    # too made it expect one group per nomination and sort them all (on disk at 2 million).
+    counted = scope.nominations(*group, func.count().label("n")).group_by(*group).subquery()
     rows = await session.execute(
-        scope.nominations(*group, func.count().label("n"))
-        .outerjoin(AwardType, AwardType.code == Nomination.award_type_code)
-        .group_by(*group)
-        .order_by(AwardType.position, Nomination.award_type_code)
+        select(
+            AwardType.position,
+            counted.c.award_type_code,
+            AwardType.name,
+            counted.c.status,
+            counted.c.nominee_kind,
+            counted.c.appraisal_conclusion,
+            counted.c.n,
+        )
+        .select_from(counted)
+        .outerjoin(AwardType, AwardType.code == counted.c.award_type_code)
+        .order_by(AwardType.position, counted.c.award_type_code)
     )
     totals, by_status = _zero(), {}
     per_type: dict[str, dict[str, Any]] = {}
@@ -133,35 +188,3 @@ async def _nomination_counts(
         by_status[status] = by_status.get(status, 0) + n
     del totals["eligible"]  # the contract's nomination totals carry no appraisal figure
     return {**totals, "by_status": dict(sorted(by_status.items()))}, list(per_type.values())
-
-
-async def _by_group(
-    session: AsyncSession, scope: _Scope, key: Any, model: Any, id_name: str
-) -> list[dict[str, Any]]:
-    """Dossiers and their nominations per cluster or per submitting unit, by name."""
-    rows = await session.execute(
-        scope(
-            select(
-                key.label("id"),
-                model.name,
-                func.count(distinct(Dossier.id)).label("dossiers"),
-                # dossier_id, not id: counted from `ix_nominations_dossier_counts` alone.
-                func.count(Nomination.dossier_id).label("nominations"),
-            )
-            .select_from(Dossier)
-            .outerjoin(Nomination, Nomination.dossier_id == Dossier.id)
-            .outerjoin(model, model.id == key)
-            .group_by(key, model.name)
-        )
-    )
-    # Sorted here so that the group without a cluster comes last on every database.
-    ordered = sorted(rows.all(), key=lambda r: (r.name is None, r.name or "", r.id or 0))
-    return [
-        {
-            id_name: r.id,
-            "name": r.name,
-            "dossiers": int(r.dossiers),
-            "nominations": int(r.nominations),
-        }
-        for r in ordered
-    ]

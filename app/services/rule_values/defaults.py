@@ -25,7 +25,12 @@ it replaced, Nghị định 98/2023/NĐ-CP (in force from 2024-01-01), quoted by
 Chiến sĩ thi đua cấp tỉnh 03 lần, Tập thể lao động xuất sắc 1,5 lần, cờ thi đua của tỉnh 08
 lần the mức lương cơ sở — the shipped values agree. The Bằng khen multiples (1 for a person, 2
 for a collective) are those of Nghị định 91/2017/NĐ-CP; the matching article of 98/2023 was not
-found. They stay `verified = false` until Sở Nội vụ confirms or corrects them.
+found. From 01/07/2025 (Nghị định 152/2025/NĐ-CP in force) the Bằng khen of a province pays
+1,5 times for a person: Điều 54 khoản 1 of 152/2025 as quoted by the press
+(giadinh.suckhoedoisong.vn, 11/08/2025; laodong.vn) — the decree's own text was not found. A
+collective's is shipped at twice that (3), the rule 152/2025 states for Huân chương (Điều 51
+khoản 2); Điều 54 khoản 2 was not read. They stay `verified = false` until Sở Nội vụ confirms
+or corrects them.
 
 No legal text fixes the council's quorums and vote thresholds (80% for Cờ thi đua, 90% for
 Chiến sĩ thi đua, the 2/3 and 80% quorums): they are the province's council rules, to be set
@@ -134,6 +139,22 @@ _FIXED_VALUES = {
     "cluster_quorum_percent": 66.67,
     "cluster_vote_threshold_percent": 50,
 }
+DECREE_152_FROM = date(2025, 7, 1)  # Nghị định 152/2025/NĐ-CP in force
+BANG_KHEN_152_BASIS = (
+    "Nghị định 152/2025/NĐ-CP, Điều 54 khoản 1 điểm b (bằng khen của bộ, ban, ngành, tỉnh: 1,5 "
+    "lần mức lương cơ sở), từ 01/7/2025 — theo trích dẫn điều khoản trên báo chí, chưa đối chiếu "
+    "văn bản gốc. Sở Nội vụ xác nhận hoặc sửa."
+)
+BANG_KHEN_152_COLLECTIVE_BASIS = (
+    "Nghị định 152/2025/NĐ-CP, Điều 54 (tập thể): chưa đọc được khoản 2; giá trị khởi tạo gấp "
+    "hai lần mức của cá nhân (1,5), như Điều 51 khoản 2 quy định cho Huân chương, từ 01/7/2025. "
+    "Sở Nội vụ xác nhận hoặc sửa."
+)
+# From 152/2025 on, where its level differs from the shipped one (same shape as below).
+_MULTIPLES_152 = (
+    ("bang_khen_chu_tich_ubnd_tinh", "individual", 1.5, BANG_KHEN_152_BASIS),
+    ("bang_khen_chu_tich_ubnd_tinh", "collective", 3.0, BANG_KHEN_152_COLLECTIVE_BASIS),
+)
 _MULTIPLES = (  # (award type, nominee kind, multiple of the base salary, where it comes from)
     ("chien_si_thi_dua_cap_tinh", "individual", 3.0, TITLE_BASIS),
     ("co_thi_dua_ubnd_tinh", "collective", 8.0, TITLE_BASIS),
@@ -173,6 +194,11 @@ DEFAULTS: tuple[Default, ...] = (
         Default(prize_key(code, kind), date(2024, 1, 1), multiple, "multiple",
                 _prize_name(code, kind), basis, verified=False)
         for code, kind, multiple, basis in _MULTIPLES
+    ),
+    *(
+        Default(prize_key(code, kind), DECREE_152_FROM, multiple, "multiple",
+                _prize_name(code, kind), basis, verified=False)
+        for code, kind, multiple, basis in _MULTIPLES_152
     ),
 )  # fmt: skip
 # Keys that hold from their first value backwards (a rule, not an amount of money).
