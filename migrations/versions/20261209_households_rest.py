@@ -8,7 +8,7 @@ read (Luật 2022, Điều 2 and Điều 3 khoản 2, 3) and says the rest await
 criterion Sở Nội vụ never amended (stored exactly as shipped) is changed.
 
 Revision ID: 20261209_households_rest
-Revises: 20261209_decision_signers
+Revises: 20261209_dossier_nominations
 Create Date: 2026-12-09 01:00:00.000000
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from app.models.base import JSONType
 
 revision: str = "20261209_households_rest"
-down_revision: str | None = "20261209_decision_signers"
+down_revision: str | None = "20261209_dossier_nominations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
