@@ -163,6 +163,23 @@ def is_postgres() -> bool:
     return bool(PG_URL)
 
 
+@pytest.fixture
+def scratch_database_url(tmp_path: Path):
+    """An empty database of the test's own, for walking migrations up and down: a SQLite file,
+    or a new database on the PostgreSQL server of the run (dropped afterwards)."""
+    if not PG_URL:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
+        return
+    from tests import postgres
+
+    name = postgres.new_database_name()
+    url = postgres.create_database(PG_URL, name)
+    try:
+        yield url
+    finally:
+        postgres.drop_database(PG_URL, name)
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.count = 0

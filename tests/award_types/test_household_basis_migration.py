@@ -4,7 +4,6 @@ where Sở Nội vụ never amended the award type's criteria, left alone where 
 import asyncio
 import json
 
-import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
@@ -16,21 +15,6 @@ from tests.conftest import PG_URL
 REVISION = "20261209_households_rest"
 CODE = "bang_khen_chu_tich_ubnd_tinh"
 OLD_BASIS = "Luật Thi đua, khen thưởng 2022 (06/2022/QH15), Điều 74 khoản 3"
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-        return
-    from tests import postgres
-
-    name = postgres.new_database_name()
-    url = postgres.create_database(PG_URL, name)
-    try:
-        yield url
-    finally:
-        postgres.drop_database(PG_URL, name)
 
 
 def _shipped() -> list:
@@ -56,14 +40,14 @@ def _household(criteria: list) -> dict:
     return next(c for c in criteria if c.get("check") == "household_contribution")
 
 
-def test_the_basis_is_corrected_only_where_never_amended(database_url):
-    cfg = alembic_config(database_url)
+def test_the_basis_is_corrected_only_where_never_amended(scratch_database_url):
+    cfg = alembic_config(scratch_database_url)
     cfg.attributes["configure_logger"] = False
     before = ScriptDirectory.from_config(cfg).get_revision(REVISION).down_revision
     command.upgrade(cfg, before)
     cast = "CAST(:criteria AS JSONB)" if PG_URL else ":criteria"
     shipped = _shipped()
-    asyncio.run(_run(database_url, (
+    asyncio.run(_run(scratch_database_url, (
         "INSERT INTO award_types (code, position, name, level, recipient, accepts_households, "
         "decided_by, council_vote, required_documents, criteria, legal_basis, "
         f"needs_public_disclosure, active, version) VALUES (:code, 1, 'Bằng khen', 'provincial', "
@@ -71,15 +55,15 @@ def test_the_basis_is_corrected_only_where_never_amended(database_url):
     ), {"code": CODE, "criteria": json.dumps(shipped)}))  # fmt: skip
 
     command.upgrade(cfg, "head")
-    corrected = asyncio.run(_run(database_url))
+    corrected = asyncio.run(_run(scratch_database_url))
     command.downgrade(cfg, before)
-    restored = asyncio.run(_run(database_url))
+    restored = asyncio.run(_run(scratch_database_url))
     amended = [{**c, "message": "Theo quy chế của tỉnh."} if c in (_household(shipped),) else c
                for c in shipped]  # fmt: skip
-    asyncio.run(_run(database_url, f"UPDATE award_types SET criteria = {cast}",
+    asyncio.run(_run(scratch_database_url, f"UPDATE award_types SET criteria = {cast}",
                      {"criteria": json.dumps(amended)}))  # fmt: skip
     command.upgrade(cfg, "head")
-    kept = asyncio.run(_run(database_url))
+    kept = asyncio.run(_run(scratch_database_url))
 
     assert "Điều 2" in _household(corrected)["legal_basis"]
     assert "Chưa đối chiếu" in _household(corrected)["legal_basis"]

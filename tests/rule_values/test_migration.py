@@ -5,7 +5,6 @@ SQLite and on PostgreSQL alike."""
 
 import asyncio
 from datetime import date
-from pathlib import Path
 
 from alembic import command
 from sqlalchemy import insert, text
@@ -14,7 +13,6 @@ from sqlalchemy.pool import NullPool
 
 from app.core.migrations_info import alembic_config
 from app.models import AwardType
-from tests.conftest import PG_URL
 
 BEFORE = "20261209_event_units"
 HERE = "20261209_one_rule_values_table"
@@ -100,18 +98,8 @@ def _check_both_ways(url: str) -> None:
     command.upgrade(cfg, "head")
 
 
-def test_rule_values_move_into_the_one_table_and_back(tmp_path: Path):
-    if not PG_URL:
-        _check_both_ways(f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}")
-        return
-    from tests import postgres
-
-    name = postgres.new_database_name()
-    url = postgres.create_database(PG_URL, name)
-    try:
-        _check_both_ways(url)
-    finally:
-        postgres.drop_database(PG_URL, name)
+def test_rule_values_move_into_the_one_table_and_back(scratch_database_url):
+    _check_both_ways(scratch_database_url)
 
 
 def test_the_start_date_is_the_one_the_service_ships():

@@ -4,7 +4,6 @@ unknown codes are dropped, and one left with none is switched off rather than se
 import asyncio
 import json
 
-import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -18,21 +17,6 @@ INSERT = text(
     "description, version, event_cursor) VALUES (:id, 'https://hooks.example.org/t', "
     ":types, true, 'noi_vu', 'whsec_x', :description, 1, 0)"
 )
-
-
-@pytest.fixture
-def database_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-        return
-    from tests import postgres
-
-    name = postgres.new_database_name()
-    url = postgres.create_database(PG_URL, name)
-    try:
-        yield url
-    finally:
-        postgres.drop_database(PG_URL, name)
 
 
 async def _run(url: str, *statements) -> list:
@@ -50,9 +34,9 @@ async def _run(url: str, *statements) -> list:
 
 
 def test_unknown_event_types_are_dropped_and_an_emptied_subscription_is_switched_off(
-    database_url,
+    scratch_database_url,
 ):
-    cfg = alembic_config(database_url)
+    cfg = alembic_config(scratch_database_url)
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, BEFORE)
     typed = "CAST(:types AS JSONB)" if PG_URL else ":types"
@@ -63,11 +47,13 @@ def test_unknown_event_types_are_dropped_and_an_emptied_subscription_is_switched
         {"id": 3, "types": [], "description": None},
     ]
     asyncio.run(
-        _run(database_url, *((insert, {**r, "types": json.dumps(r["types"])}) for r in rows))
+        _run(
+            scratch_database_url, *((insert, {**r, "types": json.dumps(r["types"])}) for r in rows)
+        )
     )
 
     command.upgrade(cfg, "head")
-    after = asyncio.run(_run(database_url))
+    after = asyncio.run(_run(scratch_database_url))
 
     def types(value):
         return json.loads(value) if isinstance(value, str) else value
