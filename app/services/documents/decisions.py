@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from num2words import num2words
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import Conflict
@@ -21,11 +21,9 @@ from app.models import (
     AwardType,
     Decision,
     DecisionItem,
-    Dossier,
     Meeting,
     MeetingResult,
     Nomination,
-    Unit,
 )
 from app.services import permissions, rule_values
 from app.services.decisions import records as decision_records
@@ -39,6 +37,7 @@ from app.services.documents.papers import (
     kinds_of,
     local_time,
     lower_first,
+    nominee_unit_name,
 )
 from app.services.documents.wording import (
     number_line,
@@ -210,17 +209,10 @@ async def decision_draft(
 
 async def _decided_rows(session: AsyncSession, decision_id: int) -> list[Any]:
     """The decision's nominations with their award type and unit, by award type."""
-    nominee_unit = select(Unit.name).where(Unit.id == Nomination.nominee_unit_id)
-    dossier_unit = (
-        select(Unit.name)
-        .join(Dossier, Dossier.submitting_unit_id == Unit.id)
-        .where(Dossier.id == Nomination.dossier_id)
-    )
     stmt = (
         select(Nomination.id, Nomination.nominee_name, Nomination.nominee_kind,
                Nomination.award_type_code, AwardType.name.label("award_name"),
-               func.coalesce(nominee_unit.scalar_subquery(),
-                             dossier_unit.scalar_subquery()).label("unit_name"))
+               nominee_unit_name())
         .select_from(DecisionItem)
         .join(Nomination, Nomination.id == DecisionItem.nomination_id)
         .join(AwardType, AwardType.code == Nomination.award_type_code)

@@ -227,22 +227,29 @@ async def _council_heading(session: AsyncSession, meeting: Meeting) -> dict[str,
     }
 
 
-async def agenda_rows(session: AsyncSession, meeting_id: int) -> list[Any]:
-    """The agenda's nominations, their award type and unit, and (after the close) counts."""
+def nominee_unit_name() -> Any:
+    """The unit a nomination's nominee belongs to, as printed: the nominee's own unit where one
+    is recorded, else the unit that submitted the dossier (a labelled column to select)."""
     nominee_unit = select(Unit.name).where(Unit.id == Nomination.nominee_unit_id)
     dossier_unit = (
         select(Unit.name)
         .join(Dossier, Dossier.submitting_unit_id == Unit.id)
         .where(Dossier.id == Nomination.dossier_id)
     )
+    return func.coalesce(nominee_unit.scalar_subquery(), dossier_unit.scalar_subquery()).label(
+        "unit_name"
+    )
+
+
+async def agenda_rows(session: AsyncSession, meeting_id: int) -> list[Any]:
+    """The agenda's nominations, their award type and unit, and (after the close) counts."""
     stmt = (
         select(AgendaItem.position, Nomination.id, Nomination.nominee_name,
                Nomination.nominee_kind, Nomination.position.label("nominee_position"),
                Nomination.achievement_summary,
                Nomination.award_type_code, AwardType.position.label("award_position"),
                AwardType.name.label("award_name"),
-               func.coalesce(nominee_unit.scalar_subquery(),
-                             dossier_unit.scalar_subquery()).label("unit_name"),
+               nominee_unit_name(),
                MeetingResult.approve, MeetingResult.reject, MeetingResult.abstain,
                MeetingResult.approve_percent, MeetingResult.threshold_percent,
                MeetingResult.passed)
