@@ -14,9 +14,9 @@ from app.api.responses import (
     CREATED,
     NOT_FOUND,
     VERSIONED,
-    content_disposition,
     envelope,
     set_etag,
+    stored_file,
 )
 from app.api.routing import end_reads, feature_router
 from app.schemas.common import Id, ListEnvelope, Problem, RowWith
@@ -200,15 +200,7 @@ async def download_signed_decision(
     decision, path = await signed.content(
         session, principal, decision_id, request.app.state.settings
     )
-    return FileResponse(
-        path,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": content_disposition(decision.signed_pdf_filename),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return stored_file(path, "application/pdf", decision.signed_pdf_filename)
 
 
 @router.post(

@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Response
+from fastapi.responses import FileResponse
 
 from app.core.errors import PROBLEM_JSON
 from app.core.orm import PageResult
@@ -68,3 +69,17 @@ def content_disposition(filename: str, ascii_fallback: str | None = None) -> str
     optional ASCII fallback for old clients."""
     fallback = f'filename="{ascii_fallback}"; ' if ascii_fallback else ""
     return f"attachment; {fallback}filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def stored_file(path: Any, media_type: str, filename: str) -> FileResponse:
+    """A stored upload sent back as it was received: always a download, never sniffed or
+    rendered in place, never kept by a shared cache."""
+    return FileResponse(
+        path,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": content_disposition(filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -6,7 +6,7 @@ from fastapi import Request, Response, status
 from fastapi.responses import FileResponse
 
 from app.api.deps import Allowed, SessionDep
-from app.api.responses import CONFLICT, CREATED, NOT_FOUND, content_disposition
+from app.api.responses import CONFLICT, CREATED, NOT_FOUND, stored_file
 from app.api.routing import end_reads, feature_router
 from app.schemas.common import Id, Problem
 from app.schemas.dossiers import AttachmentRead
@@ -103,15 +103,7 @@ async def download_attachment(
     row, path = await attachments.content(
         session, principal, attachment_id, request.app.state.settings
     )
-    return FileResponse(
-        path,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": content_disposition(row.filename),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return stored_file(path, row.content_type, row.filename)
 
 
 @router.delete(
