@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,3 +107,23 @@ async def assert_needs_token(client: httpx.AsyncClient, endpoint: Endpoint) -> N
     response = await client.request(endpoint.method, endpoint.path, json=endpoint.json)
     assert response.status_code == 401, f"{endpoint} without a token: {response.status_code}"
     assert response.headers.get("www-authenticate") == "Bearer"
+
+
+def permission_walk(endpoints: list[Endpoint]) -> tuple[Any, Any, Any]:
+    """The three tests of a feature's matrix, for its module to name: every role the action
+    does not admit is refused (403), every role it admits gets past the gate, and no token is
+    a 401. `test_a, test_b, test_c = permission_walk(ENDPOINTS)`."""
+
+    @pytest.mark.parametrize(("endpoint", "role"), refusal_cases(endpoints), ids=str)
+    async def test_role_is_refused(app, client, session, endpoint, role):
+        await assert_refused(app, client, session, endpoint, role)
+
+    @pytest.mark.parametrize("endpoint", endpoints, ids=str)
+    async def test_roles_listed_get_past_the_gate(app, client, session, endpoint):
+        await assert_admitted(app, client, session, endpoint)
+
+    @pytest.mark.parametrize("endpoint", endpoints, ids=str)
+    async def test_no_token_is_401(client, endpoint):
+        await assert_needs_token(client, endpoint)
+
+    return test_role_is_refused, test_roles_listed_get_past_the_gate, test_no_token_is_401

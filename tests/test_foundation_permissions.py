@@ -1,13 +1,8 @@
 """Who may call the account and directory endpoints: every other role is refused."""
 
-import pytest
-
 from tests.permissions import (
     Endpoint,
-    assert_admitted,
-    assert_needs_token,
-    assert_refused,
-    refusal_cases,
+    permission_walk,
 )
 
 ENDPOINTS = [
@@ -43,16 +38,6 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
-async def test_role_is_refused(app, client, session, endpoint, role):
-    await assert_refused(app, client, session, endpoint, role)
-
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-async def test_roles_listed_get_past_the_gate(app, client, session, endpoint):
-    await assert_admitted(app, client, session, endpoint)
-
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-async def test_no_token_is_401(client, endpoint):
-    await assert_needs_token(client, endpoint)
+test_role_is_refused, test_roles_listed_get_past_the_gate, test_no_token_is_401 = permission_walk(
+    ENDPOINTS
+)

@@ -5,7 +5,6 @@ header; the owner revokes it."""
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -18,10 +17,7 @@ from tests.factories_dossiers import load_catalogue, make_dossier, make_round
 from tests.factories_plans import make_plan, make_task
 from tests.permissions import (
     Endpoint,
-    assert_admitted,
-    assert_needs_token,
-    assert_refused,
-    refusal_cases,
+    permission_walk,
 )
 
 ENDPOINTS = [
@@ -31,19 +27,9 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
-async def test_role_is_refused(app, client, session, endpoint, role):
-    await assert_refused(app, client, session, endpoint, role)
-
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-async def test_roles_listed_get_past_the_gate(app, client, session, endpoint):
-    await assert_admitted(app, client, session, endpoint)
-
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-async def test_no_token_is_401(client, endpoint):
-    await assert_needs_token(client, endpoint)
+test_role_is_refused, test_roles_listed_get_past_the_gate, test_no_token_is_401 = permission_walk(
+    ENDPOINTS
+)
 
 
 async def _feed(client, headers, name: str = "Điện thoại") -> dict:

@@ -2,7 +2,6 @@
 replaced only with If-Match, audited), council followers download it; correcting the decision's
 number or date corrects the award history rows it wrote."""
 
-import pytest
 from sqlalchemy import select
 
 from app.models import AwardHistory, Decision
@@ -11,10 +10,7 @@ from tests.factories_council import API, BANG_KHEN, eligible_nominations
 from tests.factories_dossiers import PDF, PNG
 from tests.permissions import (
     Endpoint,
-    assert_admitted,
-    assert_needs_token,
-    assert_refused,
-    refusal_cases,
+    permission_walk,
 )
 
 SIGNED = {"files": {"file": ("qd.pdf", PDF, "application/pdf")}}
@@ -28,19 +24,9 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "role"), refusal_cases(ENDPOINTS), ids=str)
-async def test_role_is_refused(app, client, session, endpoint, role):
-    await assert_refused(app, client, session, endpoint, role)
-
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-async def test_roles_listed_get_past_the_gate(app, client, session, endpoint):
-    await assert_admitted(app, client, session, endpoint)
-
-
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
-async def test_no_token_is_401(client, endpoint):
-    await assert_needs_token(client, endpoint)
+test_role_is_refused, test_roles_listed_get_past_the_gate, test_no_token_is_401 = permission_walk(
+    ENDPOINTS
+)
 
 
 async def _decided(app, client, session, count: int = 2):
