@@ -243,9 +243,9 @@ async def _initiative(client, headers, unit_id, title="Số hoá hộ tịch"):
     return response.json()
 
 
-async def test_one_initiative_justifies_one_award_and_the_check_names_who_used_it(
-    app, client, session
-):
+async def _two_proposals_one_initiative(app, client, session):
+    """One officer proposed twice for Chiến sĩ thi đua cấp tỉnh (two dossiers under appraisal)
+    with one provincial initiative recorded: the dossiers, Sở Nội vụ's headers, the initiative."""
     await load_catalogue(session)
     round_ = await make_round(session, year=2026)
     unit = await make_unit(session, name="Sở Tư pháp")
@@ -254,7 +254,13 @@ async def test_one_initiative_justifies_one_award_and_the_check_names_who_used_i
     second = await make_dossier(session, unit, round_, status="under_appraisal", nominee=nominee)
     await session.commit()
     _, admin = await signed_in(app, session)
-    initiative = await _initiative(client, admin, unit.id)
+    return first, second, admin, await _initiative(client, admin, unit.id)
+
+
+async def test_one_initiative_justifies_one_award_and_the_check_names_who_used_it(
+    app, client, session
+):
+    first, second, admin, initiative = await _two_proposals_one_initiative(app, client, session)
     a, version = await _nomination(client, admin, first.id)
     b_before, _ = await _nomination(client, admin, second.id)
 
@@ -282,15 +288,7 @@ async def test_one_initiative_justifies_one_award_and_the_check_names_who_used_i
 
 
 async def test_concluding_a_second_nomination_on_a_held_initiative_is_refused(app, client, session):
-    await load_catalogue(session)
-    round_ = await make_round(session, year=2026)
-    unit = await make_unit(session, name="Sở Tư pháp")
-    nominee = {"nominee_name": NAME, "nominee_unit_id": unit.id, "award_type_code": CSTD_TINH}
-    first = await make_dossier(session, unit, round_, status="under_appraisal", nominee=nominee)
-    second = await make_dossier(session, unit, round_, status="under_appraisal", nominee=nominee)
-    await session.commit()
-    _, admin = await signed_in(app, session)
-    initiative = await _initiative(client, admin, unit.id)
+    first, second, admin, initiative = await _two_proposals_one_initiative(app, client, session)
     a, a_version = await _nomination(client, admin, first.id)
     b, b_version = await _nomination(client, admin, second.id)
     held = await client.post(
