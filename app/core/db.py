@@ -96,7 +96,15 @@ async def advisory_lock(session: AsyncSession, key: int, name: str | None = None
 
 def create_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
-        engine = create_async_engine(url, pool_size=10, max_overflow=10)
+        # No JIT compilation on PostgreSQL: the API's statements are short index lookups and
+        # grouped counts, for which compiling costs more than it saves (≈ 33 ms of the round
+        # report's plan at 2 million nominations, and nothing gained on any list).
+        engine = create_async_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            connect_args={"server_settings": {"jit": "off"}},
+        )
         event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
         return engine
     engine = create_async_engine(
