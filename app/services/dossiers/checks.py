@@ -329,8 +329,9 @@ async def freeze(session: AsyncSession, nomination: Nomination, year: int) -> No
         value = _stored_value(nomination, computed[nomination.id], today)
     value["frozen_on"] = value.get("frozen_on") or today
     set_committed_value(nomination, "criteria_checks", value)
+    set_committed_value(nomination, "checks_tally", tally(value))
     await session.execute(
         update(Nomination.__table__)
         .where(Nomination.__table__.c.id == nomination.id)
-        .values(criteria_checks=value)
+        .values(criteria_checks=value, checks_tally=nomination.checks_tally)
     )
