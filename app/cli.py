@@ -1,4 +1,5 @@
-"""The `tdkt` command: serve, worker, migrate, bootstrap, create-user, export-openapi."""
+"""The `tdkt` command: serve, worker, migrate, bootstrap, create-user, refresh-checks,
+export-openapi."""
 
 import asyncio
 import json
@@ -123,6 +124,26 @@ def worker() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     asyncio.run(run_worker(settings))
+
+
+@cli.command("refresh-checks")
+def refresh_checks(
+    chunk: Annotated[int, typer.Option(min=1, help="Nominations per transaction")] = 500,
+) -> None:
+    """Compute and store today's criteria checks of every nomination whose stored checks no
+    longer hold (the worker does it once a day after midnight); safe to run again."""
+    from app.core.db import Database
+    from app.services.dossiers import daily_checks
+
+    async def run() -> int:
+        db = Database(get_settings())
+        try:
+            return await daily_checks.refresh_stale_checks(db, chunk)
+        finally:
+            await db.dispose()
+
+    refreshed = asyncio.run(run())
+    typer.echo(f"Đã cập nhật kết quả kiểm tra tiêu chuẩn của {refreshed} đề nghị.")
 
 
 @cli.command("create-user")

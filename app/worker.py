@@ -6,6 +6,11 @@ outside any transaction — write the attempt. Up to `TDKT_WEBHOOKS_CONCURRENCY`
 sent to at once, one message at a time per subscription, so a receiver that hangs delays only
 its own messages. Several workers may run against one PostgreSQL database (the claims use
 `FOR UPDATE SKIP LOCKED`); on SQLite run one.
+
+Once a day, on its first pass after midnight in Việt Nam (and its first pass after it starts),
+it also stores the day's criteria checks of every nomination whose stored checks no longer
+hold (`tdkt refresh-checks`), in the background beside the deliveries: reads then find them
+stored instead of computing them. Several workers share that work too (SKIP LOCKED).
 """
 
 import asyncio
@@ -18,16 +23,23 @@ import httpx
 from app.core.config import Settings
 from app.core.db import Database
 from app.services import events
+from app.services.dossiers import daily_checks, rules
 from app.services.webhooks import queue, sending
 
 log = logging.getLogger("tdkt.webhooks")
+checks_log = logging.getLogger("tdkt.checks")
 # How often the worker deletes events and deliveries past TDKT_EVENTS_RETENTION_DAYS.
 PURGE_EVERY_SECONDS = 3600
 
 
 class Worker:
     def __init__(
-        self, db: Database, settings: Settings, client: httpx.AsyncClient | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        client: httpx.AsyncClient | None = None,
+        *,
+        daily_checks: bool = False,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -35,6 +47,10 @@ class Worker:
         self._in_flight: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
         self._purged_at: float | None = None
+        self._daily_checks = daily_checks
+        self._checks_day: str | None = None  # the day the last refresh started on
+        self._checks_retry_at = 0.0
+        self._refreshing: asyncio.Task | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until `stop` is set, then let the sends under way finish (bounded by their
@@ -58,6 +74,11 @@ class Worker:
             if self._in_flight:
                 await asyncio.wait(self._in_flight, timeout=self.settings.webhooks_timeout_seconds)
         finally:
+            if self._refreshing is not None and not self._refreshing.done():
+                # The chunk under way rolls back; the next start takes it up again.
+                self._refreshing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._refreshing
             if self._client is None:
                 await client.aclose()
 
@@ -65,6 +86,7 @@ class Worker:
         """One pass: queue deliveries for new events, start the due ones. Returns how many
         sends it started."""
         await self.purge()
+        self.refresh_checks()
         async with self.db.session() as session:
             await queue.derive(session)
         free = self.settings.webhooks_concurrency - len(self._in_flight)
@@ -92,6 +114,35 @@ class Worker:
             gone_deliveries = await queue.purge_deliveries(session, days)
         if gone or gone_deliveries:
             log.info("retention", extra={"events": gone, "deliveries": gone_deliveries})
+
+    def refresh_checks(self) -> asyncio.Task | None:
+        """Start storing today's checks when no refresh has started today (or the last one
+        failed over an hour ago); the task that does it, or None."""
+        today = rules.today().isoformat()
+        if (
+            not self._daily_checks
+            or self._checks_day == today
+            or (self._refreshing is not None and not self._refreshing.done())
+            or time.monotonic() < self._checks_retry_at
+        ):
+            return None
+        self._checks_day = today
+        self._refreshing = asyncio.create_task(self._refresh_checks())
+        return self._refreshing
+
+    async def _refresh_checks(self) -> None:
+        started = time.monotonic()
+        try:
+            refreshed = await daily_checks.refresh_stale_checks(self.db)
+        except Exception:
+            checks_log.exception("refreshing the day's criteria checks failed; retrying in an hour")
+            self._checks_day = None
+            self._checks_retry_at = time.monotonic() + PURGE_EVERY_SECONDS
+            return
+        seconds = round(time.monotonic() - started, 1)
+        checks_log.info(
+            "criteria checks refreshed", extra={"nominations": refreshed, "seconds": seconds}
+        )
 
     async def drain(self, client: httpx.AsyncClient) -> None:
         """Pass until nothing is due or under way (tests and benchmarks)."""
@@ -134,6 +185,6 @@ async def main(settings: Settings) -> None:
     db = Database(settings)
     try:
         log.info("webhook worker started")
-        await Worker(db, settings).run(stop)
+        await Worker(db, settings, daily_checks=True).run(stop)
     finally:
         await db.dispose()

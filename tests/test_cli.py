@@ -61,3 +61,14 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch):
 
     with pytest.raises(SettingsError, match="TDKT_JWT_SECRET"):
         Settings(env="production", jwt_secret="")
+
+
+def test_refresh_checks_says_how_many_it_refreshed_and_can_run_again(cli_env):
+    runner = CliRunner()
+
+    first = runner.invoke(cli, ["refresh-checks", "--chunk", "100"])
+    second = runner.invoke(cli, ["refresh-checks"])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "của 0 đề nghị" in second.output
