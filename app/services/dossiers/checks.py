@@ -14,7 +14,7 @@ nomination the day its checks were frozen (`frozen_on`): they stay as they were 
 """
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -268,9 +268,15 @@ def fresh(nomination: Nomination, today: str) -> bool:
     return stored.get("on") == today
 
 
+_CHECK_FIELDS = tuple(f.name for f in fields(Check))
+
+
 def _stored_value(nomination: Nomination, computed: tuple, today: str) -> dict[str, Any]:
     checks, prior = computed
-    value = {"on": today, "checks": [asdict(c) for c in checks], "prior_awards": prior}
+    # What `dataclasses.asdict` gives for these flat fields (strings, ints and tuples of ints),
+    # without its deep copy: it was a third of the time of storing a day's checks.
+    stored = [{name: getattr(c, name) for name in _CHECK_FIELDS} for c in checks]
+    value = {"on": today, "checks": stored, "prior_awards": prior}
     if nomination.status in CONCLUDED:
         value["frozen_on"] = today
     return value
