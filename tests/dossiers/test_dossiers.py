@@ -4,7 +4,11 @@ import asyncio
 import re
 from datetime import timedelta
 
-from app.models import CouncilMemberCluster
+from sqlalchemy import update
+
+from app.models import CouncilMemberCluster, Nomination
+from app.schemas.common import ListEnvelope
+from app.schemas.dossiers import DossierSummary
 from app.services.dossiers.rules import today
 from tests.factories import (
     etag_version,
@@ -401,6 +405,45 @@ async def test_a_page_of_200_costs_what_a_page_of_1_costs(app, client, session, 
     assert small.json()["total"] == 1 and len(large.json()["items"]) == 200
     assert all(d["attachment_count"] == 3 for d in large.json()["items"])
     assert many.count == one.count
+
+
+async def test_a_list_page_is_written_as_its_schema_and_never_shows_a_stale_tally(
+    app, client, session
+):
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    unit = await make_unit(session)
+    received = await make_dossier(
+        session, unit, round_, status="under_appraisal", nominations=2,
+        appraisal_due_on=today() + timedelta(days=20),
+    )  # fmt: skip
+    await make_dossier(session, unit, round_, nominations=1)
+    await session.commit()
+    _, admin = await signed_in(app, session)
+    full = (await client.get(f"/api/v1/dossiers/{received.id}", headers=admin)).json()
+    stale = full["nominations"][0]
+    # Its stored tally says something else, from another day: the list must not believe it.
+    await session.execute(
+        update(Nomination)
+        .where(Nomination.id == stale["id"])
+        .values(checks_tally="2000-01-01 9 9 9")
+    )
+    await session.commit()
+
+    page = await client.get("/api/v1/dossiers?limit=50", headers=admin)
+
+    assert page.status_code == 200, page.text
+    schema = ListEnvelope[DossierSummary]
+    assert (
+        page.content
+        == schema.model_validate_json(page.content).model_dump_json(by_alias=True).encode()
+    )
+    listed = next(d for d in page.json()["items"] if d["id"] == received.id)
+    summary = next(n for n in listed["nominations"] if n["id"] == stale["id"])
+    results = [c["effective_result"] for c in stale["checks"]]
+    assert summary["checks"] == {r: results.count(r) for r in ("pass", "fail", "unknown")}
+    assert summary["eligibility"] == stale["eligibility"]
+    assert listed["received_at"] == full["received_at"] and listed["appraisal_due_on"]
 
 
 # What the README promises of a `GET /dossiers` page: each dossier at most 4,000 bytes besides

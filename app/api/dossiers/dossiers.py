@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Response, status
+from pydantic_core import to_json
 
 from app.api.action_routes import ActionCall, Handler, add_action_route
 from app.api.deps import Allowed, DossierFilters, IfMatch, Listed, PageDep, SessionDep
@@ -57,6 +58,10 @@ async def list_dossiers(
     summaries = await reads.dossier_summaries(
         session, result.items, with_nominations=fields.wants("nominations")
     )
+    if fields.keep is None:
+        # Plain values already named and ordered as the schema writes them (see
+        # `reads.dossier_summaries`): written once, not validated into models and back.
+        return Response(to_json(envelope(result, summaries)), media_type="application/json")
     return fields.apply(envelope(result, summaries))
 
 

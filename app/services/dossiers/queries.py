@@ -132,21 +132,16 @@ def filtered_dossiers(principal: Principal, filters: DossierFilter) -> Select:
 
 # What a list shows of a dossier and of its nominations (`DossierSummary`), read as plain
 # columns named after the schema's fields: a page of 50 dossiers with their nominations builds
-# no ORM entity. The nominations' checks are read as their tally and reviews (reads.py).
+# no ORM entity. The nominations' checks are read as their tally and reviews (reads.py): their
+# shown columns come first, in the schema's order, then `dossier_id`, `checks_tally` and
+# `check_reviews`.
 SUMMARY_COLUMNS = tuple(
     getattr(Dossier, name)
     for name in DossierSummary.model_fields
     if name not in ("nominations", "attachment_count")
 )
-NOMINATION_SUMMARY_COLUMNS = (
-    Nomination.dossier_id,
-    *(
-        getattr(Nomination, name)
-        for name in NominationSummary.model_fields
-        if name not in ("checks", "eligibility")
-    ),
-    Nomination.checks_tally,
-    Nomination.check_reviews,
+NOMINATION_SUMMARY_SHOWN = tuple(
+    name for name in NominationSummary.model_fields if name not in ("checks", "eligibility")
 )
 # A nomination without reviews by hand stores `{}`: a list only needs to know whether there
 # are any, so it reads the column's text and never parses it.
@@ -177,6 +172,17 @@ ATTACHMENT_COUNT = (
 )
 
 
+# The whole list in its default order, built once (with its count) for the callers whose scope
+# adds nothing and who ask for no filter: their page needs no statement built per request.
+_PAGE_OF_ALL = (
+    DOSSIER_SORTING.apply(select(*SUMMARY_COLUMNS, ATTACHMENT_COUNT))
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_COUNT_OF_ALL = select(func.count()).select_from(_dossiers)
+_NO_FILTER = DossierFilter()
+
+
 async def list_dossiers(
     session: AsyncSession,
     principal: Principal,
@@ -187,6 +193,14 @@ async def list_dossiers(
 ) -> PageResult:
     """A page of `filtered_dossiers` as rows of `SUMMARY_COLUMNS` and `attachment_count` (their
     nominations: see `nomination_summaries`)."""
+    if (
+        filters == _NO_FILTER
+        and listing == NO_LISTING
+        and policies.dossier_scope(_PAGE_OF_ALL, principal) is _PAGE_OF_ALL
+    ):
+        total = await session.scalar(_COUNT_OF_ALL)
+        rows = await session.execute(_PAGE_OF_ALL, {"limit": limit, "offset": offset})
+        return PageResult(list(rows), int(total or 0), limit, offset)
     stmt = filtered_dossiers(principal, filters).with_only_columns(
         *SUMMARY_COLUMNS, ATTACHMENT_COUNT
     )
@@ -203,12 +217,10 @@ async def list_dossiers(
 # Built once, with the page's dossiers as one expanding parameter.
 _NOMINATION_SUMMARIES = (
     select(
-        *(
-            cast(_nominations.c[c.key], Text).label(c.key)
-            if c.key == "check_reviews"
-            else _nominations.c[c.key]
-            for c in NOMINATION_SUMMARY_COLUMNS
-        )
+        *(_nominations.c[name] for name in NOMINATION_SUMMARY_SHOWN),
+        _nominations.c.dossier_id,
+        _nominations.c.checks_tally,
+        cast(_nominations.c.check_reviews, Text).label("check_reviews"),
     )
     .where(_nominations.c.dossier_id.in_(bindparam("dossier_ids", expanding=True)))
     .order_by(_nominations.c.id)
@@ -216,8 +228,9 @@ _NOMINATION_SUMMARIES = (
 
 
 async def nomination_summaries(session: AsyncSession, dossier_ids: list[int]) -> list[Any]:
-    """The nominations of these dossiers as rows of `NOMINATION_SUMMARY_COLUMNS`, in order
-    (`check_reviews` as its JSON text: compare with `NO_REVIEWS`)."""
+    """The nominations of these dossiers, in order, as rows of their `NOMINATION_SUMMARY_SHOWN`
+    columns, then `dossier_id`, `checks_tally` and `check_reviews` (as its JSON text: compare
+    with `NO_REVIEWS`)."""
     if not dossier_ids:
         return []
     return list(await session.execute(_NOMINATION_SUMMARIES, {"dossier_ids": dossier_ids}))

@@ -8,6 +8,7 @@ summaries (`DossierSummary`), so that a page stays small.
 """
 
 from collections.abc import Collection
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -19,6 +20,7 @@ from app.schemas.common import RowWith
 from app.schemas.dossiers import (
     Appraisal,
     DossierRead,
+    DossierSummary,
     HistoryEntry,
     NominationRead,
     ReaderDossierRead,
@@ -77,63 +79,89 @@ async def dossier_reads(
     ]
 
 
+# The members of a listed dossier in the order `DossierSummary` writes them: each summary is
+# filled into a copy, so that its JSON is the schema's, key for key.
+_SUMMARY_MEMBERS = dict.fromkeys(DossierSummary.model_fields)
+
+
 async def dossier_summaries(
     session: AsyncSession, dossiers: list[Row[Any]], *, with_nominations: bool = True
 ) -> list[dict[str, Any]]:
     """Dossiers (rows of `queries.SUMMARY_COLUMNS` and their `attachment_count`) as a list
-    shows them: nominations as
-    summaries with their check counts, papers as a number. The same for every role: nothing
-    personal is in it. Plain values, which the route's `DossierSummary` validates once.
+    shows them: nominations as summaries with their check counts, papers as a number. The same
+    for every role: nothing personal is in it. Plain values, named and ordered as
+    `DossierSummary` writes them (check counts by their aliases `pass`, `fail`, `unknown`), so
+    that the route writes them as JSON as they are: every value comes from a column the
+    schema's types admit (tests hold the answer to the schema).
     `with_nominations=False` (a list cut by `fields=` without them) leaves them empty and
     reads neither them nor their checks."""
-    ids = [d.id for d in dossiers]
-    nominations = await queries.nomination_summaries(session, ids) if with_nominations else []
-    counts = await _check_counts(session, nominations, {d.id: d.year for d in dossiers})
-    by_dossier: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    shown = [
-        (i, name)
-        for i, name in enumerate(nominations[0]._fields if nominations else ())
-        if name not in ("dossier_id", "checks_tally", "check_reviews")
-    ]
-    for n in nominations:
-        summary = {name: n[i] for i, name in shown}
-        summary["checks"], summary["eligibility"] = counts[n.id]
-        by_dossier[n.dossier_id].append(summary)
+    by_dossier: dict[int, list[dict[str, Any]]] = {d.id: [] for d in dossiers}
+    if with_nominations and by_dossier:
+        rows = await queries.nomination_summaries(session, list(by_dossier))
+        await _add_nominations(session, rows, by_dossier, dossiers)
     names = dossiers[0]._fields if dossiers else ()
-    return [{**dict(zip(names, d, strict=True)), "nominations": by_dossier[d.id]} for d in dossiers]
+    summaries = []
+    for d in dossiers:
+        summary = _SUMMARY_MEMBERS.copy()
+        summary.update(zip(names, d, strict=True))
+        summary["nominations"] = by_dossier[summary["id"]]
+        summaries.append(summary)
+    return summaries
 
 
-async def _check_counts(
-    session: AsyncSession, nominations: list[Row[Any]], years: dict[int, int]
-) -> dict[int, tuple[dict[str, int], reviews.Eligibility]]:
-    """Nomination id → how its checks came out, and its eligibility: from the stored tally,
-    while it holds and no check was reviewed by hand; the others (an input changed since, or a
-    review to merge) from their full rows, through `stored_checks` and `reviews.merged` (read
-    by their dossiers: a page never binds one parameter per nominee)."""
+async def _add_nominations(
+    session: AsyncSession,
+    rows: list[Row[Any]],
+    by_dossier: dict[int, list[dict[str, Any]]],
+    dossiers: list[Row[Any]],
+) -> None:
+    """Each nomination (a row of `queries.nomination_summaries`) as a summary in its dossier's
+    list, with how its checks came out and its eligibility: from the stored tally, while it
+    holds and no check was reviewed by hand; the others (an input changed since, or a review to
+    merge) from their full rows, through `stored_checks` and `reviews.merged` (read by their
+    dossiers: a page never binds one parameter per nominee). The rows are read by position:
+    a page reads thousands of values."""
     today = rules.today().isoformat()
-    counts: dict[int, tuple[dict[str, int], reviews.Eligibility]] = {}
-    full: dict[int, set[int]] = {}
-    for n in nominations:
-        reviewed = n.check_reviews is not None and n.check_reviews not in queries.NO_REVIEWS
-        found = None if reviewed else tally_counts(n.checks_tally, n.status, today)
-        if found is None:
-            full.setdefault(n.dossier_id, set()).add(n.id)
+    shown = queries.NOMINATION_SUMMARY_SHOWN
+    width = len(shown)
+    full: dict[int, dict[int, dict[str, Any]]] = {}
+    for row in rows:
+        summary = dict(zip(shown, row, strict=False))  # the shown columns lead
+        dossier_id, checks_tally, check_reviews = row[width:]
+        reviewed = check_reviews is not None and check_reviews not in queries.NO_REVIEWS
+        judged = None if reviewed else _judged(checks_tally, summary["status"], today)
+        if judged is None:
+            full.setdefault(dossier_id, {})[summary["id"]] = summary
         else:
-            counts[n.id] = (found, _eligibility(found))
-    if full:
-        rows = [
-            row
-            for row in await session.scalars(
-                select(Nomination).where(Nomination.dossier_id.in_(full))
-            )
-            if row.id in full[row.dossier_id]
-        ]
-        checks = await stored_checks(session, rows, years)
-        for row in rows:
-            reviewed = reviews.merged(checks[row.id], row.check_reviews)
-            found = {r: sum(c["effective_result"] == r for c in reviewed) for r in RESULTS}
-            counts[row.id] = (found, reviews.eligibility(reviewed))
-    return counts
+            summary["checks"], summary["eligibility"] = judged
+        by_dossier[dossier_id].append(summary)
+    if not full:
+        return
+    loaded = [
+        row
+        for row in await session.scalars(select(Nomination).where(Nomination.dossier_id.in_(full)))
+        if row.id in full[row.dossier_id]
+    ]
+    checks = await stored_checks(session, loaded, {d.id: d.year for d in dossiers})
+    for row in loaded:
+        reviewed_checks = reviews.merged(checks[row.id], row.check_reviews)
+        summary = full[row.dossier_id][row.id]
+        summary["checks"] = {
+            r: sum(c["effective_result"] == r for c in reviewed_checks) for r in RESULTS
+        }
+        summary["eligibility"] = reviews.eligibility(reviewed_checks)
+
+
+@lru_cache(maxsize=4096)
+def _judged(
+    checks_tally: str | None, status: str, today: str
+) -> tuple[dict[str, int], reviews.Eligibility] | None:
+    """The check counts and eligibility a stored tally gives a nomination in `status` on
+    `today`, or None when they no longer hold (`tally_counts`). A page holds few distinct
+    (tally, status) pairs: each is judged once per day and process; the counts are shared and
+    must not be changed."""
+    counts = tally_counts(checks_tally, status, today)
+    return None if counts is None else (counts, _eligibility(counts))
 
 
 def _eligibility(counts: dict[str, int]) -> reviews.Eligibility:
