@@ -24,6 +24,7 @@ from app.models.dossiers import (
     DossierCounter,
     DossierSubmission,
     Nomination,
+    RoundNominationCount,
 )
 from app.models.emulation import (
     ClusterBallotChoice,
@@ -122,6 +123,7 @@ __all__ = [
     "RoleGrant",
     "Round",
     "RoundExtension",
+    "RoundNominationCount",
     "RoundTask",
     "RuleValue",
     "ScoreCriterion",

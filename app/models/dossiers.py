@@ -221,6 +221,29 @@ class DossierCounter(Base):
     last_no: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RoundNominationCount(Base):
+    """How many nominations of a round have this award type, status, kind and appraisal
+    conclusion (`conclusion` '' for none): the round report's nomination figures, read without
+    visiting the round's nominations.
+
+    Kept by database triggers (migration `20261210_round_nomination_counts`) in the statement
+    that changes a nomination (added, removed, its status, kind, award type, appraisal or
+    dossier changed) or moves a dossier to another round, so in the same transaction, whatever
+    wrote it: the ORM, a bulk UPDATE or a cascade. Rows that fall to 0 stay.
+    """
+
+    __tablename__ = "round_nomination_counts"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    award_type_code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    nominee_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    conclusion: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 # `Dossier.nomination_count` moves with every nomination the unit of work inserts, deletes or
 # moves to another dossier, in the same flush (and so the same transaction). A loaded dossier's
 # attribute is not refreshed: nothing reads it from an entity.

@@ -14,7 +14,7 @@ from app.core.nominee_kinds import NomineeKind
 from app.core.orm import get_or_404
 from app.core.principal import Principal
 from app.core.statuses import NominationStatus
-from app.models import AwardType, Cluster, Dossier, Nomination, Round, Unit
+from app.models import AwardType, Cluster, Dossier, Nomination, Round, RoundNominationCount, Unit
 from app.services import policies
 
 # Passed the council, or cleared for a decision without a vote, whatever came after.
@@ -84,7 +84,7 @@ async def dossier_report(
         await get_or_404(session, Round, round_id, "đợt xét khen thưởng")
     scope = _Scope(principal, round_id, year)
     by_status, by_cluster, by_unit = await _dossier_figures(session, scope)
-    totals, by_award_type = await _nomination_counts(session, scope)
+    totals, by_award_type = await _nomination_counts(session, _grouped_nominations(scope))
     return {
         "round_id": round_id,
         "year": year,
@@ -149,22 +149,42 @@ def _groups(groups: dict[Any, list[Any]], id_name: str) -> list[dict[str, Any]]:
     ]
 
 
-async def _nomination_counts(
-    session: AsyncSession, scope: _Scope
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The nomination totals and the figures per award type, from one pass over the
-    nominations (grouped by award type, status, kind and appraisal: a few hundred rows at
-    most), not one scan per figure; counted from `ix_nominations_dossier_counts` alone."""
+def _grouped_nominations(scope: _Scope) -> Select:
+    """The scope's nominations counted by award type, status, kind and appraisal (a few
+    hundred rows at most). A whole round seen by someone who sees every dossier is read from
+    its stored counts (`RoundNominationCount`, kept by the database in every writing
+    transaction); anything narrower groups the nominations, counted from
+    `ix_nominations_dossier_counts` alone."""
+    if (
+        scope.round_id is not None
+        and scope.year is None
+        and policies.sees_every_dossier(scope.principal)
+    ):
+        return select(
+            RoundNominationCount.award_type_code,
+            RoundNominationCount.status,
+            RoundNominationCount.nominee_kind,
+            func.nullif(RoundNominationCount.conclusion, "").label("appraisal_conclusion"),
+            RoundNominationCount.n,
+        ).where(RoundNominationCount.round_id == scope.round_id, RoundNominationCount.n > 0)
     group = (
         Nomination.award_type_code,
         Nomination.status,
         Nomination.nominee_kind,
         Nomination.appraisal_conclusion,
     )
+    return scope.nominations(*group, func.count().label("n")).group_by(*group)
+
+
+async def _nomination_counts(
+    session: AsyncSession, grouped: Select
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The nomination totals and the figures per award type, folded from the grouped counts
+    in one pass, not one scan per figure."""
     # Grouped before the award types are joined: PostgreSQL then estimates a few hundred
     # groups from the columns' statistics and hashes them, where grouping by the joined names
     # too made it expect one group per nomination and sort them all (on disk at 2 million).
-    counted = scope.nominations(*group, func.count().label("n")).group_by(*group).subquery()
+    counted = grouped.subquery()
     rows = await session.execute(
         select(
             AwardType.position,
