@@ -1,4 +1,4 @@
-"""A dossier is read in three statements with its caller: its checks are stored when computed
+"""A dossier is read in two statements with its caller: its checks are stored when computed
 and forgotten when one of their inputs changes, so a stale check is never shown."""
 
 import pytest
@@ -9,7 +9,13 @@ from app.services.dossiers import queries
 from app.services.dossiers.checks import stored_checks
 from app.services.nominees.criteria_inputs import inputs_changed
 from tests.factories import make_unit, signed_in
-from tests.factories_dossiers import load_catalogue, make_history, make_round, nomination_body
+from tests.factories_dossiers import (
+    load_catalogue,
+    make_history,
+    make_round,
+    nomination_body,
+    upload,
+)
 
 API = "/api/v1"
 CSTD_TINH = "chien_si_thi_dua_cap_tinh"
@@ -34,19 +40,39 @@ async def _drafted(app, client, session, **nominee):
     return created.json(), unit, headers
 
 
-async def test_a_draft_dossier_is_read_in_three_statements_with_its_caller(
+async def test_a_draft_dossier_is_read_in_two_statements_with_its_caller(
     app, client, session, count_queries
 ):
     dossier, _, headers = await _drafted(app, client, session)
+    papers = [
+        (await upload(client, headers, dossier["id"], document_type=kind, filename=name)).json()
+        for kind, name in (("to_trinh", "to-trinh.pdf"), ("bien_ban_hop", "bien-ban.pdf"))
+    ]
 
     with count_queries() as counter:
         response = await client.get(f"{API}/dossiers/{dossier['id']}", headers=headers)
 
     assert response.status_code == 200
     assert response.json()["nominations"][0]["checks"] == dossier["nominations"][0]["checks"]
-    # the caller, the dossier joined with its nominations, its attachments: no award types, no
-    # history, no votes or decisions (a dossier never received cannot have any)
-    assert counter.count <= 3, counter.statements
+    # Each paper as its own read gives it, in the order they came.
+    assert response.json()["attachments"] == papers
+    # the caller, then the dossier joined with its nominations and its papers: no award types,
+    # no history, no votes or decisions (a dossier never received cannot have any)
+    assert counter.count <= 2, counter.statements
+
+
+async def test_a_dossier_without_nominations_or_papers_reads_empty_lists(app, client, session):
+    await load_catalogue(session)
+    round_ = await make_round(session, year=2026)
+    unit = await make_unit(session)
+    _, headers = await signed_in(app, session, "unit", unit_id=unit.id)
+    body = {"round_id": round_.id, "kind": "periodic", "title": "Tờ trình", "nominations": []}
+    created = await client.post(f"{API}/dossiers", json=body, headers=headers)
+
+    response = await client.get(f"{API}/dossiers/{created.json()['id']}", headers=headers)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["nominations"] == [] and response.json()["attachments"] == []
 
 
 async def test_imported_history_replaces_a_stored_check(app, client, session):

@@ -3,10 +3,24 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, Text, bindparam, cast, func, select
+from sqlalchemy import (
+    JSON,
+    Row,
+    Select,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.db import is_postgresql
 from app.core.errors import Conflict, NotFound
 from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, like_folded, paginate
@@ -35,9 +49,12 @@ async def get_dossier(
     return dossier
 
 
-# A dossier as `GET /dossiers/{id}` answers it, read as plain columns (no ORM entity): the
-# dossier joined with its nominations in one statement (`n_`-prefixed), its papers in a second.
-# Built once; a caller whose scope adds nothing (Sở Nội vụ, readers) runs them as they are.
+# A dossier as `GET /dossiers/{id}` answers it, read as plain columns (no ORM entity), in one
+# statement: the dossier joined with its nominations (`n_`-prefixed, one row each, or one row of
+# NULLs without any), and its papers as one JSON array (`papers`, in no order) on the first row
+# only, so that a dossier of many nominations does not aggregate them once per row. Built once
+# per database (their JSON functions differ); a caller whose scope adds nothing (Sở Nội vụ,
+# readers) runs it as it is.
 _dossiers = Dossier.__table__
 _nominations = Nomination.__table__
 _attachments = Attachment.__table__
@@ -47,37 +64,63 @@ NOMINATION_READ_COLUMNS = (
     "prior_awards", "status", "criteria_checks", "checks_stamp", "check_reviews",
     "appraisal_conclusion", "appraisal_note", "appraised_at", "appraised_by_name", "version",
 )  # fmt: skip
-_DOSSIER_READ = (
-    select(
-        *(c for c in _dossiers.c if c.name not in ("search_text", "created_by_id")),
-        *(_nominations.c[name].label(f"n_{name}") for name in NOMINATION_READ_COLUMNS),
-    )
-    .select_from(_dossiers.outerjoin(_nominations, _nominations.c.dossier_id == _dossiers.c.id))
-    .where(_dossiers.c.id == bindparam("dossier_id"))
-    .order_by(_nominations.c.id)
-)
-_ATTACHMENTS_READ = (
-    select(
-        _attachments.c.id, _attachments.c.dossier_id, _attachments.c.nomination_id,
-        _attachments.c.filename, _attachments.c.content_type, _attachments.c.size,
-        _attachments.c.sha256, _attachments.c.document_type, _attachments.c.created_at,
-    )
-    .where(_attachments.c.dossier_id == bindparam("dossier_id"))
-    .order_by(_attachments.c.id)
+ATTACHMENT_READ_COLUMNS = (
+    "id", "dossier_id", "nomination_id", "filename", "content_type", "size", "sha256",
+    "document_type", "created_at",
 )  # fmt: skip
+
+
+def _dossier_read(postgresql: bool) -> Select:
+    members = [
+        part
+        for name in ATTACHMENT_READ_COLUMNS
+        for part in (literal_column(f"'{name}'"), _attachments.c[name])
+    ]
+    if postgresql:
+        papers = func.json_agg(func.json_build_object(*members))
+    else:
+        papers = func.json_group_array(func.json_object(*members))
+    of_dossier = (
+        select(papers)
+        .where(_attachments.c.dossier_id == _dossiers.c.id)
+        .correlate(_dossiers)
+        .scalar_subquery()
+    )
+    others = _nominations.alias("other_nominations")
+    first_id = (
+        select(func.min(others.c.id))
+        .where(others.c.dossier_id == bindparam("dossier_id"))
+        .scalar_subquery()
+    )
+    first = or_(_nominations.c.id.is_(None), _nominations.c.id == first_id)
+    return (
+        select(
+            *(c for c in _dossiers.c if c.name not in ("search_text", "created_by_id")),
+            *(_nominations.c[name].label(f"n_{name}") for name in NOMINATION_READ_COLUMNS),
+            type_coerce(case((first, of_dossier)), JSON).label("papers"),
+        )
+        .select_from(_dossiers.outerjoin(_nominations, _nominations.c.dossier_id == _dossiers.c.id))
+        .where(_dossiers.c.id == bindparam("dossier_id"))
+        .order_by(_nominations.c.id)
+    )
+
+
+_DOSSIER_READ = {False: _dossier_read(postgresql=False), True: _dossier_read(postgresql=True)}
 
 
 async def dossier_rows(
     session: AsyncSession, principal: Principal, dossier_id: int
-) -> tuple[list[Row[Any]], list[Row[Any]]]:
+) -> list[Row[Any]]:
     """A dossier the caller may see as rows of plain columns: the dossier with each of its
-    nominations (one row per nomination, `n_` columns; one row of NULLs without any) and its
-    papers, in two statements; 404 outside the caller's scope."""
-    params = {"dossier_id": dossier_id}
-    rows = list(await session.execute(policies.dossier_scope(_DOSSIER_READ, principal), params))
+    nominations (one row per nomination, `n_` columns; one row of NULLs without any) and, on
+    the first row, its papers as a JSON list (`papers`: their `ATTACHMENT_READ_COLUMNS`, in no
+    order, their times as text; None or empty without any), in one statement; 404 outside the
+    caller's scope."""
+    stmt = policies.dossier_scope(_DOSSIER_READ[is_postgresql(session)], principal)
+    rows = list(await session.execute(stmt, {"dossier_id": dossier_id}))
     if not rows:
         raise NotFound(f"Không tìm thấy hồ sơ có mã số {dossier_id}.")
-    return rows, list(await session.execute(_ATTACHMENTS_READ, params))
+    return rows
 
 
 async def get_nomination(

@@ -8,7 +8,9 @@ summaries (`DossierSummary`), so that a page stays small.
 """
 
 from collections.abc import Collection
+from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -183,9 +185,9 @@ async def dossier_view(session: AsyncSession, principal: Principal, dossier_id: 
     `queries.dossier_rows`) and validated once from plain values, as `dossier_read` answers it
     for a loaded entity. Nominations whose stored checks no longer hold are loaded as entities
     and their checks computed (`stored_checks`); the others need nothing more."""
-    rows, papers = await queries.dossier_rows(session, principal, dossier_id)
+    rows = await queries.dossier_rows(session, principal, dossier_id)
     head = rows[0]._mapping
-    dossier = {k: v for k, v in head.items() if not k.startswith("n_")}
+    dossier = {k: v for k, v in head.items() if not k.startswith("n_") and k != "papers"}
     nominations = [
         _Nomination(**{name: row._mapping[f"n_{name}"] for name in queries.NOMINATION_READ_COLUMNS})
         for row in rows
@@ -201,9 +203,23 @@ async def dossier_view(session: AsyncSession, principal: Principal, dossier_id: 
     received = {dossier_id} if dossier["received_at"] is not None else set()
     votes, decisions = await outcomes.of_dossiers(session, received)
     dossier["nominations"] = [_nomination_values(n, votes, decisions) for n in nominations]
-    dossier["attachments"] = [p._mapping for p in papers]
+    dossier["attachments"] = _papers(head["papers"])
     schema = DossierRead if policies.sees_personal_data(principal) else ReaderDossierRead
     return schema.model_validate(dossier)
+
+
+def _papers(papers: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The papers `queries.dossier_rows` reads as JSON, in order, each time in UTC as its
+    column reads it (SQLite's text has no zone: it is UTC)."""
+    return sorted(
+        ({**p, "created_at": _utc(p["created_at"])} for p in papers or ()),
+        key=itemgetter("id"),
+    )
+
+
+def _utc(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class _Nomination:
