@@ -1,14 +1,17 @@
 """Small helpers every feature's service uses: fetch-or-404, versions, paging, search."""
 
+import re
 from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Boolean, Select, and_, bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.sql.expression import ColumnElement
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound, PreconditionFailed
@@ -95,6 +98,54 @@ def like_folded(column: Any, q: str) -> Any:
     """An accent- and case-insensitive `contains` on a folded search column."""
     needle = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(f"%{needle}%", escape="\\")
+
+
+_WORD = re.compile(r"^[a-z0-9]+$")
+
+
+class _WordsMatch(ColumnElement[bool]):
+    """`to_tsvector('simple', column) @@ to_tsquery('simple', words)` on PostgreSQL, where an
+    expression index of that shape exists (`app.models.base.words_index`); true elsewhere."""
+
+    inherit_cache = True
+    type = Boolean()
+
+    def __init__(self, column: Any, words: str) -> None:
+        self.column, self.words = column, bindparam("words", words, unique=True)
+
+
+@compiles(_WordsMatch)
+def _words_anywhere(element: _WordsMatch, compiler: Any, **kw: Any) -> str:
+    return "1"  # a true boolean, compared to 1 where booleans are integers (SQLite)
+
+
+@compiles(_WordsMatch, "postgresql")
+def _words_postgresql(element: _WordsMatch, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    words = compiler.process(element.words, **kw)
+    return f"to_tsvector('simple'::regconfig, {column}) @@ to_tsquery('simple'::regconfig, {words})"
+
+
+def like_folded_words(column: Any, q: str) -> Any:
+    """`like_folded`, narrowed first by the words of the needle on PostgreSQL (a GIN index of
+    the column's words, `words_index`): the same rows, found from the rarest word instead of
+    trigrams every row shares.
+
+    A needle matched inside the text starts anywhere in a word and ends anywhere in one, so
+    only what `LIKE '%…%'` implies is asked of the words: its inner words whole, its last word
+    as a prefix, its first not at all; only plain words (letters and digits) are asked, which
+    the `simple` parser reads as one lexeme each. A needle of one word keeps the `LIKE` alone.
+    """
+    like = like_folded(column, q)
+    words = fold(q).split(" ")[1:]
+    if not words:
+        return like
+    terms = [w for w in words[:-1] if _WORD.match(w)]
+    if _WORD.match(words[-1]):
+        terms.append(f"{words[-1]}:*")
+    if not terms:
+        return like
+    return and_(_WordsMatch(column, " & ".join(terms)), like)
 
 
 def touch(obj: Any) -> None:

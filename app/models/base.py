@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, func
+from sqlalchemy import JSON, DateTime, Index, Integer, MetaData, func, literal_column
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -79,6 +79,18 @@ class VersionedMixin:
 def one_of(column: str, values: tuple[str, ...]) -> str:
     """The SQL of a CHECK constraint that keeps a column within a fixed list of codes."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def words_index(table: str) -> Index:
+    """The words of the folded `search_text` (`to_tsvector('simple', …)`), GIN-indexed on
+    PostgreSQL only: a needle of common words ("to trinh de nghi … so 1234") is found from its
+    rarest word's entries, where the trigram index intersects posting lists of the whole
+    table. See `app.core.orm.like_folded_words`; SQLite has no such index."""
+    return Index(
+        f"ix_{table}_search_words",
+        func.to_tsvector(literal_column("'simple'::regconfig"), literal_column("search_text")),
+        postgresql_using="gin",
+    ).ddl_if(dialect="postgresql")
 
 
 def trigram_index(table: str) -> Index:

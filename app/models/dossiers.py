@@ -29,6 +29,7 @@ from app.models.base import (
     VersionedMixin,
     trigram_index,
     utcnow,
+    words_index,
 )
 
 DOSSIER_KINDS = ("periodic", "thematic", "unscheduled", "dedication")
@@ -59,6 +60,7 @@ class Dossier(TimestampMixin, VersionedMixin, Base):
         CheckConstraint(_in("status", DOSSIER_STATUSES), name="status"),
         CheckConstraint(_in("owner_kind", OWNER_KINDS), name="owner_kind"),
         trigram_index("dossiers"),
+        words_index("dossiers"),
         # A filtered page is `WHERE <column> = ? ORDER BY id LIMIT n`: with the id beside the
         # filter the index hands the page over in order instead of filtering the whole table.
         *(Index(f"ix_dossiers_{c}_id", c, "id") for c in _FILTERED),

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.db import is_postgresql
 from app.core.errors import Conflict, NotFound
 from app.core.listing import NO_LISTING, Listing, sorting
-from app.core.orm import PageResult, like_folded, paginate
+from app.core.orm import PageResult, like_folded_words, paginate
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
 from app.models import Attachment, AuditEntry, Dossier, Nomination
@@ -167,7 +167,7 @@ def filtered_dossiers(principal: Principal, filters: DossierFilter) -> Select:
         )
         stmt = stmt.where(Dossier.id.in_(having))
     if filters.q:
-        stmt = stmt.where(like_folded(Dossier.search_text, filters.q))
+        stmt = stmt.where(like_folded_words(Dossier.search_text, filters.q))
     if filters.overdue:
         stmt = _overdue(stmt, filters.overdue, filters.as_of or rules.today())
     return stmt
