@@ -223,6 +223,11 @@ async def build(conn: asyncpg.Connection, nominations: int, units: int, seed: in
         ],
     )
     del history
+    # The triggers that keep the per-round and per-year counts would run once per copied row;
+    # the counts are filled in one grouped statement each afterwards instead, as the
+    # migrations that created them do.
+    await conn.execute("ALTER TABLE dossiers DISABLE TRIGGER USER")
+    await conn.execute("ALTER TABLE nominations DISABLE TRIGGER USER")
     dossiers, noms = [], []
     count = max(1, nominations // 3)
     for d in range(1, count + 1):
@@ -294,9 +299,6 @@ async def build(conn: asyncpg.Connection, nominations: int, units: int, seed: in
         ],
     )
     del dossiers
-    # The round counts' triggers would run once per copied row; they are filled in one
-    # grouped statement afterwards instead, as the migration that created them does.
-    await conn.execute("ALTER TABLE nominations DISABLE TRIGGER USER")
     await conn.copy_records_to_table(
         "nominations",
         records=noms,
@@ -317,8 +319,12 @@ async def build(conn: asyncpg.Connection, nominations: int, units: int, seed: in
         ],
     )
     del noms
+    await conn.execute("ALTER TABLE dossiers ENABLE TRIGGER USER")
     await conn.execute("ALTER TABLE nominations ENABLE TRIGGER USER")
     await conn.execute(ROUND_COUNTS)
+    await conn.execute(
+        "INSERT INTO dossier_totals (year, n) SELECT year, count(*) FROM dossiers GROUP BY year"
+    )
     loaded = time.perf_counter()
     await conn.execute("SET maintenance_work_mem = '512MB'")
     for row in indexes:

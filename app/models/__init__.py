@@ -23,6 +23,7 @@ from app.models.dossiers import (
     Dossier,
     DossierCounter,
     DossierSubmission,
+    DossierTotal,
     Nomination,
     RoundNominationCount,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "Dossier",
     "DossierCounter",
     "DossierSubmission",
+    "DossierTotal",
     "Event",
     "EventUnit",
     "Holiday",

@@ -26,7 +26,7 @@ from app.core.listing import NO_LISTING, Listing, sorting
 from app.core.orm import PageResult, like_folded_words, paginate
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
-from app.models import Attachment, AuditEntry, Dossier, Nomination
+from app.models import Attachment, AuditEntry, Dossier, DossierTotal, Nomination
 from app.schemas.dossiers import DossierFilter, DossierSummary, NominationSummary
 from app.services import permissions, policies
 from app.services.dossiers import rules
@@ -222,7 +222,9 @@ _PAGE_OF_ALL = (
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
-_COUNT_OF_ALL = select(func.count()).select_from(_dossiers)
+# Its exact total from the per-year counts the database keeps with every dossier
+# (`DossierTotal`), not a count of every dossier.
+_COUNT_OF_ALL = select(func.coalesce(func.sum(DossierTotal.n), 0))
 _NO_FILTER = DossierFilter()
 
 
