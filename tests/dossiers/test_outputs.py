@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from app.core.statuses import NominationStatus
 from app.models import Cluster, Decision, DecisionItem, Dossier, MeetingResult, Round, Unit
+from app.schemas.dossiers import DossierReport
 from tests.factories import make_cluster, make_council, make_unit, signed_in
 from tests.factories_council import make_meeting
 from tests.factories_dossiers import (
@@ -192,6 +193,22 @@ async def test_the_round_report_counts_dossiers_and_nominations_every_way(app, c
         {"unit_id": world.commune.id, "name": "UBND xã Chiềng Mung", "dossiers": 1,
          "nominations": 4},
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["noi_vu", "unit"])
+async def test_the_report_is_written_as_its_schema_writes_it(app, client, session, role):
+    """The report is sent as built, not validated on the way out: its bytes are what
+    `DossierReport` would write (every field, in order, of the right type)."""
+    world = await _world(session)
+    _, headers = await signed_in(app, session, role, unit_id=world.finance.id)
+
+    response = await client.get(f"/api/v1/reports/dossiers?round_id={world.round.id}",
+                                headers=headers)  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    written = DossierReport.model_validate_json(response.content).model_dump_json()
+    assert response.content == written.encode()
 
 
 async def test_the_year_report_takes_every_round_of_the_year(app, client, session):

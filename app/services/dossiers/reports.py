@@ -74,7 +74,8 @@ async def dossier_report(
     session: AsyncSession, principal: Principal, round_id: int | None, year: int | None
 ) -> dict[str, Any]:
     """Counts by dossier status, by nomination status and kind, per award type, per cluster
-    and per submitting unit; `round_id` and `year` together narrow to both."""
+    and per submitting unit; `round_id` and `year` together narrow to both. Plain values
+    named and ordered as `DossierReport` writes them (the route sends them as they are)."""
     if round_id is None and year is None:
         raise Unprocessable(
             "Cần chọn đợt xét khen thưởng (round_id) hoặc năm (year) để lập báo cáo.",
@@ -206,5 +207,8 @@ async def _nomination_counts(
         of_type = per_type.setdefault(code, {"award_type_code": code, "name": name, **_zero()})
         _add(of_type, n, kind, status, conclusion)
         by_status[status] = by_status.get(status, 0) + n
-    del totals["eligible"]  # the contract's nomination totals carry no appraisal figure
-    return {**totals, "by_status": dict(sorted(by_status.items()))}, list(per_type.values())
+    # The contract's nomination totals carry no appraisal figure; by status before approved.
+    counts = {name: totals[name] for name in ("total", *(kind.value for kind in NomineeKind))}
+    counts["by_status"] = dict(sorted(by_status.items()))
+    counts["approved"], counts["awarded"] = totals["approved"], totals["awarded"]
+    return counts, list(per_type.values())
