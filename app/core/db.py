@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.core.sqlite_driver import OneHopConnection, OneHopDBAPI
+from app.core.sqlite_driver import READ_BEGIN, OneHopConnection, OneHopDBAPI
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # The execution option and session-info key of read-only transactions.
@@ -109,7 +109,8 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     engine = create_async_engine(
         url,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+        # Reads run on the event loop's thread, writes on the connection's own (sqlite_driver).
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         pool_size=10,
         max_overflow=20,
         module=OneHopDBAPI() if make_url(url).get_driver_name() == "aiosqlite" else None,
@@ -141,7 +142,7 @@ def create_engine(url: str) -> AsyncEngine:
         # A snapshot for a read-only request: no lock taken, nobody waits for it. Otherwise:
         # a deferred transaction that reads and then writes can fail with SQLITE_BUSY without
         # waiting; taking the write lock up front makes concurrent requests queue instead.
-        begin = "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+        begin = READ_BEGIN if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
         driver = conn.connection.dbapi_connection
         if isinstance(driver, OneHopConnection):
             driver.begin(begin)  # sent with the transaction's first statement

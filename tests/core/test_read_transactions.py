@@ -55,9 +55,10 @@ async def test_a_read_only_session_refuses_to_flush_a_change(app):
 async def test_trips_to_the_sqlite_thread_per_request(
     app, client, session, is_postgres, monkeypatch
 ):
-    """Each trip to SQLite's thread costs more than a statement's own work: `GET /auth/me`
-    makes one (its caller's lookup, with no transaction to end), a page of dossiers one per
-    statement and one for the end of its transaction, none for the pool's rollback."""
+    """A trip to SQLite's connection thread costs more than a short statement's own work: a
+    read-only request makes none (its snapshot reads run on the event loop's thread, as does
+    its caller's lookup), a write takes its statements and its COMMIT to the thread, where
+    waiting for the write lock blocks no other request."""
     if is_postgres:
         pytest.skip("SQLite's connection thread")
     import aiosqlite.core
@@ -73,11 +74,17 @@ async def test_trips_to_the_sqlite_thread_per_request(
         return await execute(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    created = await client.post(
+        "/api/v1/units", headers=headers, json={"code": "T1", "name": "Ghi", "aliases": []}
+    )
+    assert created.status_code == 201
+    # the INSERT (with BEGIN IMMEDIATE), its audit and event rows, the COMMIT: in the thread
+    assert len(trips) >= 2, trips
+    trips.clear()
     me = await client.get("/api/v1/auth/me", headers=headers)
     assert me.status_code == 200
-    assert len(trips) == 1, trips
-    trips.clear()
     listed = await client.get("/api/v1/units", headers=headers)
-    assert listed.status_code == 200
-    # the caller; the total and the page (BEGIN sent with the first); the COMMIT
-    assert len(trips) == 4, trips
+    assert listed.status_code == 200 and listed.json()["total"] == 1
+    one = await client.get(f"/api/v1/units/{created.json()['id']}", headers=headers)
+    assert one.status_code == 200 and one.json()["name"] == "Ghi"
+    assert trips == []
