@@ -88,3 +88,34 @@ async def test_trips_to_the_sqlite_thread_per_request(
     one = await client.get(f"/api/v1/units/{created.json()['id']}", headers=headers)
     assert one.status_code == 200 and one.json()["name"] == "Ghi"
     assert trips == []
+
+
+async def test_a_read_on_postgresql_opens_no_transaction(
+    app, client, session, is_postgres, monkeypatch
+):
+    """On PostgreSQL a read-only request's statements run without BEGIN and COMMIT (each sees
+    its own snapshot under READ COMMITTED anyway): one round trip per statement. A write
+    still runs in one transaction."""
+    if not is_postgres:
+        pytest.skip("asyncpg's transactions")
+    import asyncpg.transaction
+
+    _, headers = await signed_in(app, session)
+    started = []
+    start = asyncpg.transaction.Transaction.start
+
+    async def counted(self):
+        started.append(self)
+        return await start(self)
+
+    monkeypatch.setattr(asyncpg.transaction.Transaction, "start", counted)
+    me = await client.get("/api/v1/auth/me", headers=headers)
+    listed = await client.get("/api/v1/units", headers=headers)
+    assert me.status_code == 200 and listed.status_code == 200
+    assert started == []
+    created = await client.post(
+        "/api/v1/units", headers=headers, json={"code": "T2", "name": "Ghi", "aliases": []}
+    )
+    assert created.status_code == 201 and len(started) == 1
+    one = await client.get(f"/api/v1/units/{created.json()['id']}", headers=headers)
+    assert one.status_code == 200 and len(started) == 1
