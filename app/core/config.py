@@ -21,6 +21,10 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = ""
+    # PostgreSQL connections each API process keeps open, and how many more it may open at a
+    # peak (closed again afterwards: a new connection is a new server process).
+    database_pool_size: int = Field(default=20, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
     var_dir: Path = PROJECT_ROOT / "var"
     host: str = "127.0.0.1"
     port: int = 8000

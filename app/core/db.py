@@ -94,15 +94,17 @@ async def advisory_lock(session: AsyncSession, key: int, name: str | None = None
         )
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 10) -> AsyncEngine:
     if not is_sqlite(url):
         # No JIT compilation on PostgreSQL: the API's statements are short index lookups and
         # grouped counts, for which compiling costs more than it saves (≈ 33 ms of the round
         # report's plan at 2 million nominations, and nothing gained on any list).
+        # A request holds its connection until it ends: with fewer pooled connections than
+        # requests in flight, the overflow ones are opened and closed again all the time.
         engine = create_async_engine(
             url,
-            pool_size=10,
-            max_overflow=10,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
             connect_args={"server_settings": {"jit": "off"}},
         )
         event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
@@ -170,7 +172,11 @@ class Database:
         self.url = settings.resolved_database_url
         if is_sqlite(self.url):
             settings.var_dir.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(self.url)
+        self.engine = create_engine(
+            self.url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # Sessions of read-only requests (GET, HEAD): a deferred transaction on SQLite; on
         # PostgreSQL no transaction at all. There each statement sees its own snapshot under
