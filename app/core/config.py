@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     # PostgreSQL connections each API process keeps open, and how many more it may open at a
     # peak (closed again afterwards: a new connection is a new server process).
-    database_pool_size: int = Field(default=20, ge=1, le=200)
+    database_pool_size: int = Field(default=30, ge=1, le=200)
     database_max_overflow: int = Field(default=10, ge=0, le=200)
     var_dir: Path = PROJECT_ROOT / "var"
     host: str = "127.0.0.1"

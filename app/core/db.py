@@ -94,7 +94,7 @@ async def advisory_lock(session: AsyncSession, key: int, name: str | None = None
         )
 
 
-def create_engine(url: str, *, pool_size: int = 20, max_overflow: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 30, max_overflow: int = 10) -> AsyncEngine:
     if not is_sqlite(url):
         # No JIT compilation on PostgreSQL: the API's statements are short index lookups and
         # grouped counts, for which compiling costs more than it saves (≈ 33 ms of the round
