@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 from app.api import health
 from app.api.docs import install_docs
 from app.api.openapi import install_openapi
-from app.api.router import api_router
+from app.api.router import include_api
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import UnexpectedErrorMiddleware, install_error_handlers
@@ -91,6 +91,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     if settings.docs_published:
         install_docs(app, OPENAPI_URL)
     app.include_router(health.router)
-    app.include_router(api_router)
+    include_api(app)
     install_openapi(app)
     return app
