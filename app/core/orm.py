@@ -126,6 +126,34 @@ def _words_postgresql(element: _WordsMatch, compiler: Any, **kw: Any) -> str:
     return f"to_tsvector('simple'::regconfig, {column}) @@ to_tsquery('simple'::regconfig, {words})"
 
 
+class _CodepointOrder(ColumnElement[str]):
+    """A text column ordered by code point, as Python's `sorted` orders str: `COLLATE "C"` on
+    PostgreSQL (byte order of UTF-8, which is code point order); SQLite's default BINARY
+    collation already is."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_CodepointOrder)
+def _codepoint_anywhere(element: _CodepointOrder, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_CodepointOrder, "postgresql")
+def _codepoint_postgresql(element: _CodepointOrder, compiler: Any, **kw: Any) -> str:
+    return f'{compiler.process(element.column, **kw)} COLLATE "C"'
+
+
+def codepoint_order(column: Any) -> Any:
+    """Order by `column` as Python sorts str, the same on SQLite and PostgreSQL whatever the
+    database's collation."""
+    return _CodepointOrder(column)
+
+
 def like_folded_words(column: Any, q: str) -> Any:
     """`like_folded`, narrowed first by the words of the needle on PostgreSQL (a GIN index of
     the column's words, `words_index`): the same rows, found from the rarest word instead of

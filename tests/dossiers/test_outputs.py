@@ -241,6 +241,30 @@ async def test_a_unit_counts_only_its_own_dossiers(app, client, session):
     assert [u["unit_id"] for u in report["by_unit"]] == [world.finance.id]
 
 
+async def test_the_units_come_in_the_order_of_their_names_on_every_database(app, client, session):
+    """By name as Python orders text (code points): the same on SQLite and PostgreSQL,
+    whatever the server's collation; a unit with two dossiers counts both."""
+    await load_catalogue(session)
+    round_ = await make_round(session)
+    names = ["Ủy ban nhân dân xã Mường Bú", "Văn phòng Tỉnh ủy", "Ban Dân tộc", "ban quản lý",
+             "Sở Y tế"]  # fmt: skip
+    for name in names:
+        unit = await make_unit(session, name=name)
+        await make_dossier(session, unit, round_, nominations=2)
+        if name == "Sở Y tế":
+            await make_dossier(session, unit, round_)
+    await session.commit()
+    _, noi_vu = await signed_in(app, session)
+
+    report = (
+        await client.get(f"/api/v1/reports/dossiers?round_id={round_.id}", headers=noi_vu)
+    ).json()
+
+    assert [u["name"] for u in report["by_unit"]] == sorted(names)
+    health = next(u for u in report["by_unit"] if u["name"] == "Sở Y tế")
+    assert (health["dossiers"], health["nominations"]) == (2, 3)
+
+
 async def test_a_cluster_head_counts_its_clusters_dossiers(app, client, session):
     world = await _world(session)
     _, head = await signed_in(app, session, "cluster_head", cluster_id=world.cluster.id)

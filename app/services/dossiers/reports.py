@@ -6,12 +6,13 @@ Every figure is a GROUP BY in the database over the dossiers the caller may see
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import is_postgresql
 from app.core.errors import Unprocessable
 from app.core.nominee_kinds import NomineeKind
-from app.core.orm import get_or_404
+from app.core.orm import codepoint_order, get_or_404
 from app.core.principal import Principal
 from app.core.statuses import NominationStatus
 from app.models import AwardType, Cluster, Dossier, Nomination, Round, RoundNominationCount, Unit
@@ -102,42 +103,52 @@ async def _dossier_figures(
     session: AsyncSession, scope: _Scope
 ) -> tuple[dict[str, int], list[dict[str, Any]], list[dict[str, Any]]]:
     """Dossiers by status, and dossiers and nominations per cluster and per submitting unit,
-    from one pass over the scope's dossiers, which carry their nominations' count
-    (`Dossier.nomination_count`): the round's nominations are not visited. The dossiers are
-    grouped by status, cluster and unit at once (about one row per unit of a round), then
-    folded here. One statement instead of three joins of the round's nominations."""
-    key = (Dossier.status, Dossier.cluster_id, Dossier.submitting_unit_id)
-    grouped = (
-        scope(
-            select(
-                *key,
-                func.count().label("dossiers"),
-                func.sum(Dossier.nomination_count).label("nominations"),
-            ).group_by(*key)
-        )
-    ).subquery()
+    from the scope's dossiers, which carry their nominations' count
+    (`Dossier.nomination_count`): the round's nominations are not visited. Two grouped
+    statements: by status and cluster (a few rows, folded here), and by unit (one row per
+    unit, 24,000 in a national round) already named and in order, so that no Python work
+    grows with the units but writing them out."""
+    dossiers = func.count().label("dossiers")
+    nominations = func.coalesce(func.sum(Dossier.nomination_count), 0).label("nominations")
+    key = (Dossier.status, Dossier.cluster_id)
+    by_key = scope(select(*key, dossiers, nominations).group_by(*key)).subquery()
+    clusters = Cluster.__table__
     rows = await session.execute(
-        select(grouped, Cluster.name.label("cluster_name"), Unit.name.label("unit_name"))
-        .outerjoin(Cluster, Cluster.id == grouped.c.cluster_id)
-        .outerjoin(Unit, Unit.id == grouped.c.submitting_unit_id)
+        select(by_key, clusters.c.name).outerjoin(clusters, clusters.c.id == by_key.c.cluster_id)
     )
     by_status: dict[str, int] = {}
-    clusters: dict[Any, list[Any]] = {}
-    units: dict[Any, list[Any]] = {}
-    for status, cluster_id, unit_id, dossiers, nominations, cluster, unit in rows:
-        by_status[status] = by_status.get(status, 0) + dossiers
-        nominations = int(nominations or 0)
-        for groups, group_id, name in ((clusters, cluster_id, cluster), (units, unit_id, unit)):
-            found = groups.get(group_id)
-            if found is None:
-                groups[group_id] = [name, dossiers, nominations]
-            else:
-                found[1] += dossiers
-                found[2] += nominations
+    per_cluster: dict[Any, list[Any]] = {}
+    for status, cluster_id, count, nominated, name in rows:
+        by_status[status] = by_status.get(status, 0) + count
+        found = per_cluster.setdefault(cluster_id, [name, 0, 0])
+        found[1] += count
+        found[2] += int(nominated)
+    if is_postgresql(session):
+        # The round's 24,000 named units sorted in memory: under the default 4 MB the sort
+        # spilled to disk (≈ 50 ms at national scale). For this transaction only.
+        await session.execute(text("SET LOCAL work_mem = '16MB'"))
+    unit_id = Dossier.submitting_unit_id
+    by_unit = scope(select(unit_id, dossiers, nominations).group_by(unit_id)).subquery()
+    units = Unit.__table__
+    named = units.c.name
+    rows = await session.execute(
+        select(by_unit.c.submitting_unit_id, named, by_unit.c.dossiers, by_unit.c.nominations)
+        .outerjoin(units, units.c.id == by_unit.c.submitting_unit_id)
+        # As `_groups` orders them: by name (code point order on every database), nameless
+        # last, then by id.
+        .order_by(
+            named.is_(None),
+            codepoint_order(named),
+            func.coalesce(by_unit.c.submitting_unit_id, 0),
+        )
+    )
     return (
         dict(sorted(by_status.items())),
-        _groups(clusters, "cluster_id"),
-        _groups(units, "unit_id"),
+        _groups(per_cluster, "cluster_id"),
+        [
+            {"unit_id": unit, "name": name, "dossiers": count, "nominations": int(nominated)}
+            for unit, name, count, nominated in rows
+        ],
     )
 
 
