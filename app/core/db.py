@@ -94,6 +94,14 @@ async def advisory_lock(session: AsyncSession, key: int, name: str | None = None
         )
 
 
+async def sort_in_memory(session: AsyncSession, megabytes: int = 16) -> None:
+    """Let this transaction's sorts and hashes use `megabytes` of memory each on PostgreSQL
+    (`SET LOCAL work_mem`), for a statement known to sort more than the default 4 MB holds,
+    which would otherwise spill to disk. Nothing on SQLite."""
+    if is_postgresql(session):
+        await session.execute(text(f"SET LOCAL work_mem = '{int(megabytes)}MB'"))
+
+
 def create_engine(url: str, *, pool_size: int = 30, max_overflow: int = 10) -> AsyncEngine:
     if not is_sqlite(url):
         # No JIT compilation on PostgreSQL: the API's statements are short index lookups and

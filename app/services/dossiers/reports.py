@@ -6,10 +6,10 @@ Every figure is a GROUP BY in the database over the dossiers the caller may see
 
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import is_postgresql
+from app.core.db import sort_in_memory
 from app.core.errors import Unprocessable
 from app.core.nominee_kinds import NomineeKind
 from app.core.orm import codepoint_order, get_or_404
@@ -123,10 +123,9 @@ async def _dossier_figures(
         found = per_cluster.setdefault(cluster_id, [name, 0, 0])
         found[1] += count
         found[2] += int(nominated)
-    if is_postgresql(session):
-        # The round's 24,000 named units sorted in memory: under the default 4 MB the sort
-        # spilled to disk (≈ 50 ms at national scale). For this transaction only.
-        await session.execute(text("SET LOCAL work_mem = '16MB'"))
+    # The round's 24,000 named units sorted in memory: under PostgreSQL's default 4 MB the
+    # sort spilled to disk (≈ 50 ms at national scale). For this transaction only.
+    await sort_in_memory(session)
     unit_id = Dossier.submitting_unit_id
     by_unit = scope(select(unit_id, dossiers, nominations).group_by(unit_id)).subquery()
     units = Unit.__table__
