@@ -444,6 +444,9 @@ async def test_a_list_page_is_written_as_its_schema_and_never_shows_a_stale_tall
     assert summary["checks"] == {r: results.count(r) for r in ("pass", "fail", "unknown")}
     assert summary["eligibility"] == stale["eligibility"]
     assert listed["received_at"] == full["received_at"] and listed["appraisal_due_on"]
+    past_the_end = (await client.get("/api/v1/dossiers?offset=5", headers=admin)).json()
+    assert (past_the_end["items"], past_the_end["total"]) == ([], 2)
+    assert page.json()["total"] == 2
 
 
 # What the README promises of a `GET /dossiers` page: each dossier at most 4,000 bytes besides

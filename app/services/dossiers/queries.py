@@ -1,5 +1,6 @@
 """Scoped reads of dossiers, nominations and their history: hidden rows are never counted."""
 
+from collections import namedtuple
 from datetime import date
 from typing import Any
 
@@ -64,6 +65,11 @@ NOMINATION_READ_COLUMNS = (
     "prior_awards", "status", "criteria_checks", "checks_stamp", "check_reviews",
     "appraisal_conclusion", "appraisal_note", "appraised_at", "appraised_by_name", "version",
 )  # fmt: skip
+# Its leading columns, the dossier's own, by name: a row reads them, then the nominations'
+# `NOMINATION_READ_COLUMNS`, then `papers`.
+DOSSIER_READ_COLUMNS = tuple(
+    c.name for c in _dossiers.c if c.name not in ("search_text", "created_by_id")
+)
 ATTACHMENT_READ_COLUMNS = (
     "id", "dossier_id", "nomination_id", "filename", "content_type", "size", "sha256",
     "document_type", "created_at",
@@ -95,7 +101,7 @@ def _dossier_read(postgresql: bool) -> Select:
     first = or_(_nominations.c.id.is_(None), _nominations.c.id == first_id)
     return (
         select(
-            *(c for c in _dossiers.c if c.name not in ("search_text", "created_by_id")),
+            *(_dossiers.c[name] for name in DOSSIER_READ_COLUMNS),
             *(_nominations.c[name].label(f"n_{name}") for name in NOMINATION_READ_COLUMNS),
             type_coerce(case((first, of_dossier)), JSON).label("papers"),
         )
@@ -215,17 +221,22 @@ ATTACHMENT_COUNT = (
 )
 
 
-# The whole list in its default order, built once (with its count) for the callers whose scope
-# adds nothing and who ask for no filter: their page needs no statement built per request.
+# The whole list in its default order, built once for the callers whose scope adds nothing
+# and who ask for no filter: their page needs no statement built per request, and its rows
+# carry the total (read once, not per row), so that a page is one statement; only a page
+# past the end counts on its own. Its exact total from the per-year counts the database keeps
+# with every dossier (`DossierTotal`), not a count of every dossier.
+_COUNT_OF_ALL = select(func.coalesce(func.sum(DossierTotal.n), 0))
 _PAGE_OF_ALL = (
-    DOSSIER_SORTING.apply(select(*SUMMARY_COLUMNS, ATTACHMENT_COUNT))
+    DOSSIER_SORTING.apply(
+        select(*SUMMARY_COLUMNS, ATTACHMENT_COUNT, _COUNT_OF_ALL.scalar_subquery().label("total"))
+    )
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
-# Its exact total from the per-year counts the database keeps with every dossier
-# (`DossierTotal`), not a count of every dossier.
-_COUNT_OF_ALL = select(func.coalesce(func.sum(DossierTotal.n), 0))
 _NO_FILTER = DossierFilter()
+# A row of that page without its `total`, by the same names.
+_SummaryRow = namedtuple("SummaryRow", [c.key for c in _PAGE_OF_ALL.selected_columns][:-1])
 
 
 async def list_dossiers(
@@ -243,9 +254,10 @@ async def list_dossiers(
         and listing == NO_LISTING
         and policies.dossier_scope(_PAGE_OF_ALL, principal) is _PAGE_OF_ALL
     ):
-        total = await session.scalar(_COUNT_OF_ALL)
-        rows = await session.execute(_PAGE_OF_ALL, {"limit": limit, "offset": offset})
-        return PageResult(list(rows), int(total or 0), limit, offset)
+        found = list(await session.execute(_PAGE_OF_ALL, {"limit": limit, "offset": offset}))
+        total = found[0][-1] if found else await session.scalar(_COUNT_OF_ALL)
+        items = [_SummaryRow._make(row[:-1]) for row in found]
+        return PageResult(items, int(total or 0), limit, offset)
     stmt = filtered_dossiers(principal, filters).with_only_columns(
         *SUMMARY_COLUMNS, ATTACHMENT_COUNT
     )

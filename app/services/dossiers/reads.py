@@ -7,7 +7,7 @@ under appraisal. They are handed to the schemas beside the rows. A list shows do
 summaries (`DossierSummary`), so that a page stays small.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -186,12 +186,13 @@ async def dossier_view(session: AsyncSession, principal: Principal, dossier_id: 
     for a loaded entity. Nominations whose stored checks no longer hold are loaded as entities
     and their checks computed (`stored_checks`); the others need nothing more."""
     rows = await queries.dossier_rows(session, principal, dossier_id)
-    head = rows[0]._mapping
-    dossier = {k: v for k, v in head.items() if not k.startswith("n_") and k != "papers"}
+    # Read by position: the dossier's columns, each nomination's, then the papers.
+    width = len(queries.DOSSIER_READ_COLUMNS)
+    dossier = dict(zip(queries.DOSSIER_READ_COLUMNS, rows[0], strict=False))
     nominations = [
-        _Nomination(**{name: row._mapping[f"n_{name}"] for name in queries.NOMINATION_READ_COLUMNS})
+        _Nomination(zip(queries.NOMINATION_READ_COLUMNS, row[width:-1], strict=True))
         for row in rows
-        if row.n_id is not None
+        if row[width] is not None
     ]
     today = rules.today().isoformat()
     stale = [n.id for n in nominations if not fresh(n, today)]
@@ -203,7 +204,7 @@ async def dossier_view(session: AsyncSession, principal: Principal, dossier_id: 
     received = {dossier_id} if dossier["received_at"] is not None else set()
     votes, decisions = await outcomes.of_dossiers(session, received)
     dossier["nominations"] = [_nomination_values(n, votes, decisions) for n in nominations]
-    dossier["attachments"] = _papers(head["papers"])
+    dossier["attachments"] = _papers(rows[0][-1])
     schema = DossierRead if policies.sees_personal_data(principal) else ReaderDossierRead
     return schema.model_validate(dossier)
 
@@ -228,8 +229,8 @@ class _Nomination:
 
     __slots__ = queries.NOMINATION_READ_COLUMNS
 
-    def __init__(self, **values: Any) -> None:
-        for name, value in values.items():
+    def __init__(self, values: Iterable[tuple[str, Any]]) -> None:
+        for name, value in values:
             setattr(self, name, value)
 
 
