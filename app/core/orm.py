@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Boolean, Select, and_, bindparam, func, select, text
+from sqlalchemy import JSON, Boolean, Select, and_, bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound, PreconditionFailed
@@ -152,6 +152,38 @@ def codepoint_order(column: Any) -> Any:
     """Order by `column` as Python sorts str, the same on SQLite and PostgreSQL whatever the
     database's collation."""
     return _CodepointOrder(column)
+
+
+class _JsonRows(FunctionElement[Any]):
+    """The rows of a group as one JSON array of objects, a member per column, by its name:
+    `json_agg(json_build_object(…))` on PostgreSQL, `json_group_array(json_object(…))` on
+    SQLite. In no order; no rows give NULL on PostgreSQL, `[]` on SQLite."""
+
+    inherit_cache = True
+    type = JSON()
+    name = "json_rows"
+
+
+def _json_members(element: _JsonRows, compiler: Any, **kw: Any) -> str:
+    return ", ".join(
+        f"'{column.name}', {compiler.process(column, **kw)}" for column in element.clauses
+    )
+
+
+@compiles(_JsonRows)
+def _json_rows_anywhere(element: _JsonRows, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array(json_object({_json_members(element, compiler, **kw)}))"
+
+
+@compiles(_JsonRows, "postgresql")
+def _json_rows_postgresql(element: _JsonRows, compiler: Any, **kw: Any) -> str:
+    return f"json_agg(json_build_object({_json_members(element, compiler, **kw)}))"
+
+
+def json_rows(*columns: Any) -> Any:
+    """An aggregate of `columns` (table columns) as a JSON list of objects keyed by their
+    names, decoded on reading: for children read beside their parent in one statement."""
+    return _JsonRows(*columns)
 
 
 def like_folded_words(column: Any, q: str) -> Any:

@@ -13,7 +13,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal_column,
     or_,
     select,
     type_coerce,
@@ -21,10 +20,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.core.db import is_postgresql
 from app.core.errors import Conflict, NotFound
 from app.core.listing import NO_LISTING, Listing, sorting
-from app.core.orm import PageResult, like_folded_words, paginate
+from app.core.orm import PageResult, json_rows, like_folded_words, paginate
 from app.core.principal import Principal
 from app.core.statuses import DossierStatus
 from app.models import Attachment, AuditEntry, Dossier, DossierTotal, Nomination
@@ -53,9 +51,8 @@ async def get_dossier(
 # A dossier as `GET /dossiers/{id}` answers it, read as plain columns (no ORM entity), in one
 # statement: the dossier joined with its nominations (`n_`-prefixed, one row each, or one row of
 # NULLs without any), and its papers as one JSON array (`papers`, in no order) on the first row
-# only, so that a dossier of many nominations does not aggregate them once per row. Built once
-# per database (their JSON functions differ); a caller whose scope adds nothing (Sở Nội vụ,
-# readers) runs it as it is.
+# only, so that a dossier of many nominations does not aggregate them once per row. Built once;
+# a caller whose scope adds nothing (Sở Nội vụ, readers) runs it as it is.
 _dossiers = Dossier.__table__
 _nominations = Nomination.__table__
 _attachments = Attachment.__table__
@@ -76,42 +73,30 @@ ATTACHMENT_READ_COLUMNS = (
 )  # fmt: skip
 
 
-def _dossier_read(postgresql: bool) -> Select:
-    members = [
-        part
-        for name in ATTACHMENT_READ_COLUMNS
-        for part in (literal_column(f"'{name}'"), _attachments.c[name])
-    ]
-    if postgresql:
-        papers = func.json_agg(func.json_build_object(*members))
-    else:
-        papers = func.json_group_array(func.json_object(*members))
-    of_dossier = (
-        select(papers)
-        .where(_attachments.c.dossier_id == _dossiers.c.id)
-        .correlate(_dossiers)
-        .scalar_subquery()
+_PAPERS_OF_DOSSIER = (
+    select(json_rows(*(_attachments.c[name] for name in ATTACHMENT_READ_COLUMNS)))
+    .where(_attachments.c.dossier_id == _dossiers.c.id)
+    .correlate(_dossiers)
+    .scalar_subquery()
+)
+_other_nominations = _nominations.alias("other_nominations")
+_FIRST_ROW = or_(
+    _nominations.c.id.is_(None),
+    _nominations.c.id
+    == select(func.min(_other_nominations.c.id))
+    .where(_other_nominations.c.dossier_id == bindparam("dossier_id"))
+    .scalar_subquery(),
+)
+_DOSSIER_READ = (
+    select(
+        *(_dossiers.c[name] for name in DOSSIER_READ_COLUMNS),
+        *(_nominations.c[name].label(f"n_{name}") for name in NOMINATION_READ_COLUMNS),
+        type_coerce(case((_FIRST_ROW, _PAPERS_OF_DOSSIER)), JSON).label("papers"),
     )
-    others = _nominations.alias("other_nominations")
-    first_id = (
-        select(func.min(others.c.id))
-        .where(others.c.dossier_id == bindparam("dossier_id"))
-        .scalar_subquery()
-    )
-    first = or_(_nominations.c.id.is_(None), _nominations.c.id == first_id)
-    return (
-        select(
-            *(_dossiers.c[name] for name in DOSSIER_READ_COLUMNS),
-            *(_nominations.c[name].label(f"n_{name}") for name in NOMINATION_READ_COLUMNS),
-            type_coerce(case((first, of_dossier)), JSON).label("papers"),
-        )
-        .select_from(_dossiers.outerjoin(_nominations, _nominations.c.dossier_id == _dossiers.c.id))
-        .where(_dossiers.c.id == bindparam("dossier_id"))
-        .order_by(_nominations.c.id)
-    )
-
-
-_DOSSIER_READ = {False: _dossier_read(postgresql=False), True: _dossier_read(postgresql=True)}
+    .select_from(_dossiers.outerjoin(_nominations, _nominations.c.dossier_id == _dossiers.c.id))
+    .where(_dossiers.c.id == bindparam("dossier_id"))
+    .order_by(_nominations.c.id)
+)
 
 
 async def dossier_rows(
@@ -122,7 +107,7 @@ async def dossier_rows(
     the first row, its papers as a JSON list (`papers`: their `ATTACHMENT_READ_COLUMNS`, in no
     order, their times as text; None or empty without any), in one statement; 404 outside the
     caller's scope."""
-    stmt = policies.dossier_scope(_DOSSIER_READ[is_postgresql(session)], principal)
+    stmt = policies.dossier_scope(_DOSSIER_READ, principal)
     rows = list(await session.execute(stmt, {"dossier_id": dossier_id}))
     if not rows:
         raise NotFound(f"Không tìm thấy hồ sơ có mã số {dossier_id}.")
