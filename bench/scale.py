@@ -465,6 +465,11 @@ async def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database")
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="with --reuse: measure without storing the day's checks first",
+    )
     parser.add_argument("--only", default="", help="the scenarios whose name contains this")
     args = parser.parse_args()
     name = f"tdkt_scale_{args.nominations}"
@@ -499,11 +504,13 @@ async def main() -> int:
                 await conn.close()
             built = report["build"]
             print(f"built {name} in {built['seconds']} s ({built['database_size']})")
-        report["refresh_checks"] = refreshed = await refresh_checks(url, server, name)
-        print(
-            f"refreshed the checks of {refreshed['nominations']} nominations in"
-            f" {refreshed['seconds']} s (then VACUUM ANALYZE in {refreshed['vacuum_seconds']} s)"
-        )
+        if not args.no_refresh:
+            report["refresh_checks"] = refreshed = await refresh_checks(url, server, name)
+            print(
+                f"refreshed the checks of {refreshed['nominations']} nominations in"
+                f" {refreshed['seconds']} s (then VACUUM ANALYZE in"
+                f" {refreshed['vacuum_seconds']} s)"
+            )
         report.update(await measure(url, args.repeat, not args.no_explain, args.only))
     finally:
         if not args.keep:
