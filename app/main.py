@@ -48,6 +48,9 @@ def settle_heap() -> None:
 
 
 OPENAPI_URL = "/openapi.json"
+# FastAPI's own OpenTelemetry spans, metrics and logs, off unless TDKT_OPENTELEMETRY is set:
+# without a configured provider they record nothing, yet each request asked for the providers.
+NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
 
 
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         version="1.0.0",
         description=DESCRIPTION,
         generate_unique_id_function=operation_id,
+        telemetry=None if settings.opentelemetry else NO_TELEMETRY,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

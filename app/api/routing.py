@@ -20,6 +20,7 @@ from starlette.types import Scope
 from app.api import conditional, deps, idempotency, openapi
 from app.api.responses import PROBLEMS
 from app.core import after_commit
+from app.core.db import READ_ONLY
 from app.core.errors import DomainError, PayloadTooLarge, Unprocessable
 from app.core.validation_messages import UNKNOWN_FIELD
 
@@ -131,7 +132,9 @@ class TransactionalRoute(APIRoute):
                         session, claim, response.status_code, _replayable(response),
                         getattr(request.state, "idempotent_replay_body", None) or _text(response),
                     )  # fmt: skip
-                if session is not None:
+                # A read-only request has nothing to commit: closing its session (below) ends
+                # its snapshot, without the commit's round of the session's machinery.
+                if session is not None and not session.info.get(READ_ONLY):
                     await session.commit()
                     await after_commit.run(session)
                 return conditional.not_modified(request, response)

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = ""
+    # FastAPI's OpenTelemetry instrumentation (spans, metrics, logs), for an operator who has
+    # configured providers or exporters (OTEL_* and FASTAPI_OTEL_AUTO_CONFIGURE).
+    opentelemetry: bool = False
     # PostgreSQL connections each API process keeps open, and how many more it may open at a
     # peak (closed again afterwards: a new connection is a new server process).
     database_pool_size: int = Field(default=30, ge=1, le=200)

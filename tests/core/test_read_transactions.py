@@ -119,3 +119,18 @@ async def test_a_read_on_postgresql_opens_no_transaction(
     assert created.status_code == 201 and len(started) == 1
     one = await client.get(f"/api/v1/units/{created.json()['id']}", headers=headers)
     assert one.status_code == 200 and len(started) == 1
+
+
+def test_fastapi_telemetry_is_off_unless_asked_for(tmp_path):
+    """Without configured providers FastAPI's OpenTelemetry records nothing, yet every request
+    would look the providers up: it is off by default and on with TDKT_OPENTELEMETRY."""
+    from app.core.config import Settings
+    from app.main import create_app
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'tdkt.db'}"
+    off = create_app(Settings(database_url=url, var_dir=tmp_path), configure_logs=False)
+    on = create_app(
+        Settings(database_url=url, var_dir=tmp_path, opentelemetry=True), configure_logs=False
+    )
+    assert not any(off._telemetry[k] for k in ("tracing", "metrics", "logs", "operation_spans"))
+    assert all(on._telemetry[k] for k in ("tracing", "metrics", "logs", "operation_spans"))
