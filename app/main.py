@@ -15,6 +15,7 @@ from app.core.db import Database
 from app.core.errors import UnexpectedErrorMiddleware, install_error_handlers
 from app.core.headers import ResponseHeaders
 from app.core.observability import RequestContextMiddleware, configure_logging
+from app.core.principal_cache import ChangeListener, PrincipalCache
 from app.core.security import TokenCodec
 from app.core.transport import install_compression, install_cors
 from app.services.dossiers import startup
@@ -62,8 +63,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     async def lifespan(app: FastAPI):
         await startup.sweep_attachments(app.state.db, app.state.settings)
         await scrub.scrub_closed_ballots(app.state.db.engine)
+        listener = None
+        if app.state.db.dialect == "postgresql":
+            listener = ChangeListener(app.state.db.url, app.state.principals)
+            await listener.start()
         settle_heap()
         yield
+        if listener is not None:
+            await listener.stop()
         await app.state.db.dispose()
 
     app = FastAPI(
@@ -81,6 +88,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.settings = settings
     app.state.db = Database(settings)
     app.state.tokens = TokenCodec(settings)
+    # The callers' rows, kept on PostgreSQL while its listener says nothing changed.
+    app.state.principals = PrincipalCache()
     app.state.public_throttle = RequestThrottle(limit=settings.public_requests_per_minute)
     install_error_handlers(app)
     # Middleware, innermost first: each answer, a 500 included, passes every later one.

@@ -85,7 +85,10 @@ async def principal_from_header(request: Request, session: AsyncSession) -> Prin
 
 
 async def _authenticated(request: Request, session: AsyncSession, token: str) -> Principal:
-    principal = await auth_service.authenticate(session, request.app.state.tokens, token)
+    state = request.app.state
+    principal = await auth_service.authenticate(
+        session, state.tokens, token, getattr(state, "principals", None)
+    )
     request.state.principal = principal
     return principal
 

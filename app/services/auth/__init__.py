@@ -12,6 +12,7 @@ from app.core.config import Settings
 from app.core.db import BEFORE_TRANSACTION
 from app.core.errors import Unauthorized, Unprocessable
 from app.core.principal import Principal
+from app.core.principal_cache import PrincipalCache
 from app.core.security import DUMMY_PASSWORD_HASH, InvalidToken, TokenCodec, verify_password
 from app.models import RefreshToken, RoleGrant, ServiceToken, User
 from app.services import audit, permissions
@@ -43,8 +44,11 @@ def principal_of(user: User, grant: RoleGrant | None = None) -> Principal:
     )
 
 
-async def authenticate(session: AsyncSession, codec: TokenCodec, token: str) -> Principal:
-    """Verify an access or service token against the database; any doubt is one identical 401."""
+async def authenticate(
+    session: AsyncSession, codec: TokenCodec, token: str, cache: PrincipalCache | None = None
+) -> Principal:
+    """Verify an access or service token against the database (or the rows `cache` keeps of
+    it, forgotten on any change); any doubt is one identical 401."""
     try:
         claims = codec.decode(token, typ="access")
     except InvalidToken:
@@ -53,7 +57,7 @@ async def authenticate(session: AsyncSession, codec: TokenCodec, token: str) -> 
         except InvalidToken as exc:
             raise Unauthorized() from exc
         return await _service_principal(session, claims)
-    return await _user_principal(session, claims)
+    return await _user_principal(session, claims, cache)
 
 
 # What a request needs of its caller, read as one row of plain columns: Core statements over
@@ -110,16 +114,24 @@ def _grant_claim(claims: dict) -> int | None:
     return grant
 
 
-async def _user_principal(session: AsyncSession, claims: dict) -> Principal:
+async def _user_principal(
+    session: AsyncSession, claims: dict, cache: PrincipalCache | None
+) -> Principal:
     sub = str(claims.get("sub", ""))
     if not sub.isdigit() or len(sub) > 18:
         raise Unauthorized()
     grant = _grant_claim(claims)
-    if grant is None:
-        found = await session.execute(_PRINCIPAL_COLUMNS, {"user_id": int(sub)})
-    else:
-        found = await session.execute(_GRANT_COLUMNS, {"user_id": int(sub), "grant_id": grant})
-    row = found.first()
+    key = (int(sub), grant)
+    row = cache.get(key) if cache is not None else None
+    if row is None:
+        generation = cache.generation if cache is not None else 0
+        if grant is None:
+            found = await session.execute(_PRINCIPAL_COLUMNS, {"user_id": int(sub)})
+        else:
+            found = await session.execute(_GRANT_COLUMNS, {"user_id": int(sub), "grant_id": grant})
+        row = found.first()
+        if row is not None and cache is not None:
+            cache.put(key, row, generation)
     if row is None or not row.active or claims.get("ver") != row.token_version:
         raise Unauthorized()
     return Principal(
