@@ -34,6 +34,17 @@ def _statements(app) -> list[str]:
     return seen
 
 
+async def _deactivate(client, admin: dict[str, str], user_id: int) -> None:
+    """Sở Nội vụ deactivates the account through the API (as it would, with If-Match)."""
+    read = await client.get(f"/api/v1/users/{user_id}", headers=admin)
+    off = await client.patch(
+        f"/api/v1/users/{user_id}",
+        headers={**admin, "If-Match": f'"{etag_version(read)}"'},
+        json={"active": False},
+    )
+    assert off.status_code == 200
+
+
 async def test_a_kept_caller_costs_no_statement_until_a_script_changes_it(
     app, client, session, listening
 ):
@@ -67,13 +78,7 @@ async def test_a_change_through_the_api_is_refused_at_once_in_this_process(
     admin = auth(app, await make_user(session))
     user, headers = await signed_in(app, session)
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 200
-    read = await client.get(f"/api/v1/users/{user.id}", headers=admin)
-    off = await client.patch(
-        f"/api/v1/users/{user.id}",
-        headers={**admin, "If-Match": f'"{etag_version(read)}"'},
-        json={"active": False},
-    )
-    assert off.status_code == 200
+    await _deactivate(client, admin, user.id)
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
 
 
@@ -92,13 +97,7 @@ async def test_a_second_process_refuses_a_caller_deactivated_in_the_first(
         async with httpx.AsyncClient(timeout=30) as other:
             for _ in range(3):  # read, then kept
                 assert (await other.get(f"{second}/auth/me", headers=headers)).status_code == 200
-            read = await client.get(f"/api/v1/users/{user.id}", headers=admin)
-            off = await client.patch(
-                f"/api/v1/users/{user.id}",
-                headers={**admin, "If-Match": f'"{etag_version(read)}"'},
-                json={"active": False},
-            )
-            assert off.status_code == 200
+            await _deactivate(client, admin, user.id)
             assert (await other.get(f"{second}/auth/me", headers=headers)).status_code == 401
     finally:
         stop(server)
